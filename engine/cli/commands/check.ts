@@ -1,0 +1,78 @@
+// `pandafest check` reports clashes, dangling references and concurrent values;
+// `pandafest pick` resolves a concurrent value by writing the chosen one again.
+import type { Command } from "commander";
+import { findClashes, findDangling } from "../../checks.js";
+import { findConflicts, pickConflictValue } from "../../conflicts.js";
+import { PandafestError } from "../../errors.js";
+import { verifyHistory } from "../../provenance.js";
+import type { Festival } from "../../schema.js";
+import { action } from "../context.js";
+
+/** Concurrent values with the verified author of each write, when known. */
+function conflictsWithAuthors(doc: Festival, festivalId: string) {
+  const authorOfActor = new Map<string, { key: string; name: string } | null>();
+  for (const record of verifyHistory(doc, festivalId)) {
+    if (record.verified && record.author) authorOfActor.set(record.actor, record.author);
+  }
+  return findConflicts(doc).map((conflict) => ({
+    path: conflict.path,
+    field: conflict.path.join("."),
+    values: conflict.values.map((v) => ({ value: v.value, actor: v.actor, author: authorOfActor.get(v.actor) ?? null })),
+  }));
+}
+
+export function registerCheckCommands(program: Command): void {
+  program
+    .command("check")
+    .description("report clashes (overlapping events in one venue), dangling references and concurrent values")
+    .argument("<festival>")
+    .action(
+      action(async (ctx, festival: string) => {
+        const store = await ctx.openStore();
+        const handle = await store.resolve(festival);
+        const doc = handle.doc();
+        const report = { clashes: findClashes(doc), dangling: findDangling(doc), conflicts: conflictsWithAuthors(doc, handle.documentId) };
+        ctx.out.result(report, (r) => {
+          const lines: string[] = [];
+          lines.push(r.clashes.length === 0 ? "No clashes." : `${r.clashes.length} clash(es):`);
+          for (const c of r.clashes) lines.push(`  ${JSON.stringify(c)}`);
+          lines.push(r.dangling.length === 0 ? "No dangling references." : `${r.dangling.length} dangling reference(s):`);
+          for (const d of r.dangling) lines.push(`  ${JSON.stringify(d)}`);
+          lines.push(r.conflicts.length === 0 ? "No concurrent values." : `${r.conflicts.length} field(s) with concurrent values:`);
+          for (const c of r.conflicts) {
+            lines.push(`  ${c.field}`);
+            c.values.forEach((v, i) => {
+              const who = v.author ? `${v.author.name} (${v.author.key.slice(0, 12)}…)` : `unverified actor ${v.actor.slice(0, 12)}…`;
+              lines.push(`    ${i + 1}. ${JSON.stringify(v.value)}  by ${who}`);
+            });
+            lines.push(`    resolve with: pandafest pick FESTIVAL ${c.field} N`);
+          }
+          return lines.join("\n");
+        });
+      }),
+    );
+
+  program
+    .command("pick")
+    .description("resolve concurrent values of a field by picking one (see `pandafest check`)")
+    .argument("<festival>")
+    .argument("<field>", "the field as `check` names it, e.g. events.e_123.title")
+    .argument("<choice>", "the number of the value as `check` lists it (1, 2, ...)")
+    .action(
+      action(async (ctx, festival: string, field: string, choice: string) => {
+        const store = await ctx.openStore();
+        const { editor } = await store.editorFor(festival);
+        const path = field.split(".");
+        const conflict = findConflicts(editor.read()).find((c) => c.path.join(".") === field);
+        if (!conflict) throw new PandafestError(`${field} has no concurrent values; \`pandafest check FESTIVAL\` lists the fields that do`);
+        const index = Number(choice);
+        if (!Number.isInteger(index) || index < 1 || index > conflict.values.length) {
+          throw new PandafestError(`choice "${choice}" is not between 1 and ${conflict.values.length}`, { code: "usage" });
+        }
+        const picked = conflict.values[index - 1].value;
+        pickConflictValue(editor, path, picked);
+        await store.commit();
+        ctx.out.result({ field, value: picked }, (r) => `${r.field} is now ${JSON.stringify(r.value)}`);
+      }),
+    );
+}

@@ -1,0 +1,22 @@
+// The command tree: each command group lives in its own module and registers itself here.
+// Adding a command group means one import and one line below.
+import type { Command } from "commander";
+import { registerIdentityCommands } from "./identity.js";
+import { registerFestivalCommands } from "./festival.js";
+import { registerVenueCommands } from "./venue.js";
+import { registerEventCommands } from "./event.js";
+import { registerPersonCommands } from "./person.js";
+import { registerProgrammeCommand } from "./programme.js";
+import { registerCheckCommands } from "./check.js";
+import { registerHistoryCommand } from "./history.js";
+
+export function registerCommands(program: Command): void {
+  registerIdentityCommands(program);
+  registerFestivalCommands(program);
+  registerVenueCommands(program);
+  registerEventCommands(program);
+  registerPersonCommands(program);
+  registerProgrammeCommand(program);
+  registerCheckCommands(program);
+  registerHistoryCommand(program);
+}

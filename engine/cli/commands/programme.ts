@@ -1,0 +1,38 @@
+// `pandafest programme`: the programme as a readable table, by festival day and venue.
+// Times are shown in the festival's time zone, whatever the zone of this machine.
+import type { Command } from "commander";
+import { programme } from "../../programme.js";
+import { formatLocalTime } from "../../time.js";
+import { action } from "../context.js";
+
+export function registerProgrammeCommand(program: Command): void {
+  program
+    .command("programme")
+    .description("the programme by day and venue, in the festival's time zone")
+    .argument("<festival>")
+    .option("--day <date>", "only this festival day, YYYY-MM-DD")
+    .action(
+      action(async (ctx, festival: string, options: { day?: string }) => {
+        const store = await ctx.openStore();
+        const doc = (await store.resolve(festival)).doc();
+        const timeZone = String(doc.timeZone);
+        const days = programme(doc, { day: options.day });
+        ctx.out.result(days, (list) => {
+          if (list.length === 0) return options.day ? `Nothing on ${options.day}.` : "No events yet.";
+          const lines: string[] = [];
+          for (const day of list) {
+            lines.push(`== ${day.date} ==`);
+            for (const venue of day.venues) {
+              lines.push(`  ${venue.name}`);
+              for (const e of venue.events) {
+                const flag = e.status === "confirmed" ? "" : `  [${e.status}]`;
+                lines.push(`    ${formatLocalTime(e.start, timeZone)}-${formatLocalTime(e.end, timeZone)}  ${e.title}${flag}`);
+              }
+            }
+            lines.push("");
+          }
+          return lines.join("\n").trimEnd();
+        });
+      }),
+    );
+}

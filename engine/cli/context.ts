@@ -1,0 +1,54 @@
+// What every command gets: the global options resolved (data directory, --json) and a store opened on demand.
+// The store is closed (attested, flushed) once when the command ends, so a reported save is on disk.
+import type { Command } from "commander";
+import { resolveDataDir } from "../datadir.js";
+import { FestivalStore } from "../store.js";
+import { createOutput, type Output } from "./output.js";
+
+export interface GlobalOptions {
+  data?: string;
+  json?: boolean;
+}
+
+export class CommandContext {
+  readonly dataDir: string;
+  readonly out: Output;
+  private store: FestivalStore | undefined;
+
+  constructor(options: GlobalOptions) {
+    this.dataDir = resolveDataDir(options.data);
+    this.out = createOutput(Boolean(options.json));
+  }
+
+  static from(command: Command): CommandContext {
+    return new CommandContext(command.optsWithGlobals<GlobalOptions>());
+  }
+
+  async openStore(): Promise<FestivalStore> {
+    this.store ??= await FestivalStore.open(this.dataDir, {
+      onBadChunk: (report) =>
+        this.out.info(`warning: a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason}); the rest was loaded`),
+    });
+    return this.store;
+  }
+
+  async close(): Promise<void> {
+    if (this.store) await this.store.close();
+    this.store = undefined;
+  }
+}
+
+/** Wraps a command action: builds the context, runs, and always closes the store. */
+export function action<Args extends unknown[]>(
+  run: (ctx: CommandContext, ...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
+  return async (...args: Args) => {
+    const command = args[args.length - 1] as Command;
+    const ctx = CommandContext.from(command);
+    try {
+      await run(ctx, ...args);
+    } finally {
+      await ctx.close();
+    }
+  };
+}

@@ -1,0 +1,283 @@
+// Plurality: fields that two peers set concurrently keep every value; this module lists them (with
+// the actor behind each value) and resolves one by writing the chosen value again.
+import * as A from "@automerge/automerge";
+import { PandafestError } from "./errors.js";
+import type { FestivalEditor } from "./editor.js";
+import { checkSchema } from "./migrate.js";
+import type { Festival } from "./schema.js";
+
+export interface ConflictValue {
+  /** plain JSON (ImmutableStrings as strings) */
+  value: unknown;
+  /** the Automerge operation that wrote it, "counter@actorhex" */
+  opId: string;
+  /** the Automerge actor (hex) whose change wrote it */
+  actor: string;
+}
+
+export interface FieldConflict {
+  /** e.g. ["name"] or ["events", eventId, "title"] */
+  path: string[];
+  /** the value the document shows now (one of values) */
+  current: unknown;
+  /** every concurrent value, oldest operation first */
+  values: ConflictValue[];
+}
+
+export interface FindConflictsOptions {
+  /**
+   * Check every field of every item instead of only the fields that concurrent changes wrote.
+   * Same result, much slower (about 1.5 s for 20,000 events); kept for verification.
+   */
+  fullScan?: boolean;
+}
+
+/** The collections whose items' fields are checked; conflicts on a collection itself are not reported. */
+const ITEM_COLLECTIONS = ["venues", "events", "people", "members"] as const;
+type ItemCollection = (typeof ITEM_COLLECTIONS)[number];
+const SKELETON_KEYS = new Set<string>([...ITEM_COLLECTIONS, "authors"]);
+
+const OP_ID = /^(\d+)@([0-9a-f]+)$/;
+
+/** Plain JSON of a stored value: ImmutableString becomes string, maps and lists are copied. */
+export function plainValue(value: unknown): unknown {
+  if (A.isImmutableString(value)) return value.val;
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value instanceof Date || value instanceof Uint8Array) return value;
+  if (typeof value === "object" && value !== null) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = plainValue(item);
+    return result;
+  }
+  return value;
+}
+
+/** The stored form of a plain value: strings become ImmutableString (short fields), recursively. */
+function storedValue(value: unknown): unknown {
+  if (typeof value === "string") return new A.ImmutableString(value);
+  if (Array.isArray(value)) return value.map(storedValue);
+  if (typeof value === "object" && value !== null && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = storedValue(item);
+    return result;
+  }
+  return value;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  return (
+    aKeys.length === bKeys.length &&
+    aKeys.every((key) =>
+      Object.prototype.hasOwnProperty.call(b, key) &&
+      deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    )
+  );
+}
+
+function compareOpIds(a: string, b: string): number {
+  const ma = OP_ID.exec(a);
+  const mb = OP_ID.exec(b);
+  const counterDelta = Number(ma?.[1] ?? 0) - Number(mb?.[1] ?? 0);
+  if (counterDelta !== 0) return counterDelta;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
+
+/** The concurrent values at one key of one object, or undefined when there is only one. */
+function conflictAt(parent: object, key: string, path: string[]): FieldConflict | undefined {
+  const conflicts = A.getConflicts(parent, key);
+  if (!conflicts) return undefined;
+  const values = Object.entries(conflicts)
+    .map(([opId, value]) => ({ value: plainValue(value), opId, actor: OP_ID.exec(opId)?.[2] ?? "" }))
+    .sort((a, b) => compareOpIds(a.opId, b.opId));
+  if (values.length < 2) return undefined;
+  return { path, current: plainValue((parent as Record<string, unknown>)[key]), values };
+}
+
+/** Every object whose fields are checked, with its path and its Automerge object id. */
+interface Target {
+  object: object;
+  path: string[];
+  isRoot: boolean;
+}
+
+function targetsOf(doc: Festival): Map<string, Target> {
+  const targets = new Map<string, Target>();
+  targets.set("_root", { object: doc, path: [], isRoot: true });
+  for (const collection of ITEM_COLLECTIONS) {
+    const items: Record<string, unknown> = doc[collection];
+    if (!isObject(items)) continue;
+    for (const id of Object.keys(items)) {
+      const item = items[id];
+      if (!isObject(item)) continue;
+      const objectId = A.getObjectId(item);
+      if (objectId) targets.set(objectId, { object: item, path: [collection, id], isRoot: false });
+    }
+  }
+  return targets;
+}
+
+function checkTargetKey(target: Target, key: string, found: FieldConflict[]): void {
+  if (target.isRoot && SKELETON_KEYS.has(key)) return;
+  const conflict = conflictAt(target.object, key, [...target.path, key]);
+  if (conflict) found.push(conflict);
+}
+
+/**
+ * Hashes of the changes that are concurrent with at least one other change. Any other change is
+ * ordered against every change (an ancestor or a descendant of each), so none of its writes can
+ * take part in a conflict. Found in one topological pass each way over the change graph.
+ */
+function concurrentChangeHashes(doc: Festival): string[] {
+  const metas = A.getChangesMetaSince(doc, []);
+  const known = new Set(metas.map((meta) => meta.hash));
+  const depsOf = new Map(metas.map((meta) => [meta.hash, meta.deps.filter((dep) => known.has(dep))]));
+
+  // Kahn's algorithm: a topological order of the change graph.
+  const children = new Map<string, string[]>();
+  const waiting = new Map<string, number>();
+  for (const [hash, deps] of depsOf) {
+    waiting.set(hash, deps.length);
+    for (const dep of deps) {
+      let list = children.get(dep);
+      if (!list) children.set(dep, (list = []));
+      list.push(hash);
+    }
+  }
+  const order: string[] = [...depsOf.keys()].filter((hash) => waiting.get(hash) === 0);
+  for (let i = 0; i < order.length; i++) {
+    for (const child of children.get(order[i]) ?? []) {
+      const left = (waiting.get(child) ?? 1) - 1;
+      waiting.set(child, left);
+      if (left === 0) order.push(child);
+    }
+  }
+
+  // Forward: every earlier change is an ancestor iff the heads of the prefix are exactly its deps.
+  const orderedAfterEarlier: boolean[] = new Array(order.length);
+  const prefixHeads = new Set<string>();
+  order.forEach((hash, index) => {
+    const deps = depsOf.get(hash) ?? [];
+    orderedAfterEarlier[index] = prefixHeads.size === deps.length && deps.every((dep) => prefixHeads.has(dep));
+    for (const dep of deps) prefixHeads.delete(dep);
+    prefixHeads.add(hash);
+  });
+
+  // Backward: every later change descends from this one iff each minimal change of the suffix
+  // (one with no dependency inside the suffix) depends on it directly.
+  const concurrent: string[] = [];
+  const suffixMinimal = new Set<string>();
+  for (let index = order.length - 1; index >= 0; index--) {
+    const hash = order[index];
+    let orderedBeforeLater = true;
+    for (const later of suffixMinimal) {
+      if (!(depsOf.get(later) ?? []).includes(hash)) {
+        orderedBeforeLater = false;
+        break;
+      }
+    }
+    if (!(orderedAfterEarlier[index] && orderedBeforeLater)) concurrent.push(hash);
+    for (const later of [...suffixMinimal]) {
+      if ((depsOf.get(later) ?? []).includes(hash)) suffixMinimal.delete(later);
+    }
+    suffixMinimal.add(hash);
+  }
+  return concurrent;
+}
+
+function sortConflicts(found: FieldConflict[]): FieldConflict[] {
+  const key = (conflict: FieldConflict) => conflict.path.join("\u0000");
+  return found.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * Every field of the festival, its venues, events, people and members that holds more than one
+ * concurrent value. Only fields written by concurrent changes are examined unless fullScan is set.
+ */
+export function findConflicts(doc: Festival, options: FindConflictsOptions = {}): FieldConflict[] {
+  checkSchema(doc);
+  const targets = targetsOf(doc);
+  const found: FieldConflict[] = [];
+  const root = targets.get("_root");
+  if (root) for (const key of Object.keys(doc)) checkTargetKey(root, key, found);
+
+  if (options.fullScan) {
+    for (const [objectId, target] of targets) {
+      if (objectId === "_root") continue;
+      for (const key of Object.keys(target.object)) checkTargetKey(target, key, found);
+    }
+    return sortConflicts(found);
+  }
+
+  const checked = new Set<string>();
+  for (const hash of concurrentChangeHashes(doc)) {
+    const change = A.inspectChange(doc, hash);
+    for (const op of change?.ops ?? []) {
+      if (op.obj === "_root" || typeof op.key !== "string") continue;
+      const target = targets.get(op.obj);
+      const id = `${op.obj}\u0000${op.key}`;
+      if (!target || checked.has(id)) continue;
+      checked.add(id);
+      if (Object.prototype.hasOwnProperty.call(target.object, op.key)) checkTargetKey(target, op.key, found);
+    }
+  }
+  return sortConflicts(found);
+}
+
+function describePath(path: readonly string[]): string {
+  return path.join(".");
+}
+
+/** The object holding the field at path (the festival, or one item of a collection), or an error. */
+function parentAt(doc: Festival, path: readonly string[]): { parent: object; key: string } {
+  if (path.length === 1 && !SKELETON_KEYS.has(path[0])) return { parent: doc, key: path[0] };
+  if (path.length === 3 && (ITEM_COLLECTIONS as readonly string[]).includes(path[0])) {
+    const items: Record<string, unknown> = doc[path[0] as ItemCollection];
+    const item = Object.prototype.hasOwnProperty.call(items, path[1]) ? items[path[1]] : undefined;
+    if (!isObject(item)) {
+      throw new PandafestError(`no ${path[0]} item ${JSON.stringify(path[1])} in this festival; check the field path`);
+    }
+    return { parent: item, key: path[2] };
+  }
+  throw new PandafestError(
+    `invalid field path ${JSON.stringify(describePath(path))}: expected a festival field (e.g. name) or collection.id.field (e.g. events.e_abc.title)`,
+    { code: "usage" },
+  );
+}
+
+/**
+ * Resolves a conflict by writing one of its current values again: the new write supersedes every
+ * concurrent one. Refuses a path that holds no conflict now and a value that is not among its values.
+ */
+export function pickConflictValue(editor: FestivalEditor, path: readonly string[], value: unknown): void {
+  const doc = editor.read();
+  checkSchema(doc);
+  const { parent, key } = parentAt(doc, path);
+  const conflict = conflictAt(parent, key, [...path]);
+  if (!conflict) {
+    throw new PandafestError(
+      `${describePath(path)} has no concurrent values now; nothing to pick (someone may have resolved it already)`,
+    );
+  }
+  if (!conflict.values.some((candidate) => deepEqual(candidate.value, value))) {
+    const choices = conflict.values.map((candidate) => JSON.stringify(candidate.value)).join(", ");
+    throw new PandafestError(
+      `${JSON.stringify(value)} is not one of the concurrent values of ${describePath(path)}; choose one of ${choices}`,
+    );
+  }
+  const stored = storedValue(value);
+  editor.change((draft) => {
+    const target = parentAt(draft, path).parent as Record<string, unknown>;
+    target[key] = stored;
+  }, `pick value for ${describePath(path)}`);
+}

@@ -1,0 +1,399 @@
+// Authorship of festival changes: signed attestations in doc.authors[actor] and the history verifier.
+// Browser-safe (no Node imports): the UI verifies history itself, whichever peer or stick delivered it.
+import * as A from "@automerge/automerge";
+import { PandafestError } from "./errors.js";
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, fromHex, sign, toHex, verify } from "./keys.js";
+import type { Festival } from "./schema.js";
+
+/*
+ * An attestation says: key K vouches that actor X's change number `seq` in festival F has hash h.
+ * A change hash commits to all its dependencies, and every change of an actor depends on that actor's
+ * previous change, so one attestation vouches for all of X's changes up to seq. It is stored as one
+ * ImmutableString, "v1.<key hex>.<seq>.<hash hex>.<signature hex>", written by X itself in the change
+ * right after the one it covers (so writing it is a single operation).
+ */
+
+export const ATTESTATION_VERSION = "v1";
+/** Domain separation: these signatures can never be mistaken for any other pandafest signature. */
+export const ATTESTATION_LABEL = "pandafest-attestation-v1";
+/** The message of an attestation write. A display hint only: verification never trusts it. */
+export const ATTESTATION_MESSAGE = "pandafest: attestation";
+
+const HASH_HEX_LENGTH = 64;
+const ATTESTATION_PATTERN = new RegExp(
+  `^${ATTESTATION_VERSION}\\.([0-9a-f]{${PUBLIC_KEY_BYTES * 2}})\\.([1-9][0-9]{0,14})\\.([0-9a-f]{${HASH_HEX_LENGTH}})\\.([0-9a-f]{${SIGNATURE_BYTES * 2}})$`,
+);
+/** Longest well-formed attestation; longer values are refused before any parsing. */
+const ATTESTATION_MAX_LENGTH = ATTESTATION_VERSION.length + 4 + PUBLIC_KEY_BYTES * 2 + 15 + HASH_HEX_LENGTH + SIGNATURE_BYTES * 2;
+
+/** What signs attestations: an Identity from engine/identity.ts fits. */
+export interface AttestationSigner {
+  publicKey: string;
+  secretKey: Uint8Array;
+}
+
+export interface Attestation {
+  /** public key (hex) of the signer */
+  key: string;
+  /** the actor's change this vouches for, and (implicitly) all of that actor's earlier changes */
+  seq: number;
+  hash: string;
+  /** ed25519 signature (hex) of attestationMessage(festival, actor, seq, hash) */
+  signature: string;
+}
+
+/**
+ * The canonical bytes that are signed: the label, festival id, actor, seq (decimal) and change hash,
+ * each as UTF-8 preceded by its byte length (4 bytes, big-endian), so no two tuples share an encoding.
+ */
+export function attestationMessage(festivalId: string, actor: string, seq: number, hash: string): Uint8Array {
+  const encoder = new TextEncoder();
+  const fields = [ATTESTATION_LABEL, festivalId, actor, String(seq), hash].map((field) => encoder.encode(field));
+  const message = new Uint8Array(fields.reduce((total, field) => total + 4 + field.length, 0));
+  const view = new DataView(message.buffer);
+  let offset = 0;
+  for (const field of fields) {
+    view.setUint32(offset, field.length);
+    message.set(field, offset + 4);
+    offset += 4 + field.length;
+  }
+  return message;
+}
+
+/** The attestation string for (festival, actor, seq, hash), signed by signer. */
+export function signAttestation(festivalId: string, actor: string, seq: number, hash: string, signer: AttestationSigner): string {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new PandafestError(`an attestation needs a change seq >= 1, got ${seq}`, { code: "usage" });
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new PandafestError(`an attestation needs a 64-digit hex change hash, got "${hash}"`, { code: "usage" });
+  const signature = sign(attestationMessage(festivalId, actor, seq, hash), signer.secretKey);
+  return [ATTESTATION_VERSION, signer.publicKey, String(seq), hash, toHex(signature)].join(".");
+}
+
+/** The parts of an attestation string, or null when it is not a well-formed v1 attestation. */
+export function parseAttestation(text: string): Attestation | null {
+  if (text.length > ATTESTATION_MAX_LENGTH) return null;
+  const match = ATTESTATION_PATTERN.exec(text);
+  if (!match) return null;
+  const seq = Number(match[2]);
+  if (!Number.isSafeInteger(seq)) return null;
+  return { key: match[1], seq, hash: match[3], signature: match[4] };
+}
+
+/**
+ * Recent signature checks: an ed25519 verification costs milliseconds in tweetnacl, and history is
+ * verified again after every change, while attestations rarely change. Bounded, oldest dropped first.
+ */
+const checkedSignatures = new Map<string, boolean>();
+const CHECKED_SIGNATURES_LIMIT = 2048;
+
+function attestationSignatureValidCached(attestation: Attestation, text: string, festivalId: string, actor: string): boolean {
+  const cacheKey = `${festivalId}\n${actor}\n${text}`;
+  const known = checkedSignatures.get(cacheKey);
+  if (known !== undefined) return known;
+  const valid = attestationSignatureValid(attestation, festivalId, actor);
+  if (checkedSignatures.size >= CHECKED_SIGNATURES_LIMIT) {
+    const oldest = checkedSignatures.keys().next();
+    if (!oldest.done) checkedSignatures.delete(oldest.value);
+  }
+  checkedSignatures.set(cacheKey, valid);
+  return valid;
+}
+
+/** Whether the attestation's signature is its key's, over (festivalId, actor, seq, hash). */
+export function attestationSignatureValid(attestation: Attestation, festivalId: string, actor: string): boolean {
+  return verify(
+    attestationMessage(festivalId, actor, attestation.seq, attestation.hash),
+    fromHex(attestation.signature, "attestation signature", SIGNATURE_BYTES),
+    fromHex(attestation.key, "attestation key", PUBLIC_KEY_BYTES),
+  );
+}
+
+function authorsObjectId(doc: A.Doc<Festival>): string {
+  const id = A.getObjectId(doc, "authors");
+  if (id === null || id === undefined) {
+    throw new PandafestError("this festival has no authors map, so its changes cannot be attested; it was not made by pandafest", {
+      code: "data",
+    });
+  }
+  return id;
+}
+
+/** Whether a decoded change does exactly one thing: set authors[actor] to `value` (any attestation when omitted). */
+function isAttestationWrite(change: A.DecodedChange, authorsId: string, actor: string, value?: string): boolean {
+  if (change.actor !== actor || change.ops.length !== 1) return false;
+  const op = change.ops[0];
+  if (op.action !== "set" || op.obj !== authorsId || op.key !== actor || typeof op.value !== "string") return false;
+  return value === undefined ? parseAttestation(op.value) !== null : op.value === value;
+}
+
+/** Op ids look like "<counter>@<actor hex>". */
+function parseOpId(opId: string): { counter: number; actor: string } | null {
+  const match = /^([0-9]+)@([0-9a-f]+)$/.exec(opId);
+  return match ? { counter: Number(match[1]), actor: match[2] } : null;
+}
+
+/** One value stored at authors[actor]: the op that wrote it, and its text when it is an ImmutableString. */
+interface StoredAttestation {
+  opId: string;
+  text: string | null;
+}
+
+/**
+ * Every value currently stored at authors[actor]: one, or several after concurrent writes. Read from the
+ * document backend because getConflicts leaves out the op id (the writer) when there is a single value.
+ */
+function attestationValues(doc: A.Doc<Festival>, authorsId: string, actor: string): StoredAttestation[] {
+  return A.getBackend(doc)
+    .getAll(authorsId, actor)
+    .map((value): StoredAttestation => {
+      if (value[0] === "str") return { opId: value[2], text: value[1] };
+      return { opId: value.length === 3 ? value[2] : value[1], text: null };
+    });
+}
+
+/**
+ * The attestation the current actor should write now, covering its latest local change, or null when
+ * there is nothing to attest (no local change yet, the latest local change is already attested, or it
+ * is itself the attestation write).
+ */
+export function attestationFor(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): string | null {
+  const actor = A.getActorId(doc);
+  const authorsId = authorsObjectId(doc);
+  const lastChange = A.getLastLocalChange(doc);
+  if (lastChange === undefined) return null;
+  const latest = A.decodeChange(lastChange);
+  if (isAttestationWrite(latest, authorsId, actor)) return null;
+  for (const { opId, text } of attestationValues(doc, authorsId, actor)) {
+    const attestation = text === null ? null : parseAttestation(text);
+    if (
+      attestation !== null &&
+      parseOpId(opId)?.actor === actor &&
+      attestation.key === signer.publicKey &&
+      attestation.seq === latest.seq &&
+      attestation.hash === latest.hash
+    ) {
+      return null;
+    }
+  }
+  return signAttestation(festivalId, actor, latest.seq, latest.hash, signer);
+}
+
+/** The change function that writes the current actor's attestation (see attestationFor), or null. */
+export function attest(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): ((draft: Festival) => void) | null {
+  const value = attestationFor(doc, festivalId, signer);
+  if (value === null) return null;
+  const actor = A.getActorId(doc);
+  return (draft: Festival) => {
+    draft.authors[actor] = new A.ImmutableString(value);
+  };
+}
+
+/** Anything that holds a festival and applies changes to it: an automerge-repo DocHandle-like wrapper. */
+export interface AttestableEditor {
+  read(): A.Doc<Festival>;
+  change(apply: (draft: Festival) => void, message?: string): unknown;
+}
+
+/** Attest the editor's latest local change as its own change. Returns whether anything was written. */
+export function writeAttestation(editor: AttestableEditor, festivalId: string, signer: AttestationSigner): boolean {
+  const apply = attest(editor.read(), festivalId, signer);
+  if (apply === null) return false;
+  editor.change(apply, ATTESTATION_MESSAGE);
+  return true;
+}
+
+/** A raw Automerge document with its latest local change attested (the same document when nothing to attest). */
+export function withAttestation(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): A.Doc<Festival> {
+  const apply = attest(doc, festivalId, signer);
+  return apply === null ? doc : A.change(doc, { message: ATTESTATION_MESSAGE }, apply);
+}
+
+export interface ChangeAuthor {
+  /** public key (hex) */
+  key: string;
+  /** the self-declared name in members[key], "" when the key has none */
+  name: string;
+}
+
+export interface ChangeRecord {
+  hash: string;
+  actor: string;
+  seq: number;
+  /** milliseconds since the epoch as the author's clock said (0 when the change carries no time) */
+  time: number;
+  message: string | null;
+  /** number of operations in the change */
+  operations: number;
+  verified: boolean;
+  author: ChangeAuthor | null;
+  /** why the change is unverified */
+  reason?: string;
+}
+
+/** What the verifier concluded for one actor: the changes up to `throughSeq` are by `key`, or why none are. */
+type ActorCoverage = { key: string; throughSeq: number; attestedSeq: number } | { reason: string };
+
+/** Automerge JS records seconds; some implementations record milliseconds. 1e11 s is the year 5138. */
+function timeInMilliseconds(time: number): number {
+  return time > 0 && time < 1e11 ? time * 1000 : time;
+}
+
+/** The change of `changes` (one actor, sorted by seq) that holds op counter `counter`. */
+function changeHoldingOp(changes: readonly A.ChangeMetadata[], counter: number): A.ChangeMetadata | undefined {
+  let low = 0;
+  let high = changes.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const change = changes[middle];
+    if (counter < change.startOp) high = middle - 1;
+    else if (counter > change.maxOp) low = middle + 1;
+    else return change;
+  }
+  return undefined;
+}
+
+function shortId(hex: string): string {
+  return hex.slice(0, 8);
+}
+
+/**
+ * Check one value of authors[actor]. Only the actor's own write counts (an honest process attests only
+ * its own actor), so another peer writing authors[X] can neither take X's changes nor hide X's own value.
+ */
+function coverageOf(festivalId: string, actor: string, changes: readonly A.ChangeMetadata[], stored: StoredAttestation): ActorCoverage {
+  const { opId, text } = stored;
+  const writer = parseOpId(opId);
+  if (writer === null || writer.actor !== actor) {
+    return { reason: `the attestation for this actor was written by another actor (${writer ? shortId(writer.actor) : opId})` };
+  }
+  if (text === null) return { reason: "the attestation for this actor is not a plain string value" };
+  const attestation = parseAttestation(text);
+  if (attestation === null) return { reason: "the attestation for this actor is not a well-formed v1 attestation" };
+  if (!attestationSignatureValidCached(attestation, text, festivalId, actor)) {
+    return { reason: "the attestation signature does not verify (forged, or made for another festival or actor)" };
+  }
+  // An actor's changes have seqs 1, 2, 3, ... (Automerge holds back a change until its predecessors arrive).
+  const attested = changes[attestation.seq - 1];
+  if (attested === undefined || attested.seq !== attestation.seq) return { reason: `the attested change (seq ${attestation.seq}) is not in this document` };
+  if (attested.hash !== attestation.hash) {
+    return { reason: `the attested change (seq ${attestation.seq}) has a different hash than the one signed` };
+  }
+  // The change right after the attested one also counts when it is exactly this write: it holds the op
+  // that stored this value and no other op (so no decoding is needed to know what it did).
+  const writeChange = changeHoldingOp(changes, writer.counter);
+  const isTheWrite = writeChange !== undefined && writeChange.seq === attestation.seq + 1 && writeChange.startOp === writeChange.maxOp;
+  const throughSeq = isTheWrite ? writeChange.seq : attestation.seq;
+  return { key: attestation.key, throughSeq, attestedSeq: attestation.seq };
+}
+
+function actorCoverage(
+  doc: A.Doc<Festival>,
+  festivalId: string,
+  actor: string,
+  changes: readonly A.ChangeMetadata[],
+  authorsId: string,
+): ActorCoverage {
+  const values = attestationValues(doc, authorsId, actor);
+  if (values.length === 0) return { reason: "its actor has no attestation" };
+  let best: ActorCoverage | null = null;
+  const reasons = new Set<string>();
+  for (const stored of values) {
+    const coverage = coverageOf(festivalId, actor, changes, stored);
+    if ("reason" in coverage) reasons.add(coverage.reason);
+    else if (best === null || "reason" in best || coverage.throughSeq > best.throughSeq) best = coverage;
+  }
+  return best ?? { reason: [...reasons].join("; ") };
+}
+
+/**
+ * Every change in the document, in causal order, with its verified author or the reason it is
+ * unverified. Reads change metadata and the current authors values only: no change is decoded, and
+ * signatures are checked once per actor (and remembered).
+ */
+export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
+  const metadata = A.getChangesMetaSince(doc, []);
+  const changesByActor = new Map<string, A.ChangeMetadata[]>();
+  for (const change of metadata) {
+    const changes = changesByActor.get(change.actor);
+    if (changes === undefined) changesByActor.set(change.actor, [change]);
+    else changes.push(change);
+  }
+  const authorsId = A.getObjectId(doc, "authors") ?? null;
+  const coverageByActor = new Map<string, ActorCoverage>();
+  for (const [actor, changes] of changesByActor) {
+    changes.sort((left, right) => left.seq - right.seq);
+    coverageByActor.set(
+      actor,
+      authorsId === null ? { reason: "the festival has no authors map" } : actorCoverage(doc, festivalId, actor, changes, authorsId),
+    );
+  }
+
+  const authorByKey = new Map<string, ChangeAuthor>();
+  const authorFor = (key: string): ChangeAuthor => {
+    let author = authorByKey.get(key);
+    if (author === undefined) {
+      const declared: unknown = doc.members?.[key]?.name;
+      author = { key, name: declared === undefined || declared === null ? "" : String(declared) };
+      authorByKey.set(key, author);
+    }
+    return author;
+  };
+
+  const noAttestation: ActorCoverage = { reason: "its actor has no attestation" };
+  return metadata.map((change): ChangeRecord => {
+    const coverage = coverageByActor.get(change.actor) ?? noAttestation;
+    const covered = !("reason" in coverage) && change.seq <= coverage.throughSeq;
+    const record: ChangeRecord = {
+      hash: change.hash,
+      actor: change.actor,
+      seq: change.seq,
+      time: timeInMilliseconds(change.time),
+      message: change.message,
+      operations: change.maxOp - change.startOp + 1,
+      verified: covered,
+      author: covered ? authorFor(coverage.key) : null,
+    };
+    if ("reason" in coverage) record.reason = coverage.reason;
+    else if (!covered) {
+      record.reason = `made after the latest attested change of its actor (seq ${coverage.attestedSeq}), not covered by a signature`;
+    }
+    return record;
+  });
+}
+
+/** A display hint: the change looks like an attestation write (its message and a single operation). */
+export function looksLikeAttestation(record: ChangeRecord): boolean {
+  return record.message === ATTESTATION_MESSAGE && record.operations === 1;
+}
+
+export interface VerifySummary {
+  total: number;
+  verified: number;
+  unverified: number;
+  /** verified changes per author key */
+  byAuthor: Record<string, { name: string; changes: number }>;
+}
+
+export function verifySummary(records: readonly ChangeRecord[]): VerifySummary {
+  const summary: VerifySummary = { total: records.length, verified: 0, unverified: 0, byAuthor: {} };
+  for (const record of records) {
+    if (!record.verified || record.author === null) {
+      summary.unverified += 1;
+      continue;
+    }
+    summary.verified += 1;
+    const entry = (summary.byAuthor[record.author.key] ??= { name: record.author.name, changes: 0 });
+    entry.changes += 1;
+  }
+  return summary;
+}
+
+/**
+ * Records sorted newest first: by time, descending; changes with equal times (times have one-second
+ * resolution) in reverse of Automerge's topological history order, which is the same on every peer.
+ */
+export function newestFirst(doc: A.Doc<unknown>, records: readonly ChangeRecord[]): ChangeRecord[] {
+  const rank = new Map<string, number>();
+  A.topoHistoryTraversal(doc).forEach((hash, index) => rank.set(hash, index));
+  const rankOf = (record: ChangeRecord) => rank.get(record.hash) ?? -1;
+  return [...records].sort((left, right) => right.time - left.time || rankOf(right) - rankOf(left));
+}

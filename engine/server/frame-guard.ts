@@ -1,0 +1,91 @@
+// The checks every websocket frame passes before automerge-repo sees it: binary only, rate-limited,
+// a valid protocol message, and consistent with the connection (join first, one peer id per socket).
+import type { RawData } from "ws";
+import { TokenBucket } from "./rate-limit.js";
+import { decodeSyncFrame, type SyncProtocolMessage } from "./sync-messages.js";
+
+/** Close codes: 1008 policy violation (bad or unexpected frame, over the rate), 1009 too big (ws enforces). */
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TOO_BIG = 1009;
+
+export interface FrameLimits {
+  /** sustained messages per second per connection */
+  messagesPerSecond: number;
+  /** messages a connection may send in one burst */
+  messageBurst: number;
+}
+
+export const DEFAULT_FRAME_LIMITS: FrameLimits = { messagesPerSecond: 1000, messageBurst: 4000 };
+
+export type FrameVerdict =
+  | { accept: true; message: SyncProtocolMessage; bytes: Uint8Array }
+  | { accept: false; reason: string };
+
+export interface FrameGuardOptions {
+  /** "server": the other end is a client that must join first; "client": the other end must answer with peer */
+  role: "server" | "client";
+  /** this repo's peer id, once known */
+  localPeerId: () => string | undefined;
+  limits?: FrameLimits;
+}
+
+export class FrameGuard {
+  private readonly bucket: TokenBucket;
+  /** the other end's peer id, fixed by its first message */
+  remotePeerId: string | undefined;
+
+  constructor(private readonly options: FrameGuardOptions) {
+    const limits = options.limits ?? DEFAULT_FRAME_LIMITS;
+    this.bucket = new TokenBucket({ perSecond: limits.messagesPerSecond, burst: limits.messageBurst });
+  }
+
+  inspect(data: RawData, isBinary: boolean): FrameVerdict {
+    if (!this.bucket.take()) return { accept: false, reason: "too many messages per second" };
+    if (!isBinary) return { accept: false, reason: "text frame (the sync protocol is binary CBOR)" };
+    const bytes = rawDataBytes(data);
+    const decoded = decodeSyncFrame(bytes);
+    if (!decoded.ok) return { accept: false, reason: decoded.reason };
+    const problem = this.options.role === "server" ? this.checkFromClient(decoded.message) : this.checkFromServer(decoded.message);
+    if (problem) return { accept: false, reason: problem };
+    return { accept: true, message: decoded.message, bytes };
+  }
+
+  private checkFromClient(message: SyncProtocolMessage): string | undefined {
+    if (this.remotePeerId === undefined) {
+      if (message.type !== "join") return `expected a join message first, got ${message.type}`;
+      this.remotePeerId = message.senderId;
+      return undefined;
+    }
+    if (message.type === "join") return "a second join on the same connection";
+    if (message.type === "peer" || message.type === "error" || message.type === "leave") return `a client may not send ${message.type}`;
+    return this.checkAddressing(message);
+  }
+
+  private checkFromServer(message: SyncProtocolMessage): string | undefined {
+    if (this.remotePeerId === undefined) {
+      if (message.type === "error") return undefined;
+      if (message.type !== "peer") return `expected a peer message first, got ${message.type}`;
+      const local = this.options.localPeerId();
+      if (local !== undefined && message.targetId !== local) return "peer message addressed to another peer";
+      this.remotePeerId = message.senderId;
+      return undefined;
+    }
+    if (message.type === "join" || message.type === "peer" || message.type === "leave") return `a server may not send ${message.type} now`;
+    if (message.type === "error") return undefined;
+    return this.checkAddressing(message);
+  }
+
+  private checkAddressing(message: SyncProtocolMessage): string | undefined {
+    if (message.senderId !== this.remotePeerId) return "senderId differs from the peer id this connection joined with";
+    const local = this.options.localPeerId();
+    if (local !== undefined && message.targetId !== local) return "message addressed to another peer";
+    return undefined;
+  }
+}
+
+/** ws hands over a Buffer, an ArrayBuffer or a list of fragments depending on binaryType. */
+export function rawDataBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

@@ -1,0 +1,142 @@
+// Who this server is connected to: inbound sockets and outbound --peer links, with the last sync per festival.
+// Feeds /api/status and `pandafest peers`, and tells the share policy which peers are ephemeral clients.
+export type PeerDirection = "inbound" | "outbound";
+export type PeerLinkState = "connecting" | "connected" | "waiting" | "closed";
+
+/** The most festivals remembered per peer; older entries make room. */
+const MAX_SYNC_ENTRIES = 1000;
+
+export interface PeerSnapshot {
+  direction: PeerDirection;
+  transport: "websocket";
+  /** host:port of an inbound socket, the URL of an outbound link */
+  address: string;
+  state: PeerLinkState;
+  /** the peer's automerge-repo peer id once it introduced itself */
+  peerId?: string;
+  /** a peer without storage of its own (a CLI run, a browser tab without IndexedDB) */
+  ephemeral: boolean;
+  connectedAt?: string;
+  lastError?: string;
+  nextAttemptAt?: string;
+  /** documentId -> ISO time of the last sync message from this peer */
+  lastSync: Record<string, string>;
+}
+
+export class PeerLink {
+  state: PeerLinkState = "connecting";
+  peerId?: string;
+  ephemeral = false;
+  connectedAt?: number;
+  lastError?: string;
+  nextAttemptAt?: number;
+  private readonly syncs = new Map<string, number>();
+
+  constructor(
+    private readonly registry: PeerRegistry,
+    readonly direction: PeerDirection,
+    readonly address: string,
+  ) {}
+
+  connected(peerId: string, ephemeral: boolean): void {
+    this.state = "connected";
+    this.peerId = peerId;
+    this.ephemeral = ephemeral;
+    this.connectedAt = Date.now();
+    this.lastError = undefined;
+    this.nextAttemptAt = undefined;
+    this.registry.changed();
+  }
+
+  synced(documentId: string): void {
+    this.syncs.delete(documentId);
+    this.syncs.set(documentId, Date.now());
+    if (this.syncs.size > MAX_SYNC_ENTRIES) {
+      const oldest = this.syncs.keys().next().value;
+      if (oldest !== undefined) this.syncs.delete(oldest);
+    }
+  }
+
+  /** An outbound link lost its connection and will try again at `nextAttemptAt`. */
+  waiting(nextAttemptAt: number, error?: string): void {
+    this.state = "waiting";
+    this.peerId = undefined;
+    this.nextAttemptAt = nextAttemptAt;
+    if (error) this.lastError = error;
+    this.registry.changed();
+  }
+
+  connecting(): void {
+    this.state = "connecting";
+    this.nextAttemptAt = undefined;
+  }
+
+  failed(error: string): void {
+    this.lastError = error;
+  }
+
+  /** The link is gone for good (an inbound socket closed, an outbound link was stopped). */
+  close(): void {
+    this.state = "closed";
+    this.registry.remove(this);
+  }
+
+  lastSyncOf(documentId: string): number | undefined {
+    return this.syncs.get(documentId);
+  }
+
+  snapshot(): PeerSnapshot {
+    const iso = (time: number | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
+    return {
+      direction: this.direction,
+      transport: "websocket",
+      address: this.address,
+      state: this.state,
+      peerId: this.peerId,
+      ephemeral: this.ephemeral,
+      connectedAt: iso(this.connectedAt),
+      lastError: this.lastError,
+      nextAttemptAt: iso(this.nextAttemptAt),
+      lastSync: Object.fromEntries([...this.syncs].map(([id, time]) => [id, new Date(time).toISOString()])),
+    };
+  }
+}
+
+export class PeerRegistry {
+  private readonly links = new Set<PeerLink>();
+  private readonly listeners = new Set<() => void>();
+
+  open(direction: PeerDirection, address: string): PeerLink {
+    const link = new PeerLink(this, direction, address);
+    this.links.add(link);
+    this.changed();
+    return link;
+  }
+
+  remove(link: PeerLink): void {
+    if (this.links.delete(link)) this.changed();
+  }
+
+  list(): PeerLink[] {
+    return [...this.links];
+  }
+
+  /** The connected link of a repo peer id, if any. */
+  byPeerId(peerId: string): PeerLink | undefined {
+    for (const link of this.links) if (link.peerId === peerId && link.state === "connected") return link;
+    return undefined;
+  }
+
+  isEphemeral(peerId: string): boolean {
+    return this.byPeerId(peerId)?.ephemeral ?? false;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

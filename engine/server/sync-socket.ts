@@ -1,0 +1,138 @@
+// The /sync websocket endpoint: automerge-repo's server adapter behind a guard that caps frame size,
+// validates every frame, bounds connections and messages per connection, and closes only the offending socket.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
+import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
+import type { PeerRegistry } from "./peer-registry.js";
+import type { SyncProtocolMessage } from "./sync-messages.js";
+
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** Decides, before any listener runs, whether a frame may be emitted as a message. */
+type FrameFilter = (data: RawData, isBinary: boolean) => boolean;
+
+/**
+ * The server-side socket class: its "message" events pass the filter first, so automerge-repo's
+ * adapter (which listens on the socket directly) only ever sees validated frames. No filter, no messages.
+ */
+export class GuardedSocket extends WebSocket {
+  frameFilter: FrameFilter | undefined;
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "message") {
+      const [data, isBinary] = args as [RawData, boolean];
+      if (!this.frameFilter || !this.frameFilter(data, isBinary)) return false;
+    }
+    return super.emit(event, ...args);
+  }
+}
+
+export interface SyncEndpointOptions {
+  registry: PeerRegistry;
+  log?: ServerLog;
+  maxFrameBytes?: number;
+  maxConnections?: number;
+  limits?: FrameLimits;
+  /** how often the adapter pings clients; a client that misses a ping is dropped */
+  keepAliveMs?: number;
+  /** sees every accepted message from a client (after validation, before the adapter) */
+  onMessage?: (message: SyncProtocolMessage, peerAddress: string) => void;
+}
+
+export class SyncEndpoint {
+  readonly adapter: WebSocketServerAdapter;
+  private readonly server: WebSocketServer;
+  private readonly warn: (message: string) => void;
+  private readonly maxConnections: number;
+  private closed = false;
+
+  constructor(private readonly options: SyncEndpointOptions) {
+    this.server = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      WebSocket: GuardedSocket,
+      perMessageDeflate: false,
+    });
+    this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.warn = throttledWarnings(options.log ?? silentLog);
+    // the adapter's typings name ws through isomorphic-ws; the class is the same
+    const adapterServer = this.server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0];
+    this.adapter = new WebSocketServerAdapter(adapterServer, options.keepAliveMs ?? 5000);
+  }
+
+  get connectionCount(): number {
+    return this.server.clients.size;
+  }
+
+  /** Takes over an HTTP upgrade request for /sync. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const address = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
+    if (this.closed || this.server.clients.size >= this.maxConnections) {
+      this.warn(`sync: refused a connection from ${address}: ${this.closed ? "shutting down" : `already ${this.maxConnections} connections`}`);
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    socket.on("error", () => undefined); // a reset during the handshake is the client's problem, not ours
+    this.server.handleUpgrade(request, socket, head, (ws) => {
+      this.accept(ws as GuardedSocket, address);
+      this.server.emit("connection", ws, request);
+    });
+  }
+
+  private accept(socket: GuardedSocket, address: string): void {
+    const link = this.options.registry.open("inbound", address);
+    const guard = new FrameGuard({ role: "server", localPeerId: () => this.adapter.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS });
+    let refused = false;
+    socket.frameFilter = (data, isBinary) => {
+      if (refused) return false;
+      const verdict = guard.inspect(data, isBinary);
+      if (!verdict.accept) {
+        refused = true;
+        this.warn(`sync: closed the connection from ${address}: ${verdict.reason}`);
+        closeWithReason(socket, CLOSE_POLICY, verdict.reason);
+        return false;
+      }
+      const message = verdict.message;
+      if (message.type === "join") {
+        const metadata = (message as { peerMetadata?: { isEphemeral?: boolean } }).peerMetadata;
+        link.connected(message.senderId, metadata?.isEphemeral === true);
+      } else if ((message.type === "sync" || message.type === "request") && message.documentId) {
+        link.synced(message.documentId);
+      }
+      this.options.onMessage?.(message, address);
+      return true;
+    };
+    socket.on("error", (error: Error & { code?: string }) => {
+      refused = true;
+      this.warn(`sync: closed the connection from ${address}: ${error.message}${error.code ? ` (${error.code})` : ""}`);
+    });
+    socket.on("close", () => link.close());
+  }
+
+  /** Closes every connection and stops accepting new ones. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const client of this.server.clients) client.terminate();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Sends a close frame with a (truncated) reason and makes sure the socket is gone soon even if the peer never answers. */
+export function closeWithReason(socket: WebSocket, code: number, reason: string): void {
+  const encoder = new TextEncoder();
+  let text = reason;
+  while (encoder.encode(text).byteLength > 120) text = text.slice(0, -1);
+  try {
+    socket.close(code, text);
+  } catch {
+    socket.terminate();
+    return;
+  }
+  setTimeout(() => socket.terminate(), 2000).unref();
+}

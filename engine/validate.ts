@@ -1,0 +1,371 @@
+// Validation of everything a user or a peer asks the engine to write: field shapes, lengths, dates,
+// time zones; the first problem becomes a one-line PandafestError naming field, value and expectation.
+import * as v from "valibot";
+import { PandafestError } from "./errors.js";
+import type { EventStatus, Geo, Visibility } from "./schema.js";
+import { canonicalTimeZone, explainBadInstant, isCalendarDate, isTimeOfDay, parseInstant } from "./time.js";
+
+/** Size limits for what one field may hold (untrusted input stays bounded). */
+export const LIMITS = {
+  labelLength: 200,
+  textLength: 20_000,
+  contactLength: 1_000,
+  tagLength: 64,
+  tags: 32,
+  hosts: 100,
+  idLength: 100,
+  capacity: 10_000_000,
+} as const;
+
+export const EVENT_STATUSES: readonly EventStatus[] = ["confirmed", "tentative", "cancelled"];
+export const VISIBILITIES: readonly Visibility[] = ["public", "private"];
+
+// ---- input shapes (what operations accept) ----
+
+export interface VenueInput {
+  name: string;
+  description?: string;
+  address?: string;
+  geo?: Geo;
+  capacity?: number;
+  accessibility?: string;
+  tags?: string[];
+}
+
+/** A venue edit: absent fields stay as they are; null clears an optional field. */
+export interface VenuePatch {
+  name?: string;
+  description?: string;
+  address?: string;
+  geo?: Geo | null;
+  capacity?: number | null;
+  accessibility?: string;
+  tags?: string[];
+}
+
+export interface EventInput {
+  title: string;
+  venueId: string;
+  /** ISO 8601 with an offset, e.g. 2027-07-01T20:00:00+02:00 */
+  start: string;
+  end: string;
+  description?: string;
+  hostIds?: string[];
+  tags?: string[];
+  /** a BCP 47 language tag, e.g. "en" or "pt-BR" */
+  language?: string;
+  status?: EventStatus;
+}
+
+export interface EventPatch {
+  title?: string;
+  venueId?: string;
+  start?: string;
+  end?: string;
+  description?: string;
+  hostIds?: string[];
+  tags?: string[];
+  language?: string | null;
+  status?: EventStatus;
+}
+
+export interface PersonInput {
+  name: string;
+  bio?: string;
+  contact?: string;
+}
+
+export interface PersonPatch {
+  name?: string;
+  bio?: string;
+  contact?: string | null;
+}
+
+export interface FestivalInput {
+  name: string;
+  description?: string;
+  /** IANA name, default "UTC" */
+  timeZone?: string;
+  /** YYYY-MM-DD */
+  startDate?: string;
+  endDate?: string;
+  /** HH:MM, default "04:00" */
+  dayStartsAt?: string;
+  visibility?: Visibility;
+}
+
+export type FestivalPatch = Partial<FestivalInput>;
+
+// ---- field schemas ----
+
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function label(maxLength: number = LIMITS.labelLength) {
+  const expected = `expected a non-empty single-line text of at most ${maxLength} characters`;
+  return v.pipe(
+    v.string(expected),
+    v.trim(),
+    v.minLength(1, expected),
+    v.maxLength(maxLength, expected),
+    v.check((text) => !CONTROL_CHARACTERS.test(text), expected),
+  );
+}
+
+function prose(maxLength: number = LIMITS.textLength) {
+  const expected = `expected a text of at most ${maxLength} characters`;
+  return v.pipe(
+    v.string(expected),
+    v.trim(),
+    v.maxLength(maxLength, expected),
+    v.check((text) => !CONTROL_CHARACTERS_EXCEPT_LINES.test(text), `${expected} without control characters`),
+  );
+}
+
+function uniqueList<T>(list: T[]): T[] {
+  return [...new Set(list)];
+}
+
+const tags = v.pipe(
+  v.array(label(LIMITS.tagLength), `expected a list of tags`),
+  v.maxLength(LIMITS.tags, `expected at most ${LIMITS.tags} tags`),
+  v.transform(uniqueList),
+);
+
+const idReference = label(LIMITS.idLength);
+
+const hostIds = v.pipe(
+  v.array(idReference, "expected a list of person ids"),
+  v.maxLength(LIMITS.hosts, `expected at most ${LIMITS.hosts} hosts`),
+  v.transform(uniqueList),
+);
+
+function finiteNumber(min: number, max: number) {
+  const expected = `expected a number from ${min} to ${max}`;
+  return v.pipe(v.number(expected), v.finite(expected), v.minValue(min, expected), v.maxValue(max, expected));
+}
+
+const geo = v.strictObject(
+  { lat: finiteNumber(-90, 90), lon: finiteNumber(-180, 180) },
+  "expected { lat, lon } in decimal degrees",
+);
+
+const capacityExpected = `expected a whole number from 0 to ${LIMITS.capacity}`;
+const capacity = v.pipe(
+  v.number(capacityExpected),
+  v.integer(capacityExpected),
+  v.minValue(0, capacityExpected),
+  v.maxValue(LIMITS.capacity, capacityExpected),
+);
+
+function canonicalLanguage(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+const languageExpected = 'expected a BCP 47 language tag such as "en" or "pt-BR"';
+const language = v.pipe(
+  v.string(languageExpected),
+  v.trim(),
+  v.maxLength(35, languageExpected),
+  v.check((tag) => canonicalLanguage(tag) !== undefined, languageExpected),
+  v.transform((tag) => canonicalLanguage(tag) ?? tag),
+);
+
+const status = v.picklist(EVENT_STATUSES, `expected one of ${EVENT_STATUSES.join(", ")}`);
+const visibility = v.picklist(VISIBILITIES, `expected one of ${VISIBILITIES.join(", ")}`);
+
+const instant = v.pipe(
+  v.string("expected an ISO 8601 date-time with an offset, e.g. 2027-07-01T20:00:00+02:00"),
+  v.trim(),
+  v.check(
+    (text) => parseInstant(text) !== undefined,
+    (issue) => explainBadInstant(String(issue.input)),
+  ),
+);
+
+const timeZoneExpected = 'expected an IANA time zone name such as "Europe/Berlin" or "UTC"';
+const timeZone = v.pipe(
+  v.string(timeZoneExpected),
+  v.trim(),
+  v.check((name) => canonicalTimeZone(name) !== undefined, timeZoneExpected),
+  v.transform((name) => canonicalTimeZone(name) ?? name),
+);
+
+const dateExpected = "expected a real calendar date written YYYY-MM-DD";
+const calendarDate = v.pipe(v.string(dateExpected), v.trim(), v.check(isCalendarDate, dateExpected));
+
+const timeOfDayExpected = "expected a time of day written HH:MM (00:00 to 23:59)";
+const timeOfDay = v.pipe(v.string(timeOfDayExpected), v.trim(), v.check(isTimeOfDay, timeOfDayExpected));
+
+// ---- object schemas ----
+
+function objectExpected(subject: string): string {
+  return `expected an object with the ${subject}'s fields`;
+}
+
+const venueInput = v.strictObject(
+  {
+    name: label(),
+    description: v.optional(prose()),
+    address: v.optional(prose(LIMITS.contactLength)),
+    geo: v.optional(geo),
+    capacity: v.optional(capacity),
+    accessibility: v.optional(prose()),
+    tags: v.optional(tags),
+  },
+  objectExpected("venue"),
+);
+
+const venuePatch = v.strictObject(
+  {
+    name: v.optional(label()),
+    description: v.optional(prose()),
+    address: v.optional(prose(LIMITS.contactLength)),
+    geo: v.optional(v.nullable(geo)),
+    capacity: v.optional(v.nullable(capacity)),
+    accessibility: v.optional(prose()),
+    tags: v.optional(tags),
+  },
+  objectExpected("venue"),
+);
+
+const eventInput = v.strictObject(
+  {
+    title: label(),
+    venueId: idReference,
+    start: instant,
+    end: instant,
+    description: v.optional(prose()),
+    hostIds: v.optional(hostIds),
+    tags: v.optional(tags),
+    language: v.optional(language),
+    status: v.optional(status),
+  },
+  objectExpected("event"),
+);
+
+const eventPatch = v.strictObject(
+  {
+    title: v.optional(label()),
+    venueId: v.optional(idReference),
+    start: v.optional(instant),
+    end: v.optional(instant),
+    description: v.optional(prose()),
+    hostIds: v.optional(hostIds),
+    tags: v.optional(tags),
+    language: v.optional(v.nullable(language)),
+    status: v.optional(status),
+  },
+  objectExpected("event"),
+);
+
+const personInput = v.strictObject(
+  { name: label(), bio: v.optional(prose()), contact: v.optional(prose(LIMITS.contactLength)) },
+  objectExpected("person"),
+);
+
+const personPatch = v.strictObject(
+  {
+    name: v.optional(label()),
+    bio: v.optional(prose()),
+    contact: v.optional(v.nullable(prose(LIMITS.contactLength))),
+  },
+  objectExpected("person"),
+);
+
+const festivalEntries = {
+  name: label(),
+  description: v.optional(prose()),
+  timeZone: v.optional(timeZone),
+  startDate: v.optional(calendarDate),
+  endDate: v.optional(calendarDate),
+  dayStartsAt: v.optional(timeOfDay),
+  visibility: v.optional(visibility),
+};
+
+const festivalInput = v.strictObject(festivalEntries, objectExpected("festival"));
+const festivalPatch = v.strictObject(
+  { ...festivalEntries, name: v.optional(label()) },
+  objectExpected("festival"),
+);
+
+// ---- parsing ----
+
+const PREVIEW_LENGTH = 60;
+
+/** A short, printable rendering of a rejected value for an error message. */
+export function previewValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH)}…` : text;
+}
+
+function fieldPath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).map((item) => String(item.key)).join(".");
+}
+
+function describeIssue(subject: string, issue: v.BaseIssue<unknown>, knownFields: readonly string[]): string {
+  const field = fieldPath(issue);
+  if (issue.type === "strict_object" && issue.expected === "never") {
+    return `${subject} has no field "${field}"; known fields: ${knownFields.join(", ")}`;
+  }
+  if (issue.type === "strict_object" && field !== "" && issue.input === undefined) {
+    return `${subject} ${field} is missing; it is required`;
+  }
+  const where = field === "" ? subject : `${subject} ${field}`;
+  return `invalid ${where} ${previewValue(issue.input)}: ${issue.message}`;
+}
+
+function parseWith<TSchema extends v.GenericSchema>(
+  schema: TSchema & { entries: v.ObjectEntries },
+  input: unknown,
+  subject: string,
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input" });
+}
+
+export function parseVenueInput(input: unknown): VenueInput {
+  return parseWith(venueInput, input, "venue");
+}
+export function parseVenuePatch(input: unknown): VenuePatch {
+  return parseWith(venuePatch, input, "venue");
+}
+export function parseEventInput(input: unknown): EventInput {
+  return parseWith(eventInput, input, "event");
+}
+export function parseEventPatch(input: unknown): EventPatch {
+  return parseWith(eventPatch, input, "event");
+}
+export function parsePersonInput(input: unknown): PersonInput {
+  return parseWith(personInput, input, "person");
+}
+export function parsePersonPatch(input: unknown): PersonPatch {
+  return parseWith(personPatch, input, "person");
+}
+export function parseFestivalInput(input: unknown): FestivalInput {
+  return parseWith(festivalInput, input, "festival");
+}
+export function parseFestivalPatch(input: unknown): FestivalPatch {
+  return parseWith(festivalPatch, input, "festival");
+}
+
+/** Checks that a festival's dates run forward; throws a PandafestError naming both dates otherwise. */
+export function assertDateRange(startDate: string, endDate: string): void {
+  if (startDate > endDate) {
+    throw new PandafestError(
+      `invalid festival dates: endDate ${endDate} is before startDate ${startDate}; the festival must end on or after its first day`,
+    );
+  }
+}

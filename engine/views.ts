@@ -1,0 +1,151 @@
+// Plain-JSON views of a festival (ImmutableStrings become strings) for queries, exports, CLI and UI.
+// Tolerant of odd data from peers: a missing or mistyped field reads as empty, never throws.
+import { isImmutableString } from "@automerge/automerge";
+import type {
+  EventStatus,
+  EventView,
+  Festival,
+  FestivalEvent,
+  FestivalView,
+  Geo,
+  Person,
+  PersonView,
+  Venue,
+  VenueView,
+  Visibility,
+} from "./schema.js";
+
+/** The text of a stored short field: ImmutableString or string; anything else reads as "". */
+export function textOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (isImmutableString(value)) return value.val;
+  return "";
+}
+
+function optionalText(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : textOf(value);
+}
+
+function textList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(textOf) : [];
+}
+
+function geoOf(value: unknown): Geo | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { lat, lon } = value as { lat?: unknown; lon?: unknown };
+  return typeof lat === "number" && typeof lon === "number" ? { lat, lon } : undefined;
+}
+
+/** An unknown status (from a newer or faulty peer) reads as "tentative": shown, but not promised. */
+export function statusOf(value: unknown): EventStatus {
+  const status = textOf(value);
+  return status === "confirmed" || status === "cancelled" || status === "tentative" ? status : "tentative";
+}
+
+function visibilityOf(value: unknown): Visibility {
+  return textOf(value) === "public" ? "public" : "private";
+}
+
+export function toVenueView(id: string, venue: Venue): VenueView {
+  const view: VenueView = {
+    id,
+    name: textOf(venue.name),
+    description: textOf(venue.description),
+    address: textOf(venue.address),
+    accessibility: textOf(venue.accessibility),
+    tags: textList(venue.tags),
+    removed: venue.removed === true,
+  };
+  const geo = geoOf(venue.geo);
+  if (geo) view.geo = geo;
+  if (typeof venue.capacity === "number") view.capacity = venue.capacity;
+  return view;
+}
+
+export function toEventView(id: string, event: FestivalEvent): EventView {
+  const view: EventView = {
+    id,
+    title: textOf(event.title),
+    description: textOf(event.description),
+    venueId: textOf(event.venueId),
+    start: textOf(event.start),
+    end: textOf(event.end),
+    hostIds: textList(event.hostIds),
+    tags: textList(event.tags),
+    status: statusOf(event.status),
+  };
+  const language = optionalText(event.language);
+  if (language !== undefined) view.language = language;
+  return view;
+}
+
+export function toPersonView(id: string, person: Person): PersonView {
+  const view: PersonView = { id, name: textOf(person.name), bio: textOf(person.bio) };
+  const contact = optionalText(person.contact);
+  if (contact !== undefined) view.contact = contact;
+  return view;
+}
+
+function isEntry(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+function ownEntry<T>(collection: { [id: string]: T } | undefined, id: string): T | undefined {
+  if (!collection || !Object.prototype.hasOwnProperty.call(collection, id)) return undefined;
+  const entry = collection[id];
+  return isEntry(entry) ? entry : undefined;
+}
+
+export function venueView(doc: Festival, id: string): VenueView | undefined {
+  const venue = ownEntry(doc.venues, id);
+  return venue && toVenueView(id, venue);
+}
+
+export function eventView(doc: Festival, id: string): EventView | undefined {
+  const event = ownEntry(doc.events, id);
+  return event && toEventView(id, event);
+}
+
+export function personView(doc: Festival, id: string): PersonView | undefined {
+  const person = ownEntry(doc.people, id);
+  return person && toPersonView(id, person);
+}
+
+function mapCollection<T, V>(
+  collection: { [id: string]: T } | undefined,
+  convert: (id: string, item: T) => V,
+): Record<string, V> {
+  const result: Record<string, V> = {};
+  if (!collection) return result;
+  for (const id of Object.keys(collection)) {
+    const item = collection[id];
+    if (isEntry(item)) result[id] = convert(id, item);
+  }
+  return result;
+}
+
+/** The whole festival as plain JSON (authors' attestations are left out: see provenance). */
+export function festivalView(doc: Festival): FestivalView {
+  const view: FestivalView = {
+    schema: doc.schema,
+    name: textOf(doc.name),
+    description: textOf(doc.description),
+    timeZone: textOf(doc.timeZone),
+    startDate: textOf(doc.startDate),
+    endDate: textOf(doc.endDate),
+    dayStartsAt: textOf(doc.dayStartsAt),
+    visibility: visibilityOf(doc.visibility),
+    venues: mapCollection(doc.venues, toVenueView),
+    events: mapCollection(doc.events, toEventView),
+    people: mapCollection(doc.people, toPersonView),
+    members: mapCollection(doc.members, (_key, member) => ({ name: textOf(member.name) })),
+  };
+  if (doc.forkedFrom && isEntry(doc.forkedFrom)) {
+    view.forkedFrom = {
+      url: textOf(doc.forkedFrom.url),
+      heads: textList(doc.forkedFrom.heads),
+      name: textOf(doc.forkedFrom.name),
+    };
+  }
+  return view;
+}

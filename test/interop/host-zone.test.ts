@@ -1,0 +1,47 @@
+// Exports and imports must not depend on the host's time zone: the same festival gives byte-identical
+// schedule.json, schedule.xml and .ics (and the same import) whatever TZ the process runs in.
+import { afterAll, describe, expect, it } from "vitest";
+import { toFrabJsonString } from "../../engine/interop/frab-json.js";
+import { toFrabXml } from "../../engine/interop/frab-xml.js";
+import { toICalendar } from "../../engine/interop/ical.js";
+import { parseSchedule } from "../../engine/interop/schedule-import.js";
+import { AUCKLAND_ID, aucklandFestival, LOS_ANGELES_ID, losAngelesFestival } from "./fixtures.js";
+
+const originalZone = process.env.TZ;
+const stamp = new Date("2026-12-01T00:00:00Z");
+const hostZones = ["UTC", "Pacific/Chatham", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Kiritimati"];
+
+afterAll(() => {
+  if (originalZone === undefined) delete process.env.TZ;
+  else process.env.TZ = originalZone;
+});
+
+function everything(): string[] {
+  const outputs: string[] = [];
+  for (const [view, id] of [
+    [aucklandFestival(), AUCKLAND_ID],
+    [losAngelesFestival(), LOS_ANGELES_ID],
+  ] as const) {
+    const json = toFrabJsonString(view, id);
+    const xml = toFrabXml(view, id);
+    outputs.push(json, xml, toICalendar(view, id, { stamp }));
+    outputs.push(JSON.stringify(parseSchedule(json)), JSON.stringify(parseSchedule(xml)));
+  }
+  return outputs;
+}
+
+describe("host time zone independence", () => {
+  it("gives identical exports and imports under five host zones", () => {
+    const hostOffsets = new Set<number>();
+    let reference: string[] | undefined;
+    for (const zone of hostZones) {
+      process.env.TZ = zone;
+      hostOffsets.add(new Date(2027, 0, 8, 12).getTimezoneOffset());
+      const outputs = everything();
+      if (reference === undefined) reference = outputs;
+      else expect(outputs).toEqual(reference);
+    }
+    // The host zone really changed between runs (otherwise this test would prove nothing).
+    expect(hostOffsets.size).toBe(hostZones.length);
+  });
+});

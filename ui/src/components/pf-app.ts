@@ -1,0 +1,175 @@
+// The app shell: starts the services, asks for a name on first use, follows the hash route, and keeps the
+// open festival's session (one at a time) for the festival screens.
+import { LitElement, css, html } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import type { BrowserIdentity } from "../../../engine/browser-identity.js";
+import { startServices, findFestival, type AppServices } from "../state/app-services.js";
+import { rememberFestival } from "../state/device-festivals.js";
+import { FestivalSession } from "../state/festival-session.js";
+import { parseRoute, type Route } from "../state/routes.js";
+import "./pf-festival.js";
+import "./pf-festivals.js";
+import "./pf-name-form.js";
+import { sharedStyles } from "./shared-styles.js";
+
+@customElement("pf-app")
+export class PfApp extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      header {
+        display: flex;
+        align-items: center;
+        justify-content: space-between;
+        gap: 0.5rem;
+        padding: 0.5rem 1rem;
+        border-bottom: 1px solid var(--pf-border);
+        background: var(--pf-surface);
+      }
+      .brand {
+        font-weight: 700;
+        font-size: 1.15rem;
+        text-decoration: none;
+        color: var(--pf-text);
+      }
+      main {
+        padding: 1rem;
+        max-width: 100rem;
+        margin: 0 auto;
+      }
+      @media (max-width: 480px) {
+        main {
+          padding: 0.75rem 0.5rem;
+        }
+      }
+    `,
+  ];
+
+  readonly services: AppServices = startServices();
+  @state() accessor identity: BrowserIdentity | undefined;
+  @state() accessor identityLoaded = false;
+  @state() accessor identityError: string | undefined;
+  @state() accessor renaming = false;
+  @state() accessor route: Route = parseRoute(window.location.hash);
+  @state() accessor session: FestivalSession | undefined;
+  @state() accessor openingId: string | undefined;
+  @state() accessor openError: string | undefined;
+  #openRequest = 0;
+  #identityChannel = new BroadcastChannel("pandafest-identity");
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener("hashchange", this.#onHashChange);
+    this.#identityChannel.onmessage = () => void this.#loadIdentity();
+    void this.#loadIdentity();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener("hashchange", this.#onHashChange);
+    this.#identityChannel.close();
+    this.session?.close();
+  }
+
+  override render() {
+    return html`
+      <header>
+        <a class="brand" href="#/">pandafest</a>
+        ${this.identity
+          ? html`<button type="button" @click=${() => (this.renaming = true)} aria-label="Your name: ${this.identity.name}. Change it">
+              ${this.identity.name}
+            </button>`
+          : null}
+      </header>
+      <main>${this.#renderMain()}</main>
+    `;
+  }
+
+  #renderMain() {
+    if (this.identityError) return html`<p class="notice error" role="alert">${this.identityError}</p>`;
+    if (!this.identityLoaded) return html`<p class="muted" role="status">Loading…</p>`;
+    if (!this.identity || this.renaming) {
+      return html`<pf-name-form
+        .identities=${this.services.identities}
+        .identity=${this.identity}
+        @named=${this.#onNamed}
+        @cancel=${() => (this.renaming = false)}
+      ></pf-name-form>`;
+    }
+    const route = this.route;
+    if (route.screen === "festivals") {
+      return html`<pf-festivals .services=${this.services} .identity=${this.identity} @open-session=${this.#onOpenSession}></pf-festivals>`;
+    }
+    if (this.session && this.session.id === route.festivalId) {
+      return html`<pf-festival .services=${this.services} .session=${this.session} .route=${route}></pf-festival>`;
+    }
+    if (this.openError && this.openingId === route.festivalId) {
+      return html`<p class="notice error" role="alert">${this.openError}</p>
+        <p><a href="#/">Back to your festivals</a></p>`;
+    }
+    return html`<p class="muted" role="status">Opening the festival…</p>`;
+  }
+
+  override updated(): void {
+    const route = this.route;
+    if (!this.identity || route.screen === "festivals") return;
+    if (this.session?.id === route.festivalId || this.openingId === route.festivalId) return;
+    void this.#open(route.festivalId);
+  }
+
+  async #open(id: string): Promise<void> {
+    const request = ++this.#openRequest;
+    this.openingId = id;
+    this.openError = undefined;
+    try {
+      const handle = await findFestival(this.services, id);
+      if (request !== this.#openRequest || !this.identity) return;
+      this.#setSession(new FestivalSession(handle, this.identity));
+    } catch (error) {
+      if (request !== this.#openRequest) return;
+      this.openError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  #setSession(session: FestivalSession): void {
+    if (this.session && this.session !== session) this.session.close();
+    this.session = session;
+    this.openingId = session.id;
+    const { name, visibility } = session.model.settings;
+    rememberFestival({ id: session.id, name, visibility });
+  }
+
+  /** A festival created or imported elsewhere in the app arrives with its session ready. */
+  readonly #onOpenSession = (event: CustomEvent<FestivalSession>): void => {
+    this.#openRequest++;
+    this.#setSession(event.detail);
+  };
+
+  readonly #onHashChange = (): void => {
+    this.route = parseRoute(window.location.hash);
+  };
+
+  readonly #onNamed = (event: CustomEvent<BrowserIdentity>): void => {
+    this.identity = event.detail;
+    this.renaming = false;
+    this.session?.setIdentity(event.detail);
+    this.#identityChannel.postMessage("changed");
+  };
+
+  async #loadIdentity(): Promise<void> {
+    try {
+      this.identity = await this.services.identities.load();
+      if (this.identity) this.session?.setIdentity(this.identity);
+    } catch (error) {
+      this.identityError = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.identityLoaded = true;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-app": PfApp;
+  }
+}

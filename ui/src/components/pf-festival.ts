@@ -1,0 +1,158 @@
+// One open festival: its title, the navigation between its screens, and the current screen.
+// Re-renders the screen after every change (local, other tab, or remote) with the model's new version.
+import { LitElement, css, html } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { AppServices } from "../state/app-services.js";
+import { rememberFestival } from "../state/device-festivals.js";
+import type { FestivalSession } from "../state/festival-session.js";
+import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
+import "./pf-conflicts.js";
+import "./pf-event-form.js";
+import "./pf-history.js";
+import "./pf-people.js";
+import "./pf-person-form.js";
+import "./pf-programme.js";
+import "./pf-settings.js";
+import "./pf-sync.js";
+import "./pf-venue-form.js";
+import "./pf-venues.js";
+import { sharedStyles } from "./shared-styles.js";
+
+type FestivalRoute = Extract<Route, { festivalId: string }>;
+
+const NAVIGATION: ReadonlyArray<{ screen: FestivalScreen["screen"]; label: string; matches: readonly string[] }> = [
+  { screen: "programme", label: "Programme", matches: ["programme", "event"] },
+  { screen: "venues", label: "Venues", matches: ["venues", "venue"] },
+  { screen: "people", label: "People", matches: ["people", "person"] },
+  { screen: "conflicts", label: "Conflicts", matches: ["conflicts"] },
+  { screen: "history", label: "History", matches: ["history"] },
+  { screen: "sync", label: "Sync", matches: ["sync"] },
+  { screen: "settings", label: "Settings", matches: ["settings"] },
+];
+
+@customElement("pf-festival")
+export class PfFestival extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .title {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.5rem;
+        margin-bottom: 0.5rem;
+      }
+      .title h1 {
+        font-size: 1.5rem;
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      nav ul {
+        display: flex;
+        gap: 0.25rem;
+        list-style: none;
+        padding: 0;
+        margin: 0 0 1rem;
+        overflow-x: auto;
+        border-bottom: 1px solid var(--pf-border);
+      }
+      nav a {
+        display: inline-block;
+        padding: 0.5rem 0.75rem;
+        text-decoration: none;
+        color: var(--pf-text);
+        border-bottom: 3px solid transparent;
+        white-space: nowrap;
+      }
+      nav a[aria-current="page"] {
+        border-bottom-color: var(--pf-accent);
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) accessor services: AppServices | undefined;
+  @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  @property({ attribute: false }) accessor route: FestivalRoute | undefined;
+  @state() accessor version = 0;
+  #unsubscribe: (() => void) | undefined;
+  #subscribed: FestivalSession | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#subscribed = undefined;
+  }
+
+  override willUpdate(): void {
+    if (this.session === this.#subscribed) return;
+    this.#unsubscribe?.();
+    this.#subscribed = this.session;
+    this.#unsubscribe = this.session?.subscribe(this.#onChange);
+  }
+
+  readonly #onChange = (): void => {
+    this.version = this.session?.model.version ?? this.version + 1;
+    const session = this.session;
+    if (session) rememberFestival({ id: session.id, name: session.model.settings.name, visibility: session.model.settings.visibility }, false);
+  };
+
+  override render() {
+    const session = this.session;
+    const route = this.route;
+    if (!session || !route) return null;
+    const settings = session.model.settings;
+    return html`
+      <div class="title">
+        <h1>${settings.name || "Untitled festival"}</h1>
+        <span class="badge">${settings.visibility}</span>
+        ${settings.forkedFrom ? html`<span class="muted">forked from ${settings.forkedFrom.name}</span>` : null}
+      </div>
+      <nav aria-label="Festival">
+        <ul>
+          ${NAVIGATION.map(
+            (item) => html`<li>
+              <a href=${festivalHash(session.id, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
+                >${item.label}</a
+              >
+            </li>`,
+          )}
+        </ul>
+      </nav>
+      ${this.#renderScreen(session, route)}
+    `;
+  }
+
+  #renderScreen(session: FestivalSession, route: FestivalRoute) {
+    const version = this.version;
+    switch (route.screen) {
+      case "programme":
+        return html`<pf-programme .session=${session} .version=${version}></pf-programme>`;
+      case "venues":
+        return html`<pf-venues .session=${session} .version=${version}></pf-venues>`;
+      case "people":
+        return html`<pf-people .session=${session} .version=${version}></pf-people>`;
+      case "event":
+        return html`<pf-event-form .session=${session} .version=${version} .eventId=${route.id}></pf-event-form>`;
+      case "venue":
+        return html`<pf-venue-form .session=${session} .version=${version} .venueId=${route.id}></pf-venue-form>`;
+      case "person":
+        return html`<pf-person-form .session=${session} .version=${version} .personId=${route.id}></pf-person-form>`;
+      case "conflicts":
+        return html`<pf-conflicts .session=${session} .version=${version}></pf-conflicts>`;
+      case "history":
+        return html`<pf-history .session=${session} .version=${version}></pf-history>`;
+      case "sync":
+        return html`<pf-sync .services=${this.services} .session=${session} .version=${version}></pf-sync>`;
+      case "settings":
+        return html`<pf-settings .services=${this.services} .session=${session} .version=${version}></pf-settings>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-festival": PfFestival;
+  }
+}

@@ -1,0 +1,213 @@
+// The festivals screen: the festivals on this device, the serving node's public directory, creating a
+// festival, and opening one from an id, an automerge: URL or a shared link.
+import { LitElement, css, html } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { BrowserIdentity } from "../../../engine/browser-identity.js";
+import type { Festival } from "../../../engine/schema.js";
+import { FESTIVAL_DEFAULTS, festivalInit } from "../../../engine/skeleton.js";
+import type { AppServices } from "../state/app-services.js";
+import { listDeviceFestivals, onDeviceFestivalsChanged, type DeviceFestival } from "../state/device-festivals.js";
+import { festivalIdFromReference } from "../state/festival-reference.js";
+import { FestivalSession } from "../state/festival-session.js";
+import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
+import { festivalHash } from "../state/routes.js";
+import { fetchDirectory, type DirectoryEntry } from "../state/server-api.js";
+import { formText, inputField, textAreaField } from "./form-fields.js";
+import { sharedStyles } from "./shared-styles.js";
+
+const FESTIVAL_FIELDS = ["name", "description", "timeZone", "startDate", "endDate", "dayStartsAt", "visibility"] as const;
+
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || FESTIVAL_DEFAULTS.timeZone;
+}
+
+@customElement("pf-festivals")
+export class PfFestivals extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .columns {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+        gap: 1.5rem;
+        align-items: start;
+      }
+      section {
+        min-width: 0;
+      }
+      .festival-link {
+        font-weight: 600;
+        font-size: 1.05rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) accessor services: AppServices | undefined;
+  @property({ attribute: false }) accessor identity: BrowserIdentity | undefined;
+  @state() accessor festivals: DeviceFestival[] = listDeviceFestivals();
+  @state() accessor directory: DirectoryEntry[] | undefined;
+  @state() accessor directoryError: string | undefined;
+  @state() accessor createErrors: FormErrors = NO_ERRORS;
+  @state() accessor openError: string | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #abort = new AbortController();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#unsubscribe = onDeviceFestivalsChanged(() => (this.festivals = listDeviceFestivals()));
+    this.#abort = new AbortController();
+    fetchDirectory(this.#abort.signal).then(
+      (entries) => (this.directory = entries),
+      (error: unknown) => {
+        if (!this.#abort.signal.aborted) this.directoryError = `The directory of the node serving this page is not available (${error instanceof Error ? error.message : String(error)}).`;
+      },
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#abort.abort();
+  }
+
+  override render() {
+    return html`
+      <div class="columns">
+        <section aria-labelledby="mine">
+          <h2 id="mine">Your festivals</h2>
+          ${this.festivals.length === 0
+            ? html`<p class="muted">No festivals on this device yet: create one, or open one someone shared with you.</p>`
+            : html`<ul class="plain card-list">
+                ${this.festivals.map(
+                  (festival) => html`<li>
+                    <a class="festival-link" href=${festivalHash(festival.id, { screen: "programme" })}>${festival.name || festival.id}</a>
+                    ${festival.visibility === "private" ? html`<span class="badge">private</span>` : html`<span class="badge">public</span>`}
+                  </li>`,
+                )}
+              </ul>`}
+          <h2 id="directory">On this node</h2>
+          ${this.#renderDirectory()}
+        </section>
+        <section aria-labelledby="create">
+          <h2 id="create">Create a festival</h2>
+          ${this.#renderCreateForm()}
+        </section>
+        <section aria-labelledby="open">
+          <h2 id="open">Open a festival</h2>
+          <form @submit=${this.#open} novalidate>
+            ${inputField({
+              name: "reference",
+              label: "Festival id, automerge: URL or link",
+              value: "",
+              error: this.openError,
+              hint: "Someone organising it can give it to you; a private festival is reachable only with it.",
+            })}
+            <div class="actions"><button type="submit">Open</button></div>
+          </form>
+        </section>
+      </div>
+    `;
+  }
+
+  #renderDirectory() {
+    if (this.directoryError) return html`<p class="muted">${this.directoryError}</p>`;
+    if (this.directory === undefined) return html`<p class="muted" role="status">Asking the node…</p>`;
+    if (this.directory.length === 0) return html`<p class="muted">The node lists no public festivals.</p>`;
+    return html`<ul class="plain card-list">
+      ${this.directory.map(
+        (entry) => html`<li>
+          <a class="festival-link" href=${festivalHash(entry.id, { screen: "programme" })}>${entry.name}</a>
+          ${entry.description ? html`<div class="muted">${entry.description}</div>` : null}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderCreateForm() {
+    const errors = this.createErrors.fields;
+    return html`<form @submit=${this.#create} novalidate>
+      ${inputField({ name: "name", label: "Name", value: "", error: errors.name, required: true })}
+      ${textAreaField({ name: "description", label: "Description", value: "", error: errors.description })}
+      <div class="row">
+        ${inputField({ name: "startDate", label: "First day", type: "date", value: "", error: errors.startDate })}
+        ${inputField({ name: "endDate", label: "Last day", type: "date", value: "", error: errors.endDate })}
+      </div>
+      <div class="row">
+        ${inputField({
+          name: "timeZone",
+          label: "Time zone",
+          value: browserTimeZone(),
+          error: errors.timeZone,
+          hint: "IANA name, e.g. Europe/Berlin",
+        })}
+        ${inputField({
+          name: "dayStartsAt",
+          label: "Days start at",
+          type: "time",
+          value: FESTIVAL_DEFAULTS.dayStartsAt,
+          error: errors.dayStartsAt,
+          hint: "Later-night events belong to the day before",
+        })}
+      </div>
+      <fieldset>
+        <legend>Who can find it</legend>
+        <label><input type="radio" name="visibility" value="private" checked /> Private: only people who have its id or link</label><br />
+        <label><input type="radio" name="visibility" value="public" /> Public: listed in directories for anyone</label>
+        ${errors.visibility ? html`<p class="field-error" role="alert">${errors.visibility}</p>` : null}
+      </fieldset>
+      ${this.createErrors.form ? html`<p class="notice error" role="alert">${this.createErrors.form}</p>` : null}
+      <div class="actions"><button class="primary" type="submit">Create festival</button></div>
+    </form>`;
+  }
+
+  #create(event: SubmitEvent): void {
+    event.preventDefault();
+    const services = this.services;
+    const identity = this.identity;
+    if (!services || !identity) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const checked = form.querySelector<HTMLInputElement>('input[name="visibility"]:checked');
+    const optional = (name: string) => formText(form, name).trim() || undefined;
+    const input = {
+      name: formText(form, "name"),
+      description: optional("description"),
+      timeZone: optional("timeZone"),
+      startDate: optional("startDate"),
+      endDate: optional("endDate"),
+      dayStartsAt: optional("dayStartsAt"),
+      visibility: checked?.value === "public" ? ("public" as const) : ("private" as const),
+    };
+    let init: (doc: Festival) => void;
+    try {
+      init = festivalInit(input);
+    } catch (error) {
+      this.createErrors = formErrorsFrom(error, "festival", FESTIVAL_FIELDS);
+      if (this.createErrors.form && /dates/.test(this.createErrors.form)) this.createErrors = { fields: { endDate: this.createErrors.form } };
+      return;
+    }
+    this.createErrors = NO_ERRORS;
+    const handle = services.repo.create<Festival>();
+    const session = new FestivalSession(handle, identity);
+    session.editor.change(init, `create festival ${JSON.stringify(input.name.trim().slice(0, 80))}`);
+    this.dispatchEvent(new CustomEvent("open-session", { detail: session, bubbles: true, composed: true }));
+    window.location.hash = festivalHash(session.id, { screen: "programme" });
+  }
+
+  #open(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    try {
+      const id = festivalIdFromReference(formText(form, "reference"));
+      this.openError = undefined;
+      window.location.hash = festivalHash(id, { screen: "programme" });
+    } catch (error) {
+      this.openError = error instanceof Error ? error.message : String(error);
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-festivals": PfFestivals;
+  }
+}

@@ -1,0 +1,340 @@
+// The programme: on wide screens a grid per festival day (venues across, time down), on phones a list.
+// Cancelled and tentative events are marked as such, clashing events are flagged; every event links to its form.
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+import type { FestivalSession } from "../state/festival-session.js";
+import type { ScheduledEvent } from "../state/festival-model.js";
+import { assignLanes, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
+import { festivalHash } from "../state/routes.js";
+import { sharedStyles } from "./shared-styles.js";
+
+type Layout = "grid" | "list";
+const WIDE_QUERY = "(min-width: 760px)";
+
+function dayLabel(date: string): string {
+  const instant = Date.parse(`${date}T12:00:00Z`);
+  if (Number.isNaN(instant)) return date;
+  return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(instant);
+}
+
+function statusBadges(event: ScheduledEvent, clashing: boolean) {
+  return html`${event.status === "cancelled" ? html` <span class="badge cancelled">cancelled</span>` : nothing}${event.status === "tentative"
+    ? html` <span class="badge tentative">tentative</span>`
+    : nothing}${clashing ? html` <span class="badge clash" title="overlaps another event in this venue">clash</span>` : nothing}`;
+}
+
+@customElement("pf-programme")
+export class PfProgramme extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .toolbar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin-bottom: 0.5rem;
+      }
+      .toolbar .spacer {
+        flex: 1;
+      }
+      [aria-pressed="true"] {
+        background: var(--pf-text);
+        color: var(--pf-bg);
+      }
+      .exports {
+        font-size: 0.9rem;
+      }
+      .days-nav {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.75rem;
+        margin: 0.5rem 0;
+        font-size: 0.95rem;
+      }
+      section.day {
+        margin-bottom: 1.5rem;
+      }
+      .grid-scroll {
+        overflow-x: auto;
+        border: 1px solid var(--pf-border);
+        border-radius: var(--pf-radius);
+        background: var(--pf-surface);
+      }
+      .grid {
+        display: grid;
+        grid-template-columns: 3.5rem repeat(var(--columns), minmax(10rem, 1fr));
+        grid-template-rows: auto repeat(var(--rows), 0.95rem);
+        position: relative;
+        min-width: min-content;
+      }
+      .venue-head {
+        position: sticky;
+        top: 0;
+        z-index: 2;
+        padding: 0.35rem 0.5rem;
+        font-weight: 600;
+        border-bottom: 1px solid var(--pf-border);
+        border-left: 1px solid var(--pf-border);
+        background: var(--pf-surface);
+        overflow-wrap: anywhere;
+      }
+      .venue-head.problem {
+        color: var(--pf-danger);
+      }
+      .time-label {
+        grid-column: 1;
+        font-size: 0.75rem;
+        color: var(--pf-muted);
+        padding: 0 0.3rem;
+        border-top: 1px solid var(--pf-border);
+      }
+      .hour-line {
+        grid-column: 2 / -1;
+        border-top: 1px dashed var(--pf-border);
+        pointer-events: none;
+      }
+      a.event {
+        position: relative;
+        z-index: 1;
+        display: block;
+        margin: 1px 2px;
+        padding: 0.15rem 0.35rem;
+        border-radius: 4px;
+        border-left: 4px solid var(--pf-accent);
+        background: color-mix(in srgb, var(--pf-accent) 12%, var(--pf-surface));
+        color: var(--pf-text);
+        text-decoration: none;
+        overflow: hidden;
+        font-size: 0.85rem;
+        line-height: 1.2;
+        min-height: 0;
+      }
+      a.event:hover,
+      a.event:focus-visible {
+        z-index: 3;
+        overflow: visible;
+        min-height: min-content;
+        box-shadow: 0 2px 6px rgb(0 0 0 / 0.25);
+      }
+      a.event .title,
+      .list .title {
+        font-weight: 600;
+        overflow-wrap: anywhere;
+      }
+      a.event .time {
+        display: block;
+        color: var(--pf-muted);
+        font-size: 0.75rem;
+      }
+      .tentative {
+        border-left-style: dashed;
+        border-left-color: var(--pf-tentative);
+        background: color-mix(in srgb, var(--pf-tentative) 10%, var(--pf-surface));
+      }
+      .cancelled {
+        border-left-color: var(--pf-danger);
+        background: var(--pf-surface);
+      }
+      .cancelled .title {
+        text-decoration: line-through;
+      }
+      .clash {
+        outline: 2px solid var(--pf-warn);
+        outline-offset: -2px;
+      }
+      .list {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      .list li a {
+        display: grid;
+        grid-template-columns: 6.5rem 1fr;
+        gap: 0.1rem 0.6rem;
+        padding: 0.55rem 0.6rem;
+        border: 1px solid var(--pf-border);
+        border-left: 4px solid var(--pf-accent);
+        border-radius: var(--pf-radius);
+        background: var(--pf-surface);
+        color: var(--pf-text);
+        text-decoration: none;
+        margin-bottom: 0.4rem;
+      }
+      .list li a.tentative {
+        border-left-color: var(--pf-tentative);
+        border-left-style: dashed;
+      }
+      .list li a.cancelled {
+        border-left-color: var(--pf-danger);
+      }
+      .list .time {
+        grid-row: span 2;
+        font-variant-numeric: tabular-nums;
+        color: var(--pf-muted);
+      }
+      .list .venue {
+        color: var(--pf-muted);
+        font-size: 0.9rem;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  @property({ type: Number }) accessor version = 0;
+  @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
+  @state() accessor layoutChosen = false;
+  #media = window.matchMedia(WIDE_QUERY);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#media.addEventListener("change", this.#onMedia);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#media.removeEventListener("change", this.#onMedia);
+  }
+
+  readonly #onMedia = (): void => {
+    if (!this.layoutChosen) this.layout = this.#media.matches ? "grid" : "list";
+  };
+
+  override render() {
+    const session = this.session;
+    if (!session) return nothing;
+    const model = session.model;
+    const programme = programmeOf(model);
+    const venueCount = model.liveVenues().length;
+    const id = session.id;
+    return html`
+      <div class="toolbar">
+        <a class="button primary" href=${festivalHash(id, { screen: "event", id: "new" })}>Add event</a>
+        <a class="button" href=${festivalHash(id, { screen: "venue", id: "new" })}>Add venue</a>
+        <span class="spacer"></span>
+        <span role="group" aria-label="Programme layout">
+          <button type="button" aria-pressed=${this.layout === "grid" ? "true" : "false"} @click=${() => this.#choose("grid")}>Grid</button>
+          <button type="button" aria-pressed=${this.layout === "list" ? "true" : "false"} @click=${() => this.#choose("list")}>List</button>
+        </span>
+      </div>
+      <p class="muted" id="summary" role="status">
+        ${model.events.size} event${model.events.size === 1 ? "" : "s"} in ${venueCount} venue${venueCount === 1 ? "" : "s"}${programme.clashing.size > 0
+          ? html`, <strong>${programme.clashing.size} clashing</strong> (see <a href=${festivalHash(id, { screen: "conflicts" })}>Conflicts</a>)`
+          : nothing}
+      </p>
+      ${venueCount === 0 ? html`<p class="notice">Add a venue first; then events can be placed in it.</p>` : nothing}
+      <p class="exports">
+        For attendees' apps:
+        <a href="festivals/${encodeURIComponent(id)}/schedule.xml">schedule.xml</a> ·
+        <a href="festivals/${encodeURIComponent(id)}/schedule.json">schedule.json</a> ·
+        <a href="festivals/${encodeURIComponent(id)}/calendar.ics">calendar (.ics)</a>
+      </p>
+      ${programme.days.length > 1
+        ? html`<nav class="days-nav" aria-label="Days">
+            ${programme.days.map((day) => html`<a href="#/f/${id}/programme" @click=${(event: Event) => this.#jump(event, day.date)}>${dayLabel(day.date)}</a>`)}
+          </nav>`
+        : nothing}
+      <div class="programme" data-layout=${this.layout}>
+        ${programme.days.map((day) => (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing) : this.#renderListDay(day, programme.clashing)))}
+      </div>
+      ${programme.unscheduled.length > 0
+        ? html`<section class="day"><h3>Without a readable time</h3>
+            <ul class="list">${programme.unscheduled.map((event) => this.#renderListItem(event, programme.clashing, model.venues.get(event.venueId)?.name ?? ""))}</ul>
+          </section>`
+        : nothing}
+    `;
+  }
+
+  #choose(layout: Layout): void {
+    this.layout = layout;
+    this.layoutChosen = true;
+  }
+
+  #jump(event: Event, date: string): void {
+    event.preventDefault();
+    const target = this.renderRoot.querySelector<HTMLElement>(`#day-${date}`);
+    target?.scrollIntoView({ block: "start" });
+    target?.focus();
+  }
+
+  #eventHref(event: ScheduledEvent): string {
+    return festivalHash(this.session?.id ?? "", { screen: "event", id: event.id });
+  }
+
+  #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
+    const rows = day.lastSlot - day.firstSlot;
+    const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
+    const slotOf = (ms: number) => Math.floor((ms - day.dayStartMs) / 60_000 / 15);
+    return html`<section class="day" aria-labelledby="day-${day.date}">
+      <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
+      ${day.events.length === 0
+        ? html`<p class="muted">Nothing planned.</p>`
+        : html`<div class="grid-scroll">
+            <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}">
+              ${day.columns.map(
+                (column, index) => html`<div
+                  class="venue-head ${column.missing || column.removed ? "problem" : ""}"
+                  style="grid-column: ${index + 2}; grid-row: 1"
+                >
+                  ${column.missing ? "(missing venue)" : column.name}${column.removed ? " (removed)" : ""}
+                </div>`,
+              )}
+              ${day.labels.map(
+                (label) => html`<div class="time-label" style="grid-row: ${row(label.slot)} / span 4">${label.text}</div>
+                  <div class="hour-line" style="grid-row: ${row(label.slot)}"></div>`,
+              )}
+              ${day.columns.map((column, index) => {
+                const lanes = assignLanes(column.events);
+                const venueName = column.missing ? "missing venue" : column.name;
+                return column.events.map((event) => {
+                  const start = row(slotOf(event.startMs));
+                  const endMs = Number.isFinite(event.endMs) && event.endMs > event.startMs ? event.endMs : event.startMs + 15 * 60_000;
+                  const end = Math.max(start + 1, row(Math.ceil((endMs - day.dayStartMs) / 60_000 / 15)));
+                  const lane = lanes.get(event.id) ?? { lane: 0, lanes: 1 };
+                  const width = 100 / lane.lanes;
+                  return html`<a
+                    class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""}"
+                    href=${this.#eventHref(event)}
+                    style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
+                    ><span class="time">${event.startTime}–${event.endTime}</span><span class="title">${event.title}</span><span class="visually-hidden">
+                      at ${venueName}</span
+                    >${statusBadges(event, clashing.has(event.id))}</a
+                  >`;
+                });
+              })}
+            </div>
+          </div>`}
+    </section>`;
+  }
+
+  #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
+    const venues = this.session?.model.venues;
+    return html`<section class="day" aria-labelledby="day-${day.date}">
+      <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
+      ${day.events.length === 0
+        ? html`<p class="muted">Nothing planned.</p>`
+        : html`<ol class="list">
+            ${day.events.map((event) => {
+              const venue = venues?.get(event.venueId);
+              return this.#renderListItem(event, clashing, venue ? `${venue.name}${venue.removed ? " (removed)" : ""}` : "(missing venue)");
+            })}
+          </ol>`}
+    </section>`;
+  }
+
+  #renderListItem(event: ScheduledEvent, clashing: ReadonlySet<string>, venueName: string) {
+    return html`<li>
+      <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""}" href=${this.#eventHref(event)}>
+        <span class="time">${event.startTime}–${event.endTime}</span>
+        <span class="title">${event.title}${statusBadges(event, clashing.has(event.id))}</span>
+        <span class="venue">${venueName}</span>
+      </a>
+    </li>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-programme": PfProgramme;
+  }
+}

@@ -1,0 +1,16 @@
+// The page's entry point: loads Automerge's WebAssembly once, then the app (which needs it).
+// A failure to start is shown on the page, never only in the console.
+import wasmUrl from "@automerge/automerge/automerge.wasm?url";
+import { prepareAutomerge } from "../../engine/browser-repo.js";
+
+async function start(): Promise<void> {
+  await prepareAutomerge(wasmUrl);
+  await import("./components/pf-app.js");
+}
+
+start().catch((error: unknown) => {
+  const message = document.createElement("p");
+  message.setAttribute("role", "alert");
+  message.textContent = `pandafest could not start: ${error instanceof Error ? error.message : String(error)}`;
+  document.body.replaceChildren(message);
+});
