@@ -5,6 +5,7 @@ import { PandafestError } from "./errors.js";
 import type { FestivalEditor } from "./editor.js";
 import { checkSchema } from "./migrate.js";
 import type { Festival } from "./schema.js";
+import { previewValue } from "./validate.js";
 
 export interface ConflictValue {
   /** plain JSON (ImmutableStrings as strings) */
@@ -206,10 +207,12 @@ function sortConflicts(found: FieldConflict[]): FieldConflict[] {
  */
 export function findConflicts(doc: Festival, options: FindConflictsOptions = {}): FieldConflict[] {
   checkSchema(doc);
-  const targets = targetsOf(doc);
   const found: FieldConflict[] = [];
-  const root = targets.get("_root");
-  if (root) for (const key of Object.keys(doc)) checkTargetKey(root, key, found);
+  const root: Target = { object: doc, path: [], isRoot: true };
+  for (const key of Object.keys(doc)) checkTargetKey(root, key, found);
+  const concurrent = options.fullScan ? [] : concurrentChangeHashes(doc);
+  if (!options.fullScan && concurrent.length === 0) return sortConflicts(found);
+  const targets = targetsOf(doc);
 
   if (options.fullScan) {
     for (const [objectId, target] of targets) {
@@ -220,7 +223,7 @@ export function findConflicts(doc: Festival, options: FindConflictsOptions = {})
   }
 
   const checked = new Set<string>();
-  for (const hash of concurrentChangeHashes(doc)) {
+  for (const hash of concurrent) {
     const change = A.inspectChange(doc, hash);
     for (const op of change?.ops ?? []) {
       if (op.obj === "_root" || typeof op.key !== "string") continue;
@@ -235,7 +238,7 @@ export function findConflicts(doc: Festival, options: FindConflictsOptions = {})
 }
 
 function describePath(path: readonly string[]): string {
-  return path.join(".");
+  return path.map((part) => String(part).replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 100)).join(".");
 }
 
 /** The object holding the field at path (the festival, or one item of a collection), or an error. */
@@ -245,12 +248,12 @@ function parentAt(doc: Festival, path: readonly string[]): { parent: object; key
     const items: Record<string, unknown> = doc[path[0] as ItemCollection];
     const item = Object.prototype.hasOwnProperty.call(items, path[1]) ? items[path[1]] : undefined;
     if (!isObject(item)) {
-      throw new PandafestError(`no ${path[0]} item ${JSON.stringify(path[1])} in this festival; check the field path`);
+      throw new PandafestError(`no ${path[0]} item ${previewValue(path[1])} in this festival; check the field path`);
     }
     return { parent: item, key: path[2] };
   }
   throw new PandafestError(
-    `invalid field path ${JSON.stringify(describePath(path))}: expected a festival field (e.g. name) or collection.id.field (e.g. events.e_abc.title)`,
+    `invalid field path ${previewValue(describePath(path))}: expected a festival field (e.g. name) or collection.id.field (e.g. events.e_abc.title)`,
     { code: "usage" },
   );
 }
@@ -270,9 +273,9 @@ export function pickConflictValue(editor: FestivalEditor, path: readonly string[
     );
   }
   if (!conflict.values.some((candidate) => deepEqual(candidate.value, value))) {
-    const choices = conflict.values.map((candidate) => JSON.stringify(candidate.value)).join(", ");
+    const choices = conflict.values.map((candidate) => previewValue(candidate.value)).join(", ");
     throw new PandafestError(
-      `${JSON.stringify(value)} is not one of the concurrent values of ${describePath(path)}; choose one of ${choices}`,
+      `${previewValue(value)} is not one of the concurrent values of ${describePath(path)}; choose one of ${choices}`,
     );
   }
   const stored = storedValue(value);

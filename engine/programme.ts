@@ -2,7 +2,7 @@
 // dayStartsAt) and by venue, sorted by start. Works on a raw festival document or on a FestivalView.
 import { PandafestError } from "./errors.js";
 import type { EventView, Festival, FestivalEvent, FestivalView, Venue } from "./schema.js";
-import { festivalDayOf, instantMs, isCalendarDate, isTimeOfDay, minutesOfDay, usableTimeZone } from "./time.js";
+import { addDays, festivalDayOf, instantMs, isCalendarDate, isTimeOfDay, usableTimeZone, zonedDateTimeToEpoch } from "./time.js";
 import { textOf, toEventView } from "./views.js";
 
 export interface ProgrammeVenue {
@@ -31,9 +31,8 @@ export interface ProgrammeOptions {
 export type ProgrammeSource = Festival | FestivalView;
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** No zone is further than 18 hours from UTC: a cheap bound before the exact festival-day test. */
-const MAX_ZONE_OFFSET_MS = 18 * HOUR_MS;
+/** Wider than any DST shift: a cheap bound on the instant before the exact festival-day test. */
+const WINDOW_MARGIN_MS = 3 * HOUR_MS;
 const DEFAULT_DAY_STARTS_AT = "04:00";
 
 /** Uniform access to events and venues whether the source is a document or a view. */
@@ -74,16 +73,18 @@ function readerOf(source: ProgrammeSource): SourceReader {
   };
 }
 
-function utcMidnight(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`);
-}
-
 const collator = new Intl.Collator(undefined, { sensitivity: "base", numeric: true });
 
-function compareEvents(a: { view: EventView; startMs: number }, b: { view: EventView; startMs: number }): number {
+interface PlacedEvent {
+  view: EventView;
+  startMs: number;
+  endMs: number;
+}
+
+function compareEvents(a: PlacedEvent, b: PlacedEvent): number {
   return (
     a.startMs - b.startMs ||
-    (instantMs(a.view.end) ?? 0) - (instantMs(b.view.end) ?? 0) ||
+    a.endMs - b.endMs ||
     collator.compare(a.view.title, b.view.title) ||
     (a.view.id < b.view.id ? -1 : a.view.id > b.view.id ? 1 : 0)
   );
@@ -112,12 +113,11 @@ export function programme(source: ProgrammeSource, options: ProgrammeOptions = {
   let windowStart = -Infinity;
   let windowEnd = Infinity;
   if (day !== undefined) {
-    const dayStartMs = utcMidnight(day) + minutesOfDay(dayStartsAt) * 60_000;
-    windowStart = dayStartMs - MAX_ZONE_OFFSET_MS;
-    windowEnd = dayStartMs + DAY_MS + MAX_ZONE_OFFSET_MS;
+    windowStart = zonedDateTimeToEpoch(day, dayStartsAt, timeZone) - WINDOW_MARGIN_MS;
+    windowEnd = zonedDateTimeToEpoch(addDays(day, 1), dayStartsAt, timeZone) + WINDOW_MARGIN_MS;
   }
 
-  const byDay = new Map<string, Map<string, { view: EventView; startMs: number }[]>>();
+  const byDay = new Map<string, Map<string, PlacedEvent[]>>();
   for (const id of reader.eventIds()) {
     const startMs = instantMs(reader.eventStart(id));
     if (startMs === undefined || startMs < windowStart || startMs >= windowEnd) continue;
@@ -128,7 +128,7 @@ export function programme(source: ProgrammeSource, options: ProgrammeOptions = {
     if (!venues) byDay.set(date, (venues = new Map()));
     let events = venues.get(view.venueId);
     if (!events) venues.set(view.venueId, (events = []));
-    events.push({ view, startMs });
+    events.push({ view, startMs, endMs: instantMs(view.end) ?? startMs });
   }
 
   const days: ProgrammeDay[] = [];

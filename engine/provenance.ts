@@ -117,14 +117,6 @@ function authorsObjectId(doc: A.Doc<Festival>): string {
   return id;
 }
 
-/** Whether a decoded change does exactly one thing: set authors[actor] to `value` (any attestation when omitted). */
-function isAttestationWrite(change: A.DecodedChange, authorsId: string, actor: string, value?: string): boolean {
-  if (change.actor !== actor || change.ops.length !== 1) return false;
-  const op = change.ops[0];
-  if (op.action !== "set" || op.obj !== authorsId || op.key !== actor || typeof op.value !== "string") return false;
-  return value === undefined ? parseAttestation(op.value) !== null : op.value === value;
-}
-
 /** Op ids look like "<counter>@<actor hex>". */
 function parseOpId(opId: string): { counter: number; actor: string } | null {
   const match = /^([0-9]+)@([0-9a-f]+)$/.exec(opId);
@@ -150,29 +142,46 @@ function attestationValues(doc: A.Doc<Festival>, authorsId: string, actor: strin
     });
 }
 
+/** Where a change sits in its actor's history: enough to attest it and to recognise an attestation write. */
+type ChangePosition = Pick<A.ChangeMetadata, "seq" | "hash" | "startOp" | "maxOp">;
+
 /**
- * The attestation the current actor should write now, covering its latest local change, or null when
- * there is nothing to attest (no local change yet, the latest local change is already attested, or it
- * is itself the attestation write).
+ * The latest change of `actor` (this process's actor). A change just made is a head, so the heads'
+ * metadata usually answers; only when another peer has already built on it is the last local change
+ * decoded (costly for a large import).
+ */
+function latestChangeOf(doc: A.Doc<Festival>, actor: string): ChangePosition | null {
+  const backend = A.getBackend(doc);
+  let latest: ChangePosition | null = null;
+  for (const head of A.getHeads(doc)) {
+    const change = backend.getChangeMetaByHash(head);
+    if (change !== null && change.actor === actor && (latest === null || change.seq > latest.seq)) latest = change;
+  }
+  if (latest !== null) return latest;
+  const lastLocal = A.getLastLocalChange(doc);
+  if (lastLocal === undefined) return null;
+  const decoded = A.decodeChange(lastLocal);
+  return { seq: decoded.seq, hash: decoded.hash, startOp: decoded.startOp, maxOp: decoded.startOp + decoded.ops.length - 1 };
+}
+
+/**
+ * The attestation the current actor should write now, covering its latest change, or null when there
+ * is nothing to attest (no change by this actor yet, its latest change is already attested, or it is
+ * itself the attestation write).
  */
 export function attestationFor(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): string | null {
   const actor = A.getActorId(doc);
   const authorsId = authorsObjectId(doc);
-  const lastChange = A.getLastLocalChange(doc);
-  if (lastChange === undefined) return null;
-  const latest = A.decodeChange(lastChange);
-  if (isAttestationWrite(latest, authorsId, actor)) return null;
+  const latest = latestChangeOf(doc, actor);
+  if (latest === null) return null;
   for (const { opId, text } of attestationValues(doc, authorsId, actor)) {
-    const attestation = text === null ? null : parseAttestation(text);
-    if (
-      attestation !== null &&
-      parseOpId(opId)?.actor === actor &&
-      attestation.key === signer.publicKey &&
-      attestation.seq === latest.seq &&
-      attestation.hash === latest.hash
-    ) {
-      return null;
-    }
+    const writer = parseOpId(opId);
+    if (writer === null || writer.actor !== actor || text === null) continue;
+    const attestation = parseAttestation(text);
+    if (attestation === null) continue;
+    const latestIsThisWrite = latest.startOp === latest.maxOp && writer.counter === latest.startOp;
+    if (latestIsThisWrite) return null;
+    if (attestation.key === signer.publicKey && attestation.seq === latest.seq && attestation.hash === latest.hash) return null;
   }
   return signAttestation(festivalId, actor, latest.seq, latest.hash, signer);
 }

@@ -309,8 +309,11 @@ export function previewValue(value: unknown): string {
   return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH)}…` : text;
 }
 
+/** The dotted path of the offending field, printable on one line even when a key is not. */
 function fieldPath(issue: v.BaseIssue<unknown>): string {
-  return (issue.path ?? []).map((item) => String(item.key)).join(".");
+  const path = (issue.path ?? []).map((item) => String(item.key)).join(".");
+  const printable = path.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return printable.length > PREVIEW_LENGTH ? `${printable.slice(0, PREVIEW_LENGTH)}…` : printable;
 }
 
 function describeIssue(subject: string, issue: v.BaseIssue<unknown>, knownFields: readonly string[]): string {

@@ -2,6 +2,7 @@
 // The store is closed (attested, flushed) once when the command ends, so a reported save is on disk.
 import type { Command } from "commander";
 import { resolveDataDir } from "../datadir.js";
+import { LocalServerLink } from "../local-server-link.js";
 import { FestivalStore } from "../store.js";
 import { createOutput, type Output } from "./output.js";
 
@@ -14,6 +15,8 @@ export class CommandContext {
   readonly dataDir: string;
   readonly out: Output;
   private store: FestivalStore | undefined;
+  /** set when a server runs on the same data directory: this run syncs with it */
+  private serverLink: LocalServerLink | undefined;
 
   constructor(options: GlobalOptions) {
     this.dataDir = resolveDataDir(options.data);
@@ -25,16 +28,26 @@ export class CommandContext {
   }
 
   async openStore(): Promise<FestivalStore> {
-    this.store ??= await FestivalStore.open(this.dataDir, {
+    if (this.store) return this.store;
+    this.serverLink = await LocalServerLink.open(this.dataDir, { warn: (message) => this.out.info(message) });
+    this.store = await FestivalStore.open(this.dataDir, {
+      ...this.serverLink?.storeOptions(),
       onBadChunk: (report) =>
         this.out.info(`warning: a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason}); the rest was loaded`),
     });
+    await this.serverLink?.attach(this.store);
     return this.store;
   }
 
   async close(): Promise<void> {
+    if (this.store && this.serverLink) {
+      await this.store.commit();
+      await this.serverLink.push(this.store);
+    }
     if (this.store) await this.store.close();
+    this.serverLink?.close();
     this.store = undefined;
+    this.serverLink = undefined;
   }
 }
 

@@ -19,6 +19,13 @@ export interface FrabJsonPerson {
   name: string;
 }
 
+/** A link or attachment of an event (pandafest events have none yet; the lists are always present). */
+export interface FrabJsonReference {
+  url: string;
+  title?: string;
+  type?: string;
+}
+
 export interface FrabJsonEvent {
   guid: string;
   id: number;
@@ -37,8 +44,8 @@ export interface FrabJsonEvent {
   abstract: string;
   description: string;
   persons: FrabJsonPerson[];
-  links: never[];
-  attachments: never[];
+  links: FrabJsonReference[];
+  attachments: FrabJsonReference[];
 }
 
 export interface FrabJsonRoom {

@@ -5,9 +5,17 @@ import { v5 as uuidV5 } from "uuid";
 /** The fixed namespace of every pandafest export guid. Never change it: apps would lose their favourites. */
 export const PANDAFEST_EXPORT_NAMESPACE = "42c30162-3437-4591-93a7-944676df851d";
 
+const festivalGuids = new Map<string, string>();
+
 /** The festival's own guid (the schedule/conference guid, and the namespace of its parts). */
 export function festivalGuid(festivalId: string): string {
-  return uuidV5(`festival:${festivalId}`, PANDAFEST_EXPORT_NAMESPACE);
+  let guid = festivalGuids.get(festivalId);
+  if (guid === undefined) {
+    guid = uuidV5(`festival:${festivalId}`, PANDAFEST_EXPORT_NAMESPACE);
+    if (festivalGuids.size >= 256) festivalGuids.clear();
+    festivalGuids.set(festivalId, guid);
+  }
+  return guid;
 }
 
 export function eventGuid(festivalId: string, eventId: string): string {

@@ -1,5 +1,5 @@
 // Import of frab/pretalx schedule.xml and schedule.json: validated, time-zone-correct festival seed data.
-// Every problem names the file, day, room and event; the lead creates the festival from ScheduleImport.
+// Every problem names the file, day, room and event; callers seed a festival from ScheduleImport via the engine.
 import * as v from "valibot";
 import { PandafestError } from "../errors.js";
 import type { EventStatus } from "../schema.js";

@@ -374,12 +374,17 @@ export function buildScheduleModel(
     const next = parseLocalDate(addDaysToDate(date, 1));
     if (parsed === undefined || next === undefined) throw festivalProblem(view, `bad day ${date}`);
     const clock = { hour: Math.floor(dayStartMinutes / 60), minute: dayStartMinutes % 60, second: 0 };
-    const events = eventsByDay.get(date) ?? [];
+    const eventsByRoom = new Map<string, ScheduleEvent[]>();
+    for (const event of eventsByDay.get(date) ?? []) {
+      const list = eventsByRoom.get(event.room) ?? [];
+      list.push(event);
+      eventsByRoom.set(event.room, list);
+    }
     const dayRooms: ScheduleDayRoom[] = [];
     for (const room of orderedRooms) {
-      const roomEvents = events
-        .filter((event) => event.room === room.name)
-        .sort((a, b) => a.startMs - b.startMs || compareText(a.title, b.title) || (a.eventId < b.eventId ? -1 : 1));
+      const roomEvents = (eventsByRoom.get(room.name) ?? []).sort(
+        (a, b) => a.startMs - b.startMs || compareText(a.title, b.title) || (a.eventId < b.eventId ? -1 : 1),
+      );
       if (room.listedEveryDay || roomEvents.length > 0) dayRooms.push({ room, events: roomEvents });
     }
     return {

@@ -1,4 +1,4 @@
-// Wall-clock time in an IANA time zone, computed with Intl only so results never depend on the host's zone.
+// Wall-clock time in an IANA time zone: offsets from Intl, arithmetic in UTC, never the host's own zone.
 // Turns instants into local dates, times and ISO strings with offsets, and local wall times back into instants.
 
 export interface LocalDateTime {
@@ -43,29 +43,60 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The local calendar date and clock time at an instant, in the given zone. */
-export function localDateTimeAt(epochMs: number, timeZone: string): LocalDateTime {
-  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
+/** The zone's offset at an instant, read from Intl (exact, but slow: about 10 µs a call). */
+function exactOffsetMinutes(epochMs: number, timeZone: string): number {
+  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
+  const parts = formatterFor(timeZone).formatToParts(new Date(wholeSecond));
   const value = (type: Intl.DateTimeFormatPartTypes): number => {
     const part = parts.find((candidate) => candidate.type === type);
     return part === undefined ? 0 : Number(part.value);
   };
-  return {
-    year: value("year"),
-    month: value("month"),
-    day: value("day"),
-    hour: value("hour") % 24,
-    minute: value("minute"),
-    second: value("second"),
-  };
+  const localAsUtc = Date.UTC(
+    value("year"),
+    value("month") - 1,
+    value("day"),
+    value("hour") % 24,
+    value("minute"),
+    value("second"),
+  );
+  return Math.round((localAsUtc - wholeSecond) / MINUTE_MS);
 }
+
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 50_000;
+/** Per zone, per UTC hour: the offset throughout that hour, or null when it changes within the hour. */
+const offsetCache = new Map<string, Map<number, number | null>>();
 
 /** The zone's offset from UTC at an instant, in whole minutes (east positive). */
 export function offsetMinutesAt(epochMs: number, timeZone: string): number {
+  let hours = offsetCache.get(timeZone);
+  if (hours === undefined || hours.size > MAX_CACHED_HOURS) {
+    hours = new Map();
+    offsetCache.set(timeZone, hours);
+  }
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let steady = hours.get(hour);
+  if (steady === undefined) {
+    const atStart = exactOffsetMinutes(hour * HOUR_MS, timeZone);
+    const atEnd = exactOffsetMinutes(hour * HOUR_MS + HOUR_MS - 1000, timeZone);
+    steady = atStart === atEnd ? atStart : null;
+    hours.set(hour, steady);
+  }
+  return steady ?? exactOffsetMinutes(epochMs, timeZone);
+}
+
+/** The local calendar date and clock time at an instant, in the given zone. */
+export function localDateTimeAt(epochMs: number, timeZone: string): LocalDateTime {
   const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  const local = localDateTimeAt(wholeSecond, timeZone);
-  const localAsUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  return Math.round((localAsUtc - wholeSecond) / MINUTE_MS);
+  const shifted = new Date(wholeSecond + offsetMinutesAt(wholeSecond, timeZone) * MINUTE_MS);
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds(),
+  };
 }
 
 function pad(value: number, width = 2): string {

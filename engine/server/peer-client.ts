@@ -11,7 +11,7 @@ import { WebSocket, type RawData } from "ws";
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_FRAME_LIMITS, FrameGuard, CLOSE_POLICY, type FrameLimits } from "./frame-guard.js";
 import { silentLog, type ServerLog } from "./log.js";
-import type { PeerLink } from "./peer-registry.js";
+import { ROLE_METADATA_KEY, type PeerLink } from "./peer-registry.js";
 import { DEFAULT_MAX_FRAME_BYTES, closeWithReason } from "./sync-socket.js";
 
 export interface PeerClientOptions {
@@ -27,8 +27,9 @@ export interface PeerClientOptions {
   log?: ServerLog;
   /** the registry entry to keep up to date */
   link?: PeerLink;
-  /** what we tell the other end about ourselves (default: what the repo says) */
-  localMetadata?: PeerMetadata;
+  /** how we introduce ourselves: "server" (a pandafest node: it announces public festivals to us), or
+   *  "ephemeral-client" (no storage of ours is involved: the other end keeps no sync state for us) */
+  introduceAs?: "server" | "ephemeral-client";
   /** treat the other end as having no storage: the repo then neither saves nor loads sync state for it */
   remoteAsEphemeral?: boolean;
   /** try again after the connection is lost (default true) */
@@ -99,7 +100,7 @@ export class PeerClientAdapter extends NetworkAdapter {
 
   connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     this.peerId = peerId;
-    this.peerMetadata = this.options.localMetadata ?? peerMetadata ?? {};
+    this.peerMetadata = introduction(this.options.introduceAs, peerMetadata);
     if (this.currentState !== "idle") return;
     setTimeout(() => this.markReady(), 1000).unref();
     this.attempt();
@@ -208,7 +209,7 @@ export class PeerClientAdapter extends NetworkAdapter {
       this.lastError = undefined;
       const theirMetadata = (message as { peerMetadata?: PeerMetadata }).peerMetadata ?? {};
       const metadata: PeerMetadata = this.options.remoteAsEphemeral ? { isEphemeral: true } : theirMetadata;
-      this.options.link?.connected(message.senderId, metadata.isEphemeral === true);
+      this.options.link?.connected(message.senderId, { ephemeral: metadata.isEphemeral === true, role: "server" });
       this.log.info(`peer ${this.url}: connected`);
       this.markReady();
       this.safeEmit(() => this.emit("peer-candidate", { peerId: message.senderId, peerMetadata: metadata }));
@@ -283,6 +284,12 @@ export class PeerClientAdapter extends NetworkAdapter {
   describe(): { url: string; state: PeerClientState; lastError?: string; attempts: number } {
     return { url: this.url, state: this.currentState, lastError: this.lastError, attempts: this.backoff.attempts };
   }
+}
+
+function introduction(introduceAs: PeerClientOptions["introduceAs"], repoMetadata: PeerMetadata | undefined): PeerMetadata {
+  if (introduceAs === "ephemeral-client") return { isEphemeral: true };
+  if (introduceAs === "server") return { ...repoMetadata, [ROLE_METADATA_KEY]: "server" } as PeerMetadata;
+  return repoMetadata ?? {};
 }
 
 function errorText(error: unknown): string {

@@ -2,6 +2,11 @@
 // Feeds /api/status and `pandafest peers`, and tells the share policy which peers are ephemeral clients.
 export type PeerDirection = "inbound" | "outbound";
 export type PeerLinkState = "connecting" | "connected" | "waiting" | "closed";
+/** "server": another pandafest node (public festivals are announced to it); "client": a CLI run, a browser tab, any other repo */
+export type PeerRole = "server" | "client";
+
+/** The key in a join message's peerMetadata by which a pandafest node tells it is one. */
+export const ROLE_METADATA_KEY = "pandafestRole";
 
 /** The most festivals remembered per peer; older entries make room. */
 const MAX_SYNC_ENTRIES = 1000;
@@ -14,6 +19,7 @@ export interface PeerSnapshot {
   state: PeerLinkState;
   /** the peer's automerge-repo peer id once it introduced itself */
   peerId?: string;
+  role: PeerRole;
   /** a peer without storage of its own (a CLI run, a browser tab without IndexedDB) */
   ephemeral: boolean;
   connectedAt?: string;
@@ -26,6 +32,7 @@ export interface PeerSnapshot {
 export class PeerLink {
   state: PeerLinkState = "connecting";
   peerId?: string;
+  role: PeerRole;
   ephemeral = false;
   connectedAt?: number;
   lastError?: string;
@@ -36,12 +43,15 @@ export class PeerLink {
     private readonly registry: PeerRegistry,
     readonly direction: PeerDirection,
     readonly address: string,
-  ) {}
+  ) {
+    this.role = direction === "outbound" ? "server" : "client";
+  }
 
-  connected(peerId: string, ephemeral: boolean): void {
+  connected(peerId: string, details: { ephemeral: boolean; role?: PeerRole }): void {
     this.state = "connected";
     this.peerId = peerId;
-    this.ephemeral = ephemeral;
+    this.ephemeral = details.ephemeral;
+    if (details.role) this.role = details.role;
     this.connectedAt = Date.now();
     this.lastError = undefined;
     this.nextAttemptAt = undefined;
@@ -93,6 +103,7 @@ export class PeerLink {
       address: this.address,
       state: this.state,
       peerId: this.peerId,
+      role: this.role,
       ephemeral: this.ephemeral,
       connectedAt: iso(this.connectedAt),
       lastError: this.lastError,
@@ -127,8 +138,10 @@ export class PeerRegistry {
     return undefined;
   }
 
-  isEphemeral(peerId: string): boolean {
-    return this.byPeerId(peerId)?.ephemeral ?? false;
+  /** Whether a connected peer is another pandafest node (false for clients and unknown peers). */
+  isServer(peerId: string): boolean {
+    const link = this.byPeerId(peerId);
+    return link !== undefined && link.role === "server" && !link.ephemeral;
   }
 
   onChange(listener: () => void): () => void {

@@ -6,7 +6,7 @@ import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websoc
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
 import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
-import type { PeerRegistry } from "./peer-registry.js";
+import { ROLE_METADATA_KEY, type PeerRegistry } from "./peer-registry.js";
 import type { SyncProtocolMessage } from "./sync-messages.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -99,8 +99,11 @@ export class SyncEndpoint {
       }
       const message = verdict.message;
       if (message.type === "join") {
-        const metadata = (message as { peerMetadata?: { isEphemeral?: boolean } }).peerMetadata;
-        link.connected(message.senderId, metadata?.isEphemeral === true);
+        const metadata = (message as { peerMetadata?: Record<string, unknown> }).peerMetadata;
+        link.connected(message.senderId, {
+          ephemeral: metadata?.isEphemeral === true,
+          role: metadata?.[ROLE_METADATA_KEY] === "server" ? "server" : "client",
+        });
       } else if ((message.type === "sync" || message.type === "request") && message.documentId) {
         link.synced(message.documentId);
       }

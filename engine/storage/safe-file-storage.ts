@@ -21,7 +21,7 @@ export interface BadChunkReport {
   key: StorageKey;
   /** Where the chunk was stored. */
   file: string;
-  /** Where it is now, inside the quarantine directory. */
+  /** Where it is now: inside the quarantine directory, or `file` itself when it could not be moved (see reason). */
   movedTo: string;
   reason: string;
 }
@@ -125,14 +125,20 @@ export class SafeFileStorageAdapter implements StorageAdapterInterface {
     const decoded = await decodeChunkFile(data, contentHashNamedByKey(key));
     if (decoded.ok) return decoded.data;
     const reason = `${decoded.reason} (file size ${data.length} bytes)`;
-    const movedTo = await moveToQuarantine({
-      file,
-      relativeParts,
-      quarantineDirectory: this.quarantineDirectory,
-      description: `automerge-repo storage key ${describeKey(key)}`,
-      reason,
-    });
-    if (movedTo !== undefined) this.#report({ key, file, movedTo, reason });
+    try {
+      const movedTo = await moveToQuarantine({
+        file,
+        relativeParts,
+        quarantineDirectory: this.quarantineDirectory,
+        description: `automerge-repo storage key ${describeKey(key)}`,
+        reason,
+      });
+      if (movedTo !== undefined) this.#report({ key, file, movedTo, reason });
+    } catch (error) {
+      // Still left out of the result (so never compacted away), checked again on the next load.
+      const why = error instanceof Error ? error.message : String(error);
+      this.#report({ key, file, movedTo: file, reason: `${reason}; left in place, moving it to quarantine failed: ${why}` });
+    }
     return undefined;
   }
 

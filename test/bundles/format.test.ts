@@ -264,8 +264,8 @@ describe("speed", () => {
       const decoded = decodeBundle(bytes, options);
       const elapsed = performance.now() - started;
       expect(Buffer.from(decoded.payload).equals(Buffer.from(payload))).toBe(true);
-      // Measured about 100 ms each way public, 200-350 ms private (secretbox); generous for a busy CI.
-      expect(elapsed).toBeLessThan(visibility === "public" ? 2000 : 4000);
+      // Measured about 100 ms each way public, 200-350 ms private (secretbox); generous for a loaded CI.
+      expect(elapsed).toBeLessThan(visibility === "public" ? 3000 : 6000);
     }
   });
 });

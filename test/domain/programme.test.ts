@@ -93,12 +93,14 @@ describe("programme", () => {
   it("builds one day of a 5,000-event festival within 20 ms", () => {
     const days = 5;
     const doc = bulkFestival({ venues: 20, events: 5_000, days });
-    const timings: number[] = [];
+    // CPU time of this process, not wall time: other processes on a busy machine do not count.
+    const cpuMs: number[] = [];
     let result: ReturnType<typeof programme> = [];
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now();
+    for (let run = 0; run < 7; run++) {
+      const started = process.cpuUsage();
       result = programme(doc, { day: "2027-07-03" });
-      timings.push(performance.now() - started);
+      const used = process.cpuUsage(started);
+      cpuMs.push((used.user + used.system) / 1000);
     }
     const count = result.flatMap((day) => day.venues.flatMap((venue) => venue.events)).length;
     expect(count).toBe(5_000 / days);
@@ -106,6 +108,6 @@ describe("programme", () => {
       const starts = venue.events.map((event) => Date.parse(event.start));
       expect(starts).toEqual([...starts].sort((a, b) => a - b));
     }
-    expect(Math.min(...timings)).toBeLessThan(20);
+    expect(Math.min(...cpuMs)).toBeLessThan(20);
   });
 });

@@ -28,7 +28,13 @@ export function event(
   return { id, description: "", hostIds: [], tags: [], status: "confirmed", ...fields };
 }
 
-export function festival(fields: Partial<FestivalView> & { venues: VenueView[]; events: EventView[]; people: PersonView[] }): FestivalView {
+export interface FestivalFixture extends Partial<Omit<FestivalView, "venues" | "events" | "people">> {
+  venues: VenueView[];
+  events: EventView[];
+  people: PersonView[];
+}
+
+export function festival(fields: FestivalFixture): FestivalView {
   const { venues, events, people, ...rest } = fields;
   return {
     schema: 1,

@@ -146,6 +146,15 @@ describe("schedule.xml export", () => {
     expect(after && text(after.node, "duration")).toBe("01:15");
   });
 
+  it("caps durations of 100 hours or more at 99:59, the longest the XSD allows", () => {
+    const view = losAngelesFestival();
+    view.events["e-after"].end = "2027-03-19T10:00:00-07:00";
+    const xml = toFrabXml(view, LOS_ANGELES_ID);
+    const after = events(xml).find(({ node }) => text(node, "title") === "After the jump");
+    expect(after && text(after.node, "duration")).toBe("99:59");
+    if (hasXmllint) expect(validateWithXmllint(xml).ok).toBe(true);
+  });
+
   it("starts with <schedule> and <conference> near the top, where Giggity looks to detect the format", () => {
     const head = toFrabXml(aucklandFestival(), AUCKLAND_ID).slice(0, 1024);
     expect(head).toContain("<schedule");

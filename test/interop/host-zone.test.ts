@@ -1,10 +1,6 @@
 // Exports and imports must not depend on the host's time zone: the same festival gives byte-identical
 // schedule.json, schedule.xml and .ics (and the same import) whatever TZ the process runs in.
-import { afterAll, describe, expect, it } from "vitest";
-import { toFrabJsonString } from "../../engine/interop/frab-json.js";
-import { toFrabXml } from "../../engine/interop/frab-xml.js";
-import { toICalendar } from "../../engine/interop/ical.js";
-import { parseSchedule } from "../../engine/interop/schedule-import.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { AUCKLAND_ID, aucklandFestival, LOS_ANGELES_ID, losAngelesFestival } from "./fixtures.js";
 
 const originalZone = process.env.TZ;
@@ -16,7 +12,13 @@ afterAll(() => {
   else process.env.TZ = originalZone;
 });
 
-function everything(): string[] {
+/** Every export and import of both fixtures, from freshly loaded modules (no cache survives a zone change). */
+async function everything(): Promise<string[]> {
+  vi.resetModules();
+  const { toFrabJsonString } = await import("../../engine/interop/frab-json.js");
+  const { toFrabXml } = await import("../../engine/interop/frab-xml.js");
+  const { toICalendar } = await import("../../engine/interop/ical.js");
+  const { parseSchedule } = await import("../../engine/interop/schedule-import.js");
   const outputs: string[] = [];
   for (const [view, id] of [
     [aucklandFestival(), AUCKLAND_ID],
@@ -31,13 +33,13 @@ function everything(): string[] {
 }
 
 describe("host time zone independence", () => {
-  it("gives identical exports and imports under five host zones", () => {
+  it("gives identical exports and imports under five host zones", async () => {
     const hostOffsets = new Set<number>();
     let reference: string[] | undefined;
     for (const zone of hostZones) {
       process.env.TZ = zone;
       hostOffsets.add(new Date(2027, 0, 8, 12).getTimezoneOffset());
-      const outputs = everything();
+      const outputs = await everything();
       if (reference === undefined) reference = outputs;
       else expect(outputs).toEqual(reference);
     }

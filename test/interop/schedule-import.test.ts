@@ -374,9 +374,8 @@ describe("schedule import: bad files", () => {
 
   it("refuses a 50 MB file before parsing it, naming the cap", () => {
     const huge = `{"schedule": ${" ".repeat(50 * 1024 * 1024)}}`;
-    const started = performance.now();
+    // The text is not valid JSON either: getting the size message proves the cap is checked before parsing.
     const { message } = inputError(() => parseSchedule(huge, "huge.json"));
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(message).toBe(
       "huge.json: is 50.0 MB; schedule files are limited to 20.0 MB. Is this really a schedule.xml or schedule.json?",
     );

@@ -73,6 +73,20 @@ describe("attest", () => {
     expect(next?.seq).toBe(write.seq + 1);
   });
 
+  it("finds the latest local change after a peer has built on it", () => {
+    const signer = newSigner();
+    let mine = editVenue(newFestival(actorId("aa")), "hall", "Hall");
+    const latest = A.decodeChange(A.getLastLocalChange(mine)!);
+    const theirs = editVenue(openAs(mine, actorId("bb")), "tent", "Tent");
+    mine = A.merge(mine, theirs); // my latest change is no longer a head
+    expect(A.getHeads(mine)).not.toContain(latest.hash);
+    expect(parseAttestation(attestationFor(mine, FESTIVAL_ID, signer)!)).toMatchObject({ seq: latest.seq, hash: latest.hash });
+    mine = withAttestation(mine, FESTIVAL_ID, signer);
+    expect(attestationFor(mine, FESTIVAL_ID, signer)).toBeNull();
+    const records = verifyHistory(mine, FESTIVAL_ID).filter((record) => record.actor === actorId("aa"));
+    expect(records.map((record) => record.verified)).toEqual([true, true, true]);
+  });
+
   it("has nothing to attest for a process that has not changed the festival", () => {
     const signer = newSigner();
     const theirs = withAttestation(newFestival(actorId("aa")), FESTIVAL_ID, signer);

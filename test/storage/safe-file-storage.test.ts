@@ -252,6 +252,16 @@ describe("damaged chunks", () => {
     expect(adapter.badChunks().map((r) => r.key)).toEqual([key]);
   });
 
+  it("leaves a damaged chunk in place, out of the result, when the quarantine cannot be written", async () => {
+    const { key, file } = await storeDamaged(changeBytes(10), () => new Uint8Array());
+    const blocked = path.join(root, "not-a-directory");
+    await writeFile(blocked, "a file where the quarantine directory should be");
+    const adapter = new SafeFileStorageAdapter(data, { quarantineDirectory: blocked });
+    expect(await adapter.loadRange([DOC])).toEqual([]);
+    expect(adapter.badChunks()).toEqual([{ key, file, movedTo: file, reason: expect.stringMatching(/left in place/) }]);
+    expect((await stat(file)).isFile()).toBe(true);
+  });
+
   it("does not report a chunk another loader already moved", async () => {
     const { key } = await storeDamaged(changeBytes(9), () => new Uint8Array());
     const first = new SafeFileStorageAdapter(data);

@@ -33,6 +33,13 @@ interface StoredStep {
 
 const LINEAR_STEPS = 4;
 const BRANCH_STEPS = 3;
+/**
+ * automerge-repo saves on change (throttled) and on flush(), and the two can overlap. Overlapping
+ * saves write the same chunk twice and count it twice towards compaction, so the snapshot is made
+ * large enough that no step here compacts, and each step waits for the throttled save as well.
+ */
+const SAVE_DEBOUNCE_MS = 5;
+const BASE_TEXT_LENGTH = 12_000;
 
 const root = await mkdtemp(path.join(os.tmpdir(), "pandafest-torn-chunks-"));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -44,6 +51,8 @@ describe("a torn chunk file under a real Repo", () => {
     const files = await chunkFiles(pristine);
     expect(files.filter(isSnapshotFile)).toEqual([fixture.snapshotFile]);
     expect(files.filter((file) => !isSnapshotFile(file)).sort()).toEqual(fixture.steps.map((s) => s.chunkFile).sort());
+    const everything = await readdir(pristine, { recursive: true });
+    expect(everything.filter((file) => path.basename(file).startsWith("."))).toEqual([]); // no write in flight
   });
 
   const cases: Array<{ label: string; file: () => string; torn: StoredStep | "snapshot" }> = [
@@ -90,23 +99,23 @@ describe("a torn chunk file under a real Repo", () => {
     await tearInHalf(path.join(copy.data, torn.chunkFile));
 
     // Reopen and write enough that automerge-repo compacts, deleting the chunk files it loaded.
-    const repo = new Repo({ storage: new SafeFileStorageAdapter(copy.data), network: [] });
+    const repo = newRepo(new SafeFileStorageAdapter(copy.data));
     const handle = await repo.find<Diary>(fixture.url);
     handle.change((d) => {
-      d.base = seededText(4000, 99);
+      d.base = seededText(BASE_TEXT_LENGTH * 2, 99);
     });
-    await repo.flush();
+    await settle(repo);
     handle.change((d) => {
       d.steps["after-reopen"] = 1;
     });
-    await repo.flush();
+    await settle(repo);
     await repo.shutdown();
     const filesNow = await chunkFiles(copy.data);
     expect(filesNow.filter(isSnapshotFile)).not.toContain(fixture.snapshotFile); // compacted
     for (const step of fixture.steps) expect(filesNow).not.toContain(step.chunkFile);
 
     // The later linear steps still wait in storage for the torn one...
-    const reopened = new Repo({ storage: new SafeFileStorageAdapter(copy.data), network: [] });
+    const reopened = newRepo(new SafeFileStorageAdapter(copy.data));
     const again = await reopened.find<Diary>(fixture.url);
     expect(A.getMissingDeps(again.doc(), [])).toEqual([torn.changeHash]);
     expect(visibleSteps(again.doc())).not.toContain("linear-2");
@@ -122,7 +131,7 @@ describe("a torn chunk file under a real Repo", () => {
   it("hides far less than automerge-repo's NodeFSStorageAdapter would", async () => {
     const copy = await freshCopy();
     const incrementalDir = path.join(copy.data, path.dirname(fixture.steps[0].chunkFile));
-    const [firstListed] = await readdir(incrementalDir);
+    const [firstListed] = (await readdir(incrementalDir)).filter((name) => !name.startsWith("."));
     const torn = fixture.steps.find((s) => path.basename(s.chunkFile) === firstListed);
     if (torn === undefined) throw new Error("no step for the first listed chunk file");
     await tearInHalf(path.join(incrementalDir, firstListed));
@@ -153,8 +162,19 @@ function visibleSteps(doc: A.Doc<Partial<Diary>>): string[] {
   return Object.keys(doc.steps ?? {}).sort();
 }
 
+function newRepo(storage: StorageAdapterInterface): Repo {
+  return new Repo({ storage, network: [], saveDebounceRate: SAVE_DEBOUNCE_MS });
+}
+
+/** Flushes, lets the throttled save run too, and flushes again. */
+async function settle(repo: Repo): Promise<void> {
+  await repo.flush();
+  await new Promise((resolve) => setTimeout(resolve, SAVE_DEBOUNCE_MS * 5));
+  await repo.flush();
+}
+
 async function openDiary(storage: StorageAdapterInterface): Promise<A.Doc<Partial<Diary>>> {
-  const repo = new Repo({ storage, network: [] });
+  const repo = newRepo(storage);
   const handle = await repo.find<Partial<Diary>>(fixture.url);
   const doc = handle.doc();
   await repo.shutdown();
@@ -167,34 +187,35 @@ async function storeDiary(data: string): Promise<{
   snapshotHeads: string[];
   steps: StoredStep[];
 }> {
-  const repo = new Repo({ storage: new SafeFileStorageAdapter(data), network: [] });
-  const handle = repo.create<Diary>({ base: seededText(3000, 1), steps: {} });
-  await repo.flush();
+  const repo = newRepo(new SafeFileStorageAdapter(data));
+  const handle = repo.create<Diary>({ base: seededText(BASE_TEXT_LENGTH, 1), steps: {} });
+  await settle(repo);
   const [snapshotFile] = await chunkFiles(data);
   const snapshotHeads = A.getHeads(handle.doc());
   const snapshotState = A.clone(handle.doc());
   const steps: StoredStep[] = [];
 
-  const recordStep = async (name: string, kind: StoredStep["kind"], index: number) => {
+  const recordStep = async (name: string, kind: StoredStep["kind"], index: number, edit: () => void) => {
     const before = new Set(await chunkFiles(data));
-    await repo.flush();
+    edit(); // the repo may save as soon as it is changed, so list the files first
+    await settle(repo);
     const added = (await chunkFiles(data)).filter((file) => !before.has(file));
     if (added.length !== 1 || isSnapshotFile(added[0])) throw new Error(`step ${name} did not add one incremental chunk`);
     const [changeHash] = A.getHeads(handle.doc()).filter((head) => !steps.some((s) => s.changeHash === head));
     steps.push({ name, kind, index, chunkFile: added[0], changeHash });
   };
   for (let i = 0; i < LINEAR_STEPS; i++) {
-    handle.change((d) => {
-      d.steps[`linear-${i}`] = i;
-    });
-    await recordStep(`linear-${i}`, "linear", i);
+    await recordStep(`linear-${i}`, "linear", i, () =>
+      handle.change((d) => {
+        d.steps[`linear-${i}`] = i;
+      }),
+    );
   }
   for (let i = 0; i < BRANCH_STEPS; i++) {
     const fork = A.change(A.clone(snapshotState, { actor: randomBytes(16).toString("hex") }), (d) => {
       d.steps[`branch-${i}`] = i;
     });
-    handle.update((d) => A.merge(d, fork));
-    await recordStep(`branch-${i}`, "branch", i);
+    await recordStep(`branch-${i}`, "branch", i, () => handle.update((d) => A.merge(d, fork)));
   }
   await repo.shutdown();
   for (const step of steps) {
@@ -220,11 +241,11 @@ async function tearInHalf(file: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(file));
 }
 
-/** Document chunk files (relative paths) under a data directory. */
+/** Document chunk files (relative paths) under a data directory, without temporary files. */
 async function chunkFiles(data: string): Promise<string[]> {
   const entries = await readdir(data, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
     .map((entry) => path.relative(data, path.join(entry.parentPath, entry.name)))
     .filter((file) => /(^|\/)(snapshot|incremental)\//.test(file.split(path.sep).join("/")));
 }

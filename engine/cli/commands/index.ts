@@ -9,6 +9,8 @@ import { registerPersonCommands } from "./person.js";
 import { registerProgrammeCommand } from "./programme.js";
 import { registerCheckCommands } from "./check.js";
 import { registerHistoryCommand } from "./history.js";
+import { registerServeCommand } from "./serve.js";
+import { registerPeersCommand } from "./peers.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
@@ -19,4 +21,6 @@ export function registerCommands(program: Command): void {
   registerProgrammeCommand(program);
   registerCheckCommands(program);
   registerHistoryCommand(program);
+  registerServeCommand(program);
+  registerPeersCommand(program);
 }

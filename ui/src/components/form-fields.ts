@@ -1,8 +1,7 @@
 // Labelled form fields with their hint and validation message wired up for screen readers.
-// Every form uses these, so labels, aria-invalid and aria-describedby are never forgotten.
+// Values are set once from a draft (never live), so a remote edit arriving mid-typing never erases input.
 import { html, nothing, type TemplateResult } from "lit";
 import { ifDefined } from "lit/directives/if-defined.js";
-import { live } from "lit/directives/live.js";
 
 export interface FieldOptions {
   name: string;
@@ -36,7 +35,7 @@ export function inputField(options: FieldOptions): TemplateResult {
       id=${name}
       name=${name}
       type=${options.type ?? "text"}
-      .value=${live(value)}
+      .value=${value}
       ?required=${options.required ?? false}
       autocomplete=${ifDefined(options.autocomplete)}
       inputmode=${ifDefined(options.inputmode)}
@@ -56,7 +55,7 @@ export function textAreaField(options: Omit<FieldOptions, "type" | "inputmode" |
     <textarea
       id=${name}
       name=${name}
-      .value=${live(value)}
+      .value=${value}
       aria-invalid=${error ? "true" : "false"}
       aria-describedby=${ifDefined(describedBy(name, hint, error))}
     ></textarea>

@@ -25,10 +25,13 @@ export class FestivalSession {
   #attestationDue = false;
   #closed = false;
 
+  #identity: BrowserIdentity;
+
   constructor(
     readonly handle: DocHandle<Festival>,
-    private identity: BrowserIdentity,
+    identity: BrowserIdentity,
   ) {
+    this.#identity = identity;
     this.model = new FestivalModel(handle.doc());
     handle.on("change", this.#onChange);
     window.addEventListener("pagehide", this.flushAttestation);
@@ -49,15 +52,20 @@ export class FestivalSession {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Who edits: the browser's identity (renaming it takes effect on the next change). */
+  get identity(): BrowserIdentity {
+    return this.#identity;
+  }
+
   setIdentity(identity: BrowserIdentity): void {
-    this.identity = identity;
+    this.#identity = identity;
   }
 
   /** The editor operations write through: each change also records this browser's user as a member. */
   readonly editor: FestivalEditor = {
     read: () => this.handle.doc(),
     change: (fn, message) => {
-      const identity = this.identity;
+      const identity = this.#identity;
       this.handle.change(
         (doc) => {
           fn(doc);
@@ -78,7 +86,7 @@ export class FestivalSession {
     writeAttestation(
       { read: () => this.handle.doc(), change: (apply, message) => this.handle.change(apply, { message }) },
       this.handle.documentId,
-      this.identity,
+      this.#identity,
     );
   };
 

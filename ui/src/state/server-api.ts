@@ -6,11 +6,25 @@ export interface DirectoryEntry {
   description: string;
 }
 
+export interface NodePeer {
+  address: string;
+  direction: string;
+  state: string;
+  /** "server" for another pandafest node, "client" for a browser tab or CLI run */
+  role: string;
+  lastError: string;
+  /** last sync message per festival, by discovery key (festival ids only for public festivals) */
+  lastSync: Array<{ discoveryKey: string; at: string }>;
+}
+
 export interface NodeStatus {
-  /** the raw fields the node reported, each as short text, for the sync screen */
-  fields: Array<[string, string]>;
-  /** addresses of the node's peers, when it lists them */
-  peers: string[];
+  url: string;
+  startedAt: string;
+  lan: boolean;
+  publicFestivals: number;
+  privateFestivals: number;
+  connections: number;
+  peers: NodePeer[];
 }
 
 const MAX_ENTRIES = 2000;
@@ -44,23 +58,43 @@ export async function fetchDirectory(signal?: AbortSignal): Promise<DirectoryEnt
   return entries;
 }
 
-/** The node's status, flattened to displayable pairs. */
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+/** The node's status: its address, festivals held, and its peers with their last sync per festival. */
 export async function fetchNodeStatus(signal?: AbortSignal): Promise<NodeStatus> {
-  const body = await getJson("api/status", signal);
-  const fields: Array<[string, string]> = [];
-  const peers: string[] = [];
-  if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    for (const [key, value] of Object.entries(body as Record<string, unknown>).slice(0, 40)) {
-      if (key === "peers" && Array.isArray(value)) {
-        for (const peer of value.slice(0, 100)) {
-          const label = typeof peer === "object" && peer !== null ? text((peer as Record<string, unknown>).url ?? (peer as Record<string, unknown>).id) : text(peer);
-          if (label) peers.push(label);
-        }
-        continue;
-      }
-      const shown = text(value);
-      if (shown !== "") fields.push([key.slice(0, 60), shown]);
+  const body = record(await getJson("api/status", signal));
+  const festivals = record(body.festivals);
+  const peers: NodePeer[] = [];
+  for (const item of Array.isArray(body.peers) ? body.peers.slice(0, 200) : []) {
+    const peer = record(item);
+    const lastSync: NodePeer["lastSync"] = [];
+    for (const sync of Array.isArray(peer.lastSync) ? peer.lastSync.slice(0, MAX_ENTRIES) : []) {
+      const entry = record(sync);
+      const discoveryKey = text(entry.discoveryKey);
+      if (discoveryKey) lastSync.push({ discoveryKey, at: text(entry.at) });
     }
+    peers.push({
+      address: text(peer.address),
+      direction: text(peer.direction),
+      state: text(peer.state),
+      role: text(peer.role),
+      lastError: text(peer.lastError),
+      lastSync,
+    });
   }
-  return { fields, peers };
+  return {
+    url: text(body.url),
+    startedAt: text(body.startedAt),
+    lan: body.lan === true,
+    publicFestivals: count(festivals.public),
+    privateFestivals: count(festivals.private),
+    connections: count(body.connections),
+    peers,
+  };
 }

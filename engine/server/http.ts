@@ -1,0 +1,250 @@
+// The HTTP side of `pandafest serve`: a small route table (/api/..., exports added by other modules),
+// the built web app from ui/dist, bounded URLs and paths that cannot leave the served folder.
+import fs from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const MAX_URL_LENGTH = 2048;
+const MAX_PARAM_LENGTH = 256;
+
+export interface RouteContext {
+  request: IncomingMessage;
+  response: ServerResponse;
+  url: URL;
+  /** the `:name` segments of the route pattern, decoded */
+  params: Record<string, string>;
+}
+
+export type RouteHandler = (context: RouteContext) => void | Promise<void>;
+export type RouteMethod = "GET" | "POST";
+
+interface Route {
+  method: RouteMethod;
+  segments: string[];
+  handler: RouteHandler;
+}
+
+/**
+ * Routes by method and path pattern: "/api/status", "/festivals/:id/schedule.xml".
+ * A GET route also answers HEAD. First match wins, in the order routes were added.
+ */
+export class RouteTable {
+  private readonly routes: Route[] = [];
+
+  add(method: RouteMethod, pattern: string, handler: RouteHandler): this {
+    if (!pattern.startsWith("/")) throw new Error(`route pattern must start with "/": ${pattern}`);
+    this.routes.push({ method, segments: pattern.split("/").slice(1), handler });
+    return this;
+  }
+
+  get(pattern: string, handler: RouteHandler): this {
+    return this.add("GET", pattern, handler);
+  }
+
+  match(method: string, pathname: string): { handler: RouteHandler; params: Record<string, string> } | { methodNotAllowed: true } | undefined {
+    const parts = pathname.split("/").slice(1);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, parts);
+      if (!params) continue;
+      pathMatched = true;
+      if (route.method === method || (route.method === "GET" && method === "HEAD")) return { handler: route.handler, params };
+    }
+    return pathMatched ? { methodNotAllowed: true } : undefined;
+  }
+}
+
+function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
+  if (pattern.length !== parts.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const expected = pattern[i];
+    const actual = parts[i];
+    if (expected.startsWith(":")) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(actual);
+      } catch {
+        return undefined;
+      }
+      if (decoded.length === 0 || decoded.length > MAX_PARAM_LENGTH || decoded.includes("/")) return undefined;
+      params[expected.slice(1)] = decoded;
+    } else if (expected !== actual) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+export function sendJson(response: ServerResponse, status: number, data: unknown): void {
+  const body = JSON.stringify(data, null, 2) + "\n";
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  });
+  response.end(body);
+}
+
+export function sendText(response: ServerResponse, status: number, text: string, contentType = "text/plain; charset=utf-8"): void {
+  response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, status: number, message: string): void {
+  sendJson(response, status, { error: message });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".ico": "image/x-icon",
+  ".woff2": "font/woff2",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+/**
+ * Maps a URL path onto a file under `root`, or undefined when the path is malformed or would leave `root`
+ * (.., encoded separators, NUL, symlinks pointing outside).
+ */
+export function resolveStaticPath(root: string, pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes("\0") || decoded.includes("\\") || !decoded.startsWith("/")) return undefined;
+  const resolvedRoot = path.resolve(root);
+  const candidate = path.resolve(resolvedRoot, "." + decoded);
+  if (candidate !== resolvedRoot && !candidate.startsWith(resolvedRoot + path.sep)) return undefined;
+  let real: string;
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(resolvedRoot);
+    real = fs.realpathSync(candidate);
+  } catch {
+    return candidate; // does not exist (yet); the caller finds out
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return undefined;
+  return real;
+}
+
+/** Serves a file of the built web app; paths without an extension fall back to index.html (client-side routes). */
+export function serveStatic(root: string, pathname: string, request: IncomingMessage, response: ServerResponse): void {
+  const resolved = resolveStaticPath(root, pathname);
+  if (!resolved) return sendText(response, 400, "bad path\n");
+  let file = resolved;
+  let stats = statOrUndefined(file);
+  if (stats?.isDirectory()) {
+    file = path.join(file, "index.html");
+    stats = statOrUndefined(file);
+  }
+  if (!stats && path.extname(pathname) === "") {
+    file = path.join(root, "index.html");
+    stats = statOrUndefined(file);
+  }
+  if (!stats || !stats.isFile()) return sendText(response, 404, "not found\n");
+  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+  response.writeHead(200, {
+    "content-type": contentType,
+    "content-length": stats.size,
+    "cache-control": path.basename(file) === "index.html" ? "no-cache" : "public, max-age=3600",
+    "x-content-type-options": "nosniff",
+  });
+  if (request.method === "HEAD") {
+    response.end();
+    return;
+  }
+  const stream = fs.createReadStream(file);
+  stream.on("error", () => response.destroy());
+  stream.pipe(response);
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package root (the folder with pandafest's package.json), found from this module's own location. */
+export function packageRoot(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 8; depth++) {
+    const manifest = path.join(directory, "package.json");
+    try {
+      const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: unknown };
+      if (parsed.name === "pandafest") return directory;
+    } catch {
+      // not here; look one level up
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
+  }
+  throw new Error("cannot find the pandafest package root from " + fileURLToPath(import.meta.url));
+}
+
+/** ui/dist when the web app has been built, else undefined. */
+export function webAppRoot(): string | undefined {
+  const root = path.join(packageRoot(), "ui", "dist");
+  return fs.existsSync(path.join(root, "index.html")) ? root : undefined;
+}
+
+export interface HttpHandlerOptions {
+  routes: RouteTable;
+  /** the built web app, if any */
+  staticRoot?: string;
+  /** what `/` shows when there is no web app */
+  fallbackPage: (context: RouteContext) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** The request listener: bounded URL, routes, then the web app or the fallback page. */
+export function createRequestHandler(options: HttpHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    const rawUrl = request.url ?? "/";
+    if (rawUrl.length > MAX_URL_LENGTH) return sendText(response, 414, "URL too long\n");
+    let url: URL;
+    try {
+      url = new URL(rawUrl, "http://localhost");
+    } catch {
+      return sendText(response, 400, "bad URL\n");
+    }
+    const method = request.method ?? "GET";
+    const matched = options.routes.match(method, url.pathname);
+    if (matched && "methodNotAllowed" in matched) return sendText(response, 405, "method not allowed\n");
+    const fail = (error: unknown) => {
+      options.onError?.(error);
+      if (!response.headersSent) sendError(response, 500, "internal error");
+      else response.destroy();
+    };
+    if (matched) {
+      try {
+        const result = matched.handler({ request, response, url, params: matched.params });
+        if (result) result.catch(fail);
+      } catch (error) {
+        fail(error);
+      }
+      return;
+    }
+    if (method !== "GET" && method !== "HEAD") return sendText(response, 405, "method not allowed\n");
+    if (url.pathname.startsWith("/api/")) return sendError(response, 404, `no such endpoint: ${url.pathname}`);
+    if (options.staticRoot) return serveStatic(options.staticRoot, url.pathname, request, response);
+    if (url.pathname === "/" || url.pathname === "/index.html") return options.fallbackPage({ request, response, url, params: {} });
+    sendText(response, 404, "not found\n");
+  };
+}

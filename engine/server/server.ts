@@ -1,0 +1,256 @@
+// `pandafest serve` as one object: the store, HTTP (web app, /api), /sync, outbound peers, LAN discovery,
+// and DATA/server.json so the CLI finds it. close() stops everything and flushes storage.
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import * as A from "@automerge/automerge";
+import type { DocumentId } from "@automerge/automerge-repo";
+import { PandafestError } from "../errors.js";
+import { FestivalStore } from "../store.js";
+import { FestivalCatalog } from "./festival-catalog.js";
+import type { FrameLimits } from "./frame-guard.js";
+import { createRequestHandler, MAX_URL_LENGTH, RouteTable, sendError, sendJson, sendText, webAppRoot } from "./http.js";
+import { LanDiscovery, type MdnsBackend } from "./mdns.js";
+import { silentLog, type ServerLog } from "./log.js";
+import { PeerClientAdapter } from "./peer-client.js";
+import { PeerRegistry } from "./peer-registry.js";
+import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo } from "./server-info.js";
+import { FestivalSharing } from "./share-policy.js";
+import { festivalDirectory, statusPage, statusReport } from "./status.js";
+import { SyncEndpoint } from "./sync-socket.js";
+
+export const DEFAULT_PORT = 4321;
+export const DEFAULT_HOST = "127.0.0.1";
+export const SYNC_PATH = "/sync";
+
+export interface ServeOptions {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  /** bind all interfaces and announce over mDNS */
+  lan?: boolean;
+  /** ws://host:port/sync of other nodes to keep connected to */
+  peers?: string[];
+  maxFrameBytes?: number;
+  maxConnections?: number;
+  limits?: FrameLimits;
+  log?: ServerLog;
+  /** the built web app to serve; default ui/dist when it exists, null for none */
+  staticRoot?: string | null;
+  /** mDNS backend (tests replace it) */
+  mdnsBackend?: (onError: (error: Error) => void) => MdnsBackend;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly localUrl: string;
+  readonly port: number;
+  readonly instanceId: string;
+  readonly store: FestivalStore;
+  /** add routes here (e.g. exports under /festivals/:id/...) */
+  readonly routes: RouteTable;
+  readonly catalog: FestivalCatalog;
+  readonly registry: PeerRegistry;
+  /** keeps a connection to another node's /sync, reconnecting as needed */
+  addPeer(url: string): PeerClientAdapter;
+  close(): Promise<void>;
+}
+
+/** A --peer value must be a ws:// or wss:// URL; the path defaults to /sync. */
+export function parsePeerUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PandafestError(`--peer ${value}: not a URL; use ws://HOST:PORT/sync`, { code: "usage" });
+  }
+  if (url.protocol === "http:") url.protocol = "ws:";
+  else if (url.protocol === "https:") url.protocol = "wss:";
+  if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new PandafestError(`--peer ${value}: only ws:// and wss:// URLs are supported, e.g. ws://192.168.1.20:4321/sync`, { code: "usage" });
+  }
+  if (url.pathname === "/" || url.pathname === "") url.pathname = SYNC_PATH;
+  return url.toString();
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const log = options.log ?? silentLog;
+  const host = options.host ?? (options.lan ? "0.0.0.0" : DEFAULT_HOST);
+  const requestedPort = options.port ?? DEFAULT_PORT;
+  const peerUrls = (options.peers ?? []).map(parsePeerUrl);
+
+  const running = await findRunningServer(options.dataDir);
+  if (running) {
+    throw new PandafestError(
+      `a server is already running on ${options.dataDir} at ${running.url} (pid ${running.pid}); stop it first, or serve another data directory with --data`,
+    );
+  }
+
+  const instanceId = randomBytes(12).toString("hex");
+  const startedAt = new Date();
+  const registry = new PeerRegistry();
+  const sharing = new FestivalSharing(registry);
+  const endpoint = new SyncEndpoint({
+    registry,
+    log,
+    maxFrameBytes: options.maxFrameBytes,
+    maxConnections: options.maxConnections,
+    limits: options.limits,
+  });
+  const store = await FestivalStore.open(options.dataDir, {
+    network: [endpoint.adapter],
+    sharePolicy: sharing.announce,
+    onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
+  });
+  const catalog = new FestivalCatalog(store, sharing, log);
+  await catalog.start();
+
+  const routes = new RouteTable();
+  const staticRoot = options.staticRoot === undefined ? webAppRoot() : (options.staticRoot ?? undefined);
+  let publicUrl = "";
+  let localUrl = "";
+  const report = () =>
+    statusReport({ instanceId, url: publicUrl, startedAt, lan: Boolean(options.lan), catalog, registry, connections: endpoint.connectionCount });
+
+  routes.get("/api/status", ({ response }) => sendJson(response, 200, report()));
+  routes.get("/api/festivals", ({ response }) => sendJson(response, 200, festivalDirectory(catalog)));
+  routes.get("/api/heads/:id", ({ response, params, url }) => {
+    const handle = store.repo.handles[params.id as DocumentId];
+    if (!handle || !handle.isReady()) return sendError(response, 404, "this server does not hold that document");
+    const doc = handle.doc() as A.Doc<unknown>;
+    const heads = A.getHeads(doc);
+    const asked = url.searchParams.get("contains");
+    if (asked === null) return sendJson(response, 200, { heads });
+    const wanted = asked.split(",").filter((h) => h.length > 0);
+    if (wanted.length > 256 || !wanted.every((h) => /^[0-9a-f]{64}$/.test(h))) return sendError(response, 400, "contains must be up to 256 comma-separated change hashes");
+    sendJson(response, 200, { heads, contains: A.hasHeads(doc, wanted) });
+  });
+
+  const httpServer: Server = createServer(
+    createRequestHandler({
+      routes,
+      staticRoot,
+      fallbackPage: ({ response }) => sendText(response, 200, statusPage(report(), festivalDirectory(catalog)), "text/html; charset=utf-8"),
+      onError: (error) => log.warn(`http: ${error instanceof Error ? error.message : String(error)}`),
+    }),
+  );
+  httpServer.requestTimeout = 30_000;
+  httpServer.headersTimeout = 10_000;
+  httpServer.on("clientError", (_error, socket) => socket.destroy());
+  httpServer.on("upgrade", (request, socket, head) => {
+    const path = (request.url ?? "").length <= MAX_URL_LENGTH ? (request.url ?? "").split("?")[0] : "";
+    if (path !== SYNC_PATH) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    endpoint.handleUpgrade(request, socket, head);
+  });
+
+  try {
+    await listen(httpServer, requestedPort, host);
+  } catch (error) {
+    await endpoint.close();
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new PandafestError(`port ${requestedPort} on ${host} is in use; choose another with --port (0 picks a free one)`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new PandafestError(`cannot listen on ${host}: no such local address; check --host`);
+    if (code === "EACCES") throw new PandafestError(`not allowed to listen on port ${requestedPort}; ports below 1024 need privileges, choose another with --port`);
+    throw error;
+  }
+  const port = (httpServer.address() as AddressInfo).port;
+  const wildcard = host === "0.0.0.0" || host === "::";
+  const loopbackHost = wildcard ? "127.0.0.1" : host;
+  localUrl = `http://${urlHost(loopbackHost)}:${port}`;
+  publicUrl = `http://${urlHost(wildcard ? lanAddress() ?? "127.0.0.1" : host)}:${port}`;
+
+  const outbound = new Map<string, PeerClientAdapter>();
+  const addPeer = (url: string): PeerClientAdapter => {
+    const existing = outbound.get(url);
+    if (existing) return existing;
+    const link = registry.open("outbound", url);
+    const adapter = new PeerClientAdapter({ url, link, log, introduceAs: "server", maxFrameBytes: options.maxFrameBytes, limits: options.limits });
+    adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));
+    outbound.set(url, adapter);
+    store.repo.networkSubsystem.addNetworkAdapter(adapter);
+    return adapter;
+  };
+  endpoint.adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));
+  for (const url of peerUrls) addPeer(url);
+
+  let discovery: LanDiscovery | undefined;
+  if (options.lan) {
+    discovery = new LanDiscovery({
+      instanceId,
+      port,
+      log,
+      backend: options.mdnsBackend,
+      // both nodes see each other; only the one with the smaller instance id dials, so there is one connection
+      onNodeFound: (node) => {
+        if (instanceId < node.instanceId) addPeer(node.url);
+      },
+    });
+    discovery.start(catalog.publicIds());
+    catalog.onChange(() => discovery?.update(catalog.publicIds()));
+  }
+
+  const info: ServerInfo = { pid: process.pid, url: publicUrl, localUrl, host, port, instanceId, startedAt: startedAt.toISOString() };
+  await writeServerInfo(options.dataDir, info);
+  log.info(`serving ${options.dataDir} at ${publicUrl} (sync at ${publicUrl.replace(/^http/, "ws")}${SYNC_PATH})`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      discovery?.stop();
+      for (const adapter of outbound.values()) adapter.disconnect();
+      await endpoint.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      try {
+        await store.close();
+      } finally {
+        await removeServerInfo(options.dataDir, instanceId);
+      }
+      log.info("stopped; everything is saved");
+    })());
+
+  return {
+    url: publicUrl,
+    localUrl,
+    port,
+    instanceId,
+    store,
+    routes,
+    catalog,
+    registry,
+    addPeer,
+    close,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** A LAN address of this machine to print, if it has one. */
+function lanAddress(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === "IPv4" && !address.internal) return address.address;
+    }
+  }
+  return undefined;
+}

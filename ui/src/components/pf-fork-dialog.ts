@@ -1,0 +1,102 @@
+// The fork dialog: choose a name and what to keep (venues by default; people, events), then open the fork.
+// A native modal <dialog>: focus stays inside, Escape closes it.
+import * as A from "@automerge/automerge/slim";
+import { LitElement, css, html, nothing } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import type { Festival } from "../../../engine/schema.js";
+import type { AppServices } from "../state/app-services.js";
+import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
+import { FestivalSession } from "../state/festival-session.js";
+import { forkInit } from "../state/fork.js";
+import { festivalHash } from "../state/routes.js";
+import { formText, inputField } from "./form-fields.js";
+import { sharedStyles } from "./shared-styles.js";
+
+@customElement("pf-fork-dialog")
+export class PfForkDialog extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      dialog {
+        max-width: min(34rem, calc(100vw - 1rem));
+        border: 1px solid var(--pf-border);
+        border-radius: var(--pf-radius);
+        background: var(--pf-surface);
+        color: var(--pf-text);
+      }
+      dialog::backdrop {
+        background: rgb(0 0 0 / 0.4);
+      }
+      label.choice {
+        display: block;
+        padding: 0.2rem 0;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) accessor services: AppServices | undefined;
+  @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  @state() accessor errors: FormErrors = NO_ERRORS;
+  @query("dialog") accessor dialog!: HTMLDialogElement;
+
+  /** Opens the dialog (the first field gets focus). */
+  open(): void {
+    this.errors = NO_ERRORS;
+    this.dialog.showModal();
+  }
+
+  override render() {
+    const model = this.session?.model;
+    if (!model) return nothing;
+    return html`<dialog aria-labelledby="fork-title">
+      <form @submit=${this.#fork} novalidate>
+        <h2 id="fork-title">Fork “${model.settings.name}”</h2>
+        <p class="muted">A fork is a new festival of your own, seeded from this one. Nothing changes here.</p>
+        ${inputField({ name: "name", label: "Name of the new festival", value: `${model.settings.name} (fork)`, error: this.errors.fields.name, required: true })}
+        <fieldset>
+          <legend>Keep</legend>
+          <label class="choice"><input type="checkbox" name="venues" checked /> Venues (${model.liveVenues().length})</label>
+          <label class="choice"><input type="checkbox" name="people" /> People (${model.people.size})</label>
+          <label class="choice"><input type="checkbox" name="events" /> Events (${model.events.size}; only those at kept venues)</label>
+        </fieldset>
+        ${this.errors.form ? html`<p class="notice error" role="alert">${this.errors.form}</p>` : nothing}
+        <div class="actions">
+          <button class="primary" type="submit">Fork and open</button>
+          <button type="button" @click=${() => this.dialog.close()}>Cancel</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  #fork(event: SubmitEvent): void {
+    event.preventDefault();
+    const services = this.services;
+    const session = this.session;
+    if (!services || !session) return;
+    const form = event.currentTarget as HTMLFormElement;
+    const checked = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.checked ?? false;
+    let init: (doc: Festival) => void;
+    try {
+      init = forkInit(
+        session.model,
+        { url: session.handle.url, heads: A.getHeads(session.doc()) },
+        { name: formText(form, "name"), keepVenues: checked("venues"), keepPeople: checked("people"), keepEvents: checked("events") },
+      );
+    } catch (error) {
+      this.errors = formErrorsFrom(error, "festival", ["name"]);
+      return;
+    }
+    const handle = services.repo.create<Festival>();
+    const fork = new FestivalSession(handle, session.identity);
+    fork.editor.change(init, `fork of ${session.id}`);
+    this.dialog.close();
+    this.dispatchEvent(new CustomEvent("open-session", { detail: fork, bubbles: true, composed: true }));
+    window.location.hash = festivalHash(fork.id, { screen: "programme" });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-fork-dialog": PfForkDialog;
+  }
+}

@@ -1,0 +1,47 @@
+// The people of a festival (hosts, artists, contacts) and the members who edit it, each person linking to its form.
+import { LitElement, html, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import type { FestivalSession } from "../state/festival-session.js";
+import { festivalHash } from "../state/routes.js";
+import { sharedStyles } from "./shared-styles.js";
+
+@customElement("pf-people")
+export class PfPeople extends LitElement {
+  static override styles = sharedStyles;
+
+  @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  @property({ type: Number }) accessor version = 0;
+
+  override render() {
+    const session = this.session;
+    if (!session) return nothing;
+    const model = session.model;
+    const people = model.sortedPeople();
+    const members = Object.entries(model.settings.members).sort((a, b) => a[1].localeCompare(b[1]));
+    return html`
+      <div class="actions"><a class="button primary" href=${festivalHash(session.id, { screen: "person", id: "new" })}>Add person</a></div>
+      <h2>People</h2>
+      ${people.length === 0
+        ? html`<p class="muted">No people yet. Hosts named on an event are added here.</p>`
+        : html`<ul class="plain card-list">
+            ${people.map(
+              (person) => html`<li>
+                <a href=${festivalHash(session.id, { screen: "person", id: person.id })}><strong>${person.name}</strong></a>
+                ${person.bio ? html`<div class="muted">${person.bio.length > 160 ? `${person.bio.slice(0, 160)}…` : person.bio}</div>` : nothing}
+              </li>`,
+            )}
+          </ul>`}
+      <h3>Members</h3>
+      <p class="muted">Everyone who has edited this festival, by the name they chose and their key.</p>
+      <ul class="plain card-list">
+        ${members.map(([key, name]) => html`<li><strong>${name}</strong> <code title=${key}>${key.slice(0, 16)}…</code></li>`)}
+      </ul>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "pf-people": PfPeople;
+  }
+}
