@@ -13,7 +13,7 @@ export const FESTIVAL_DEFAULTS = {
   timeZone: "UTC",
   dayStartsAt: "04:00",
   /** New festivals are reachable only by those who know the id; publishing is a choice. */
-  visibility: "private" as Visibility,
+  visibility: "public" as Visibility,
   /** Without dates a festival runs three days: today (in its time zone) and the two after. */
   lengthInDays: 3,
 } as const;

@@ -17,11 +17,11 @@ import { dataLayout } from "./datadir.js";
 import type { FestivalEditor } from "./editor.js";
 import { PandafestError } from "./errors.js";
 import { FestivalIndex, type FestivalEntry } from "./festival-index.js";
-import { loadIdentity, type Identity } from "./identity.js";
+import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
 import { writeAttestation } from "./provenance.js";
 import type { Festival } from "./schema.js";
-import { festivalInit, type FestivalInput } from "./skeleton.js";
+import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
 
 export type FestivalHandle = DocHandle<Festival>;
@@ -62,12 +62,7 @@ export class FestivalStore {
   /** The identity of this data directory, or null when `pandafest init` has not run. */
   async identity(): Promise<Identity | null> {
     if (this.identityCache === undefined) {
-      try {
-        this.identityCache = await loadIdentity(this.dataDir);
-      } catch (error) {
-        if (error instanceof PandafestError && /init/.test(error.message)) this.identityCache = null;
-        else throw error;
-      }
+      this.identityCache = (await hasIdentity(this.dataDir)) ? await loadIdentity(this.dataDir) : null;
     }
     return this.identityCache;
   }
@@ -86,12 +81,10 @@ export class FestivalStore {
 
   async create(input: FestivalInput): Promise<{ id: string; url: string; handle: FestivalHandle }> {
     const identity = await this.requireIdentity();
-    const init = festivalInit(input); // validates before anything is written
-    const handle = this.repo.create<Festival>();
-    handle.change((doc) => {
-      init(doc);
-      recordMember(doc, identity);
-    }, { message: "create festival" });
+    // validated before anything is written; the whole skeleton and the creator go into the first change
+    const skeleton = festivalSkeleton(input);
+    skeleton.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
+    const handle = this.repo.create<Festival>(skeleton);
     const id = handle.documentId;
     this.touched.set(id, handle);
     const doc = handle.doc();

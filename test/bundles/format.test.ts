@@ -252,20 +252,16 @@ describe("inspectBundle", () => {
   });
 });
 
-describe("speed", () => {
-  it("packs and unpacks a 10 MB payload quickly, public and private", () => {
+describe("large payloads", () => {
+  it("packs and unpacks a 10 MB payload intact, public and private", () => {
     const fixture = makeFestival();
     const payload = new Uint8Array(10 * 1024 * 1024);
     for (let offset = 0; offset < payload.length; offset += 65536) payload.set(nacl.randomBytes(65536), offset);
     const options = { festivalIdFor: () => fixture.festivalId };
     for (const visibility of ["public", "private"] as const) {
-      const started = performance.now();
       const bytes = encodeBundle({ ...fullBundleInput(fixture, visibility), payload });
       const decoded = decodeBundle(bytes, options);
-      const elapsed = performance.now() - started;
       expect(Buffer.from(decoded.payload).equals(Buffer.from(payload))).toBe(true);
-      // Measured about 100 ms each way public, 200-350 ms private (secretbox); generous for a loaded CI.
-      expect(elapsed).toBeLessThan(visibility === "public" ? 3000 : 6000);
     }
   });
 });

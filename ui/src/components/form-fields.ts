@@ -30,7 +30,7 @@ export function fieldMessages(name: string, hint: string | undefined, error: str
 export function inputField(options: FieldOptions): TemplateResult {
   const { name, label, value, error, hint } = options;
   return html`<div class="field">
-    <label for=${name}>${label}${options.required ? html` <span aria-hidden="true">*</span>` : nothing}</label>
+    <label for=${name}>${label}</label>
     <input
       id=${name}
       name=${name}
@@ -79,7 +79,7 @@ export function selectField(options: {
 }): TemplateResult {
   const { name, label, value, error, hint } = options;
   return html`<div class="field">
-    <label for=${name}>${label}${options.required ? html` <span aria-hidden="true">*</span>` : nothing}</label>
+    <label for=${name}>${label}</label>
     <select
       id=${name}
       name=${name}

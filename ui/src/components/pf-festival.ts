@@ -49,7 +49,8 @@ export class PfFestival extends LitElement {
       }
       nav ul {
         display: flex;
-        gap: 0.25rem;
+        flex-wrap: wrap;
+        gap: 0 0.25rem;
         list-style: none;
         padding: 0;
         margin: 0 0 1rem;
@@ -58,7 +59,7 @@ export class PfFestival extends LitElement {
       }
       nav a {
         display: inline-block;
-        padding: 0.5rem 0.75rem;
+        padding: 0.5rem 0.6rem;
         text-decoration: none;
         color: var(--pf-text);
         border-bottom: 3px solid transparent;
