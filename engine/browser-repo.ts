@@ -32,6 +32,8 @@ export interface BrowserRepoOptions {
   channelName?: string;
   /** How long to wait between reconnection attempts. Default 2000 ms. */
   retryIntervalMs?: number;
+  /** How long to wait for other tabs to answer before looking elsewhere. Default 150 ms (tabs answer at once). */
+  tabWaitMs?: number;
 }
 
 export interface BrowserRepo {
@@ -42,6 +44,7 @@ export interface BrowserRepo {
 
 const SOCKET_OPEN = 1;
 const DEFAULT_RETRY_INTERVAL_MS = 2000;
+const DEFAULT_TAB_WAIT_MS = 150;
 
 /** The websocket URL of the node that served the page: ws(s)://HOST/sync. */
 export function syncUrlFor(location: PageLocation): string {
@@ -134,7 +137,7 @@ export function createBrowserRepo(options: BrowserRepoOptions): BrowserRepo {
     throw new Error("Automerge is not ready: await prepareAutomerge(wasmUrl) before creating the repo");
   }
   const network: NetworkAdapterInterface[] = [
-    new BroadcastChannelNetworkAdapter({ channelName: options.channelName ?? "pandafest" }),
+    new BroadcastChannelNetworkAdapter({ channelName: options.channelName ?? "pandafest", peerWaitMs: options.tabWaitMs ?? DEFAULT_TAB_WAIT_MS }),
   ];
   const server =
     options.syncUrl === null ? undefined : new ServerConnection(options.syncUrl, options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS);

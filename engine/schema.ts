@@ -52,8 +52,11 @@ export interface Member {
 
 export interface ForkOrigin {
   url: Short;
+  /** the origin's heads when the fork was made */
   heads: Short[];
   name: Short;
+  /** the origin's heads at the last `fork pull` (absent until the first pull) */
+  pulledHeads?: Short[];
 }
 
 /**
@@ -123,5 +126,5 @@ export interface FestivalView {
   events: Record<string, EventView>;
   people: Record<string, PersonView>;
   members: Record<string, { name: string }>;
-  forkedFrom?: { url: string; heads: string[]; name: string };
+  forkedFrom?: { url: string; heads: string[]; name: string; pulledHeads?: string[] };
 }

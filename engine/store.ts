@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import * as A from "@automerge/automerge";
 import {
   Repo,
+  generateAutomergeUrl,
   isValidAutomergeUrl,
   isValidDocumentId,
   parseAutomergeUrl,
@@ -19,7 +20,7 @@ import { PandafestError } from "./errors.js";
 import { FestivalIndex, type FestivalEntry } from "./festival-index.js";
 import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
-import { writeAttestation } from "./provenance.js";
+import { withAttestation, writeAttestation } from "./provenance.js";
 import type { Festival } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
@@ -89,6 +90,24 @@ export class FestivalStore {
     this.touched.set(id, handle);
     const doc = handle.doc();
     await this.index.put({ id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? "private" : "public" });
+    return { id, url: stringifyAutomergeUrl(id), handle };
+  }
+
+  /**
+   * Stores a festival built in memory as a new document (forks, schedule imports). `build` gets the new
+   * festival's id and returns the document; when it throws, nothing has been written. The document is
+   * checked, this user is recorded as a member and its changes are attested before it is stored.
+   */
+  async createFromDoc(build: (festivalId: DocumentId) => A.Doc<Festival>): Promise<{ id: string; url: string; handle: FestivalHandle }> {
+    const identity = await this.requireIdentity();
+    const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    let doc = build(id);
+    checkSchema(doc);
+    doc = A.change(doc, { message: "record member" }, (draft) => recordMember(draft, identity));
+    doc = withAttestation(doc, id, identity);
+    const handle = this.repo.import<Festival>(A.save(doc), { docId: id });
+    const stored = handle.doc();
+    await this.index.put({ id, name: String(stored.name), visibility: String(stored.visibility) === "private" ? "private" : "public" });
     return { id, url: stringifyAutomergeUrl(id), handle };
   }
 
@@ -165,12 +184,23 @@ export class FestivalStore {
       }
     }
     this.touched.clear();
-    await this.repo.flush();
+    await this.flush();
+  }
+
+  /**
+   * Writes every loaded festival to disk. Handles that never became ready (an id asked for but not stored
+   * here) are skipped: automerge-repo's own flush would throw on them.
+   */
+  async flush(): Promise<void> {
+    const ready = Object.values(this.repo.handles)
+      .filter((handle) => handle.isReady())
+      .map((handle) => handle.documentId);
+    await this.repo.flush(ready);
   }
 
   async close(): Promise<void> {
     await this.commit();
-    await this.repo.shutdown();
+    for (const adapter of this.repo.networkSubsystem.adapters) adapter.disconnect();
   }
 }
 

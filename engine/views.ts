@@ -146,6 +146,7 @@ export function festivalView(doc: Festival): FestivalView {
       heads: textList(doc.forkedFrom.heads),
       name: textOf(doc.forkedFrom.name),
     };
+    if (Array.isArray(doc.forkedFrom.pulledHeads)) view.forkedFrom.pulledHeads = textList(doc.forkedFrom.pulledHeads);
   }
   return view;
 }

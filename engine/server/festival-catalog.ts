@@ -52,9 +52,10 @@ export class FestivalCatalog {
     this.log = log ?? silentLog;
   }
 
-  /** Loads every followed festival and starts following festivals that arrive from peers. */
+  private readonly pending = new Set<string>();
+
+  /** Loads every followed festival. Festivals arriving from peers are followed as `noticeDocument` reports them. */
   async start(): Promise<void> {
-    this.store.repo.on("document", ({ handle }) => this.track(handle as DocHandle<unknown>));
     for (const entry of await this.store.index.list()) {
       this.sharing.setVisibility(entry.id, entry.visibility);
       try {
@@ -90,16 +91,38 @@ export class FestivalCatalog {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * A peer sent a message about this document. The repo opens a handle for it shortly (after its access
+   * check); once there, it is followed like any festival here (if it is one).
+   */
+  noticeDocument(documentId: string): void {
+    if (this.tracked.has(documentId) || this.pending.has(documentId)) return;
+    this.pending.add(documentId);
+    const delays = [0, 20, 100, 500, 2000];
+    const attempt = (index: number) => {
+      const handle = this.store.repo.handles[documentId as DocumentId] as DocHandle<unknown> | undefined;
+      if (handle) {
+        this.pending.delete(documentId);
+        this.track(handle);
+      } else if (index < delays.length) {
+        setTimeout(() => attempt(index + 1), delays[index]).unref();
+      } else {
+        this.pending.delete(documentId); // never opened (access denied, or the repo gave up); a later message tries again
+      }
+    };
+    attempt(0);
+  }
+
   private track(handle: DocHandle<unknown>): void {
     if (this.tracked.has(handle.documentId)) return;
     this.tracked.add(handle.documentId);
-    handle.on("heads-changed", () => this.refresh(handle));
-    if (handle.isReady()) this.refresh(handle);
+    // the first heads-changed of a document arriving from a peer comes before the handle counts as ready
+    handle.on("heads-changed", ({ doc }) => this.refresh(handle.documentId, doc));
+    if (handle.isReady()) this.refresh(handle.documentId, handle.doc());
   }
 
-  private refresh(handle: DocHandle<unknown>): void {
-    if (!handle.isReady()) return;
-    const summary = festivalSummary(handle.documentId, handle.doc());
+  private refresh(documentId: string, doc: unknown): void {
+    const summary = festivalSummary(documentId, doc);
     if (!summary) return;
     const previous = this.entries.get(summary.id);
     this.entries.set(summary.id, summary);

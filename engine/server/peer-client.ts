@@ -11,6 +11,7 @@ import { WebSocket, type RawData } from "ws";
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_FRAME_LIMITS, FrameGuard, CLOSE_POLICY, type FrameLimits } from "./frame-guard.js";
 import { silentLog, type ServerLog } from "./log.js";
+import type { SyncProtocolMessage } from "./sync-messages.js";
 import { ROLE_METADATA_KEY, type PeerLink } from "./peer-registry.js";
 import { DEFAULT_MAX_FRAME_BYTES, closeWithReason } from "./sync-socket.js";
 
@@ -34,6 +35,8 @@ export interface PeerClientOptions {
   remoteAsEphemeral?: boolean;
   /** try again after the connection is lost (default true) */
   reconnect?: boolean;
+  /** sees every accepted message from the other end (after validation, before the repo) */
+  onMessage?: (message: SyncProtocolMessage) => void;
 }
 
 export type PeerClientState = "idle" | "connecting" | "open" | "waiting" | "stopped";
@@ -223,6 +226,7 @@ export class PeerClientAdapter extends NetworkAdapter {
     if ((message.type === "sync" || message.type === "request") && message.documentId) {
       this.options.link?.synced(message.documentId);
     }
+    this.options.onMessage?.(message);
     this.safeEmit(() => this.emit("message", message));
   }
 

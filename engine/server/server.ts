@@ -17,6 +17,7 @@ import { PeerClientAdapter } from "./peer-client.js";
 import { PeerRegistry } from "./peer-registry.js";
 import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo } from "./server-info.js";
 import { FestivalSharing } from "./share-policy.js";
+import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
 import { SyncEndpoint } from "./sync-socket.js";
 
@@ -92,9 +93,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const startedAt = new Date();
   const registry = new PeerRegistry();
   const sharing = new FestivalSharing(registry);
+  let noticeDocument: (documentId: string) => void = () => undefined;
   const endpoint = new SyncEndpoint({
     registry,
     log,
+    onMessage: (message) => {
+      if (message.documentId) noticeDocument(message.documentId);
+    },
     maxFrameBytes: options.maxFrameBytes,
     maxConnections: options.maxConnections,
     limits: options.limits,
@@ -105,6 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
   const catalog = new FestivalCatalog(store, sharing, log);
+  noticeDocument = (documentId) => catalog.noticeDocument(documentId);
   await catalog.start();
 
   const routes = new RouteTable();
@@ -127,6 +133,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (wanted.length > 256 || !wanted.every((h) => /^[0-9a-f]{64}$/.test(h))) return sendError(response, 400, "contains must be up to 256 comma-separated change hashes");
     sendJson(response, 200, { heads, contains: A.hasHeads(doc, wanted) });
   });
+  addScheduleRoutes(routes, catalog);
 
   const httpServer: Server = createServer(
     createRequestHandler({
@@ -153,7 +160,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await listen(httpServer, requestedPort, host);
   } catch (error) {
     await endpoint.close();
-    await store.close();
+    await flushAndDisconnect(store);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") throw new PandafestError(`port ${requestedPort} on ${host} is in use; choose another with --port (0 picks a free one)`);
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new PandafestError(`cannot listen on ${host}: no such local address; check --host`);
@@ -171,7 +178,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const existing = outbound.get(url);
     if (existing) return existing;
     const link = registry.open("outbound", url);
-    const adapter = new PeerClientAdapter({ url, link, log, introduceAs: "server", maxFrameBytes: options.maxFrameBytes, limits: options.limits });
+    const adapter = new PeerClientAdapter({
+      url,
+      link,
+      log,
+      introduceAs: "server",
+      maxFrameBytes: options.maxFrameBytes,
+      limits: options.limits,
+      onMessage: (message) => {
+        if (message.documentId) noticeDocument(message.documentId);
+      },
+    });
     adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));
     outbound.set(url, adapter);
     store.repo.networkSubsystem.addNetworkAdapter(adapter);
@@ -209,7 +226,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       try {
-        await store.close();
+        await flushAndDisconnect(store);
       } finally {
         await removeServerInfo(options.dataDir, instanceId);
       }
@@ -228,6 +245,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     addPeer,
     close,
   };
+}
+
+/**
+ * Writes every loaded festival and disconnects. Not FestivalStore.close(): the server never edits (nothing to
+ * attest), and automerge-repo's flush-everything throws on the handles peers leave behind for documents
+ * this node does not have (requested or guessed ids), which would lose the flush of everything else.
+ */
+async function flushAndDisconnect(store: FestivalStore): Promise<void> {
+  const ready = Object.values(store.repo.handles).filter((handle) => handle.isReady()).map((handle) => handle.documentId);
+  for (const adapter of store.repo.networkSubsystem.adapters) adapter.disconnect();
+  await store.repo.flush(ready);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

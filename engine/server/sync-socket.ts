@@ -31,6 +31,21 @@ export class GuardedSocket extends WebSocket {
   }
 }
 
+/**
+ * The upstream adapter counts as ready only after its first inbound connection, and the repo waits for every
+ * adapter before asking peers for a document it lacks: a node nobody has dialled yet could never fetch anything.
+ * Listening is ready enough.
+ */
+class ListeningServerAdapter extends WebSocketServerAdapter {
+  override isReady(): boolean {
+    return true;
+  }
+
+  override whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 export interface SyncEndpointOptions {
   registry: PeerRegistry;
   log?: ServerLog;
@@ -61,7 +76,7 @@ export class SyncEndpoint {
     this.warn = throttledWarnings(options.log ?? silentLog);
     // the adapter's typings name ws through isomorphic-ws; the class is the same
     const adapterServer = this.server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0];
-    this.adapter = new WebSocketServerAdapter(adapterServer, options.keepAliveMs ?? 5000);
+    this.adapter = new ListeningServerAdapter(adapterServer, options.keepAliveMs ?? 5000);
   }
 
   get connectionCount(): number {

@@ -230,8 +230,8 @@ describe("editing", () => {
 
   it("edits festival settings and keeps the dates running forward", () => {
     const editor = newFestival();
-    expect(editFestival(editor, { timeZone: "pacific/auckland", visibility: "public" })).toEqual(["timeZone", "visibility"]);
-    expect(festivalView(editor.doc)).toMatchObject({ timeZone: "Pacific/Auckland", visibility: "public" });
+    expect(editFestival(editor, { timeZone: "pacific/auckland", visibility: "private" })).toEqual(["timeZone", "visibility"]);
+    expect(festivalView(editor.doc)).toMatchObject({ timeZone: "Pacific/Auckland", visibility: "private" });
     expectRefused(editor, () => editFestival(editor, { endDate: "2027-06-30" }), /endDate 2027-06-30 is before startDate 2027-07-01/);
     expectRefused(editor, () => editFestival(editor, { timeZone: "Moon/Base" }), /invalid festival timeZone "Moon\/Base": expected an IANA/);
     expectRefused(editor, () => editFestival(editor, { dayStartsAt: "4am" }), /HH:MM/);

@@ -34,7 +34,7 @@ describe("createFestivalDoc", () => {
       startDate: "2027-01-01",
       endDate: "2027-01-03",
       dayStartsAt: "04:00",
-      visibility: "private",
+      visibility: "public",
       venues: {},
       events: {},
       people: {},

@@ -21,7 +21,7 @@ describe("views", () => {
     });
     const view = festivalView(editor.doc);
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
-    expect(view).toMatchObject({ name: "Test festival", description: "by the lake", timeZone: "Europe/Berlin", visibility: "private" });
+    expect(view).toMatchObject({ name: "Test festival", description: "by the lake", timeZone: "Europe/Berlin", visibility: "public" });
     expect(view.venues[venueId]).toEqual({
       id: venueId,
       name: "Pier",

@@ -5,6 +5,7 @@ import { prepareAutomerge } from "../../engine/browser-repo.js";
 
 async function start(): Promise<void> {
   await prepareAutomerge(wasmUrl);
+  performance.mark("pandafest:automerge-ready");
   await import("./components/pf-app.js");
 }
 

@@ -1,12 +1,18 @@
 // `pandafest check` reports clashes, dangling references and concurrent values;
 // `pandafest pick` resolves a concurrent value by writing the chosen one again.
 import type { Command } from "commander";
-import { findClashes, findDangling } from "../../checks.js";
+import { findClashes, findDangling, type DanglingKind } from "../../checks.js";
 import { findConflicts, pickConflictValue } from "../../conflicts.js";
 import { PandafestError } from "../../errors.js";
 import { verifyHistory } from "../../provenance.js";
 import type { Festival } from "../../schema.js";
 import { action } from "../context.js";
+
+const DANGLING_TEXT: Record<DanglingKind, string> = {
+  "venue-removed": "is at a removed venue",
+  "venue-missing": "is at a venue that does not exist:",
+  "host-missing": "names a host who is not among the people:",
+};
 
 /** Concurrent values with the verified author of each write, when known. */
 function conflictsWithAuthors(doc: Festival, festivalId: string) {
@@ -35,9 +41,11 @@ export function registerCheckCommands(program: Command): void {
         ctx.out.result(report, (r) => {
           const lines: string[] = [];
           lines.push(r.clashes.length === 0 ? "No clashes." : `${r.clashes.length} clash(es):`);
-          for (const c of r.clashes) lines.push(`  ${JSON.stringify(c)}`);
+          for (const c of r.clashes) {
+            lines.push(`  ${c.venueName || c.venueId}: "${c.first.title}" and "${c.second.title}" overlap by ${c.overlapMinutes} min (from ${c.overlapStart})`);
+          }
           lines.push(r.dangling.length === 0 ? "No dangling references." : `${r.dangling.length} dangling reference(s):`);
-          for (const d of r.dangling) lines.push(`  ${JSON.stringify(d)}`);
+          for (const d of r.dangling) lines.push(`  "${d.eventTitle}" (${d.eventId}): ${DANGLING_TEXT[d.kind]} ${d.refId}`);
           lines.push(r.conflicts.length === 0 ? "No concurrent values." : `${r.conflicts.length} field(s) with concurrent values:`);
           for (const c of r.conflicts) {
             lines.push(`  ${c.field}`);

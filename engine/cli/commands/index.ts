@@ -11,6 +11,11 @@ import { registerCheckCommands } from "./check.js";
 import { registerHistoryCommand } from "./history.js";
 import { registerServeCommand } from "./serve.js";
 import { registerPeersCommand } from "./peers.js";
+import { registerForkCommands } from "./fork.js";
+import { registerExportCommand } from "./export.js";
+import { registerImportScheduleCommand } from "./import-schedule.js";
+import { registerBundleCommands } from "./bundle.js";
+import { registerStickCommands } from "./stick.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
@@ -23,4 +28,9 @@ export function registerCommands(program: Command): void {
   registerHistoryCommand(program);
   registerServeCommand(program);
   registerPeersCommand(program);
+  registerForkCommands(program);
+  registerExportCommand(program);
+  registerImportScheduleCommand(program);
+  registerBundleCommands(program);
+  registerStickCommands(program);
 }

@@ -122,9 +122,12 @@ export class PfApp extends LitElement {
     this.openingId = id;
     this.openError = undefined;
     try {
+      performance.mark("pandafest:festival-requested");
       const handle = await findFestival(this.services, id);
+      performance.mark("pandafest:festival-found");
       if (request !== this.#openRequest || !this.identity) return;
       this.#setSession(new FestivalSession(handle, this.identity));
+      performance.mark("pandafest:festival-modelled");
     } catch (error) {
       if (request !== this.#openRequest) return;
       this.openError = error instanceof Error ? error.message : String(error);

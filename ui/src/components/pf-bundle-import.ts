@@ -1,17 +1,13 @@
-// Importing bundle files: a file picker and a drop zone, one verified import per file, and a message per file
-// (what was imported, what is still waiting, or why the file was refused).
+// Importing bundle files: a file picker and a drop zone; a line per file (new, already here, waiting), or
+// why the files were refused (then nothing was imported).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { AppServices } from "../state/app-services.js";
-import { importBundle, type ImportReport } from "../state/bundle-transfer.js";
+import { importBundleFiles, type FileImportReport } from "../state/bundle-transfer.js";
+import { festivalIdFromReference } from "../state/festival-reference.js";
 import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
 
-interface FileOutcome {
-  fileName: string;
-  report?: ImportReport;
-  error?: string;
-}
 
 @customElement("pf-bundle-import")
 export class PfBundleImport extends LitElement {
@@ -40,7 +36,8 @@ export class PfBundleImport extends LitElement {
   @property({ attribute: false }) accessor services: AppServices | undefined;
   /** the festival whose screen this is on, if any (other festivals' bundles get a link) */
   @property() accessor festivalId: string | undefined;
-  @state() accessor outcomes: FileOutcome[] = [];
+  @state() accessor reports: FileImportReport[] = [];
+  @state() accessor error: string | undefined;
   @state() accessor busy = false;
   @state() accessor over = false;
 
@@ -56,19 +53,25 @@ export class PfBundleImport extends LitElement {
         <div class="muted">Choose .pfb files, or drop them here.</div>
         <input id="bundle-files" type="file" accept=".pfb,application/octet-stream" multiple @change=${this.#onPick} ?disabled=${this.busy} />
       </div>
+      ${this.festivalId === undefined
+        ? html`<div class="field">
+            <label for="join">Private festival id (optional)</label>
+            <input id="join" name="join" autocomplete="off" aria-describedby="join-hint" />
+            <span id="join-hint" class="hint">A private festival's bundles open only with its id: paste the id you were given.</span>
+          </div>`
+        : nothing}
       ${this.busy ? html`<p role="status" class="muted">Verifying…</p>` : nothing}
-      <ul class="plain" aria-live="polite">
-        ${this.outcomes.map((outcome) =>
-          outcome.error
-            ? html`<li class="notice error">${outcome.error}</li>`
-            : html`<li class="notice ${outcome.report && outcome.report.waitingFor > 0 ? "warn" : "ok"}">
-                ${outcome.report?.message}
-                ${outcome.report && outcome.report.festivalId !== this.festivalId
-                  ? html` <a href=${festivalHash(outcome.report.festivalId, { screen: "programme" })}>Open it</a>`
-                  : nothing}
-              </li>`,
-        )}
-      </ul>
+      <div aria-live="polite">
+        ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+        <ul class="plain">
+          ${this.reports.map(
+            (report) => html`<li class="notice ${report.waiting > 0 ? "warn" : "ok"}">
+              ${report.message}
+              ${report.festival !== this.festivalId ? html` <a href=${festivalHash(report.festival, { screen: "programme" })}>Open it</a>` : nothing}
+            </li>`,
+          )}
+        </ul>
+      </div>
     `;
   }
 
@@ -91,24 +94,27 @@ export class PfBundleImport extends LitElement {
     void this.importFiles(files);
   }
 
-  /** Imports each file in turn; one refused file does not stop the others. */
+  /** Imports the files together: all verified first, nothing written when one is refused (like the CLI). */
   async importFiles(files: File[]): Promise<void> {
     const services = this.services;
     if (!services || files.length === 0) return;
     this.busy = true;
-    const outcomes: FileOutcome[] = [];
-    for (const file of files) {
-      try {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        const report = await importBundle(services, file.name, bytes);
-        outcomes.push({ fileName: file.name, report });
-        this.dispatchEvent(new CustomEvent<ImportReport>("imported", { detail: report, bubbles: true, composed: true }));
-      } catch (error) {
-        outcomes.push({ fileName: file.name, error: error instanceof Error ? error.message : String(error) });
+    try {
+      const read = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) })));
+      const joinText = this.renderRoot.querySelector<HTMLInputElement>("#join")?.value ?? "";
+      const join = joinText.trim() === "" ? [] : [festivalIdFromReference(joinText)];
+      if (this.festivalId) join.push(this.festivalId);
+      this.reports = await importBundleFiles(services, read, join);
+      this.error = undefined;
+      for (const report of this.reports) {
+        this.dispatchEvent(new CustomEvent<FileImportReport>("imported", { detail: report, bubbles: true, composed: true }));
       }
+    } catch (error) {
+      this.reports = [];
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.busy = false;
     }
-    this.outcomes = outcomes;
-    this.busy = false;
   }
 }
 

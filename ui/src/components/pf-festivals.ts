@@ -13,6 +13,7 @@ import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-error
 import { festivalHash } from "../state/routes.js";
 import { fetchDirectory, type DirectoryEntry } from "../state/server-api.js";
 import { formText, inputField, textAreaField } from "./form-fields.js";
+import "./pf-bundle-import.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const FESTIVAL_FIELDS = ["name", "description", "timeZone", "startDate", "endDate", "dayStartsAt", "visibility"] as const;
@@ -104,6 +105,9 @@ export class PfFestivals extends LitElement {
             })}
             <div class="actions"><button type="submit">Open</button></div>
           </form>
+          <h2 id="import">Import a bundle</h2>
+          <p class="muted">A bundle file from a USB stick or a message brings a whole festival, signed by whoever packed it.</p>
+          <pf-bundle-import .services=${this.services}></pf-bundle-import>
         </section>
       </div>
     `;

@@ -7,7 +7,9 @@ import type { Festival } from "../../../engine/schema.js";
 import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { FestivalSession } from "../state/festival-session.js";
-import { forkInit } from "../state/fork.js";
+import { forkInit } from "../../../engine/fork/copy.js";
+import { planKeep } from "../../../engine/fork/keep.js";
+import { festivalView } from "../../../engine/views.js";
 import { festivalHash } from "../state/routes.js";
 import { formText, inputField } from "./form-fields.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -55,9 +57,9 @@ export class PfForkDialog extends LitElement {
         ${inputField({ name: "name", label: "Name of the new festival", value: `${model.settings.name} (fork)`, error: this.errors.fields.name, required: true })}
         <fieldset>
           <legend>Keep</legend>
-          <label class="choice"><input type="checkbox" name="venues" checked /> Venues (${model.liveVenues().length})</label>
+          <label class="choice"><input type="checkbox" name="venues" checked disabled /> Venues (${model.liveVenues().length}; always kept, with their ids, so the fork can pull later venue edits)</label>
           <label class="choice"><input type="checkbox" name="people" /> People (${model.people.size})</label>
-          <label class="choice"><input type="checkbox" name="events" /> Events (${model.events.size}; only those at kept venues)</label>
+          <label class="choice"><input type="checkbox" name="events" /> Events (${model.events.size}, with their hosts)</label>
         </fieldset>
         ${this.errors.form ? html`<p class="notice error" role="alert">${this.errors.form}</p>` : nothing}
         <div class="actions">
@@ -76,19 +78,20 @@ export class PfForkDialog extends LitElement {
     const form = event.currentTarget as HTMLFormElement;
     const checked = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.checked ?? false;
     let init: (doc: Festival) => void;
+    let message: string;
     try {
-      init = forkInit(
-        session.model,
-        { url: session.handle.url, heads: A.getHeads(session.doc()) },
-        { name: formText(form, "name"), keepVenues: checked("venues"), keepPeople: checked("people"), keepEvents: checked("events") },
-      );
+      const plan = planKeep(["people", "events"].filter((part) => checked(part)));
+      const doc = session.doc();
+      const view = festivalView(doc);
+      ({ init } = forkInit({ view, url: session.handle.url, heads: A.getHeads(doc).sort() }, formText(form, "name"), plan));
+      message = `fork of ${JSON.stringify(view.name)} keeping ${[...plan.parts].join(", ")}`;
     } catch (error) {
       this.errors = formErrorsFrom(error, "festival", ["name"]);
       return;
     }
     const handle = services.repo.create<Festival>();
     const fork = new FestivalSession(handle, session.identity);
-    fork.editor.change(init, `fork of ${session.id}`);
+    fork.editor.change(init, message);
     this.dialog.close();
     this.dispatchEvent(new CustomEvent("open-session", { detail: fork, bubbles: true, composed: true }));
     window.location.hash = festivalHash(fork.id, { screen: "programme" });

@@ -296,7 +296,7 @@ export class PfProgramme extends LitElement {
                     class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""}"
                     href=${this.#eventHref(event)}
                     style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
-                    ><span class="time">${event.startTime}–${event.endTime}</span><span class="title">${event.title}</span><span class="visually-hidden">
+                    ><span class="time">${event.startTime}–${event.endTime}</span><span class="title title-text">${event.title}</span><span class="visually-hidden">
                       at ${venueName}</span
                     >${statusBadges(event, clashing.has(event.id))}</a
                   >`;
@@ -326,7 +326,7 @@ export class PfProgramme extends LitElement {
     return html`<li>
       <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""}" href=${this.#eventHref(event)}>
         <span class="time">${event.startTime}–${event.endTime}</span>
-        <span class="title">${event.title}${statusBadges(event, clashing.has(event.id))}</span>
+        <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id))}</span>
         <span class="venue">${venueName}</span>
       </a>
     </li>`;

@@ -4,7 +4,7 @@ import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { ServerConnectionStatus } from "../../../engine/browser-repo.js";
 import type { AppServices } from "../state/app-services.js";
-import { downloadFile, packFestival } from "../state/bundle-transfer.js";
+import { downloadFile, packFullBundle } from "../state/bundle-transfer.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { fetchNodeStatus, type NodeStatus } from "../state/server-api.js";
 import { discoveryKey } from "../../../bundles/discovery.js";
@@ -127,7 +127,7 @@ export class PfSync extends LitElement {
     if (!session || !identity) return;
     try {
       session.flushAttestation();
-      const packed = packFestival(session.handle, identity);
+      const packed = packFullBundle(session.handle, identity);
       downloadFile(packed.fileName, packed.bytes);
       this.exportError = undefined;
       this.exported = `Saved ${packed.fileName}: ${packed.changeCount} change(s), signed by you.`;

@@ -1,0 +1,62 @@
+// Festivals this machine carries for others without following them: readable ones are stored like any
+// festival and listed under DATA/carried/festivals/; private ones it cannot read stay sealed bundle files
+// under DATA/carried/sealed/<discovery key>/, to be forwarded to other sticks. Node only.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { FestivalIndex } from "../engine/festival-index.js";
+import { errorCode, isTemporaryFileName, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { parseBundleFileName } from "./naming.js";
+
+const DISCOVERY_KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+export interface SealedBundle {
+  discoveryKey: string;
+  name: string;
+  file: string;
+}
+
+async function listDirectory(directory: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(directory)).sort();
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+export class CarriedFestivals {
+  /** readable festivals stored here but not followed */
+  readonly index: FestivalIndex;
+  readonly sealedDirectory: string;
+
+  constructor(dataDir: string) {
+    this.index = new FestivalIndex(path.join(dataDir, "carried", "festivals"));
+    this.sealedDirectory = path.join(dataDir, "carried", "sealed");
+  }
+
+  /** Discovery keys of the private festivals carried sealed. */
+  async sealedDiscoveryKeys(): Promise<string[]> {
+    return (await listDirectory(this.sealedDirectory)).filter((name) => DISCOVERY_KEY_PATTERN.test(name));
+  }
+
+  async sealedBundles(discoveryKey: string): Promise<SealedBundle[]> {
+    if (!DISCOVERY_KEY_PATTERN.test(discoveryKey)) return [];
+    const directory = path.join(this.sealedDirectory, discoveryKey);
+    return (await listDirectory(directory))
+      .filter((name) => !isTemporaryFileName(name) && parseBundleFileName(name)?.discoveryKeyPrefix === discoveryKey.slice(0, 16))
+      .map((name) => ({ discoveryKey, name, file: path.join(directory, name) }));
+  }
+
+  /** Keeps a sealed bundle once (same name, same range). Returns whether it was written. */
+  async keepSealed(discoveryKey: string, name: string, bytes: Uint8Array): Promise<boolean> {
+    if (!DISCOVERY_KEY_PATTERN.test(discoveryKey) || parseBundleFileName(name) === undefined) return false;
+    const file = path.join(this.sealedDirectory, discoveryKey, name);
+    try {
+      await fs.access(file);
+      return false;
+    } catch {
+      await writeFileAtomically(file, bytes);
+      return true;
+    }
+  }
+}

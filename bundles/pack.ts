@@ -1,0 +1,83 @@
+// Packing a festival into a bundle: a full one (save) or an incremental one holding only the changes
+// after given heads (saveSince), signed by the carrier. Browser-safe: works on a raw Automerge document.
+import * as A from "@automerge/automerge";
+import { PandafestError } from "../engine/errors.js";
+import type { Festival, Visibility } from "../engine/schema.js";
+import { textOf } from "../engine/views.js";
+import { type CarrierKeyPair, encodeBundle } from "./codec.js";
+import type { BundleKind } from "./header.js";
+import { bundleFileName } from "./naming.js";
+
+const HEAD_PATTERN = /^[0-9a-f]{64}$/;
+
+export interface PackRequest {
+  festivalId: string;
+  doc: A.Doc<Festival>;
+  carrier: CarrierKeyPair;
+  /** Heads the receiver already has: only the changes after them are packed. Empty or absent: a full bundle. */
+  since?: readonly string[];
+  createdAt?: number;
+}
+
+export interface PackedFestival {
+  bytes: Uint8Array;
+  fileName: string;
+  kind: BundleKind;
+  visibility: Visibility;
+  prerequisites: string[];
+  heads: string[];
+  changeCount: number;
+}
+
+/** Private unless the festival says "public": a bundle is never left readable by mistake. */
+export function festivalVisibility(doc: A.Doc<Festival>): Visibility {
+  return textOf(doc.visibility) === "public" ? "public" : "private";
+}
+
+/** Checks heads typed by a person or read from a file: 64 hex each, all present in the document. */
+export function checkSinceHeads(doc: A.Doc<Festival>, since: readonly string[], what = "--since"): string[] {
+  const heads = [...new Set(since.map((head) => head.trim().toLowerCase()))].sort();
+  const bad = heads.find((head) => !HEAD_PATTERN.test(head));
+  if (bad !== undefined) {
+    throw new PandafestError(`${what}: "${bad.slice(0, 80)}" is not a change hash (64 hex digits)`, { code: "usage" });
+  }
+  const unknown = heads.filter((head) => !A.hasHeads(doc, [head]));
+  if (unknown.length > 0) {
+    throw new PandafestError(
+      `${what}: ${unknown.length} of the heads (${unknown[0].slice(0, 12)}…) are not in this festival here; export a full bundle instead`,
+      { code: "input" },
+    );
+  }
+  return heads;
+}
+
+/** The bundle of `doc` after `since`, or null when there is nothing after those heads. */
+export function packFestival(request: PackRequest): PackedFestival | null {
+  const { doc, festivalId } = request;
+  const prerequisites = checkSinceHeads(doc, request.since ?? []);
+  const heads = [...A.getHeads(doc)].sort();
+  const incremental = prerequisites.length > 0;
+  const changeCount = A.getChangesMetaSince(doc, prerequisites).length;
+  if (incremental && changeCount === 0) return null;
+  const payload = incremental ? A.saveSince(doc, prerequisites) : A.save(doc);
+  const visibility = festivalVisibility(doc);
+  const bytes = encodeBundle({
+    festivalId,
+    visibility,
+    carrier: request.carrier,
+    prerequisites,
+    heads,
+    changeCount,
+    payload,
+    createdAt: request.createdAt,
+  });
+  return {
+    bytes,
+    fileName: bundleFileName({ festivalId, prerequisites, heads }),
+    kind: incremental ? "incremental" : "full",
+    visibility,
+    prerequisites,
+    heads,
+    changeCount,
+  };
+}

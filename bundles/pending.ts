@@ -1,0 +1,67 @@
+// Bundles whose changes wait for history not here yet, kept under DATA/pending/<festival id>/ so that no
+// change is lost across restarts; they are applied again on every later import of that festival. Node only.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { isValidDocumentId } from "@automerge/automerge-repo";
+import { errorCode, isTemporaryFileName, syncDirectory, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { parseBundleFileName } from "./naming.js";
+
+export interface PendingBundle {
+  festivalId: string;
+  /** the bundle's file name (bundleFileName of its range) */
+  name: string;
+  bytes: Uint8Array;
+}
+
+async function listDirectory(directory: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(directory)).sort();
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+export class PendingBundles {
+  readonly directory: string;
+
+  constructor(dataDir: string) {
+    this.directory = path.join(dataDir, "pending");
+  }
+
+  /** Festivals with bundles waiting here. */
+  async festivalIds(): Promise<string[]> {
+    return (await listDirectory(this.directory)).filter((name) => isValidDocumentId(name));
+  }
+
+  async list(festivalId: string): Promise<PendingBundle[]> {
+    if (!isValidDocumentId(festivalId)) return [];
+    const directory = path.join(this.directory, festivalId);
+    const bundles: PendingBundle[] = [];
+    for (const name of await listDirectory(directory)) {
+      if (isTemporaryFileName(name) || parseBundleFileName(name) === undefined) continue;
+      const buffer = await fs.readFile(path.join(directory, name));
+      bundles.push({ festivalId, name, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) });
+    }
+    return bundles;
+  }
+
+  /** Keeps a bundle (once: the same name always holds the same range). Returns whether it was written. */
+  async keep(festivalId: string, name: string, bytes: Uint8Array): Promise<boolean> {
+    const file = path.join(this.directory, festivalId, name);
+    try {
+      await fs.access(file);
+      return false;
+    } catch {
+      await writeFileAtomically(file, bytes);
+      return true;
+    }
+  }
+
+  async remove(festivalId: string, name: string): Promise<void> {
+    const directory = path.join(this.directory, festivalId);
+    await fs.rm(path.join(directory, name), { force: true });
+    if ((await listDirectory(directory)).length === 0) await fs.rm(directory, { recursive: true, force: true });
+    await syncDirectory(this.directory).catch(() => undefined);
+  }
+}

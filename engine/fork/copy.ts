@@ -1,0 +1,119 @@
+// The first change of a fork: a new festival's skeleton with copies of what is kept, under the SAME ids
+// as in the origin, and forkedFrom recording the origin's url, heads and name. Browser-safe.
+import * as A from "@automerge/automerge";
+import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView } from "../schema.js";
+import { festivalSkeleton } from "../skeleton.js";
+import type { KeepPlan } from "./keep.js";
+
+export interface ForkSource {
+  /** the origin as it is (or was, at `heads`) */
+  view: FestivalView;
+  /** the origin's automerge: URL */
+  url: string;
+  /** the origin heads the copy is made from */
+  heads: string[];
+}
+
+export interface KeptCounts {
+  venues: number;
+  people: number;
+  events: number;
+}
+
+const short = (text: string) => new A.ImmutableString(text);
+
+/** A stored venue holding the fields of a venue view (removed only when set). */
+export function venueRecord(view: VenueView): Venue {
+  const venue: Venue = {
+    name: short(view.name),
+    description: short(view.description),
+    address: short(view.address),
+    accessibility: short(view.accessibility),
+    tags: view.tags.map(short),
+  };
+  if (view.geo) venue.geo = { lat: view.geo.lat, lon: view.geo.lon };
+  if (view.capacity !== undefined) venue.capacity = view.capacity;
+  if (view.removed) venue.removed = true;
+  return venue;
+}
+
+export function personRecord(view: PersonView): Person {
+  const person: Person = { name: short(view.name), bio: short(view.bio) };
+  if (view.contact !== undefined) person.contact = short(view.contact);
+  return person;
+}
+
+export function eventRecord(view: EventView): FestivalEvent {
+  const event: FestivalEvent = {
+    title: short(view.title),
+    description: short(view.description),
+    venueId: short(view.venueId),
+    start: short(view.start),
+    end: short(view.end),
+    hostIds: view.hostIds.map(short),
+    tags: view.tags.map(short),
+    status: short(view.status),
+  };
+  if (view.language !== undefined) event.language = short(view.language);
+  return event;
+}
+
+export function forkOriginRecord(url: string, heads: readonly string[], name: string): ForkOrigin {
+  return { url: short(url), heads: heads.map(short), name: short(name) };
+}
+
+function byId<T extends { id: string }>(items: Record<string, T>): T[] {
+  return Object.values(items).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The fork's contents, validated now (the name and the copied settings), and the change function that
+ * writes them into an empty document. What is copied:
+ * - venues: every venue not removed, plus removed venues that a kept event is at (still marked removed);
+ * - events (when kept): every event, with its venue and hosts;
+ * - people: all (when kept), or only the hosts of kept events.
+ * Settings (description, time zone, dates, day start, visibility) are the origin's; members and
+ * attestations are not copied (the fork's history starts with the person who forks).
+ */
+export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { init: (doc: Festival) => void; kept: KeptCounts } {
+  const { view } = source;
+  const skeleton = festivalSkeleton({
+    name,
+    description: view.description,
+    timeZone: view.timeZone,
+    startDate: view.startDate,
+    endDate: view.endDate,
+    dayStartsAt: view.dayStartsAt,
+    visibility: view.visibility,
+  });
+  const events: Record<string, FestivalEvent> = {};
+  const usedVenues = new Set<string>();
+  const hosts = new Set<string>();
+  if (plan.parts.has("events")) {
+    for (const event of byId(view.events)) {
+      events[event.id] = eventRecord(event);
+      usedVenues.add(event.venueId);
+      for (const hostId of event.hostIds) hosts.add(hostId);
+    }
+  }
+  const venues: Record<string, Venue> = {};
+  for (const venue of byId(view.venues)) {
+    if (!venue.removed || usedVenues.has(venue.id)) venues[venue.id] = venueRecord(venue);
+  }
+  const people: Record<string, Person> = {};
+  for (const person of byId(view.people)) {
+    if (plan.parts.has("people") || (plan.hostsOnly && hosts.has(person.id))) people[person.id] = personRecord(person);
+  }
+  const forkedFrom = forkOriginRecord(source.url, source.heads, view.name);
+  const kept: KeptCounts = {
+    venues: Object.keys(venues).length,
+    people: Object.keys(people).length,
+    events: Object.keys(events).length,
+  };
+  return {
+    kept,
+    init: (doc) => {
+      Object.assign(doc, { ...skeleton, venues, people, events, forkedFrom });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
+// and calendar.ics. Any festival the server holds, public or private (a private festival's id is the key).
+import { PandafestError } from "../errors.js";
+import { checkSchema } from "../migrate.js";
+import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../schedule-export.js";
+import { festivalView } from "../views.js";
+import type { FestivalCatalog } from "./festival-catalog.js";
+import { sendText, type RouteTable } from "./http.js";
+
+export interface ScheduleResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const PLAIN_TEXT = "text/plain; charset=utf-8";
+
+/** The response for one festival's schedule file: the export, 404 for a festival this server does not hold. */
+export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat): ScheduleResponse {
+  const handle = catalog.handle(festivalId);
+  if (handle === undefined) {
+    return {
+      status: 404,
+      contentType: PLAIN_TEXT,
+      body: `no festival with id ${JSON.stringify(festivalId.slice(0, 100))} on this server; check the id (public festivals are listed at /api/festivals)\n`,
+    };
+  }
+  try {
+    const doc = handle.doc();
+    checkSchema(doc);
+    const rendered = renderExport(festivalView(doc), festivalId, format);
+    return { status: 200, contentType: rendered.contentType, body: rendered.text };
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return { status: 500, contentType: PLAIN_TEXT, body: `cannot export this festival as ${EXPORT_FILE_NAMES[format]}: ${error.message}\n` };
+  }
+}
+
+/** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json and calendar.ics to the route table. */
+export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog): void {
+  for (const format of EXPORT_FORMATS) {
+    const fileName = EXPORT_FILE_NAMES[format];
+    routes.get(`/festivals/:id/${fileName}`, ({ response, params }) => {
+      const { status, contentType, body } = scheduleResponse(catalog, params.id, format);
+      response.setHeader("cache-control", "no-cache");
+      if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
+      sendText(response, status, body, contentType);
+    });
+  }
+}

@@ -1,0 +1,14 @@
+// Benchmark child, the baseline for a cold open: imports Automerge only, loads saved festival bytes with
+// A.load and reports on stdout, as one JSON line, once the document is ready.
+import { readFile } from "node:fs/promises";
+import * as A from "@automerge/automerge";
+import { readyReport } from "./report.js";
+
+const [bytesFile] = process.argv.slice(2);
+if (!bytesFile) {
+  process.stderr.write("usage: load-automerge.js FESTIVAL_BYTES_FILE\n");
+  process.exit(2);
+}
+
+const doc = A.load<{ events?: Record<string, unknown> }>(new Uint8Array(await readFile(bytesFile)));
+process.stdout.write(readyReport({ events: Object.keys(doc.events ?? {}).length }));

@@ -1,0 +1,276 @@
+// LAN sync benchmarks: first sync of the festival to a fresh peer and edit-to-visibility latency, each against
+// bare automerge-repo with its own websocket adapter (same run, interleaved); and a load test on a real server.
+import * as A from "@automerge/automerge";
+import { Repo, type DocHandle, type DocumentId, type NetworkAdapterInterface } from "@automerge/automerge-repo";
+import { WebSocketClientAdapter, WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
+import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { WebSocketServer } from "ws";
+import { PeerClientAdapter } from "../../engine/server/peer-client.js";
+import { startServer, type RunningServer } from "../../engine/server/server.js";
+import type { Festival } from "../../engine/schema.js";
+import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSuite } from "./harness.js";
+import { interleave, median, percentile } from "./stats.js";
+
+const LATENCY_EDITS = 200;
+const LOAD_CLIENTS = 100;
+const LOAD_SECONDS = 30;
+const LOAD_OBSERVERS = 3;
+
+/** A sync server for the comparisons: where it listens and how to stop it. */
+interface SyncTarget {
+  kind: "pandafest" | "bare";
+  url: string;
+  close(): Promise<void>;
+}
+
+/** pandafest's node (our storage, guarded /sync, share policy) on a data directory holding the festival. */
+export async function startPandafestTarget(ctx: BenchContext, festival: BenchFestival): Promise<SyncTarget> {
+  const server: RunningServer = await startServer({ dataDir: await ctx.dataDirectory(festival), port: 0, host: "127.0.0.1", staticRoot: null });
+  return { kind: "pandafest", url: `${server.localUrl.replace(/^http/, "ws")}/sync`, close: () => server.close() };
+}
+
+/** Bare automerge-repo: its NodeFS storage and its own websocket server adapter, holding the same festival. */
+export async function startBareTarget(ctx: BenchContext, festival: BenchFestival): Promise<SyncTarget> {
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true });
+  http.on("upgrade", (request, socket, head) => wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request)));
+  const adapter = new WebSocketServerAdapter(wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]);
+  const repo = new Repo({ storage: new NodeFSStorageAdapter(await ctx.tempDirectory("bare-repo-")), network: [adapter], sharePolicy: async () => false });
+  repo.import(festival.bytes, { docId: festival.festivalId as DocumentId });
+  await repo.flush();
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  return {
+    kind: "bare",
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/sync`,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await repo.shutdown();
+    },
+  };
+}
+
+/** A fresh peer without storage of its own, speaking to the target with the matching client adapter. */
+function freshPeer(target: SyncTarget): { repo: Repo; close: () => void } {
+  const adapter: NetworkAdapterInterface = target.kind === "pandafest" ? new PeerClientAdapter({ url: target.url }) : new WebSocketClientAdapter(target.url);
+  const repo = new Repo({ network: [adapter], sharePolicy: async () => true });
+  return { repo, close: () => adapter.disconnect() };
+}
+
+function untilHeads(handle: DocHandle<unknown>, heads: string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => handle.isReady() && A.hasHeads(handle.doc() as A.Doc<unknown>, heads);
+    if (done()) return resolve();
+    const timer = setTimeout(() => {
+      handle.off("heads-changed", check);
+      reject(new Error(`heads did not arrive within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const check = () => {
+      if (!done()) return;
+      clearTimeout(timer);
+      handle.off("heads-changed", check);
+      resolve();
+    };
+    handle.on("heads-changed", check);
+  });
+}
+
+/** ms from creating a fresh peer to it holding the whole festival. */
+export async function timeFirstSync(target: SyncTarget, festival: BenchFestival, heads: string[]): Promise<number> {
+  const started = performance.now();
+  const peer = freshPeer(target);
+  try {
+    const handle = await peer.repo.find(festival.festivalId as DocumentId);
+    await untilHeads(handle, heads, 120_000);
+    return performance.now() - started;
+  } finally {
+    peer.close();
+  }
+}
+
+/** LATENCY_EDITS edits by one peer, each timed until a second peer of the same server holds it. */
+export async function timeEditVisibility(target: SyncTarget, festival: BenchFestival, round: number): Promise<number[]> {
+  const writer = freshPeer(target);
+  const reader = freshPeer(target);
+  try {
+    const write = (await writer.repo.find(festival.festivalId as DocumentId)) as DocHandle<Festival>;
+    const read = await reader.repo.find(festival.festivalId as DocumentId);
+    await untilHeads(read, A.getHeads(write.doc()), 120_000);
+    const samples: number[] = [];
+    for (let edit = 0; edit < LATENCY_EDITS; edit++) {
+      const eventId = festival.eventIds[(edit * 7919 + round) % festival.eventIds.length];
+      const started = performance.now();
+      write.change((doc) => {
+        doc.events[eventId].title = new A.ImmutableString(`Latency ${round}.${edit}`);
+      });
+      await untilHeads(read, A.getHeads(write.doc()), 30_000);
+      samples.push(performance.now() - started);
+    }
+    return samples;
+  } finally {
+    writer.close();
+    reader.close();
+  }
+}
+
+async function comparisons(ctx: BenchContext, festival: BenchFestival): Promise<BenchRow[]> {
+  const heads = A.getHeads(A.load(festival.bytes));
+  const ours = await startPandafestTarget(ctx, festival);
+  const bare = await startBareTarget(ctx, festival);
+  const rows: BenchRow[] = [];
+  try {
+    ctx.log("lan: first sync to a fresh peer");
+    const firstSync = await interleave(() => timeFirstSync(ours, festival, heads), () => timeFirstSync(bare, festival, heads), ctx.runOptions);
+    const firstName = `lan: first sync of the festival to a fresh peer (${ctx.size})`;
+    ctx.note(firstName, "a peer without storage connects and finds the festival until it holds all heads; baseline: bare automerge-repo (NodeFS storage, its websocket server and client adapters)");
+    rows.push(comparisonRow(firstName, median(firstSync.subject), median(firstSync.baseline), "ms", { atMost: 1.1, of: "ratio" }));
+
+    ctx.log(`lan: edit-to-visibility latency, ${LATENCY_EDITS} edits per run`);
+    let round = 0;
+    const p50: { subject: number[]; baseline: number[] } = { subject: [], baseline: [] };
+    const p99 = { subject: [] as number[], baseline: [] as number[] };
+    const measure = (target: SyncTarget, into: "subject" | "baseline") => async () => {
+      const samples = await timeEditVisibility(target, festival, round++);
+      p50[into].push(percentile(samples, 50));
+      p99[into].push(percentile(samples, 99));
+      return percentile(samples, 50);
+    };
+    await interleave(measure(ours, "subject"), measure(bare, "baseline"), ctx.runOptions);
+    // the warm-up runs pushed figures too: keep the measured runs only
+    const measured = (values: number[]) => values.slice(-ctx.runOptions.runs);
+    for (const [label, figures] of [["p50", p50], ["p99", p99]] as const) {
+      const name = `lan: edit visible on another peer, ${label} of ${LATENCY_EDITS} (${ctx.size})`;
+      ctx.note(name, "one peer changes an event title; time until a second peer of the same server holds the change; baseline: bare automerge-repo");
+      rows.push(comparisonRow(name, median(measured(figures.subject)), median(measured(figures.baseline)), "ms", { atMost: 1.1, of: "ratio" }));
+    }
+  } finally {
+    await ours.close();
+    await bare.close();
+  }
+  return rows;
+}
+
+interface LoadResult {
+  p50Ms: number;
+  p99Ms: number;
+  samples: number;
+  peakRssMb: number;
+}
+
+/** Peak resident memory of a process (Linux /proc), in MB; undefined elsewhere. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * LOAD_CLIENTS websocket clients (browser-like: automerge-repo's own client adapter) on one festival served by a
+ * real `pandafest serve` process, each changing its own event once a second for LOAD_SECONDS. Propagation is
+ * measured at LOAD_OBSERVERS of the clients: sent-at time travels inside the edit, same clock.
+ */
+export async function loadTest(ctx: BenchContext, festival: BenchFestival, seconds = LOAD_SECONDS): Promise<LoadResult> {
+  const dataDir = await ctx.dataDirectory(festival);
+  const child = spawn(process.execPath, [path.join(ctx.repoRoot, "bin", "pandafest.js"), "--data", dataDir, "serve", "--port", "0", "--json", "--quiet"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const clients: Array<{ repo: Repo; adapter: WebSocketClientAdapter }> = [];
+  try {
+    const started = await new Promise<{ sync: string }>((resolve, reject) => {
+      let stdout = "";
+      const timer = setTimeout(() => reject(new Error(`pandafest serve did not start: ${stderr}`)), 60_000);
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        const line = stdout.split("\n")[0];
+        if (stdout.includes("\n")) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as { sync: string });
+        }
+      });
+      void exited.then(() => reject(new Error(`pandafest serve exited: ${stderr}`)));
+    });
+    ctx.log(`lan: load, ${LOAD_CLIENTS} clients for ${seconds} s`);
+    const handles: Array<DocHandle<Festival>> = [];
+    for (let i = 0; i < LOAD_CLIENTS; i++) {
+      const adapter = new WebSocketClientAdapter(started.sync);
+      const repo = new Repo({ network: [adapter], sharePolicy: async () => true });
+      clients.push({ repo, adapter });
+      handles.push((await repo.find(festival.festivalId as DocumentId)) as DocHandle<Festival>);
+    }
+    const latencies: number[] = [];
+    const PREFIX = "load|";
+    for (const observer of handles.slice(0, LOAD_OBSERVERS)) {
+      observer.on("change", ({ patches }) => {
+        const now = Date.now();
+        for (const patch of patches) {
+          if (patch.action !== "put" || patch.path[0] !== "events" || patch.path[2] !== "title") continue;
+          const text = String((patch as { value: unknown }).value);
+          if (!text.startsWith(PREFIX)) continue;
+          const [, , , sentAt] = text.split("|");
+          latencies.push(now - Number(sentAt));
+        }
+      });
+    }
+    await new Promise<void>((resolve) => {
+      let remaining = LOAD_CLIENTS;
+      handles.forEach((handle, i) => {
+        const eventId = festival.eventIds[i % festival.eventIds.length];
+        let edits = 0;
+        setTimeout(() => {
+          const interval = setInterval(() => {
+            handle.change((doc) => {
+              doc.events[eventId].title = new A.ImmutableString(`${PREFIX}${i}|${edits}|${Date.now()}`);
+            });
+            if (++edits >= seconds) {
+              clearInterval(interval);
+              if (--remaining === 0) resolve();
+            }
+          }, 1000);
+        }, (i * 1000) / LOAD_CLIENTS);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last edits arrive
+    const rss = peakRssMb(child.pid ?? -1) ?? Number.NaN;
+    if (latencies.length === 0) throw new Error("no edit reached an observer");
+    return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, peakRssMb: rss };
+  } finally {
+    for (const client of clients) client.adapter.disconnect();
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+}
+
+export const lanSuite: BenchSuite = {
+  name: "lan",
+  description: "LAN sync: first sync and edit visibility against bare automerge-repo; 100 clients on one server",
+  async run(ctx) {
+    const festival = await ctx.festival();
+    const rows = await comparisons(ctx, festival);
+    // the load test's clients each hold the festival in this one process: it runs on the small festival at every size
+    const loadFestival = ctx.size === "small" ? festival : await ctx.festival("small");
+    const load = await loadTest(ctx, loadFestival);
+    const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99 (small)`;
+    const rssName = `lan: peak RSS of the server under that load (small)`;
+    ctx.note(p99Name, `a real pandafest serve process; ${LOAD_CLIENTS} automerge-repo websocket clients in the bench process, each changing its own event once a second; p99 over ${load.samples} arrivals seen by ${LOAD_OBSERVERS} of them (one run: the percentile is over all arrivals)`);
+    ctx.note(rssName, "VmHWM of the pandafest serve process at the end of the load test");
+    rows.push(figureRow(`lan: propagation under load, p50 (small)`, load.p50Ms, "ms"));
+    rows.push(figureRow(p99Name, load.p99Ms, "ms", { atMost: 250 }));
+    rows.push(figureRow(rssName, load.peakRssMb, "MB", { atMost: 300 }));
+    return rows;
+  },
+};

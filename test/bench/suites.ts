@@ -1,0 +1,7 @@
+// The benchmark suites `npm run bench` runs, in order. Add a suite by importing it and listing it here
+// (the contract is in test/bench/harness.ts); `--only NAME` picks suites by these names.
+import { baselineSuite } from "./baselines.bench.js";
+import { engineSuite } from "./engine.bench.js";
+import type { BenchSuite } from "./harness.js";
+
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite];

@@ -1,0 +1,131 @@
+// Bundles between the browser and the command line: a bundle exported in the browser (a download) imports with
+// the CLI in another data directory, authorship intact; a CLI bundle imports in the browser; a damaged one is refused.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliJson, runCli, tempDir } from "../helpers/cli.js";
+import {
+  addEvent,
+  addVenue,
+  browserTestsRun,
+  createFestival,
+  festivalUrl,
+  launchBrowser,
+  openApp,
+  programmeTitles,
+  startServe,
+  watchPage,
+  type ServeProcess,
+} from "./harness.js";
+
+interface ShownFestival {
+  name: string;
+  visibility: string;
+  events: Record<string, { title: string }>;
+  venues: Record<string, { name: string }>;
+}
+
+interface HistoryRow {
+  verified: boolean;
+  author: { key: string; name: string } | null;
+}
+
+describe.skipIf(!browserTestsRun("bundles.test.ts"))("bundles between the browser and the CLI", { timeout: 60_000 }, () => {
+  let server: ServeProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let seen: ReturnType<typeof watchPage>;
+  let workDir: string;
+
+  beforeAll(async () => {
+    workDir = await tempDir("pandafest-ui-bundles-");
+    server = await startServe(await tempDir("pandafest-ui-bundles-node-"));
+    browser = await launchBrowser();
+    context = await browser.newContext({ acceptDownloads: true });
+    page = await openApp(context, server.url, "Kim");
+    seen = watchPage(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("exports a bundle in the browser that the CLI imports elsewhere, with the browser's authorship verified", async () => {
+    const festivalId = await createFestival(page, { name: "Browser Fest", startDate: "2027-09-01", endDate: "2027-09-02", timeZone: "Europe/Berlin" });
+    await addVenue(page, festivalId, "Meadow");
+    await addEvent(page, festivalId, { title: "Packed in a browser", venue: "Meadow", date: "2027-09-01", start: "15:00", end: "16:00" });
+
+    await page.goto(festivalUrl(server.url, festivalId, "sync"));
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export a bundle" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^[0-9a-f]{16}-[0-9a-f]{12}-full\.pfb$/);
+    const file = path.join(workDir, download.suggestedFilename());
+    await download.saveAs(file);
+    await page.locator("pf-sync").getByText(/Saved .*\.pfb/).waitFor();
+
+    const elsewhere = await tempDir("pandafest-ui-bundles-cli-");
+    await cliJson(elsewhere, ["init", "--name", "Bea"]);
+    // A new festival is private: its bundle is sealed and opens only with the festival's id.
+    const refused = await runCli(elsewhere, ["bundle", "import", file]);
+    expect(refused.code).not.toBe(0);
+    const imported = await cliJson<Array<{ festival: string; new: number; waiting: number }>>(elsewhere, ["bundle", "import", file, "--join", festivalId]);
+    expect(imported).toHaveLength(1);
+    expect(imported[0].festival).toBe(festivalId);
+    expect(imported[0].new).toBeGreaterThan(0);
+    expect(imported[0].waiting).toBe(0);
+
+    const shown = await cliJson<ShownFestival>(elsewhere, ["festival", "show", festivalId]);
+    expect(shown.name).toBe("Browser Fest");
+    expect(shown.visibility).toBe("private");
+    expect(Object.values(shown.venues).map((venue) => venue.name)).toEqual(["Meadow"]);
+    expect(Object.values(shown.events).map((event) => event.title)).toEqual(["Packed in a browser"]);
+    const history = await cliJson<HistoryRow[]>(elsewhere, ["history", festivalId]);
+    expect(history.length).toBeGreaterThan(3);
+    expect(history.filter((row) => !row.verified)).toEqual([]);
+    expect(new Set(history.map((row) => row.author?.name))).toEqual(new Set(["Kim"]));
+    expect(seen.errors).toEqual([]);
+  });
+
+  it("imports a bundle exported by the CLI, and refuses a damaged one without changing anything", async () => {
+    const cliDir = await tempDir("pandafest-ui-bundles-origin-");
+    await cliJson(cliDir, ["init", "--name", "Cy"]);
+    const created = await cliJson<{ id: string }>(cliDir, [
+      "festival", "create", "Stick Fest", "--time-zone", "Europe/Berlin", "--start", "2027-09-10", "--end", "2027-09-11",
+    ]);
+    await cliJson(cliDir, ["venue", "add", created.id, "--name", "Barn"]);
+    await cliJson(cliDir, ["event", "add", created.id, "--title", "Carried on a stick", "--venue", "Barn", "--start", "2027-09-10T18:00:00+02:00", "--end", "2027-09-10T19:30:00+02:00"]);
+    const bundleFile = path.join(workDir, "stick-fest.pfb");
+    await cliJson(cliDir, ["bundle", "export", created.id, "--output", bundleFile]);
+
+    const damagedFile = path.join(workDir, "damaged.pfb");
+    const bytes = await fs.readFile(bundleFile);
+    bytes[bytes.length - 100] ^= 0xff;
+    await fs.writeFile(damagedFile, bytes);
+
+    await page.goto(`${server.url}/#/`);
+    const importer = page.locator("pf-festivals pf-bundle-import");
+    await importer.locator('input[type="file"]').setInputFiles(damagedFile);
+    const refusal = importer.getByRole("alert");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/damaged\.pfb: .*nothing was imported/s);
+    expect(await page.locator("pf-festivals").getByRole("link", { name: "Stick Fest" }).count()).toBe(0);
+
+    await importer.locator('input[type="file"]').setInputFiles(bundleFile);
+    const report = importer.locator(".notice.ok");
+    await report.waitFor();
+    expect(await report.textContent()).toMatch(/stick-fest\.pfb: "Stick Fest", \d+ new change\(s\), 0 already here; carried by Cy/);
+    await importer.getByRole("link", { name: "Open it" }).click();
+    await page.getByRole("heading", { level: 1, name: "Stick Fest" }).waitFor();
+    await page.locator("pf-programme").getByText("Carried on a stick").first().waitFor();
+    expect(await programmeTitles(page)).toEqual(["Carried on a stick"]);
+
+    // Importing the same file again brings nothing new.
+    await page.goto(`${server.url}/#/`);
+    await importer.locator('input[type="file"]').setInputFiles(bundleFile);
+    await importer.locator(".notice.ok").waitFor();
+    expect(await importer.locator(".notice.ok").textContent()).toMatch(/0 new change\(s\), \d+ already here/);
+    expect(seen.errors).toEqual([]);
+  });
+});
