@@ -1,8 +1,8 @@
 // The Automerge bytes inside a bundle payload: splits them into chunks and decodes the changes of an
 // incremental payload, strictly (a damaged chunk is an error, never silently skipped). Browser-safe.
 import * as A from "@automerge/automerge";
-import { sha256 } from "@noble/hashes/sha2";
 import { PandafestError } from "../engine/errors.js";
+import { sha256Bytes } from "./crypto.js";
 
 /** Every Automerge chunk starts with these four bytes. */
 const CHUNK_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
@@ -72,17 +72,24 @@ export function splitAutomergeChunks(payload: Uint8Array): AutomergeChunk[] {
 }
 
 /**
- * Checks framing and the checksum of every uncompressed chunk without loading anything: a cheap proof
- * that the payload is intact Automerge data, used when its changes are all known already.
+ * Checks framing and (unless told not to) the checksum of every uncompressed chunk without loading
+ * anything: a cheap proof that the payload is intact Automerge data, used when its changes are all known.
  */
-export function checkAutomergeFraming(payload: Uint8Array): void {
+export function checkAutomergeFraming(payload: Uint8Array, options: { checksums?: boolean } = {}): void {
   for (const chunk of splitAutomergeChunks(payload)) {
-    if (chunk.type === CHUNK_TYPE_COMPRESSED_CHANGE) continue; // its checksum covers the uncompressed bytes
-    if (chunk.type !== CHUNK_TYPE_DOCUMENT && chunk.type !== CHUNK_TYPE_CHANGE) notAutomerge(`unknown chunk type ${chunk.type}`);
-    const digest = sha256(chunk.checked);
-    for (let index = 0; index < CHECKSUM_LENGTH; index++) {
-      if (digest[index] !== chunk.checksum[index]) notAutomerge("a chunk checksum does not match (the data is damaged)");
+    if (chunk.type !== CHUNK_TYPE_DOCUMENT && chunk.type !== CHUNK_TYPE_CHANGE && chunk.type !== CHUNK_TYPE_COMPRESSED_CHANGE) {
+      notAutomerge(`unknown chunk type ${chunk.type}`);
     }
+    if (options.checksums ?? true) checkChecksum(chunk);
+  }
+}
+
+/** Uncompressed chunks carry the first 4 bytes of SHA-256 over type, length and contents. */
+function checkChecksum(chunk: AutomergeChunk): void {
+  if (chunk.type === CHUNK_TYPE_COMPRESSED_CHANGE) return; // its checksum covers the uncompressed bytes; decoding checks it
+  const digest = sha256Bytes(chunk.checked);
+  for (let index = 0; index < CHECKSUM_LENGTH; index++) {
+    if (digest[index] !== chunk.checksum[index]) notAutomerge("a chunk checksum does not match (the data is damaged)");
   }
 }
 
@@ -92,6 +99,7 @@ export function decodePayloadChanges(payload: Uint8Array): PayloadChange[] {
   for (const chunk of splitAutomergeChunks(payload)) {
     if (chunk.type === CHUNK_TYPE_DOCUMENT) notAutomerge("an incremental bundle must hold changes, not a whole document");
     if (chunk.type !== CHUNK_TYPE_CHANGE && chunk.type !== CHUNK_TYPE_COMPRESSED_CHANGE) notAutomerge(`unknown chunk type ${chunk.type}`);
+    checkChecksum(chunk);
     const bytes = chunk.bytes.slice();
     let decoded: A.DecodedChange;
     try {

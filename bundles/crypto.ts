@@ -1,8 +1,10 @@
 // The cryptographic primitives of the bundle format: SHA-256, labelled hashes, hex, sealed sections, signatures.
-// Browser-safe: @noble/hashes for SHA-256 (fast pure JS), tweetnacl for ed25519 and xsalsa20-poly1305 secretbox.
+// Browser-safe: SHA-256 by @noble/hashes (Node installs its native hash), ed25519 through engine/keys.ts,
+// tweetnacl for xsalsa20-poly1305 secretbox.
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
 import nacl from "tweetnacl";
+import { sign, verify } from "../engine/keys.js";
 
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 export const SIGNATURE_LENGTH = nacl.sign.signatureLength; // 64
@@ -14,8 +16,23 @@ export const SEAL_OVERHEAD = SEAL_NONCE_LENGTH + nacl.secretbox.overheadLength; 
 
 const utf8 = new TextEncoder();
 
+/** Computes SHA-256. @noble/hashes everywhere by default; Node installs its native hash (bundles/native-hash.ts). */
+export type Sha256Backend = (bytes: Uint8Array) => Uint8Array;
+
+const NOBLE_SHA256: Sha256Backend = (bytes) => sha256(bytes);
+let sha256Backend: Sha256Backend = NOBLE_SHA256;
+
+/** Chooses how payloads are hashed from now on (null: back to @noble/hashes). */
+export function useSha256Backend(backend: Sha256Backend | null): void {
+  sha256Backend = backend ?? NOBLE_SHA256;
+}
+
+export function sha256Bytes(bytes: Uint8Array): Uint8Array {
+  return sha256Backend(bytes);
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
-  return bytesToHex(sha256(bytes));
+  return bytesToHex(sha256Backend(bytes));
 }
 
 /** SHA-256 over the ASCII label followed by the UTF-8 text (no separator: labels are fixed). */
@@ -67,11 +84,12 @@ export function openSealed(sealed: Uint8Array, key: Uint8Array): Uint8Array | un
   return nacl.secretbox.open(box, nonce, key) ?? undefined;
 }
 
+/** ed25519 through engine/keys.ts, which uses Node's native ed25519 where it is installed, else tweetnacl. */
 export function signDetached(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return nacl.sign.detached(message, secretKey);
+  return sign(message, secretKey);
 }
 
 export function verifyDetached(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH || publicKey.length !== PUBLIC_KEY_LENGTH) return false;
-  return nacl.sign.detached.verify(message, signature, publicKey);
+  return verify(message, signature, publicKey);
 }

@@ -11,6 +11,7 @@ import { type CarrierKeyPair, decodeBundle } from "./codec.js";
 import type { BundleKind } from "./header.js";
 import { knownFestivals } from "./known-festivals.js";
 import { festivalVisibility, packFestival } from "./pack.js";
+import { useNativeSha256 } from "./native-hash.js";
 
 export interface ExportOptions {
   /** Output file; default: the bundle's standard name in `directory`. */
@@ -68,6 +69,7 @@ async function sinceHeads(store: FestivalStore, festivalId: string, since: strin
 }
 
 export async function exportFestivalBundle(store: FestivalStore, reference: string, options: ExportOptions = {}): Promise<ExportResult> {
+  useNativeSha256();
   const identity = await store.requireIdentity();
   const handle = await store.resolve(reference);
   const festivalId = handle.documentId;

@@ -15,6 +15,7 @@ import { bundleFileName } from "./naming.js";
 import { festivalVisibility } from "./pack.js";
 import { PendingBundles } from "./pending.js";
 import { BundleRefusal, type BundleToApply, type FestivalImportPlan, planFestivalImport } from "./plan.js";
+import { useNativeSha256 } from "./native-hash.js";
 
 /** Bundle bytes and the name they are reported under (a file path, or a name on a stick). */
 export interface BundleSource {
@@ -233,6 +234,7 @@ export function refuseAll(refused: readonly BundleRefusal[]): never {
  * anything is written; refuses them all when one is bad. Importing the same bundles again writes nothing.
  */
 export async function importBundles(store: FestivalStore, sources: readonly BundleSource[], options: ImportOptions): Promise<ImportResult> {
+  useNativeSha256();
   const known = await knownFestivals(store, options.join);
   const { decoded, refused } = decodeSources(sources, known.lookup);
   if (refused.length > 0) refuseAll(refused);

@@ -57,7 +57,8 @@ export function packFestival(request: PackRequest): PackedFestival | null {
   const prerequisites = checkSinceHeads(doc, request.since ?? []);
   const heads = [...A.getHeads(doc)].sort();
   const incremental = prerequisites.length > 0;
-  const changeCount = A.getChangesMetaSince(doc, prerequisites).length;
+  // A.stats counts applied changes as getChangesMetaSince does, without listing them (a large festival has tens of thousands)
+  const changeCount = incremental ? A.getChangesMetaSince(doc, prerequisites).length : A.stats(doc).numChanges;
   if (incremental && changeCount === 0) return null;
   const payload = incremental ? A.saveSince(doc, prerequisites) : A.save(doc);
   const visibility = festivalVisibility(doc);

@@ -38,8 +38,8 @@ export interface FestivalImportPlan {
   snapshot?: Uint8Array;
   /** One per bundle, in the order given. */
   outcomes: BundleOutcome[];
-  /** Hashes of the changes the bundles brought that are new here. */
-  newHashes: string[];
+  /** Hashes of the changes the bundles brought that are new here (computed when asked: costly on a large festival). */
+  newChangeHashes(): string[];
   /** Hashes of the bundles' changes that wait for history not here yet. */
   waitingHashes: string[];
   /** Changes the waiting ones depend on that are not here. */
@@ -74,6 +74,26 @@ function changeHashes(doc: A.Doc<unknown>): string[] {
   return A.getChangesMetaSince(doc, []).map((change) => change.hash);
 }
 
+/** Up to this many lookups ask Automerge hash by hash; beyond, one set of every hash is cheaper. */
+const LOOKUPS_BEFORE_SET = 64;
+
+/** Whether a change is applied in `doc` (queued changes are not). */
+function membership(doc: A.Doc<unknown> | undefined): (hash: string) => boolean {
+  if (doc === undefined) return () => false;
+  let all: Set<string> | undefined;
+  let lookups = 0;
+  return (hash) => {
+    if (all !== undefined) return all.has(hash);
+    lookups += 1;
+    if (lookups <= LOOKUPS_BEFORE_SET) return A.hasHeads(doc, [hash]);
+    all = new Set(changeHashes(doc));
+    return all.has(hash);
+  };
+}
+
+/** The changes one bundle carries: their hashes when decoded, or (a full payload) its loaded document. */
+type Carried = { hashes: string[] } | { loaded: A.Doc<Festival>; count: number } | { known: true };
+
 /** Loads a full payload and checks it is exactly what the header says (heads, change count). */
 function loadFullPayload(bundle: DecodedBundle): A.Doc<Festival> {
   let loaded: A.Doc<Festival>;
@@ -85,7 +105,7 @@ function loadFullPayload(bundle: DecodedBundle): A.Doc<Festival> {
   if (!sameSet(A.getHeads(loaded), bundle.header.heads)) {
     throw new PandafestError("bundle payload does not end at the heads its header names", { code: "input" });
   }
-  const count = A.getChangesMetaSince(loaded, []).length;
+  const count = A.stats(loaded).numChanges;
   if (count !== bundle.header.changeCount) {
     throw new PandafestError(`bundle payload holds ${count} changes but its header says ${bundle.header.changeCount}`, { code: "input" });
   }
@@ -137,8 +157,7 @@ export function planFestivalImport(
     owned = true;
     return A.clone(doc);
   };
-  /** Hashes each bundle carries; null when all its changes were known already (nothing was decoded). */
-  const carried = new Map<BundleToApply, string[] | null>();
+  const carried = new Map<BundleToApply, Carried>();
   const ordered = [...bundles].sort((left, right) => kindOrder(left) - kindOrder(right) || left.bundle.header.createdAt - right.bundle.header.createdAt);
 
   for (const entry of ordered) {
@@ -146,12 +165,15 @@ export function planFestivalImport(
     try {
       if (state !== undefined && A.hasHeads(state, bundle.header.heads)) {
         checkAutomergeFraming(bundle.payload);
-        carried.set(entry, null);
+        carried.set(entry, { known: true });
         continue;
       }
       if (bundle.kind === "full") {
         const loaded = loadFullPayload(bundle);
-        carried.set(entry, changeHashes(loaded));
+        // listing the hashes is costly on a large festival: only when they are needed, and before any
+        // later bundle changes the loaded document
+        const alone = before === undefined && bundles.length === 1;
+        carried.set(entry, alone ? { loaded, count: bundle.header.changeCount } : { hashes: changeHashes(loaded) });
         if (state === undefined || (A.getMissingDeps(state, []).length === 0 && A.hasHeads(loaded, A.getHeads(state)))) {
           state = loaded;
           owned = true;
@@ -164,7 +186,7 @@ export function planFestivalImport(
       } else {
         const changes = decodePayloadChanges(bundle.payload);
         checkIncrementalChanges(changes, bundle.header);
-        carried.set(entry, changes.map((change) => change.hash));
+        carried.set(entry, { hashes: changes.map((change) => change.hash) });
         [state] = A.applyChanges(own(state ?? A.init<Festival>()), changes.map((change) => change.bytes));
         snapshot = undefined;
       }
@@ -177,7 +199,7 @@ export function planFestivalImport(
   const after = state !== undefined && A.getHeads(state).length > 0 ? state : undefined;
   const changed = after !== undefined && (before === undefined || !sameSet(A.getHeads(before), A.getHeads(after)));
   if (changed && after !== undefined) {
-    const firstNew = ordered.find((entry) => carried.get(entry) !== null) ?? ordered[0];
+    const firstNew = ordered.find((entry) => !("known" in (carried.get(entry) ?? { known: true }))) ?? ordered[0];
     try {
       checkSchema(after);
     } catch (error) {
@@ -185,24 +207,26 @@ export function planFestivalImport(
     }
   }
 
-  const beforeHashes = before === undefined ? new Set<string>() : new Set(changeHashes(before));
-  let afterHashes: Set<string> | undefined;
-  const inAfter = (hash: string): boolean => {
-    if (after === undefined) return false;
-    afterHashes ??= new Set(changeHashes(after));
-    return afterHashes.has(hash);
-  };
+  const inBefore = membership(before);
+  const inAfter = membership(after);
   const claimed = new Set<string>();
   const waiting = new Set<string>();
-  const outcomes = bundles.map(({ label, bundle }, index): BundleOutcome => {
+  /** One full bundle making a festival new here: all its changes are new, no hash needs looking at. */
+  const wholeNewFestival = before === undefined && bundles.length === 1 && after !== undefined && "loaded" in (carried.get(bundles[0]) ?? {});
+  const outcomes = bundles.map((entry): BundleOutcome => {
+    const { label, bundle } = entry;
     const outcome: BundleOutcome = { label, header: bundle.header, kind: bundle.kind, new: 0, present: 0, waiting: 0 };
-    const hashes = carried.get(bundles[index]);
-    if (hashes === null || hashes === undefined) {
+    const what = carried.get(entry) ?? { known: true };
+    if ("known" in what) {
       outcome.present = bundle.header.changeCount;
       return outcome;
     }
-    for (const hash of hashes) {
-      if (beforeHashes.has(hash) || claimed.has(hash)) outcome.present += 1;
+    if (wholeNewFestival && "loaded" in what) {
+      outcome.new = what.count;
+      return outcome;
+    }
+    for (const hash of "hashes" in what ? what.hashes : changeHashes(what.loaded)) {
+      if (claimed.has(hash) || inBefore(hash)) outcome.present += 1;
       else if (inAfter(hash)) {
         outcome.new += 1;
         claimed.add(hash);
@@ -213,6 +237,7 @@ export function planFestivalImport(
     }
     return outcome;
   });
+  const newChangeHashes = (): string[] => (wholeNewFestival && after !== undefined ? changeHashes(after) : [...claimed]);
 
   return {
     festivalId,
@@ -221,7 +246,7 @@ export function planFestivalImport(
     changed,
     snapshot: changed && before === undefined ? snapshot : undefined,
     outcomes,
-    newHashes: [...claimed],
+    newChangeHashes,
     waitingHashes: [...waiting],
     missingDependencies: waiting.size > 0 ? missingDependencies : [],
   };
@@ -239,8 +264,9 @@ export interface UnverifiedChange {
  * signature by the wrong key, or beyond the attested seq): they would show as unverified in history.
  */
 export function unverifiedChangesBrought(plan: FestivalImportPlan): UnverifiedChange[] {
-  if (plan.after === undefined || plan.newHashes.length === 0) return [];
-  const brought = new Set(plan.newHashes);
+  const hashes = plan.after === undefined ? [] : plan.newChangeHashes();
+  if (plan.after === undefined || hashes.length === 0) return [];
+  const brought = new Set(hashes);
   return verifyHistory(plan.after, plan.festivalId)
     .filter((record) => brought.has(record.hash) && !record.verified)
     .map((record) => ({ hash: record.hash, actor: record.actor, seq: record.seq, reason: record.reason ?? "no valid attestation" }));

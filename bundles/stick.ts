@@ -18,6 +18,8 @@ import { discoveryKey } from "./discovery.js";
 import { carrierOf } from "./export.js";
 import { type DecodedSource, type PreparedFestival, applyPrepared, groupByFestival, prepareFestival } from "./import.js";
 import { type KnownFestivals, knownFestivals } from "./known-festivals.js";
+import { checkAutomergeFraming } from "./automerge-payload.js";
+import { type CachedHeads, FestivalHeadsCache } from "./heads-cache.js";
 import { findLocalFestival } from "./local-festivals.js";
 import { festivalVisibility, packFestival } from "./pack.js";
 import { BundleRefusal } from "./plan.js";
@@ -32,6 +34,7 @@ import {
   stickPaths,
 } from "./stick-layout.js";
 import { encodeVisitRecord, signVisitRecord, visitRecordFileName } from "./visit-record.js";
+import { useNativeSha256 } from "./native-hash.js";
 
 /** More bundles than this for one festival are compacted into one full bundle. */
 export const COMPACT_ABOVE = 8;
@@ -65,6 +68,8 @@ export interface StickFestivalSummary {
   sealed: boolean;
   /** changes imported from the stick */
   in: number;
+  /** changes on the stick this machine had already */
+  present: number;
   /** changes written to the stick */
   out: number;
   /** changes on the stick (or kept here) waiting for history that has not arrived */
@@ -124,6 +129,9 @@ class StickSync {
   private readonly stickBundles = new Map<string, StickBundle[]>();
   private readonly sealedOnStick = new Map<string, SealedFile[]>();
   private readonly docs = new Map<string, A.Doc<Festival>>();
+  private readonly cacheAnswers = new Map<string, Promise<CachedHeads | undefined>>();
+  /** heads of festivals judged from the heads cache, not loaded */
+  private readonly cachedHeads = new Map<string, string[]>();
   private readonly carried: CarriedFestivals;
   private readonly progress: Progress;
   private readonly now: () => number;
@@ -135,6 +143,7 @@ class StickSync {
     private readonly known: KnownFestivals,
     private readonly only: Set<string> | undefined,
     private readonly options: StickSyncOptions,
+    private readonly cache: FestivalHeadsCache,
   ) {
     this.carried = new CarriedFestivals(store.dataDir);
     this.progress = new Progress(options.onProgress);
@@ -151,6 +160,7 @@ class StickSync {
         followed: festival !== null && this.known.followed.has(festival),
         sealed: festival === null,
         in: 0,
+        present: 0,
         out: 0,
         waiting: 0,
         filesWritten: 0,
@@ -200,6 +210,39 @@ class StickSync {
     }
   }
 
+  /** The heads cache's answer for a festival, asked once per sync (before anything is written). */
+  private cachedHeadsOf(id: string): Promise<CachedHeads | undefined> {
+    let answer = this.cacheAnswers.get(id);
+    if (answer === undefined) {
+      answer = this.cache.valid(id);
+      this.cacheAnswers.set(id, answer);
+    }
+    return answer;
+  }
+
+  /**
+   * Whether the stick's bundles of a festival hold only changes known here, judged from the heads cache
+   * (no festival is loaded). Their payloads are still checked to be intact Automerge data.
+   */
+  private async bringsNothing(id: string, inputs: readonly StickBundle[]): Promise<boolean> {
+    if (this.known.pending.has(id)) return false;
+    const cached = await this.cachedHeadsOf(id);
+    if (cached === undefined || !inputs.every((input) => input.bundle.header.heads.every((head) => cached.known.has(head)))) return false;
+    for (const input of inputs) {
+      try {
+        // the signed payload hash already vouches for the bytes; nothing of it is applied
+        checkAutomergeFraming(input.bundle.payload, { checksums: false });
+      } catch (error) {
+        if (!(error instanceof PandafestError)) throw error;
+        return false; // the full import path reports it
+      }
+    }
+    const entry = this.summary(discoveryKey(id), id);
+    entry.name = this.known.entries.get(id)?.name ?? null;
+    entry.present += inputs.reduce((total, input) => total + input.bundle.header.changeCount, 0);
+    return true;
+  }
+
   /** Imports every readable festival on the stick; a bundle that does not apply is reported and skipped. */
   async importReadable(): Promise<void> {
     const prepared: PreparedFestival[] = [];
@@ -207,6 +250,7 @@ class StickSync {
     this.progress.total += groups.size;
     for (const [id, inputs] of groups) {
       this.progress.step("importing");
+      if (await this.bringsNothing(id, inputs)) continue;
       let candidates = inputs;
       while (candidates.length > 0) {
         try {
@@ -230,6 +274,7 @@ class StickSync {
       const entry = this.summary(discoveryKey(id), id);
       entry.name = result.name;
       entry.in += result.new + result.released;
+      entry.present += plan.outcomes.reduce((total, outcome) => total + outcome.present, 0);
       entry.waiting = result.waiting;
       if (this.only !== undefined) this.known.followed.add(id);
       else if (!this.known.followed.has(id)) this.known.carried.add(id);
@@ -267,13 +312,23 @@ class StickSync {
     const carrier = carrierOf(this.identity);
     for (const id of ids) {
       this.progress.step("writing");
+      const onStick = this.stickBundles.get(id) ?? [];
+      const hasFull = onStick.some((bundle) => bundle.bundle.kind === "full");
+      const onStickHeads = new Set(onStick.flatMap((bundle) => bundle.bundle.header.heads));
+      if (!this.docs.has(id) && hasFull) {
+        const cached = await this.cachedHeadsOf(id);
+        if (cached !== undefined && cached.heads.every((head) => onStickHeads.has(head))) {
+          const entry = this.summary(discoveryKey(id), id);
+          entry.name ??= this.known.entries.get(id)?.name ?? null;
+          this.cachedHeads.set(id, cached.heads);
+          continue;
+        }
+      }
       const doc = await this.docFor(id);
       if (doc === undefined) continue;
       const entry = this.summary(discoveryKey(id), id);
       entry.name = textOf(doc.name);
-      const onStick = this.stickBundles.get(id) ?? [];
-      const hasFull = onStick.some((bundle) => bundle.bundle.kind === "full");
-      const stickHeads = hasFull ? [...new Set(onStick.flatMap((bundle) => bundle.bundle.header.heads))].filter((head) => A.hasHeads(doc, [head])) : [];
+      const stickHeads = hasFull ? [...onStickHeads].filter((head) => A.hasHeads(doc, [head])) : [];
       const held = new Set(stickHeads);
       if (hasFull && A.getHeads(doc).every((head) => held.has(head))) continue;
       const packed = packFestival({ festivalId: id, doc, carrier, since: stickHeads, createdAt: this.now() });
@@ -337,9 +392,12 @@ class StickSync {
   async leaveVisitRecord(): Promise<string> {
     const festivals = [];
     for (const [key, entry] of [...this.summaries].sort(([left], [right]) => left.localeCompare(right))) {
-      const doc = entry.festival === null ? undefined : this.docs.get(entry.festival);
-      if (entry.festival !== null && doc !== undefined) {
-        festivals.push({ festivalId: entry.festival, visibility: festivalVisibility(doc), heads: A.getHeads(doc) });
+      const id = entry.festival;
+      const doc = id === null ? undefined : this.docs.get(id);
+      const cached = id === null ? undefined : this.cachedHeads.get(id);
+      if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: festivalVisibility(doc), heads: A.getHeads(doc) });
+      else if (id !== null && cached !== undefined) {
+        festivals.push({ festivalId: id, visibility: this.known.entries.get(id)?.visibility ?? "private", heads: cached });
       } else festivals.push({ discoveryKey: key });
     }
     const record = signVisitRecord({ visitor: this.identity, visitedAt: this.now(), festivals });
@@ -358,6 +416,15 @@ class StickSync {
     if (current !== STICK_README) await writeFileAtomically(this.paths.readme, STICK_README);
   }
 
+  /** Records the heads of every festival loaded in this sync (after the store flushed), with the stick heads it has. */
+  async rememberHeads(): Promise<void> {
+    for (const [id, doc] of this.docs) {
+      const seen = (this.stickBundles.get(id) ?? []).flatMap((bundle) => bundle.bundle.header.heads).filter((head) => A.hasHeads(doc, [head]));
+      await this.cache.record(id, doc, seen);
+    }
+    await this.cache.save();
+  }
+
   result(visitRecord: string, startedAt: number): StickSyncSummary {
     const festivals = [...this.summaries.values()].sort(
       (left, right) => (left.name ?? "\uffff").localeCompare(right.name ?? "\uffff") || left.discoveryKey.localeCompare(right.discoveryKey),
@@ -369,6 +436,7 @@ class StickSync {
 
 /** Syncs this data directory with the stick mounted at `mount`; see StickSyncOptions. */
 export async function syncStick(store: FestivalStore, mount: string, options: StickSyncOptions = {}): Promise<StickSyncSummary> {
+  useNativeSha256();
   const startedAt = (options.now ?? Date.now)();
   const identity = await store.requireIdentity();
   await checkMount(mount);
@@ -380,7 +448,8 @@ export async function syncStick(store: FestivalStore, mount: string, options: St
   await ensureDirectory(paths.root);
   await removeAbandonedTemporaryFiles(paths);
   const known = await knownFestivals(store, only === undefined ? [] : [...only]);
-  const sync = new StickSync(store, paths, identity, known, only, options);
+  const cache = await FestivalHeadsCache.open(store);
+  const sync = new StickSync(store, paths, identity, known, only, options, cache);
   const files = await listStickBundles(paths);
   await sync.read(files);
   await sync.importReadable();
@@ -391,5 +460,6 @@ export async function syncStick(store: FestivalStore, mount: string, options: St
   await sync.leaveReadme();
   const visitRecord = await sync.leaveVisitRecord();
   await store.flush();
+  await sync.rememberHeads();
   return sync.result(visitRecord, startedAt);
 }

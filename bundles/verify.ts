@@ -10,6 +10,7 @@ import type { BundleKind } from "./header.js";
 import { knownFestivals } from "./known-festivals.js";
 import { findLocalFestival } from "./local-festivals.js";
 import { type UnverifiedChange, planFestivalImport, unverifiedChangesBrought } from "./plan.js";
+import { useNativeSha256 } from "./native-hash.js";
 
 export interface BundleVerification {
   file: string;
@@ -83,6 +84,7 @@ async function verifyOne(store: FestivalStore, file: string, lookup: (key: strin
 
 /** Verifies each file independently against this data directory; writes nothing. */
 export async function verifyBundleFiles(store: FestivalStore, files: readonly string[]): Promise<BundleVerification[]> {
+  useNativeSha256();
   if (files.length === 0) throw new PandafestError("no bundle files given: pandafest bundle verify FILE...", { code: "usage" });
   const known = await knownFestivals(store);
   const results: BundleVerification[] = [];

@@ -1,4 +1,4 @@
-// Engine benchmarks on a generated festival: cold open in a fresh process, `festival show --json` end to end,
+// Engine benchmarks on a generated festival: cold opens in fresh processes, `festival show --json` end to end,
 // one local edit's latency, a day's programme, and the peak memory of a process holding the festival open.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,10 +8,11 @@ import { FestivalStore } from "../../engine/store.js";
 import { addDays } from "../../engine/time.js";
 import { timeChild, type ChildTiming } from "./child-process.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSize, type BenchSuite, type Target } from "./harness.js";
-import { interleave, median, percentile, repeat, time } from "./stats.js";
+import { interleaveMany, median, percentile, repeat, time } from "./stats.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OPEN_FESTIVAL = path.join(here, "children", "open-festival.js");
+const READ_FESTIVAL = path.join(here, "children", "read-festival.js");
 const LOAD_AUTOMERGE = path.join(here, "children", "load-automerge.js");
 
 /** Targets by size (the issue's, for the 2-core machine); small has none. */
@@ -32,56 +33,60 @@ function eventCount(timing: ChildTiming): number {
   return Number(timing.report.events);
 }
 
-async function coldOpen(ctx: BenchContext, festival: BenchFestival, dataDir: string): Promise<BenchRow[]> {
+/**
+ * Cold opens in fresh processes, taking turns: through the repo (resolve, as edits and the server open a
+ * festival), for reading (read, as show and programme do), `pandafest festival show --json` end to end,
+ * and the baseline, a process that only imports Automerge and loads the same saved bytes.
+ */
+async function coldOpens(ctx: BenchContext, festival: BenchFestival, dataDir: string): Promise<BenchRow[]> {
   const size = ctx.size;
-  const engine: ChildTiming[] = [];
-  const plain: ChildTiming[] = [];
-  const samples = await interleave(
-    async () => {
-      const timing = await timeChild(OPEN_FESTIVAL, [dataDir, festival.festivalId]);
-      engine.push(timing);
-      return timing.ms;
-    },
-    async () => {
-      const timing = await timeChild(LOAD_AUTOMERGE, [festival.bytesFile]);
-      plain.push(timing);
-      return timing.ms;
-    },
-    ctx.runOptions,
-  );
-  for (const timing of [...engine, ...plain]) {
-    if (eventCount(timing) !== festival.eventIds.length) {
-      throw new Error(`a cold open saw ${eventCount(timing)} events, expected ${festival.eventIds.length}`);
-    }
-  }
-  const targets = TARGETS[size];
-  const measured = (timings: ChildTiming[]) => timings.slice(-ctx.runOptions.runs);
-  const rss = (timings: ChildTiming[]) => median(measured(timings).map((timing) => Number(timing.report.maxRssBytes) / MB));
-  const coldName = `engine: cold open, spawn to festival ready (${size})`;
-  const rssName = `engine: peak RSS of a process holding the festival open (${size})`;
-  ctx.note(coldName, "child process: FestivalStore.open + resolve; baseline: child that imports Automerge and calls A.load on the same saved bytes");
-  ctx.note(rssName, "process.resourceUsage().maxRSS of the cold-open child once the festival is ready; baseline: the A.load child");
-  return [
-    comparisonRow(coldName, median(samples.subject), median(samples.baseline), "ms", atMost(targets?.coldOpenMs)),
-    comparisonRow(rssName, rss(engine), rss(plain), "MB", atMost(targets?.rssMb)),
-  ];
-}
-
-async function festivalShow(ctx: BenchContext, festival: BenchFestival, dataDir: string): Promise<BenchRow> {
+  const events = festival.eventIds.length;
   const cli = path.join(ctx.repoRoot, "bin", "pandafest.js");
-  const samples = await interleave(
-    async () => {
-      const timing = await timeChild(cli, ["--data", dataDir, "--json", "festival", "show", festival.festivalId], { untilExit: true });
-      const shown = JSON.parse(timing.stdout) as { events?: Record<string, unknown> };
-      if (Object.keys(shown.events ?? {}).length !== festival.eventIds.length) throw new Error("festival show --json left out events");
-      return timing.ms;
-    },
-    async () => (await timeChild(LOAD_AUTOMERGE, [festival.bytesFile])).ms,
+  const timings: Record<"resolve" | "read" | "plain", ChildTiming[]> = { resolve: [], read: [], plain: [] };
+  const child = (kind: "resolve" | "read" | "plain", script: string, args: string[]) => async () => {
+    const timing = await timeChild(script, args);
+    if (eventCount(timing) !== events) throw new Error(`${path.basename(script)} saw ${eventCount(timing)} events, expected ${events}`);
+    timings[kind].push(timing);
+    return timing.ms;
+  };
+  const show = async () => {
+    const timing = await timeChild(cli, ["--data", dataDir, "--json", "festival", "show", festival.festivalId], { untilExit: true });
+    const shown = JSON.parse(timing.stdout) as { events?: Record<string, unknown> };
+    if (Object.keys(shown.events ?? {}).length !== events) throw new Error("festival show --json left out events");
+    return timing.ms;
+  };
+  const [resolveMs, readMs, showMs, plainMs] = await interleaveMany(
+    [
+      child("resolve", OPEN_FESTIVAL, [dataDir, festival.festivalId]),
+      child("read", READ_FESTIVAL, [dataDir, festival.festivalId]),
+      show,
+      child("plain", LOAD_AUTOMERGE, [festival.bytesFile]),
+    ],
     ctx.runOptions,
   );
-  const name = `engine: pandafest festival show --json, end to end (${ctx.size})`;
-  ctx.note(name, "the CLI as a process, spawn to exit, output parsed and checked; baseline: the A.load child");
-  return comparisonRow(name, median(samples.subject), median(samples.baseline), "ms");
+  const targets = TARGETS[size];
+  const rss = (kind: keyof typeof timings) =>
+    median(timings[kind].slice(-ctx.runOptions.runs).map((timing) => Number(timing.report.maxRssBytes) / MB));
+  const baseline = median(plainMs);
+  const names = {
+    resolve: `engine: cold open through the repo (open + resolve), spawn to festival ready (${size})`,
+    read: `engine: cold open for reading (open + read), spawn to festival ready (${size})`,
+    show: `engine: pandafest festival show --json, end to end (${size})`,
+    rssResolve: `engine: peak RSS of a process holding the festival open through the repo (${size})`,
+    rssRead: `engine: peak RSS of a process holding the festival read (${size})`,
+  };
+  const baselineNote = "baseline: a fresh process that imports Automerge and calls A.load on the same saved bytes";
+  ctx.note(names.resolve, `fresh process: FestivalStore.open + resolve (automerge-repo handle, as edits and the server use); ${baselineNote}`);
+  ctx.note(names.read, `fresh process: FestivalStore.open + read (A.load of the stored chunks, as show and programme use); ${baselineNote}`);
+  ctx.note(names.show, `the CLI as a process, spawn to exit, output parsed and checked; ${baselineNote}`);
+  ctx.note(names.rssResolve, "process.resourceUsage().maxRSS of the cold-open child once the festival is ready; baseline: the A.load child");
+  return [
+    comparisonRow(names.resolve, median(resolveMs), baseline, "ms", atMost(targets?.coldOpenMs)),
+    comparisonRow(names.read, median(readMs), baseline, "ms", atMost(targets?.coldOpenMs)),
+    comparisonRow(names.show, median(showMs), baseline, "ms"),
+    comparisonRow(names.rssResolve, rss("resolve"), rss("plain"), "MB", atMost(targets?.rssMb)),
+    comparisonRow(names.rssRead, rss("read"), rss("plain"), "MB", atMost(targets?.rssMb)),
+  ];
 }
 
 /** EDITS edits of distinct events' titles, as the CLI makes them: the change, then attestation and flush. */
@@ -151,10 +156,8 @@ export const engineSuite: BenchSuite = {
   async run(ctx) {
     const festival = await ctx.festival();
     const dataDir = await ctx.dataDirectory(festival);
-    ctx.log(`engine: cold open and RSS (${ctx.size})`);
-    const rows = await coldOpen(ctx, festival, dataDir);
-    ctx.log(`engine: festival show --json (${ctx.size})`);
-    rows.push(await festivalShow(ctx, festival, dataDir));
+    ctx.log(`engine: cold opens, festival show --json and RSS (${ctx.size})`);
+    const rows = await coldOpens(ctx, festival, dataDir);
     ctx.log(`engine: programme query (${ctx.size})`);
     rows.push(await programmeQuery(ctx, festival, dataDir));
     ctx.log(`engine: ${EDITS} edits (${ctx.size})`);

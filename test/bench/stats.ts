@@ -74,3 +74,19 @@ export function roundForDisplay(value: number): number {
   const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(value))));
   return Number(value.toFixed(Math.min(digits, 6)));
 }
+
+/**
+ * Measures several subjects in turns in the same process, the starting subject rotating every run, so
+ * all see the same machine state. Returns each subject's samples, in the order given.
+ */
+export async function interleaveMany(subjects: readonly Measurement[], options: RunOptions): Promise<number[][]> {
+  for (let run = 0; run < options.warmups; run++) for (const subject of subjects) await subject();
+  const samples = subjects.map((): number[] => []);
+  for (let run = 0; run < options.runs; run++) {
+    for (let turn = 0; turn < subjects.length; turn++) {
+      const index = (run + turn) % subjects.length;
+      samples[index].push(await subjects[index]());
+    }
+  }
+  return samples;
+}

@@ -1,54 +1,47 @@
-// UI performance in Chromium: a 2,000-event festival served by `pandafest serve`, timed from navigation to
-// the rendered programme (first visit and reload) and from an edit in one browser to its display in another.
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+// The UI suite: a 2,000-event festival served by `pandafest serve` and shown in Chromium, timed from navigation
+// to the rendered programme (reload from the browser's storage, switching screens, first visit) and from an
+// edit in one browser to its display in another.
 import type { DocumentId } from "@automerge/automerge-repo";
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { createIdentity } from "../../engine/identity.js";
 import { FestivalStore } from "../../engine/store.js";
-import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe } from "../browser/harness.js";
+import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
 import { generateFestival } from "../fixtures/generate-festival.js";
+import { figureRow, type BenchRow, type BenchSuite } from "./harness.js";
+import { median, repeat, type RunOptions } from "./stats.js";
 
-export interface UiBenchFigure {
-  name: string;
-  /** milliseconds (the median where several runs are made) */
-  value: number;
-  unit: "ms";
-  /** the target the issue sets */
-  limit: number;
-  pass: boolean;
-  /** each run, for the record */
-  runs: number[];
-}
-
-export interface UiBenchOptions {
-  events?: number;
-  /** remote edits to time */
-  edits?: number;
-  log?: (line: string) => void;
-}
-
-const NAVIGATION_LIMIT_MS = 1500;
-const REMOTE_EDIT_LIMIT_MS = 200;
+export const UI_BENCH_EVENTS = 2000;
+const NAVIGATION_TARGET_MS = 1500;
+const REMOTE_EDIT_TARGET_MS = 200;
 
 /** The programme component's shadow root, reached through the app's components (an expression run in the page). */
 const PROGRAMME_ROOT =
   'document.querySelector("pf-app")?.shadowRoot?.querySelector("pf-festival")?.shadowRoot?.querySelector("pf-programme")?.shadowRoot';
+/** The same, once the programme shows the live festival (not the snapshot kept from the last visit). */
+const LIVE_PROGRAMME_ROOT = PROGRAMME_ROOT.replace('querySelector("pf-programme")', `querySelector('pf-programme[data-source="live"]')`);
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+export interface UiBenchOptions extends RunOptions {
+  /** an empty directory for the node's data */
+  dataDir: string;
+  events?: number;
+  log?: (message: string) => void;
 }
 
-function figure(name: string, runs: number[], limit: number): UiBenchFigure {
-  const value = Math.round(median(runs));
-  return { name, value, unit: "ms", limit, pass: value <= limit, runs: runs.map((run) => Math.round(run)) };
+export interface UiFigures {
+  /** page reload to rendered programme, festival in the browser's IndexedDB (ms, one per run) */
+  reload: number[];
+  /** page reload to the programme rendered from the loaded festival document (not the kept snapshot) */
+  reloadLive: number[];
+  /** from the Venues screen to the rendered programme, inside the app (ms) */
+  switchScreen: number[];
+  /** fresh browser profile: page load, festival fetched from the node, rendered (ms) */
+  firstVisit: number[];
+  /** edit saved in one browser to its text shown in another browser's programme (ms) */
+  remoteEdit: number[];
 }
 
-/** A data directory holding one generated festival of `events` events, with its history; returns its id. */
-async function festivalDataDir(dataDir: string, events: number): Promise<string> {
+/** A data directory holding one generated festival with a multi-author history; returns the festival's id. */
+async function prepareFestival(dataDir: string, events: number): Promise<string> {
   await createIdentity(dataDir, "Bench node");
   const generated = generateFestival({
     size: "small",
@@ -56,16 +49,24 @@ async function festivalDataDir(dataDir: string, events: number): Promise<string>
     shape: { events, venues: 24, people: Math.round(events / 10), changes: Math.round(events * 2.5), days: 4 },
   });
   const store = await FestivalStore.open(dataDir);
-  const handle = store.repo.import(generated.bytes, { docId: generated.festivalId as DocumentId });
-  await store.index.put({ id: generated.festivalId, name: String(handle.doc() && generated.name), visibility: "public" });
-  await store.close();
+  try {
+    store.repo.import(generated.bytes, { docId: generated.festivalId as DocumentId });
+    await store.repo.flush();
+    await store.index.put({ id: generated.festivalId, name: generated.name, visibility: "public" });
+  } finally {
+    await store.close();
+  }
   return generated.festivalId;
 }
 
-/** Milliseconds from the page's navigation start until the programme shows `events` events (polled every frame). */
-async function navigationTime(page: Page, events: number): Promise<number> {
+/**
+ * Resolves with performance.now() in the page at the first frame where the programme shows `events` events
+ * (live: from the festival's document, not from the snapshot kept from the last visit).
+ */
+async function programmeShownAt(page: Page, events: number, live = false): Promise<number> {
+  const root = live ? LIVE_PROGRAMME_ROOT : PROGRAMME_ROOT;
   const handle = await page.waitForFunction(
-    `(() => { const root = ${PROGRAMME_ROOT}; return root && root.querySelectorAll("a.event").length >= ${events} ? performance.now() : 0; })()`,
+    `(() => { const root = ${root}; return root && root.querySelectorAll("a.event").length >= ${events} ? performance.now() : 0; })()`,
     undefined,
     { polling: "raf", timeout: 60_000 },
   );
@@ -86,72 +87,119 @@ function whenTitleShows(page: Page, title: string): Promise<number> {
   })`);
 }
 
+const VIEWPORT = { width: 1440, height: 900 };
+
+async function measureFirstVisits(contexts: BrowserContext[], server: ServeProcess, url: string, events: number, options: RunOptions): Promise<number[]> {
+  const browserContext = contexts[0];
+  const browser = browserContext.browser();
+  if (!browser) throw new Error("no browser");
+  return repeat(async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    try {
+      const page = await openApp(context, server.url, "First visitor");
+      await page.goto("about:blank");
+      await page.goto(url);
+      return await programmeShownAt(page, events, true);
+    } finally {
+      await context.close();
+    }
+  }, options);
+}
+
 /**
- * Runs the UI benchmark and returns its figures. Needs Chromium at /usr/bin/chromium and the built app
- * (`npm run build`). Takes about a minute, most of it generating the festival.
+ * Measures the UI figures. Needs Chromium at /usr/bin/chromium and the built app (`npm run build`).
+ * About a minute with 5 runs, a third of it generating the festival.
  */
-export async function runUiBench(options: UiBenchOptions = {}): Promise<UiBenchFigure[]> {
+export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
   if (!chromiumAvailable) throw new Error(`the UI benchmark needs Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`);
-  const events = options.events ?? 2000;
-  const edits = options.edits ?? 5;
+  const events = options.events ?? UI_BENCH_EVENTS;
   const log = options.log ?? (() => undefined);
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "pandafest-ui-bench-"));
-  log(`generating a ${events}-event festival`);
-  const festivalId = await festivalDataDir(dataDir, events);
-  const server = await startServe(dataDir);
+  log(`ui: generating a ${events}-event festival`);
+  const festivalId = await prepareFestival(options.dataDir, events);
+  const server = await startServe(options.dataDir);
   const browser = await launchBrowser();
   try {
-    const viewport = { width: 1440, height: 900 };
-    const contextA = await browser.newContext({ viewport });
-    const pageA = await openApp(contextA, server.url, "Bench A");
     const url = festivalUrl(server.url, festivalId);
-
-    // First visit: the page loads, fetches the festival from the node over the websocket, renders it.
-    await pageA.goto("about:blank");
+    const contextA = await browser.newContext({ viewport: VIEWPORT });
+    const pageA = await openApp(contextA, server.url, "Bench A");
     await pageA.goto(url);
-    const firstVisit = await navigationTime(pageA, events);
-    log(`first visit: ${Math.round(firstVisit)} ms`);
-    // Reloads: the festival comes from this browser's IndexedDB.
-    const reloads: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      await pageA.reload();
-      reloads.push(await navigationTime(pageA, events));
-    }
-    log(`reloads: ${reloads.map(Math.round).join(", ")} ms`);
+    await programmeShownAt(pageA, events, true);
 
-    // Remote edits: another browser (its own storage and identity) renames an event through the form.
-    const contextB = await browser.newContext({ viewport });
+    log("ui: reloads");
+    await programmeShownAt(pageA, events, true);
+    await pageA.waitForTimeout(1000); // the snapshot for the next visit is written shortly after opening
+    const reloadLive: number[] = [];
+    const reload = await repeat(async () => {
+      await pageA.reload();
+      const shown = await programmeShownAt(pageA, events);
+      reloadLive.push(await programmeShownAt(pageA, events, true));
+      return shown;
+    }, options);
+    reloadLive.splice(0, reloadLive.length - options.runs);
+
+    log("ui: switching to the programme inside the app");
+    const switchScreen = await repeat(async () => {
+      await pageA.locator("pf-festival nav").getByRole("link", { name: "Venues" }).click();
+      await pageA.locator("pf-venues h2").first().waitFor();
+      const started = await pageA.evaluate<number>("performance.now()");
+      await pageA.locator("pf-festival nav").getByRole("link", { name: "Programme" }).click();
+      return (await programmeShownAt(pageA, events)) - started;
+    }, options);
+
+    log("ui: first visits");
+    const firstVisit = await measureFirstVisits([contextA], server, url, events, options);
+
+    log("ui: remote edits");
+    const contextB = await browser.newContext({ viewport: VIEWPORT });
     const pageB = await openApp(contextB, server.url, "Bench B");
     await pageB.goto(url);
-    await navigationTime(pageB, events);
+    await programmeShownAt(pageB, events, true);
+    await pageA.goto(url);
+    await programmeShownAt(pageA, events, true);
     const eventIds = await pageB.evaluate<string[]>(
-      `[...${PROGRAMME_ROOT}.querySelectorAll("a.event")].slice(0, ${edits}).map((link) => decodeURIComponent(link.getAttribute("href").split("/").pop()))`,
+      `[...${PROGRAMME_ROOT}.querySelectorAll("a.event")].map((link) => decodeURIComponent(link.getAttribute("href").split("/").pop()))`,
     );
-    const latencies: number[] = [];
-    for (const [index, eventId] of eventIds.entries()) {
-      const title = `Renamed for the benchmark ${index + 1}`;
-      await pageB.goto(festivalUrl(server.url, festivalId, `event/${eventId}`));
+    let edit = 0;
+    const remoteEdit = await repeat(async () => {
+      edit += 1;
+      const title = `Renamed for the benchmark ${edit}`;
+      await pageB.goto(festivalUrl(server.url, festivalId, `event/${eventIds[(edit * 7) % eventIds.length]}`));
       const form = pageB.locator("pf-event-form");
       await form.getByLabel("Title").fill(title);
-      const shown = whenTitleShows(pageA, title);
       await pageB.evaluate(`(() => {
-        const form = document.querySelector("pf-app").shadowRoot.querySelector("pf-festival").shadowRoot.querySelector("pf-event-form").shadowRoot.querySelector("form");
+        const form = ${PROGRAMME_ROOT.replace('querySelector("pf-programme")?.shadowRoot', 'querySelector("pf-event-form")?.shadowRoot')}.querySelector("form");
         form.addEventListener("submit", () => { window.__benchSubmittedAt = Date.now(); }, { capture: true, once: true });
       })()`);
+      const shown = whenTitleShows(pageA, title);
       await form.getByRole("button", { name: "Save changes" }).click();
       const shownAt = await shown;
-      const submittedAt = await pageB.evaluate<number>("window.__benchSubmittedAt");
-      latencies.push(shownAt - submittedAt);
-    }
-    log(`remote edits: ${latencies.join(", ")} ms`);
-    return [
-      figure(`programme of a ${events}-event festival, first visit (from the node)`, [firstVisit], NAVIGATION_LIMIT_MS),
-      figure(`programme of a ${events}-event festival, reload (from IndexedDB)`, reloads, NAVIGATION_LIMIT_MS),
-      figure("remote edit visible in another browser", latencies, REMOTE_EDIT_LIMIT_MS),
-    ];
+      return shownAt - (await pageB.evaluate<number>("window.__benchSubmittedAt"));
+    }, options);
+    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit };
   } finally {
     await browser.close();
     await server.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
+
+export const uiSuite: BenchSuite = {
+  name: "ui",
+  description: `the web app in Chromium on a ${UI_BENCH_EVENTS}-event festival: navigation to the rendered programme, remote edits`,
+  async run(ctx): Promise<BenchRow[]> {
+    const figures = await measureUi({ ...ctx.runOptions, dataDir: await ctx.tempDirectory("bench-ui-"), log: (message) => ctx.log(message) });
+    const label = `${UI_BENCH_EVENTS.toLocaleString("en")} events`;
+    const rows = [
+      figureRow(`ui: programme after a reload (${label})`, median(figures.reload), "ms", { atMost: NAVIGATION_TARGET_MS }),
+      figureRow(`ui: live programme after a reload (${label})`, median(figures.reloadLive), "ms", { atMost: NAVIGATION_TARGET_MS }),
+      figureRow(`ui: programme from another screen (${label})`, median(figures.switchScreen), "ms", { atMost: NAVIGATION_TARGET_MS }),
+      figureRow(`ui: programme on a first visit (${label})`, median(figures.firstVisit), "ms"),
+      figureRow(`ui: remote edit visible (${label})`, median(figures.remoteEdit), "ms", { atMost: REMOTE_EDIT_TARGET_MS }),
+    ];
+    ctx.note(rows[0].name, "page reload until every event of the programme is rendered, from the programme snapshot the app keeps in IndexedDB");
+    ctx.note(rows[1].name, "page reload until every event is rendered from the festival's Automerge document, loaded from IndexedDB");
+    ctx.note(rows[2].name, "click on Programme in the app's navigation until every event is rendered");
+    ctx.note(rows[3].name, "fresh browser profile: page load, the whole festival synced from the node over the websocket, rendered; no target (a one-time transfer)");
+    ctx.note(rows[4].name, "another browser (own storage, own identity) saves an event form; until the new title is in this browser's programme, via the node");
+    return rows;
+  },
+};

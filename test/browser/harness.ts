@@ -147,6 +147,8 @@ export async function openApp(context: BrowserContext, url: string, name = "Kim"
   if (await nameField.isVisible()) {
     await nameField.fill(name);
     await page.getByRole("button", { name: "Continue" }).click();
+    // The app moves on once the identity is stored (navigating away earlier could lose it).
+    await page.getByRole("button", { name: `Your name: ${name}. Change it` }).waitFor();
   }
   return page;
 }

@@ -6,6 +6,7 @@ import { exportFestivalBundle } from "../../../bundles/export.js";
 import { inspectBundle } from "../../../bundles/format.js";
 import { importBundleFiles } from "../../../bundles/import.js";
 import { knownFestivals } from "../../../bundles/known-festivals.js";
+import { useNativeSha256 } from "../../../bundles/native-hash.js";
 import { findLocalFestival } from "../../../bundles/local-festivals.js";
 import { verifyBundleFiles } from "../../../bundles/verify.js";
 import { PandafestError } from "../../errors.js";
@@ -126,6 +127,7 @@ function registerInspect(bundle: Command): void {
     .argument("<file>", "a bundle file")
     .action(
       action(async (ctx, file: string) => {
+        useNativeSha256();
         const store = await ctx.openStore();
         const known = await knownFestivals(store);
         const bytes = await readBundleFile(file);

@@ -61,9 +61,8 @@ export function registerFestivalCommands(program: Command): void {
     .action(
       action(async (ctx, reference: string) => {
         const store = await ctx.openStore();
-        const handle = await store.resolve(reference);
-        const doc = handle.doc();
-        const shown = { id: handle.documentId, url: handle.url, heads: A.getHeads(doc), ...festivalView(doc) };
+        const { id, doc } = await store.read(reference); // read only: no repo handle needed
+        const shown = { id, url: festivalUrl(id), heads: A.getHeads(doc), ...festivalView(doc) };
         ctx.out.result(shown, describeFestival);
       }),
     );

@@ -14,7 +14,7 @@ export function registerProgrammeCommand(program: Command): void {
     .action(
       action(async (ctx, festival: string, options: { day?: string }) => {
         const store = await ctx.openStore();
-        const doc = (await store.resolve(festival)).doc();
+        const { doc } = await store.read(festival); // read only: no repo handle needed
         const timeZone = String(doc.timeZone);
         const days = programme(doc, { day: options.day });
         ctx.out.result(days, (list) => {

@@ -5,7 +5,9 @@ import { customElement, state } from "lit/decorators.js";
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
 import { startServices, findFestival, type AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
+import { FestivalModel } from "../state/festival-model.js";
 import { FestivalSession } from "../state/festival-session.js";
+import { loadProgrammeSnapshot } from "../state/view-cache.js";
 import { parseRoute, type Route } from "../state/routes.js";
 import "./pf-festival.js";
 import "./pf-festivals.js";
@@ -53,6 +55,8 @@ export class PfApp extends LitElement {
   @state() accessor route: Route = parseRoute(window.location.hash);
   @state() accessor session: FestivalSession | undefined;
   @state() accessor openingId: string | undefined;
+  /** the programme as last seen, shown while the festival's document loads */
+  @state() accessor preview: { id: string; model: FestivalModel } | undefined;
   @state() accessor openError: string | undefined;
   #openRequest = 0;
   #identityChannel = new BroadcastChannel("pandafest-identity");
@@ -107,6 +111,9 @@ export class PfApp extends LitElement {
       return html`<p class="notice error" role="alert">${this.openError}</p>
         <p><a href="#/">Back to your festivals</a></p>`;
     }
+    if (this.preview?.id === route.festivalId) {
+      return html`<pf-festival .services=${this.services} .preview=${this.preview.model} .previewId=${this.preview.id} .route=${route}></pf-festival>`;
+    }
     return html`<p class="muted" role="status">Opening the festival…</p>`;
   }
 
@@ -121,6 +128,9 @@ export class PfApp extends LitElement {
     const request = ++this.#openRequest;
     this.openingId = id;
     this.openError = undefined;
+    void loadProgrammeSnapshot(id).then((snapshot) => {
+      if (snapshot && request === this.#openRequest && this.session?.id !== id) this.preview = { id, model: FestivalModel.fromSnapshot(snapshot) };
+    });
     try {
       performance.mark("pandafest:festival-requested");
       const handle = await findFestival(this.services, id);
@@ -137,6 +147,7 @@ export class PfApp extends LitElement {
   #setSession(session: FestivalSession): void {
     if (this.session && this.session !== session) this.session.close();
     this.session = session;
+    this.preview = undefined;
     this.openingId = session.id;
     const { name, visibility } = session.model.settings;
     rememberFestival({ id: session.id, name, visibility });

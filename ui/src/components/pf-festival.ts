@@ -1,9 +1,10 @@
 // One open festival: its title, the navigation between its screens, and the current screen.
 // Re-renders the screen after every change (local, other tab, or remote) with the model's new version.
-import { LitElement, css, html } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
+import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
 import "./pf-conflicts.js";
@@ -74,6 +75,9 @@ export class PfFestival extends LitElement {
 
   @property({ attribute: false }) accessor services: AppServices | undefined;
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  /** without a session: the programme as last seen, shown read-only while the festival loads */
+  @property({ attribute: false }) accessor preview: FestivalModel | undefined;
+  @property() accessor previewId: string | undefined;
   @property({ attribute: false }) accessor route: FestivalRoute | undefined;
   @state() accessor version = 0;
   #unsubscribe: (() => void) | undefined;
@@ -102,8 +106,10 @@ export class PfFestival extends LitElement {
   override render() {
     const session = this.session;
     const route = this.route;
-    if (!session || !route) return null;
-    const settings = session.model.settings;
+    const model = session?.model ?? this.preview;
+    const festivalId = session?.id ?? this.previewId;
+    if (!model || !festivalId || !route) return null;
+    const settings = model.settings;
     return html`
       <div class="title">
         <h1>${settings.name || "Untitled festival"}</h1>
@@ -114,22 +120,32 @@ export class PfFestival extends LitElement {
         <ul>
           ${NAVIGATION.map(
             (item) => html`<li>
-              <a href=${festivalHash(session.id, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
+              <a href=${festivalHash(festivalId, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
                 >${item.label}</a
               >
             </li>`,
           )}
         </ul>
       </nav>
-      ${this.#renderScreen(session, route)}
+      ${!session ? html`<p class="muted" role="status">${route.screen === "programme" ? "Loading the latest changes…" : "Opening the festival…"}</p>` : nothing}
+      <pf-programme
+        data-source=${session ? "live" : "snapshot"}
+        ?hidden=${route.screen !== "programme"}
+        .active=${route.screen === "programme"}
+        .model=${model}
+        .festivalId=${festivalId}
+        .version=${session ? this.version : -1}
+      ></pf-programme>
+      ${session && route.screen !== "programme" ? this.#renderScreen(session, route) : nothing}
     `;
   }
 
+  /** Every screen but the programme, which stays mounted (hidden) so coming back to it costs no re-render. */
   #renderScreen(session: FestivalSession, route: FestivalRoute) {
     const version = this.version;
     switch (route.screen) {
       case "programme":
-        return html`<pf-programme .session=${session} .version=${version}></pf-programme>`;
+        return nothing;
       case "venues":
         return html`<pf-venues .session=${session} .version=${version}></pf-venues>`;
       case "people":

@@ -2,8 +2,7 @@
 // Cancelled and tentative events are marked as such, clashing events are flagged; every event links to its form.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { FestivalSession } from "../state/festival-session.js";
-import type { ScheduledEvent } from "../state/festival-model.js";
+import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
 import { assignLanes, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
 import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -54,6 +53,9 @@ export class PfProgramme extends LitElement {
       }
       section.day {
         margin-bottom: 1.5rem;
+        /* days off screen are neither laid out nor painted until scrolled to: big programmes open fast */
+        content-visibility: auto;
+        contain-intrinsic-size: auto 40rem;
       }
       .grid-scroll {
         overflow-x: auto;
@@ -66,7 +68,8 @@ export class PfProgramme extends LitElement {
         grid-template-columns: 3.5rem repeat(var(--columns), minmax(10rem, 1fr));
         grid-template-rows: auto repeat(var(--rows), 0.95rem);
         position: relative;
-        min-width: min-content;
+        /* a definite width: the tracks are sized without measuring 2,000 events' contents */
+        width: max(100%, calc(3.5rem + var(--columns) * 10rem));
       }
       .venue-head {
         position: sticky;
@@ -180,7 +183,10 @@ export class PfProgramme extends LitElement {
     `,
   ];
 
-  @property({ attribute: false }) accessor session: FestivalSession | undefined;
+  @property({ attribute: false }) accessor model: FestivalModel | undefined;
+  @property() accessor festivalId = "";
+  /** whether the programme is the screen shown; while not, it does not re-render (it catches up when shown) */
+  @property({ type: Boolean }) accessor active = true;
   @property({ type: Number }) accessor version = 0;
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
   @state() accessor layoutChosen = false;
@@ -200,13 +206,16 @@ export class PfProgramme extends LitElement {
     if (!this.layoutChosen) this.layout = this.#media.matches ? "grid" : "list";
   };
 
+  protected override shouldUpdate(): boolean {
+    return this.active;
+  }
+
   override render() {
-    const session = this.session;
-    if (!session) return nothing;
-    const model = session.model;
+    const model = this.model;
+    if (!model) return nothing;
     const programme = programmeOf(model);
     const venueCount = model.liveVenues().length;
-    const id = session.id;
+    const id = this.festivalId;
     return html`
       <div class="toolbar">
         <a class="button primary" href=${festivalHash(id, { screen: "event", id: "new" })}>Add event</a>
@@ -258,7 +267,7 @@ export class PfProgramme extends LitElement {
   }
 
   #eventHref(event: ScheduledEvent): string {
-    return festivalHash(this.session?.id ?? "", { screen: "event", id: event.id });
+    return festivalHash(this.festivalId, { screen: "event", id: event.id });
   }
 
   #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
@@ -308,7 +317,7 @@ export class PfProgramme extends LitElement {
   }
 
   #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
-    const venues = this.session?.model.venues;
+    const venues = this.model?.venues;
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0

@@ -7,6 +7,9 @@ export const sharedStyles = css`
     display: block;
     color: var(--pf-text);
   }
+  :host([hidden]) {
+    display: none;
+  }
   * {
     box-sizing: border-box;
   }

@@ -18,22 +18,43 @@ export function startServices(): AppServices {
 
 /** How long to look for a festival on this device, in other tabs and on the node before giving up. */
 const FIND_TIMEOUT_MS = 20_000;
+/** Once connected to the node, how long to wait for a festival it has not sent yet. */
+const NODE_ANSWER_MS = 3_000;
+const POLL_MS = 200;
+
+/**
+ * Waits until the handle holds the festival: it may come from the node once the page is connected to it
+ * (the node is asked as soon as it connects). Gives up when connected for NODE_ANSWER_MS without it, or at the deadline.
+ */
+async function untilArrived(services: AppServices, handle: DocHandle<Festival>, deadline: number): Promise<boolean> {
+  const started = Date.now();
+  let onlineSince: number | undefined;
+  while (!handle.isReady() && Date.now() < deadline) {
+    const online = services.server ? services.server.status().state === "online" : true;
+    onlineSince = online ? (onlineSince ?? (services.server ? Date.now() : started)) : undefined;
+    if (onlineSince !== undefined && Date.now() - onlineSince > NODE_ANSWER_MS) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return handle.isReady();
+}
 
 /** The festival's handle, found in this browser's storage, another tab, or the serving node. */
 export async function findFestival(services: AppServices, id: string): Promise<DocHandle<Festival>> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), FIND_TIMEOUT_MS);
-  let handle: DocHandle<Festival>;
+  const deadline = Date.now() + FIND_TIMEOUT_MS;
+  let handle: DocHandle<Festival> | undefined;
   try {
-    handle = await services.repo.find<Festival>(id as DocumentId, { signal: controller.signal });
-  } catch (cause) {
+    handle = await services.repo.find<Festival>(id as DocumentId, {
+      allowableStates: ["ready", "unavailable"],
+      signal: AbortSignal.timeout(FIND_TIMEOUT_MS),
+    });
+  } catch {
+    handle = undefined;
+  }
+  if (!handle || !(await untilArrived(services, handle, deadline))) {
     throw new PandafestError(
       `festival ${id} is not on this device and the node serving this page does not have it (or is offline); ` +
-        "check the id, or import a bundle of it on the Sync screen",
-      { cause },
+        "check the id, or import a bundle of it on the festivals screen",
     );
-  } finally {
-    clearTimeout(timer);
   }
   checkSchema(handle.doc());
   return handle;

@@ -44,9 +44,9 @@ function own<T>(collection: Record<string, T> | undefined, id: string): T | unde
   return typeof value === "object" && value !== null ? value : undefined;
 }
 
-function settingsOf(doc: Festival): FestivalSettings {
+function settingsOf(doc: Partial<Festival>): FestivalSettings {
   const members: Record<string, string> = {};
-  for (const key of Object.keys(doc.members ?? {})) members[key] = textOf(doc.members[key]?.name);
+  for (const [key, member] of Object.entries(doc.members ?? {})) members[key] = textOf(member?.name);
   const settings: FestivalSettings = {
     name: textOf(doc.name),
     description: textOf(doc.description),
@@ -77,6 +77,13 @@ export function scheduleEvent(view: EventView, settings: Pick<FestivalSettings, 
   };
 }
 
+/** What the programme needs of a festival, kept between visits so a large programme shows before the document loads. */
+export interface ProgrammeSnapshot {
+  settings: FestivalSettings;
+  venues: Array<Pick<VenueView, "id" | "name" | "removed">>;
+  events: Array<Pick<EventView, "id" | "title" | "venueId" | "start" | "end" | "status">>;
+}
+
 /** The plain, cached festival. `version` increases with every update, so derived data can be memoised. */
 export class FestivalModel {
   settings: FestivalSettings;
@@ -85,9 +92,31 @@ export class FestivalModel {
   readonly people = new Map<string, PersonView>();
   version = 0;
 
-  constructor(doc: Festival) {
-    this.settings = settingsOf(doc);
-    for (const collection of COLLECTIONS) this.#reloadCollection(doc, collection);
+  /** The model of a festival document; without one, an empty model (see fromSnapshot). */
+  constructor(doc?: Festival) {
+    this.settings = settingsOf(doc ?? {});
+    if (doc) for (const collection of COLLECTIONS) this.#reloadCollection(doc, collection);
+  }
+
+  /** A read-only model of a snapshot: the programme as it was when the snapshot was taken. */
+  static fromSnapshot(snapshot: ProgrammeSnapshot): FestivalModel {
+    const model = new FestivalModel();
+    model.settings = snapshot.settings;
+    for (const venue of snapshot.venues) {
+      model.venues.set(venue.id, { ...venue, description: "", address: "", accessibility: "", tags: [] });
+    }
+    for (const event of snapshot.events) {
+      model.events.set(event.id, scheduleEvent({ ...event, description: "", hostIds: [], tags: [] }, model.settings));
+    }
+    return model;
+  }
+
+  snapshot(): ProgrammeSnapshot {
+    return {
+      settings: this.settings,
+      venues: [...this.venues.values()].map(({ id, name, removed }) => ({ id, name, removed })),
+      events: [...this.events.values()].map(({ id, title, venueId, start, end, status }) => ({ id, title, venueId, start, end, status })),
+    };
   }
 
   /** Brings the model up to date with doc, re-reading only what the patches touched. */

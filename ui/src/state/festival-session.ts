@@ -1,5 +1,5 @@
-// One open festival in the page: its repo handle, the cached model the screens read, and the editor that
-// records the user as a member and attests authorship after local changes (debounced, like the CLI's commit).
+// One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
+// next visit), and the editor that records the user as a member and attests authorship after local changes.
 import { ImmutableString } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
@@ -7,9 +7,12 @@ import type { FestivalEditor } from "../../../engine/editor.js";
 import { writeAttestation } from "../../../engine/provenance.js";
 import type { Festival } from "../../../engine/schema.js";
 import { FestivalModel } from "./festival-model.js";
+import { saveProgrammeSnapshot } from "./view-cache.js";
 
 /** How long after the last local change the attestation is written. */
 export const ATTESTATION_DELAY_MS = 800;
+/** How long after the last change the programme snapshot for the next visit is refreshed. */
+const SNAPSHOT_DELAY_MS = 3000;
 
 /** Records the editing user's self-declared name under their public key, writing only when it changed. */
 export function recordMember(doc: Festival, identity: BrowserIdentity): void {
@@ -23,6 +26,7 @@ export class FestivalSession {
   readonly #listeners = new Set<() => void>();
   #attestationTimer: ReturnType<typeof setTimeout> | undefined;
   #attestationDue = false;
+  #snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
   #identity: BrowserIdentity;
@@ -33,6 +37,7 @@ export class FestivalSession {
   ) {
     this.#identity = identity;
     this.model = new FestivalModel(handle.doc());
+    this.#scheduleSnapshot(500);
     handle.on("change", this.#onChange);
     window.addEventListener("pagehide", this.flushAttestation);
     document.addEventListener("visibilitychange", this.#onVisibility);
@@ -94,6 +99,7 @@ export class FestivalSession {
     if (this.#closed) return;
     this.#closed = true;
     this.flushAttestation();
+    if (this.#snapshotTimer !== undefined) this.#saveSnapshot();
     this.handle.off("change", this.#onChange);
     window.removeEventListener("pagehide", this.flushAttestation);
     document.removeEventListener("visibilitychange", this.#onVisibility);
@@ -106,12 +112,27 @@ export class FestivalSession {
     this.#attestationTimer = setTimeout(this.flushAttestation, ATTESTATION_DELAY_MS);
   }
 
+  #scheduleSnapshot(delay = SNAPSHOT_DELAY_MS): void {
+    clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = setTimeout(() => this.#saveSnapshot(), delay);
+  }
+
+  #saveSnapshot(): void {
+    clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = undefined;
+    saveProgrammeSnapshot(this.id, this.model.snapshot()).catch(() => undefined);
+  }
+
   readonly #onVisibility = (): void => {
-    if (document.visibilityState === "hidden") this.flushAttestation();
+    if (document.visibilityState === "hidden") {
+      this.flushAttestation();
+      if (this.#snapshotTimer !== undefined) this.#saveSnapshot();
+    }
   };
 
   readonly #onChange = (payload: DocHandleChangePayload<Festival>): void => {
     this.model.update(payload.doc, payload.patches);
+    this.#scheduleSnapshot();
     for (const listener of this.#listeners) listener();
   };
 }

@@ -1,0 +1,80 @@
+// The programme as last seen, per festival, in IndexedDB: shown at once on the next visit while the festival's
+// document loads (Automerge takes about half a second for 2,000 events), then replaced by the live festival.
+import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
+import type { EventStatus } from "../../../engine/schema.js";
+import { FESTIVAL_DEFAULTS } from "../../../engine/skeleton.js";
+import { isTimeOfDay, usableTimeZone } from "../../../engine/time.js";
+import type { FestivalSettings, ProgrammeSnapshot } from "./festival-model.js";
+
+const CACHE_VERSION = 1;
+const STATUSES: readonly EventStatus[] = ["confirmed", "tentative", "cancelled"];
+
+let storage: IndexedDBStorageAdapter | undefined;
+
+function cacheStorage(): IndexedDBStorageAdapter {
+  storage ??= new IndexedDBStorageAdapter("pandafest-views", "programmes");
+  return storage;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The snapshot in bytes read back, or undefined when it is not one this version wrote (it is then ignored). */
+function parseSnapshot(bytes: Uint8Array): ProgrammeSnapshot | undefined {
+  let stored: Record<string, unknown> | undefined;
+  try {
+    stored = record(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return undefined;
+  }
+  if (!stored || stored.version !== CACHE_VERSION) return undefined;
+  const settings = record(stored.settings);
+  const venues = Array.isArray(stored.venues) ? stored.venues.map(record) : undefined;
+  const events = Array.isArray(stored.events) ? stored.events.map(record) : undefined;
+  if (!settings || !venues || !events) return undefined;
+  const textSettings = ["name", "description", "timeZone", "startDate", "endDate", "dayStartsAt", "visibility"] as const;
+  if (!textSettings.every((key) => isString(settings[key]))) return undefined;
+  const text = (key: (typeof textSettings)[number]) => String(settings[key]);
+  const dayStartsAt = text("dayStartsAt");
+  const festivalSettings: FestivalSettings = {
+    name: text("name"),
+    description: text("description"),
+    timeZone: usableTimeZone(text("timeZone")),
+    startDate: text("startDate"),
+    endDate: text("endDate"),
+    dayStartsAt: isTimeOfDay(dayStartsAt) ? dayStartsAt : FESTIVAL_DEFAULTS.dayStartsAt,
+    visibility: text("visibility") === "public" ? "public" : "private",
+    members: {},
+  };
+  const snapshot: ProgrammeSnapshot = { settings: festivalSettings, venues: [], events: [] };
+  for (const venue of venues) {
+    if (!venue || !isString(venue.id) || !isString(venue.name)) return undefined;
+    snapshot.venues.push({ id: venue.id, name: venue.name, removed: venue.removed === true });
+  }
+  for (const event of events) {
+    if (!event || !isString(event.id) || !isString(event.title) || !isString(event.venueId) || !isString(event.start) || !isString(event.end)) return undefined;
+    const status = STATUSES.find((candidate) => candidate === event.status) ?? "tentative";
+    snapshot.events.push({ id: event.id, title: event.title, venueId: event.venueId, start: event.start, end: event.end, status });
+  }
+  return snapshot;
+}
+
+export async function loadProgrammeSnapshot(festivalId: string): Promise<ProgrammeSnapshot | undefined> {
+  try {
+    const bytes = await cacheStorage().load([festivalId]);
+    return bytes === undefined ? undefined : parseSnapshot(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function saveProgrammeSnapshot(festivalId: string, snapshot: ProgrammeSnapshot): Promise<void> {
+  const { members: _members, forkedFrom: _forkedFrom, ...settings } = snapshot.settings;
+  const bytes = new TextEncoder().encode(JSON.stringify({ version: CACHE_VERSION, ...snapshot, settings }));
+  await cacheStorage().save([festivalId], bytes);
+}
