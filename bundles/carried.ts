@@ -1,6 +1,5 @@
-// Festivals this machine carries for others without following them: readable ones are stored like any
-// festival and listed under DATA/carried/festivals/; private ones it cannot read stay sealed bundle files
-// under DATA/carried/sealed/<discovery key>/, to be forwarded to other sticks. Node only.
+// Festivals carried for others without following them: readable ones are stored and listed under DATA/carried/
+// festivals/; private ones this machine cannot read stay sealed files in DATA/carried/sealed/. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { FestivalIndex } from "../engine/festival-index.js";

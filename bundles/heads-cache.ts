@@ -1,6 +1,5 @@
-// The heads of each stored festival, remembered in DATA/stick-heads.json together with the names of its
-// storage chunks: while the chunks are the same (their names are hashes of their contents) the heads are
-// too, so a stick sync that finds nothing new loads no festival. Node only.
+// Each stored festival's heads, kept in DATA/stick-heads.json with the names of its storage chunks (hashes of their
+// contents): while those are unchanged the heads are too, so a stick sync that finds nothing new loads nothing. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";

@@ -1,6 +1,5 @@
-// `stick sync`: two-way sync with a USB stick treated as a replica. Imports what the stick has, writes only
-// what it lacks, carries festivals this machine does not follow, compacts piles of bundles, leaves a signed
-// visit record and a README. Every write on the stick is atomic (temp file, fsync, rename). Node only.
+// `stick sync`: two-way sync with a USB stick as a replica: import what it has, write only what it lacks, carry
+// festivals for others, compact piles, leave a signed visit record and a README; atomic writes. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";

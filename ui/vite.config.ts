@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 const uiRoot = fileURLToPath(new URL(".", import.meta.url));
+/** During `vite` development, the running `pandafest serve` that answers /api, /festivals and /sync. */
+const node = process.env.PANDAFEST_NODE ?? "http://127.0.0.1:4321";
 
 export default defineConfig({
   root: uiRoot,
@@ -25,6 +27,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,
   },
-  server: { host: "127.0.0.1" },
+  server: {
+    host: "127.0.0.1",
+    proxy: {
+      "/api": node,
+      "/festivals": node,
+      "/sync": { target: node.replace(/^http/, "ws"), ws: true },
+    },
+  },
   preview: { host: "127.0.0.1" },
 });

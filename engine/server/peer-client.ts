@@ -11,7 +11,7 @@ import { WebSocket, type RawData } from "ws";
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_FRAME_LIMITS, FrameGuard, CLOSE_POLICY, type FrameLimits } from "./frame-guard.js";
 import { silentLog, type ServerLog } from "./log.js";
-import type { SyncProtocolMessage } from "./sync-messages.js";
+import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 import { ROLE_METADATA_KEY, type PeerLink } from "./peer-registry.js";
 import { DEFAULT_MAX_FRAME_BYTES, closeWithReason } from "./sync-socket.js";
 
@@ -37,6 +37,10 @@ export interface PeerClientOptions {
   reconnect?: boolean;
   /** sees every accepted message from the other end (after validation, before the repo) */
   onMessage?: (message: SyncProtocolMessage) => void;
+  /** the other end (a pandafest node) sent proofs of the private festivals it holds */
+  onKnows?: (message: KnowsMessage) => void;
+  /** the handshake completed (the repo has been told of the peer) */
+  onConnected?: (peerId: string) => void;
 }
 
 export type PeerClientState = "idle" | "connecting" | "open" | "waiting" | "stopped";
@@ -217,6 +221,11 @@ export class PeerClientAdapter extends NetworkAdapter {
       this.markReady();
       this.safeEmit(() => this.emit("peer-candidate", { peerId: message.senderId, peerMetadata: metadata }));
       for (const listener of [...this.connectedListeners]) listener();
+      this.options.onConnected?.(message.senderId);
+      return;
+    }
+    if (message.type === KNOWS_MESSAGE_TYPE) {
+      this.options.onKnows?.(message as unknown as KnowsMessage);
       return;
     }
     if (message.type === "error") {
@@ -228,6 +237,15 @@ export class PeerClientAdapter extends NetworkAdapter {
     }
     this.options.onMessage?.(message);
     this.safeEmit(() => this.emit("message", message));
+  }
+
+  /** Sends pandafest's own message to the connected node; false when not connected. */
+  sendKnows(proofs: string[]): boolean {
+    const socket = this.socket;
+    if (!socket || this.currentState !== "open" || !this.remotePeerId || !this.peerId) return false;
+    const message: KnowsMessage = { type: KNOWS_MESSAGE_TYPE, senderId: this.peerId, targetId: this.remotePeerId, proofs };
+    this.sendRaw(socket, message);
+    return true;
   }
 
   private sendRaw(socket: WebSocket, message: object): void {

@@ -19,6 +19,7 @@ import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo }
 import { FestivalSharing } from "./share-policy.js";
 import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
+import type { KnowsMessage } from "./sync-messages.js";
 import { SyncEndpoint } from "./sync-socket.js";
 
 export const DEFAULT_PORT = 4321;
@@ -92,26 +93,57 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const instanceId = randomBytes(12).toString("hex");
   const startedAt = new Date();
   const registry = new PeerRegistry();
-  const sharing = new FestivalSharing(registry);
-  let noticeDocument: (documentId: string) => void = () => undefined;
+  const outbound = new Map<string, PeerClientAdapter>();
+  // filled in below, once the store and the catalog exist (callbacks only run after that)
+  let store: FestivalStore | undefined;
+  let catalog: FestivalCatalog | undefined;
+  const holds = (id: string) => catalog?.get(id) !== undefined || store?.repo.handles[id as DocumentId]?.isReady() === true;
+  const sharing = new FestivalSharing(registry, holds);
+  const knows = (message: KnowsMessage) => {
+    if (!store || message.targetId !== store.repo.peerId) return;
+    if (sharing.acceptProofs(message.senderId, store.repo.peerId, message.proofs).length > 0) store.repo.shareConfigChanged();
+  };
   const endpoint = new SyncEndpoint({
     registry,
     log,
     onMessage: (message) => {
-      if (message.documentId) noticeDocument(message.documentId);
+      if (!message.documentId) return;
+      catalog?.noticeDocument(message.documentId);
+      if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
+    },
+    onKnows: knows,
+    onJoined: (peerId, role) => {
+      if (role !== "server" || !store) return;
+      const proofs = sharing.proofsFor(store.repo.peerId, peerId);
+      if (proofs.length > 0) endpoint.sendKnows(peerId, proofs);
     },
     maxFrameBytes: options.maxFrameBytes,
     maxConnections: options.maxConnections,
     limits: options.limits,
   });
-  const store = await FestivalStore.open(options.dataDir, {
+  store = await FestivalStore.open(options.dataDir, {
     network: [endpoint.adapter],
     sharePolicy: sharing.announce,
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
-  const catalog = new FestivalCatalog(store, sharing, log);
-  noticeDocument = (documentId) => catalog.noticeDocument(documentId);
+  catalog = new FestivalCatalog(store, sharing, log);
   await catalog.start();
+
+  const openStore = store;
+  const openCatalog = catalog;
+  let privateCount = sharing.festivals("private").length;
+  openCatalog.onChange(() => {
+    // a private festival newly held here: tell the connected nodes, so those that hold it too start syncing it
+    const count = sharing.festivals("private").length;
+    if (count === privateCount) return;
+    privateCount = count;
+    for (const link of registry.list()) {
+      if (link.state !== "connected" || link.role !== "server" || !link.peerId) continue;
+      const proofs = sharing.proofsFor(openStore.repo.peerId, link.peerId);
+      if (link.direction === "inbound") endpoint.sendKnows(link.peerId, proofs);
+      else for (const adapter of outbound.values()) if (adapter.connectedPeerId === link.peerId) adapter.sendKnows(proofs);
+    }
+  });
 
   const routes = new RouteTable();
   const staticRoot = options.staticRoot === undefined ? webAppRoot() : (options.staticRoot ?? undefined);
@@ -173,7 +205,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   localUrl = `http://${urlHost(loopbackHost)}:${port}`;
   publicUrl = `http://${urlHost(wildcard ? lanAddress() ?? "127.0.0.1" : host)}:${port}`;
 
-  const outbound = new Map<string, PeerClientAdapter>();
   const addPeer = (url: string): PeerClientAdapter => {
     const existing = outbound.get(url);
     if (existing) return existing;
@@ -186,7 +217,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       maxFrameBytes: options.maxFrameBytes,
       limits: options.limits,
       onMessage: (message) => {
-        if (message.documentId) noticeDocument(message.documentId);
+        if (message.documentId) catalog?.noticeDocument(message.documentId);
+      },
+      onKnows: knows,
+      onConnected: (peerId) => {
+        const proofs = sharing.proofsFor(openStore.repo.peerId, peerId);
+        if (proofs.length > 0) adapter.sendKnows(proofs);
       },
     });
     adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));

@@ -4,10 +4,25 @@ import * as A from "@automerge/automerge";
 import { cbor, isValidDocumentId, type Message } from "@automerge/automerge-repo";
 import * as v from "valibot";
 
+/** Proofs of held private festivals, exchanged between pandafest nodes. */
+export interface KnowsMessage {
+  type: typeof KNOWS_MESSAGE_TYPE;
+  senderId: string;
+  targetId: string;
+  proofs: string[];
+}
+
 /** A frame is either a protocol message or the reason it was refused. */
 export type DecodedFrame =
   | { ok: true; message: SyncProtocolMessage }
   | { ok: false; reason: string };
+
+/**
+ * pandafest's own message between two nodes, never passed to automerge-repo: proofs that the sender holds
+ * private festivals, each bound to the festival id, the sender and the recipient (see share-policy.ts).
+ */
+export const KNOWS_MESSAGE_TYPE = "pandafest-knows";
+export const MAX_KNOWLEDGE_PROOFS = 4096;
 
 /** The message types a frame may carry; anything else is refused. */
 export const SYNC_MESSAGE_TYPES = [
@@ -21,6 +36,7 @@ export const SYNC_MESSAGE_TYPES = [
   "doc-unavailable",
   "remote-subscription-change",
   "remote-heads-changed",
+  KNOWS_MESSAGE_TYPE,
 ] as const;
 
 export type SyncMessageType = (typeof SYNC_MESSAGE_TYPES)[number];
@@ -95,6 +111,11 @@ const messageSchema = v.variant("type", [
       ),
       v.check((record) => Object.keys(record).length <= MAX_LIST_LENGTH, "newHeads has too many entries"),
     ),
+  }),
+  v.looseObject({
+    type: v.literal(KNOWS_MESSAGE_TYPE),
+    ...addressed,
+    proofs: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(MAX_KNOWLEDGE_PROOFS)),
   }),
 ]);
 

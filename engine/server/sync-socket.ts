@@ -2,12 +2,13 @@
 // validates every frame, bounds connections and messages per connection, and closes only the offending socket.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { cbor } from "@automerge/automerge-repo";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
 import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
-import { ROLE_METADATA_KEY, type PeerRegistry } from "./peer-registry.js";
-import type { SyncProtocolMessage } from "./sync-messages.js";
+import { ROLE_METADATA_KEY, type PeerRegistry, type PeerRole } from "./peer-registry.js";
+import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CONNECTIONS = 256;
@@ -56,6 +57,10 @@ export interface SyncEndpointOptions {
   keepAliveMs?: number;
   /** sees every accepted message from a client (after validation, before the adapter) */
   onMessage?: (message: SyncProtocolMessage, peerAddress: string) => void;
+  /** a pandafest node sent proofs of the private festivals it holds (these never reach the adapter) */
+  onKnows?: (message: KnowsMessage) => void;
+  /** a peer joined (called once the adapter has answered it, so our own messages follow its "peer") */
+  onJoined?: (peerId: string, role: PeerRole) => void;
 }
 
 export class SyncEndpoint {
@@ -63,6 +68,8 @@ export class SyncEndpoint {
   private readonly server: WebSocketServer;
   private readonly warn: (message: string) => void;
   private readonly maxConnections: number;
+  /** the open socket of each joined peer, for pandafest's own messages */
+  private readonly socketsByPeer = new Map<string, GuardedSocket>();
   private closed = false;
 
   constructor(private readonly options: SyncEndpointOptions) {
@@ -113,12 +120,19 @@ export class SyncEndpoint {
         return false;
       }
       const message = verdict.message;
+      if (message.type === KNOWS_MESSAGE_TYPE) {
+        this.options.onKnows?.(message as unknown as KnowsMessage);
+        return false;
+      }
       if (message.type === "join") {
         const metadata = (message as { peerMetadata?: Record<string, unknown> }).peerMetadata;
-        link.connected(message.senderId, {
-          ephemeral: metadata?.isEphemeral === true,
-          role: metadata?.[ROLE_METADATA_KEY] === "server" ? "server" : "client",
+        const role: PeerRole = metadata?.[ROLE_METADATA_KEY] === "server" ? "server" : "client";
+        link.connected(message.senderId, { ephemeral: metadata?.isEphemeral === true, role });
+        this.socketsByPeer.set(message.senderId, socket);
+        socket.once("close", () => {
+          if (this.socketsByPeer.get(message.senderId) === socket) this.socketsByPeer.delete(message.senderId);
         });
+        setImmediate(() => this.options.onJoined?.(message.senderId, role));
       } else if ((message.type === "sync" || message.type === "request") && message.documentId) {
         link.synced(message.documentId);
       }
@@ -130,6 +144,16 @@ export class SyncEndpoint {
       this.warn(`sync: closed the connection from ${address}: ${error.message}${error.code ? ` (${error.code})` : ""}`);
     });
     socket.on("close", () => link.close());
+  }
+
+  /** Sends pandafest's own message to a joined peer; false when it is not connected here. */
+  sendKnows(peerId: string, proofs: string[]): boolean {
+    const socket = this.socketsByPeer.get(peerId);
+    const senderId = this.adapter.peerId;
+    if (!socket || socket.readyState !== WebSocket.OPEN || !senderId) return false;
+    const message: KnowsMessage = { type: KNOWS_MESSAGE_TYPE, senderId, targetId: peerId, proofs };
+    socket.send(cbor.encode(message));
+    return true;
   }
 
   /** Closes every connection and stops accepting new ones. */

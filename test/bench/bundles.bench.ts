@@ -1,6 +1,5 @@
-// Bundle benchmarks: full-bundle export and import of the generated festival against raw Automerge save()
-// and load() of the same document in the same run, bundle size against save() size, and a stick sync of
-// 20 festivals that finds nothing new.
+// Bundle benchmarks: full-bundle export and import against Automerge save()/load() of the same document in the
+// same run, bundle size against save() size, and a stick sync of 20 festivals that finds nothing new.
 import * as A from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
 import nacl from "tweetnacl";

@@ -58,12 +58,20 @@ async function coldOpens(ctx: BenchContext, festival: BenchFestival, dataDir: st
   const [resolveMs, readMs, showMs, plainMs] = await interleaveMany(
     [
       child("resolve", OPEN_FESTIVAL, [dataDir, festival.festivalId]),
-      child("read", READ_FESTIVAL, [dataDir, festival.festivalId]),
+      child("read", READ_FESTIVAL, [dataDir, festival.festivalId, "--verify"]),
       show,
       child("plain", LOAD_AUTOMERGE, [festival.bytesFile]),
     ],
     ctx.runOptions,
   );
+  // The read child goes on to verify every change's author (signature checks are remembered per process).
+  const verifyMs = timings.read.slice(-ctx.runOptions.runs).map((timing) => {
+    const verification = JSON.parse(timing.stdout.split("\n")[1] ?? "{}") as { verifyMs?: number; verified?: number; unverified?: number };
+    if (verification.verified !== festival.stats.changes || verification.unverified !== 0) {
+      throw new Error(`verifyHistory verified ${String(verification.verified)} of ${festival.stats.changes} changes`);
+    }
+    return Number(verification.verifyMs);
+  });
   const targets = TARGETS[size];
   const rss = (kind: keyof typeof timings) =>
     median(timings[kind].slice(-ctx.runOptions.runs).map((timing) => Number(timing.report.maxRssBytes) / MB));
@@ -74,11 +82,13 @@ async function coldOpens(ctx: BenchContext, festival: BenchFestival, dataDir: st
     show: `engine: pandafest festival show --json, end to end (${size})`,
     rssResolve: `engine: peak RSS of a process holding the festival open through the repo (${size})`,
     rssRead: `engine: peak RSS of a process holding the festival read (${size})`,
+    verify: `engine: verifyHistory, every change's author, in a fresh process (${size})`,
   };
   const baselineNote = "baseline: a fresh process that imports Automerge and calls A.load on the same saved bytes";
   ctx.note(names.resolve, `fresh process: FestivalStore.open + resolve (automerge-repo handle, as edits and the server use); ${baselineNote}`);
   ctx.note(names.read, `fresh process: FestivalStore.open + read (A.load of the stored chunks, as show and programme use); ${baselineNote}`);
   ctx.note(names.show, `the CLI as a process, spawn to exit, output parsed and checked; ${baselineNote}`);
+  ctx.note(names.verify, `${festival.stats.changes} changes by ${festival.stats.actors} actors, one signature check per actor; timed inside the read child after the festival was ready`);
   ctx.note(names.rssResolve, "process.resourceUsage().maxRSS of the cold-open child once the festival is ready; baseline: the A.load child");
   return [
     comparisonRow(names.resolve, median(resolveMs), baseline, "ms", atMost(targets?.coldOpenMs)),
@@ -86,6 +96,7 @@ async function coldOpens(ctx: BenchContext, festival: BenchFestival, dataDir: st
     comparisonRow(names.show, median(showMs), baseline, "ms"),
     comparisonRow(names.rssResolve, rss("resolve"), rss("plain"), "MB", atMost(targets?.rssMb)),
     comparisonRow(names.rssRead, rss("read"), rss("plain"), "MB", atMost(targets?.rssMb)),
+    figureRow(names.verify, median(verifyMs), "ms"),
   ];
 }
 
@@ -152,7 +163,7 @@ async function programmeQuery(ctx: BenchContext, festival: BenchFestival, dataDi
 
 export const engineSuite: BenchSuite = {
   name: "engine",
-  description: "cold open, festival show --json, edit latency, programme query, peak RSS",
+  description: "cold opens, festival show --json, peak RSS, history verification, programme query, edit latency",
   async run(ctx) {
     const festival = await ctx.festival();
     const dataDir = await ctx.dataDirectory(festival);

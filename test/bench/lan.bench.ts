@@ -13,10 +13,12 @@ import { WebSocket, WebSocketServer } from "ws";
 import { PeerClientAdapter } from "../../engine/server/peer-client.js";
 import { startServer, type RunningServer } from "../../engine/server/server.js";
 import type { Festival } from "../../engine/schema.js";
+import { FestivalStore } from "../../engine/store.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSuite } from "./harness.js";
 import { interleave, median, percentile } from "./stats.js";
 
 const LATENCY_EDITS = 200;
+const LATENCY_WARMUPS = 10;
 const LOAD_CLIENTS = 100;
 const LOAD_SECONDS = 30;
 const LOAD_OBSERVERS = 3;
@@ -107,32 +109,66 @@ export async function timeFirstSync(target: SyncTarget, festival: BenchFestival,
   }
 }
 
-/** LATENCY_EDITS edits by one peer, each timed until a second peer of the same server holds it. */
-export async function timeEditVisibility(target: SyncTarget, festival: BenchFestival, round: number): Promise<number[]> {
+/** A writer and a reader peer of one server, both holding the festival. */
+interface EditSession {
+  edit(round: number, index: number): Promise<number>;
+  close(): void;
+}
+
+async function editSession(target: SyncTarget, festival: BenchFestival): Promise<EditSession> {
   const writer = freshPeer(target);
   const reader = freshPeer(target);
-  try {
-    const write = (await writer.repo.find(festival.festivalId as DocumentId)) as DocHandle<Festival>;
-    const read = await reader.repo.find(festival.festivalId as DocumentId);
-    await untilHeads(read, A.getHeads(write.doc()), 120_000);
-    const samples: number[] = [];
-    for (let edit = 0; edit < LATENCY_EDITS; edit++) {
-      const eventId = festival.eventIds[(edit * 7919 + round) % festival.eventIds.length];
+  const write = (await writer.repo.find(festival.festivalId as DocumentId)) as DocHandle<Festival>;
+  const read = await reader.repo.find(festival.festivalId as DocumentId);
+  await untilHeads(read, A.getHeads(write.doc()), 120_000);
+  return {
+    /** ms from one edit (an event's title) by the writer until the reader holds it */
+    async edit(round, index) {
+      const eventId = festival.eventIds[(index * 7919 + round) % festival.eventIds.length];
       const started = performance.now();
       write.change((doc) => {
-        doc.events[eventId].title = new A.ImmutableString(`Latency ${round}.${edit}`);
+        doc.events[eventId].title = new A.ImmutableString(`Latency ${round}.${index}`);
       });
       await untilHeads(read, A.getHeads(write.doc()), 30_000);
-      samples.push(performance.now() - started);
+      return performance.now() - started;
+    },
+    close() {
+      writer.close();
+      reader.close();
+    },
+  };
+}
+
+/**
+ * LATENCY_EDITS edits on each target, alternating target every edit (and which goes first every pair),
+ * after LATENCY_WARMUPS on each: each edit timed until a second peer of the same server holds it.
+ */
+export async function timeEditVisibility(subject: SyncTarget, baseline: SyncTarget, festival: BenchFestival): Promise<{ subject: number[]; baseline: number[] }> {
+  const ours = await editSession(subject, festival);
+  const theirs = await editSession(baseline, festival);
+  try {
+    for (let index = 0; index < LATENCY_WARMUPS; index++) {
+      await ours.edit(0, index);
+      await theirs.edit(0, index);
+    }
+    const samples = { subject: [] as number[], baseline: [] as number[] };
+    for (let index = 0; index < LATENCY_EDITS; index++) {
+      if (index % 2 === 0) {
+        samples.subject.push(await ours.edit(1, index));
+        samples.baseline.push(await theirs.edit(1, index));
+      } else {
+        samples.baseline.push(await theirs.edit(1, index));
+        samples.subject.push(await ours.edit(1, index));
+      }
     }
     return samples;
   } finally {
-    writer.close();
-    reader.close();
+    ours.close();
+    theirs.close();
   }
 }
 
-async function comparisons(ctx: BenchContext, festival: BenchFestival): Promise<BenchRow[]> {
+export async function syncComparisons(ctx: BenchContext, festival: BenchFestival): Promise<BenchRow[]> {
   const heads = A.getHeads(A.load(festival.bytes));
   const ours = await startPandafestTarget(ctx, festival);
   const bare = await startBareTarget(ctx, festival);
@@ -144,23 +180,15 @@ async function comparisons(ctx: BenchContext, festival: BenchFestival): Promise<
     ctx.note(firstName, "a peer without storage connects and finds the festival until it holds all heads; baseline: bare automerge-repo (NodeFS storage, its websocket server and client adapters)");
     rows.push(comparisonRow(firstName, median(firstSync.subject), median(firstSync.baseline), "ms", { atMost: 1.1, of: "ratio" }));
 
-    ctx.log(`lan: edit-to-visibility latency, ${LATENCY_EDITS} edits per run`);
-    let round = 0;
-    const p50: { subject: number[]; baseline: number[] } = { subject: [], baseline: [] };
-    const p99 = { subject: [] as number[], baseline: [] as number[] };
-    const measure = (target: SyncTarget, into: "subject" | "baseline") => async () => {
-      const samples = await timeEditVisibility(target, festival, round++);
-      p50[into].push(percentile(samples, 50));
-      p99[into].push(percentile(samples, 99));
-      return percentile(samples, 50);
-    };
-    await interleave(measure(ours, "subject"), measure(bare, "baseline"), ctx.runOptions);
-    // the warm-up runs pushed figures too: keep the measured runs only
-    const measured = (values: number[]) => values.slice(-ctx.runOptions.runs);
-    for (const [label, figures] of [["p50", p50], ["p99", p99]] as const) {
-      const name = `lan: edit visible on another peer, ${label} of ${LATENCY_EDITS} (${ctx.size})`;
-      ctx.note(name, "one peer changes an event title; time until a second peer of the same server holds the change; baseline: bare automerge-repo");
-      rows.push(comparisonRow(name, median(measured(figures.subject)), median(measured(figures.baseline)), "ms", { atMost: 1.1, of: "ratio" }));
+    ctx.log(`lan: edit-to-visibility latency, ${LATENCY_EDITS} edits on each, interleaved`);
+    const latency = await timeEditVisibility(ours, bare, festival);
+    for (const p of [50, 99]) {
+      const name = `lan: edit visible on another peer, p${p} of ${LATENCY_EDITS} (${ctx.size})`;
+      ctx.note(
+        name,
+        `one peer changes an event title; time until a second peer of the same server holds it; the percentile over ${LATENCY_EDITS} edits (after ${LATENCY_WARMUPS} warm-up edits), alternating with the baseline edit by edit; baseline: bare automerge-repo`,
+      );
+      rows.push(comparisonRow(name, percentile(latency.subject, p), percentile(latency.baseline, p), "ms", { atMost: 1.1, of: "ratio" }));
     }
   } finally {
     await ours.close();
@@ -242,13 +270,56 @@ class RawSyncClient {
   }
 }
 
+/** A festival with one event per load client, in a fresh data directory: the load test is about the server, not the festival's size. */
+async function loadFestival(ctx: BenchContext): Promise<{ dataDir: string; festivalId: string; eventIds: string[]; bytes: Uint8Array }> {
+  const text = (value: string) => new A.ImmutableString(value);
+  const eventIds = Array.from({ length: LOAD_CLIENTS }, (_, i) => `e_load_${i}`);
+  const content: Festival = {
+    schema: 1,
+    name: text("Load Test Fest"),
+    description: text(""),
+    timeZone: text("Europe/Berlin"),
+    startDate: text("2027-07-01"),
+    endDate: text("2027-07-03"),
+    dayStartsAt: text("04:00"),
+    visibility: text("public"),
+    venues: { v_main: { name: text("Main"), description: text(""), address: text(""), accessibility: text(""), tags: [] } },
+    events: Object.fromEntries(
+      eventIds.map((id, i) => [
+        id,
+        {
+          title: text(`Event ${i}`),
+          description: text(""),
+          venueId: text("v_main"),
+          start: text("2027-07-01T20:00:00+02:00"),
+          end: text("2027-07-01T21:00:00+02:00"),
+          hostIds: [],
+          tags: [],
+          status: text("confirmed"),
+        },
+      ]),
+    ),
+    people: {},
+    members: {},
+    authors: {},
+  };
+  const bytes = A.save(A.from(content as unknown as Record<string, unknown>));
+  const dataDir = await ctx.tempDirectory("bench-load-");
+  const store = await FestivalStore.open(dataDir);
+  const handle = store.repo.import<Festival>(bytes);
+  await store.index.put({ id: handle.documentId, name: "Load Test Fest", visibility: "public" });
+  await store.close();
+  return { dataDir, festivalId: handle.documentId, eventIds, bytes };
+}
+
 /**
  * LOAD_CLIENTS websocket clients on one festival served by a real `pandafest serve` process, each changing its
  * own event once a second for LOAD_SECONDS. LOAD_OBSERVERS of them are full repos (our peer client) that see
  * every edit; the sent-at time travels inside the edit (same clock), so an arrival gives the propagation time.
  */
-export async function loadTest(ctx: BenchContext, festival: BenchFestival, seconds = LOAD_SECONDS): Promise<LoadResult> {
-  const dataDir = await ctx.dataDirectory(festival);
+export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promise<LoadResult> {
+  const festival = await loadFestival(ctx);
+  const dataDir = festival.dataDir;
   const child = spawn(process.execPath, [path.join(ctx.repoRoot, "bin", "pandafest.js"), "--data", dataDir, "serve", "--port", "0", "--json", "--quiet"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -333,18 +404,17 @@ export const lanSuite: BenchSuite = {
   description: "LAN sync: first sync and edit visibility against bare automerge-repo; 100 clients on one server",
   async run(ctx) {
     const festival = await ctx.festival();
-    const rows = await comparisons(ctx, festival);
-    // the load test's clients each hold the festival in this one process: it runs on the small festival at every size
-    const loadFestival = ctx.size === "small" ? festival : await ctx.festival("small");
-    const load = await loadTest(ctx, loadFestival);
-    const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99 (small)`;
-    const rssName = `lan: peak RSS of the server under that load (small)`;
+    const rows = await syncComparisons(ctx, festival);
+    // the load test's clients all live in this one process: it runs on a festival of one event per client at every size
+    const load = await loadTest(ctx);
+    const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
+    const rssName = `lan: peak RSS of the server under that load`;
     ctx.note(
       p99Name,
       `a real pandafest serve process; ${LOAD_CLIENTS} websocket clients in the bench process (${LOAD_OBSERVERS} repos, the rest speaking the sync protocol with Automerge directly), each changing its own event once a second; p99 over ${load.samples} arrivals at the repos (one run: the percentile is over all arrivals)`,
     );
     ctx.note(rssName, "VmHWM of the pandafest serve process at the end of the load test");
-    rows.push(figureRow(`lan: propagation under load, p50 (small)`, load.p50Ms, "ms"));
+    rows.push(figureRow(`lan: propagation under load, p50`, load.p50Ms, "ms"));
     rows.push(figureRow(p99Name, load.p99Ms, "ms", { atMost: 250 }));
     rows.push(figureRow(rssName, load.peakRssMb, "MB", { atMost: 300 }));
     return rows;

@@ -68,7 +68,7 @@ function parseSettings(argv: string[]): RunSettings {
   const only = options.only?.split(",").map((name) => name.trim()).filter((name) => name.length > 0);
   const unknown = only?.filter((name) => !SUITES.some((suite) => suite.name === name)) ?? [];
   if (unknown.length > 0) {
-    throw new InvalidArgumentError(
+    throw new Error(
       `unknown suite ${unknown.map((name) => `"${name}"`).join(", ")} in --only; the suites are ${SUITES.map((suite) => suite.name).join(", ")}`,
     );
   }
@@ -218,7 +218,7 @@ async function markdownReport(
     "",
   ];
   const targets = rows.filter((row) => row.pass !== undefined);
-  lines.push(`${targets.filter((row) => row.pass).length} of ${targets.length} targets met.`, "");
+  lines.push(targets.length === 0 ? "No targets at this size." : `${targets.filter((row) => row.pass).length} of ${targets.length} targets met.`, "");
   if (failures.length > 0) {
     lines.push("## Failed suites", "");
     for (const failure of failures) lines.push(`- ${failure.suite}: ${failure.message}`);
@@ -289,7 +289,7 @@ async function main(argv: string[]): Promise<number> {
 
   process.stdout.write(`${textTable(rows)}\n`);
   const targets = rows.filter((row) => row.pass !== undefined);
-  process.stdout.write(`\n${targets.filter((row) => row.pass).length} of ${targets.length} targets met`);
+  process.stdout.write(targets.length === 0 ? "\nno targets at this size" : `\n${targets.filter((row) => row.pass).length} of ${targets.length} targets met`);
   process.stdout.write(failures.length > 0 ? `; failed suites: ${failures.map((failure) => failure.suite).join(", ")}\n` : "\n");
 
   const resultsDirectory = path.join(repoRoot, "test", "bench", "results");

@@ -2,7 +2,7 @@
 // to the rendered programme (reload from the browser's storage, switching screens, first visit) and from an
 // edit in one browser to its display in another.
 import type { DocumentId } from "@automerge/automerge-repo";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createIdentity } from "../../engine/identity.js";
 import { FestivalStore } from "../../engine/store.js";
 import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
@@ -117,8 +117,9 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
   log(`ui: generating a ${events}-event festival`);
   const festivalId = await prepareFestival(options.dataDir, events);
   const server = await startServe(options.dataDir);
-  const browser = await launchBrowser();
+  let browser: Browser | undefined;
   try {
+    browser = await launchBrowser();
     const url = festivalUrl(server.url, festivalId);
     const contextA = await browser.newContext({ viewport: VIEWPORT });
     const pageA = await openApp(contextA, server.url, "Bench A");
@@ -177,7 +178,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     }, options);
     return { reload, reloadLive, switchScreen, firstVisit, remoteEdit };
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
   }
 }

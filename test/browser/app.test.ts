@@ -11,6 +11,7 @@ import {
   artifactsDir,
   browserTestsRun,
   createFestival,
+  eventually,
   focusedText,
   festivalUrl,
   launchBrowser,
@@ -59,6 +60,16 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
     const firstDay = page.locator("pf-programme section.day").first();
     await expect.poll(() => firstDay.locator(".title-text").allTextContents()).toEqual(["Opening", "Late set"]);
     await expect.poll(() => page.locator("pf-programme a.event.tentative .title-text").allTextContents()).toEqual(["Workshop"]);
+
+    // The programme links the node's schedule exports for attendees' apps.
+    const href = await page.locator("pf-programme").getByRole("link", { name: "schedule.json" }).getAttribute("href");
+    expect(href).toBe(`festivals/${festivalId}/schedule.json`);
+    const schedule = await eventually("the node's schedule.json", async () => {
+      const response = await page.request.get(new URL(href ?? "", `${server.url}/`).toString());
+      const text = response.ok() ? await response.text() : "";
+      return text.includes("Workshop") ? text : undefined;
+    });
+    expect(schedule).toContain("Late set");
 
     await page.getByRole("link", { name: "Venues", exact: true }).click();
     await expect.poll(() => page.locator("pf-venues li strong").allTextContents()).toEqual(["Main Stage", "Tent"]);
@@ -128,11 +139,36 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
     await page.locator("pf-event-form").getByRole("heading", { name: "Add an event" }).waitFor();
   });
 
+  it("asks for a name on first use, with the problem next to the field, and lets the name be changed", async () => {
+    const fresh = await browser.newContext();
+    const first = await fresh.newPage();
+    await first.goto(server.url);
+    const nameField = first.getByLabel("Your name", { exact: true });
+    await nameField.fill("   ");
+    await first.getByRole("button", { name: "Continue" }).click();
+    await expect.poll(() => nameField.getAttribute("aria-invalid")).toBe("true");
+    expect(await first.locator("pf-name-form #name-error").textContent()).toMatch(/name is empty/);
+    await nameField.fill("Lou");
+    await first.getByRole("button", { name: "Continue" }).click();
+    await first.getByRole("heading", { name: "Your festivals" }).waitFor();
+    await fresh.close();
+
+    await page.goto(festivalUrl(server.url, festivalId));
+    await page.getByRole("button", { name: "Your name: Kim. Change it" }).click();
+    await page.getByLabel("Your name", { exact: true }).fill("Kim Organiser");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await page.getByRole("button", { name: "Your name: Kim Organiser. Change it" }).waitFor();
+    await addVenue(page, festivalId, "Garden");
+    await page.goto(festivalUrl(server.url, festivalId, "people"));
+    await expect.poll(() => page.locator("pf-people li strong").allTextContents()).toContain("Kim Organiser");
+  });
+
   it("saves screenshots of the programme at desktop and phone width", async () => {
     await fs.mkdir(artifactsDir, { recursive: true });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(festivalUrl(server.url, festivalId));
     const programme = page.locator("pf-programme");
+    await programme.getByRole("button", { name: "Grid" }).click();
     await programme.locator('[data-layout="grid"] a.event').first().waitFor();
     const desktop = path.join(artifactsDir, "programme-desktop.png");
     await page.screenshot({ path: desktop, fullPage: true });

@@ -116,6 +116,7 @@ describe.skipIf(!browserTestsRun("bundles.test.ts"))("bundles between the browse
     const report = importer.locator(".notice.ok");
     await report.waitFor();
     expect(await report.textContent()).toMatch(/stick-fest\.pfb: "Stick Fest", \d+ new change\(s\), 0 already here; carried by Cy/);
+    await page.locator("pf-festivals").getByRole("link", { name: "Stick Fest" }).first().waitFor();
     await importer.getByRole("link", { name: "Open it" }).click();
     await page.getByRole("heading", { level: 1, name: "Stick Fest" }).waitFor();
     await page.locator("pf-programme").getByText("Carried on a stick").first().waitFor();

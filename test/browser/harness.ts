@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { test } from "vitest";
 
 /** The repository root, found from this file whether it runs from test/ or compiled under dist/test/. */
 function findRepoRoot(start: string): string {
@@ -20,19 +21,28 @@ function findRepoRoot(start: string): string {
 export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 const cliPath = path.join(repoRoot, "bin", "pandafest.js");
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Debian's Chromium; PANDAFEST_CHROMIUM names another binary. */
+export const CHROMIUM_PATH = process.env.PANDAFEST_CHROMIUM || "/usr/bin/chromium";
 export const chromiumAvailable = fs.existsSync(CHROMIUM_PATH);
 /** CI sets PANDAFEST_REQUIRE_BROWSER: there a missing Chromium fails instead of skipping. */
 export const browserRequired = Boolean(process.env.PANDAFEST_REQUIRE_BROWSER);
 export const artifactsDir = path.join(repoRoot, "test", "artifacts");
 const webAppIndex = path.join(repoRoot, "ui", "dist", "index.html");
 
-/** Whether the browser tests of a file run; says so visibly when they are skipped. */
+/**
+ * Whether the browser tests of a file run. Without Chromium they are skipped, visibly; when CI requires the
+ * browser (PANDAFEST_REQUIRE_BROWSER), a failing test takes their place instead.
+ */
 export function browserTestsRun(file: string): boolean {
-  if (!chromiumAvailable && !browserRequired) {
+  if (chromiumAvailable) return true;
+  if (browserRequired) {
+    test(`${file} needs Chromium at ${CHROMIUM_PATH}`, () => {
+      throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it (apt-get install chromium); PANDAFEST_REQUIRE_BROWSER is set, so this is a failure`);
+    });
+  } else {
     console.warn(`[${file}] SKIPPED: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium); CI sets PANDAFEST_REQUIRE_BROWSER and fails instead`);
   }
-  return chromiumAvailable;
+  return false;
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -141,7 +151,7 @@ export function watchPage(page: Page): { errors: string[]; dialogs: string[] } {
 export async function openApp(context: BrowserContext, url: string, name = "Kim"): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  const nameField = page.getByLabel("Your name");
+  const nameField = page.getByLabel("Your name", { exact: true });
   const festivals = page.getByRole("heading", { name: "Your festivals" });
   await nameField.or(festivals).first().waitFor();
   if (await nameField.isVisible()) {

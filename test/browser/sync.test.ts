@@ -72,9 +72,18 @@ describe.skipIf(!browserTestsRun("sync.test.ts"))("live sync in the browser", { 
     const festivalId = await createFestival(pageA, { name: "Two Nodes Fest", ...FESTIVAL, visibility: "public" });
     await addVenue(pageA, festivalId, "Square");
 
+    // B lists the public festival in its directory once A has announced it; the browser opens it from there.
     const pageB = await openApp(contextB, nodeB.url, "Bo");
-    await pageB.goto(festivalUrl(nodeB.url, festivalId));
+    const listed = pageB.locator("pf-festivals").getByRole("link", { name: "Two Nodes Fest" });
+    await eventually("the festival in node B's directory", async () => {
+      await pageB.goto(`${nodeB.url}/#/`);
+      await pageB.locator("pf-festivals").getByRole("heading", { name: "On this node" }).waitFor();
+      await pageB.locator("pf-festivals").getByText(/Asking the node/).waitFor({ state: "detached" });
+      return (await listed.count()) > 0 ? true : undefined;
+    });
+    await listed.click();
     await pageB.getByRole("heading", { level: 1, name: "Two Nodes Fest" }).waitFor({ timeout: 15_000 });
+    expect(pageB.url()).toBe(festivalUrl(nodeB.url, festivalId));
 
     await addEvent(pageA, festivalId, { title: "From node A", venue: "Square", date: "2027-08-02", start: "20:00", end: "21:00" });
     const started = Date.now();
@@ -112,6 +121,7 @@ describe.skipIf(!browserTestsRun("sync.test.ts"))("live sync in the browser", { 
 
     await page.goto(festivalUrl(server.url.replace(/\/$/, ""), festivalId, "sync"));
     await page.locator('pf-sync [data-state="offline"]').waitFor({ timeout: 10_000 });
+    await page.locator("pf-app header").getByRole("status").filter({ hasText: "offline" }).waitFor();
     await addEvent(page, festivalId, { title: "Planned offline", venue: "Barn", date: "2027-08-01", start: "09:00", end: "10:00" });
     expect((await programmeTitles(page)).includes("Planned offline")).toBe(true);
 

@@ -23,9 +23,15 @@ interface Imported {
   waiting: number;
 }
 
+async function initialised(name: string): Promise<string> {
+  const dataDir = await tempDir();
+  await cliJson(dataDir, ["init", "--name", name]);
+  return dataDir;
+}
+
 describe("bundle commands (CLI)", () => {
   it("exports full and incremental bundles; an incremental imported first waits, across a restart, for the full one", async () => {
-    const source = await festivalFixture("Restart Fest");
+    const [source, receiver] = await Promise.all([festivalFixture("Restart Fest"), initialised("Rae")]);
     const out = await tempDir();
     const full = await cliJson<Exported>(source.dataDir, ["bundle", "export", source.festival, "-o", path.join(out, "full.pfb")]);
     expect(full).toMatchObject({ kind: "full", prerequisites: [] });
@@ -38,8 +44,6 @@ describe("bundle commands (CLI)", () => {
     const nothing = await cliJson<{ file: string | null }>(source.dataDir, ["bundle", "export", source.festival, "--since", incremental.file]);
     expect(nothing.file).toBeNull();
 
-    const receiver = await tempDir();
-    await cliJson(receiver, ["init", "--name", "Rae"]);
     const waiting = await cliJson<Imported[]>(receiver, ["bundle", "import", incremental.file]);
     expect(waiting).toEqual([
       expect.objectContaining({ file: incremental.file, festival: source.festival, new: 0, present: 0, waiting: incremental.changeCount }),
@@ -66,8 +70,8 @@ describe("bundle commands (CLI)", () => {
   });
 
   it("inspects a private bundle: everything here, only the discovery key where the festival is unknown", async () => {
-    const source = { dataDir: await tempDir(), festival: "" };
-    await cliJson(source.dataDir, ["init", "--name", "Ada"]);
+    const [ada, stranger] = await Promise.all([initialised("Ada"), initialised("Stranger")]);
+    const source = { dataDir: ada, festival: "" };
     source.festival = (await cliJson<{ id: string }>(source.dataDir, ["festival", "create", "Quiet Fest", "--private"])).id;
     const out = await tempDir();
     const exported = await cliJson<Exported & { visibility: string }>(source.dataDir, ["bundle", "export", source.festival, "-o", path.join(out, "quiet.pfb")]);
@@ -76,8 +80,6 @@ describe("bundle commands (CLI)", () => {
     expect(here.code).toBe(0);
     expect(here.stdout).toMatch(/festival: +Quiet Fest/);
     expect(here.stdout).toMatch(/packed: .* by Ada/);
-    const stranger = await tempDir();
-    await cliJson(stranger, ["init", "--name", "Stranger"]);
     const unknown = await cliJson<{ readable: boolean; discoveryKey: string; festival: null; carrier: null; visibility: string }>(stranger, [
       "bundle", "inspect", exported.file,
     ]);

@@ -1,7 +1,5 @@
-// Property: a few thousand mutated bundles fed to the in-process import. None crashes (every refusal is a
-// PandafestError), none is applied in part (refused: the festival and the data directory are unchanged;
-// accepted: everything its header names is there). Mutations hit the file bytes, and, re-signed by a
-// carrier so that they pass the signature, the Automerge payload itself.
+// Property: thousands of mutated bundles (file bytes, and re-signed Automerge payloads) fed to the in-process
+// import: none crashes (every refusal is a PandafestError), none is applied in part.
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import nacl from "tweetnacl";

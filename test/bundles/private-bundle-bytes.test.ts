@@ -1,6 +1,5 @@
-// A lost stick reveals nothing of a private festival: the raw bytes of its bundles (and of every file a
-// stick sync writes) contain no festival name, venue name, event text or festival id. The same search
-// finds them all in a public festival's bundle, so it is a real search.
+// A lost stick reveals nothing of a private festival: its bundles and every stick file hold no name, venue,
+// event text or festival id; the same search finds them in a public festival's bundles, so it is real.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";

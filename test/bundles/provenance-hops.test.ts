@@ -1,6 +1,5 @@
-// Authorship across hops: after A -> stick -> B -> stick -> C, `history` in C shows A's changes as A's and
-// B's as B's. Changes under a forged attestation (wrong key) or beyond the attested seq show as
-// unverified, never as the claimed author, and `bundle verify` says so before anything is imported.
+// Authorship across hops (A -> stick -> B -> stick -> C): C's history shows A's changes as A's and B's as B's;
+// forged and beyond-seq attestations show as unverified, and `bundle verify` says so beforehand.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";

@@ -1,6 +1,5 @@
-// Three data directories that never sync directly converge by passing one stick around (CLI processes):
-// visits A, B, C, A, B with edits in between (two of them concurrent edits of one field), then a closing
-// round C, A, B that carries the last edits to everyone. All end with the same heads and the same festival.
+// Three data directories that never sync directly converge by passing one stick around (CLI processes),
+// with edits in between, concurrent edits of one field among them.
 import { describe, expect, it } from "vitest";
 import { cliJson, festivalFixture, tempDir } from "../helpers/cli.js";
 

@@ -1,6 +1,5 @@
-// A stick sync killed with SIGKILL at random points (spawned processes, a bounded number of rounds) leaves
-// nothing on the stick that a later sync takes for a valid bundle: every file a reader lists decodes, and
-// the next sync completes and carries everything.
+// A stick sync killed with SIGKILL at points spread over its run (bounded rounds) leaves nothing a later sync
+// takes for a valid bundle, and the next sync completes and carries everything.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,5 @@
-// Stick sync in process: a stick carries festivals between data directories that never meet, writes only
-// what it lacks, carries festivals for others (sealed when private and unknown), compacts piles of bundles,
-// and leaves signed visit records and a README.
+// Stick sync in process: carrying festivals between data directories, writing only what the stick lacks, sealed
+// private festivals, compaction, visit records, --festival, and damaged files on the stick.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";

@@ -3,6 +3,7 @@
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
+import type { ServerConnectionState } from "../../../engine/browser-repo.js";
 import { startServices, findFestival, type AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
 import { FestivalModel } from "../state/festival-model.js";
@@ -27,6 +28,13 @@ export class PfApp extends LitElement {
         padding: 0.5rem 1rem;
         border-bottom: 1px solid var(--pf-border);
         background: var(--pf-surface);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .offline {
+        color: var(--pf-warn);
+        background: var(--pf-warn-bg);
       }
       .brand {
         font-weight: 700;
@@ -58,12 +66,17 @@ export class PfApp extends LitElement {
   /** the programme as last seen, shown while the festival's document loads */
   @state() accessor preview: { id: string; model: FestivalModel } | undefined;
   @state() accessor openError: string | undefined;
+  @state() accessor connection: ServerConnectionState | undefined = this.services.server?.status().state;
   #openRequest = 0;
+  #unsubscribeConnection: (() => void) | undefined;
   #identityChannel = new BroadcastChannel("pandafest-identity");
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener("hashchange", this.#onHashChange);
+    this.#unsubscribeConnection = this.services.server?.onStatus((status) => {
+      if (status.state !== this.connection) this.connection = status.state;
+    });
     this.#identityChannel.onmessage = () => void this.#loadIdentity();
     void this.#loadIdentity();
   }
@@ -71,6 +84,7 @@ export class PfApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener("hashchange", this.#onHashChange);
+    this.#unsubscribeConnection?.();
     this.#identityChannel.close();
     this.session?.close();
   }
@@ -79,6 +93,10 @@ export class PfApp extends LitElement {
     return html`
       <header>
         <a class="brand" href="#/">pandafest</a>
+        <span class="spacer"></span>
+        ${this.connection === "offline"
+          ? html`<span class="badge offline" role="status" title="Edits are kept in this browser and sent when the node is back">offline</span>`
+          : null}
         ${this.identity
           ? html`<button type="button" @click=${() => (this.renaming = true)} aria-label="Your name: ${this.identity.name}. Change it">
               ${this.identity.name}

@@ -107,7 +107,7 @@ export class PfFestivals extends LitElement {
           </form>
           <h2 id="import">Import a bundle</h2>
           <p class="muted">A bundle file from a USB stick or a message brings a whole festival, signed by whoever packed it.</p>
-          <pf-bundle-import .services=${this.services}></pf-bundle-import>
+          <pf-bundle-import .services=${this.services} @imported=${() => (this.festivals = listDeviceFestivals())}></pf-bundle-import>
         </section>
       </div>
     `;

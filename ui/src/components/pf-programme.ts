@@ -27,6 +27,12 @@ export class PfProgramme extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      /* hidden while another screen shows, but kept laid out: coming back costs no style or layout work */
+      :host([hidden]) {
+        display: block;
+        content-visibility: hidden;
+        contain-intrinsic-size: 0 0;
+      }
       .toolbar {
         display: flex;
         flex-wrap: wrap;
@@ -206,8 +212,17 @@ export class PfProgramme extends LitElement {
     if (!this.layoutChosen) this.layout = this.#media.matches ? "grid" : "list";
   };
 
-  protected override shouldUpdate(): boolean {
-    return this.active;
+  #rendered: { model: FestivalModel | undefined; version: number; festivalId: string } | undefined;
+
+  protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
+    if (!this.active) return false;
+    const rendered = this.#rendered;
+    const onlyShown = changed.size === 1 && changed.has("active");
+    return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
+  }
+
+  protected override updated(): void {
+    this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
   }
 
   override render() {

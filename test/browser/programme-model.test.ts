@@ -1,0 +1,136 @@
+// The web app's state modules without a browser: the programme model kept up to date from Automerge patches,
+// festival days with late nights, venue columns, clashes, lanes; routes, pasted references, field errors.
+import * as A from "@automerge/automerge";
+import { describe, expect, it } from "vitest";
+import { editorForDoc } from "../../engine/editor.js";
+import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/operations.js";
+import type { Festival } from "../../engine/schema.js";
+import { createFestivalDoc } from "../../engine/skeleton.js";
+import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
+import { festivalIdFromReference } from "../../ui/src/state/festival-reference.js";
+import { FestivalModel } from "../../ui/src/state/festival-model.js";
+import { assignLanes, layoutProgramme } from "../../ui/src/state/programme-layout.js";
+import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
+
+function festival() {
+  const editor = editorForDoc(
+    createFestivalDoc({ name: "Model Fest", timeZone: "Europe/Berlin", startDate: "2027-07-01", endDate: "2027-07-03" }),
+  );
+  const main = addVenue(editor, { name: "Main" });
+  const tent = addVenue(editor, { name: "Tent" });
+  const at = (day: string, time: string) => `2027-07-${day}T${time}:00+02:00`;
+  const ids = {
+    opening: addEvent(editor, { title: "Opening", venueId: main, start: at("01", "18:00"), end: at("01", "19:00") }),
+    overlap: addEvent(editor, { title: "Overlap", venueId: main, start: at("01", "18:30"), end: at("01", "19:30") }),
+    late: addEvent(editor, { title: "Late set", venueId: main, start: at("02", "01:00"), end: at("02", "02:30") }),
+    talk: addEvent(editor, { title: "Talk", venueId: tent, start: at("02", "10:00"), end: at("02", "11:00"), status: "tentative" }),
+    cancelled: addEvent(editor, { title: "Dropped", venueId: tent, start: at("02", "10:30"), end: at("02", "11:30"), status: "cancelled" }),
+  };
+  return { editor, main, tent, ids };
+}
+
+/** Applies fn as a change and returns the new document with the patches Automerge reports for it. */
+function changeWithPatches(doc: A.Doc<Festival>, fn: (draft: Festival) => void): { doc: A.Doc<Festival>; patches: A.Patch[] } {
+  let patches: A.Patch[] = [];
+  const next = A.change(doc, { patchCallback: (reported) => (patches = reported) }, fn);
+  return { doc: next, patches };
+}
+
+describe("the programme model", () => {
+  it("lays out festival days, late nights on the day before, venue columns and clashes", () => {
+    const { editor, main, tent, ids } = festival();
+    const programme = layoutProgramme(new FestivalModel(editor.read()));
+    expect(programme.days.map((day) => day.date)).toEqual(["2027-07-01", "2027-07-02", "2027-07-03"]);
+    const [first, second, third] = programme.days;
+    expect(first.events.map((event) => event.title)).toEqual(["Opening", "Overlap", "Late set"]);
+    expect(first.columns.map((column) => [column.name, column.events.length])).toEqual([["Main", 3], ["Tent", 0]]);
+    expect(first.labels[0]).toEqual({ slot: first.firstSlot, text: "18:00" });
+    expect(second.events.map((event) => event.title)).toEqual(["Talk", "Dropped"]);
+    expect(third.events).toEqual([]);
+    // cancelled events never clash; the two overlapping ones at Main do
+    expect([...programme.clashing].sort()).toEqual([ids.opening, ids.overlap].sort());
+
+    removeVenue(editor, tent);
+    const after = layoutProgramme(new FestivalModel(editor.read())).days[1];
+    expect(after.columns.map((column) => [column.venueId, column.removed])).toEqual([[main, false], [tent, true]]);
+  });
+
+  it("re-reads only what a change touched", () => {
+    const { editor, ids } = festival();
+    const model = new FestivalModel(editor.read());
+    const untouched = model.events.get(ids.opening);
+    const { doc, patches } = changeWithPatches(editor.read(), (draft) => {
+      draft.events[ids.talk].title = new A.ImmutableString("Talk, moved");
+    });
+    model.update(doc, patches);
+    expect(model.version).toBe(1);
+    expect(model.events.get(ids.talk)?.title).toBe("Talk, moved");
+    expect(model.events.get(ids.opening)).toBe(untouched);
+
+    const moved = editorForDoc(doc);
+    editEvent(moved, ids.late, { start: "2027-07-02T05:00:00+02:00", end: "2027-07-02T06:00:00+02:00" });
+    const { doc: renamed, patches: zonePatches } = changeWithPatches(moved.read(), (draft) => {
+      draft.timeZone = new A.ImmutableString("UTC");
+    });
+    const fresh = new FestivalModel(moved.read());
+    fresh.update(renamed, zonePatches);
+    // a new time zone re-reads every event: 05:00 in Berlin is 03:00 UTC, before the 04:00 day start
+    expect(fresh.events.get(ids.late)).toMatchObject({ startTime: "03:00", day: "2027-07-01" });
+  });
+
+  it("puts overlapping events side by side and the rest full width", () => {
+    const { editor } = festival();
+    const day = layoutProgramme(new FestivalModel(editor.read())).days[0];
+    const lanes = assignLanes(day.columns[0].events);
+    expect(day.columns[0].events.map((event) => lanes.get(event.id))).toEqual([
+      { lane: 0, lanes: 2 },
+      { lane: 1, lanes: 2 },
+      { lane: 0, lanes: 1 },
+    ]);
+  });
+});
+
+describe("routes", () => {
+  it("round-trips every screen and falls back to the festivals screen", () => {
+    const routes = [
+      { screen: "festivals" as const },
+      { festivalId: "2qErsfKPabygVw9JHvYbQq6EkJ6a", screen: "programme" as const },
+      { festivalId: "2qErsfKPabygVw9JHvYbQq6EkJ6a", screen: "event" as const, id: "new" },
+      { festivalId: "2qErsfKPabygVw9JHvYbQq6EkJ6a", screen: "venue" as const, id: "v_abc" },
+    ];
+    for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
+    expect(parseRoute("#/f/2qErsfKPabygVw9JHvYbQq6EkJ6a")).toEqual({ festivalId: "2qErsfKPabygVw9JHvYbQq6EkJ6a", screen: "programme" });
+    expect(parseRoute("#/f/<script>/programme")).toEqual({ screen: "festivals" });
+    expect(parseRoute("#/nowhere")).toEqual({ screen: "festivals" });
+  });
+});
+
+describe("what the user pastes or types", () => {
+  const id = "2qErsfKPabygVw9JHvYbQq6EkJ6a";
+
+  it("opens a festival from its id, automerge: URL or a shared link, and refuses anything else", () => {
+    expect(festivalIdFromReference(` ${id} `)).toBe(id);
+    expect(festivalIdFromReference(`automerge:${id}`)).toBe(id);
+    expect(festivalIdFromReference(`http://192.168.1.20:4321/#/f/${id}/event/e_1`)).toBe(id);
+    expect(() => festivalIdFromReference("http://example.org/#/")).toThrow(/does not point to a festival/);
+    expect(() => festivalIdFromReference("Summer Fest")).toThrow(/is not a festival id/);
+    expect(() => festivalIdFromReference("")).toThrow(/nothing to open/);
+  });
+
+  it("puts the engine's validation message next to the field it names", () => {
+    const { editor, main } = festival();
+    const refused = (input: Parameters<typeof addEvent>[1]) => {
+      try {
+        addEvent(editor, input);
+      } catch (error) {
+        return formErrorsFrom(error, "event", ["title", "venueId", "start", "end"]);
+      }
+      throw new Error("the engine accepted it");
+    };
+    const fields = (errors: ReturnType<typeof refused>) => Object.keys(errors.fields);
+    expect(fields(refused({ title: "", venueId: main, start: "2027-07-01T10:00:00Z", end: "2027-07-01T11:00:00Z" }))).toEqual(["title"]);
+    expect(fields(refused({ title: "A", venueId: "v_gone", start: "2027-07-01T10:00:00Z", end: "2027-07-01T11:00:00Z" }))).toEqual(["venueId"]);
+    expect(fields(refused({ title: "A", venueId: main, start: "2027-07-01T10:00:00Z", end: "2027-07-01T09:00:00Z" }))).toEqual(["end"]);
+    expect(formErrorsFrom(new Error("disk full"), "event", ["title"])).toEqual({ fields: {}, form: "Something went wrong: disk full" });
+  });
+});
