@@ -38,6 +38,17 @@ export class GuardedSocket extends WebSocket {
  * Listening is ready enough.
  */
 class ListeningServerAdapter extends WebSocketServerAdapter {
+  private stopped = false;
+
+  /** The repo connects adapters asynchronously; one connecting after the endpoint closed would start a keep-alive timer nothing stops. */
+  override connect(...args: Parameters<WebSocketServerAdapter["connect"]>): void {
+    if (!this.stopped) super.connect(...args);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
   override isReady(): boolean {
     return true;
   }
@@ -64,7 +75,7 @@ export interface SyncEndpointOptions {
 }
 
 export class SyncEndpoint {
-  readonly adapter: WebSocketServerAdapter;
+  readonly adapter: ListeningServerAdapter;
   private readonly server: WebSocketServer;
   private readonly warn: (message: string) => void;
   private readonly maxConnections: number;
@@ -160,6 +171,7 @@ export class SyncEndpoint {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.adapter.stop();
     for (const client of this.server.clients) client.terminate();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

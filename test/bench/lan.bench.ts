@@ -202,6 +202,20 @@ interface LoadResult {
   p99Ms: number;
   samples: number;
   peakRssMb: number;
+  /** CPU the server used during the edits, per second of wall time (1 = one core busy) */
+  serverCpuShare: number;
+  /** the same for this (client) process */
+  clientCpuShare: number;
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux /proc); undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 per second on Linux)
+  } catch {
+    return undefined;
+  }
 }
 
 /** Peak resident memory of a process (Linux /proc), in MB; undefined elsewhere. */
@@ -366,6 +380,9 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
       edits.push((change) => client.edit(change));
     }
     const lost = Promise.all(editors.map((client) => client.ready));
+    const serverCpuBefore = cpuSeconds(child.pid ?? -1) ?? Number.NaN;
+    const clientCpuBefore = process.cpuUsage();
+    const editsStarted = performance.now();
     await new Promise<void>((resolve) => {
       let remaining = LOAD_CLIENTS;
       edits.forEach((edit, i) => {
@@ -386,10 +403,14 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
     });
     await lost;
     await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last edits arrive
+    const wallSeconds = (performance.now() - editsStarted) / 1000;
+    const serverCpuShare = ((cpuSeconds(child.pid ?? -1) ?? Number.NaN) - serverCpuBefore) / wallSeconds;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / wallSeconds;
     const rss = peakRssMb(child.pid ?? -1) ?? Number.NaN;
     if (stderr.length > 0) ctx.log(`lan: the server under load said:\n${stderr.split("\n").slice(0, 20).join("\n")}`);
     if (latencies.length === 0) throw new Error("no edit reached an observer");
-    return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, peakRssMb: rss };
+    return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, peakRssMb: rss, serverCpuShare, clientCpuShare };
   } finally {
     for (const client of editors) client.close();
     for (const adapter of observers) adapter.disconnect();

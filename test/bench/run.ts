@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { FESTIVAL_SIZES, type FestivalSize } from "../fixtures/generate-festival.js";
+import { FESTIVAL_SHAPES, FESTIVAL_SIZES, type FestivalSize } from "../fixtures/generate-festival.js";
 import { prepareDataDirectory } from "./festival-datadir.js";
 import { loadOrGenerateFestival } from "./festival-cache.js";
 import type { BenchContext, BenchFestival, BenchRow, BenchSize, BenchSuite } from "./harness.js";
@@ -80,6 +80,7 @@ class RunContext implements BenchContext {
   readonly notes = new Map<string, string>();
   readonly festivals = new Map<BenchSize, Promise<BenchFestival>>();
   private readonly temporaryDirectories: string[] = [];
+  private closed = false;
 
   constructor(
     readonly size: BenchSize,
@@ -124,6 +125,10 @@ class RunContext implements BenchContext {
 
   async tempDirectory(prefix = "bench-"): Promise<string> {
     const directory = await mkdtemp(path.join(os.tmpdir(), `pandafest-${prefix}`));
+    if (this.closed) {
+      await rm(directory, { recursive: true, force: true });
+      throw new Error("the benchmark run is ending: no new temporary directories");
+    }
     this.temporaryDirectories.push(directory);
     return directory;
   }
@@ -143,6 +148,7 @@ class RunContext implements BenchContext {
   }
 
   async cleanUp(): Promise<void> {
+    this.closed = true;
     for (const directory of this.temporaryDirectories.splice(0)) await rm(directory, { recursive: true, force: true });
   }
 }
@@ -239,7 +245,8 @@ async function markdownReport(
       lines.push(
         `- ${festival.size} (seed ${festival.seed}, generator v${festival.generatorVersion}): ${festival.eventIds.length} events, ` +
           `${festival.venueIds.length} venues, ${festival.personIds.length} people; ${stats.changes} changes by ${festival.authors.length} authors ` +
-          `in ${stats.sessions} sessions (${stats.actors} actors) on machines that synced ${stats.merges} times, ` +
+          `in ${stats.sessions} sessions (${stats.actors} actors) on ${FESTIVAL_SHAPES[festival.size].machines} machines that merged ` +
+          `each other's changes ${stats.merges} times, ` +
           `${stats.concurrentFieldsMerged} concurrent field values merged; ${(festival.bytes.length / 1024 / 1024).toFixed(1)} MB saved; ` +
           `generated in ${(stats.generationMs / 1000).toFixed(1)} s${festival.fromCache ? " (read from the cache)" : ""}`,
       );
@@ -269,6 +276,13 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const rows: BenchRow[] = [];
   const failures: SuiteFailure[] = [];
+  // An interrupted run still removes its temporary data directories.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`[bench] ${signal}: removing temporary directories\n`);
+      void ctx.cleanUp().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    });
+  }
   ctx.log(`size ${settings.size}, ${settings.runs} runs per figure, suites: ${suites.map((suite) => suite.name).join(", ")}`);
   try {
     for (const suite of suites) {

@@ -1,7 +1,10 @@
 // The benchmark suites `npm run bench` runs, in order. Add a suite by importing it and listing it here
 // (the contract is in test/bench/harness.ts); `--only NAME` picks suites by these names.
 import { baselineSuite } from "./baselines.bench.js";
+import { bundleSuite } from "./bundles.bench.js";
 import { engineSuite } from "./engine.bench.js";
 import type { BenchSuite } from "./harness.js";
+import { lanSuite } from "./lan.bench.js";
+import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, uiSuite];

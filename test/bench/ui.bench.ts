@@ -2,7 +2,7 @@
 // to the rendered programme (reload from the browser's storage, switching screens, first visit) and from an
 // edit in one browser to its display in another.
 import type { DocumentId } from "@automerge/automerge-repo";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { createIdentity } from "../../engine/identity.js";
 import { FestivalStore } from "../../engine/store.js";
 import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
@@ -89,10 +89,8 @@ function whenTitleShows(page: Page, title: string): Promise<number> {
 
 const VIEWPORT = { width: 1440, height: 900 };
 
-async function measureFirstVisits(contexts: BrowserContext[], server: ServeProcess, url: string, events: number, options: RunOptions): Promise<number[]> {
-  const browserContext = contexts[0];
-  const browser = browserContext.browser();
-  if (!browser) throw new Error("no browser");
+/** Fresh browser profiles (no storage, no identity yet) opening the festival: everything comes from the node. */
+async function measureFirstVisits(browser: Browser, server: ServeProcess, url: string, events: number, options: RunOptions): Promise<number[]> {
   return repeat(async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     try {
@@ -148,7 +146,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     }, options);
 
     log("ui: first visits");
-    const firstVisit = await measureFirstVisits([contextA], server, url, events, options);
+    const firstVisit = await measureFirstVisits(browser, server, url, events, options);
 
     log("ui: remote edits");
     const contextB = await browser.newContext({ viewport: VIEWPORT });

@@ -85,7 +85,7 @@ const scenario = fc.integer({ min: 3, max: 5 }).chain((nodes) =>
 );
 
 describe("convergence", () => {
-  it("ends with equal heads on every node whatever the edits, cuts, reconnections and bundles", async () => {
+  it("ends with equal heads on every node whatever the edits, cuts, reconnections and bundles", { timeout: 600_000 }, async () => {
     const carrier = nacl.sign.keyPair();
     await fc.assert(
       fc.asyncProperty(scenario, async ({ nodes: count, ring, actions }) => {
@@ -130,7 +130,7 @@ describe("convergence", () => {
           for (const node of nodes) await node.close();
         }
       }),
-      { numRuns: 6 },
+      { numRuns: 40 },
     );
   });
 });

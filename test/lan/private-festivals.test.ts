@@ -1,6 +1,7 @@
 // Sharing: public festivals are announced to peer nodes and listed; a private festival reaches only someone who
 // asks for its exact id. Guessing ids, the directory, /api/status and the mDNS announcement reveal nothing of it.
-import { Repo, type DocumentId } from "@automerge/automerge-repo";
+import * as A from "@automerge/automerge";
+import { Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import fs from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
@@ -91,5 +92,49 @@ describe("private festivals", () => {
 
     // B still knows nothing of it
     expect(b.catalog.get(secret.id)).toBeUndefined();
+  });
+
+  it("syncs between nodes that both hold it (after one asked for it by id), and never reaches a node that does not", async () => {
+    const dirA = await tempDir();
+    await cliJson(dirA, ["init", "--name", "Ana"]);
+    const store = await FestivalStore.open(dirA);
+    const secret = await store.create({ name: "Hidden Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
+    await store.close();
+    const dirB = await tempDir();
+    const dirC = await tempDir();
+    const syncUrl = (server: RunningServer) => `${server.localUrl.replace("http", "ws")}/sync`;
+    const start = async (dataDir: string, peers: string[] = []) => {
+      const server = await startServer({ dataDir, port: 0, peers, staticRoot: null });
+      running.push(server);
+      return server;
+    };
+
+    let a = await start(dirA);
+    let b = await start(dirB, [syncUrl(a)]);
+    const c = await start(dirC, [syncUrl(a)]);
+    const linked = (server: RunningServer) => server.registry.list().some((link) => link.direction === "outbound" && link.state === "connected");
+    await waitFor("B and C to be connected to A", () => linked(b) && linked(c));
+    // someone at B knows the id and asks B for it; B does not hold it, so B asks its peer nodes
+    const asker = new Repo({ network: [new WebSocketClientAdapter(syncUrl(b))], sharePolicy: async () => true });
+    const asked = await asker.find<{ name: unknown }>(secret.id as DocumentId);
+    expect(String(asked.doc().name)).toBe("Hidden Meadow");
+    await asker.shutdown();
+    await waitFor("B to follow the private festival", () => b.catalog.get(secret.id)?.visibility === "private");
+
+    // both restart (nobody asks any more): A and B prove to each other that they hold it, and keep it in sync
+    await b.close();
+    await a.close();
+    a = await start(dirA);
+    b = await start(dirB, [syncUrl(a)]);
+    await waitFor("B to be connected to A again", () => linked(b));
+    const onA = a.store.repo.handles[secret.id as DocumentId] as DocHandle<{ description: unknown }>;
+    onA.change((doc) => {
+      doc.description = new A.ImmutableString("moved to the lower field");
+    });
+    await waitFor("B to receive A's edit to the private festival", () => b.catalog.get(secret.id)?.description === "moved to the lower field");
+
+    // C, connected to A all along, never saw it
+    expect(c.catalog.get(secret.id)).toBeUndefined();
+    expect(c.store.repo.handles[secret.id as DocumentId]).toBeUndefined();
   });
 });
