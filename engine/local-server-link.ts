@@ -4,6 +4,7 @@ import * as A from "@automerge/automerge";
 import type { DocHandle, DocumentId, NetworkAdapterInterface, SharePolicy } from "@automerge/automerge-repo";
 import { PeerClientAdapter } from "./server/peer-client.js";
 import { findRunningServer, type ServerInfo } from "./server/server-info.js";
+import { syncOnEveryHeadsChange } from "./server/sync-nudge.js";
 import type { FestivalStore } from "./store.js";
 
 export interface LocalServerLinkOptions {
@@ -53,8 +54,13 @@ export class LocalServerLink {
       return;
     }
     const openById = store.openById.bind(store);
+    const nudged = new Set<string>();
     store.openById = async (id: DocumentId) => {
       const handle = await openById(id);
+      if (!nudged.has(id)) {
+        nudged.add(id);
+        syncOnEveryHeadsChange(handle);
+      }
       await this.pull(handle);
       return handle;
     };

@@ -6,6 +6,7 @@ import type { Festival, Visibility } from "../schema.js";
 import type { FestivalStore } from "../store.js";
 import { silentLog, type ServerLog } from "./log.js";
 import type { FestivalSharing } from "./share-policy.js";
+import { syncOnEveryHeadsChange } from "./sync-nudge.js";
 
 export interface CatalogEntry {
   id: string;
@@ -118,6 +119,7 @@ export class FestivalCatalog {
     this.tracked.add(handle.documentId);
     // the first heads-changed of a document arriving from a peer comes before the handle counts as ready
     handle.on("heads-changed", ({ doc }) => this.refresh(handle.documentId, doc));
+    syncOnEveryHeadsChange(handle);
     if (handle.isReady()) this.refresh(handle.documentId, handle.doc());
   }
 
