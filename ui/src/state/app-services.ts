@@ -6,6 +6,7 @@ import { createBrowserRepo, syncUrlFor, type BrowserRepo } from "../../../engine
 import { PandafestError } from "../../../engine/errors.js";
 import { checkSchema } from "../../../engine/migrate.js";
 import type { Festival } from "../../../engine/schema.js";
+import { syncOnEveryHeadsChange } from "../../../engine/server/sync-nudge.js";
 
 export interface AppServices extends BrowserRepo {
   identities: BrowserIdentityStore;
@@ -57,5 +58,12 @@ export async function findFestival(services: AppServices, id: string): Promise<D
     );
   }
   checkSchema(handle.doc());
+  if (!nudged.has(handle)) {
+    // pass on every new change, also one that alters nothing visible (automerge-repo would hold it back)
+    nudged.add(handle);
+    syncOnEveryHeadsChange(handle);
+  }
   return handle;
 }
+
+const nudged = new WeakSet<DocHandle<Festival>>();
