@@ -3,7 +3,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { FestivalIndex } from "../engine/festival-index.js";
-import { errorCode, isTemporaryFileName, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { isTemporaryFileName, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { listDirectory } from "../engine/storage/list-directory.js";
 import { parseBundleFileName } from "./naming.js";
 
 const DISCOVERY_KEY_PATTERN = /^[0-9a-f]{64}$/;
@@ -12,15 +13,6 @@ export interface SealedBundle {
   discoveryKey: string;
   name: string;
   file: string;
-}
-
-async function listDirectory(directory: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(directory)).sort();
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
-    throw error;
-  }
 }
 
 export class CarriedFestivals {

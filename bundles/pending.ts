@@ -3,7 +3,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { isValidDocumentId } from "@automerge/automerge-repo";
-import { errorCode, isTemporaryFileName, syncDirectory, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { isTemporaryFileName, syncDirectory, writeFileAtomically } from "../engine/storage/atomic-file.js";
+import { listDirectory } from "../engine/storage/list-directory.js";
 import { parseBundleFileName } from "./naming.js";
 
 export interface PendingBundle {
@@ -11,15 +12,6 @@ export interface PendingBundle {
   /** the bundle's file name (bundleFileName of its range) */
   name: string;
   bytes: Uint8Array;
-}
-
-async function listDirectory(directory: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(directory)).sort();
-  } catch (error) {
-    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
-    throw error;
-  }
 }
 
 export class PendingBundles {
