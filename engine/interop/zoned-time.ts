@@ -1,5 +1,7 @@
 // Wall-clock time in an IANA time zone: offsets from Intl, arithmetic in UTC, never the host's own zone.
 // Turns instants into local dates, times and ISO strings with offsets, and local wall times back into instants.
+// Zone offsets and ISO formatting come from engine/time.ts; this adds the field-wise forms schedules need.
+import { formatIsoInZone, formatOffset, isTimeZone, zoneOffsetMinutes } from "../time.js";
 
 export interface LocalDateTime {
   year: number;
@@ -12,78 +14,14 @@ export interface LocalDateTime {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 /** True when Intl knows the zone (an IANA name such as "Pacific/Auckland", or "UTC"). */
 export function isKnownTimeZone(timeZone: string): boolean {
-  if (timeZone.trim() === "") return false;
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return timeZone.trim() !== "" && isTimeZone(timeZone);
 }
 
-/** The zone's offset at an instant, read from Intl (exact, but slow: about 10 µs a call). */
-function exactOffsetMinutes(epochMs: number, timeZone: string): number {
-  const wholeSecond = Math.floor(epochMs / 1000) * 1000;
-  const parts = formatterFor(timeZone).formatToParts(new Date(wholeSecond));
-  const value = (type: Intl.DateTimeFormatPartTypes): number => {
-    const part = parts.find((candidate) => candidate.type === type);
-    return part === undefined ? 0 : Number(part.value);
-  };
-  const localAsUtc = Date.UTC(
-    value("year"),
-    value("month") - 1,
-    value("day"),
-    value("hour") % 24,
-    value("minute"),
-    value("second"),
-  );
-  return Math.round((localAsUtc - wholeSecond) / MINUTE_MS);
-}
-
-const HOUR_MS = 3_600_000;
-const MAX_CACHED_HOURS = 50_000;
-/** Per zone, per UTC hour: the offset throughout that hour, or null when it changes within the hour. */
-const offsetCache = new Map<string, Map<number, number | null>>();
-
-/** The zone's offset from UTC at an instant, in whole minutes (east positive). */
-export function offsetMinutesAt(epochMs: number, timeZone: string): number {
-  let hours = offsetCache.get(timeZone);
-  if (hours === undefined || hours.size > MAX_CACHED_HOURS) {
-    hours = new Map();
-    offsetCache.set(timeZone, hours);
-  }
-  const hour = Math.floor(epochMs / HOUR_MS);
-  let steady = hours.get(hour);
-  if (steady === undefined) {
-    const atStart = exactOffsetMinutes(hour * HOUR_MS, timeZone);
-    const atEnd = exactOffsetMinutes(hour * HOUR_MS + HOUR_MS - 1000, timeZone);
-    steady = atStart === atEnd ? atStart : null;
-    hours.set(hour, steady);
-  }
-  return steady ?? exactOffsetMinutes(epochMs, timeZone);
-}
+/** The zone's offset from UTC at an instant, in whole minutes (east positive); the engine's cached lookup. */
+export const offsetMinutesAt = zoneOffsetMinutes;
 
 /** The local calendar date and clock time at an instant, in the given zone. */
 export function localDateTimeAt(epochMs: number, timeZone: string): LocalDateTime {
@@ -103,12 +41,7 @@ function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");
 }
 
-/** "+12:00", "-07:00", "+05:45" */
-export function formatOffset(offsetMinutes: number): string {
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const absolute = Math.abs(offsetMinutes);
-  return `${sign}${pad(Math.floor(absolute / 60))}:${pad(absolute % 60)}`;
-}
+export { formatIsoInZone, formatOffset };
 
 export function formatLocalDate(local: Pick<LocalDateTime, "year" | "month" | "day">): string {
   return `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`;
@@ -119,12 +52,6 @@ export function formatClock(local: Pick<LocalDateTime, "hour" | "minute">): stri
   return `${pad(local.hour)}:${pad(local.minute)}`;
 }
 
-/** ISO 8601 with the zone's offset at that instant, e.g. "2027-01-01T20:00:00+13:00". */
-export function formatIsoInZone(epochMs: number, timeZone: string): string {
-  const local = localDateTimeAt(epochMs, timeZone);
-  const clock = `${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`;
-  return `${formatLocalDate(local)}T${clock}${formatOffset(offsetMinutesAt(epochMs, timeZone))}`;
-}
 
 /** ISO 8601 with a fixed offset (for schedules whose zone is only known as an offset). */
 export function formatIsoWithFixedOffset(epochMs: number, offsetMinutes: number): string {
