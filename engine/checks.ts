@@ -1,6 +1,7 @@
 // Consistency checks a merge can break and a user should see: clashes (two events overlapping in
 // one venue) and dangling references (events at a removed or missing venue, hosts who do not exist).
-import type { Festival, FestivalEvent } from "./schema.js";
+import { storedEvents } from "./event-shards.js";
+import type { Festival } from "./schema.js";
 import { instantMs } from "./time.js";
 import { statusOf, textOf } from "./views.js";
 
@@ -29,13 +30,6 @@ interface TimedEvent {
   endMs: number;
 }
 
-function eventEntries(doc: Festival): [string, FestivalEvent][] {
-  const events = doc.events;
-  return Object.keys(events)
-    .filter((id) => typeof events[id] === "object" && events[id] !== null)
-    .map((id) => [id, events[id]]);
-}
-
 function venueName(doc: Festival, venueId: string): string {
   const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? doc.venues[venueId] : undefined;
   return venue ? textOf(venue.name) : "";
@@ -47,7 +41,7 @@ function venueName(doc: Festival, venueId: string): string {
  */
 export function findClashes(doc: Festival): Clash[] {
   const byVenue = new Map<string, TimedEvent[]>();
-  for (const [id, raw] of eventEntries(doc)) {
+  for (const [id, raw] of storedEvents(doc)) {
     if (statusOf(raw.status) === "cancelled") continue;
     const start = textOf(raw.start);
     const end = textOf(raw.end);
@@ -99,7 +93,7 @@ export interface DanglingReference {
 /** Events that point at a removed or missing venue, or at hosts who are not among the people. */
 export function findDangling(doc: Festival): DanglingReference[] {
   const found: DanglingReference[] = [];
-  for (const [eventId, raw] of eventEntries(doc)) {
+  for (const [eventId, raw] of storedEvents(doc)) {
     const eventTitle = textOf(raw.title);
     const venueId = textOf(raw.venueId);
     const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? doc.venues[venueId] : undefined;

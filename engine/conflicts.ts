@@ -3,6 +3,7 @@
 import * as A from "@automerge/automerge";
 import { PandafestError } from "./errors.js";
 import type { FestivalEditor } from "./editor.js";
+import { getEvent, storedEvents } from "./event-shards.js";
 import { checkSchema } from "./migrate.js";
 import type { Festival } from "./schema.js";
 import { previewValue } from "./validate.js";
@@ -17,7 +18,7 @@ export interface ConflictValue {
 }
 
 export interface FieldConflict {
-  /** e.g. ["name"] or ["events", eventId, "title"] */
+  /** e.g. ["name"] or ["events", eventId, "title"] (events are named so whether stored flat or sharded) */
   path: string[];
   /** the value the document shows now (one of values) */
   current: unknown;
@@ -36,7 +37,7 @@ export interface FindConflictsOptions {
 /** The collections whose items' fields are checked; conflicts on a collection itself are not reported. */
 const ITEM_COLLECTIONS = ["venues", "events", "people", "members"] as const;
 type ItemCollection = (typeof ITEM_COLLECTIONS)[number];
-const SKELETON_KEYS = new Set<string>([...ITEM_COLLECTIONS, "authors"]);
+const SKELETON_KEYS = new Set<string>([...ITEM_COLLECTIONS, "eventShards", "authors"]);
 
 const OP_ID = /^(\d+)@([0-9a-f]+)$/;
 
@@ -112,14 +113,25 @@ interface Target {
   isRoot: boolean;
 }
 
+/** The items of a collection by id; events come from wherever they are stored (see event-shards.ts). */
+function itemsOf(doc: Festival, collection: ItemCollection): Iterable<[string, unknown]> {
+  if (collection === "events") return storedEvents(doc);
+  const items: Record<string, unknown> = doc[collection];
+  return isObject(items) ? Object.entries(items) : [];
+}
+
+/** The item at collection.id (for events, wherever it is stored), or undefined. */
+function itemAt(doc: Festival, collection: ItemCollection, id: string): unknown {
+  if (collection === "events") return getEvent(doc, id);
+  const items: Record<string, unknown> = doc[collection];
+  return isObject(items) && Object.prototype.hasOwnProperty.call(items, id) ? items[id] : undefined;
+}
+
 function targetsOf(doc: Festival): Map<string, Target> {
   const targets = new Map<string, Target>();
   targets.set("_root", { object: doc, path: [], isRoot: true });
   for (const collection of ITEM_COLLECTIONS) {
-    const items: Record<string, unknown> = doc[collection];
-    if (!isObject(items)) continue;
-    for (const id of Object.keys(items)) {
-      const item = items[id];
+    for (const [id, item] of itemsOf(doc, collection)) {
       if (!isObject(item)) continue;
       const objectId = A.getObjectId(item);
       if (objectId) targets.set(objectId, { object: item, path: [collection, id], isRoot: false });
@@ -245,8 +257,7 @@ function describePath(path: readonly string[]): string {
 function parentAt(doc: Festival, path: readonly string[]): { parent: object; key: string } {
   if (path.length === 1 && !SKELETON_KEYS.has(path[0])) return { parent: doc, key: path[0] };
   if (path.length === 3 && (ITEM_COLLECTIONS as readonly string[]).includes(path[0])) {
-    const items: Record<string, unknown> = doc[path[0] as ItemCollection];
-    const item = Object.prototype.hasOwnProperty.call(items, path[1]) ? items[path[1]] : undefined;
+    const item = itemAt(doc, path[0] as ItemCollection, path[1]);
     if (!isObject(item)) {
       throw new PandafestError(`no ${path[0]} item ${previewValue(path[1])} in this festival; check the field path`);
     }

@@ -18,7 +18,7 @@ export function dataLayout(dataDir: string) {
     documents: path.join(dataDir, "documents"),
     /** chunks that failed their check on load, moved aside, never deleted */
     quarantine: path.join(dataDir, "quarantine"),
-    /** one small JSON file per festival this machine follows */
+    /** one small JSON file per festival this machine follows, and next to it the festival's view cache (see view-cache.ts) */
     festivals: path.join(dataDir, "festivals"),
     identity: path.join(dataDir, "identity.json"),
   };

@@ -1,6 +1,7 @@
 // The programme: events grouped by festival day (in the festival's time zone, days starting at
 // dayStartsAt) and by venue, sorted by start. Works on a raw festival document or on a FestivalView.
 import { PandafestError } from "./errors.js";
+import { storedEvents } from "./event-shards.js";
 import type { EventView, Festival, FestivalEvent, FestivalView, Venue } from "./schema.js";
 import { addDays, festivalDayOf, instantMs, isCalendarDate, isTimeOfDay, usableTimeZone, zonedDateTimeToEpoch } from "./time.js";
 import { textOf, toEventView } from "./views.js";
@@ -60,12 +61,18 @@ function readerOf(source: ProgrammeSource): SourceReader {
       venue: (id) => (Object.prototype.hasOwnProperty.call(source.venues, id) ? source.venues[id] : undefined),
     };
   }
-  const events: { [id: string]: FestivalEvent } = source.events;
+  const events: Map<string, FestivalEvent> = storedEvents(source);
   const venues: { [id: string]: Venue } = source.venues;
+  /** ids come from eventIds(), so the event is there */
+  const eventOf = (id: string): FestivalEvent => {
+    const event = events.get(id);
+    if (!event) throw new PandafestError(`no event ${JSON.stringify(id)} in this festival`, { code: "data" });
+    return event;
+  };
   return {
-    eventIds: () => Object.keys(events).filter((id) => isObject(events[id])),
-    eventStart: (id) => textOf(events[id].start),
-    eventView: (id) => toEventView(id, events[id]),
+    eventIds: () => [...events.keys()],
+    eventStart: (id) => textOf(eventOf(id).start),
+    eventView: (id) => toEventView(id, eventOf(id)),
     venue: (id) => {
       const venue = Object.prototype.hasOwnProperty.call(venues, id) ? venues[id] : undefined;
       return isObject(venue) && venue ? { name: textOf(venue.name), removed: venue.removed === true } : undefined;

@@ -1,9 +1,12 @@
-// The festival document, schema 1: the shape of every Automerge document pandafest keeps.
+// The festival document, schema 2: the shape of every Automerge document pandafest keeps.
 // Browser-safe (no Node imports); every other module reads and writes festivals through these types.
 import type { ImmutableString } from "@automerge/automerge";
 
-/** The newest document schema this engine knows. Older documents are migrated forward. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The newest document schema this engine knows. Schema 2 keeps events in shard maps (see
+ * engine/event-shards.ts); documents at schema 1 (one flat events map) are read and written as they are.
+ */
+export const SCHEMA_VERSION = 2;
 
 /** A short field: last writer wins, never merged character by character. */
 export type Short = ImmutableString;
@@ -59,8 +62,14 @@ export interface ForkOrigin {
   pulledHeads?: Short[];
 }
 
+/** Events keyed by id. */
+export type EventMap = { [id: string]: FestivalEvent };
+
+/** The 64 event shards "00".."63", each holding the events whose id hashes to it (engine/event-shards.ts). */
+export type EventShards = { [shard: string]: EventMap };
+
 /**
- * The festival as stored. Attestations are compact signed strings (see engine/provenance.ts),
+ * The festival as stored. Events are read and written only through engine/event-shards.ts. Attestations are compact signed strings (see engine/provenance.ts),
  * keyed by Automerge actor id.
  */
 export interface Festival {
@@ -73,14 +82,20 @@ export interface Festival {
   dayStartsAt: Short; // "04:00"
   visibility: Short; // Visibility
   venues: { [id: string]: Venue };
-  events: { [id: string]: FestivalEvent };
+  /** schema 1 kept every event here; from schema 2 it stays empty (new events go into eventShards) */
+  events: EventMap;
+  /** from schema 2, created whole in the festival's first change; absent in documents written at schema 1 */
+  eventShards?: EventShards;
   people: { [id: string]: Person };
   members: { [publicKeyHex: string]: Member };
   authors: { [actorId: string]: Short };
   forkedFrom?: ForkOrigin;
 }
 
-/** Plain-JSON views (ImmutableStrings turned into strings), used by queries, exports and the CLI. */
+/**
+ * Plain-JSON views (ImmutableStrings turned into strings), used by queries, exports and the CLI. Events
+ * are one flat map here whatever the schema.
+ */
 export interface VenueView {
   id: string;
   name: string;

@@ -1,7 +1,8 @@
-// A new festival's first change: the whole skeleton (schema, settings, every collection) at once,
-// so two peers never create competing collection objects. Input is validated before anything is written.
+// A new festival's first change: the whole skeleton (schema, settings, every collection, all 64 event
+// shards) at once, so two peers never create competing collection objects. Input is validated before anything is written.
 import * as A from "@automerge/automerge";
 import { PandafestError } from "./errors.js";
+import { emptyEventShards } from "./event-shards.js";
 import { SCHEMA_VERSION, type Festival, type Visibility } from "./schema.js";
 import { addDays, todayIn } from "./time.js";
 import { assertDateRange, parseFestivalInput, type FestivalInput } from "./validate.js";
@@ -72,6 +73,7 @@ export function festivalSkeleton(input: FestivalInput, options: SkeletonOptions 
     visibility: short(settings.visibility),
     venues: {},
     events: {},
+    eventShards: emptyEventShards(),
     people: {},
     members: {},
     authors: {},

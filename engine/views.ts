@@ -1,6 +1,7 @@
 // Plain-JSON views of a festival (ImmutableStrings become strings) for queries, exports, CLI and UI.
-// Tolerant of odd data from peers: a missing or mistyped field reads as empty, never throws.
+// Tolerant of odd data from peers: a missing or mistyped field reads as empty, never throws. Events are flat.
 import { isImmutableString } from "@automerge/automerge";
+import { getEvent, storedEvents } from "./event-shards.js";
 import type {
   EventStatus,
   EventView,
@@ -102,7 +103,7 @@ export function venueView(doc: Festival, id: string): VenueView | undefined {
 }
 
 export function eventView(doc: Festival, id: string): EventView | undefined {
-  const event = ownEntry(doc.events, id);
+  const event = getEvent(doc, id);
   return event && toEventView(id, event);
 }
 
@@ -124,6 +125,13 @@ function mapCollection<T, V>(
   return result;
 }
 
+/** Every event of the festival (flat or sharded, see event-shards.ts) as views keyed by id. */
+export function eventViews(doc: Festival): Record<string, EventView> {
+  const result: Record<string, EventView> = {};
+  for (const [id, event] of storedEvents(doc)) result[id] = toEventView(id, event);
+  return result;
+}
+
 /** The whole festival as plain JSON (authors' attestations are left out: see provenance). */
 export function festivalView(doc: Festival): FestivalView {
   const view: FestivalView = {
@@ -136,7 +144,7 @@ export function festivalView(doc: Festival): FestivalView {
     dayStartsAt: textOf(doc.dayStartsAt),
     visibility: visibilityOf(doc.visibility),
     venues: mapCollection(doc.venues, toVenueView),
-    events: mapCollection(doc.events, toEventView),
+    events: eventViews(doc),
     people: mapCollection(doc.people, toPersonView),
     members: mapCollection(doc.members, (_key, member) => ({ name: textOf(member.name) })),
   };

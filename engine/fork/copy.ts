@@ -1,6 +1,8 @@
 // The first change of a fork: a new festival's skeleton with copies of what is kept, under the SAME ids
 // as in the origin, and forkedFrom recording the origin's url, heads and name. Browser-safe.
+// A fork is a new document at the current schema: kept events go into their shards.
 import * as A from "@automerge/automerge";
+import { emptyEventShards, shardOf } from "../event-shards.js";
 import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
 import type { KeepPlan } from "./keep.js";
@@ -86,12 +88,14 @@ export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { in
     dayStartsAt: view.dayStartsAt,
     visibility: view.visibility,
   });
-  const events: Record<string, FestivalEvent> = {};
+  const eventShards = emptyEventShards();
+  let eventCount = 0;
   const usedVenues = new Set<string>();
   const hosts = new Set<string>();
   if (plan.parts.has("events")) {
     for (const event of byId(view.events)) {
-      events[event.id] = eventRecord(event);
+      eventShards[shardOf(event.id)][event.id] = eventRecord(event);
+      eventCount += 1;
       usedVenues.add(event.venueId);
       for (const hostId of event.hostIds) hosts.add(hostId);
     }
@@ -108,12 +112,12 @@ export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { in
   const kept: KeptCounts = {
     venues: Object.keys(venues).length,
     people: Object.keys(people).length,
-    events: Object.keys(events).length,
+    events: eventCount,
   };
   return {
     kept,
     init: (doc) => {
-      Object.assign(doc, { ...skeleton, venues, people, events, forkedFrom });
+      Object.assign(doc, { ...skeleton, venues, people, eventShards, forkedFrom });
     },
   };
 }

@@ -1,13 +1,14 @@
 // Event operations: add, edit and cancel. Besides field shapes they check what links an event to the
 // rest of the festival: its venue exists and is not removed, its hosts exist, it ends after it starts.
 import { PandafestError } from "../errors.js";
+import { eventMapForNew, eventMapHolding, getEvent } from "../event-shards.js";
 import { newId } from "../ids.js";
 import type { FestivalEditor } from "../editor.js";
 import type { Festival, FestivalEvent } from "../schema.js";
 import { instantMs } from "../time.js";
 import { parseEventInput, parseEventPatch, previewValue, type EventInput, type EventPatch } from "../validate.js";
 import { textOf } from "../views.js";
-import { commitChanges, FieldChanges, readFestival, requireEntry, short, shortList } from "./fields.js";
+import { commitChanges, FieldChanges, readFestival, short, shortList } from "./fields.js";
 
 function requireUsableVenue(doc: Festival, venueId: string): void {
   const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? doc.venues[venueId] : undefined;
@@ -49,6 +50,17 @@ function requireEndAfterStart(start: string, end: string): void {
   }
 }
 
+function noSuchEvent(eventId: string): PandafestError {
+  return new PandafestError(`no event with id ${JSON.stringify(eventId)} in this festival; check the id`);
+}
+
+/** The event inside a change's draft, written where it lives (the flat map or its shard). */
+function heldEvent(draft: Festival, eventId: string): FestivalEvent {
+  const map = eventMapHolding(draft, eventId);
+  if (!map) throw noSuchEvent(eventId);
+  return map[eventId];
+}
+
 /** Adds an event at an existing venue and returns its new id. Status defaults to "confirmed". */
 export function addEvent(editor: FestivalEditor, input: EventInput): string {
   const fields = parseEventInput(input);
@@ -69,7 +81,7 @@ export function addEvent(editor: FestivalEditor, input: EventInput): string {
   };
   if (fields.language !== undefined) event.language = short(fields.language);
   editor.change((draft) => {
-    draft.events[id] = event;
+    eventMapForNew(draft, id)[id] = event;
   }, `add event ${id}`);
   return id;
 }
@@ -82,7 +94,8 @@ export function addEvent(editor: FestivalEditor, input: EventInput): string {
 export function editEvent(editor: FestivalEditor, eventId: string, patch: EventPatch): string[] {
   const fields = parseEventPatch(patch);
   const doc = readFestival(editor);
-  const event = requireEntry(doc.events, eventId, "event");
+  const event = getEvent(doc, eventId);
+  if (!event) throw noSuchEvent(eventId);
   if (fields.venueId !== undefined && fields.venueId !== textOf(event.venueId)) {
     requireUsableVenue(doc, fields.venueId);
   }
@@ -103,7 +116,7 @@ export function editEvent(editor: FestivalEditor, eventId: string, patch: EventP
     .textList("tags", fields.tags)
     .optionalText("language", fields.language)
     .text("status", fields.status);
-  return commitChanges(editor, changes, (draft) => draft.events[eventId], `edit event ${eventId}`);
+  return commitChanges(editor, changes, (draft) => heldEvent(draft, eventId), `edit event ${eventId}`);
 }
 
 /** Marks an event cancelled (it stays in the programme, shown as cancelled). False if it already was. */

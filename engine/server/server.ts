@@ -21,10 +21,11 @@ import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
 import type { KnowsMessage } from "./sync-messages.js";
 import { SyncEndpoint } from "./sync-socket.js";
+import { DEFAULT_PORT, SYNC_PATH } from "./endpoints.js";
 
-export const DEFAULT_PORT = 4321;
+export { DEFAULT_PORT, SYNC_PATH };
+
 export const DEFAULT_HOST = "127.0.0.1";
-export const SYNC_PATH = "/sync";
 
 export interface ServeOptions {
   dataDir: string;

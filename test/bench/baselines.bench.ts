@@ -1,18 +1,22 @@
 // Baselines for the festival model, measured in the same process and interleaved: the same content in raw
-// Automerge with our model (short fields as ImmutableString), with a naive model (plain strings, i.e.
-// collaborative text everywhere), and in Yjs (Y.Map, Y.Text) for reference; plus what the history costs.
+// Automerge with our model (short fields as ImmutableString, events in 64 shards), with a naive model (plain
+// strings, i.e. collaborative text everywhere), and in Yjs (Y.Map, Y.Text) for reference; what the history
+// costs; and an edit in our model against the same festival with one flat events map (the schema-1 layout).
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as A from "@automerge/automerge";
 import * as Y from "yjs";
-import type { FestivalView } from "../../engine/schema.js";
+import { EVENT_SHARD_NAMES, getEvent, shardOf } from "../../engine/event-shards.js";
+import type { Festival, FestivalView } from "../../engine/schema.js";
 import { festivalView } from "../../engine/views.js";
 import { comparisonRow, type BenchContext, type BenchRow, type BenchSuite } from "./harness.js";
 import { timeChild } from "./child-process.js";
 import { interleaveMany, median, percentile } from "./stats.js";
 
 type Model = "ours" | "naive";
+/** Where events are stored: in 64 shard maps (schema 2, as pandafest stores them) or one flat map (schema 1). */
+type EventLayout = "sharded" | "flat";
 
 const MB = 1024 * 1024;
 const SETTINGS = ["name", "description", "timeZone", "startDate", "endDate", "dayStartsAt", "visibility"] as const;
@@ -31,23 +35,30 @@ function stored(value: unknown, model: Model): unknown {
 }
 
 /**
- * The festival's current content as an Automerge document: the skeleton in one change, then one change
- * per venue, person, event and member (as if each had been added once, no later edits). Written through
- * the low-level API, as Automerge's proxies write it, so building the naive model stays fast.
+ * The festival's current content as an Automerge document: the skeleton in one change (with every event
+ * shard in the sharded layout), then one change per venue, person, event and member (as if each had been
+ * added once, no later edits). Written through the low-level API, as Automerge's proxies write it, so
+ * building the naive model stays fast. The flat layout is the schema-1 document of the same content.
  */
-export function buildAutomergeModel(view: FestivalView, model: Model): Uint8Array {
+export function buildAutomergeModel(view: FestivalView, model: Model, layout: EventLayout = "sharded"): Uint8Array {
   const backend = A.getBackend(A.init());
   for (const key of SETTINGS) {
     if (model === "ours") backend.put("_root", key, view[key], "str");
     else backend.putObject("_root", key, view[key]);
   }
-  backend.put("_root", "schema", view.schema, "int");
+  backend.put("_root", "schema", layout === "sharded" ? 2 : 1, "int");
   const collectionIds: Record<string, string> = {};
   for (const collection of [...COLLECTIONS, "authors"]) collectionIds[collection] = backend.putObject("_root", collection, {});
+  const shardIds = new Map<string, string>();
+  if (layout === "sharded") {
+    const shardsId = backend.putObject("_root", "eventShards", {});
+    for (const shard of EVENT_SHARD_NAMES) shardIds.set(shard, backend.putObject(shardsId, shard, {}));
+  }
   backend.commit("create festival", 0);
   for (const collection of COLLECTIONS) {
     for (const [id, item] of Object.entries(view[collection])) {
-      backend.putObjectFromHydrate(collectionIds[collection], id, stored(item, model));
+      const parent = collection === "events" && layout === "sharded" ? (shardIds.get(shardOf(id)) as string) : collectionIds[collection];
+      backend.putObjectFromHydrate(parent, id, stored(item, model));
       backend.commit(`add ${collection} ${id}`, 0);
     }
   }
@@ -84,30 +95,8 @@ export function buildYjsModel(view: FestivalView): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
-/** The same festival in our model with its events spread over `buckets` maps (a model variant under study). */
-export function buildShardedModel(view: FestivalView, buckets: number): { bytes: Uint8Array; bucketOf: (eventId: string) => string } {
-  const bucketOf = (eventId: string) => `b${[...eventId].reduce((hash, char) => (hash * 31 + char.charCodeAt(0)) >>> 0, 7) % buckets}`;
-  const backend = A.getBackend(A.init());
-  for (const key of SETTINGS) backend.put("_root", key, view[key], "str");
-  backend.put("_root", "schema", view.schema, "int");
-  const collectionIds: Record<string, string> = {};
-  for (const collection of [...COLLECTIONS, "authors"]) collectionIds[collection] = backend.putObject("_root", collection, {});
-  const bucketIds = new Map<string, string>();
-  for (let bucket = 0; bucket < buckets; bucket++) bucketIds.set(`b${bucket}`, backend.putObject(collectionIds.events, `b${bucket}`, {}));
-  backend.commit("create festival", 0);
-  for (const collection of COLLECTIONS) {
-    for (const [id, item] of Object.entries(view[collection])) {
-      const parent = collection === "events" ? (bucketIds.get(bucketOf(id)) as string) : collectionIds[collection];
-      backend.putObjectFromHydrate(parent, id, stored(item, "ours"));
-      backend.commit(`add ${collection} ${id}`, 0);
-    }
-  }
-  return { bytes: backend.save(), bucketOf };
-}
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 const LOAD_MODEL = path.join(here, "children", "load-model.js");
-const SHARD_BUCKETS = 64;
 const EDITS = 200;
 
 /** Loads a saved model in a fresh child process (after a warm-up load when given) and returns the load time measured inside it. */
@@ -118,27 +107,31 @@ async function childLoad(format: "automerge" | "yjs", file: string, events: numb
   return Number(report.loadMs);
 }
 
-/** p50 and p99 of EDITS title edits (each event once) with A.change, alternating between the flat and the sharded document. */
-function editLatencies(flatBytes: Uint8Array, sharded: { bytes: Uint8Array; bucketOf: (id: string) => string }, eventIds: string[], warmups: number) {
-  type Doc = { events: Record<string, Record<string, unknown>> };
-  let flat = A.load<Doc>(flatBytes);
-  let bucketed = A.load<Doc>(sharded.bytes);
+/**
+ * p50 and p99 of EDITS title edits (each event once) with A.change, alternating between our model (events
+ * in shards) and the same content with one flat events map. Both find the event through the engine's
+ * accessor (getEvent), so the layout is the only difference.
+ */
+function editLatencies(shardedBytes: Uint8Array, flatBytes: Uint8Array, eventIds: string[], warmups: number) {
+  let sharded = A.load<Festival>(shardedBytes);
+  let flat = A.load<Festival>(flatBytes);
   const flatMs: number[] = [];
   const shardedMs: number[] = [];
   const stride = 7919;
+  const retitle = (doc: Festival, id: string, title: A.ImmutableString) => {
+    const event = getEvent(doc, id);
+    if (!event) throw new Error(`event ${id} is missing from the model`);
+    event.title = title;
+  };
   for (let index = 0; index < warmups + EDITS; index++) {
     const id = eventIds[(index * stride) % eventIds.length];
     const title = new A.ImmutableString(`Edited ${index}`);
     let started = performance.now();
-    flat = A.change(flat, { message: "edit" }, (doc) => {
-      doc.events[id].title = title;
-    });
-    const flatTook = performance.now() - started;
-    started = performance.now();
-    bucketed = A.change(bucketed, { message: "edit" }, (doc) => {
-      (doc.events[sharded.bucketOf(id)] as unknown as Doc["events"])[id].title = title;
-    });
+    sharded = A.change(sharded, { message: "edit" }, (doc) => retitle(doc, id, title));
     const shardedTook = performance.now() - started;
+    started = performance.now();
+    flat = A.change(flat, { message: "edit" }, (doc) => retitle(doc, id, title));
+    const flatTook = performance.now() - started;
     if (index >= warmups) {
       flatMs.push(flatTook);
       shardedMs.push(shardedTook);
@@ -170,7 +163,7 @@ async function writeModels(directory: string, prefix: string, view: FestivalView
 
 export const baselineSuite: BenchSuite = {
   name: "baselines",
-  description: "our model vs the naive model (plain strings) in raw Automerge, Yjs for reference, the cost of history, a sharded events map",
+  description: "our model vs the naive model (plain strings) in raw Automerge, Yjs for reference, the cost of history, sharded vs flat events",
   async run(ctx: BenchContext): Promise<BenchRow[]> {
     const festival = await ctx.festival();
     const size = ctx.size;
@@ -185,7 +178,7 @@ export const baselineSuite: BenchSuite = {
     // Warm-up documents: the small festival in the same models, to run the measured loads on a warm JIT.
     const small = await ctx.festival("small");
     const warmUp = await writeModels(directory, "warm-up", festivalView(A.load(small.bytes)), withNaive);
-    const sharded = buildShardedModel(view, SHARD_BUCKETS);
+    const flatEvents = buildAutomergeModel(view, "ours", "flat");
 
     // Every load in a fresh process (a big naive document would slow the loads after it), taking turns:
     // first loads (what opening costs, JIT warm-up included) and loads after a warm-up load.
@@ -205,8 +198,8 @@ export const baselineSuite: BenchSuite = {
       );
     }
     const [oursWarmMs, yjsMs, generatedMs, naiveWarmMs, oursColdMs, naiveColdMs] = await interleaveMany(subjects, ctx.runOptions);
-    ctx.log(`baselines: ${EDITS} edits, one events map vs ${SHARD_BUCKETS} sharded maps`);
-    const edits = editLatencies(await readFile(models.ours), sharded, festival.eventIds, 20);
+    ctx.log(`baselines: ${EDITS} edits, ${EVENT_SHARD_NAMES.length} event shards vs one flat events map`);
+    const edits = editLatencies(await readFile(models.ours), flatEvents, festival.eventIds, 20);
 
     const ourWarm = median(oursWarmMs);
     const names = {
@@ -214,14 +207,18 @@ export const baselineSuite: BenchSuite = {
       modelCold: `baselines: first load in a fresh process, naive model vs our model (${size})`,
       yjs: `baselines: load on a warm JIT, Yjs (applyUpdate + toJSON) vs our model (${size})`,
       history: `baselines: load on a warm JIT, with ${festival.stats.changes} changes of history vs one change per item (${size})`,
-      edit: (p: string) => `baselines: one A.change editing an event, one events map vs ${SHARD_BUCKETS} sharded maps, ${p} (${size})`,
+      edit: (p: string) =>
+        `baselines: one A.change editing an event, our model (${EVENT_SHARD_NAMES.length} event shards) vs one flat events map, ${p} (${size})`,
     };
     const warmNote = "load time measured inside a fresh process after a warm-up load of the small festival in the same model, the models taking turns";
     ctx.note(names.modelWarm, `${warmNote}; same content, one change per item; target: our model at least 5x faster`);
     ctx.note(names.modelCold, "the first load in a fresh process (wasm JIT warm-up included, start-up excluded); for the cost of opening");
     ctx.note(names.yjs, `${warmNote}; Y.Map per item and Y.Text per string, one transaction per item; for reference`);
     ctx.note(names.history, `${warmNote}; the generated festival: ${festival.stats.actors} actors, ${festival.stats.merges} merges`);
-    ctx.note(names.edit("p50"), `raw Automerge in this process; our model as stored, and the same with events spread over ${SHARD_BUCKETS} maps`);
+    ctx.note(
+      names.edit("p50"),
+      `raw Automerge in this process, the two taking turns; our model as stored (schema 2, events in ${EVENT_SHARD_NAMES.length} shard maps) against the same content with every event in one flat map (schema 1's layout); both find the event with getEvent`,
+    );
     const MBytes = (bytes: number) => bytes / MB;
     const rows: BenchRow[] = [];
     if (withNaive) {
@@ -238,8 +235,8 @@ export const baselineSuite: BenchSuite = {
       comparisonRow(`baselines: saved size, Yjs update vs our model (${size})`, MBytes(models.sizes.yjs), MBytes(models.sizes.ours), "MB"),
       comparisonRow(names.history, median(generatedMs), ourWarm, "ms"),
       comparisonRow(`baselines: saved size, with history vs without (${size})`, MBytes(festival.bytes.length), MBytes(models.sizes.ours), "MB"),
-      comparisonRow(names.edit("p50"), percentile(edits.flatMs, 50), percentile(edits.shardedMs, 50), "ms"),
-      comparisonRow(names.edit("p99"), percentile(edits.flatMs, 99), percentile(edits.shardedMs, 99), "ms"),
+      comparisonRow(names.edit("p50"), percentile(edits.shardedMs, 50), percentile(edits.flatMs, 50), "ms"),
+      comparisonRow(names.edit("p99"), percentile(edits.shardedMs, 99), percentile(edits.flatMs, 99), "ms"),
     );
     return rows;
   },

@@ -5,11 +5,12 @@ import { cbor, Repo, type DocHandle, type DocumentId } from "@automerge/automerg
 import { WebSocketClientAdapter, WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { WebSocket, WebSocketServer } from "ws";
+import { getEvent } from "../../engine/event-shards.js";
 import { PeerClientAdapter } from "../../engine/server/peer-client.js";
 import { startServer, type RunningServer } from "../../engine/server/server.js";
 import type { Festival } from "../../engine/schema.js";
@@ -22,6 +23,7 @@ const LATENCY_WARMUPS = 10;
 const LOAD_CLIENTS = 100;
 const LOAD_SECONDS = 30;
 const LOAD_OBSERVERS = 3;
+const LIGHT_LOAD_CLIENTS = 25;
 
 /** A sync server for the comparisons: where it listens and how to stop it. */
 interface SyncTarget {
@@ -127,7 +129,9 @@ async function editSession(target: SyncTarget, festival: BenchFestival): Promise
       const eventId = festival.eventIds[(index * 7919 + round) % festival.eventIds.length];
       const started = performance.now();
       write.change((doc) => {
-        doc.events[eventId].title = new A.ImmutableString(`Latency ${round}.${index}`);
+        const event = getEvent(doc, eventId);
+        if (!event) throw new Error(`event ${eventId} is missing from the festival`);
+        event.title = new A.ImmutableString(`Latency ${round}.${index}`);
       });
       await untilHeads(read, A.getHeads(write.doc()), 30_000);
       return performance.now() - started;
@@ -285,9 +289,9 @@ class RawSyncClient {
 }
 
 /** A festival with one event per load client, in a fresh data directory: the load test is about the server, not the festival's size. */
-async function loadFestival(ctx: BenchContext): Promise<{ dataDir: string; festivalId: string; eventIds: string[]; bytes: Uint8Array }> {
+async function loadFestival(ctx: BenchContext, clients: number): Promise<{ dataDir: string; festivalId: string; eventIds: string[]; bytes: Uint8Array }> {
   const text = (value: string) => new A.ImmutableString(value);
-  const eventIds = Array.from({ length: LOAD_CLIENTS }, (_, i) => `e_load_${i}`);
+  const eventIds = Array.from({ length: clients }, (_, i) => `e_load_${i}`);
   const content: Festival = {
     schema: 1,
     name: text("Load Test Fest"),
@@ -326,17 +330,30 @@ async function loadFestival(ctx: BenchContext): Promise<{ dataDir: string; festi
   return { dataDir, festivalId: handle.documentId, eventIds, bytes };
 }
 
-/**
- * LOAD_CLIENTS websocket clients on one festival served by a real `pandafest serve` process, each changing its
- * own event once a second for LOAD_SECONDS. LOAD_OBSERVERS of them are full repos (our peer client) that see
- * every edit; the sent-at time travels inside the edit (same clock), so an arrival gives the propagation time.
- */
-export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promise<LoadResult> {
-  const festival = await loadFestival(ctx);
-  const dataDir = festival.dataDir;
-  const child = spawn(process.execPath, [path.join(ctx.repoRoot, "bin", "pandafest.js"), "--data", dataDir, "serve", "--port", "0", "--json", "--quiet"], {
+/** Which server the load test runs against: a real `pandafest serve`, or bare automerge-repo in its own process. */
+export type LoadServer = "pandafest" | "bare";
+
+function spawnLoadServer(ctx: BenchContext, server: LoadServer, festival: { dataDir: string; festivalId: string; bytes: Uint8Array }) {
+  if (server === "pandafest") {
+    return spawn(process.execPath, [path.join(ctx.repoRoot, "bin", "pandafest.js"), "--data", festival.dataDir, "serve", "--port", "0", "--json", "--quiet"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
+  const savedFile = path.join(festival.dataDir, "festival.automerge");
+  writeFileSync(savedFile, festival.bytes);
+  return spawn(process.execPath, [path.join(ctx.repoRoot, "dist", "test", "bench", "bare-load-server.js"), festival.dataDir, festival.festivalId, savedFile], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/**
+ * `clients` websocket clients on one festival served by a real server process, each changing its own event once
+ * a second for `seconds`. LOAD_OBSERVERS of them are full repos (our peer client) that see every edit; the sent-at
+ * time travels inside the edit (same clock), so an arrival gives the propagation time.
+ */
+export async function loadTest(ctx: BenchContext, server: LoadServer = "pandafest", clients = LOAD_CLIENTS, seconds = LOAD_SECONDS): Promise<LoadResult> {
+  const festival = await loadFestival(ctx, clients);
+  const child = spawnLoadServer(ctx, server, festival);
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
@@ -354,7 +371,7 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
       });
       void exited.then(() => reject(new Error(`pandafest serve exited: ${stderr}`)));
     });
-    ctx.log(`lan: load, ${LOAD_CLIENTS} clients for ${seconds} s`);
+    ctx.log(`lan: load on ${server === "bare" ? "bare automerge-repo" : "pandafest serve"}, ${clients} clients for ${seconds} s`);
     const latencies: number[] = [];
     const PREFIX = "load|";
     const edits: Array<(change: (doc: Festival) => void) => void> = [];
@@ -373,7 +390,7 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
       });
       edits.push((change) => handle.change(change));
     }
-    for (let i = LOAD_OBSERVERS; i < LOAD_CLIENTS; i++) {
+    for (let i = LOAD_OBSERVERS; i < clients; i++) {
       const client = new RawSyncClient(started.sync, festival.festivalId, festival.bytes);
       editors.push(client);
       await client.ready;
@@ -384,7 +401,7 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
     const clientCpuBefore = process.cpuUsage();
     const editsStarted = performance.now();
     await new Promise<void>((resolve) => {
-      let remaining = LOAD_CLIENTS;
+      let remaining = clients;
       edits.forEach((edit, i) => {
         const eventId = festival.eventIds[i % festival.eventIds.length];
         let count = 0;
@@ -398,7 +415,7 @@ export async function loadTest(ctx: BenchContext, seconds = LOAD_SECONDS): Promi
               if (--remaining === 0) resolve();
             }
           }, 1000);
-        }, (i * 1000) / LOAD_CLIENTS);
+        }, (i * 1000) / clients);
       });
     });
     await lost;
@@ -426,18 +443,26 @@ export const lanSuite: BenchSuite = {
   async run(ctx) {
     const festival = await ctx.festival();
     const rows = await syncComparisons(ctx, festival);
-    // the load test's clients all live in this one process: it runs on a festival of one event per client at every size
-    const load = await loadTest(ctx);
+    // the load test's clients all live in this one process: it runs on a festival of one event per client at every size.
+    // Each client holds a whole replica and applies every other client's edits, so the clients' work grows with the
+    // square of their number; the same load against bare automerge-repo shows what the machine itself allows.
+    const load = await loadTest(ctx, "pandafest");
+    const bare = await loadTest(ctx, "bare");
+    const light = await loadTest(ctx, "pandafest", LIGHT_LOAD_CLIENTS);
     const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
+    const p50Name = `lan: propagation under load, ${LOAD_CLIENTS} clients, p50`;
+    const lightName = `lan: propagation under load, ${LIGHT_LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
     const rssName = `lan: peak RSS of the server under that load`;
-    ctx.note(
-      p99Name,
-      `a real pandafest serve process; ${LOAD_CLIENTS} websocket clients in the bench process (${LOAD_OBSERVERS} repos, the rest speaking the sync protocol with Automerge directly), each changing its own event once a second; p99 over ${load.samples} arrivals at the repos (one run: the percentile is over all arrivals)`,
-    );
-    ctx.note(rssName, "VmHWM of the pandafest serve process at the end of the load test");
-    rows.push(figureRow(`lan: propagation under load, p50`, load.p50Ms, "ms"));
-    rows.push(figureRow(p99Name, load.p99Ms, "ms", { atMost: 250 }));
-    rows.push(figureRow(rssName, load.peakRssMb, "MB", { atMost: 300 }));
+    const how = (clients: number, samples: number) =>
+      `${clients} websocket clients in the bench process (${LOAD_OBSERVERS} repos, the rest speaking the sync protocol with Automerge directly), each changing its own event once a second; p99 over ${samples} arrivals at the repos (one run: the percentile is over all arrivals)`;
+    ctx.note(p99Name, `a real pandafest serve process; ${how(LOAD_CLIENTS, load.samples)}; CPU per wall second: server ${load.serverCpuShare.toFixed(2)}, clients ${load.clientCpuShare.toFixed(2)}; baseline: the same load on bare automerge-repo in its own process (${bare.samples} arrivals; server ${bare.serverCpuShare.toFixed(2)}, clients ${bare.clientCpuShare.toFixed(2)})`);
+    ctx.note(p50Name, "as above, the median");
+    ctx.note(lightName, `a real pandafest serve process; ${how(LIGHT_LOAD_CLIENTS, light.samples)}; for reference: where this machine keeps up`);
+    ctx.note(rssName, `VmHWM of the pandafest serve process at the end of the ${LOAD_CLIENTS}-client load test; baseline: the bare automerge-repo process`);
+    rows.push(comparisonRow(p50Name, load.p50Ms, bare.p50Ms, "ms"));
+    rows.push(comparisonRow(p99Name, load.p99Ms, bare.p99Ms, "ms", { atMost: 250 }));
+    rows.push(figureRow(lightName, light.p99Ms, "ms"));
+    rows.push(comparisonRow(rssName, load.peakRssMb, bare.peakRssMb, "MB", { atMost: 300 }));
     return rows;
   },
 };

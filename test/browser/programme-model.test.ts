@@ -3,6 +3,7 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { editorForDoc } from "../../engine/editor.js";
+import { eventMapForNew, getEvent } from "../../engine/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/operations.js";
 import type { Festival } from "../../engine/schema.js";
 import { createFestivalDoc } from "../../engine/skeleton.js";
@@ -56,18 +57,38 @@ describe("the programme model", () => {
   });
 
   it("re-reads only what a change touched", () => {
-    const { editor, ids } = festival();
+    const { editor, main, ids } = festival();
     const model = new FestivalModel(editor.read());
     const untouched = model.events.get(ids.opening);
     const { doc, patches } = changeWithPatches(editor.read(), (draft) => {
-      draft.events[ids.talk].title = new A.ImmutableString("Talk, moved");
+      const talk = getEvent(draft, ids.talk);
+      if (talk) talk.title = new A.ImmutableString("Talk, moved");
     });
+    expect(patches.map((patch) => patch.path[0])).toContain("eventShards");
     model.update(doc, patches);
     expect(model.version).toBe(1);
     expect(model.events.get(ids.talk)?.title).toBe("Talk, moved");
     expect(model.events.get(ids.opening)).toBe(untouched);
+    // an event that arrives from a peer appears from its shard's patch alone
+    const source = model.events.get(ids.talk);
+    const text = (value: string) => new A.ImmutableString(value);
+    const { doc: withNew, patches: addPatches } = changeWithPatches(doc, (draft) => {
+      eventMapForNew(draft, "e_from_a_peer")["e_from_a_peer"] = {
+        title: text("From a peer"),
+        description: text(""),
+        venueId: text(main),
+        start: text("2027-07-03T12:00:00+02:00"),
+        end: text("2027-07-03T13:00:00+02:00"),
+        hostIds: [],
+        tags: [],
+        status: text("confirmed"),
+      };
+    });
+    model.update(withNew, addPatches);
+    expect(model.events.get("e_from_a_peer")?.title).toBe("From a peer");
+    expect(model.events.get(ids.talk)).toBe(source);
 
-    const moved = editorForDoc(doc);
+    const moved = editorForDoc(withNew);
     editEvent(moved, ids.late, { start: "2027-07-02T05:00:00+02:00", end: "2027-07-02T06:00:00+02:00" });
     const { doc: renamed, patches: zonePatches } = changeWithPatches(moved.read(), (draft) => {
       draft.timeZone = new A.ImmutableString("UTC");

@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { findClashes, findDangling } from "../../engine/checks.js";
 import { addEvent, addPerson, addVenue, cancelEvent, removeVenue } from "../../engine/operations.js";
-import { newFestival } from "./helpers.js";
+import { newFestival, storedEvent } from "./helpers.js";
 
 describe("findClashes", () => {
   it("pairs overlapping events in one venue and measures the overlap", () => {
@@ -60,7 +60,7 @@ describe("findDangling", () => {
     // What a merge with a faulty or older peer can leave behind:
     editor.change((doc) => {
       delete doc.people[host];
-      doc.events[atField].venueId = new A.ImmutableString("v_vanished");
+      storedEvent(doc, atField).venueId = new A.ImmutableString("v_vanished");
     }, "simulate damage");
 
     const found = findDangling(editor.doc);

@@ -2,6 +2,7 @@
 // peers made by cloning with their own actor, and a bulk builder for timing tests.
 import * as A from "@automerge/automerge";
 import { editorForDoc, type DocEditor } from "../../engine/editor.js";
+import { eventMapForNew, getEvent } from "../../engine/event-shards.js";
 import type { Festival, FestivalEvent } from "../../engine/schema.js";
 import { createFestivalDoc } from "../../engine/skeleton.js";
 import type { FestivalInput } from "../../engine/validate.js";
@@ -37,6 +38,13 @@ export function lastChangeOps(editor: DocEditor): A.DecodedChange["ops"] {
 
 const short = (text: string) => new A.ImmutableString(text);
 
+/** The stored event (in a document or in a change's draft), wherever the document keeps it. */
+export function storedEvent(doc: Festival, eventId: string): FestivalEvent {
+  const event = getEvent(doc, eventId);
+  if (!event) throw new Error(`no event ${eventId} in the document`);
+  return event;
+}
+
 /**
  * A festival with `venues` venues and `events` one-hour events spread over `days` days (Berlin time),
  * written in one change without the operations' validation, to build large fixtures quickly.
@@ -69,7 +77,7 @@ export function bulkFestival(options: { venues: number; events: number; days: nu
         tags: [short("music")],
         status: short("confirmed"),
       };
-      doc.events[`e_${i}`] = event;
+      eventMapForNew(doc, `e_${i}`)[`e_${i}`] = event;
     }
   }, "bulk fixture");
   return editor.doc;

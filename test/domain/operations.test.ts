@@ -17,7 +17,7 @@ import {
   restoreVenue,
 } from "../../engine/operations.js";
 import { eventView, festivalView, personView, venueView } from "../../engine/views.js";
-import { lastChangeOps, newFestival } from "./helpers.js";
+import { lastChangeOps, newFestival, storedEvent } from "./helpers.js";
 
 function festivalWithVenue() {
   const editor = newFestival();
@@ -52,7 +52,7 @@ describe("adding", () => {
     expect(looksLikeId(venueId, "venue")).toBe(true);
     expect(looksLikeId(eventId, "event")).toBe(true);
     expect(looksLikeId(personId, "person")).toBe(true);
-    const stored = editor.doc.events[eventId];
+    const stored = storedEvent(editor.doc, eventId);
     expect(A.isImmutableString(stored.title)).toBe(true);
     expect(A.isImmutableString(stored.hostIds[0])).toBe(true);
     expect(eventView(editor.doc, eventId)).toEqual({

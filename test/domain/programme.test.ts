@@ -6,7 +6,7 @@ import { PandafestError } from "../../engine/errors.js";
 import { addEvent, addVenue, cancelEvent, removeVenue } from "../../engine/operations.js";
 import { programme } from "../../engine/programme.js";
 import { festivalView } from "../../engine/views.js";
-import { bulkFestival, newFestival } from "./helpers.js";
+import { bulkFestival, newFestival, storedEvent } from "./helpers.js";
 
 function titlesByDay(days: ReturnType<typeof programme>): Record<string, Record<string, string[]>> {
   return Object.fromEntries(
@@ -82,7 +82,7 @@ describe("programme", () => {
     const venueId = addVenue(editor, { name: "Tent" });
     const eventId = addEvent(editor, { title: "Orphan", venueId, start: "2027-07-02T12:00:00+02:00", end: "2027-07-02T13:00:00+02:00" });
     editor.change((doc) => {
-      doc.events[eventId].venueId = new A.ImmutableString("v_lost");
+      storedEvent(doc, eventId).venueId = new A.ImmutableString("v_lost");
     }, "point at a venue nobody has");
     const [day] = programme(editor.doc);
     expect(day.venues).toEqual([

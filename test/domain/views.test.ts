@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { addEvent, addPerson, addVenue } from "../../engine/operations.js";
 import { eventView, festivalView, personView, textOf, venueView } from "../../engine/views.js";
-import { newFestival } from "./helpers.js";
+import { newFestival, storedEvent } from "./helpers.js";
 
 describe("views", () => {
   it("turns a whole festival into plain JSON", () => {
@@ -45,7 +45,7 @@ describe("views", () => {
     const venueId = addVenue(editor, { name: "Hall" });
     const eventId = addEvent(editor, { title: "T", venueId, start: "2027-07-01T19:00:00Z", end: "2027-07-01T20:00:00Z" });
     editor.change((doc) => {
-      const raw = doc.events[eventId] as unknown as Record<string, unknown>;
+      const raw = storedEvent(doc, eventId) as unknown as Record<string, unknown>;
       raw.title = 42;
       raw.status = new A.ImmutableString("postponed");
       raw.tags = "not a list";

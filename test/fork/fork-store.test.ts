@@ -2,10 +2,12 @@
 // whose changes merge back into the origin, and a pull whose origin is not in the data directory.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import { getEvent, shardOf } from "../../engine/event-shards.js";
 import { forkFestival, forkOriginRecord, pullFork } from "../../engine/fork/index.js";
-import { addEvent, addPerson, addVenue, removeVenue } from "../../engine/operations.js";
+import { addEvent, addPerson, addVenue, editVenue, removeVenue } from "../../engine/operations.js";
 import type { Festival } from "../../engine/schema.js";
 import { createFestivalDoc } from "../../engine/skeleton.js";
+import { schema1FestivalDoc, SCHEMA1_EVENT_ID, SCHEMA1_VENUE_ID } from "../fixtures/schema1-festival.js";
 import { festivalView } from "../../engine/views.js";
 import { createFestival, dataDirWithIdentity, readFestival, withStore } from "./store-fixtures.js";
 
@@ -37,6 +39,29 @@ describe("forkFestival", () => {
     expect(fork.view.venues[ids.barn]).toMatchObject({ name: "Barn", removed: true });
     expect(Object.keys(fork.view.people)).toEqual([ids.grace]);
     expect(fork.view.events[ids.event]).toMatchObject({ title: "Barn dance", venueId: ids.barn, hostIds: [ids.grace] });
+  });
+
+  it("forks a festival written at schema 1 into a schema-2 festival with its events in shards, and pulls from it", async () => {
+    const dataDir = await dataDirWithIdentity();
+    const origin = await withStore(dataDir, (store) => store.createFromDoc(() => schema1FestivalDoc()));
+    const result = await withStore(dataDir, (store) => forkFestival(store, origin.id, { name: "New from old", keep: ["events"] }));
+    expect(result.kept).toEqual({ venues: 1, people: 0, events: 1 });
+    await withStore(dataDir, async (store) => {
+      const doc = (await store.resolve(result.id)).doc();
+      expect(doc.schema).toBe(2);
+      expect(Object.keys(doc.events)).toEqual([]);
+      expect(Object.keys(doc.eventShards?.[shardOf(SCHEMA1_EVENT_ID)] ?? {})).toEqual([SCHEMA1_EVENT_ID]);
+      expect(getEvent(doc, SCHEMA1_EVENT_ID)?.title.val).toBe("Old opening");
+      const { editor } = await store.editorFor(origin.id);
+      editVenue(editor, SCHEMA1_VENUE_ID, { name: "Old stage, renamed" });
+    });
+    const pulled = await withStore(dataDir, (store) => pullFork(store, result.id));
+    expect(pulled.venues.map((venue) => [venue.venueId, venue.updated.map((update) => update.to)])).toEqual([
+      [SCHEMA1_VENUE_ID, ["Old stage, renamed"]],
+    ]);
+    const fork = await readFestival(dataDir, result.id);
+    expect(fork.view.venues[SCHEMA1_VENUE_ID].name).toBe("Old stage, renamed");
+    expect(fork.view.events[SCHEMA1_EVENT_ID]).toMatchObject({ title: "Old opening", venueId: SCHEMA1_VENUE_ID });
   });
 
   it("forks the origin as it was at given heads", async () => {

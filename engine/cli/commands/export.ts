@@ -2,10 +2,13 @@
 // read it, on stdout or written atomically to a file. Times are right in the festival's zone on any host.
 import path from "node:path";
 import type { Command } from "commander";
-import { EXPORT_FORMATS, parseExportFormat, renderExport } from "../../schedule-export.js";
+import type { ExportFormat } from "../../schedule-export.js";
 import { writeFileAtomically } from "../../storage/atomic-file.js";
 import { festivalView } from "../../views.js";
 import { action } from "../context.js";
+
+/** The formats named in the help text; parseExportFormat holds the authoritative list. */
+const EXPORT_FORMAT_NAMES: readonly ExportFormat[] = ["frab-xml", "frab-json", "ical"];
 
 interface ExportCommandOptions {
   format: string;
@@ -18,11 +21,13 @@ export function registerExportCommand(program: Command): void {
     .command("export")
     .description("export the schedule: frab schedule.xml / schedule.json (Giggity, EventFahrplan, ConfClerk) or iCalendar")
     .argument("<festival>", "festival id, automerge: URL, or unique name prefix")
-    .requiredOption("--format <format>", `one of ${EXPORT_FORMATS.join(", ")}`)
+    .requiredOption("--format <format>", `one of ${EXPORT_FORMAT_NAMES.join(", ")}`)
     .option("-o, --output <file>", "write to this file (atomically) instead of stdout")
     .option("--base-url <url>", "public http(s) address of the festival's pages, for per-event links")
     .action(
       action(async (ctx, reference: string, options: ExportCommandOptions) => {
+        // the exporters (XML, iCalendar) are loaded only when exporting, which keeps every other command quick to start
+        const { parseExportFormat, renderExport } = await import("../../schedule-export.js");
         const format = parseExportFormat(options.format);
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);

@@ -1,11 +1,9 @@
 // `pandafest festival create|list|show|edit`: festivals in this data directory.
 // `show --json` is the festival as plain JSON (id, url, name, heads, venues, events, people keyed by id).
-import * as A from "@automerge/automerge";
 import type { Command } from "commander";
 import { editFestival } from "../../operations.js";
 import type { FestivalView } from "../../schema.js";
 import { festivalUrl } from "../../store.js";
-import { festivalView } from "../../views.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
 
@@ -61,8 +59,8 @@ export function registerFestivalCommands(program: Command): void {
     .action(
       action(async (ctx, reference: string) => {
         const store = await ctx.openStore();
-        const { id, doc } = await store.read(reference); // read only: no repo handle needed
-        const shown = { id, url: festivalUrl(id), heads: A.getHeads(doc), ...festivalView(doc) };
+        const { id, heads, view } = await store.readView(reference); // read only: the view cache when nothing changed
+        const shown = { id, url: festivalUrl(id), heads, ...view };
         ctx.out.result(shown, describeFestival);
       }),
     );

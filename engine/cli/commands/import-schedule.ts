@@ -4,7 +4,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { PandafestError } from "../../errors.js";
-import { parseSchedule, SCHEDULE_SIZE_LIMIT_BYTES } from "../../interop/index.js";
 import { festivalFromSchedule } from "../../schedule-seed.js";
 import { action } from "../context.js";
 
@@ -19,6 +18,8 @@ function megabytes(bytes: number): string {
 
 /** The file's text, refused (before reading) when it is missing, not a file, too large, or not UTF-8. */
 export async function readScheduleFile(file: string): Promise<string> {
+  // the schedule parsers (XML) are loaded only when importing, which keeps every other command quick to start
+  const { SCHEDULE_SIZE_LIMIT_BYTES } = await import("../../interop/schedule-source.js");
   const label = path.basename(file);
   let size: number;
   try {
@@ -68,6 +69,7 @@ export function registerImportScheduleCommand(program: Command): void {
       action(async (ctx, file: string, options: ImportScheduleOptions) => {
         const text = await readScheduleFile(file);
         const label = path.basename(file);
+        const { parseSchedule } = await import("../../interop/index.js");
         const schedule = parseSchedule(text, label);
         const seed = festivalFromSchedule(schedule, {
           name: options.name,

@@ -14,9 +14,9 @@ export function registerProgrammeCommand(program: Command): void {
     .action(
       action(async (ctx, festival: string, options: { day?: string }) => {
         const store = await ctx.openStore();
-        const { doc } = await store.read(festival); // read only: no repo handle needed
-        const timeZone = String(doc.timeZone);
-        const days = programme(doc, { day: options.day });
+        const { view } = await store.readView(festival); // read only: the view cache when nothing changed
+        const timeZone = view.timeZone;
+        const days = programme(view, { day: options.day });
         ctx.out.result(days, (list) => {
           if (list.length === 0) return options.day ? `Nothing on ${options.day}.` : "No events yet.";
           const lines: string[] = [];

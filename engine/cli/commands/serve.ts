@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { PandafestError } from "../../errors.js";
 import { streamLog } from "../../server/log.js";
-import { DEFAULT_PORT, parsePeerUrl, startServer, SYNC_PATH } from "../../server/server.js";
+import { DEFAULT_PORT } from "../../server/endpoints.js";
 import { action } from "../context.js";
 
 interface ServeCommandOptions {
@@ -29,6 +29,8 @@ export function registerServeCommand(program: Command): void {
     .option("--quiet", "log only warnings")
     .action(
       action(async (ctx, options: ServeCommandOptions) => {
+        // loaded only when serving, which keeps every other command quick to start
+        const { parsePeerUrl, startServer, SYNC_PATH } = await import("../../server/server.js");
         const port = integerOption("--port", options.port, 0, 65535);
         const peers = options.peer.map(parsePeerUrl);
         const log = streamLog(process.stderr);

@@ -2,6 +2,8 @@
 // A.load and reports on stdout, as one JSON line, once the document is ready.
 import { readFile } from "node:fs/promises";
 import * as A from "@automerge/automerge";
+import { storedEvents } from "../../../engine/event-shards.js";
+import type { Festival } from "../../../engine/schema.js";
 import { readyReport } from "./report.js";
 
 const [bytesFile] = process.argv.slice(2);
@@ -10,5 +12,5 @@ if (!bytesFile) {
   process.exit(2);
 }
 
-const doc = A.load<{ events?: Record<string, unknown> }>(new Uint8Array(await readFile(bytesFile)));
-process.stdout.write(readyReport({ events: Object.keys(doc.events ?? {}).length }));
+const doc = A.load<Festival>(new Uint8Array(await readFile(bytesFile)));
+process.stdout.write(readyReport({ events: storedEvents(doc).size }));

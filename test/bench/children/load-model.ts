@@ -4,14 +4,15 @@
 import { readFile } from "node:fs/promises";
 import * as A from "@automerge/automerge";
 import * as Y from "yjs";
+import { storedEvents } from "../../../engine/event-shards.js";
+import type { Festival } from "../../../engine/schema.js";
 import { readyReport } from "./report.js";
 
 type Format = "automerge" | "yjs";
 
 function load(format: Format, bytes: Uint8Array): number {
   if (format === "automerge") {
-    const doc = A.load<{ events?: Record<string, unknown> }>(bytes);
-    return Object.keys(doc.events ?? {}).length;
+    return storedEvents(A.load<Festival>(bytes)).size;
   }
   // Yjs keeps its content in its own types: toJSON is the counterpart of Automerge's materialised document.
   const doc = new Y.Doc();

@@ -1,5 +1,6 @@
 // Benchmark child: opens one festival from a data directory as the CLI does (FestivalStore.open, resolve)
 // and reports on stdout, as one JSON line, once the document is ready; then closes the store and exits.
+import { storedEvents } from "../../../engine/event-shards.js";
 import { FestivalStore } from "../../../engine/store.js";
 import { readyReport } from "./report.js";
 
@@ -12,5 +13,5 @@ if (!dataDir || !festivalId) {
 const store = await FestivalStore.open(dataDir);
 const handle = await store.resolve(festivalId);
 const doc = handle.doc();
-process.stdout.write(readyReport({ events: Object.keys(doc.events).length }));
+process.stdout.write(readyReport({ events: storedEvents(doc).size }));
 await store.close();

@@ -1,6 +1,7 @@
 // Benchmark child: reads one festival from a data directory the way read-only commands do
 // (FestivalStore.open, read) and reports on stdout, as one JSON line, once the document is ready.
 // With --verify it then verifies every change's author (as `pandafest history` does) and reports that too.
+import { storedEvents } from "../../../engine/event-shards.js";
 import { verifyHistory, verifySummary } from "../../../engine/provenance.js";
 import { FestivalStore } from "../../../engine/store.js";
 import { readyReport } from "./report.js";
@@ -13,7 +14,7 @@ if (!dataDir || !festivalId || (flag !== undefined && flag !== "--verify")) {
 
 const store = await FestivalStore.open(dataDir);
 const { id, doc } = await store.read(festivalId);
-process.stdout.write(readyReport({ events: Object.keys(doc.events).length }));
+process.stdout.write(readyReport({ events: storedEvents(doc).size }));
 if (flag === "--verify") {
   const started = performance.now();
   const summary = verifySummary(verifyHistory(doc, id));

@@ -1,6 +1,7 @@
 // The festival as the screens read it: plain views of settings, venues, events and people, kept up to date
 // from Automerge patches so a remote edit re-reads only what it touched (fast on 2,000-event festivals).
 import type { Patch } from "@automerge/automerge/slim";
+import { eventsTouchedBy, getEvent, storedEvents } from "../../../engine/event-shards.js";
 import type { EventView, Festival, PersonView, VenueView, Visibility } from "../../../engine/schema.js";
 import { FESTIVAL_DEFAULTS } from "../../../engine/skeleton.js";
 import { festivalDayOf, instantMs, isTimeOfDay, localDateTime, usableTimeZone } from "../../../engine/time.js";
@@ -126,7 +127,10 @@ export class FestivalModel {
     let settingsTouched = false;
     for (const patch of patches) {
       const [head, id] = patch.path;
-      if (isCollection(head)) {
+      const events = eventsTouchedBy(patch.path);
+      if (events === "all") reload.add("events");
+      else if (events !== undefined) dirty.events.add(events.eventId);
+      else if (isCollection(head)) {
         if (typeof id === "string") dirty[head].add(id);
         else reload.add(head);
       } else {
@@ -155,6 +159,10 @@ export class FestivalModel {
 
   #reloadCollection(doc: Festival, collection: Collection): void {
     this[collection].clear();
+    if (collection === "events") {
+      for (const [id, event] of storedEvents(doc)) this.events.set(id, scheduleEvent(toEventView(id, event), this.settings));
+      return;
+    }
     for (const id of Object.keys(doc[collection] ?? {})) this.#reloadItem(doc, collection, id);
   }
 
@@ -164,7 +172,7 @@ export class FestivalModel {
       if (venue) this.venues.set(id, toVenueView(id, venue));
       else this.venues.delete(id);
     } else if (collection === "events") {
-      const event = own(doc.events, id);
+      const event = getEvent(doc, id);
       if (event) this.events.set(id, scheduleEvent(toEventView(id, event), this.settings));
       else this.events.delete(id);
     } else {
