@@ -49,6 +49,8 @@ export class FestivalStore {
   readonly documentStorage: RepoDocumentStorage;
   /** festivals edited since the last attestation, by id */
   private readonly touched = new Map<string, FestivalHandle>();
+  /** what this process last wrote to (or found in) the festival index, by id: unchanged entries are not read again */
+  private readonly indexed = new Map<string, { name: string; visibility: "public" | "private" }>();
   private identityCache: Identity | null | undefined;
 
   private constructor(readonly dataDir: string, options: StoreOptions) {
@@ -282,8 +284,12 @@ export class FestivalStore {
         );
       }
       const doc = handle.doc();
+      const entry = { id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? ("private" as const) : ("public" as const) };
+      const known = this.indexed.get(id);
+      if (known && known.name === entry.name && known.visibility === entry.visibility) continue; // the index already says so
       if (await this.index.has(id)) {
-        await this.index.put({ id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? "private" : "public" });
+        await this.index.put(entry);
+        this.indexed.set(id, entry);
       }
     }
     this.touched.clear();
