@@ -274,6 +274,15 @@ export class FestivalStore {
 
   /** Signs attestations for every festival edited since the last call, refreshes the index, and writes to disk. */
   async commit(): Promise<void> {
+    await this.attest();
+    await this.flush();
+  }
+
+  /**
+   * Signs attestations for every festival edited since the last call and refreshes the index, without waiting for
+   * the disk: the edits are then complete in memory (and sync to peers), and the repo saves them shortly after.
+   */
+  async attest(): Promise<void> {
     const identity = this.touched.size > 0 ? await this.identity() : null; // read-only runs need no key
     for (const [id, handle] of this.touched) {
       if (identity) {
@@ -293,7 +302,6 @@ export class FestivalStore {
       }
     }
     this.touched.clear();
-    await this.flush();
   }
 
   /**
