@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import * as A from "@automerge/automerge";
 import type { DocumentId, Repo, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
+import { concatBytes } from "./bytes.js";
 
 type ChunkKind = "snapshot" | "incremental";
 
@@ -102,7 +103,7 @@ export class RepoDocumentStorage {
     }
     this.#chunks.set(documentId, chunks);
     if (binaries.length === 0) return null;
-    const bytes = concatenate(binaries);
+    const bytes = concatBytes(binaries);
     let doc: A.Doc<T>;
     try {
       doc = A.load<T>(bytes);
@@ -204,13 +205,3 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-function concatenate(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
-}

@@ -30,6 +30,7 @@ import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView } from "./views.js";
+import { concatBytes } from "./bytes.js";
 
 export type FestivalHandle = DocHandle<Festival>;
 
@@ -233,12 +234,7 @@ export class FestivalStore {
     const chunks = [...(await this.storage.loadRange([id, "snapshot"])), ...(await this.storage.loadRange([id, "incremental"]))];
     const loaded = chunks.filter((chunk): chunk is { key: string[]; data: Uint8Array } => chunk.data !== undefined);
     if (loaded.length === 0) throw unknownFestival(id, this.dataDir);
-    const bytes = new Uint8Array(loaded.reduce((total, chunk) => total + chunk.data.length, 0));
-    let offset = 0;
-    for (const chunk of loaded) {
-      bytes.set(chunk.data, offset);
-      offset += chunk.data.length;
-    }
+    const bytes = concatBytes(loaded.map((chunk) => chunk.data));
     let doc: A.Doc<Festival>;
     try {
       doc = A.load<Festival>(bytes);

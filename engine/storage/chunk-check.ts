@@ -1,5 +1,6 @@
 // Checks that bytes are a complete, uncorrupted sequence of Automerge storage chunks (framing and checksums).
 // Browser-safe (Web Crypto and DecompressionStream only); used on load to tell torn or damaged chunk files apart.
+import { concatBytes } from "../bytes.js";
 
 /** The four bytes every Automerge chunk starts with. */
 export const AUTOMERGE_MAGIC_BYTES: readonly number[] = [0x85, 0x6f, 0x4a, 0x83];
@@ -175,15 +176,6 @@ async function inflateRaw(compressed: Uint8Array, maxInflatedBytes: number): Pro
   return { ok: true, value: concatBytes(parts) };
 }
 
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Web APIs want views over a plain ArrayBuffer; copy only when the bytes live elsewhere. */
 function toArrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { findClashes } from "../../engine/checks.js";
 import { findConflicts, pickConflictValue } from "../../engine/conflicts.js";
 import { editorForDoc } from "../../engine/editor.js";
-import { PandafestError } from "../../engine/errors.js";
 import {
   EVENT_SHARD_NAMES,
   eventMapForNew,
@@ -26,22 +25,12 @@ import { SCHEMA_VERSION, type FestivalEvent } from "../../engine/schema.js";
 import { createFestivalDoc } from "../../engine/skeleton.js";
 import { eventView, festivalView } from "../../engine/views.js";
 import { schema1FestivalDoc, SCHEMA1_EVENT_ID, SCHEMA1_VENUE_ID } from "../fixtures/schema1-festival.js";
-import { mergeInto, newFestival, peerOf } from "./helpers.js";
+import { mergeInto, newFestival, peerOf, refusal } from "./helpers.js";
 
 const slot = (hour: number) => ({
   start: `2027-07-02T${String(hour).padStart(2, "0")}:00:00+02:00`,
   end: `2027-07-02T${String(hour + 1).padStart(2, "0")}:00:00+02:00`,
 });
-
-function refusal(fn: () => unknown): PandafestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PandafestError) return error;
-    throw error;
-  }
-  throw new Error("expected a PandafestError");
-}
 
 describe("shard names", () => {
   it("are 00 to 63, all created in the skeleton's first and only change", () => {

@@ -2,6 +2,7 @@
 // peers made by cloning with their own actor, and a bulk builder for timing tests.
 import * as A from "@automerge/automerge";
 import { editorForDoc, type DocEditor } from "../../engine/editor.js";
+import { PandafestError } from "../../engine/errors.js";
 import { eventMapForNew, getEvent } from "../../engine/event-shards.js";
 import type { Festival, FestivalEvent } from "../../engine/schema.js";
 import { createFestivalDoc } from "../../engine/skeleton.js";
@@ -81,4 +82,15 @@ export function bulkFestival(options: { venues: number; events: number; days: nu
     }
   }, "bulk fixture");
   return editor.doc;
+}
+
+/** The PandafestError fn throws (any other error is rethrown; returning normally fails the test). */
+export function refusal(fn: () => unknown): PandafestError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof PandafestError) return error;
+    throw error;
+  }
+  throw new Error("expected a PandafestError");
 }

@@ -3,23 +3,13 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { editorForDoc } from "../../engine/editor.js";
-import { PandafestError } from "../../engine/errors.js";
 import { encodeBase32, looksLikeId, newId } from "../../engine/ids.js";
 import { checkSchema, migrate } from "../../engine/migrate.js";
 import { addVenue } from "../../engine/operations.js";
 import { SCHEMA_VERSION, type Festival } from "../../engine/schema.js";
 import { createFestivalDoc, festivalInit } from "../../engine/skeleton.js";
 import { festivalView } from "../../engine/views.js";
-
-function refusal(fn: () => unknown): PandafestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof PandafestError) return error;
-    throw error;
-  }
-  throw new Error("expected a PandafestError");
-}
+import { refusal } from "./helpers.js";
 
 describe("createFestivalDoc", () => {
   it("writes the whole skeleton in one change with ImmutableString settings", () => {
