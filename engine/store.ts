@@ -105,7 +105,7 @@ export class FestivalStore {
     const id = handle.documentId;
     this.touched.set(id, handle);
     const doc = handle.doc();
-    await this.index.put({ id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? "private" : "public" });
+    await this.index.put(indexEntryOf(id, doc));
     return { id, url: stringifyAutomergeUrl(id), handle };
   }
 
@@ -123,7 +123,7 @@ export class FestivalStore {
     doc = withAttestation(doc, id, identity);
     const handle = this.repo.import<Festival>(A.save(doc), { docId: id });
     const stored = handle.doc();
-    await this.index.put({ id, name: String(stored.name), visibility: String(stored.visibility) === "private" ? "private" : "public" });
+    await this.index.put(indexEntryOf(id, stored));
     return { id, url: stringifyAutomergeUrl(id), handle };
   }
 
@@ -289,7 +289,7 @@ export class FestivalStore {
         );
       }
       const doc = handle.doc();
-      const entry = { id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? ("private" as const) : ("public" as const) };
+      const entry = indexEntryOf(id, doc);
       const known = this.indexed.get(id);
       if (known && known.name === entry.name && known.visibility === entry.visibility) continue; // the index already says so
       if (await this.index.has(id)) {
@@ -347,4 +347,9 @@ async function listStoredFiles(directory: string, prefix: string, found: string[
 
 export function festivalUrl(id: string): string {
   return stringifyAutomergeUrl(id as DocumentId);
+}
+
+/** A festival's entry in the index, as its document says now (anything but "private" is listed as public). */
+function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
+  return { id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? "private" : "public" };
 }
