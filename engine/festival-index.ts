@@ -47,7 +47,7 @@ export class FestivalIndex {
       return {
         id,
         name: typeof record.name === "string" ? record.name : "",
-        visibility: record.visibility === "private" ? "private" : "public",
+        visibility: record.visibility === "public" ? "public" : "private", // the same rule as a document's (views.ts)
         addedAt: typeof record.addedAt === "string" ? record.addedAt : "",
       };
     } catch {

@@ -29,7 +29,7 @@ import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
-import { festivalView } from "./views.js";
+import { festivalView, visibilityOf } from "./views.js";
 import { concatBytes } from "./bytes.js";
 
 export type FestivalHandle = DocHandle<Festival>;
@@ -351,5 +351,5 @@ export function festivalUrl(id: string): string {
 
 /** A festival's entry in the index, as its document says now (anything but "private" is listed as public). */
 function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
-  return { id, name: String(doc.name), visibility: String(doc.visibility) === "private" ? "private" : "public" };
+  return { id, name: String(doc.name), visibility: visibilityOf(doc.visibility) };
 }

@@ -43,7 +43,8 @@ export function statusOf(value: unknown): EventStatus {
   return status === "confirmed" || status === "cancelled" || status === "tentative" ? status : "tentative";
 }
 
-function visibilityOf(value: unknown): Visibility {
+/** Only an exact "public" is public: an unknown value (from a newer or faulty peer) reads as private, so it is never announced. */
+export function visibilityOf(value: unknown): Visibility {
   return textOf(value) === "public" ? "public" : "private";
 }
 

@@ -4,6 +4,7 @@ import type { DocHandle, DocumentId } from "@automerge/automerge-repo";
 import { discoveryKey } from "../../bundles/discovery.js";
 import type { Festival, Visibility } from "../schema.js";
 import type { FestivalStore } from "../store.js";
+import { visibilityOf } from "../views.js";
 import { silentLog, type ServerLog } from "./log.js";
 import type { FestivalSharing } from "./share-policy.js";
 import { syncOnEveryHeadsChange } from "./sync-nudge.js";
@@ -31,7 +32,7 @@ export function festivalSummary(id: string, doc: unknown): CatalogEntry | undefi
     id,
     name: text(festival.name),
     description: text(festival.description),
-    visibility: text(festival.visibility) === "private" ? "private" : "public",
+    visibility: visibilityOf(festival.visibility),
     timeZone: text(festival.timeZone),
     startDate: text(festival.startDate),
     endDate: text(festival.endDate),

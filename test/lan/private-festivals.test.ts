@@ -137,4 +137,26 @@ describe("private festivals", () => {
     expect(c.catalog.get(secret.id)).toBeUndefined();
     expect(c.store.repo.handles[secret.id as DocumentId]).toBeUndefined();
   });
+  it("treats a visibility it does not know (a newer or faulty peer's) as private: not indexed as public, not listed", async () => {
+    const dirA = await tempDir();
+    await cliJson(dirA, ["init", "--name", "Ana"]);
+    const store = await FestivalStore.open(dirA);
+    const festival = await store.create({ name: "Odd Fest", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "public" });
+    const { editor } = await store.editorFor(festival.id);
+    editor.change((doc) => {
+      (doc as unknown as { visibility: A.ImmutableString }).visibility = new A.ImmutableString("unlisted");
+    }, "as a newer peer would");
+    await store.close();
+    const reopened = await FestivalStore.open(dirA);
+    expect((await reopened.index.read(festival.id))?.visibility).toBe("private");
+    expect((await reopened.readView(festival.id)).view.visibility).toBe("private");
+    await reopened.close();
+
+    const a = await startServer({ dataDir: dirA, port: 0, staticRoot: null });
+    running.push(a);
+    expect(a.catalog.get(festival.id)?.visibility).toBe("private");
+    const listed = await (await fetch(`${a.localUrl}/api/festivals`)).text();
+    expect(listed).not.toContain(festival.id);
+    expect(listed).not.toContain("Odd Fest");
+  });
 });
