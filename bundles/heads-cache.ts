@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";
+import type { DocumentId } from "@automerge/automerge-repo";
 import * as v from "valibot";
 import type { FestivalStore } from "../engine/store.js";
 import { writeFileAtomically } from "../engine/storage/atomic-file.js";
@@ -51,13 +52,9 @@ export class FestivalHeadsCache {
     return cache;
   }
 
-  /** The names of the festival's stored chunks (snapshots and incrementals), sorted. */
+  /** The names of the festival's stored chunks (snapshots and incrementals), sorted: a directory listing, no chunk is read. */
   private async chunkNames(id: string): Promise<string[]> {
-    const chunks = await this.store.storage.loadRange([id]);
-    return chunks
-      .filter((chunk) => chunk.key[1] === "snapshot" || chunk.key[1] === "incremental")
-      .map((chunk) => chunk.key.slice(1).join("/"))
-      .sort();
+    return this.store.storedChunkKeys(id as DocumentId);
   }
 
   /** The festival's heads when the cache still describes what is stored, else undefined. */
