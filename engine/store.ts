@@ -31,6 +31,7 @@ import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "./views.js";
 import { concatBytes } from "./bytes.js";
+import { wasmHeapSteps } from "./wasm-heap.js";
 
 export type FestivalHandle = DocHandle<Festival>;
 
@@ -297,6 +298,7 @@ export class FestivalStore {
         this.indexed.set(id, entry);
       }
     }
+    if (this.touched.size > 0) wasmHeapSteps.afterEdit();
     this.touched.clear();
   }
 
