@@ -20,6 +20,8 @@ import { FestivalSharing } from "./share-policy.js";
 import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
 import type { KnowsMessage } from "./sync-messages.js";
+import { SyncHub } from "./sync-hub.js";
+import { wasmSyncStateProblem } from "./wasm-sync-state.js";
 import { SyncEndpoint } from "./sync-socket.js";
 import { DEFAULT_PORT, SYNC_PATH } from "./endpoints.js";
 
@@ -39,6 +41,8 @@ export interface ServeOptions {
   maxFrameBytes?: number;
   maxConnections?: number;
   limits?: FrameLimits;
+  /** shortest time between two hub relay rounds of one festival (ms) */
+  hubRoundMs?: number;
   log?: ServerLog;
   /** the built web app to serve; default ui/dist when it exists, null for none */
   staticRoot?: string | null;
@@ -100,6 +104,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let catalog: FestivalCatalog | undefined;
   const holds = (id: string) => catalog?.get(id) !== undefined || store?.repo.handles[id as DocumentId]?.isReady() === true;
   const sharing = new FestivalSharing(registry, holds);
+  let hub: SyncHub | undefined;
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
     if (sharing.acceptProofs(message.senderId, store.repo.peerId, message.proofs).length > 0) store.repo.shareConfigChanged();
@@ -112,6 +117,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       catalog?.noticeDocument(message.documentId);
       if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
     },
+    // a client's sync of a festival held here goes through the hub relay; the rest through automerge-repo
+    claim: (message) => hub?.claim(message) ?? false,
+    onLeft: (peerId) => hub?.peerLeft(peerId),
     onKnows: knows,
     onJoined: (peerId, role) => {
       if (role !== "server" || !store) return;
@@ -127,6 +135,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     sharePolicy: sharing.announce,
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
+  hub = new SyncHub({
+    repo: store.repo,
+    send: (peerId, message) => endpoint.send(peerId, message),
+    refuse: (peerId, reason) => endpoint.refuse(peerId, reason),
+    roundMs: options.hubRoundMs,
+  });
+  if (!hub.enabled) log.warn(`sync: clients are synced through automerge-repo alone (${wasmSyncStateProblem() ?? "no wasm sync states"})`);
   catalog = new FestivalCatalog(store, sharing, log);
   await catalog.start();
 
@@ -260,6 +275,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       discovery?.stop();
       for (const adapter of outbound.values()) adapter.disconnect();
       await endpoint.close();
+      hub?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       try {

@@ -72,6 +72,10 @@ export interface SyncEndpointOptions {
   onKnows?: (message: KnowsMessage) => void;
   /** a peer joined (called once the adapter has answered it, so our own messages follow its "peer") */
   onJoined?: (peerId: string, role: PeerRole) => void;
+  /** offered every accepted message from a client after onMessage; true takes it away from the adapter (the hub relay) */
+  claim?: (message: SyncProtocolMessage) => boolean;
+  /** a joined peer's connection closed (and it has no newer one) */
+  onLeft?: (peerId: string) => void;
 }
 
 export class SyncEndpoint {
@@ -141,13 +145,16 @@ export class SyncEndpoint {
         link.connected(message.senderId, { ephemeral: metadata?.isEphemeral === true, role });
         this.socketsByPeer.set(message.senderId, socket);
         socket.once("close", () => {
-          if (this.socketsByPeer.get(message.senderId) === socket) this.socketsByPeer.delete(message.senderId);
+          if (this.socketsByPeer.get(message.senderId) !== socket) return;
+          this.socketsByPeer.delete(message.senderId);
+          this.options.onLeft?.(message.senderId);
         });
         setImmediate(() => this.options.onJoined?.(message.senderId, role));
       } else if ((message.type === "sync" || message.type === "request") && message.documentId) {
         link.synced(message.documentId);
       }
       this.options.onMessage?.(message, address);
+      if (link.role === "client" && this.options.claim?.(message)) return false;
       return true;
     };
     socket.on("error", (error: Error & { code?: string }) => {
@@ -159,12 +166,27 @@ export class SyncEndpoint {
 
   /** Sends pandafest's own message to a joined peer; false when it is not connected here. */
   sendKnows(peerId: string, proofs: string[]): boolean {
-    const socket = this.socketsByPeer.get(peerId);
     const senderId = this.adapter.peerId;
-    if (!socket || socket.readyState !== WebSocket.OPEN || !senderId) return false;
+    if (!senderId) return false;
     const message: KnowsMessage = { type: KNOWS_MESSAGE_TYPE, senderId, targetId: peerId, proofs };
+    return this.send(peerId, message);
+  }
+
+  /** Sends a protocol message to a joined peer, past the adapter; false when it is not connected here. */
+  send(peerId: string, message: object): boolean {
+    const socket = this.socketsByPeer.get(peerId);
+    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     socket.send(cbor.encode(message));
     return true;
+  }
+
+  /** Closes a joined peer's connection because of what it sent (the other connections stay). */
+  refuse(peerId: string, reason: string): void {
+    const socket = this.socketsByPeer.get(peerId);
+    if (!socket) return;
+    socket.frameFilter = () => false;
+    this.warn(`sync: closed the connection of ${peerId}: ${reason}`);
+    closeWithReason(socket, CLOSE_POLICY, reason);
   }
 
   /** Closes every connection and stops accepting new ones. */
