@@ -7,6 +7,13 @@ export const HEAP_STEP_BYTES = 16 << 20;
 /** Growth below this is measurement noise, not a new wasm page. */
 const GROWTH_THRESHOLD_BYTES = 64 << 10;
 
+/**
+ * The zeros a step copies in, kept for the process's life: a freed 16 MB buffer would leave the process's
+ * external-memory count 16 MB above its array-buffer count until the next collection, which reads as growth.
+ * Never written, so its pages stay unmapped (or the shared zero page).
+ */
+let stepZeros: Uint8Array | undefined;
+
 /** Memory outside the JS heap that is not an ArrayBuffer: in practice, Automerge's wasm memory. */
 export function wasmMemoryBytes(): number {
   const usage = process.memoryUsage();
@@ -50,7 +57,8 @@ export class WasmHeapSteps {
   /** Reserves one step of free heap now. */
   reserveStep(): void {
     try {
-      A.free(A.load(new Uint8Array(HEAP_STEP_BYTES)));
+      stepZeros ??= new Uint8Array(HEAP_STEP_BYTES);
+      A.free(A.load(stepZeros));
     } catch {
       // refused, as intended: the copy has been made and freed
     }
