@@ -6,6 +6,7 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { ROLE_METADATA_KEY } from "../../engine/server/peer-registry.js";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
 import { killAllServers, serverHasHeads, serverHeads, startServe, waitFor } from "./lan-helpers.js";
 
@@ -20,6 +21,14 @@ interface Attack {
   frame: (addressing: { senderId: string; targetId: string }) => Uint8Array | string;
   /** well addressed and well formed, with hostile content: may be accepted (and must then be harmless) */
   deep?: boolean;
+  /** join as another pandafest node (synced through automerge-repo) rather than as a client (the hub relay) */
+  asNode?: boolean;
+}
+
+/** A well-formed change whose actor's earlier changes do not exist: Automerge 3.5 panics on it. */
+function panickingChange(): Uint8Array {
+  const template = A.decodeChange(A.getLastLocalChange(A.from({ x: 1 })) as Uint8Array);
+  return A.encodeChange({ ...template, actor: randomBytes(16).toString("hex"), seq: 2, startOp: 1, deps: [], hash: undefined });
 }
 
 function attacks(festivalId: string): Attack[] {
@@ -66,6 +75,19 @@ function attacks(festivalId: string): Attack[] {
       deep: true,
       frame: (a) => cbor.encode({ type: "request", ...a, documentId: "4NMNnkMhL8jXrdJ9jamS58PAVdXu", data: forgedChange }),
     },
+    {
+      name: "change that makes Automerge panic, from a client",
+      joinFirst: true,
+      deep: true,
+      frame: (a) => cbor.encode({ type: "sync", ...a, documentId: festivalId, data: A.encodeSyncMessage({ heads: [], need: [], have: [], changes: [panickingChange()] }) }),
+    },
+    {
+      name: "change that makes Automerge panic, from a node",
+      joinFirst: true,
+      deep: true,
+      asNode: true,
+      frame: (a) => cbor.encode({ type: "sync", ...a, documentId: festivalId, data: A.encodeSyncMessage({ heads: [], need: [], have: [], changes: [panickingChange()] }) }),
+    },
     { name: "second join", joinFirst: true, frame: () => join("someone-else") },
     { name: "remote heads of wrong shape", joinFirst: true, frame: () => cbor.encode({ type: "remote-heads-changed", senderId: "attacker", targetId: "server", documentId: festivalId, newHeads: { x: 5 } }) },
   ];
@@ -88,7 +110,8 @@ function attackOnce(url: string, attack: Attack, senderId: string): Promise<numb
     socket.on("error", () => undefined);
     socket.on("open", () => {
       if (!attack.joinFirst) return send("server");
-      socket.send(cbor.encode({ type: "join", senderId, peerMetadata: {}, supportedProtocolVersions: ["1"] }));
+      const peerMetadata = attack.asNode ? { [ROLE_METADATA_KEY]: "server" } : {};
+      socket.send(cbor.encode({ type: "join", senderId, peerMetadata, supportedProtocolVersions: ["1"] }));
     });
     socket.on("message", (data: Buffer) => {
       const reply = cbor.decode(data) as { type?: string; senderId?: string };
@@ -127,7 +150,7 @@ describe("malformed frames", () => {
     })();
 
     const list = attacks(fixture.festival);
-    const rounds = 80; // 27 kinds x 80 = 2160 hostile frames
+    const rounds = 80; // 29 kinds x 80 = 2320 hostile frames
     const codes = new Map<string, Set<number>>();
     let sent = 0;
     const queue = Array.from({ length: rounds }, (_, round) => list.map((attack) => ({ attack, senderId: `attacker-${round}-${attack.name}` }))).flat();
