@@ -2,16 +2,9 @@
 // whole-document diff), saves are incremental since the heads last loaded or saved, compaction never drops changes.
 import { createHash } from "node:crypto";
 import * as A from "@automerge/automerge";
-import type { DocumentId, Repo, StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
-import { concatBytes } from "./bytes.js";
+import type { DocumentId, Repo, StorageAdapterInterface } from "@automerge/automerge-repo";
+import { readStoredDocument, type StoredChunk } from "./storage/stored-document.js";
 
-type ChunkKind = "snapshot" | "incremental";
-
-interface StoredChunk {
-  key: StorageKey;
-  kind: ChunkKind;
-  size: number;
-}
 
 /** Where Automerge keeps a document's bookkeeping (heads, handle, the patches that produced it) on its root object. */
 const AUTOMERGE_STATE = Symbol.for("_am_meta");
@@ -90,20 +83,9 @@ export class RepoDocumentStorage {
 
   /** Loads every stored chunk of a document, snapshots first, and records its heads; null when none is stored. */
   async #loadStored<T>(documentId: DocumentId): Promise<A.Doc<T> | null> {
-    const stored = [
-      ...(await this.#adapter.loadRange([documentId, "snapshot"])).map((chunk) => ({ ...chunk, kind: "snapshot" as const })),
-      ...(await this.#adapter.loadRange([documentId, "incremental"])).map((chunk) => ({ ...chunk, kind: "incremental" as const })),
-    ];
-    const chunks: StoredChunk[] = [];
-    const binaries: Uint8Array[] = [];
-    for (const chunk of stored) {
-      if (chunk.data === undefined) continue;
-      chunks.push({ key: chunk.key, kind: chunk.kind, size: chunk.data.length });
-      binaries.push(chunk.data);
-    }
+    const { chunks, bytes } = await readStoredDocument(this.#adapter, documentId);
     this.#chunks.set(documentId, chunks);
-    if (binaries.length === 0) return null;
-    const bytes = concatBytes(binaries);
+    if (chunks.length === 0) return null;
     let doc: A.Doc<T>;
     try {
       doc = A.load<T>(bytes);

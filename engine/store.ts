@@ -27,10 +27,10 @@ import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
+import { readStoredDocument } from "./storage/stored-document.js";
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "./views.js";
-import { concatBytes } from "./bytes.js";
 import { wasmHeapSteps } from "./wasm-heap.js";
 
 export type FestivalHandle = DocHandle<Festival>;
@@ -232,13 +232,11 @@ export class FestivalStore {
       checkSchema(doc);
       return { doc };
     }
-    const chunks = [...(await this.storage.loadRange([id, "snapshot"])), ...(await this.storage.loadRange([id, "incremental"]))];
-    const loaded = chunks.filter((chunk): chunk is { key: string[]; data: Uint8Array } => chunk.data !== undefined);
-    if (loaded.length === 0) throw unknownFestival(id, this.dataDir);
-    const bytes = concatBytes(loaded.map((chunk) => chunk.data));
+    const stored = await readStoredDocument(this.storage, id);
+    if (stored.chunks.length === 0) throw unknownFestival(id, this.dataDir);
     let doc: A.Doc<Festival>;
     try {
-      doc = A.load<Festival>(bytes);
+      doc = A.load<Festival>(stored.bytes);
     } catch {
       // Should A.load refuse the chunks taken together (changes waiting for missing history), the repo loads them its own way.
       doc = (await this.openById(id)).doc();
@@ -246,7 +244,7 @@ export class FestivalStore {
       return { doc };
     }
     checkSchema(doc);
-    return { doc, chunkKeys: loaded.map((chunk) => chunk.key.slice(1).join("/")).sort() };
+    return { doc, chunkKeys: stored.chunks.map((chunk) => chunk.key.slice(1).join("/")).sort() };
   }
 
   /** An editor for one festival: every change also records this user as a member. */
