@@ -349,7 +349,7 @@ export function festivalUrl(id: string): string {
   return stringifyAutomergeUrl(id as DocumentId);
 }
 
-/** A festival's entry in the index, as its document says now (anything but "private" is listed as public). */
+/** A festival's entry in the index, as its document says now (only an exact "public" is listed as public). */
 function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
   return { id, name: String(doc.name), visibility: visibilityOf(doc.visibility) };
 }

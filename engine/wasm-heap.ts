@@ -23,8 +23,8 @@ export function wasmMemoryBytes(): number {
 /**
  * Why: after a large festival is loaded, edits keep growing the wasm heap a page or two at a time, and V8
  * counts the whole wasm memory as new external memory on every growth and answers with a full collection.
- * Large festival, 500 edits: 84 such collections and a p99 of 12-30 ms for change + attestation; with steps,
- * 3 steps, 8 collections and a p99 of ~5 ms.
+ * Large festival, 500 edits: 84-100 such collections and a p99 of 10-17 ms for change + attestation; with
+ * steps, 10-12 collections and a p99 of 4.6-7.3 ms.
  * How: Automerge copies a document's bytes into its heap before parsing them. Zeros are refused at the first
  * byte, and the freed copy stays behind as free heap (wasm memory never shrinks). A free block that is big
  * enough is reused, so a step only grows the heap when the last one has been used up.
