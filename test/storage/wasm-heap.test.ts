@@ -2,7 +2,7 @@
 // the heap grows in large steps (this relies on Automerge copying input into its heap: a bump could change that).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { HEAP_STEP_BYTES, WasmHeapSteps, wasmMemoryBytes } from "../../engine/wasm-heap.js";
+import { HEAP_STEP_BYTES, heapStepFor, WasmHeapSteps, wasmMemoryBytes } from "../../engine/wasm-heap.js";
 
 const MB = 1 << 20;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -13,6 +13,12 @@ function documentOf(bytes: number): A.Doc<{ text: A.ImmutableString }> {
 }
 
 describe("wasm heap steps", () => {
+  it("step by 16 MB, or by an eighth of a larger heap", () => {
+    expect(heapStepFor(10 * MB)).toBe(16 * MB);
+    expect(heapStepFor(128 * MB)).toBe(16 * MB);
+    expect(heapStepFor(360 * MB)).toBe(45 * MB);
+  });
+
   it("reserves one step after an edit that grew the heap, and none after one that did not", async () => {
     A.free(documentOf(1024)); // the wasm module is instantiated
     const steps = new WasmHeapSteps();
