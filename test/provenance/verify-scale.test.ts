@@ -2,6 +2,7 @@
 // Checks every change is attributed and that verification reads metadata rather than decoding changes.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "../../engine/bytes.js";
 import { newestFirst, verifyHistory, verifySummary, withAttestation } from "../../engine/provenance.js";
 import type { Festival } from "../../engine/schema.js";
 import { FESTIVAL_ID, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
@@ -23,18 +24,8 @@ function buildHistory() {
     chunks.push(A.saveSince(doc, founderHeads));
   }
   // What a peer that received every actor's bundle holds, loaded as pandafest would load it.
-  const received = A.loadIncremental(A.init<Festival>({ actor: "ff".repeat(16) }), concatenate(chunks));
+  const received = A.loadIncremental(A.init<Festival>({ actor: "ff".repeat(16) }), concatBytes(chunks));
   return { merged: A.load<Festival>(A.save(received)), signers };
-}
-
-function concatenate(chunks: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
 }
 
 describe("verifyHistory at scale", () => {
