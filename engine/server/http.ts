@@ -1,9 +1,10 @@
 // The HTTP side of `pandafest serve`: a small route table (/api/..., exports added by other modules),
-// the built web app from ui/dist, bounded URLs and paths that cannot leave the served folder.
+// the built web app from ui/dist (compressed when the browser accepts it), bounded URLs and safe paths.
 import fs from "node:fs";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CompressedFileCache, isCompressibleType, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding, sharedCompressedFiles } from "./compressed-files.js";
 
 export const MAX_URL_LENGTH = 2048;
 const MAX_PARAM_LENGTH = 256;
@@ -141,8 +142,18 @@ export function resolveStaticPath(root: string, pathname: string): string | unde
   return real;
 }
 
-/** Serves a file of the built web app; paths without an extension fall back to index.html (client-side routes). */
-export function serveStatic(root: string, pathname: string, request: IncomingMessage, response: ServerResponse): void {
+/**
+ * Serves a file of the built web app; paths without an extension fall back to index.html (client-side routes).
+ * Compressible files above MIN_COMPRESSIBLE_BYTES go out as br or gzip when Accept-Encoding allows it, from
+ * `compressedFiles`; if compression fails the file goes out as it is.
+ */
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  compressedFiles: CompressedFileCache = sharedCompressedFiles,
+): Promise<void> {
   const resolved = resolveStaticPath(root, pathname);
   if (!resolved) return sendText(response, 400, "bad path\n");
   let file = resolved;
@@ -156,13 +167,22 @@ export function serveStatic(root: string, pathname: string, request: IncomingMes
     stats = statOrUndefined(file);
   }
   if (!stats || !stats.isFile()) return sendText(response, 404, "not found\n");
-  const contentType = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-  response.writeHead(200, {
-    "content-type": contentType,
-    "content-length": stats.size,
+  const headers: OutgoingHttpHeaders = {
+    "content-type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
     "cache-control": path.basename(file) === "index.html" ? "no-cache" : "public, max-age=3600",
     "x-content-type-options": "nosniff",
-  });
+  };
+  const compressible = isCompressibleType(file);
+  if (compressible) headers.vary = "Accept-Encoding";
+  const coding = compressible && stats.size >= MIN_COMPRESSIBLE_BYTES ? negotiateContentCoding(request.headers["accept-encoding"]) : undefined;
+  const compressed = coding ? await compressedFiles.compressed(file, stats, coding) : undefined;
+  if (response.destroyed) return;
+  if (coding && compressed) {
+    response.writeHead(200, { ...headers, "content-encoding": coding, "content-length": compressed.byteLength });
+    response.end(request.method === "HEAD" ? undefined : compressed);
+    return;
+  }
+  response.writeHead(200, { ...headers, "content-length": stats.size });
   if (request.method === "HEAD") {
     response.end();
     return;
@@ -208,6 +228,8 @@ export interface HttpHandlerOptions {
   routes: RouteTable;
   /** the built web app, if any */
   staticRoot?: string;
+  /** compressed copies of the web app's files; default the process-wide sharedCompressedFiles */
+  compressedFiles?: CompressedFileCache;
   /** what `/` shows when there is no web app */
   fallbackPage: (context: RouteContext) => void;
   onError?: (error: unknown) => void;
@@ -243,7 +265,10 @@ export function createRequestHandler(options: HttpHandlerOptions): (request: Inc
     }
     if (method !== "GET" && method !== "HEAD") return sendText(response, 405, "method not allowed\n");
     if (url.pathname.startsWith("/api/")) return sendError(response, 404, `no such endpoint: ${url.pathname}`);
-    if (options.staticRoot) return serveStatic(options.staticRoot, url.pathname, request, response);
+    if (options.staticRoot) {
+      serveStatic(options.staticRoot, url.pathname, request, response, options.compressedFiles).catch(fail);
+      return;
+    }
     if (url.pathname === "/" || url.pathname === "/index.html") return options.fallbackPage({ request, response, url, params: {} });
     sendText(response, 404, "not found\n");
   };
