@@ -140,6 +140,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     send: (peerId, message) => endpoint.send(peerId, message),
     refuse: (peerId, reason) => endpoint.refuse(peerId, reason),
     roundMs: options.hubRoundMs,
+    storage: store.storage,
+    warn: (message) => log.warn(message),
   });
   if (!hub.enabled) log.warn(`sync: clients are synced through automerge-repo alone (${wasmSyncStateProblem() ?? "no wasm sync states"})`);
   catalog = new FestivalCatalog(store, sharing, log);
@@ -275,7 +277,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       discovery?.stop();
       for (const adapter of outbound.values()) adapter.disconnect();
       await endpoint.close();
-      hub?.close();
+      await hub?.close(); // saves the clients' sync states before storage is flushed
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       try {

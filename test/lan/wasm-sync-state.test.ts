@@ -2,7 +2,7 @@
 // upgrade moves the bindings or gives the public API another wasm instance (the server would then fall back to the repo).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { wasmSyncStateFactory, wasmSyncStateProblem } from "../../engine/server/wasm-sync-state.js";
+import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateProblem } from "../../engine/server/wasm-sync-state.js";
 
 describe("wasm sync states", () => {
   it("are available and sync two documents of the public API through their backends", () => {
@@ -31,5 +31,55 @@ describe("wasm sync states", () => {
     expect(A.getHeads(leftNow).sort()).toEqual(A.getHeads(rightNow).sort());
     leftState.free();
     rightState.free();
+  });
+
+  it("encode to and decode from the bytes the public API (and automerge-repo's storage) uses", () => {
+    const newState = wasmSyncStateFactory();
+    const codec = wasmSyncStateCodec();
+    if (!newState || !codec) throw new Error("no wasm sync state codec");
+    let server = A.from<{ items: Record<string, string> }>({ items: {} });
+    for (let index = 0; index < 20; index++) server = A.change(server, (doc) => (doc.items[`k${index}`] = `v${index}`));
+    let client = A.init<{ items: Record<string, string> }>();
+    let clientState = A.initSyncState();
+    const serverState = newState();
+    const serverBackend = A.getBackend(server);
+    for (let step = 0; step < 10; step++) {
+      const toClient = serverBackend.generateSyncMessage(serverState);
+      if (toClient) [client, clientState] = A.receiveSyncMessage(client, clientState, toClient);
+      const [nextState, toServer] = A.generateSyncMessage(client, clientState);
+      clientState = nextState;
+      if (toServer) serverBackend.receiveSyncMessage(serverState, toServer);
+      if (!toClient && !toServer) break;
+    }
+    const heads = [...A.getHeads(server)].sort();
+    // what the wasm state encodes is what the public API decodes, and the other way round
+    const bytes = codec.encode(serverState);
+    expect([...A.decodeSyncState(bytes).sharedHeads].sort()).toEqual(heads);
+    const restored = codec.decode(A.encodeSyncState(A.decodeSyncState(bytes)));
+    expect([...codec.encode(restored)]).toEqual([...bytes]);
+
+    // restored states on both sides resume: after an edit on the client, only that edit crosses
+    client = A.change(client, (doc) => (doc.items.late = "after reconnecting"));
+    let resumedClientState = A.decodeSyncState(A.encodeSyncState(clientState));
+    let changesCrossing = 0;
+    for (let step = 0; step < 10; step++) {
+      const [nextState, toServer] = A.generateSyncMessage(client, resumedClientState);
+      resumedClientState = nextState;
+      if (toServer) {
+        changesCrossing += A.decodeSyncMessage(toServer).changes.length;
+        serverBackend.receiveSyncMessage(restored, toServer);
+      }
+      const toClient = serverBackend.generateSyncMessage(restored);
+      if (toClient) {
+        changesCrossing += A.decodeSyncMessage(toClient).changes.length;
+        [client, resumedClientState] = A.receiveSyncMessage(client, resumedClientState, toClient);
+      }
+      if (!toClient && !toServer) break;
+    }
+    expect(changesCrossing).toBe(1);
+    expect(A.applyChanges(server, [])[0].items.late).toBe("after reconnecting");
+    expect(() => codec.decode(new Uint8Array([1, 2, 3]))).toThrow();
+    serverState.free();
+    restored.free();
   });
 });
