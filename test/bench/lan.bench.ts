@@ -1,20 +1,20 @@
 // LAN sync benchmarks: first sync of the festival to a fresh peer and edit-to-visibility latency, each against
-// bare automerge-repo with its own websocket adapter (same run, interleaved); and a load test on a real server.
+// bare automerge-repo with its own websocket adapter (same run, interleaved); and a load test on a real server process.
 import * as A from "@automerge/automerge";
-import { cbor, Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
-import { WebSocketClientAdapter, WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
-import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
+import { Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { WebSocket, WebSocketServer } from "ws";
+import { fileURLToPath } from "node:url";
 import { getEvent } from "../../engine/event-shards.js";
 import { PeerClientAdapter } from "../../engine/server/peer-client.js";
 import { startServer, type RunningServer } from "../../engine/server/server.js";
 import type { Festival } from "../../engine/schema.js";
 import { FestivalStore } from "../../engine/store.js";
+import { startBareSyncServer } from "./bare-load-server.js";
+import { LoadEditorsProcess } from "./children/load-editors-process.js";
+import { loadEditSentAt, loadEditTitle, scheduledEditTime, type EditorAssignment } from "./children/load-editors-protocol.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSuite } from "./harness.js";
 import { interleave, median, percentile } from "./stats.js";
 
@@ -24,6 +24,12 @@ const LOAD_CLIENTS = 100;
 const LOAD_SECONDS = 30;
 const LOAD_OBSERVERS = 3;
 const LIGHT_LOAD_CLIENTS = 25;
+/** child processes the editing clients of the load test run in */
+const LOAD_EDITOR_PROCESSES = 2;
+/** after the last edit, how long arrivals are still counted */
+const LOAD_TAIL_MS = 2000;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** A sync server for the comparisons: where it listens and how to stop it. */
 interface SyncTarget {
@@ -40,25 +46,8 @@ export async function startPandafestTarget(ctx: BenchContext, festival: BenchFes
 
 /** Bare automerge-repo: its NodeFS storage and its own websocket server adapter, holding the same festival. */
 export async function startBareTarget(ctx: BenchContext, festival: BenchFestival): Promise<SyncTarget> {
-  const http = createServer();
-  const wss = new WebSocketServer({ noServer: true });
-  http.on("upgrade", (request, socket, head) => wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request)));
-  const adapter = new WebSocketServerAdapter(wss as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]);
-  const repo = new Repo({ storage: new NodeFSStorageAdapter(await ctx.tempDirectory("bare-repo-")), network: [adapter], sharePolicy: async () => false });
-  repo.import(festival.bytes, { docId: festival.festivalId as DocumentId });
-  await repo.flush();
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  return {
-    kind: "bare",
-    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/sync`,
-    close: async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      await repo.shutdown();
-    },
-  };
+  const server = await startBareSyncServer(await ctx.tempDirectory("bare-repo-"), festival.festivalId, festival.bytes);
+  return { kind: "bare", url: server.url, close: () => server.close() };
 }
 
 /**
@@ -204,12 +193,31 @@ export async function syncComparisons(ctx: BenchContext, festival: BenchFestival
 interface LoadResult {
   p50Ms: number;
   p99Ms: number;
+  /** edits that reached an observer (each observer sees every other client's edits) */
   samples: number;
+  /** what `samples` would be if every edit arrived at every observer as its own change */
+  samplesExpected: number;
   peakRssMb: number;
-  /** CPU the server used during the edits, per second of wall time (1 = one core busy) */
+  /** edits made by all clients, and clients x seconds */
+  editsMade: number;
+  editsExpected: number;
+  /** CPU per second of wall time from "go" to the end of the tail (1 = one core busy) */
   serverCpuShare: number;
-  /** the same for this (client) process */
-  clientCpuShare: number;
+  observersCpuShare: number;
+  /** the editing children together */
+  editorsCpuShare: number;
+  /** the latest an editing client made an edit after its scheduled time, and the longest event-loop block there (ms) */
+  editorsLateMsMax: number;
+  /** editors' edits made more than a second after their scheduled time */
+  editorsEditsLate: number;
+  editorsBacklogMs: number;
+  /** editing clients the server dropped during the run, and how the last one was closed */
+  editorsLost: number;
+  editorsLastLoss: string;
+  /** sync messages the editing clients received */
+  editorsMessages: number;
+  /** the editing children's scheduling priority */
+  editorsPriority: string;
 }
 
 /** CPU seconds (user + system) a process has used so far (Linux /proc); undefined elsewhere. */
@@ -230,61 +238,6 @@ function peakRssMb(pid: number): number | undefined {
     return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * A websocket client speaking the sync protocol with Automerge directly (no repo machinery), starting from a
- * copy of the festival as a browser with storage would: a hundred of them fit in one process next to the server.
- */
-class RawSyncClient {
-  private doc: A.Doc<Festival>;
-  private state = A.initSyncState();
-  private serverId: string | undefined;
-  private readonly socket: WebSocket;
-  private readonly peerId = `load-${Math.random().toString(36).slice(2)}`;
-  readonly ready: Promise<void>;
-
-  constructor(url: string, private readonly documentId: string, bytes: Uint8Array) {
-    this.doc = A.load<Festival>(bytes);
-    this.socket = new WebSocket(url);
-    this.socket.on("error", () => undefined);
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.on("open", () => this.send({ type: "join", senderId: this.peerId, peerMetadata: { isEphemeral: true }, supportedProtocolVersions: ["1"] }));
-      this.socket.on("close", () => reject(new Error("a load client lost its connection")));
-      this.socket.on("message", (data: Buffer) => {
-        const message = cbor.decode(new Uint8Array(data)) as { type: string; senderId: string; data?: Uint8Array };
-        if (message.type === "peer") {
-          this.serverId = message.senderId;
-          this.flush();
-          resolve();
-        } else if (message.type === "sync" && message.data) {
-          [this.doc, this.state] = A.receiveSyncMessage(this.doc, this.state, message.data);
-          this.flush();
-        }
-      });
-    });
-  }
-
-  edit(change: (doc: Festival) => void): void {
-    this.doc = A.change(this.doc, change);
-    this.flush();
-  }
-
-  close(): void {
-    this.socket.removeAllListeners("close");
-    this.socket.terminate();
-  }
-
-  private flush(): void {
-    if (!this.serverId) return;
-    const [state, data] = A.generateSyncMessage(this.doc, this.state);
-    this.state = state;
-    if (data) this.send({ type: "sync", senderId: this.peerId, targetId: this.serverId, documentId: this.documentId, data });
-  }
-
-  private send(message: object): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(cbor.encode(message));
   }
 }
 
@@ -346,10 +299,41 @@ function spawnLoadServer(ctx: BenchContext, server: LoadServer, festival: { data
   });
 }
 
+/** The editing clients (all but the observers), dealt alternately to LOAD_EDITOR_PROCESSES groups. */
+function editorGroups(eventIds: readonly string[], clients: number): EditorAssignment[][] {
+  const groups: EditorAssignment[][] = Array.from({ length: LOAD_EDITOR_PROCESSES }, () => []);
+  for (let index = LOAD_OBSERVERS; index < clients; index++) groups[(index - LOAD_OBSERVERS) % LOAD_EDITOR_PROCESSES].push({ index, eventId: eventIds[index] });
+  return groups.filter((group) => group.length > 0);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for the server's ready line ({sync}) on stdout, bounded; rejects when it exits first. */
+function serverStarted(child: ReturnType<typeof spawnLoadServer>, exited: Promise<void>, stderr: () => string): Promise<{ sync: string }> {
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => reject(new Error(`the load server did not start within 60 s: ${stderr()}`)), 60_000);
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      if (!stdout.includes("\n")) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(stdout.split("\n")[0]) as { sync: string });
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`the load server exited: ${stderr()}`));
+    });
+  });
+}
+
 /**
  * `clients` websocket clients on one festival served by a real server process, each changing its own event once
- * a second for `seconds`. LOAD_OBSERVERS of them are full repos (our peer client) that see every edit; the sent-at
- * time travels inside the edit (same clock), so an arrival gives the propagation time.
+ * a second for `seconds`. LOAD_OBSERVERS of them are full repos (our peer client) in this process that see every
+ * edit; the sent-at time travels inside the edit (same clock), so an arrival gives the propagation time. The rest
+ * run in LOAD_EDITOR_PROCESSES children at the lowest CPU priority, as if each had its own machine: the server and
+ * the observers always run first, and the edit count shows whether the editors still kept their schedule.
  */
 export async function loadTest(ctx: BenchContext, server: LoadServer = "pandafest", clients = LOAD_CLIENTS, seconds = LOAD_SECONDS): Promise<LoadResult> {
   const festival = await loadFestival(ctx, clients);
@@ -358,83 +342,126 @@ export async function loadTest(ctx: BenchContext, server: LoadServer = "pandafes
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const observers: PeerClientAdapter[] = [];
-  const editors: RawSyncClient[] = [];
+  const editors: LoadEditorsProcess[] = [];
   try {
-    const started = await new Promise<{ sync: string }>((resolve, reject) => {
-      let stdout = "";
-      const timer = setTimeout(() => reject(new Error(`pandafest serve did not start: ${stderr}`)), 60_000);
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-        if (!stdout.includes("\n")) return;
-        clearTimeout(timer);
-        resolve(JSON.parse(stdout.split("\n")[0]) as { sync: string });
-      });
-      void exited.then(() => reject(new Error(`pandafest serve exited: ${stderr}`)));
-    });
+    const started = await serverStarted(child, exited, () => stderr);
     ctx.log(`lan: load on ${server === "bare" ? "bare automerge-repo" : "pandafest serve"}, ${clients} clients for ${seconds} s`);
     const latencies: number[] = [];
-    const PREFIX = "load|";
-    const edits: Array<(change: (doc: Festival) => void) => void> = [];
+    let collecting = true;
+    const observerEdits: Array<(title: string) => void> = [];
     for (let i = 0; i < LOAD_OBSERVERS; i++) {
       const adapter = new PeerClientAdapter({ url: started.sync });
       observers.push(adapter);
       const repo = new Repo({ network: [adapter], sharePolicy: async () => true });
       const handle = (await repo.find(festival.festivalId as DocumentId)) as DocHandle<Festival>;
+      const ownEvent = festival.eventIds[i];
       handle.on("change", ({ patches }) => {
+        if (!collecting) return;
         const now = Date.now();
         for (const patch of patches) {
-          if (patch.action !== "put" || patch.path[0] !== "events" || patch.path[2] !== "title") continue;
-          const [prefix, , , sentAt] = String((patch as { value: unknown }).value).split("|");
-          if (`${prefix}|` === PREFIX) latencies.push(now - Number(sentAt));
+          if (patch.action !== "put" || patch.path[0] !== "events" || patch.path[2] !== "title" || patch.path[1] === ownEvent) continue;
+          const sentAt = loadEditSentAt(String((patch as { value: unknown }).value));
+          if (sentAt !== undefined) latencies.push(now - sentAt);
         }
       });
-      edits.push((change) => handle.change(change));
+      observerEdits.push((title) =>
+        handle.change((doc) => {
+          doc.events[ownEvent].title = new A.ImmutableString(title);
+        }),
+      );
     }
-    for (let i = LOAD_OBSERVERS; i < clients; i++) {
-      const client = new RawSyncClient(started.sync, festival.festivalId, festival.bytes);
-      editors.push(client);
-      await client.ready;
-      edits.push((change) => client.edit(change));
-    }
-    const lost = Promise.all(editors.map((client) => client.ready));
+    const script = path.join(here, "children", "load-editors.js");
+    const groups = editorGroups(festival.eventIds, clients);
+    editors.push(...groups.map(() => LoadEditorsProcess.fork(script)));
+    await Promise.all(
+      editors.map((editor, g) =>
+        editor.start({ url: started.sync, festivalId: festival.festivalId, bytes: festival.bytes, clients: groups[g], clientCount: clients, seconds }, 120_000),
+      ),
+    );
+    await delay(1000); // let the joins settle
+
     const serverCpuBefore = cpuSeconds(child.pid ?? -1) ?? Number.NaN;
-    const clientCpuBefore = process.cpuUsage();
+    const observersCpuBefore = process.cpuUsage();
     const editsStarted = performance.now();
-    await new Promise<void>((resolve) => {
-      let remaining = clients;
-      edits.forEach((edit, i) => {
-        const eventId = festival.eventIds[i % festival.eventIds.length];
-        let count = 0;
-        setTimeout(() => {
-          const interval = setInterval(() => {
-            edit((doc) => {
-              doc.events[eventId].title = new A.ImmutableString(`${PREFIX}${i}|${count}|${Date.now()}`);
-            });
-            if (++count >= seconds) {
-              clearInterval(interval);
-              if (--remaining === 0) resolve();
-            }
-          }, 1000);
-        }, (i * 1000) / clients);
+    const startAt = Date.now() + 500;
+    for (const editor of editors) editor.go(startAt);
+    let observerEditsMade = 0;
+    const observersDone = new Promise<void>((resolve) => {
+      let remaining = observerEdits.length * seconds;
+      if (remaining === 0) return resolve();
+      observerEdits.forEach((edit, index) => {
+        for (let k = 0; k < seconds; k++) {
+          setTimeout(() => {
+            edit(loadEditTitle(index, k, Date.now()));
+            observerEditsMade++;
+            if (--remaining === 0) resolve();
+          }, scheduledEditTime(startAt, index, clients, k) - Date.now());
+        }
       });
     });
-    await lost;
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // let the last edits arrive
+    const editorsDone = await Promise.all([...editors.map((editor) => editor.done(seconds * 1000 + 120_000)), observersDone]);
+    await delay(LOAD_TAIL_MS); // let the last edits arrive
+    collecting = false;
     const wallSeconds = (performance.now() - editsStarted) / 1000;
     const serverCpuShare = ((cpuSeconds(child.pid ?? -1) ?? Number.NaN) - serverCpuBefore) / wallSeconds;
-    const clientCpu = process.cpuUsage(clientCpuBefore);
-    const clientCpuShare = (clientCpu.user + clientCpu.system) / 1e6 / wallSeconds;
+    const observersCpu = process.cpuUsage(observersCpuBefore);
+    const reports = await Promise.all(editors.map((editor) => editor.report(30_000)));
     const rss = peakRssMb(child.pid ?? -1) ?? Number.NaN;
     if (stderr.length > 0) ctx.log(`lan: the server under load said:\n${stderr.split("\n").slice(0, 20).join("\n")}`);
+    const editsMade = observerEditsMade + reports.reduce((sum, report) => sum + report.editsMade, 0);
+    const editsExpected = clients * seconds;
+    const lost = reports.reduce((sum, report) => sum + report.connectionsLost, 0);
+    ctx.log(`lan: ${editsMade} of ${editsExpected} edits made (${editorsDone.slice(0, -1).join(" + ")} by the editing children; ${lost} of their clients dropped)`);
+    if (editsMade < 0.95 * editsExpected) {
+      throw new Error(
+        `only ${editsMade} of ${editsExpected} edits were made: the load was not applied (${lost > 0 ? `the server dropped ${lost} editing clients` : "the editing clients fell behind their schedule"})`,
+      );
+    }
     if (latencies.length === 0) throw new Error("no edit reached an observer");
-    return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, peakRssMb: rss, serverCpuShare, clientCpuShare };
+    return {
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      samples: latencies.length,
+      samplesExpected: observerEdits.length * (clients - 1) * seconds,
+      peakRssMb: rss,
+      editsMade,
+      editsExpected,
+      serverCpuShare,
+      observersCpuShare: (observersCpu.user + observersCpu.system) / 1e6 / wallSeconds,
+      editorsCpuShare: reports.reduce((sum, report) => sum + report.cpuSeconds, 0) / wallSeconds,
+      editorsLateMsMax: Math.max(0, ...reports.map((report) => report.lateMsMax)),
+      editorsEditsLate: reports.reduce((sum, report) => sum + report.editsLate, 0),
+      editorsBacklogMs: Math.max(0, ...reports.map((report) => report.backlogMs)),
+      editorsLost: reports.reduce((sum, report) => sum + report.connectionsLost, 0),
+      editorsLastLoss: reports.map((report) => report.lastLoss).filter((loss) => loss.length > 0).join(" "),
+      editorsMessages: reports.reduce((sum, report) => sum + report.messagesReceived, 0),
+      editorsPriority: [...new Set(editors.map((editor) => editor.priority))].join("; "),
+    };
   } finally {
-    for (const client of editors) client.close();
+    await Promise.all(editors.map((editor) => editor.stop()));
     for (const adapter of observers) adapter.disconnect();
     child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    await Promise.race([exited, delay(10_000)]);
     if (child.exitCode === null) child.kill("SIGKILL");
   }
+}
+
+/** What ran where and what it cost, for a load row's note. */
+function describeLoad(result: LoadResult, clients: number): string {
+  const share = (value: number) => value.toFixed(2);
+  const edits =
+    result.editsMade < result.editsExpected
+      ? `only ${result.editsMade} of ${result.editsExpected} edits made (the editing clients fell behind)`
+      : `${result.editsMade} of ${result.editsExpected} edits made`;
+  const lost = result.editorsLost > 0 ? `; the server dropped ${result.editorsLost} editing clients ${result.editorsLastLoss}` : "";
+  return (
+    `${LOAD_OBSERVERS} observing automerge-repo repos (our peer client) in the bench process at normal priority; ` +
+    `${clients - LOAD_OBSERVERS} editing clients (wasm-level sync, one replica each) in ${LOAD_EDITOR_PROCESSES} child processes at ${result.editorsPriority}; ` +
+    `${edits}${lost}, ${result.editorsEditsLate} of them over 1 s late (at most ${Math.round(result.editorsLateMsMax)} ms), editors' event loop blocked at most ${Math.round(result.editorsBacklogMs)} ms, ` +
+    `${result.editorsMessages} sync messages received by the editors; ` +
+    `CPU per wall second: server ${share(result.serverCpuShare)}, observers' process ${share(result.observersCpuShare)}, editors' processes ${share(result.editorsCpuShare)}; ` +
+    `${result.samples} arrivals at the observers (of ${result.samplesExpected} if every edit arrived on its own)`
+  );
 }
 
 export const lanSuite: BenchSuite = {
@@ -443,26 +470,32 @@ export const lanSuite: BenchSuite = {
   async run(ctx) {
     const festival = await ctx.festival();
     const rows = await syncComparisons(ctx, festival);
-    // the load test's clients all live in this one process: it runs on a festival of one event per client at every size.
-    // Each client holds a whole replica and applies every other client's edits, so the clients' work grows with the
-    // square of their number; the same load against bare automerge-repo shows what the machine itself allows.
-    const load = await loadTest(ctx, "pandafest");
-    const bare = await loadTest(ctx, "bare");
-    const light = await loadTest(ctx, "pandafest", LIGHT_LOAD_CLIENTS);
-    const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
-    const p50Name = `lan: propagation under load, ${LOAD_CLIENTS} clients, p50`;
-    const lightName = `lan: propagation under load, ${LIGHT_LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
-    const rssName = `lan: peak RSS of the server under that load`;
-    const how = (clients: number, samples: number) =>
-      `${clients} websocket clients in the bench process (${LOAD_OBSERVERS} repos, the rest speaking the sync protocol with Automerge directly), each changing its own event once a second; p99 over ${samples} arrivals at the repos (one run: the percentile is over all arrivals)`;
-    ctx.note(p99Name, `a real pandafest serve process; ${how(LOAD_CLIENTS, load.samples)}; CPU per wall second: server ${load.serverCpuShare.toFixed(2)}, clients ${load.clientCpuShare.toFixed(2)}; baseline: the same load on bare automerge-repo in its own process (${bare.samples} arrivals; server ${bare.serverCpuShare.toFixed(2)}, clients ${bare.clientCpuShare.toFixed(2)})`);
-    ctx.note(p50Name, "as above, the median");
-    ctx.note(lightName, `a real pandafest serve process; ${how(LIGHT_LOAD_CLIENTS, light.samples)}; for reference: where this machine keeps up`);
-    ctx.note(rssName, `VmHWM of the pandafest serve process at the end of the ${LOAD_CLIENTS}-client load test; baseline: the bare automerge-repo process`);
-    rows.push(comparisonRow(p50Name, load.p50Ms, bare.p50Ms, "ms"));
-    rows.push(comparisonRow(p99Name, load.p99Ms, bare.p99Ms, "ms", { atMost: 250 }));
-    rows.push(figureRow(lightName, light.p99Ms, "ms"));
-    rows.push(comparisonRow(rssName, load.peakRssMb, bare.peakRssMb, "MB", { atMost: 300 }));
+    rows.push(...(await loadComparisons(ctx)));
     return rows;
   },
 };
+
+/**
+ * The load rows: 100 clients on pandafest serve against the same load on bare automerge-repo, and 25 clients.
+ * They run on a festival of one event per client at every size: the load test is about the server.
+ */
+export async function loadComparisons(ctx: BenchContext): Promise<BenchRow[]> {
+  const load = await loadTest(ctx, "pandafest");
+  const bare = await loadTest(ctx, "bare");
+  const light = await loadTest(ctx, "pandafest", LIGHT_LOAD_CLIENTS);
+  const p99Name = `lan: propagation under load, ${LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
+  const p50Name = `lan: propagation under load, ${LOAD_CLIENTS} clients, p50`;
+  const lightName = `lan: propagation under load, ${LIGHT_LOAD_CLIENTS} clients x 1 edit/s for ${LOAD_SECONDS} s, p99`;
+  const rssName = `lan: peak RSS of the server under that load`;
+  const each = "each client changes its own event once a second; the percentile is over all arrivals at the observers (one run)";
+  ctx.note(p99Name, `a real pandafest serve process; ${each}; ${describeLoad(load, LOAD_CLIENTS)}. Baseline: the same load on bare automerge-repo in its own process: ${describeLoad(bare, LOAD_CLIENTS)}`);
+  ctx.note(p50Name, "as above, the median");
+  ctx.note(lightName, `a real pandafest serve process; ${each}; ${describeLoad(light, LIGHT_LOAD_CLIENTS)}`);
+  ctx.note(rssName, `VmHWM of the pandafest serve process at the end of the ${LOAD_CLIENTS}-client load test; baseline: the bare automerge-repo process`);
+  return [
+    comparisonRow(p50Name, load.p50Ms, bare.p50Ms, "ms"),
+    comparisonRow(p99Name, load.p99Ms, bare.p99Ms, "ms", { atMost: 250 }),
+    figureRow(lightName, light.p99Ms, "ms"),
+    comparisonRow(rssName, load.peakRssMb, bare.peakRssMb, "MB", { atMost: 300 }),
+  ];
+}
