@@ -73,15 +73,21 @@ function setUp(answerWaitMs: number) {
   return { hub, handle, connect, documentId: handle.documentId as DocumentId };
 }
 
+/** A client that has exchanged the first messages with the hub and holds what it holds. */
+async function connectedAndInSync(connect: () => Client): Promise<Client> {
+  const client = connect();
+  client.speak();
+  await waitFor("the hub's first answer", () => client.inbox.length > 0);
+  client.answer();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  client.answer();
+  return client;
+}
+
 describe("the hub relay", () => {
   it("sends a client nothing more until it answers the changes it was sent, then all it lacks at once", async () => {
     const { hub, handle, connect } = setUp(60_000);
-    const client = connect();
-    client.speak();
-    await waitFor("the hub's first answer", () => client.inbox.length > 0);
-    client.answer();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    client.answer();
+    const client = await connectedAndInSync(connect);
 
     handle.change((doc) => (doc.count = 1));
     await waitFor("the first change to be sent", () => client.inbox.length > 0);
@@ -103,12 +109,7 @@ describe("the hub relay", () => {
 
   it("sends anyway when a client has not answered within the wait", async () => {
     const { handle, connect } = setUp(300);
-    const client = connect();
-    client.speak();
-    await waitFor("the hub's first answer", () => client.inbox.length > 0);
-    client.answer();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    client.answer();
+    const client = await connectedAndInSync(connect);
     handle.change((doc) => (doc.count = 1));
     await waitFor("the first change to be sent", () => client.inbox.length > 0);
     const sentBefore = client.inbox.length;

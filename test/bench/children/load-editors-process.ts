@@ -2,19 +2,13 @@
 // messages of load-editors-protocol.ts, every wait bounded; a failed or exited child rejects the wait at once.
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
-import type { EditorAssignment, FromLoadEditors, LoadEditorsReport, ToLoadEditors } from "./load-editors-protocol.js";
+import type { FromLoadEditors, LoadEditorsReport, StartMessage, ToLoadEditors } from "./load-editors-protocol.js";
 
 /** The lowest scheduling priority (nice 19): the child runs only when the server and the bench process do not. */
 export const EDITORS_NICENESS = 19;
 
-export interface LoadEditorsStart {
-  url: string;
-  festivalId: string;
-  bytes: Uint8Array;
-  clients: EditorAssignment[];
-  clientCount: number;
-  seconds: number;
-}
+/** What a child is started with (the start message without its type). */
+export type LoadEditorsStart = Omit<StartMessage, "type">;
 
 export class LoadEditorsProcess {
   private readonly inbox: FromLoadEditors[] = [];
