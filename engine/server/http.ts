@@ -1,5 +1,5 @@
-// The HTTP side of `pandafest serve`: a small route table (/api/..., exports added by other modules),
-// the built web app from ui/dist (compressed when the browser accepts it), bounded URLs and safe paths.
+// The HTTP side of `pandafest serve`: a small route table (/api/..., exports added by other modules), the built
+// web app from ui/dist (compressed when accepted, revalidated by entity tag), bounded URLs and safe paths.
 import fs from "node:fs";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import path from "node:path";
@@ -174,6 +174,13 @@ export async function serveStatic(
   };
   const compressible = isCompressibleType(file);
   if (compressible) headers.vary = "Accept-Encoding";
+  // weak: the br, gzip and plain bodies of one file version are the same content
+  headers.etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+  if (matchesEntityTag(request.headers["if-none-match"], headers.etag)) {
+    response.writeHead(304, headers);
+    response.end();
+    return;
+  }
   const coding = compressible && stats.size >= MIN_COMPRESSIBLE_BYTES ? negotiateContentCoding(request.headers["accept-encoding"]) : undefined;
   const compressed = coding ? await compressedFiles.compressed(file, stats, coding) : undefined;
   if (response.destroyed) return;
@@ -190,6 +197,13 @@ export async function serveStatic(
   const stream = fs.createReadStream(file);
   stream.on("error", () => response.destroy());
   stream.pipe(response);
+}
+
+/** Whether an If-None-Match header names this entity tag (compared weakly, as RFC 9110 asks for it) or is "*". */
+function matchesEntityTag(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const opaque = (value: string) => value.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((candidate) => candidate.trim() === "*" || opaque(candidate) === opaque(tag));
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {

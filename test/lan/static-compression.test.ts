@@ -1,5 +1,5 @@
-// The web app's files served compressed: Accept-Encoding negotiation, byte-exact br/gzip bodies, one
-// compression per file version (cache hits, rebuilt files), HEAD, and the uncompressed fallback.
+// The web app's files served compressed: Accept-Encoding negotiation, byte-exact br/gzip bodies, one compression per
+// file version (cache hits, rebuilt files), HEAD, the uncompressed fallback, and revalidation by entity tag.
 import fs from "node:fs/promises";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -225,5 +225,36 @@ describe("CompressedFileCache", () => {
     expect(response.headers["content-encoding"]).toBeUndefined();
     expect(response.body.equals(wasm)).toBe(true);
     expect(failing.stats).toMatchObject({ failures: 1, entries: 0, bytes: 0 });
+  });
+});
+
+describe("revalidating the web app's files", () => {
+  it("answers a matching If-None-Match with 304 and no body, and a changed file with 200 and a new tag", async () => {
+    const base = server.localUrl;
+    const first = await get(base, "/assets/app.js", { "accept-encoding": "br" });
+    expect(first.status).toBe(200);
+    const tag = first.headers.etag;
+    if (!tag) throw new Error("no entity tag");
+    const plain = await get(base, "/assets/app.js");
+    expect(plain.headers.etag).toBe(tag); // one file version, whatever the encoding
+
+    for (const ifNoneMatch of [tag, `"other", ${tag}`, tag.replace(/^W\//, ""), "*"]) {
+      const again = await get(base, "/assets/app.js", { "accept-encoding": "br", "if-none-match": ifNoneMatch });
+      expect(again.status).toBe(304);
+      expect(again.body.byteLength).toBe(0);
+      expect(again.headers.etag).toBe(tag);
+      expect(again.headers["cache-control"]).toBe("public, max-age=3600");
+    }
+    expect((await get(base, "/assets/app.js", { "if-none-match": '"something-else"' })).status).toBe(200);
+
+    const file = path.join(webRoot, "assets", "app.js");
+    await fs.writeFile(file, `${appScript}\nexport const added = true;`);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(file, later, later);
+    const changed = await get(base, "/assets/app.js", { "if-none-match": tag });
+    expect(changed.status).toBe(200);
+    expect(changed.body.toString()).toContain("export const added = true;");
+    expect(changed.headers.etag).not.toBe(tag);
+    await fs.writeFile(file, appScript);
   });
 });
