@@ -328,6 +328,7 @@ export class SyncHub {
               const acknowledged = this.takePlainAcknowledgement?.(state, data, backend);
               if (acknowledged) {
                 peer.state = acknowledged;
+                peer.stored?.changed(acknowledged); // it must not keep the state freed next
                 state.free();
                 this.counts.plainAcknowledgements++;
               } else {
