@@ -2,6 +2,7 @@
 // Exit 0 on success, 1 when the input or the data is wrong, 2 on a usage error.
 import { Command, CommanderError } from "commander";
 import { isPandafestError } from "../errors.js";
+import { escapeForTerminal, escapeForTerminalKeepingNewlines } from "../terminal-text.js";
 import { registerCommands } from "./commands/index.js";
 
 export const EXIT_OK = 0;
@@ -19,8 +20,9 @@ export function buildProgram(): Command {
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput({
-      writeErr: (text) => process.stderr.write(text),
-      writeOut: (text) => process.stdout.write(text),
+      // usage errors quote what was typed (an unknown option, a stray argument): escaped like all other text
+      writeErr: (text) => process.stderr.write(escapeForTerminalKeepingNewlines(text)),
+      writeOut: (text) => process.stdout.write(escapeForTerminalKeepingNewlines(text)),
     });
   });
   return program;
@@ -46,11 +48,12 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (isPandafestError(error)) {
-      process.stderr.write(`pandafest: ${error.message}\n`);
+      // messages quote input (names, file names, reasons read from a bundle): one line, escaped
+      process.stderr.write(`pandafest: ${escapeForTerminal(error.message)}\n`);
       return error.code === "usage" ? EXIT_USAGE : EXIT_INPUT;
     }
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`pandafest: unexpected error: ${message}\n`);
+    process.stderr.write(`pandafest: unexpected error: ${escapeForTerminalKeepingNewlines(message)}\n`);
     return EXIT_INPUT;
   }
 }

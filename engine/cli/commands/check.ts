@@ -55,7 +55,7 @@ export function registerCheckCommands(program: Command): void {
             });
             lines.push(`    resolve with: pandafest pick FESTIVAL ${c.field} N`);
           }
-          return lines.join("\n");
+          return lines;
         });
       }),
     );
@@ -80,7 +80,7 @@ export function registerCheckCommands(program: Command): void {
         const picked = conflict.values[index - 1].value;
         pickConflictValue(editor, path, picked);
         await store.commit();
-        ctx.out.result({ field, value: picked }, (r) => `${r.field} is now ${JSON.stringify(r.value)}`);
+        ctx.out.result({ field, value: picked }, (r) => [`${r.field} is now ${JSON.stringify(r.value)}`]);
       }),
     );
 }

@@ -42,7 +42,7 @@ export function registerExportCommand(program: Command): void {
         const file = path.resolve(options.output);
         await writeFileAtomically(file, rendered.text);
         const bytes = new TextEncoder().encode(rendered.text).length;
-        ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => `Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`);
+        ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => [`Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`]);
       }),
     );
 }

@@ -33,7 +33,7 @@ export function registerFestivalCommands(program: Command): void {
           visibility: options.private ? "private" : "public",
         });
         await store.commit();
-        ctx.out.result({ id: created.id, url: created.url }, (r) => `Created festival "${name}"\nid:  ${r.id}\nurl: ${r.url}`);
+        ctx.out.result({ id: created.id, url: created.url }, (r) => [`Created festival "${name}"`, `id:  ${r.id}`, `url: ${r.url}`]);
       }),
     );
 
@@ -46,7 +46,7 @@ export function registerFestivalCommands(program: Command): void {
         const entries = (await store.list()).map((e) => ({ id: e.id, url: festivalUrl(e.id), name: e.name, visibility: e.visibility }));
         ctx.out.result(entries, (rows) =>
           rows.length === 0
-            ? "No festivals yet. Create one with `pandafest festival create NAME`."
+            ? ["No festivals yet. Create one with `pandafest festival create NAME`."]
             : table(["ID", "NAME", "VISIBILITY"], rows.map((r) => [r.id, r.name, r.visibility])),
         );
       }),
@@ -88,12 +88,12 @@ export function registerFestivalCommands(program: Command): void {
           dayStartsAt: options.dayStartsAt,
         });
         await store.commit();
-        ctx.out.result({ id: handle.documentId }, () => `Updated festival "${String(handle.doc().name)}"`);
+        ctx.out.result({ id: handle.documentId }, () => [`Updated festival "${String(handle.doc().name)}"`]);
       }),
     );
 }
 
-function describeFestival(f: FestivalView & { id: string; url: string; heads: string[] }): string {
+function describeFestival(f: FestivalView & { id: string; url: string; heads: string[] }): string[] {
   const live = Object.values(f.venues).filter((v) => !v.removed).length;
   const lines = [
     `${f.name}${f.visibility === "private" ? " (private)" : ""}`,
@@ -107,5 +107,5 @@ function describeFestival(f: FestivalView & { id: string; url: string; heads: st
     `members:   ${Object.values(f.members).map((m) => m.name).join(", ") || "none"}`,
     f.forkedFrom ? `forked from: ${f.forkedFrom.name} (${f.forkedFrom.url})` : undefined,
   ];
-  return lines.filter((l): l is string => l !== undefined).join("\n");
+  return lines.filter((l): l is string => l !== undefined);
 }
