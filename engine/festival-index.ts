@@ -69,7 +69,6 @@ export class FestivalIndex {
       visibility: entry.visibility,
       addedAt: existing?.addedAt ?? entry.addedAt ?? new Date().toISOString(),
     };
-    await fs.mkdir(this.directory, { recursive: true });
     await writeFileAtomically(this.fileFor(entry.id), new TextEncoder().encode(JSON.stringify(record, null, 2) + "\n"));
   }
 }

@@ -40,7 +40,7 @@ export function registerExportCommand(program: Command): void {
           return;
         }
         const file = path.resolve(options.output);
-        await writeFileAtomically(file, rendered.text);
+        await writeFileAtomically(file, rendered.text, { sharing: "shared" }); // for attendees' apps, not only this user
         const bytes = new TextEncoder().encode(rendered.text).length;
         ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => [`Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`]);
       }),
