@@ -26,6 +26,7 @@ import { withAttestation, writeAttestation } from "./provenance.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
+import { diskFullError, isDiskFull } from "./storage/atomic-file.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
 import { readStoredDocument } from "./storage/stored-document.js";
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
@@ -102,12 +103,7 @@ export class FestivalStore {
     // validated before anything is written; the whole skeleton and the creator go into the first change
     const skeleton = festivalSkeleton(input);
     skeleton.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
-    const handle = this.repo.create<Festival>(skeleton);
-    const id = handle.documentId;
-    this.touched.set(id, handle);
-    const doc = handle.doc();
-    await this.index.put(indexEntryOf(id, doc));
-    return { id, url: stringifyAutomergeUrl(id), handle };
+    return this.createFromDoc(() => A.change(A.init<Festival>(), (draft) => Object.assign(draft, skeleton)));
   }
 
   /**
@@ -122,10 +118,28 @@ export class FestivalStore {
     checkSchema(doc);
     doc = A.change(doc, { message: "record member" }, (draft) => recordMember(draft, identity));
     doc = withAttestation(doc, id, identity);
-    const handle = this.repo.import<Festival>(A.save(doc), { docId: id });
-    const stored = handle.doc();
-    await this.index.put(indexEntryOf(id, stored));
+    const handle = await this.storeNewFestival(id, doc);
     return { id, url: stringifyAutomergeUrl(id), handle };
+  }
+
+  /**
+   * Writes a new festival's document, then its index entry, so a festival listed is a festival stored; only then
+   * does the repo get a handle (its save then finds the document already written). When a write fails (a full
+   * disk) what was written is removed again, nothing is left half-made, and the error is passed on.
+   */
+  private async storeNewFestival(id: DocumentId, doc: A.Doc<Festival>): Promise<FestivalHandle> {
+    try {
+      await this.documentStorage.saveDoc(id, doc);
+      await this.index.put(indexEntryOf(id, doc));
+    } catch (error) {
+      this.documentStorage.forget(id);
+      await this.storage.removeRange([id]).catch(() => undefined);
+      const [fanOut] = keyToPathParts([id]);
+      await fs.rmdir(path.join(this.storage.baseDirectory, fanOut)).catch(() => undefined); // only when it is empty now
+      if (isDiskFull(error)) throw diskFullError(`could not store the new festival ${JSON.stringify(String(doc.name))}`, this.dataDir, error);
+      throw error;
+    }
+    return this.repo.import<Festival>(A.save(doc), { docId: id });
   }
 
   /** Opens a festival by id, automerge: URL, or unique prefix of a followed festival's name. */

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { PandafestError } from "../errors.js";
 
 const TEMP_FILE_SUFFIX = ".tmp";
 
@@ -32,7 +33,15 @@ export function isTemporaryFileName(name: string): boolean {
  * file is 0600 (a umask can only narrow these modes) and new directories 0700.
  */
 export async function writeFileAtomically(file: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
-  const sharing = options.sharing ?? "private";
+  try {
+    await replaceFile(file, data, options.sharing ?? "private");
+  } catch (error) {
+    if (isDiskFull(error)) throw diskFullError(`could not write ${path.basename(file)}`, path.dirname(file), error);
+    throw error;
+  }
+}
+
+async function replaceFile(file: string, data: Uint8Array | string, sharing: FileSharing): Promise<void> {
   const directory = path.dirname(file);
   await ensureDirectory(directory, { sharing });
   const temporary = path.join(directory, temporaryFileName(path.basename(file)));
@@ -102,4 +111,18 @@ export function errorCode(error: unknown): string | undefined {
     return error.code;
   }
   return undefined;
+}
+
+const DISK_FULL = "disk full:";
+
+/** No space left on the device (ENOSPC), or the user's quota is used up (EDQUOT); also the error diskFullError makes of one. */
+export function isDiskFull(error: unknown): boolean {
+  if (error instanceof PandafestError) return error.message.startsWith(DISK_FULL) && isDiskFull(error.cause);
+  const code = errorCode(error);
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+/** The one message for a full disk: what could not be written, where, and what to do. No stack trace. */
+export function diskFullError(what: string, directory: string, cause?: unknown): PandafestError {
+  return new PandafestError(`${DISK_FULL} ${what} in ${directory}; free some space and try again`, { code: "data", cause });
 }
