@@ -4,7 +4,7 @@ import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { isPandafestError } from "../errors.js";
 import { diskFullError, isDiskFull } from "../storage/atomic-file.js";
-import { escapeForTerminal, escapeForTerminalKeepingNewlines } from "../terminal-text.js";
+import { escapeForTerminalKeepingNewlines } from "../terminal-text.js";
 import { registerCommands } from "./commands/index.js";
 
 export const EXIT_OK = 0;
@@ -60,8 +60,8 @@ function report(error: unknown): number {
     error = where ? diskFullError(`could not write ${path.basename(where)}`, path.dirname(where), error) : diskFullError("could not write", "the data directory", error);
   }
   if (isPandafestError(error)) {
-    // messages quote input (names, file names, reasons read from a bundle): one line, escaped
-    process.stderr.write(`pandafest: ${escapeForTerminal(error.message)}\n`);
+    // messages quote input (names, file names, reasons read from a bundle): escaped; a few list problems one a line
+    process.stderr.write(`pandafest: ${escapeForTerminalKeepingNewlines(error.message)}\n`);
     return error.code === "usage" ? EXIT_USAGE : EXIT_INPUT;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
