@@ -18,7 +18,7 @@ import {
 import { dataLayout } from "./datadir.js";
 import type { FestivalEditor } from "./editor.js";
 import { PandafestError } from "./errors.js";
-import { FestivalIndex, type FestivalEntry } from "./festival-index.js";
+import { FestivalIndex, type DamagedEntry, type FestivalEntry } from "./festival-index.js";
 import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
 import { useNativeSignatures } from "./native-signatures.js";
@@ -68,7 +68,7 @@ export class FestivalStore {
       sharePolicy: options.sharePolicy ?? (async () => false),
     });
     this.documentStorage = RepoDocumentStorage.install(this.repo, this.storage);
-    this.index = new FestivalIndex(layout.festivals);
+    this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
     this.viewCache = new ViewCache(layout.festivals);
   }
 
@@ -94,8 +94,53 @@ export class FestivalStore {
     return identity;
   }
 
+  /** The followed festivals that are stored here (see indexReport for the entries that are not). */
   async list(): Promise<FestivalEntry[]> {
-    return this.index.list();
+    return (await this.indexReport()).entries;
+  }
+
+  /**
+   * The festival index checked against documents/: `entries` are the festivals stored here; `dangling` are
+   * entries whose festival's documents are missing (they cannot be opened: `forget` removes them); `damaged` are
+   * entry files that could not be read, rebuilt from the document when it is stored here.
+   */
+  async indexReport(): Promise<{ entries: FestivalEntry[]; dangling: string[]; damaged: DamagedEntry[] }> {
+    const scan = await this.index.scan();
+    const entries: FestivalEntry[] = [];
+    const dangling: string[] = [];
+    for (const entry of scan.entries) {
+      if (await this.isStored(entry.id as DocumentId)) entries.push(entry);
+      else dangling.push(entry.id);
+    }
+    for (const damaged of scan.damaged) if (!damaged.rebuilt) dangling.push(damaged.id);
+    return { entries, dangling: dangling.sort(), damaged: scan.damaged };
+  }
+
+  /**
+   * Removes the index entry (and view cache) of a festival whose documents are missing here. A stored festival is
+   * refused: its entry is never dangling, and rebuilt should it be damaged.
+   */
+  async forget(id: string): Promise<void> {
+    if (!isValidDocumentId(id)) throw new PandafestError(`${id} is not a festival id; \`pandafest festival list\` names the entries to forget`, { code: "usage" });
+    if (await this.isStored(id)) {
+      throw new PandafestError(`festival ${id} is stored in ${this.dataDir}; forget only removes an entry whose festival's documents are missing`);
+    }
+    const report = await this.indexReport();
+    if (!report.dangling.includes(id)) throw new PandafestError(`festival ${id} has no entry in ${this.index.directory}; nothing to forget`);
+    await this.index.remove(id);
+    await this.viewCache.remove(id);
+  }
+
+  /** Whether any chunk of the festival is stored here (a directory listing, nothing is read). */
+  async isStored(id: DocumentId): Promise<boolean> {
+    return (await this.storedChunkKeys(id)).length > 0;
+  }
+
+  /** What a stored festival's document says of itself, for rebuilding a damaged index entry. */
+  private async describeStored(id: string): Promise<Pick<FestivalEntry, "name" | "visibility"> | undefined> {
+    if (!isValidDocumentId(id) || !(await this.isStored(id))) return undefined;
+    const { view } = await this.readView(id);
+    return { name: view.name, visibility: visibilityOf(view.visibility) };
   }
 
   async create(input: FestivalInput): Promise<{ id: string; url: string; handle: FestivalHandle }> {
@@ -152,7 +197,7 @@ export class FestivalStore {
     const ref = reference.trim();
     if (isValidAutomergeUrl(ref)) return parseAutomergeUrl(ref).documentId;
     if (isValidDocumentId(ref)) return ref as DocumentId;
-    const entries = await this.index.list();
+    const entries = await this.list();
     const lower = ref.toLowerCase();
     const exact = entries.filter((e) => e.name.toLowerCase() === lower);
     const matches = exact.length > 0 ? exact : entries.filter((e) => e.name.toLowerCase().startsWith(lower));

@@ -7,6 +7,7 @@ import { PandafestError } from "../../errors.js";
 import { verifyHistory } from "../../provenance.js";
 import type { Festival } from "../../schema.js";
 import { action } from "../context.js";
+import { checkedFestivalIndex } from "./festival.js";
 
 const DANGLING_TEXT: Record<DanglingKind, string> = {
   "venue-removed": "is at a removed venue",
@@ -35,6 +36,7 @@ export function registerCheckCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string) => {
         const store = await ctx.openStore();
+        await checkedFestivalIndex(store, ctx.out); // damaged or dangling entries of any festival are worth knowing here too
         const handle = await store.resolve(festival);
         const doc = handle.doc();
         const report = { clashes: findClashes(doc), dangling: findDangling(doc), conflicts: conflictsWithAuthors(doc, handle.documentId) };
