@@ -1,5 +1,7 @@
 // Text that came from a festival, a bundle or a peer reaches the terminal with its control characters escaped:
 // every command's human output is walked over a festival whose every text is hostile, written as a peer would.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +14,11 @@ import { addEvent, addPerson, addVenue } from "../../engine/operations.js";
 import type { Festival } from "../../engine/schema.js";
 import { escapeForTerminal } from "../../engine/terminal-text.js";
 import { dataDirWithIdentity, withStore } from "../bundles/bundle-helpers.js";
-import { runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { cliPath, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+
+function shellQuoted(text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`;
+}
 
 /** Clears the line, returns to its start, reverses what follows, and hides a line break and a bell among them. */
 const HOSTILE = "\x1b[2K\rAda verified\u202edevil\x9b31m\x07\x7f\u2066\u200b\nforged line";
@@ -120,6 +126,25 @@ describe("every command's human output escapes text from a festival", () => {
     expect(forgedRow).toMatch(/unverified|\(/);
     expect(forgedRow).toContain("\\x1b[2K\\rAda verified\\u202edevil\\u009b31m\\x07\\x7f\\u2066\\u200b\\nforged line");
   });
+
+  it.runIf(existsSync("/usr/bin/script"))(
+    "export to a terminal escapes what the terminal would act on; piped, the bytes stay exact",
+    async () => {
+      for (const format of ["ical", "frab-json", "frab-xml"]) {
+        const args = [process.execPath, cliPath, "--data", dataDir, "export", festival, "--format", format];
+        // `script` runs the command on a pseudo-terminal and copies what it printed
+        const onTerminal = spawnSync("script", ["-qec", args.map(shellQuoted).join(" "), "/dev/null"], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+        expect(onTerminal.status, onTerminal.stderr).toBe(0);
+        const shown = onTerminal.stdout.replace(/\r+\n/g, "\n"); // line ends, as the file has them and as the terminal adds them
+        expect(UNSAFE.exec(shown), `export --format ${format} on a terminal`).toBeNull();
+        expect(shown, `export --format ${format} shows the festival's text`).toContain("devil");
+      }
+      const piped = await runCli(dataDir, ["export", festival, "--format", "frab-json"]);
+      expect(piped.code).toBe(0);
+      const title = String(JSON.parse(piped.stdout).schedule.conference.title);
+      expect(title.startsWith(HOSTILE), `piped output is exact: ${JSON.stringify(title)}`).toBe(true);
+    },
+  );
 
   it("a name given on the command line that matches nothing is quoted escaped in the error", async () => {
     const result = await runCli(dataDir, ["festival", "show", "\x1b]0;owned\x07no such"]);
