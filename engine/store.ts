@@ -102,7 +102,7 @@ export class FestivalStore {
   /**
    * The festival index checked against documents/: `entries` are the festivals stored here; `dangling` are
    * entries whose festival's documents are missing (they cannot be opened: `forget` removes them); `damaged` are
-   * entry files that could not be read, rebuilt from the document when it is stored here.
+   * entry files that could not be read, rebuilt from the document when it is stored here and can be read.
    */
   async indexReport(): Promise<{ entries: FestivalEntry[]; dangling: string[]; damaged: DamagedEntry[] }> {
     const scan = await this.index.scan();
@@ -112,7 +112,9 @@ export class FestivalStore {
       if (await this.isStored(entry.id as DocumentId)) entries.push(entry);
       else dangling.push(entry.id);
     }
-    for (const damaged of scan.damaged) if (!damaged.rebuilt) dangling.push(damaged.id);
+    for (const damaged of scan.damaged) {
+      if (!damaged.rebuilt && !(await this.isStored(damaged.id as DocumentId))) dangling.push(damaged.id);
+    }
     return { entries, dangling: dangling.sort(), damaged: scan.damaged };
   }
 

@@ -39,16 +39,16 @@ let diskFullReported = false;
 
 /**
  * The repo also saves in the background, shortly after each change; such a save failing (a full disk) must end
- * the command with the same one-line message and exit 1, not a stack trace. A command that handles background
- * failures itself (`serve` keeps running and logs them) takes precedence.
+ * the command with the same one-line message and exit 1, not a stack trace (the command itself then fails on its
+ * own write, or ends with exit 1). Any other failure in the background ends the process at once, as Node would.
+ * A command that handles background failures itself (`serve` keeps running and logs them) takes precedence.
  */
 function reportBackgroundFailure(reason: unknown): void {
   if (process.listenerCount("unhandledRejection") > 1) return;
   process.exitCode = EXIT_INPUT;
-  if (isDiskFull(reason)) {
-    if (diskFullReported) return;
-    diskFullReported = true;
-  }
+  if (!isDiskFull(reason)) process.exit(report(reason));
+  if (diskFullReported) return;
+  diskFullReported = true;
   report(reason);
 }
 

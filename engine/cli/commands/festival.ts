@@ -15,6 +15,9 @@ export async function checkedFestivalIndex(store: FestivalStore, out: Output) {
   const report = await store.indexReport();
   for (const damaged of report.damaged) {
     if (damaged.rebuilt) out.info(`warning: ${damaged.file} was damaged (${damaged.reason}); rebuilt from the festival's document`);
+    else if (!report.dangling.includes(damaged.id)) {
+      out.info(`warning: ${damaged.file} is damaged (${damaged.reason}) and festival ${damaged.id}'s document could not be read to rebuild it; \`pandafest festival show ${damaged.id}\` says why`);
+    }
   }
   for (const id of report.dangling) {
     out.info(
