@@ -71,5 +71,5 @@ describe("a full disk", () => {
     const kept = await cliJson<{ name: string; venues: Record<string, unknown> }>(dataDir, ["festival", "show", existing.id]);
     expect(kept.name).toBe("Before The Flood");
     expect(Object.keys(kept.venues), "the edit that found no space is not half there").toEqual([]);
-  });
+  }, 120_000);
 });

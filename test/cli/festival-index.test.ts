@@ -76,7 +76,7 @@ describe("festival index", () => {
     const shown = await runCli(dataDir, ["--json", "festival", "show", "Alpha"]);
     expect(shown.code, `a name finds the festival whose entry was damaged: ${shown.stderr}`).toBe(0);
     expect((await listed()).stderr, "rebuilt once, then quiet").toBe("");
-  });
+  }, 180_000); // two dozen CLI runs: room for a busy machine
 
   it("reports an entry whose documents are missing, keeps listing the rest, and forgets it on request", async () => {
     const gamma = ids["Gamma Fest"];

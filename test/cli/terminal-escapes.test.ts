@@ -116,7 +116,7 @@ describe("every command's human output escapes text from a festival", () => {
       expect(result.code, `${what}: ${result.stderr}`).toBe(refused ? 1 : 0);
       if (shows) expect(result.stdout, `${what} shows the text, escaped`).toContain(ESCAPED.slice(0, 20));
     }
-  });
+  }, 180_000); // sixteen CLI runs: room for a busy machine
 
   it("history shows a carriage return in a change message as \\r, so it cannot overwrite the author column", async () => {
     const result = await runCli(dataDir, ["history", festival]);
