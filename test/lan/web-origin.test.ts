@@ -9,8 +9,8 @@ import { PandafestError } from "../../engine/errors.js";
 import { startServer, type RunningServer } from "../../engine/server/server.js";
 import { WebOrigin } from "../../engine/server/web-origin.js";
 import { FestivalStore } from "../../engine/store.js";
-import { cliJson, tempDir } from "../helpers/cli.js";
-import { waitFor } from "./lan-helpers.js";
+import { cliJson, runCli, tempDir } from "../helpers/cli.js";
+import { killAllServers, startServe, waitFor } from "./lan-helpers.js";
 
 interface Answer {
   status: number;
@@ -73,6 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  killAllServers();
 });
 
 describe("the Host allowlist", () => {
@@ -115,6 +116,22 @@ describe("the Host allowlist", () => {
       const attempt = startServer({ dataDir, port: 0, staticRoot: null, allowHosts: [value] });
       await expect(attempt).rejects.toThrow(PandafestError);
       await expect(attempt).rejects.toThrow(/--allow-host/);
+    }
+  });
+});
+
+describe("pandafest serve --allow-host", () => {
+  it("adds a name the node answers to, and refuses a malformed one with exit code 2", async () => {
+    const dataDir = await tempDir();
+    const bad = await runCli(dataDir, ["serve", "--port", "0", "--allow-host", "http://festival.example/"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--allow-host "http:\/\/festival.example\/": expected a host name or address/);
+    const served = await startServe(dataDir, ["--allow-host", "stage.example"]);
+    try {
+      expect((await get(served.port, "/api/festivals", { host: `stage.example:${served.port}` })).status).toBe(200);
+      expect((await get(served.port, "/api/festivals", { host: `other.example:${served.port}` })).status).toBe(421);
+    } finally {
+      await served.stop();
     }
   });
 });
