@@ -80,7 +80,7 @@ describe("stick sync (in process)", () => {
     const open = await createFestival(a.dataDir, { name: "Open Fest" });
     const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private" });
     const summary = await sync(a.dataDir, stick);
-    const bytes = new Uint8Array(await fs.readFile(summary.visitRecord));
+    const bytes = new Uint8Array(await fs.readFile(summary.visitRecord ?? ""));
     const record = decodeVisitRecord(bytes);
     expect(record.visitor).toBe(a.identity.publicKey);
     expect(visitedHeads(record, open)).toEqual(await headsOf(a.dataDir, open));

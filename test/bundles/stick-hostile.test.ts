@@ -1,0 +1,148 @@
+// A hostile stick: links never followed (pandafest/, a festival folder, visits/), a file where a folder should be,
+// sealed files checked from their front and carried by streaming within limits, what was left behind reported.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { encodeClearPrivateHeader } from "../../bundles/header.js";
+import { FLAG_ENCRYPTED, allocateBundle } from "../../bundles/layout.js";
+import { discoveryKey } from "../../bundles/discovery.js";
+import { exportFestivalBundle } from "../../bundles/export.js";
+import { syncStick, type StickSyncOptions } from "../../bundles/stick.js";
+import { randomBytes, toHex } from "../../engine/keys.js";
+import { runCli, snapshotDir, tempDir } from "../helpers/cli.js";
+import { carriedSealedKeys, createFestival, dataDirWithIdentity, festivalDoc, filesUnder, headsOf, withStore } from "./bundle-helpers.js";
+
+function sync(dataDir: string, stick: string, options: StickSyncOptions = {}) {
+  return withStore(dataDir, (store) => syncStick(store, stick, options));
+}
+
+/** A file framed as a private bundle (prelude, clear header, lengths) around random bytes, under a made-up key. */
+async function madeUpSealedFile(stick: string, key: string, payloadBytes: number, name = toHex(randomBytes(6))): Promise<string> {
+  const header = encodeClearPrivateHeader({ discoveryKey: key, sealedHeader: toHex(randomBytes(400)) });
+  const { bytes, payloadOffset } = allocateBundle(FLAG_ENCRYPTED, header, payloadBytes);
+  bytes.set(randomBytes(bytes.length - payloadOffset), payloadOffset);
+  const folder = path.join(stick, "pandafest", key.slice(0, 16));
+  await fs.mkdir(folder, { recursive: true });
+  const file = path.join(folder, `${key.slice(0, 16)}-${name}-full.pfb`);
+  await fs.writeFile(file, bytes);
+  return file;
+}
+
+describe("stick sync on a hostile stick", () => {
+  it("refuses a pandafest folder that is a link, reading and writing nothing through it", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const festival = await createFestival(a.dataDir, { name: "Lure Fest" });
+    // the link points at a folder holding a valid bundle, next to files of the victim's own
+    const elsewhere = await tempDir("pandafest-elsewhere-");
+    const lure = await withStore(a.dataDir, (store) => exportFestivalBundle(store, festival, { directory: path.join(elsewhere, discoveryKey(festival).slice(0, 16)) }));
+    expect(lure.file).not.toBeNull();
+    const stick = await tempDir("pandafest-stick-");
+    await fs.symlink(elsewhere, path.join(stick, "pandafest"));
+    const before = await snapshotDir(elsewhere);
+
+    await expect(sync(b.dataDir, stick)).rejects.toThrow(/pandafest: is a symbolic link; pandafest never follows links on a stick/);
+    expect(await festivalDoc(b.dataDir, festival)).toBeUndefined();
+    expect(await snapshotDir(elsewhere)).toEqual(before);
+
+    // into the victim's own data directory: nothing lands there either
+    await fs.rm(path.join(stick, "pandafest"));
+    await fs.symlink(path.join(a.dataDir, "documents"), path.join(stick, "pandafest"));
+    const documents = await snapshotDir(path.join(a.dataDir, "documents"));
+    await expect(sync(a.dataDir, stick)).rejects.toThrow(/nothing was read or written/);
+    expect(await snapshotDir(path.join(a.dataDir, "documents"))).toEqual(documents);
+  });
+
+  it("leaves a festival folder that is a link alone, reports it, and syncs the other festivals", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const linked = await createFestival(a.dataDir, { name: "Linked Fest" });
+    const plain = await createFestival(a.dataDir, { name: "Plain Fest" });
+    const stick = await tempDir("pandafest-stick-");
+    const elsewhere = await tempDir("pandafest-elsewhere-");
+    await fs.mkdir(path.join(stick, "pandafest"));
+    await fs.symlink(elsewhere, path.join(stick, "pandafest", discoveryKey(linked).slice(0, 16)));
+
+    const summary = await sync(a.dataDir, stick);
+    expect(await filesUnder(elsewhere)).toEqual([]);
+    expect(summary.problems).toEqual([
+      { path: path.join("pandafest", discoveryKey(linked).slice(0, 16)), reason: expect.stringMatching(/symbolic link.*never follows/) },
+    ]);
+    const written = (await filesUnder(stick)).filter((file) => file.endsWith(".pfb"));
+    expect(written).toEqual([expect.stringContaining(path.join("pandafest", discoveryKey(plain).slice(0, 16)))]);
+    expect(summary.visitRecord).not.toBeNull();
+  });
+
+  it("writes no visit record through a visits link", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    await createFestival(a.dataDir, { name: "Visit Fest" });
+    const stick = await tempDir("pandafest-stick-");
+    const elsewhere = await tempDir("pandafest-elsewhere-");
+    await fs.mkdir(path.join(stick, "pandafest"));
+    await fs.symlink(elsewhere, path.join(stick, "pandafest", "visits"));
+    const summary = await sync(a.dataDir, stick);
+    expect(summary.visitRecord).toBeNull();
+    expect(summary.problems).toEqual([{ path: path.join("pandafest", "visits"), reason: expect.stringMatching(/symbolic link/) }]);
+    expect(await fs.readdir(elsewhere)).toEqual([]);
+  });
+
+  it("reports a file where a festival folder should be, syncs the rest, and exits non-zero", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const blocked = await createFestival(a.dataDir, { name: "Blocked Fest" });
+    const open = await createFestival(a.dataDir, { name: "Open Fest" });
+    const stick = await tempDir("pandafest-stick-");
+    await fs.mkdir(path.join(stick, "pandafest"));
+    await fs.writeFile(path.join(stick, "pandafest", discoveryKey(blocked).slice(0, 16)), "not a folder");
+
+    const result = await runCli(a.dataDir, ["--json", "stick", "sync", stick]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(result.stderr).toMatch(/1 path\(s\) on the stick could not be used/);
+    const summary = JSON.parse(result.stdout) as { problems: { path: string; reason: string }[] };
+    expect(summary.problems).toEqual([
+      { path: path.join("pandafest", discoveryKey(blocked).slice(0, 16)), reason: expect.stringMatching(/a file where a folder should be/) },
+    ]);
+    await sync(b.dataDir, stick);
+    expect(await headsOf(b.dataDir, open)).toEqual(await headsOf(a.dataDir, open));
+    expect(await festivalDoc(b.dataDir, blocked)).toBeUndefined();
+  });
+
+  it("carries sealed files within the per-festival and total limits and says what it left behind", async () => {
+    const b = await dataDirWithIdentity("Bo");
+    const stick = await tempDir("pandafest-stick-");
+    const one = toHex(randomBytes(32));
+    const two = toHex(randomBytes(32));
+    for (let index = 0; index < 3; index++) await madeUpSealedFile(stick, one, 4000);
+    for (let index = 0; index < 2; index++) await madeUpSealedFile(stick, two, 4000);
+    const fileSize = (await fs.stat((await filesUnder(stick)).map((file) => path.join(stick, file))[0])).size;
+
+    const summary = await sync(b.dataDir, stick, { carryLimits: { perFestival: 2 * fileSize, total: 3 * fileSize } });
+    const kept = summary.festivals.reduce((sum, entry) => sum + entry.filesKept, 0);
+    expect(kept).toBe(3);
+    expect(summary.leftBehind).toHaveLength(2);
+    expect(summary.leftBehind.map((left) => left.reason).join("\n")).toMatch(/over the limit of \d+ \(raise it with --carry-festival-limit\)/);
+    expect(summary.leftBehind.map((left) => left.reason).join("\n")).toMatch(/raise it with --carry-limit/);
+    expect((await carriedSealedKeys(b.dataDir)).sort()).toEqual([one, two].sort());
+
+    // a raised limit on the next sync takes the rest
+    const again = await sync(b.dataDir, stick, { carryLimits: { perFestival: 10 * fileSize, total: 10 * fileSize } });
+    expect(again.leftBehind).toEqual([]);
+    expect(again.festivals.reduce((sum, entry) => sum + entry.filesKept, 0)).toBe(2);
+  });
+
+  it("refuses a sealed file whose lengths do not add up, without carrying it", async () => {
+    const b = await dataDirWithIdentity("Bo");
+    const stick = await tempDir("pandafest-stick-");
+    const key = toHex(randomBytes(32));
+    const file = await madeUpSealedFile(stick, key, 4000);
+    await fs.appendFile(file, randomBytes(100));
+    const tooShort = await madeUpSealedFile(stick, key, 10);
+    const summary = await sync(b.dataDir, stick);
+    expect(summary.refused.map((entry) => entry.reason).sort()).toEqual([
+      expect.stringMatching(/unexpected bytes after its end/),
+      expect.stringMatching(/payload is too short to be sealed/),
+    ]);
+    expect(path.basename(tooShort)).toBeTruthy();
+    expect(await carriedSealedKeys(b.dataDir)).toEqual([]);
+  });
+});
