@@ -8,6 +8,7 @@ import type { Festival } from "../engine/schema.js";
 import { type PayloadChange, checkAutomergeFraming, decodePayloadChanges, messageOf } from "./automerge-payload.js";
 import type { DecodedBundle } from "./codec.js";
 import type { BundleHeader, BundleKind } from "./header.js";
+import { checkPayloadExpansion } from "./payload-expansion.js";
 
 /** A verified bundle and the name it is reported under (usually its file). */
 export interface BundleToApply {
@@ -163,6 +164,7 @@ export function planFestivalImport(
   for (const entry of ordered) {
     const { bundle } = entry;
     try {
+      checkPayloadExpansion(bundle.payload);
       if (state !== undefined && A.hasHeads(state, bundle.header.heads)) {
         checkAutomergeFraming(bundle.payload);
         carried.set(entry, { known: true });
