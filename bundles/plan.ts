@@ -5,7 +5,7 @@ import { PandafestError, isPandafestError } from "../engine/errors.js";
 import { checkSchema } from "../engine/migrate.js";
 import { verifyHistory } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
-import { type PayloadChange, checkAutomergeFraming, decodePayloadChanges, messageOf } from "./automerge-payload.js";
+import { type PayloadChange, decodePayloadChanges, messageOf } from "./automerge-payload.js";
 import type { DecodedBundle } from "./codec.js";
 import type { BundleHeader, BundleKind } from "./header.js";
 import { checkPayloadExpansion } from "./payload-expansion.js";
@@ -166,7 +166,9 @@ export function planFestivalImport(
     try {
       checkPayloadExpansion(bundle.payload);
       if (state !== undefined && A.hasHeads(state, bundle.header.heads)) {
-        checkAutomergeFraming(bundle.payload);
+        // nothing to apply, but the payload must still be what the header says
+        if (bundle.kind === "full") loadFullPayload(bundle);
+        else checkIncrementalChanges(decodePayloadChanges(bundle.payload), bundle.header);
         carried.set(entry, { known: true });
         continue;
       }

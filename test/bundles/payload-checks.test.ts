@@ -95,4 +95,45 @@ describe("bundle payload checks", () => {
     // a small multiple of the real payload, and far below the 64 MiB it would have inflated to
     expect(measured.growthBytes).toBeLessThan(16 * MIB);
   });
+
+  it("checks heads and change count of a bundle whose heads are already held here", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const festival = await createFestival(a.dataDir, { name: "Known Fest" });
+    const out = await tempDir();
+    const early = await festivalDoc(a.dataDir, festival);
+    await addVenues(a.dataDir, festival, ["Late Stage"]);
+    const current = await withStore(a.dataDir, (store) => exportFestivalBundle(store, festival, { directory: out }));
+    await withStore(b.dataDir, (store) => importBundleFiles(store, [current.file ?? ""], { follow: true }));
+    const held = await festivalDoc(b.dataDir, festival);
+    if (early === undefined || held === undefined) throw new Error("festival missing");
+
+    // names the heads B holds, but carries an older save: nothing in it leads there
+    const lying = encodeBundle({
+      festivalId: festival,
+      visibility: "public",
+      carrier: carrierOf(b.identity),
+      prerequisites: [],
+      heads: current.heads,
+      changeCount: current.changeCount,
+      payload: A.save(early),
+    });
+    const wrongCount = encodeBundle({
+      festivalId: festival,
+      visibility: "public",
+      carrier: carrierOf(b.identity),
+      prerequisites: [],
+      heads: current.heads,
+      changeCount: current.changeCount + 5,
+      payload: A.save(held),
+    });
+    await fs.writeFile(path.join(out, "lying.pfb"), lying);
+    await fs.writeFile(path.join(out, "count.pfb"), wrongCount);
+    const [heads, count, honest] = await withStore(b.dataDir, (store) =>
+      verifyBundleFiles(store, [path.join(out, "lying.pfb"), path.join(out, "count.pfb"), current.file ?? ""]),
+    );
+    expect(heads).toMatchObject({ valid: false, problem: expect.stringMatching(/does not end at the heads its header names/) });
+    expect(count).toMatchObject({ valid: false, problem: expect.stringMatching(/holds \d+ changes but its header says/) });
+    expect(honest).toMatchObject({ valid: true, present: current.changeCount, new: 0 });
+  });
 });
