@@ -479,17 +479,19 @@ class StickSync {
   async leaveVisitRecord(): Promise<string | null> {
     if (!(await this.usableFolder(this.paths.visits))) return null;
     const festivals = [];
-    for (const [key, entry] of [...this.summaries].sort(([left], [right]) => left.localeCompare(right))) {
+    for (const entry of this.summaries.values()) {
       const id = entry.festival;
       const doc = id === null ? undefined : this.docs.get(id);
       const cached = id === null ? undefined : this.cachedHeads.get(id);
       if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: festivalVisibility(doc), heads: A.getHeads(doc) });
       else if (id !== null && cached !== undefined) {
         festivals.push({ festivalId: id, visibility: this.known.entries.get(id)?.visibility ?? "private", heads: cached });
-      } else festivals.push({ discoveryKey: key });
+      }
+      // a festival carried sealed is left out: its entry could not be sealed, and in clear it would tie this
+      // machine's key to a private festival for whoever finds the stick
     }
     const record = signVisitRecord({ visitor: this.identity, visitedAt: this.now(), festivals });
-    const file = path.join(this.paths.visits, visitRecordFileName(record, toHex(randomBytes(4))));
+    const file = path.join(this.paths.visits, visitRecordFileName(record, toHex(randomBytes(8))));
     await writeFileAtomically(file, encodeVisitRecord(record));
     return file;
   }

@@ -8,6 +8,9 @@ import { FLAG_ENCRYPTED, allocateBundle } from "../../bundles/layout.js";
 import { discoveryKey } from "../../bundles/discovery.js";
 import { exportFestivalBundle } from "../../bundles/export.js";
 import { syncStick, type StickSyncOptions } from "../../bundles/stick.js";
+import { decodeVisitRecord, encodeVisitRecord, visitedEntry, visitedHeads } from "../../bundles/visit-record.js";
+import { festivalSecretKey, seal } from "../../bundles/crypto.js";
+import { sign } from "../../engine/keys.js";
 import { randomBytes, toHex } from "../../engine/keys.js";
 import { runCli, snapshotDir, tempDir } from "../helpers/cli.js";
 import { carriedSealedKeys, createFestival, dataDirWithIdentity, festivalDoc, filesUnder, headsOf, withStore } from "./bundle-helpers.js";
@@ -110,8 +113,8 @@ describe("stick sync on a hostile stick", () => {
   it("carries sealed files within the per-festival and total limits and says what it left behind", async () => {
     const b = await dataDirWithIdentity("Bo");
     const stick = await tempDir("pandafest-stick-");
-    const one = toHex(randomBytes(32));
-    const two = toHex(randomBytes(32));
+    // sorted, so that the stick lists the first festival's files first
+    const [one, two] = [toHex(randomBytes(32)), toHex(randomBytes(32))].sort();
     for (let index = 0; index < 3; index++) await madeUpSealedFile(stick, one, 4000);
     for (let index = 0; index < 2; index++) await madeUpSealedFile(stick, two, 4000);
     const fileSize = (await fs.stat((await filesUnder(stick)).map((file) => path.join(stick, file))[0])).size;
@@ -144,5 +147,41 @@ describe("stick sync on a hostile stick", () => {
     ]);
     expect(path.basename(tooShort)).toBeTruthy();
     expect(await carriedSealedKeys(b.dataDir)).toEqual([]);
+  });
+
+  it("leaves a visit record that ties nobody to a private festival, and still reads version 1 records", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const open = await createFestival(a.dataDir, { name: "Open Fest" });
+    const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private" });
+    const stick = await tempDir("pandafest-stick-");
+    const summary = await sync(a.dataDir, stick);
+    const text = await fs.readFile(summary.visitRecord ?? "", "utf8");
+    // a finder who holds Ada's public festival knows her key; the record still names no private festival
+    expect(text).toContain(a.identity.publicKey);
+    expect(text).not.toContain(discoveryKey(secret));
+    expect(text).not.toContain(discoveryKey(secret).slice(0, 16));
+    expect(path.basename(summary.visitRecord ?? "")).not.toContain(a.identity.publicKey.slice(0, 16));
+    const record = decodeVisitRecord(new TextEncoder().encode(text));
+    expect(visitedEntry(record, secret)?.visitor).toBe(a.identity.publicKey);
+    expect(visitedHeads(record, open)).toEqual(await headsOf(a.dataDir, open));
+
+    // B carries the private festival sealed: B's record leaves it out (it names B only next to the public one)
+    const atB = await sync(b.dataDir, stick);
+    const textB = await fs.readFile(atB.visitRecord ?? "", "utf8");
+    expect(textB).not.toContain(discoveryKey(secret));
+    expect(decodeVisitRecord(new TextEncoder().encode(textB))).toMatchObject({ sealed: [], festivals: [{ discoveryKey: discoveryKey(open), visitor: b.identity.publicKey }] });
+
+    // an entry moved into another record (another visit time) no longer verifies
+    const moved = text.replace(/"visitedAt": \d+/, '"visitedAt": 1');
+    expect(() => decodeVisitRecord(new TextEncoder().encode(moved))).toThrow(/signature does not match/);
+
+    // a version 1 record, as older pandafest wrote it, still reads
+    const heads = await headsOf(a.dataDir, secret);
+    const sealedHeads = toHex(seal(new TextEncoder().encode(JSON.stringify(heads)), festivalSecretKey(secret)));
+    const unsigned = { format: "pandafest-visit", version: 1, visitor: a.identity.publicKey, visitedAt: 5, festivals: [{ discoveryKey: discoveryKey(secret), sealedHeads }] } as const;
+    const signed = sign(new TextEncoder().encode(`pandafest-visit-v1\n${JSON.stringify(unsigned)}`), a.identity.secretKey);
+    const old = decodeVisitRecord(encodeVisitRecord({ ...unsigned, festivals: [...unsigned.festivals], signature: toHex(signed) }));
+    expect(visitedEntry(old, secret)).toEqual({ visitor: a.identity.publicKey, heads });
   });
 });
