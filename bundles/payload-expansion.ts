@@ -1,6 +1,6 @@
 // How far a bundle payload expands once Automerge inflates its compressed parts (compressed changes, deflated
-// columns of a document), counted before Automerge sees it and refused beyond a bound set by the payload's size.
-// Browser-safe and synchronous: nothing is inflated into memory (see deflate-length.ts).
+// columns of a document), counted before Automerge sees it and refused beyond a bound set by the payload's size;
+// and the heads a document chunk names, read from its layout. Browser-safe, synchronous, nothing inflated.
 import { PandafestError } from "../engine/errors.js";
 import {
   type AutomergeChunk,
@@ -64,13 +64,36 @@ class BodyReader {
   }
 }
 
+const HASH_BYTES = 32;
+
+/**
+ * The heads a full payload's document chunk names (read from its layout, nothing loaded), sorted; undefined
+ * when the payload is not exactly one document chunk.
+ */
+export function documentHeads(payload: Uint8Array): string[] | undefined {
+  const chunks = splitAutomergeChunks(payload);
+  if (chunks.length !== 1 || chunks[0].type !== CHUNK_TYPE_DOCUMENT) return undefined;
+  const reader = new BodyReader(chunks[0].body);
+  const actors = reader.uleb();
+  for (let index = 0; index < actors; index++) reader.skip(reader.uleb());
+  const count = reader.uleb();
+  const start = reader.position;
+  reader.skip(HASH_BYTES * count);
+  const heads: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const hash = chunks[0].body.subarray(start + index * HASH_BYTES, start + (index + 1) * HASH_BYTES);
+    heads.push(Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join(""));
+  }
+  return heads.sort();
+}
+
 /** The bytes a document chunk's columns take once inflated: actors, heads, then change and operation columns. */
 function documentExpansion(chunk: AutomergeChunk, budget: number): number {
   const body = chunk.body;
   const reader = new BodyReader(body);
   const actors = reader.uleb();
   for (let index = 0; index < actors; index++) reader.skip(reader.uleb());
-  reader.skip(32 * reader.uleb());
+  reader.skip(HASH_BYTES * reader.uleb());
   const columns = [...reader.columns(), ...reader.columns()];
   let expanded = body.length;
   for (const column of columns) {

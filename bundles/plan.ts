@@ -114,7 +114,7 @@ function loadFullPayload(bundle: DecodedBundle): A.Doc<Festival> {
 }
 
 /** Checks an incremental payload's changes against the header: count, and the heads they lead to. */
-function checkIncrementalChanges(changes: readonly PayloadChange[], header: BundleHeader): void {
+export function checkIncrementalChanges(changes: readonly PayloadChange[], header: BundleHeader): void {
   if (changes.length !== header.changeCount) {
     throw new PandafestError(`bundle payload holds ${changes.length} changes but its header says ${header.changeCount}`, { code: "input" });
   }

@@ -12,18 +12,19 @@ import { ensureDirectory, writeFileAtomically } from "../engine/storage/atomic-f
 import { textOf } from "../engine/views.js";
 import { type OpenBundleFile, copyBundleFile, openBundleFile, readBundleFront, readWholeBundle, writeBundleFile } from "./bundle-file.js";
 import { CarriedFestivals, type CarryLimits, DEFAULT_CARRY_LIMITS } from "./carried.js";
-import { type BundleReading, checkSealedFront, readBundle } from "./codec.js";
+import { type BundleReading, type DecodedBundle, checkSealedFront, readBundle } from "./codec.js";
 import { discoveryKey } from "./discovery.js";
 import { carrierOf } from "./export.js";
 import { type DecodedSource, type PreparedFestival, applyPrepared, groupByFestival, prepareFestival } from "./import.js";
 import { type KnownFestivals, knownFestivals } from "./known-festivals.js";
 import { isEncrypted, readHeaderSection, readPrelude } from "./layout.js";
 import { decodeClearPrivateHeader } from "./header.js";
-import { checkAutomergeFraming } from "./automerge-payload.js";
+import { decodePayloadChanges } from "./automerge-payload.js";
+import { documentHeads, checkPayloadExpansion } from "./payload-expansion.js";
 import { type CachedHeads, FestivalHeadsCache } from "./heads-cache.js";
 import { findLocalFestival } from "./local-festivals.js";
 import { festivalVisibility, packFestival } from "./pack.js";
-import { BundleRefusal } from "./plan.js";
+import { BundleRefusal, checkIncrementalChanges } from "./plan.js";
 import { STICK_README } from "./stick-readme.js";
 import {
   NO_FOLLOW,
@@ -105,6 +106,26 @@ export interface StickSyncSummary {
 
 interface StickBundle extends DecodedSource {
   file: StickBundleFile;
+}
+
+/**
+ * Whether a payload, judged without loading it, ends where its header says: a full one's document names
+ * exactly those heads, an incremental one's changes lead there. Decides only whether the stick already
+ * holds what it claims; anything else goes through the import, which checks everything.
+ */
+function payloadNamesItsHeads(bundle: DecodedBundle): boolean {
+  try {
+    checkPayloadExpansion(bundle.payload);
+    if (bundle.kind === "incremental") {
+      checkIncrementalChanges(decodePayloadChanges(bundle.payload), bundle.header);
+      return true;
+    }
+    const heads = documentHeads(bundle.payload);
+    return heads !== undefined && heads.join() === [...bundle.header.heads].sort().join();
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return false;
+  }
 }
 
 /** A sealed bundle on the stick: only its front was read and checked (see checkSealedFront). */
@@ -287,13 +308,7 @@ class StickSync {
     const cached = await this.cachedHeadsOf(id);
     if (cached === undefined || !inputs.every((input) => input.bundle.header.heads.every((head) => cached.known.has(head)))) return false;
     for (const input of inputs) {
-      try {
-        // the signed payload hash already vouches for the bytes; nothing of it is applied
-        checkAutomergeFraming(input.bundle.payload, { checksums: false });
-      } catch (error) {
-        if (!(error instanceof PandafestError)) throw error;
-        return false; // the full import path reports it
-      }
+      if (!payloadNamesItsHeads(input.bundle)) return false; // the full import path checks and reports it
     }
     const entry = this.summary(discoveryKey(id), id);
     entry.name = this.known.entries.get(id)?.name ?? null;

@@ -8,12 +8,16 @@ import { FLAG_ENCRYPTED, allocateBundle } from "../../bundles/layout.js";
 import { discoveryKey } from "../../bundles/discovery.js";
 import { exportFestivalBundle } from "../../bundles/export.js";
 import { syncStick, type StickSyncOptions } from "../../bundles/stick.js";
+import { encodeBundle } from "../../bundles/codec.js";
+import { carrierOf } from "../../bundles/export.js";
+import { bundleFileName } from "../../bundles/naming.js";
+import * as A from "@automerge/automerge";
 import { decodeVisitRecord, encodeVisitRecord, visitedEntry, visitedHeads } from "../../bundles/visit-record.js";
 import { festivalSecretKey, seal } from "../../bundles/crypto.js";
 import { sign } from "../../engine/keys.js";
 import { randomBytes, toHex } from "../../engine/keys.js";
 import { runCli, snapshotDir, tempDir } from "../helpers/cli.js";
-import { carriedSealedKeys, createFestival, dataDirWithIdentity, festivalDoc, filesUnder, headsOf, withStore } from "./bundle-helpers.js";
+import { addVenues, carriedSealedKeys, createFestival, dataDirWithIdentity, festivalDoc, filesUnder, headsOf, withStore } from "./bundle-helpers.js";
 
 function sync(dataDir: string, stick: string, options: StickSyncOptions = {}) {
   return withStore(dataDir, (store) => syncStick(store, stick, options));
@@ -183,5 +187,29 @@ describe("stick sync on a hostile stick", () => {
     const signed = sign(new TextEncoder().encode(`pandafest-visit-v1\n${JSON.stringify(unsigned)}`), a.identity.secretKey);
     const old = decodeVisitRecord(encodeVisitRecord({ ...unsigned, festivals: [...unsigned.festivals], signature: toHex(signed) }));
     expect(visitedEntry(old, secret)).toEqual({ visitor: a.identity.publicKey, heads });
+  });
+
+  it("does not take a bundle that names the latest heads without holding them for the stick having them", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const mallory = await dataDirWithIdentity("Mallory");
+    const festival = await createFestival(a.dataDir, { name: "Claimed Fest" });
+    const early = await festivalDoc(a.dataDir, festival);
+    await addVenues(a.dataDir, festival, ["New Stage"]);
+    await sync(a.dataDir, await tempDir("pandafest-stick-")); // Ada's heads cache now knows the latest heads
+    const heads = await headsOf(a.dataDir, festival);
+    if (early === undefined) throw new Error("festival missing");
+
+    const stick = await tempDir("pandafest-stick-");
+    const claim = { festivalId: festival, prerequisites: [], heads };
+    const folder = path.join(stick, "pandafest", discoveryKey(festival).slice(0, 16));
+    await fs.mkdir(folder, { recursive: true });
+    const lie = encodeBundle({ ...claim, visibility: "public", carrier: carrierOf(mallory.identity), changeCount: A.stats(early).numChanges, payload: A.save(early) });
+    await fs.writeFile(path.join(folder, bundleFileName(claim)), lie);
+
+    const atA = await sync(a.dataDir, stick);
+    expect(atA.refused).toEqual([{ file: expect.stringContaining(bundleFileName(claim)), reason: expect.stringMatching(/does not end at the heads its header names/) }]);
+    await sync(b.dataDir, stick);
+    expect(await headsOf(b.dataDir, festival)).toEqual(heads);
   });
 });
