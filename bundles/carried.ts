@@ -1,5 +1,5 @@
 // Festivals carried for others without following them: readable ones are stored and listed under DATA/carried/
-// festivals/; private ones this machine cannot read stay sealed files in DATA/carried/sealed/, within limits. Node only.
+// festivals/; private ones this machine cannot read stay sealed files in DATA/carried/sealed/; both within limits. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import { FestivalIndex } from "../engine/festival-index.js";
@@ -55,6 +55,18 @@ export class CarriedFestivals {
     return (await listDirectory(directory))
       .filter((name) => !isTemporaryFileName(name) && parseBundleFileName(name)?.discoveryKeyPrefix === discoveryKey.slice(0, 16))
       .map((name) => ({ discoveryKey, name, file: path.join(directory, name) }));
+  }
+
+  /**
+   * Why a readable festival of others must be left behind: its bundles on the stick (`bytes` in all) are more
+   * than one festival may take here. Undefined when it may be carried.
+   */
+  readableOverLimit(bytes: number): string | undefined {
+    if (bytes <= this.limits.perFestival) return undefined;
+    return (
+      `not carried: this festival's bundles take ${bytes} bytes, over the limit of ${this.limits.perFestival} for one ` +
+      "festival carried for others (follow it with --festival, or raise the limit with --carry-festival-limit)"
+    );
   }
 
   /** Bytes kept sealed per discovery key, as on disk now. */

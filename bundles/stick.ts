@@ -95,7 +95,7 @@ export interface StickSyncSummary {
   festivals: StickFestivalSummary[];
   /** files on the stick that look like bundles but are not valid (left untouched) */
   refused: { file: string; reason: string }[];
-  /** sealed files on the stick not carried here, each with why (the carry limits) */
+  /** files on the stick of festivals carried for others but not taken, each with why (the carry limits) */
   leftBehind: { file: string; reason: string }[];
   /** paths on the stick not used: links (never followed) and files where folders should be; the rest synced */
   problems: { path: string; reason: string }[];
@@ -316,6 +316,15 @@ class StickSync {
     return true;
   }
 
+  /** Leaves a festival of others behind when its bundles are more than one festival may take here. */
+  private overCarryLimit(id: string, inputs: readonly StickBundle[]): boolean {
+    if (this.known.followed.has(id) || this.only?.has(id)) return false;
+    const reason = this.carried.readableOverLimit(inputs.reduce((total, input) => total + input.bytes.length, 0));
+    if (reason === undefined) return false;
+    for (const input of inputs) this.leftBehind.push({ file: input.label, reason });
+    return true;
+  }
+
   /** Imports every readable festival on the stick; a bundle that does not apply is reported and skipped. */
   async importReadable(): Promise<void> {
     const prepared: PreparedFestival[] = [];
@@ -324,6 +333,7 @@ class StickSync {
     for (const [id, inputs] of groups) {
       this.progress.step("importing");
       if (await this.bringsNothing(id, inputs)) continue;
+      if (this.overCarryLimit(id, inputs)) continue;
       let candidates = inputs;
       while (candidates.length > 0) {
         try {

@@ -212,4 +212,27 @@ describe("stick sync on a hostile stick", () => {
     await sync(b.dataDir, stick);
     expect(await headsOf(b.dataDir, festival)).toEqual(heads);
   });
+
+  it("leaves a readable festival of others behind when its bundles are over the per-festival limit", async () => {
+    const a = await dataDirWithIdentity("Ada");
+    const b = await dataDirWithIdentity("Bo");
+    const small = await createFestival(a.dataDir, { name: "Small Fest" });
+    const large = await createFestival(a.dataDir, { name: "Large Fest", venues: Array.from({ length: 40 }, (_, index) => `Stage ${index} ${"x".repeat(40)}`) });
+    const stick = await tempDir("pandafest-stick-");
+    await sync(a.dataDir, stick);
+    const sizes = new Map<string, number>();
+    for (const file of await filesUnder(stick)) if (file.endsWith(".pfb")) sizes.set(file, (await fs.stat(path.join(stick, file))).size);
+    const largeFile = [...sizes.keys()].find((file) => file.includes(discoveryKey(large).slice(0, 16))) ?? "";
+    const smallFile = [...sizes.keys()].find((file) => file.includes(discoveryKey(small).slice(0, 16))) ?? "";
+    const limit = ((sizes.get(largeFile) ?? 0) + (sizes.get(smallFile) ?? 0)) / 2;
+    expect(sizes.get(smallFile)).toBeLessThan(limit);
+
+    const atB = await sync(b.dataDir, stick, { carryLimits: { perFestival: limit } });
+    expect(atB.leftBehind).toEqual([{ file: largeFile, reason: expect.stringMatching(/over the limit of \d+ for one festival carried for others/) }]);
+    expect(await festivalDoc(b.dataDir, large)).toBeUndefined();
+    expect(await headsOf(b.dataDir, small)).toEqual(await headsOf(a.dataDir, small));
+    // named with --festival, it is followed, not carried: no limit applies
+    await sync(b.dataDir, stick, { festivals: [large], carryLimits: { perFestival: limit } });
+    expect(await headsOf(b.dataDir, large)).toEqual(await headsOf(a.dataDir, large));
+  });
 });

@@ -88,7 +88,7 @@ export function registerStickCommands(program: Command): void {
     )
     .option(
       "--carry-festival-limit <size>",
-      `most this machine keeps sealed for one festival of others (default ${mebibytes(DEFAULT_CARRY_LIMITS.perFestival)})`,
+      `most this machine carries for one festival of others, sealed or readable (default ${mebibytes(DEFAULT_CARRY_LIMITS.perFestival)})`,
       (text: string) => parseSize("--carry-festival-limit", text),
     )
     .action(
