@@ -1,5 +1,5 @@
 // `stick sync`: two-way sync with a USB stick as a replica: import what it has, write only what it lacks, carry
-// festivals for others, compact piles, leave a signed visit record and a README; atomic writes. Node only.
+// festivals for others within limits, compact piles, leave a visit record and a README; never follows a link. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";

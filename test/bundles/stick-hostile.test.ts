@@ -224,7 +224,7 @@ describe("stick sync on a hostile stick", () => {
     for (const file of await filesUnder(stick)) if (file.endsWith(".pfb")) sizes.set(file, (await fs.stat(path.join(stick, file))).size);
     const largeFile = [...sizes.keys()].find((file) => file.includes(discoveryKey(large).slice(0, 16))) ?? "";
     const smallFile = [...sizes.keys()].find((file) => file.includes(discoveryKey(small).slice(0, 16))) ?? "";
-    const limit = ((sizes.get(largeFile) ?? 0) + (sizes.get(smallFile) ?? 0)) / 2;
+    const limit = Math.floor(((sizes.get(largeFile) ?? 0) + (sizes.get(smallFile) ?? 0)) / 2);
     expect(sizes.get(smallFile)).toBeLessThan(limit);
 
     const atB = await sync(b.dataDir, stick, { carryLimits: { perFestival: limit } });
