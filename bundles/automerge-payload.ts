@@ -22,6 +22,8 @@ export interface AutomergeChunk {
   bytes: Uint8Array;
   /** the bytes the checksum covers: type, length and contents */
   checked: Uint8Array;
+  /** the contents: what follows the type byte and the length */
+  body: Uint8Array;
   checksum: Uint8Array;
 }
 
@@ -64,6 +66,7 @@ export function splitAutomergeChunks(payload: Uint8Array): AutomergeChunk[] {
       type,
       bytes: payload.subarray(offset, end),
       checked: payload.subarray(offset + 8, end),
+      body: payload.subarray(position, end),
       checksum: payload.subarray(offset + 4, offset + 4 + CHECKSUM_LENGTH),
     });
     offset = end;

@@ -37,6 +37,7 @@ import {
   isEncrypted,
   readBodySections,
   readHeaderSection,
+  readPayloadSectionLength,
   readPrelude,
   writePrelude,
 } from "./layout.js";
@@ -201,6 +202,43 @@ function openPrivateBundle(
   const signature = openSealed(signatureSection, key);
   if (signature === undefined) refuse("private bundle signature could not be decrypted: the file is damaged");
   return { key, headerBytes, header, signature };
+}
+
+/** The shortest canonical header there can be; a sealed header is never shorter than this sealed. */
+const SHORTEST_HEADER_LENGTH = encodeHeader({
+  festivalId: "1",
+  discoveryKey: "0".repeat(64),
+  createdAt: 0,
+  carrierPublicKey: "0".repeat(64),
+  prerequisites: [],
+  heads: [],
+  changeCount: 0,
+  payloadLength: 0,
+  payloadHash: "0".repeat(64),
+}).length;
+
+export interface SealedFront {
+  discoveryKey: string;
+  headerSectionLength: number;
+  payloadSectionLength: number;
+}
+
+/**
+ * What can be checked of a private bundle without its festival id, from the front of the file only (its
+ * first MAX_FRONT_LENGTH bytes, or all of it): prelude, canonical clear header, a sealed header and payload
+ * at least as long as sealing makes them, and a file that ends exactly where the lengths say.
+ */
+export function checkSealedFront(front: Uint8Array, fileLength: number): SealedFront {
+  const prelude = readPrelude(front);
+  if (!isEncrypted(prelude.flags)) refuse("not a private bundle: it is not sealed");
+  const headerSection = readHeaderSection(front, fileLength);
+  const clearHeader = decodeClearPrivateHeader(headerSection);
+  if (clearHeader.sealedHeader.length < 2 * (SHORTEST_HEADER_LENGTH + SEAL_OVERHEAD)) {
+    refuse("private bundle header is too short to hold a sealed header: the file is damaged");
+  }
+  const payloadSectionLength = readPayloadSectionLength(front, headerSection.length, prelude.flags, fileLength);
+  if (payloadSectionLength < SEAL_OVERHEAD) refuse("private bundle payload is too short to be sealed: the file is damaged");
+  return { discoveryKey: clearHeader.discoveryKey, headerSectionLength: headerSection.length, payloadSectionLength };
 }
 
 /**

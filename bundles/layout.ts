@@ -106,17 +106,23 @@ export function readPrelude(bytes: Uint8Array): BundlePrelude {
   return { formatVersion, flags, bytes: bytes.subarray(0, PRELUDE_LENGTH) };
 }
 
-/** Finds the header section; refuses a claimed length beyond the limit or the file before reading it. */
-export function readHeaderSection(bytes: Uint8Array): Uint8Array {
-  if (bytes.length < PRELUDE_LENGTH + HEADER_LENGTH_FIELD) truncated(`at least ${MINIMUM_LENGTH}`, bytes.length);
+/** How many bytes from the start of a file hold everything but payload and signature, at most. */
+export const MAX_FRONT_LENGTH = FIXED_FIELDS_LENGTH + MAX_HEADER_LENGTH;
+
+/**
+ * Finds the header section; refuses a claimed length beyond the limit or the file before reading it.
+ * `bytes` may be only the front of a file of `fileLength` bytes (at least MAX_FRONT_LENGTH of it, or all).
+ */
+export function readHeaderSection(bytes: Uint8Array, fileLength = bytes.length): Uint8Array {
+  if (fileLength < PRELUDE_LENGTH + HEADER_LENGTH_FIELD) truncated(`at least ${MINIMUM_LENGTH}`, fileLength);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(PRELUDE_LENGTH);
   if (headerLength > MAX_HEADER_LENGTH) {
     refuse(`header claims ${headerLength} bytes, more than the ${MAX_HEADER_LENGTH}-byte limit`);
   }
   const start = PRELUDE_LENGTH + HEADER_LENGTH_FIELD;
-  if (start + headerLength > bytes.length) {
-    refuse(`header claims ${headerLength} bytes, more than the file holds (${bytes.length} bytes in all)`);
+  if (start + headerLength > fileLength) {
+    refuse(`header claims ${headerLength} bytes, more than the file holds (${fileLength} bytes in all)`);
   }
   return bytes.subarray(start, start + headerLength);
 }
@@ -126,11 +132,14 @@ export interface BundleSections {
   signatureSection: Uint8Array;
 }
 
-/** Finds payload and signature sections; the file must end exactly where the lengths say. */
-export function readBodySections(bytes: Uint8Array, headerLength: number, flags: number): BundleSections {
+/**
+ * Checks the payload length field: within the limit, and the file ends exactly where the lengths say.
+ * `bytes` may be only the front of a file of `fileLength` bytes (see readHeaderSection).
+ */
+export function readPayloadSectionLength(bytes: Uint8Array, headerLength: number, flags: number, fileLength = bytes.length): number {
   const lengthOffset = PRELUDE_LENGTH + HEADER_LENGTH_FIELD + headerLength;
-  if (lengthOffset + PAYLOAD_LENGTH_FIELD > bytes.length) {
-    truncated(`at least ${bundleLength(headerLength, 0, flags)}`, bytes.length);
+  if (lengthOffset + PAYLOAD_LENGTH_FIELD > fileLength) {
+    truncated(`at least ${bundleLength(headerLength, 0, flags)}`, fileLength);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const claimed = view.getBigUint64(lengthOffset);
@@ -139,14 +148,20 @@ export function readBodySections(bytes: Uint8Array, headerLength: number, flags:
   }
   const payloadLength = Number(claimed);
   const expected = bundleLength(headerLength, payloadLength, flags);
-  if (expected > bytes.length) truncated(String(expected), bytes.length);
-  if (expected < bytes.length) {
+  if (expected > fileLength) truncated(String(expected), fileLength);
+  if (expected < fileLength) {
     refuse(
-      `bundle has ${bytes.length - expected} unexpected bytes after its end ` +
-        `(expected ${expected} bytes, found ${bytes.length})`,
+      `bundle has ${fileLength - expected} unexpected bytes after its end ` +
+        `(expected ${expected} bytes, found ${fileLength})`,
     );
   }
-  const payloadStart = lengthOffset + PAYLOAD_LENGTH_FIELD;
+  return payloadLength;
+}
+
+/** Finds payload and signature sections; the file must end exactly where the lengths say. */
+export function readBodySections(bytes: Uint8Array, headerLength: number, flags: number): BundleSections {
+  const payloadLength = readPayloadSectionLength(bytes, headerLength, flags);
+  const payloadStart = PRELUDE_LENGTH + HEADER_LENGTH_FIELD + headerLength + PAYLOAD_LENGTH_FIELD;
   const signatureStart = payloadStart + payloadLength;
   return {
     payloadSection: bytes.subarray(payloadStart, signatureStart),

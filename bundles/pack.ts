@@ -51,16 +51,40 @@ export function checkSinceHeads(doc: A.Doc<Festival>, since: readonly string[], 
   return heads;
 }
 
-/** The bundle of `doc` after `since`, or null when there is nothing after those heads. */
+/** A festival with at most this many changes saves whole in a few milliseconds: both sizes are compared. */
+const ALWAYS_COMPARE_UP_TO_CHANGES = 1000;
+
+/**
+ * Whether a full save could be smaller than the incremental payload, so that it is worth making: on a
+ * small festival, or when the changes after `since` are a quarter of all or more. Elsewhere saveSince
+ * holds a few changes of many, always far smaller than the whole document.
+ */
+function fullMayBeSmaller(changeCount: number, totalChanges: number): boolean {
+  return totalChanges <= ALWAYS_COMPARE_UP_TO_CHANGES || changeCount * 4 >= totalChanges;
+}
+
+/**
+ * The bundle of `doc` after `since`, or null when there is nothing after those heads. When a full bundle
+ * would be smaller than the incremental one, it is the full one (the receiver needs nothing before it).
+ */
 export function packFestival(request: PackRequest): PackedFestival | null {
   const { doc, festivalId } = request;
-  const prerequisites = checkSinceHeads(doc, request.since ?? []);
+  let prerequisites = checkSinceHeads(doc, request.since ?? []);
   const heads = [...A.getHeads(doc)].sort();
-  const incremental = prerequisites.length > 0;
+  const totalChanges = A.stats(doc).numChanges;
   // A.stats counts applied changes as getChangesMetaSince does, without listing them (a large festival has tens of thousands)
-  const changeCount = incremental ? A.getChangesMetaSince(doc, prerequisites).length : A.stats(doc).numChanges;
-  if (incremental && changeCount === 0) return null;
-  const payload = incremental ? A.saveSince(doc, prerequisites) : A.save(doc);
+  let changeCount = prerequisites.length > 0 ? A.getChangesMetaSince(doc, prerequisites).length : totalChanges;
+  if (prerequisites.length > 0 && changeCount === 0) return null;
+  let payload = prerequisites.length > 0 ? A.saveSince(doc, prerequisites) : A.save(doc);
+  if (prerequisites.length > 0 && fullMayBeSmaller(changeCount, totalChanges)) {
+    const full = A.save(doc);
+    if (full.length <= payload.length) {
+      payload = full;
+      prerequisites = [];
+      changeCount = totalChanges;
+    }
+  }
+  const incremental = prerequisites.length > 0;
   const visibility = festivalVisibility(doc);
   const bytes = encodeBundle({
     festivalId,

@@ -5,9 +5,10 @@ import { PandafestError, isPandafestError } from "../engine/errors.js";
 import { checkSchema } from "../engine/migrate.js";
 import { verifyHistory } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
-import { type PayloadChange, checkAutomergeFraming, decodePayloadChanges, messageOf } from "./automerge-payload.js";
+import { type PayloadChange, decodePayloadChanges, messageOf } from "./automerge-payload.js";
 import type { DecodedBundle } from "./codec.js";
 import type { BundleHeader, BundleKind } from "./header.js";
+import { checkPayloadExpansion } from "./payload-expansion.js";
 
 /** A verified bundle and the name it is reported under (usually its file). */
 export interface BundleToApply {
@@ -113,7 +114,7 @@ function loadFullPayload(bundle: DecodedBundle): A.Doc<Festival> {
 }
 
 /** Checks an incremental payload's changes against the header: count, and the heads they lead to. */
-function checkIncrementalChanges(changes: readonly PayloadChange[], header: BundleHeader): void {
+export function checkIncrementalChanges(changes: readonly PayloadChange[], header: BundleHeader): void {
   if (changes.length !== header.changeCount) {
     throw new PandafestError(`bundle payload holds ${changes.length} changes but its header says ${header.changeCount}`, { code: "input" });
   }
@@ -163,8 +164,11 @@ export function planFestivalImport(
   for (const entry of ordered) {
     const { bundle } = entry;
     try {
+      checkPayloadExpansion(bundle.payload);
       if (state !== undefined && A.hasHeads(state, bundle.header.heads)) {
-        checkAutomergeFraming(bundle.payload);
+        // nothing to apply, but the payload must still be what the header says
+        if (bundle.kind === "full") loadFullPayload(bundle);
+        else checkIncrementalChanges(decodePayloadChanges(bundle.payload), bundle.header);
         carried.set(entry, { known: true });
         continue;
       }

@@ -15,7 +15,8 @@ pandafest/<16 hex digits>/   one folder per festival. The name is the start of
   *-full.pfb                 a bundle with a whole festival.
   *-incr.pfb                 a bundle with the changes after an earlier one.
 pandafest/visits/*.json      signed visit records: which machine (public key)
-                             synced when, and which state each festival was in.
+                             synced when, and which state each festival was in;
+                             the entries of private festivals are encrypted.
 pandafest/README.txt         this file.
 
 Bundles are signed by the machine that wrote them. Bundles of private

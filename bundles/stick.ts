@@ -1,5 +1,5 @@
 // `stick sync`: two-way sync with a USB stick as a replica: import what it has, write only what it lacks, carry
-// festivals for others, compact piles, leave a signed visit record and a README; atomic writes. Node only.
+// festivals for others within limits, compact piles, leave a visit record and a README; never follows a link. Node only.
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";
@@ -10,23 +10,30 @@ import type { Festival } from "../engine/schema.js";
 import type { FestivalStore } from "../engine/store.js";
 import { ensureDirectory, writeFileAtomically } from "../engine/storage/atomic-file.js";
 import { textOf } from "../engine/views.js";
-import { readBundleFile, writeBundleFile } from "./bundle-file.js";
-import { CarriedFestivals } from "./carried.js";
-import { type BundleReading, readBundle } from "./codec.js";
+import { type OpenBundleFile, copyBundleFile, openBundleFile, readBundleFront, readWholeBundle, writeBundleFile } from "./bundle-file.js";
+import { CarriedFestivals, type CarryLimits, DEFAULT_CARRY_LIMITS } from "./carried.js";
+import { type BundleReading, type DecodedBundle, checkSealedFront, readBundle } from "./codec.js";
 import { discoveryKey } from "./discovery.js";
 import { carrierOf } from "./export.js";
 import { type DecodedSource, type PreparedFestival, applyPrepared, groupByFestival, prepareFestival } from "./import.js";
 import { type KnownFestivals, knownFestivals } from "./known-festivals.js";
-import { checkAutomergeFraming } from "./automerge-payload.js";
+import { isEncrypted, readHeaderSection, readPrelude } from "./layout.js";
+import { decodeClearPrivateHeader } from "./header.js";
+import { decodePayloadChanges } from "./automerge-payload.js";
+import { documentHeads, checkPayloadExpansion } from "./payload-expansion.js";
 import { type CachedHeads, FestivalHeadsCache } from "./heads-cache.js";
 import { findLocalFestival } from "./local-festivals.js";
 import { festivalVisibility, packFestival } from "./pack.js";
-import { BundleRefusal } from "./plan.js";
+import { BundleRefusal, checkIncrementalChanges } from "./plan.js";
 import { STICK_README } from "./stick-readme.js";
 import {
+  NO_FOLLOW,
   type StickBundleFile,
   type StickPaths,
+  StickPathProblem,
   checkMount,
+  checkStickFile,
+  checkStickFolder,
   festivalFolder,
   listStickBundles,
   removeAbandonedTemporaryFiles,
@@ -53,6 +60,8 @@ export interface StickSyncOptions {
   festivals?: readonly string[];
   /** Also put every festival this machine carries (not only followed ones) on the stick. */
   all?: boolean;
+  /** How much this machine keeps sealed for others (per festival, in all); defaults to DEFAULT_CARRY_LIMITS. */
+  carryLimits?: Partial<CarryLimits>;
   onProgress?: (progress: StickProgress) => void;
   now?: () => number;
 }
@@ -86,7 +95,12 @@ export interface StickSyncSummary {
   festivals: StickFestivalSummary[];
   /** files on the stick that look like bundles but are not valid (left untouched) */
   refused: { file: string; reason: string }[];
-  visitRecord: string;
+  /** files on the stick of festivals carried for others but not taken, each with why (the carry limits) */
+  leftBehind: { file: string; reason: string }[];
+  /** paths on the stick not used: links (never followed) and files where folders should be; the rest synced */
+  problems: { path: string; reason: string }[];
+  /** the visit record written, or null when the stick's visits folder could not be used (see problems) */
+  visitRecord: string | null;
   durationMs: number;
 }
 
@@ -94,22 +108,43 @@ interface StickBundle extends DecodedSource {
   file: StickBundleFile;
 }
 
+/**
+ * Whether a payload, judged without loading it, ends where its header says: a full one's document names
+ * exactly those heads, an incremental one's changes lead there. Decides only whether the stick already
+ * holds what it claims; anything else goes through the import, which checks everything.
+ */
+function payloadNamesItsHeads(bundle: DecodedBundle): boolean {
+  try {
+    checkPayloadExpansion(bundle.payload);
+    if (bundle.kind === "incremental") {
+      checkIncrementalChanges(decodePayloadChanges(bundle.payload), bundle.header);
+      return true;
+    }
+    const heads = documentHeads(bundle.payload);
+    return heads !== undefined && heads.join() === [...bundle.header.heads].sort().join();
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return false;
+  }
+}
+
+/** A sealed bundle on the stick: only its front was read and checked (see checkSealedFront). */
 interface SealedFile {
   discoveryKey: string;
   file: StickBundleFile;
-  bytes: Uint8Array;
+  size: number;
 }
 
-/** A private bundle whose framing is intact but whose festival this machine does not know. */
-function isSealedUnknown(reading: BundleReading, known: KnownFestivals, file: StickBundleFile): boolean {
-  return (
-    reading.visibility === "private" &&
-    reading.discoveryKey !== undefined &&
-    reading.payloadSectionLength !== undefined &&
-    reading.header === undefined &&
-    known.lookup(reading.discoveryKey) === undefined &&
-    reading.discoveryKey.startsWith(path.basename(file.folder))
-  );
+/** The discovery key of a private bundle whose festival this machine does not know, judged from its front. */
+function unknownSealedKey(front: Uint8Array, fileLength: number, known: KnownFestivals): string | undefined {
+  try {
+    if (!isEncrypted(readPrelude(front).flags)) return undefined;
+    const key = decodeClearPrivateHeader(readHeaderSection(front, fileLength)).discoveryKey;
+    return known.lookup(key) === undefined ? key : undefined;
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return undefined; // reading it whole reports the problem
+  }
 }
 
 class Progress {
@@ -125,6 +160,8 @@ class Progress {
 class StickSync {
   private readonly summaries = new Map<string, StickFestivalSummary>();
   private readonly refused: { file: string; reason: string }[] = [];
+  private readonly leftBehind: { file: string; reason: string }[] = [];
+  private readonly problems = new Map<string, string>();
   private readonly stickBundles = new Map<string, StickBundle[]>();
   private readonly sealedOnStick = new Map<string, SealedFile[]>();
   private readonly docs = new Map<string, A.Doc<Festival>>();
@@ -144,7 +181,10 @@ class StickSync {
     private readonly options: StickSyncOptions,
     private readonly cache: FestivalHeadsCache,
   ) {
-    this.carried = new CarriedFestivals(store.dataDir);
+    this.carried = new CarriedFestivals(store.dataDir, {
+      perFestival: options.carryLimits?.perFestival ?? DEFAULT_CARRY_LIMITS.perFestival,
+      total: options.carryLimits?.total ?? DEFAULT_CARRY_LIMITS.total,
+    });
     this.progress = new Progress(options.onProgress);
     this.now = options.now ?? Date.now;
   }
@@ -171,41 +211,81 @@ class StickSync {
     return entry;
   }
 
+  /** Notes a path on the stick that cannot be used; the sync carries on with the rest. */
+  notePathProblem(problem: StickPathProblem): void {
+    if (!this.problems.has(problem.label)) this.problems.set(problem.label, problem.reason);
+  }
+
+  /** Whether a folder on the stick may be written (no link on the way, no file where a folder should be). */
+  private async usableFolder(folder: string): Promise<boolean> {
+    try {
+      await checkStickFolder(this.paths, folder);
+      return true;
+    } catch (error) {
+      if (!(error instanceof StickPathProblem)) throw error;
+      this.notePathProblem(error);
+      return false;
+    }
+  }
+
   async read(files: readonly StickBundleFile[]): Promise<void> {
     this.progress.total += files.length;
     for (const file of files) {
       this.progress.step("reading");
-      let bytes: Uint8Array;
+      let opened: OpenBundleFile;
       try {
-        bytes = await readBundleFile(file.file);
+        opened = await openBundleFile(file.file, { noFollow: true });
       } catch (error) {
         if (!(error instanceof PandafestError)) throw error;
         this.refused.push({ file: file.label, reason: error.message.replace(`${file.file}: `, "") });
         continue;
       }
-      const reading: BundleReading = { byteLength: bytes.length };
       try {
-        const bundle = readBundle(bytes, { festivalIdFor: this.known.lookup }, reading);
-        if (!bundle.header.discoveryKey.startsWith(path.basename(file.folder))) {
-          this.refused.push({ file: file.label, reason: "bundle lies in the folder of another festival" });
-          continue;
-        }
-        const id = bundle.header.festivalId;
-        if (this.only !== undefined && !this.only.has(id)) continue;
-        const list = this.stickBundles.get(id) ?? [];
-        list.push({ label: file.label, bytes, bundle, file });
-        this.stickBundles.set(id, list);
+        await this.readOne(file, opened);
+      } finally {
+        await opened.handle.close();
+      }
+    }
+  }
+
+  /** Sealed bundles of festivals unknown here are checked from their front only; the rest are read whole. */
+  private async readOne(file: StickBundleFile, opened: OpenBundleFile): Promise<void> {
+    const front = await readBundleFront(opened);
+    const sealedKey = unknownSealedKey(front, opened.size, this.known);
+    if (sealedKey !== undefined) {
+      if (this.only !== undefined) return;
+      try {
+        checkSealedFront(front, opened.size);
       } catch (error) {
         if (!(error instanceof PandafestError)) throw error;
-        if (isSealedUnknown(reading, this.known, file) && reading.discoveryKey !== undefined) {
-          if (this.only !== undefined) continue;
-          const list = this.sealedOnStick.get(reading.discoveryKey) ?? [];
-          list.push({ discoveryKey: reading.discoveryKey, file, bytes });
-          this.sealedOnStick.set(reading.discoveryKey, list);
-        } else {
-          this.refused.push({ file: file.label, reason: error.message });
-        }
+        this.refused.push({ file: file.label, reason: error.message });
+        return;
       }
+      if (!sealedKey.startsWith(path.basename(file.folder))) {
+        this.refused.push({ file: file.label, reason: "bundle lies in the folder of another festival" });
+        return;
+      }
+      const list = this.sealedOnStick.get(sealedKey) ?? [];
+      list.push({ discoveryKey: sealedKey, file, size: opened.size });
+      this.sealedOnStick.set(sealedKey, list);
+      return;
+    }
+    const bytes = await readWholeBundle(opened);
+    const reading: BundleReading = { byteLength: bytes.length };
+    try {
+      const bundle = readBundle(bytes, { festivalIdFor: this.known.lookup }, reading);
+      if (!bundle.header.discoveryKey.startsWith(path.basename(file.folder))) {
+        this.refused.push({ file: file.label, reason: "bundle lies in the folder of another festival" });
+        return;
+      }
+      const id = bundle.header.festivalId;
+      if (this.only !== undefined && !this.only.has(id)) return;
+      const list = this.stickBundles.get(id) ?? [];
+      list.push({ label: file.label, bytes, bundle, file });
+      this.stickBundles.set(id, list);
+    } catch (error) {
+      if (!(error instanceof PandafestError)) throw error;
+      this.refused.push({ file: file.label, reason: error.message });
     }
   }
 
@@ -228,17 +308,20 @@ class StickSync {
     const cached = await this.cachedHeadsOf(id);
     if (cached === undefined || !inputs.every((input) => input.bundle.header.heads.every((head) => cached.known.has(head)))) return false;
     for (const input of inputs) {
-      try {
-        // the signed payload hash already vouches for the bytes; nothing of it is applied
-        checkAutomergeFraming(input.bundle.payload, { checksums: false });
-      } catch (error) {
-        if (!(error instanceof PandafestError)) throw error;
-        return false; // the full import path reports it
-      }
+      if (!payloadNamesItsHeads(input.bundle)) return false; // the full import path checks and reports it
     }
     const entry = this.summary(discoveryKey(id), id);
     entry.name = this.known.entries.get(id)?.name ?? null;
     entry.present += inputs.reduce((total, input) => total + input.bundle.header.changeCount, 0);
+    return true;
+  }
+
+  /** Leaves a festival of others behind when its bundles are more than one festival may take here. */
+  private overCarryLimit(id: string, inputs: readonly StickBundle[]): boolean {
+    if (this.known.followed.has(id) || this.only?.has(id)) return false;
+    const reason = this.carried.readableOverLimit(inputs.reduce((total, input) => total + input.bytes.length, 0));
+    if (reason === undefined) return false;
+    for (const input of inputs) this.leftBehind.push({ file: input.label, reason });
     return true;
   }
 
@@ -250,6 +333,7 @@ class StickSync {
     for (const [id, inputs] of groups) {
       this.progress.step("importing");
       if (await this.bringsNothing(id, inputs)) continue;
+      if (this.overCarryLimit(id, inputs)) continue;
       let candidates = inputs;
       while (candidates.length > 0) {
         try {
@@ -280,11 +364,32 @@ class StickSync {
     }
   }
 
+  /** Copies sealed bundles from the stick by streaming, within the carry limits; says what was left behind. */
   async keepSealed(): Promise<void> {
     for (const [key, files] of this.sealedOnStick) {
       const entry = this.summary(key, null);
-      for (const { file, bytes } of files) {
-        if (await this.carried.keepSealed(key, file.name, bytes)) entry.filesKept += 1;
+      for (const { file, size } of files) {
+        let opened: OpenBundleFile;
+        try {
+          opened = await openBundleFile(file.file, { noFollow: true });
+        } catch (error) {
+          if (!(error instanceof PandafestError)) throw error;
+          this.refused.push({ file: file.label, reason: error.message.replace(`${file.file}: `, "") });
+          continue;
+        }
+        try {
+          // checked again on the file as it is now: it is copied from this very handle
+          if (opened.size !== size) throw new PandafestError("the file changed during the sync", { code: "input" });
+          checkSealedFront(await readBundleFront(opened), opened.size);
+          const outcome = await this.carried.keepSealed(key, file.name, opened);
+          if (outcome.kept) entry.filesKept += 1;
+          else if (outcome.reason !== null) this.leftBehind.push({ file: file.label, reason: outcome.reason });
+        } catch (error) {
+          if (!(error instanceof PandafestError)) throw error;
+          this.refused.push({ file: file.label, reason: error.message });
+        } finally {
+          await opened.handle.close();
+        }
       }
     }
   }
@@ -335,6 +440,7 @@ class StickSync {
       const folder = festivalFolder(this.paths, discoveryKey(id));
       const file = path.join(folder, packed.fileName);
       if (onStick.some((bundle) => bundle.file.name === packed.fileName)) continue;
+      if (!(await this.usableFolder(folder))) continue;
       await writeBundleFile(file, packed.bytes);
       entry.out += packed.changeCount;
       entry.filesWritten += 1;
@@ -352,15 +458,21 @@ class StickSync {
     for (const key of keys) {
       const present = new Set((this.sealedOnStick.get(key) ?? []).map((sealed) => sealed.file.name));
       const folder = festivalFolder(this.paths, key);
-      for (const sealed of await this.carried.sealedBundles(key)) {
-        if (present.has(sealed.name)) continue;
+      const bundles = (await this.carried.sealedBundles(key)).filter((sealed) => !present.has(sealed.name));
+      if (bundles.length === 0 || !(await this.usableFolder(folder))) continue;
+      for (const sealed of bundles) {
         try {
-          await fs.access(path.join(folder, sealed.name));
+          await fs.lstat(path.join(folder, sealed.name));
           continue;
         } catch {
           // not on the stick: copy it
         }
-        await writeBundleFile(path.join(folder, sealed.name), await readBundleFile(sealed.file));
+        const opened = await openBundleFile(sealed.file);
+        try {
+          await copyBundleFile(opened, path.join(folder, sealed.name), "shared");
+        } finally {
+          await opened.handle.close();
+        }
         this.summary(key, null).filesWritten += 1;
       }
     }
@@ -376,6 +488,7 @@ class StickSync {
       const packed = packFestival({ festivalId: id, doc, carrier, createdAt: this.now() });
       if (packed === null) continue;
       const folder = festivalFolder(this.paths, discoveryKey(id));
+      if (!(await this.usableFolder(folder))) continue;
       await writeBundleFile(path.join(folder, packed.fileName), packed.bytes);
       for (const bundle of bundles) {
         if (bundle.file.name !== packed.fileName) await fs.rm(bundle.file.file, { force: true });
@@ -388,27 +501,37 @@ class StickSync {
     }
   }
 
-  async leaveVisitRecord(): Promise<string> {
+  async leaveVisitRecord(): Promise<string | null> {
+    if (!(await this.usableFolder(this.paths.visits))) return null;
     const festivals = [];
-    for (const [key, entry] of [...this.summaries].sort(([left], [right]) => left.localeCompare(right))) {
+    for (const entry of this.summaries.values()) {
       const id = entry.festival;
       const doc = id === null ? undefined : this.docs.get(id);
       const cached = id === null ? undefined : this.cachedHeads.get(id);
       if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: festivalVisibility(doc), heads: A.getHeads(doc) });
       else if (id !== null && cached !== undefined) {
         festivals.push({ festivalId: id, visibility: this.known.entries.get(id)?.visibility ?? "private", heads: cached });
-      } else festivals.push({ discoveryKey: key });
+      }
+      // a festival carried sealed is left out: its entry could not be sealed, and in clear it would tie this
+      // machine's key to a private festival for whoever finds the stick
     }
     const record = signVisitRecord({ visitor: this.identity, visitedAt: this.now(), festivals });
-    const file = path.join(this.paths.visits, visitRecordFileName(record, toHex(randomBytes(4))));
+    const file = path.join(this.paths.visits, visitRecordFileName(record, toHex(randomBytes(8))));
     await writeFileAtomically(file, encodeVisitRecord(record), { sharing: "shared" });
     return file;
   }
 
   async leaveReadme(): Promise<void> {
+    try {
+      await checkStickFile(this.paths, this.paths.readme);
+    } catch (error) {
+      if (!(error instanceof StickPathProblem)) throw error;
+      this.notePathProblem(error);
+      return;
+    }
     let current: string | undefined;
     try {
-      current = await fs.readFile(this.paths.readme, "utf8");
+      current = await fs.readFile(this.paths.readme, { encoding: "utf8", flag: fs.constants.O_RDONLY | NO_FOLLOW });
     } catch {
       current = undefined;
     }
@@ -424,12 +547,21 @@ class StickSync {
     await this.cache.save();
   }
 
-  result(visitRecord: string, startedAt: number): StickSyncSummary {
+  result(visitRecord: string | null, startedAt: number): StickSyncSummary {
     const festivals = [...this.summaries.values()].sort(
       (left, right) => (left.name ?? "\uffff").localeCompare(right.name ?? "\uffff") || left.discoveryKey.localeCompare(right.discoveryKey),
     );
     for (const entry of festivals) entry.followed = entry.festival !== null && this.known.followed.has(entry.festival);
-    return { stick: this.paths.mount, festivals, refused: this.refused, visitRecord, durationMs: Math.round(this.now() - startedAt) };
+    const problems = [...this.problems].map(([where, reason]) => ({ path: where, reason }));
+    return {
+      stick: this.paths.mount,
+      festivals,
+      refused: this.refused,
+      leftBehind: this.leftBehind,
+      problems,
+      visitRecord,
+      durationMs: Math.round(this.now() - startedAt),
+    };
   }
 }
 
@@ -444,13 +576,20 @@ export async function syncStick(store: FestivalStore, mount: string, options: St
       ? new Set(await Promise.all(options.festivals.map((reference) => store.resolveId(reference))))
       : undefined;
   const paths = stickPaths(mount);
+  try {
+    await checkStickFolder(paths, paths.root);
+  } catch (error) {
+    if (!(error instanceof StickPathProblem)) throw error;
+    throw new PandafestError(`cannot sync with ${paths.mount}: ${error.message}; nothing was read or written`, { code: "input", cause: error });
+  }
   await ensureDirectory(paths.root, { sharing: "shared" }); // read on other machines, as other users
   await removeAbandonedTemporaryFiles(paths);
   const known = await knownFestivals(store, only === undefined ? [] : [...only]);
   const cache = await FestivalHeadsCache.open(store);
   const sync = new StickSync(store, paths, identity, known, only, options, cache);
-  const files = await listStickBundles(paths);
-  await sync.read(files);
+  const listing = await listStickBundles(paths);
+  for (const problem of listing.problems) sync.notePathProblem(problem);
+  await sync.read(listing.files);
   await sync.importReadable();
   await sync.keepSealed();
   await sync.writeWhatStickLacks();

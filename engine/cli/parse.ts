@@ -26,3 +26,15 @@ export function parseCount(option: string, text: string): number {
 export function parseList(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+const SIZE_UNITS: Record<string, number> = { "": 1, B: 1, K: 1024, KB: 1024, M: 1024 ** 2, MB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3 };
+
+/** A size in bytes: a whole number with an optional unit K, M or G (powers of 1024), e.g. 64MB. */
+export function parseSize(option: string, text: string): number {
+  const match = /^\s*(\d+)\s*([KMG]?B?)\s*$/i.exec(text);
+  const value = match === null ? NaN : Number(match[1]) * (SIZE_UNITS[match[2].toUpperCase()] ?? NaN);
+  if (!Number.isSafeInteger(value)) {
+    throw new PandafestError(`${option} "${text}" is not a size (a whole number of bytes, or with K, M or G: e.g. 64MB)`, { code: "usage" });
+  }
+  return value;
+}

@@ -15,7 +15,7 @@ export interface WriteOptions {
   sharing?: FileSharing;
 }
 
-const FILE_MODE: Record<FileSharing, number> = { private: 0o600, shared: 0o666 };
+export const FILE_MODE: Record<FileSharing, number> = { private: 0o600, shared: 0o666 };
 const DIRECTORY_MODE: Record<FileSharing, number> = { private: 0o700, shared: 0o777 };
 
 /** A temporary file name never collides with a stored key: stored names never start with ".". */

@@ -43,7 +43,7 @@ async function checkStick(stick: string, festivalIds: readonly string[]): Promis
     else expect(file).toBe("README.txt");
     if (file === "README.txt") expect(await fs.readFile(full, "utf8")).toBe(STICK_README);
   }
-  for (const listed of await listStickBundles(stickPaths(stick))) await decodeFile(listed.file, festivalIds);
+  for (const listed of (await listStickBundles(stickPaths(stick))).files) await decodeFile(listed.file, festivalIds);
 }
 
 describe("stick sync killed at random points", () => {

@@ -2,8 +2,10 @@
 // stderr once the sync has taken more than a second (only on a terminal) and a summary per festival.
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { DEFAULT_CARRY_LIMITS } from "../../../bundles/carried.js";
 import { type StickProgress, type StickSyncSummary, syncStick } from "../../../bundles/stick.js";
-import { collect } from "../parse.js";
+import { PandafestError } from "../../errors.js";
+import { collect, parseSize } from "../parse.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
 
@@ -57,8 +59,18 @@ function describe(summary: StickSyncSummary): string[] {
     );
   }
   for (const refused of summary.refused) lines.push(`refused ${refused.file}: ${refused.reason}`);
-  lines.push(`visit recorded in ${summary.visitRecord} (${summary.durationMs} ms)`);
+  for (const left of summary.leftBehind) lines.push(`left behind ${left.file}: ${left.reason}`);
+  for (const problem of summary.problems) lines.push(`not used ${problem.path}: ${problem.reason}`);
+  lines.push(
+    summary.visitRecord === null
+      ? `no visit record left: the stick's visits folder could not be used (${summary.durationMs} ms)`
+      : `visit recorded in ${summary.visitRecord} (${summary.durationMs} ms)`,
+  );
   return lines;
+}
+
+function mebibytes(bytes: number): string {
+  return `${bytes / (1024 * 1024)}MB`;
 }
 
 export function registerStickCommands(program: Command): void {
@@ -69,17 +81,38 @@ export function registerStickCommands(program: Command): void {
     .argument("<dir>", "the directory the stick is mounted at")
     .option("--festival <festival>", "only this festival (repeatable); default: every followed festival and everything on the stick", collect, [])
     .option("--all", "also put festivals this machine only carries for others on the stick")
+    .option(
+      "--carry-limit <size>",
+      `most this machine keeps sealed for others in all, e.g. 2GB (default ${mebibytes(DEFAULT_CARRY_LIMITS.total)})`,
+      (text: string) => parseSize("--carry-limit", text),
+    )
+    .option(
+      "--carry-festival-limit <size>",
+      `most this machine carries for one festival of others, sealed or readable (default ${mebibytes(DEFAULT_CARRY_LIMITS.perFestival)})`,
+      (text: string) => parseSize("--carry-festival-limit", text),
+    )
     .action(
-      action(async (ctx, dir: string, options: { festival: string[]; all?: boolean }) => {
+      action(async (ctx, dir: string, options: { festival: string[]; all?: boolean; carryLimit?: number; carryFestivalLimit?: number }) => {
         const store = await ctx.openStore();
         const bar = progressBar(process.stderr);
         let summary: StickSyncSummary;
         try {
-          summary = await syncStick(store, dir, { festivals: options.festival, all: options.all, onProgress: (progress) => bar.update(progress) });
+          summary = await syncStick(store, dir, {
+            festivals: options.festival,
+            all: options.all,
+            carryLimits: { total: options.carryLimit, perFestival: options.carryFestivalLimit },
+            onProgress: (progress) => bar.update(progress),
+          });
         } finally {
           bar.stop();
         }
         ctx.out.result(summary, describe);
+        if (summary.problems.length > 0) {
+          throw new PandafestError(
+            `${summary.problems.length} path(s) on the stick could not be used (links or files where folders should be); the rest was synced`,
+            { code: "input" },
+          );
+        }
       }),
     );
 }
