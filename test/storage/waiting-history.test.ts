@@ -15,6 +15,8 @@ interface ShownFestival {
 const EDITS = ["E1", "E2", "E3", "E4"];
 /** The edit whose chunk is damaged; the later edits build on it and must wait. */
 const DAMAGED_EDIT = "E2";
+/** E3 and E4 build on E2, each an edit and the attestation signed with it. */
+const WAITING_CHANGES = 4;
 
 /** Eleven ways a chunk file goes bad on a stick, a disk or in a crash. */
 const FAULTS: Array<{ name: string; damage: (bytes: Uint8Array, other: Uint8Array) => Uint8Array }> = [
@@ -90,11 +92,11 @@ describe("a damaged incremental chunk", () => {
     // the first run moves the damaged chunk aside; the second (and every later one) still reports what waits
     const report = await cliJson<CheckReport>(dataDir, ["check", festival]);
     expect(report.storage.missing).toHaveLength(1);
-    expect(report.storage.waiting).toHaveLength(2); // E3 and E4 build on E2
+    expect(report.storage.waiting).toHaveLength(WAITING_CHANGES);
     expect(report.storage.quarantined).toHaveLength(1);
     const text = await runCli(dataDir, ["check", festival]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("2 stored change(s) wait for 1 missing change(s)");
+    expect(text.stdout).toContain(`${WAITING_CHANGES} stored change(s) wait for 1 missing change(s)`);
     expect(text.stdout).toContain(`missing ${report.storage.missing[0]}`);
     expect(text.stdout).toContain(path.join(dataDir, "quarantine"));
     expect(text.stdout).toContain("bundle import");
@@ -125,7 +127,7 @@ describe("a damaged incremental chunk", () => {
     }
     expect(await chunkFiles(dataDir)).toEqual(afterEdits);
     const report = await cliJson<CheckReport>(dataDir, ["check", festival]);
-    expect(report.storage.waiting).toHaveLength(2);
+    expect(report.storage.waiting).toHaveLength(WAITING_CHANGES);
     await cliJson(dataDir, ["bundle", "import", bundleFile]);
     expect(await titles(dataDir)).toEqual(EDITS);
   }, 300_000);
