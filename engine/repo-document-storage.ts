@@ -136,7 +136,8 @@ export class RepoDocumentStorage {
   /**
    * Replaces the chunks this process knows of with one snapshot. Chunks written by other processes since are
    * not known here and stay. While changes wait for missing history, A.save leaves them out, so then the old
-   * chunks (which hold them) are kept too.
+   * incremental chunks (which may hold them) are kept; older snapshots are still replaced (a snapshot holds
+   * only applied changes, all of them in the new one), so storage does not grow by a snapshot per save.
    */
   async #saveSnapshot(documentId: DocumentId, doc: A.Doc<unknown>, heads: A.Heads, chunks: StoredChunk[]): Promise<void> {
     const binary = A.save(doc);
@@ -144,7 +145,7 @@ export class RepoDocumentStorage {
     const key = [documentId, "snapshot", snapshotHash];
     await this.#adapter.save(key, binary);
     const waiting = A.getMissingDeps(doc, []).length > 0;
-    const replaced = waiting ? [] : chunks.filter((chunk) => chunk.key[2] !== snapshotHash);
+    const replaced = chunks.filter((chunk) => chunk.key[2] !== snapshotHash && (!waiting || chunk.kind === "snapshot"));
     for (const chunk of replaced) await this.#adapter.remove(chunk.key);
     const kept = chunks.filter((chunk) => !replaced.includes(chunk) && chunk.key[2] !== snapshotHash);
     this.#chunks.set(documentId, [...kept, { key, kind: "snapshot", size: binary.length }]);

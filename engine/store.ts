@@ -28,7 +28,9 @@ import type { Festival, FestivalView } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
 import { diskFullError, isDiskFull } from "./storage/atomic-file.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
+import { quarantinedChunkFiles } from "./storage/quarantine.js";
 import { readStoredDocument } from "./storage/stored-document.js";
+import { waitingHistory, type WaitingHistory } from "./storage/waiting-history.js";
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "./views.js";
@@ -41,6 +43,12 @@ export interface StoreOptions {
   network?: NetworkAdapterInterface[];
   sharePolicy?: SharePolicy;
   onBadChunk?: (report: BadChunkReport) => void;
+}
+
+/** A festival's stored history as `check` reports it: quarantined chunk files, and changes waiting for missing ones. */
+export interface StorageHealth extends WaitingHistory {
+  /** paths of this festival's chunk files in the quarantine directory */
+  quarantined: string[];
 }
 
 export class FestivalStore {
@@ -222,12 +230,51 @@ export class FestivalStore {
       if (!ownValue(this.repo.handles, id)) await this.documentStorage.preload(id);
       handle = await this.repo.find<Festival>(id);
     } catch {
-      throw unknownFestival(id, this.dataDir);
+      throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
     } finally {
       this.documentStorage.discardPreloaded(id);
     }
-    checkSchema(handle.doc());
+    await this.checkStoredSchema(id, handle.doc());
     return handle;
+  }
+
+  /**
+   * What a festival's storage lacks: the chunk files of it moved to quarantine (ever), and the stored changes
+   * held back because changes they build on are missing. Reads the stored chunks themselves, never the view cache.
+   */
+  async storageHealth(id: DocumentId): Promise<StorageHealth> {
+    const quarantined = await quarantinedChunkFiles(this.storage.quarantineDirectory, keyToPathParts([id]));
+    const doc = (await this.openById(id)).doc();
+    if (A.getMissingDeps(doc, []).length === 0) return { quarantined, ...waitingHistory(doc, new Uint8Array(0)) };
+    const stored = await readStoredDocument(this.storage, id);
+    return { quarantined, ...waitingHistory(doc, stored.bytes) };
+  }
+
+  /**
+   * checkSchema, except that a festival whose chunks went to quarantine and that no longer reads as a festival
+   * (its snapshot was damaged) is reported as damaged, naming the quarantined files and how to get it back.
+   */
+  private async checkStoredSchema(id: DocumentId, doc: A.Doc<Festival>): Promise<void> {
+    try {
+      checkSchema(doc);
+    } catch (error) {
+      throw await this.damagedOr(id, error);
+    }
+  }
+
+  /**
+   * The error for a festival that could not be read: when chunk files of it are in quarantine, one naming them
+   * and saying how to get the festival back; otherwise `fallback`.
+   */
+  private async damagedOr(id: DocumentId, fallback: unknown): Promise<unknown> {
+    const quarantined = await quarantinedChunkFiles(this.storage.quarantineDirectory, keyToPathParts([id]));
+    if (quarantined.length === 0) return fallback;
+    return new PandafestError(
+      `festival ${id} is damaged: ${quarantined.length} stored chunk file(s) of it failed their integrity check ` +
+        `and were moved to ${this.storage.quarantineDirectory} (${quarantined.join(", ")}; a .reason.txt note next ` +
+        `to each says why), and what is left does not hold the festival. Get it again from a peer ` +
+        `(\`pandafest serve\` with a peer that has it), a stick, or a bundle (\`pandafest bundle import FILE\`).`,
+    );
   }
 
   /**
@@ -251,7 +298,7 @@ export class FestivalStore {
     const id = await this.resolveId(reference);
     if (!this.openHandle(id)) {
       const chunkKeys = await this.storedChunkKeys(id);
-      if (chunkKeys.length === 0) throw unknownFestival(id, this.dataDir);
+      if (chunkKeys.length === 0) throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
       const cached = await this.viewCache.read(id, chunkKeys);
       if (cached) return { id, ...cached, fromCache: true };
     }
@@ -291,21 +338,20 @@ export class FestivalStore {
     const open = this.openHandle(id);
     if (open) {
       const doc = open.doc();
-      checkSchema(doc);
+      await this.checkStoredSchema(id, doc);
       return { doc };
     }
     const stored = await readStoredDocument(this.storage, id);
-    if (stored.chunks.length === 0) throw unknownFestival(id, this.dataDir);
+    if (stored.chunks.length === 0) throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
     let doc: A.Doc<Festival>;
     try {
       doc = A.load<Festival>(stored.bytes);
     } catch {
       // Should A.load refuse the chunks taken together (changes waiting for missing history), the repo loads them its own way.
       doc = (await this.openById(id)).doc();
-      checkSchema(doc);
       return { doc };
     }
-    checkSchema(doc);
+    await this.checkStoredSchema(id, doc);
     return { doc, chunkKeys: stored.chunks.map((chunk) => chunk.key.slice(1).join("/")).sort() };
   }
 

@@ -59,17 +59,29 @@ export async function checkAutomergeChunks(
  * bytes and a known type. Says that the bytes are meant to be Automerge data, not that they are intact.
  */
 export function isFramedAsAutomergeChunks(bytes: Uint8Array): boolean {
-  if (bytes.length === 0) return false;
+  return frameAutomergeChunks(bytes) !== undefined;
+}
+
+/**
+ * Framing only, no hashing: where each chunk of a non-empty run of complete chunks starts, its type and
+ * length; undefined when the bytes are not such a run.
+ */
+export function frameAutomergeChunks(bytes: Uint8Array): ChunkSummary[] | undefined {
+  if (bytes.length === 0) return undefined;
+  const chunks: ChunkSummary[] = [];
   let offset = 0;
   while (offset < bytes.length) {
-    if (bytes.length - offset < HEADER_PREFIX_LENGTH + 1) return false;
-    if (!AUTOMERGE_MAGIC_BYTES.every((byte, i) => bytes[offset + i] === byte)) return false;
-    if (!isKnownChunkType(bytes[offset + 8])) return false;
+    if (bytes.length - offset < HEADER_PREFIX_LENGTH + 1) return undefined;
+    if (!AUTOMERGE_MAGIC_BYTES.every((byte, i) => bytes[offset + i] === byte)) return undefined;
+    const type = bytes[offset + 8];
+    if (!isKnownChunkType(type)) return undefined;
     const length = readUleb128(bytes, offset + HEADER_PREFIX_LENGTH);
-    if (!length.ok) return false;
-    offset += HEADER_PREFIX_LENGTH + length.byteCount + length.value;
+    if (!length.ok) return undefined;
+    const chunkLength = HEADER_PREFIX_LENGTH + length.byteCount + length.value;
+    chunks.push({ offset, type, length: chunkLength });
+    offset += chunkLength;
   }
-  return offset === bytes.length;
+  return offset === bytes.length ? chunks : undefined;
 }
 
 type OneChunkResult = { ok: true; chunk: ChunkSummary } | { ok: false; reason: string; offset: number };

@@ -4,6 +4,11 @@ import { randomBytes } from "node:crypto";
 import { constants as fsConstants, promises as fs } from "node:fs";
 import path from "node:path";
 import { ensureDirectory, errorCode, syncDirectory, writeFileAtomically } from "./atomic-file.js";
+import { listDirectory } from "./list-directory.js";
+import { CHUNK_KINDS } from "./storage-keys.js";
+
+/** The note written next to each quarantined file, saying what it was and why it was moved. */
+export const QUARANTINE_NOTE_SUFFIX = ".reason.txt";
 
 export interface QuarantineRequest {
   /** The damaged file. */
@@ -47,7 +52,7 @@ export async function moveToQuarantine(request: QuarantineRequest): Promise<stri
     `moved at:  ${movedAt.toISOString()}`,
     "",
   ].join("\n");
-  await writeFileAtomically(`${target}.reason.txt`, new TextEncoder().encode(note));
+  await writeFileAtomically(`${target}${QUARANTINE_NOTE_SUFFIX}`, new TextEncoder().encode(note));
   return target;
 }
 
@@ -59,4 +64,16 @@ async function copyDurably(source: string, target: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** The quarantined chunk files of one document (its storage path parts), oldest name first; notes left out. */
+export async function quarantinedChunkFiles(quarantineDirectory: string, documentParts: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const kind of CHUNK_KINDS) {
+    const directory = path.join(quarantineDirectory, ...documentParts, kind);
+    for (const name of await listDirectory(directory)) {
+      if (!name.endsWith(QUARANTINE_NOTE_SUFFIX) && !name.startsWith(".")) found.push(path.join(directory, name));
+    }
+  }
+  return found;
 }

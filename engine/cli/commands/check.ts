@@ -6,6 +6,7 @@ import { findConflicts, pickConflictValue } from "../../conflicts.js";
 import { PandafestError } from "../../errors.js";
 import { verifyHistory } from "../../provenance.js";
 import type { Festival } from "../../schema.js";
+import type { StorageHealth } from "../../store.js";
 import { action } from "../context.js";
 import { checkedFestivalIndex } from "./festival.js";
 
@@ -28,6 +29,19 @@ function conflictsWithAuthors(doc: Festival, festivalId: string) {
   }));
 }
 
+/** The waiting-history notice: what waits for what, where the damaged chunks went, how to heal. */
+function storageLines(health: StorageHealth, quarantineDirectory: string): string[] {
+  if (health.missing.length === 0) return [];
+  return [
+    `${health.waiting.length} stored change(s) wait for ${health.missing.length} missing change(s) and are not shown yet:`,
+    ...health.missing.map((hash) => `  missing ${hash}`),
+    health.quarantined.length > 0
+      ? `  damaged chunk file(s) of this festival were moved to ${quarantineDirectory} (a .reason.txt note next to each says why)`
+      : `  the missing changes were never stored here`,
+    "  heal it by syncing with a peer or a stick that has them, or with `pandafest bundle import FILE` of a bundle that holds them",
+  ];
+}
+
 export function registerCheckCommands(program: Command): void {
   program
     .command("check")
@@ -39,9 +53,15 @@ export function registerCheckCommands(program: Command): void {
         await checkedFestivalIndex(store, ctx.out); // damaged or dangling entries of any festival are worth knowing here too
         const handle = await store.resolve(festival);
         const doc = handle.doc();
-        const report = { clashes: findClashes(doc), dangling: findDangling(doc), conflicts: conflictsWithAuthors(doc, handle.documentId) };
+        const storage = await store.storageHealth(handle.documentId);
+        const report = {
+          clashes: findClashes(doc),
+          dangling: findDangling(doc),
+          conflicts: conflictsWithAuthors(doc, handle.documentId),
+          storage,
+        };
         ctx.out.result(report, (r) => {
-          const lines: string[] = [];
+          const lines: string[] = [...storageLines(r.storage, store.storage.quarantineDirectory)];
           lines.push(r.clashes.length === 0 ? "No clashes." : `${r.clashes.length} clash(es):`);
           for (const c of r.clashes) {
             lines.push(`  ${c.venueName || c.venueId}: "${c.first.title}" and "${c.second.title}" overlap by ${c.overlapMinutes} min (from ${c.overlapStart})`);
