@@ -21,6 +21,7 @@ import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
 import type { KnowsMessage } from "./sync-messages.js";
 import { SyncHub } from "./sync-hub.js";
+import { UnknownDocuments } from "./unknown-documents.js";
 import { wasmSyncStateProblem } from "./wasm-sync-state.js";
 import { SyncEndpoint } from "./sync-socket.js";
 import { DEFAULT_PORT, SYNC_PATH } from "./endpoints.js";
@@ -40,6 +41,8 @@ export interface ServeOptions {
   peers?: string[];
   maxFrameBytes?: number;
   maxConnections?: number;
+  /** how long a /sync connection may stay open without joining (ms) */
+  joinTimeoutMs?: number;
   limits?: FrameLimits;
   /** shortest time between two hub relay rounds of one festival (ms) */
   hubRoundMs?: number;
@@ -105,6 +108,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const holds = (id: string) => catalog?.get(id) !== undefined || store?.repo.handles[id as DocumentId]?.isReady() === true;
   const sharing = new FestivalSharing(registry, holds);
   let hub: SyncHub | undefined;
+  let unknownDocuments: UnknownDocuments | undefined;
+  /** Counts a peer's interest in a document this node may not hold; false when the peer is past its quota. */
+  const noticeAsked = (message: { type: string; senderId: string; documentId?: string }): boolean =>
+    !(message.type === "request" || message.type === "sync") || !message.documentId || unknownDocuments?.asked(message.senderId, message.documentId) !== false;
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
     if (sharing.acceptProofs(message.senderId, store.repo.peerId, message.proofs).length > 0) store.repo.shareConfigChanged();
@@ -114,12 +121,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     onMessage: (message) => {
       if (!message.documentId) return;
+      if (!noticeAsked(message)) endpoint.refuse(message.senderId, "asked for too many documents this node does not hold");
       catalog?.noticeDocument(message.documentId);
       if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
     },
     // a client's sync of a festival held here goes through the hub relay; the rest through automerge-repo
     claim: (message) => hub?.claim(message) ?? false,
-    onLeft: (peerId) => hub?.peerLeft(peerId),
+    onLeft: (peerId) => {
+      hub?.peerLeft(peerId);
+      unknownDocuments?.peerLeft(peerId);
+    },
     onKnows: knows,
     onJoined: (peerId, role) => {
       if (role !== "server" || !store) return;
@@ -128,6 +139,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
     maxFrameBytes: options.maxFrameBytes,
     maxConnections: options.maxConnections,
+    joinTimeoutMs: options.joinTimeoutMs,
     limits: options.limits,
   });
   store = await FestivalStore.open(options.dataDir, {
@@ -135,6 +147,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     sharePolicy: sharing.announce,
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
+  unknownDocuments = new UnknownDocuments(store.repo);
   hub = new SyncHub({
     repo: store.repo,
     send: (peerId, message) => endpoint.send(peerId, message),
@@ -235,7 +248,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       maxFrameBytes: options.maxFrameBytes,
       limits: options.limits,
       onMessage: (message) => {
-        if (message.documentId) catalog?.noticeDocument(message.documentId);
+        if (!message.documentId) return;
+        noticeAsked(message); // another node past its quota is not refused (it was dialled on purpose); its oldest ids are forgotten
+        catalog?.noticeDocument(message.documentId);
       },
       onKnows: knows,
       onConnected: (peerId) => {
@@ -243,7 +258,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         if (proofs.length > 0) adapter.sendKnows(proofs);
       },
     });
-    adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));
+    adapter.on("peer-disconnected", ({ peerId }) => {
+      sharing.forgetPeer(peerId);
+      unknownDocuments?.peerLeft(peerId);
+    });
     outbound.set(url, adapter);
     store.repo.networkSubsystem.addNetworkAdapter(adapter);
     return adapter;
