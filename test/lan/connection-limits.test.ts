@@ -82,7 +82,7 @@ async function fetchFestival(syncUrl: string, festivalId: string): Promise<strin
   return result;
 }
 
-describe("connection limits of /sync", () => {
+describe("connection limits of /sync", { timeout: 180_000 }, () => {
   it("closes a connection that does not join in time", async () => {
     const { syncUrl } = await serverWithFestival({ joinTimeoutMs: 300 });
     const socket = await openSocket(syncUrl);
