@@ -26,7 +26,10 @@ export async function readBundleFile(file: string): Promise<Uint8Array> {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
-/** Writes a bundle so that a crash leaves either no file or the whole file under its name. */
+/**
+ * Writes a bundle so that a crash leaves either no file or the whole file under its name. Shared (as the umask
+ * allows), not private: bundles go on sticks and to other people, whose machines read them as other users.
+ */
 export async function writeBundleFile(file: string, bytes: Uint8Array): Promise<void> {
-  await writeFileAtomically(file, bytes);
+  await writeFileAtomically(file, bytes, { sharing: "shared" });
 }

@@ -401,7 +401,7 @@ class StickSync {
     }
     const record = signVisitRecord({ visitor: this.identity, visitedAt: this.now(), festivals });
     const file = path.join(this.paths.visits, visitRecordFileName(record, toHex(randomBytes(4))));
-    await writeFileAtomically(file, encodeVisitRecord(record));
+    await writeFileAtomically(file, encodeVisitRecord(record), { sharing: "shared" });
     return file;
   }
 
@@ -412,7 +412,7 @@ class StickSync {
     } catch {
       current = undefined;
     }
-    if (current !== STICK_README) await writeFileAtomically(this.paths.readme, STICK_README);
+    if (current !== STICK_README) await writeFileAtomically(this.paths.readme, STICK_README, { sharing: "shared" });
   }
 
   /** Records the heads of every festival loaded in this sync (after the store flushed), with the stick heads it has. */
@@ -444,7 +444,7 @@ export async function syncStick(store: FestivalStore, mount: string, options: St
       ? new Set(await Promise.all(options.festivals.map((reference) => store.resolveId(reference))))
       : undefined;
   const paths = stickPaths(mount);
-  await ensureDirectory(paths.root);
+  await ensureDirectory(paths.root, { sharing: "shared" }); // read on other machines, as other users
   await removeAbandonedTemporaryFiles(paths);
   const known = await knownFestivals(store, only === undefined ? [] : [...only]);
   const cache = await FestivalHeadsCache.open(store);

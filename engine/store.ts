@@ -18,7 +18,7 @@ import {
 import { dataLayout } from "./datadir.js";
 import type { FestivalEditor } from "./editor.js";
 import { PandafestError } from "./errors.js";
-import { FestivalIndex, type FestivalEntry } from "./festival-index.js";
+import { FestivalIndex, type DamagedEntry, type FestivalEntry } from "./festival-index.js";
 import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
 import { useNativeSignatures } from "./native-signatures.js";
@@ -26,6 +26,7 @@ import { withAttestation, writeAttestation } from "./provenance.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
+import { diskFullError, isDiskFull } from "./storage/atomic-file.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
 import { readStoredDocument } from "./storage/stored-document.js";
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
@@ -67,7 +68,7 @@ export class FestivalStore {
       sharePolicy: options.sharePolicy ?? (async () => false),
     });
     this.documentStorage = RepoDocumentStorage.install(this.repo, this.storage);
-    this.index = new FestivalIndex(layout.festivals);
+    this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
     this.viewCache = new ViewCache(layout.festivals);
   }
 
@@ -93,8 +94,55 @@ export class FestivalStore {
     return identity;
   }
 
+  /** The followed festivals that are stored here (see indexReport for the entries that are not). */
   async list(): Promise<FestivalEntry[]> {
-    return this.index.list();
+    return (await this.indexReport()).entries;
+  }
+
+  /**
+   * The festival index checked against documents/: `entries` are the festivals stored here; `dangling` are
+   * entries whose festival's documents are missing (they cannot be opened: `forget` removes them); `damaged` are
+   * entry files that could not be read, rebuilt from the document when it is stored here and can be read.
+   */
+  async indexReport(): Promise<{ entries: FestivalEntry[]; dangling: string[]; damaged: DamagedEntry[] }> {
+    const scan = await this.index.scan();
+    const entries: FestivalEntry[] = [];
+    const dangling: string[] = [];
+    for (const entry of scan.entries) {
+      if (await this.isStored(entry.id as DocumentId)) entries.push(entry);
+      else dangling.push(entry.id);
+    }
+    for (const damaged of scan.damaged) {
+      if (!damaged.rebuilt && !(await this.isStored(damaged.id as DocumentId))) dangling.push(damaged.id);
+    }
+    return { entries, dangling: dangling.sort(), damaged: scan.damaged };
+  }
+
+  /**
+   * Removes the index entry (and view cache) of a festival whose documents are missing here. A stored festival is
+   * refused: its entry is never dangling, and rebuilt should it be damaged.
+   */
+  async forget(id: string): Promise<void> {
+    if (!isValidDocumentId(id)) throw new PandafestError(`${id} is not a festival id; \`pandafest festival list\` names the entries to forget`, { code: "usage" });
+    if (await this.isStored(id)) {
+      throw new PandafestError(`festival ${id} is stored in ${this.dataDir}; forget only removes an entry whose festival's documents are missing`);
+    }
+    const report = await this.indexReport();
+    if (!report.dangling.includes(id)) throw new PandafestError(`festival ${id} has no entry in ${this.index.directory}; nothing to forget`);
+    await this.index.remove(id);
+    await this.viewCache.remove(id);
+  }
+
+  /** Whether any chunk of the festival is stored here (a directory listing, nothing is read). */
+  async isStored(id: DocumentId): Promise<boolean> {
+    return (await this.storedChunkKeys(id)).length > 0;
+  }
+
+  /** What a stored festival's document says of itself, for rebuilding a damaged index entry. */
+  private async describeStored(id: string): Promise<Pick<FestivalEntry, "name" | "visibility"> | undefined> {
+    if (!isValidDocumentId(id) || !(await this.isStored(id))) return undefined;
+    const { view } = await this.readView(id);
+    return { name: view.name, visibility: visibilityOf(view.visibility) };
   }
 
   async create(input: FestivalInput): Promise<{ id: string; url: string; handle: FestivalHandle }> {
@@ -102,12 +150,7 @@ export class FestivalStore {
     // validated before anything is written; the whole skeleton and the creator go into the first change
     const skeleton = festivalSkeleton(input);
     skeleton.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
-    const handle = this.repo.create<Festival>(skeleton);
-    const id = handle.documentId;
-    this.touched.set(id, handle);
-    const doc = handle.doc();
-    await this.index.put(indexEntryOf(id, doc));
-    return { id, url: stringifyAutomergeUrl(id), handle };
+    return this.createFromDoc(() => A.change(A.init<Festival>(), (draft) => Object.assign(draft, skeleton)));
   }
 
   /**
@@ -122,10 +165,28 @@ export class FestivalStore {
     checkSchema(doc);
     doc = A.change(doc, { message: "record member" }, (draft) => recordMember(draft, identity));
     doc = withAttestation(doc, id, identity);
-    const handle = this.repo.import<Festival>(A.save(doc), { docId: id });
-    const stored = handle.doc();
-    await this.index.put(indexEntryOf(id, stored));
+    const handle = await this.storeNewFestival(id, doc);
     return { id, url: stringifyAutomergeUrl(id), handle };
+  }
+
+  /**
+   * Writes a new festival's document, then its index entry, so a festival listed is a festival stored; only then
+   * does the repo get a handle (its save then finds the document already written). When a write fails (a full
+   * disk) what was written is removed again, nothing is left half-made, and the error is passed on.
+   */
+  private async storeNewFestival(id: DocumentId, doc: A.Doc<Festival>): Promise<FestivalHandle> {
+    try {
+      await this.documentStorage.saveDoc(id, doc);
+      await this.index.put(indexEntryOf(id, doc));
+    } catch (error) {
+      this.documentStorage.forget(id);
+      await this.storage.removeRange([id]).catch(() => undefined);
+      const [fanOut] = keyToPathParts([id]);
+      await fs.rmdir(path.join(this.storage.baseDirectory, fanOut)).catch(() => undefined); // only when it is empty now
+      if (isDiskFull(error)) throw diskFullError(`could not store the new festival ${JSON.stringify(String(doc.name))}`, this.dataDir, error);
+      throw error;
+    }
+    return this.repo.import<Festival>(A.save(doc), { docId: id });
   }
 
   /** Opens a festival by id, automerge: URL, or unique prefix of a followed festival's name. */
@@ -138,7 +199,7 @@ export class FestivalStore {
     const ref = reference.trim();
     if (isValidAutomergeUrl(ref)) return parseAutomergeUrl(ref).documentId;
     if (isValidDocumentId(ref)) return ref as DocumentId;
-    const entries = await this.index.list();
+    const entries = await this.list();
     const lower = ref.toLowerCase();
     const exact = entries.filter((e) => e.name.toLowerCase() === lower);
     const matches = exact.length > 0 ? exact : entries.filter((e) => e.name.toLowerCase().startsWith(lower));

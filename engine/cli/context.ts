@@ -1,7 +1,7 @@
 // What every command gets: the global options resolved (data directory, --json) and a store opened on demand.
 // The store is closed (attested, flushed) once when the command ends, so a reported save is on disk.
 import type { Command } from "commander";
-import { resolveDataDir } from "../datadir.js";
+import { keepDataDirectoryPrivate, resolveDataDir } from "../datadir.js";
 import { LocalServerLink } from "../local-server-link.js";
 import { FestivalStore } from "../store.js";
 import { createOutput, type Output } from "./output.js";
@@ -51,13 +51,17 @@ export class CommandContext {
   }
 }
 
-/** Wraps a command action: builds the context, runs, and always closes the store. */
+/**
+ * Wraps a command action: builds the context, makes an existing data directory private again (0700, files 0600)
+ * should anything have loosened it, runs, and always closes the store.
+ */
 export function action<Args extends unknown[]>(
   run: (ctx: CommandContext, ...args: Args) => Promise<void>,
 ): (...args: Args) => Promise<void> {
   return async (...args: Args) => {
     const command = args[args.length - 1] as Command;
     const ctx = CommandContext.from(command);
+    await keepDataDirectoryPrivate(ctx.dataDir);
     try {
       await run(ctx, ...args);
     } finally {

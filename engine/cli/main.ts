@@ -1,7 +1,10 @@
 // The `pandafest` command line: global options, the command tree, and exit codes.
 // Exit 0 on success, 1 when the input or the data is wrong, 2 on a usage error.
+import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { isPandafestError } from "../errors.js";
+import { diskFullError, isDiskFull } from "../storage/atomic-file.js";
+import { escapeForTerminalKeepingNewlines } from "../terminal-text.js";
 import { registerCommands } from "./commands/index.js";
 
 export const EXIT_OK = 0;
@@ -19,8 +22,9 @@ export function buildProgram(): Command {
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput({
-      writeErr: (text) => process.stderr.write(text),
-      writeOut: (text) => process.stdout.write(text),
+      // usage errors quote what was typed (an unknown option, a stray argument): escaped like all other text
+      writeErr: (text) => process.stderr.write(escapeForTerminalKeepingNewlines(text)),
+      writeOut: (text) => process.stdout.write(escapeForTerminalKeepingNewlines(text)),
     });
   });
   return program;
@@ -31,7 +35,42 @@ function applyToAll(command: Command, apply: (command: Command) => void): void {
   for (const sub of command.commands) applyToAll(sub, apply);
 }
 
+let diskFullReported = false;
+
+/**
+ * The repo also saves in the background, shortly after each change; such a save failing (a full disk) must end
+ * the command with the same one-line message and exit 1, not a stack trace (the command itself then fails on its
+ * own write, or ends with exit 1). Any other failure in the background ends the process at once, as Node would.
+ * A command that handles background failures itself (`serve` keeps running and logs them) takes precedence.
+ */
+function reportBackgroundFailure(reason: unknown): void {
+  if (process.listenerCount("unhandledRejection") > 1) return;
+  process.exitCode = EXIT_INPUT;
+  if (!isDiskFull(reason)) process.exit(report(reason));
+  if (diskFullReported) return;
+  diskFullReported = true;
+  report(reason);
+}
+
+/** Prints an error on stderr, escaped; returns the exit code it calls for. */
+function report(error: unknown): number {
+  if (isDiskFull(error) && !isPandafestError(error)) {
+    // a write that did not go through the atomic writer (a directory, a rename): the same message, no stack
+    const where = (error as NodeJS.ErrnoException).path;
+    error = where ? diskFullError(`could not write ${path.basename(where)}`, path.dirname(where), error) : diskFullError("could not write", "the data directory", error);
+  }
+  if (isPandafestError(error)) {
+    // messages quote input (names, file names, reasons read from a bundle): escaped; a few list problems one a line
+    process.stderr.write(`pandafest: ${escapeForTerminalKeepingNewlines(error.message)}\n`);
+    return error.code === "usage" ? EXIT_USAGE : EXIT_INPUT;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`pandafest: unexpected error: ${escapeForTerminalKeepingNewlines(message)}\n`);
+  return EXIT_INPUT;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (!process.listeners("unhandledRejection").includes(reportBackgroundFailure)) process.on("unhandledRejection", reportBackgroundFailure);
   const program = buildProgram();
   if (argv.length === 0) {
     program.outputHelp();
@@ -39,18 +78,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return EXIT_OK;
+    return diskFullReported ? EXIT_INPUT : EXIT_OK; // a background save failed, though the command went through
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and version end here with exit code 0; anything else is a usage error
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (isPandafestError(error)) {
-      process.stderr.write(`pandafest: ${error.message}\n`);
-      return error.code === "usage" ? EXIT_USAGE : EXIT_INPUT;
+    if (isDiskFull(error)) {
+      if (diskFullReported) return EXIT_INPUT;
+      diskFullReported = true;
     }
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`pandafest: unexpected error: ${message}\n`);
-    return EXIT_INPUT;
+    return report(error);
   }
 }

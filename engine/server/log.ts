@@ -1,12 +1,15 @@
 // How the server reports what it does: timestamped lines on stderr, and a throttle for noisy sources.
 // A flood of bad frames must not become a flood of log lines, so repeated warnings are counted, not printed.
+import { escapeForTerminal } from "../terminal-text.js";
+
 export interface ServerLog {
   info(message: string): void;
   warn(message: string): void;
 }
 
 export function streamLog(stream: NodeJS.WritableStream = process.stderr): ServerLog {
-  const write = (level: string, message: string) => stream.write(`${new Date().toISOString()} ${level} ${message}\n`);
+  // messages quote peers (names, addresses, errors they sent): one escaped line each, so none can forge or hide a line
+  const write = (level: string, message: string) => stream.write(`${new Date().toISOString()} ${level} ${escapeForTerminal(message)}\n`);
   return {
     info: (message) => write("info", message),
     warn: (message) => write("warn", message),

@@ -37,8 +37,8 @@ function registerExport(bundle: Command): void {
         const result = await exportFestivalBundle(store, festival, { output: options.output, since: options.since });
         ctx.out.result(result, (r) =>
           r.file === null
-            ? `Nothing to export: the festival has no changes after ${r.prerequisites.map(short).join(", ")}`
-            : `Wrote ${r.kind} ${r.visibility} bundle ${r.file}\n${r.changeCount} change(s), ${r.bytes} bytes`,
+            ? [`Nothing to export: the festival has no changes after ${r.prerequisites.map(short).join(", ")}`]
+            : [`Wrote ${r.kind} ${r.visibility} bundle ${r.file}`, `${r.changeCount} change(s), ${r.bytes} bytes`],
         );
       }),
     );
@@ -95,9 +95,8 @@ function registerVerify(bundle: Command): void {
         const store = await ctx.openStore();
         const results = await verifyBundleFiles(store, files);
         ctx.out.result(results, (list) =>
-          list
-            .map((r) => {
-              if (!r.valid) return `${r.file}: INVALID: ${r.problem ?? "unknown problem"}`;
+          list.flatMap((r) => {
+              if (!r.valid) return [`${r.file}: INVALID: ${r.problem ?? "unknown problem"}`];
               const lines = [
                 `${r.file}: valid ${r.kind} ${r.visibility} bundle, signature by ${carrierText(r.carrier, r.carrierName)}`,
                 `  festival: ${r.festivalName ? `${r.festivalName} (${r.festival})` : r.festival}`,
@@ -110,9 +109,8 @@ function registerVerify(bundle: Command): void {
                 for (const change of unverified.slice(0, 10)) lines.push(`    ${short(change.hash)} (actor ${change.actor.slice(0, 8)}, seq ${change.seq}): ${change.reason}`);
                 if (unverified.length > 10) lines.push(`    … ${unverified.length - 10} more (--json shows all)`);
               } else lines.push("  authorship: every change it brings verifies");
-              return lines.join("\n");
-            })
-            .join("\n"),
+              return lines;
+            }),
         );
         const invalid = results.filter((r) => !r.valid).length;
         if (invalid > 0) throw new PandafestError(`${invalid} of ${results.length} bundle file(s) are invalid`, { code: "input" });
@@ -170,7 +168,7 @@ function registerInspect(bundle: Command): void {
             lines.push(`heads:         ${(s.heads ?? []).map(short).join(", ")}`);
           }
           lines.push(s.verified ? "verified:      signature and payload check out" : `not verified:  ${s.problem}`);
-          return lines.join("\n");
+          return lines;
         });
         if (!inspection.verified && !sealedUnknown) throw new PandafestError(`${file}: ${inspection.problem ?? "not a valid bundle"}`, { code: "input" });
       }),

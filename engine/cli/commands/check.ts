@@ -8,6 +8,7 @@ import { verifyHistory } from "../../provenance.js";
 import type { Festival } from "../../schema.js";
 import { findUnbackedSchemaNumber } from "../../schema-write.js";
 import { action } from "../context.js";
+import { checkedFestivalIndex } from "./festival.js";
 
 const DANGLING_TEXT: Record<DanglingKind, string> = {
   "venue-removed": "is at a removed venue",
@@ -36,6 +37,7 @@ export function registerCheckCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string) => {
         const store = await ctx.openStore();
+        await checkedFestivalIndex(store, ctx.out); // damaged or dangling entries of any festival are worth knowing here too
         const handle = await store.resolve(festival);
         const doc = handle.doc();
         const report = {
@@ -67,7 +69,7 @@ export function registerCheckCommands(program: Command): void {
             });
             lines.push(`    resolve with: pandafest pick FESTIVAL ${c.field} N`);
           }
-          return lines.join("\n");
+          return lines;
         });
       }),
     );
@@ -92,7 +94,7 @@ export function registerCheckCommands(program: Command): void {
         const picked = conflict.values[index - 1].value;
         pickConflictValue(editor, path, picked);
         await store.commit();
-        ctx.out.result({ field, value: picked }, (r) => `${r.field} is now ${JSON.stringify(r.value)}`);
+        ctx.out.result({ field, value: picked }, (r) => [`${r.field} is now ${JSON.stringify(r.value)}`]);
       }),
     );
 }

@@ -82,7 +82,7 @@ export function registerEventCommands(program: Command): void {
       });
       attachNewHosts(editor, id, hosts.known, hosts.missing);
       await store.commit();
-      ctx.out.result({ id }, (r) => `Added event "${options.title}" (${r.id})`);
+      ctx.out.result({ id }, (r) => [`Added event "${options.title}" (${r.id})`]);
     }),
   );
 
@@ -116,7 +116,7 @@ export function registerEventCommands(program: Command): void {
       });
       if (hosts) attachNewHosts(editor, id, hosts.known, hosts.missing);
       await store.commit();
-      ctx.out.result({ id }, (r) => `Updated event ${r.id}`);
+      ctx.out.result({ id }, (r) => [`Updated event ${r.id}`]);
     }),
   );
 
@@ -132,7 +132,7 @@ export function registerEventCommands(program: Command): void {
         const id = resolveEventId(editor.read(), eventRef);
         cancelEvent(editor, id);
         await store.commit();
-        ctx.out.result({ id }, (r) => `Cancelled event ${r.id}`);
+        ctx.out.result({ id }, (r) => [`Cancelled event ${r.id}`]);
       }),
     );
 
@@ -155,7 +155,7 @@ export function registerEventCommands(program: Command): void {
         const venues = festivalView(doc).venues;
         ctx.out.result(events, (rows) =>
           rows.length === 0
-            ? "No events."
+            ? ["No events."]
             : table(
                 ["ID", "START", "END", "VENUE", "TITLE", "STATUS"],
                 rows.map((e) => [e.id, e.start, e.end, venues[e.venueId]?.name ?? `(missing ${e.venueId})`, e.title, e.status === "confirmed" ? "" : e.status]),

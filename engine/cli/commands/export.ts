@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { ExportFormat } from "../../schedule-export.js";
 import { writeFileAtomically } from "../../storage/atomic-file.js";
+import { escapeForTerminalKeepingNewlines } from "../../terminal-text.js";
 import { festivalView } from "../../views.js";
 import { action } from "../context.js";
 
@@ -36,13 +37,15 @@ export function registerExportCommand(program: Command): void {
           ctx.out.info(`warning: event ${skipped.eventId} is left out: ${skipped.reason}`);
         }
         if (options.output === undefined) {
-          process.stdout.write(rendered.text);
+          // on a terminal the export is read, not stored: what the terminal would act on is escaped (line ends kept);
+          // piped or redirected, the bytes are exact
+          process.stdout.write(process.stdout.isTTY ? escapeForTerminalKeepingNewlines(rendered.text.replace(/\r\n/g, "\n")) : rendered.text);
           return;
         }
         const file = path.resolve(options.output);
-        await writeFileAtomically(file, rendered.text);
+        await writeFileAtomically(file, rendered.text, { sharing: "shared" }); // for attendees' apps, not only this user
         const bytes = new TextEncoder().encode(rendered.text).length;
-        ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => `Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`);
+        ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => [`Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`]);
       }),
     );
 }

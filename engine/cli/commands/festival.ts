@@ -1,11 +1,31 @@
-// `pandafest festival create|list|show|edit`: festivals in this data directory.
+// `pandafest festival create|list|show|edit|forget`: festivals in this data directory.
 // `show --json` is the festival as plain JSON (id, url, name, heads, venues, events, people keyed by id).
 import type { Command } from "commander";
 import { editFestival } from "../../operations.js";
 import type { FestivalView } from "../../schema.js";
-import { festivalUrl } from "../../store.js";
+import { festivalUrl, type FestivalStore } from "../../store.js";
 import { action } from "../context.js";
-import { table } from "../output.js";
+import { table, type Output } from "../output.js";
+
+/**
+ * Warns about festival index entries that were damaged (and rebuilt from their documents) or that name a festival
+ * whose documents are missing, and says how to remove those. Returns the followed festivals stored here.
+ */
+export async function checkedFestivalIndex(store: FestivalStore, out: Output) {
+  const report = await store.indexReport();
+  for (const damaged of report.damaged) {
+    if (damaged.rebuilt) out.info(`warning: ${damaged.file} was damaged (${damaged.reason}); rebuilt from the festival's document`);
+    else if (!report.dangling.includes(damaged.id)) {
+      out.info(`warning: ${damaged.file} is damaged (${damaged.reason}) and festival ${damaged.id}'s document could not be read to rebuild it; \`pandafest festival show ${damaged.id}\` says why`);
+    }
+  }
+  for (const id of report.dangling) {
+    out.info(
+      `warning: festival ${id} is in the festival index but its documents are missing from ${store.storage.baseDirectory}, so it cannot be opened; \`pandafest festival forget ${id}\` removes the entry`,
+    );
+  }
+  return report.entries;
+}
 
 export function registerFestivalCommands(program: Command): void {
   const festival = program.command("festival").description("create, list and show festivals");
@@ -33,7 +53,7 @@ export function registerFestivalCommands(program: Command): void {
           visibility: options.private ? "private" : "public",
         });
         await store.commit();
-        ctx.out.result({ id: created.id, url: created.url }, (r) => `Created festival "${name}"\nid:  ${r.id}\nurl: ${r.url}`);
+        ctx.out.result({ id: created.id, url: created.url }, (r) => [`Created festival "${name}"`, `id:  ${r.id}`, `url: ${r.url}`]);
       }),
     );
 
@@ -43,12 +63,24 @@ export function registerFestivalCommands(program: Command): void {
     .action(
       action(async (ctx) => {
         const store = await ctx.openStore();
-        const entries = (await store.list()).map((e) => ({ id: e.id, url: festivalUrl(e.id), name: e.name, visibility: e.visibility }));
+        const entries = (await checkedFestivalIndex(store, ctx.out)).map((e) => ({ id: e.id, url: festivalUrl(e.id), name: e.name, visibility: e.visibility }));
         ctx.out.result(entries, (rows) =>
           rows.length === 0
-            ? "No festivals yet. Create one with `pandafest festival create NAME`."
+            ? ["No festivals yet. Create one with `pandafest festival create NAME`."]
             : table(["ID", "NAME", "VISIBILITY"], rows.map((r) => [r.id, r.name, r.visibility])),
         );
+      }),
+    );
+
+  festival
+    .command("forget")
+    .description("remove a festival index entry whose festival's documents are missing (`festival list` names them)")
+    .argument("<id>", "the festival id the warning names")
+    .action(
+      action(async (ctx, id: string) => {
+        const store = await ctx.openStore();
+        await store.forget(id.trim());
+        ctx.out.result({ id: id.trim(), forgotten: true }, (r) => [`Removed the index entry of festival ${r.id}`]);
       }),
     );
 
@@ -88,12 +120,12 @@ export function registerFestivalCommands(program: Command): void {
           dayStartsAt: options.dayStartsAt,
         });
         await store.commit();
-        ctx.out.result({ id: handle.documentId }, () => `Updated festival "${String(handle.doc().name)}"`);
+        ctx.out.result({ id: handle.documentId }, () => [`Updated festival "${String(handle.doc().name)}"`]);
       }),
     );
 }
 
-function describeFestival(f: FestivalView & { id: string; url: string; heads: string[] }): string {
+function describeFestival(f: FestivalView & { id: string; url: string; heads: string[] }): string[] {
   const live = Object.values(f.venues).filter((v) => !v.removed).length;
   const lines = [
     `${f.name}${f.visibility === "private" ? " (private)" : ""}`,
@@ -107,5 +139,5 @@ function describeFestival(f: FestivalView & { id: string; url: string; heads: st
     `members:   ${Object.values(f.members).map((m) => m.name).join(", ") || "none"}`,
     f.forkedFrom ? `forked from: ${f.forkedFrom.name} (${f.forkedFrom.url})` : undefined,
   ];
-  return lines.filter((l): l is string => l !== undefined).join("\n");
+  return lines.filter((l): l is string => l !== undefined);
 }

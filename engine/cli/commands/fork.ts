@@ -34,10 +34,10 @@ function describeVenuePull(pull: VenuePull): string[] {
   return lines;
 }
 
-function describePull(result: PullResult): string {
+function describePull(result: PullResult): string[] {
   const header = `Pulled venue edits from "${result.origin.name}" into "${result.fork.name}"`;
-  if (result.venues.length === 0) return `${header}: nothing new since the last pull.`;
-  return [`${header}:`, ...result.venues.flatMap(describeVenuePull)].join("\n");
+  if (result.venues.length === 0) return [`${header}: nothing new since the last pull.`];
+  return [`${header}:`, ...result.venues.flatMap(describeVenuePull)];
 }
 
 export function registerForkCommands(program: Command): void {
@@ -67,7 +67,7 @@ export function registerForkCommands(program: Command): void {
             `kept: ${r.kept.venues} venues, ${r.kept.people} people, ${r.kept.events} events${r.withHistory ? ", and the whole history" : ""}`,
             ...r.notes.map((note) => `note: ${note}`),
             `Pull the origin's later venue edits with \`pandafest fork pull ${r.id}\`.`,
-          ].join("\n"),
+          ],
         );
       }),
     );

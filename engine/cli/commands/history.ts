@@ -33,7 +33,7 @@ export function registerHistoryCommand(program: Command): void {
             ["TIME", "AUTHOR", "CHANGE", "MESSAGE"],
             shown.map((r) => [r.time, r.author ? `${r.author.name} (${r.author.key.slice(0, 8)})` : "unverified", r.hash.slice(0, 12), r.message ?? ""]),
           );
-          return list.length > shown.length ? `${body}\n… ${list.length - shown.length} older change(s); --limit shows more, --json shows all` : body;
+          return list.length > shown.length ? [...body, `… ${list.length - shown.length} older change(s); --limit shows more, --json shows all`] : body;
         });
       }),
     );

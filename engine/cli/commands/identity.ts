@@ -14,7 +14,7 @@ export function registerIdentityCommands(program: Command): void {
         const identity = await createIdentity(ctx.dataDir, options.name);
         ctx.out.result(
           { name: identity.name, publicKey: identity.publicKey, dataDir: ctx.dataDir },
-          (r) => `Created identity "${r.name}"\npublic key: ${r.publicKey}\ndata directory: ${r.dataDir}`,
+          (r) => [`Created identity "${r.name}"`, `public key: ${r.publicKey}`, `data directory: ${r.dataDir}`],
         );
       }),
     );
@@ -25,7 +25,7 @@ export function registerIdentityCommands(program: Command): void {
     .action(
       action(async (ctx) => {
         const identity = await loadIdentity(ctx.dataDir);
-        ctx.out.result({ name: identity.name, publicKey: identity.publicKey }, (r) => `${r.name}\n${r.publicKey}`);
+        ctx.out.result({ name: identity.name, publicKey: identity.publicKey }, (r) => [r.name, r.publicKey]);
       }),
     );
 }

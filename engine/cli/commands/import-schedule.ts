@@ -81,7 +81,7 @@ export function registerImportScheduleCommand(program: Command): void {
         await store.commit();
         const result = { id: created.id, url: created.url, name: seed.name, venues: seed.venues, people: seed.people, events: seed.events };
         ctx.out.result(result, (r) =>
-          [`Imported "${r.name}" from ${label}: ${r.venues} venues, ${r.events} events, ${r.people} people`, `id:  ${r.id}`, `url: ${r.url}`].join("\n"),
+          [`Imported "${r.name}" from ${label}: ${r.venues} venues, ${r.events} events, ${r.people} people`, `id:  ${r.id}`, `url: ${r.url}`],
         );
       }),
     );

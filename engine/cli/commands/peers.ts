@@ -22,7 +22,7 @@ export function registerPeersCommand(program: Command): void {
         const peers = report.peers;
         ctx.out.result({ server: report.url, peers }, (r) =>
           r.peers.length === 0
-            ? `The server at ${r.server} has no peers right now.`
+            ? [`The server at ${r.server} has no peers right now.`]
             : table(
                 ["TRANSPORT", "DIRECTION", "ADDRESS", "STATE", "LAST SYNC"],
                 r.peers.map((p) => [p.transport, p.direction, p.address, describeState(p), describeSyncs(p)]),

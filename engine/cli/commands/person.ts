@@ -23,7 +23,7 @@ export function registerPersonCommands(program: Command): void {
         const { editor } = await store.editorFor(festival);
         const id = addPerson(editor, options);
         await store.commit();
-        ctx.out.result({ id }, (r) => `Added person "${options.name}" (${r.id})`);
+        ctx.out.result({ id }, (r) => [`Added person "${options.name}" (${r.id})`]);
       }),
     );
 
@@ -42,7 +42,7 @@ export function registerPersonCommands(program: Command): void {
         const id = resolvePersonId(editor.read(), personRef);
         editPerson(editor, id, options);
         await store.commit();
-        ctx.out.result({ id }, (r) => `Updated person ${r.id}`);
+        ctx.out.result({ id }, (r) => [`Updated person ${r.id}`]);
       }),
     );
 
@@ -55,7 +55,7 @@ export function registerPersonCommands(program: Command): void {
         const store = await ctx.openStore();
         const people = Object.values(festivalView((await store.resolve(festival)).doc()).people).sort((a, b) => a.name.localeCompare(b.name));
         ctx.out.result(people, (rows) =>
-          rows.length === 0 ? "No people yet." : table(["ID", "NAME", "CONTACT"], rows.map((p) => [p.id, p.name, p.contact ?? ""])),
+          rows.length === 0 ? ["No people yet."] : table(["ID", "NAME", "CONTACT"], rows.map((p) => [p.id, p.name, p.contact ?? ""])),
         );
       }),
     );

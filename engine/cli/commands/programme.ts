@@ -18,7 +18,7 @@ export function registerProgrammeCommand(program: Command): void {
         const timeZone = view.timeZone;
         const days = programme(view, { day: options.day });
         ctx.out.result(days, (list) => {
-          if (list.length === 0) return options.day ? `Nothing on ${options.day}.` : "No events yet.";
+          if (list.length === 0) return [options.day ? `Nothing on ${options.day}.` : "No events yet."];
           const lines: string[] = [];
           for (const day of list) {
             lines.push(`== ${day.date} ==`);
@@ -31,7 +31,8 @@ export function registerProgrammeCommand(program: Command): void {
             }
             lines.push("");
           }
-          return lines.join("\n").trimEnd();
+          if (lines[lines.length - 1] === "") lines.pop();
+          return lines;
         });
       }),
     );

@@ -52,7 +52,7 @@ export function registerServeCommand(program: Command): void {
         const started = { url: server.url, port: server.port, sync: syncUrl, dataDir: ctx.dataDir, pid: process.pid };
         // one line, so a program reading stdout can take the first line as the answer
         if (ctx.out.json) process.stdout.write(JSON.stringify(started) + "\n");
-        else ctx.out.result(started, (r) => `pandafest is serving ${r.dataDir}\nopen:  ${r.url}\nsync:  ${r.sync}\nStop with Ctrl+C.`);
+        else ctx.out.result(started, (r) => [`pandafest is serving ${r.dataDir}`, `open:  ${r.url}`, `sync:  ${r.sync}`, "Stop with Ctrl+C."]);
         await untilStopped(async () => {
           await server.close();
         }, log.warn);

@@ -33,12 +33,12 @@ function progressBar(stream: NodeJS.WriteStream): { update(progress: StickProgre
   };
 }
 
-function describe(summary: StickSyncSummary): string {
+function describe(summary: StickSyncSummary): string[] {
   const lines: string[] = [];
   if (summary.festivals.length === 0) lines.push(`Nothing to sync: no festivals here or on ${summary.stick}.`);
   else {
     lines.push(
-      table(
+      ...table(
         ["FESTIVAL", "IN", "OUT", "WAITING", "NOTE"],
         summary.festivals.map((entry) => {
           const notes: string[] = [];
@@ -58,7 +58,7 @@ function describe(summary: StickSyncSummary): string {
   }
   for (const refused of summary.refused) lines.push(`refused ${refused.file}: ${refused.reason}`);
   lines.push(`visit recorded in ${summary.visitRecord} (${summary.durationMs} ms)`);
-  return lines.join("\n");
+  return lines;
 }
 
 export function registerStickCommands(program: Command): void {

@@ -52,7 +52,7 @@ export function registerVenueCommands(program: Command): void {
       const fields = venueFields(options);
       const id = addVenue(editor, { ...fields, name: options.name ?? "" });
       await store.commit();
-      ctx.out.result({ id }, (r) => `Added venue "${options.name}" (${r.id})`);
+      ctx.out.result({ id }, (r) => [`Added venue "${options.name}" (${r.id})`]);
     }),
   );
 
@@ -65,7 +65,7 @@ export function registerVenueCommands(program: Command): void {
       const id = resolveVenueId(editor.read(), venueRef);
       editVenue(editor, id, venueFields(options));
       await store.commit();
-      ctx.out.result({ id }, (r) => `Updated venue ${r.id}`);
+      ctx.out.result({ id }, (r) => [`Updated venue ${r.id}`]);
     }),
   );
 
@@ -85,7 +85,7 @@ export function registerVenueCommands(program: Command): void {
           const id = resolveVenueId(editor.read(), venueRef);
           run(editor, id);
           await store.commit();
-          ctx.out.result({ id }, (r) => `${verb} venue "${String(editor.read().venues[r.id].name)}" (${r.id})`);
+          ctx.out.result({ id }, (r) => [`${verb} venue "${String(editor.read().venues[r.id].name)}" (${r.id})`]);
         }),
       );
   }
@@ -104,7 +104,7 @@ export function registerVenueCommands(program: Command): void {
           .sort((a, b) => a.name.localeCompare(b.name));
         ctx.out.result(venues, (rows) =>
           rows.length === 0
-            ? "No venues yet. Add one with `pandafest venue add FESTIVAL --name NAME`."
+            ? ["No venues yet. Add one with `pandafest venue add FESTIVAL --name NAME`."]
             : table(
                 ["ID", "NAME", "CAPACITY", "ADDRESS", ""],
                 rows.map((v) => [v.id, v.name, v.capacity === undefined ? "" : String(v.capacity), v.address, v.removed ? "removed" : ""]),
