@@ -33,6 +33,7 @@ import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "./views.js";
 import { wasmHeapSteps } from "./wasm-heap.js";
+import { ownValue } from "./own-value.js";
 
 export type FestivalHandle = DocHandle<Festival>;
 
@@ -218,7 +219,7 @@ export class FestivalStore {
     let handle: FestivalHandle;
     try {
       // loaded before the repo makes a handle for it: faster, see RepoDocumentStorage.preload
-      if (!this.repo.handles[id]) await this.documentStorage.preload(id);
+      if (!ownValue(this.repo.handles, id)) await this.documentStorage.preload(id);
       handle = await this.repo.find<Festival>(id);
     } catch {
       throw unknownFestival(id, this.dataDir);
@@ -278,7 +279,7 @@ export class FestivalStore {
   }
 
   private openHandle(id: DocumentId): FestivalHandle | undefined {
-    const open = this.repo.handles[id] as FestivalHandle | undefined;
+    const open = ownValue(this.repo.handles, id) as FestivalHandle | undefined;
     return open?.isReady() ? open : undefined;
   }
 

@@ -23,16 +23,18 @@ export default defineConfig({
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),
     emptyOutDir: true,
     target: "es2022",
-    sourcemap: true,
+    // source maps would publish the whole source tree from every node; PANDAFEST_SOURCEMAPS=1 builds them for debugging
+    sourcemap: process.env.PANDAFEST_SOURCEMAPS === "1",
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,
   },
   server: {
     host: "127.0.0.1",
+    // the node accepts /api and /sync only from its own origin and Host: the proxy speaks as the node's own page
     proxy: {
-      "/api": node,
-      "/festivals": node,
-      "/sync": { target: node.replace(/^http/, "ws"), ws: true },
+      "/api": { target: node, changeOrigin: true, headers: { origin: node } },
+      "/festivals": { target: node, changeOrigin: true, headers: { origin: node } },
+      "/sync": { target: node.replace(/^http/, "ws"), ws: true, changeOrigin: true, headers: { origin: node } },
     },
   },
   preview: { host: "127.0.0.1" },

@@ -3,6 +3,7 @@
 import ical, { escape, ICalEventStatus, type ICalEventData, type ICalLocation } from "ical-generator";
 import type { EventStatus, FestivalView } from "../schema.js";
 import { buildScheduleModel } from "./schedule-model.js";
+import { ownValue } from "../own-value.js";
 
 export interface ICalendarExportOptions {
   /** Public http(s) address of the festival's pages: adds a URL to every event. */
@@ -34,7 +35,7 @@ export function toICalendar(view: FestivalView, festivalId: string, options: ICa
 
   for (const day of model.days) {
     for (const { room, events } of day.rooms) {
-      const venue = view.venues[room.venueId];
+      const venue = ownValue(view.venues, room.venueId);
       for (const scheduled of events) {
         const event = view.events[scheduled.eventId];
         const hostNames = scheduled.persons.map((person) => person.name);

@@ -1,6 +1,7 @@
 // The festival as frab/c3voc schedule exports see it: days, rooms and events with every field computed once.
 // Format-neutral (frab-json.ts and frab-xml.ts render it); all times are computed in the festival's zone with Intl.
 import { PandafestError } from "../errors.js";
+import { ownValue } from "../own-value.js";
 import type { EventStatus, EventView, FestivalView, VenueView } from "../schema.js";
 import { assignNumericIds, eventGuid, festivalGuid, personGuid, venueGuid } from "./guid.js";
 import {
@@ -254,7 +255,7 @@ function buildRooms(view: FestivalView, festivalId: string, placed: PlacedEvent[
     if (!venue.removed || usedVenueIds.has(venueId)) candidates.push({ venueId, venue });
   }
   for (const venueId of usedVenueIds) {
-    if (view.venues[venueId] === undefined) candidates.push({ venueId, venue: undefined });
+    if (ownValue(view.venues, venueId) === undefined) candidates.push({ venueId, venue: undefined });
   }
   const baseName = (venue: VenueView | undefined): string =>
     venue === undefined ? UNKNOWN_VENUE_NAME : venue.name.trim() === "" ? UNNAMED_VENUE_NAME : venue.name.trim();
@@ -331,7 +332,7 @@ export function buildScheduleModel(
     const room = rooms.get(event.venueId);
     const persons: SchedulePerson[] = [];
     for (const hostId of new Set(event.hostIds)) {
-      const person = view.people[hostId];
+      const person = ownValue(view.people, hostId);
       if (person === undefined) continue;
       const guidOfPerson = personGuid(festivalId, hostId);
       persons.push({ name: person.name, guid: guidOfPerson, id: personIds.get(guidOfPerson) ?? 1 });

@@ -8,6 +8,7 @@ import { visibilityOf } from "../views.js";
 import { silentLog, type ServerLog } from "./log.js";
 import type { FestivalSharing } from "./share-policy.js";
 import { syncOnEveryHeadsChange } from "./sync-nudge.js";
+import { ownValue } from "../own-value.js";
 
 export interface CatalogEntry {
   id: string;
@@ -85,7 +86,7 @@ export class FestivalCatalog {
   /** The loaded handle of a festival this server holds. */
   handle(id: string): DocHandle<unknown> | undefined {
     if (!this.entries.has(id)) return undefined;
-    const handle = this.store.repo.handles[id as DocumentId] as DocHandle<unknown> | undefined;
+    const handle = ownValue(this.store.repo.handles, id) as DocHandle<unknown> | undefined;
     return handle?.isReady() ? handle : undefined;
   }
 
@@ -103,7 +104,7 @@ export class FestivalCatalog {
     this.pending.add(documentId);
     const delays = [0, 20, 100, 500, 2000];
     const attempt = (index: number) => {
-      const handle = this.store.repo.handles[documentId as DocumentId] as DocHandle<unknown> | undefined;
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
       if (handle) {
         this.pending.delete(documentId);
         this.track(handle);

@@ -1,9 +1,11 @@
 // The HTTP side of `pandafest serve`: a small route table (/api/..., exports added by other modules), the built
-// web app from ui/dist (compressed when accepted, revalidated by entity tag), bounded URLs and safe paths.
+// web app from ui/dist (compressed when accepted, revalidated by entity tag, no source maps), bounded URLs and
+// safe paths; with a WebOrigin, the Host and same-origin checks and the security headers on every response.
 import fs from "node:fs";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { securityHeaders, type WebOrigin } from "./web-origin.js";
 import { CompressedFileCache, isCompressibleType, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding, sharedCompressedFiles } from "./compressed-files.js";
 
 export const MAX_URL_LENGTH = 2048;
@@ -97,7 +99,7 @@ export function sendError(response: ServerResponse, status: number, message: str
   sendJson(response, status, { error: message });
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES = new Map<string, string>(Object.entries({
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
@@ -112,8 +114,10 @@ const CONTENT_TYPES: Record<string, string> = {
   ".ico": "image/x-icon",
   ".woff2": "font/woff2",
   ".txt": "text/plain; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-};
+}));
+
+/** Source maps would publish the source tree; the build makes none, and any left in the folder are not served. */
+const UNSERVED_EXTENSIONS = new Set([".map"]);
 
 /**
  * Maps a URL path onto a file under `root`, or undefined when the path is malformed or would leave `root`
@@ -156,6 +160,7 @@ export async function serveStatic(
 ): Promise<void> {
   const resolved = resolveStaticPath(root, pathname);
   if (!resolved) return sendText(response, 400, "bad path\n");
+  if (UNSERVED_EXTENSIONS.has(path.extname(resolved).toLowerCase())) return sendText(response, 404, "not found\n");
   let file = resolved;
   let stats = statOrUndefined(file);
   if (stats?.isDirectory()) {
@@ -168,7 +173,7 @@ export async function serveStatic(
   }
   if (!stats || !stats.isFile()) return sendText(response, 404, "not found\n");
   const headers: OutgoingHttpHeaders = {
-    "content-type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+    "content-type": CONTENT_TYPES.get(path.extname(file).toLowerCase()) ?? "application/octet-stream",
     "cache-control": path.basename(file) === "index.html" ? "no-cache" : "public, max-age=3600",
     "x-content-type-options": "nosniff",
   };
@@ -244,14 +249,27 @@ export interface HttpHandlerOptions {
   staticRoot?: string;
   /** compressed copies of the web app's files; default the process-wide sharedCompressedFiles */
   compressedFiles?: CompressedFileCache;
+  /** Host allowlist and same-origin rule; without it every Host and origin is answered (tests of routing alone) */
+  webOrigin?: WebOrigin;
   /** what `/` shows when there is no web app */
   fallbackPage: (context: RouteContext) => void;
   onError?: (error: unknown) => void;
 }
 
-/** The request listener: bounded URL, routes, then the web app or the fallback page. */
+/** Paths only this node's own pages may use from a browser (other requests: any method but GET and HEAD). */
+function needsSameOrigin(method: string, pathname: string): boolean {
+  return pathname.startsWith("/api/") || (method !== "GET" && method !== "HEAD");
+}
+
+/** The request listener: security headers, Host and origin checks, bounded URL, routes, then the web app or the fallback page. */
 export function createRequestHandler(options: HttpHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  const { webOrigin } = options;
   return (request, response) => {
+    const hostRefusal = webOrigin?.hostRefusal(request);
+    for (const [name, value] of Object.entries(securityHeaders(webOrigin && !hostRefusal ? request.headers.host : undefined))) {
+      if (value !== undefined) response.setHeader(name, value);
+    }
+    if (hostRefusal) return sendText(response, hostRefusal.status, hostRefusal.message);
     const rawUrl = request.url ?? "/";
     if (rawUrl.length > MAX_URL_LENGTH) return sendText(response, 414, "URL too long\n");
     let url: URL;
@@ -261,6 +279,8 @@ export function createRequestHandler(options: HttpHandlerOptions): (request: Inc
       return sendText(response, 400, "bad URL\n");
     }
     const method = request.method ?? "GET";
+    const originRefusal = webOrigin && needsSameOrigin(method, url.pathname) ? webOrigin.originRefusal(request) : undefined;
+    if (originRefusal) return sendText(response, originRefusal.status, originRefusal.message);
     const matched = options.routes.match(method, url.pathname);
     if (matched && "methodNotAllowed" in matched) return sendText(response, 405, "method not allowed\n");
     const fail = (error: unknown) => {

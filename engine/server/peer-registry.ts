@@ -11,14 +11,15 @@ export const ROLE_METADATA_KEY = "pandafestRole";
 /** The most festivals remembered per peer; older entries make room. */
 const MAX_SYNC_ENTRIES = 1000;
 
+/** What the registry publishes about a link (/api/status): never the peer's id, which would let anyone who reads it pose as that peer. */
 export interface PeerSnapshot {
+  /** a short label, "peer 7", numbered by this server as links open: tells links apart without naming the peer */
+  label: string;
   direction: PeerDirection;
   transport: "websocket";
   /** host:port of an inbound socket, the URL of an outbound link */
   address: string;
   state: PeerLinkState;
-  /** the peer's automerge-repo peer id once it introduced itself */
-  peerId?: string;
   role: PeerRole;
   /** a peer without storage of its own (a CLI run, a browser tab without IndexedDB) */
   ephemeral: boolean;
@@ -43,6 +44,7 @@ export class PeerLink {
     private readonly registry: PeerRegistry,
     readonly direction: PeerDirection,
     readonly address: string,
+    readonly label: string,
   ) {
     this.role = direction === "outbound" ? "server" : "client";
   }
@@ -98,11 +100,11 @@ export class PeerLink {
   snapshot(): PeerSnapshot {
     const iso = (time: number | undefined) => (time === undefined ? undefined : new Date(time).toISOString());
     return {
+      label: this.label,
       direction: this.direction,
       transport: "websocket",
       address: this.address,
       state: this.state,
-      peerId: this.peerId,
       role: this.role,
       ephemeral: this.ephemeral,
       connectedAt: iso(this.connectedAt),
@@ -116,9 +118,10 @@ export class PeerLink {
 export class PeerRegistry {
   private readonly links = new Set<PeerLink>();
   private readonly listeners = new Set<() => void>();
+  private opened = 0;
 
   open(direction: PeerDirection, address: string): PeerLink {
-    const link = new PeerLink(this, direction, address);
+    const link = new PeerLink(this, direction, address, `peer ${++this.opened}`);
     this.links.add(link);
     this.changed();
     return link;

@@ -1,11 +1,12 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
-// and calendar.ics. Any festival the server holds, public or private (a private festival's id is the key).
+// and calendar.ics. Public festivals to anyone; private ones (their id is the key) never to another web site's page.
 import { PandafestError } from "../errors.js";
 import { checkSchema } from "../migrate.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../schedule-export.js";
 import { festivalView } from "../views.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
+import { crossOriginOf } from "./web-origin.js";
 
 export interface ScheduleResponse {
   status: number;
@@ -40,9 +41,18 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
 export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog): void {
   for (const format of EXPORT_FORMATS) {
     const fileName = EXPORT_FILE_NAMES[format];
-    routes.get(`/festivals/:id/${fileName}`, ({ response, params }) => {
+    routes.get(`/festivals/:id/${fileName}`, ({ request, response, params }) => {
+      const isPublic = catalog.get(params.id)?.visibility === "public";
+      // a page of another site must not learn a private festival through the browser of someone who holds it;
+      // unknown ids get the same answer, so the refusal does not tell which private ids exist here
+      const foreign = isPublic ? undefined : crossOriginOf(request);
+      if (foreign) {
+        return sendText(response, 403, `pandafest: a private festival's schedule is not given to ${foreign}; open the link directly or from this node's web app\n`);
+      }
       const { status, contentType, body } = scheduleResponse(catalog, params.id, format);
       response.setHeader("cache-control", "no-cache");
+      // public schedules are public: calendar sites may embed them; everything else stays same-origin
+      if (isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
       if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
       sendText(response, status, body, contentType);
     });

@@ -5,8 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import * as A from "@automerge/automerge";
-import type { DocumentId } from "@automerge/automerge-repo";
 import { PandafestError } from "../errors.js";
+import { ownValue } from "../own-value.js";
 import { FestivalStore } from "../store.js";
 import { FestivalCatalog } from "./festival-catalog.js";
 import type { FrameLimits } from "./frame-guard.js";
@@ -23,6 +23,7 @@ import type { KnowsMessage } from "./sync-messages.js";
 import { SyncHub } from "./sync-hub.js";
 import { UnknownDocuments } from "./unknown-documents.js";
 import { wasmSyncStateProblem } from "./wasm-sync-state.js";
+import { WebOrigin, type Refusal } from "./web-origin.js";
 import { SyncEndpoint } from "./sync-socket.js";
 import { DEFAULT_PORT, SYNC_PATH } from "./endpoints.js";
 
@@ -37,6 +38,8 @@ export interface ServeOptions {
   port?: number;
   /** bind all interfaces and announce over mDNS */
   lan?: boolean;
+  /** more Host names this node answers to (NAME or NAME:PORT), besides loopback, the bound address and with --lan the machine's */
+  allowHosts?: string[];
   /** ws://host:port/sync of other nodes to keep connected to */
   peers?: string[];
   maxFrameBytes?: number;
@@ -90,6 +93,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const host = options.host ?? (options.lan ? "0.0.0.0" : DEFAULT_HOST);
   const requestedPort = options.port ?? DEFAULT_PORT;
   const peerUrls = (options.peers ?? []).map(parsePeerUrl);
+  let listeningPort = -1;
+  const webOrigin = new WebOrigin({ port: () => listeningPort, boundHost: host, lan: Boolean(options.lan), allowHosts: options.allowHosts });
 
   const running = await findRunningServer(options.dataDir);
   if (running) {
@@ -105,7 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // filled in below, once the store and the catalog exist (callbacks only run after that)
   let store: FestivalStore | undefined;
   let catalog: FestivalCatalog | undefined;
-  const holds = (id: string) => catalog?.get(id) !== undefined || store?.repo.handles[id as DocumentId]?.isReady() === true;
+  const holds = (id: string) => catalog?.get(id) !== undefined || (store !== undefined && ownValue(store.repo.handles, id)?.isReady() === true);
   const sharing = new FestivalSharing(registry, holds);
   let hub: SyncHub | undefined;
   let unknownDocuments: UnknownDocuments | undefined;
@@ -186,7 +191,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   routes.get("/api/status", ({ response }) => sendJson(response, 200, report()));
   routes.get("/api/festivals", ({ response }) => sendJson(response, 200, festivalDirectory(catalog)));
   routes.get("/api/heads/:id", ({ response, params, url }) => {
-    const handle = store.repo.handles[params.id as DocumentId];
+    const handle = ownValue(store.repo.handles, params.id);
     if (!handle || !handle.isReady()) return sendError(response, 404, "this server does not hold that document");
     const doc = handle.doc() as A.Doc<unknown>;
     const heads = A.getHeads(doc);
@@ -202,6 +207,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     createRequestHandler({
       routes,
       staticRoot,
+      webOrigin,
       fallbackPage: ({ response }) => sendText(response, 200, statusPage(report(), festivalDirectory(catalog)), "text/html; charset=utf-8"),
       onError: (error) => log.warn(`http: ${error instanceof Error ? error.message : String(error)}`),
     }),
@@ -210,6 +216,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   httpServer.headersTimeout = 10_000;
   httpServer.on("clientError", (_error, socket) => socket.destroy());
   httpServer.on("upgrade", (request, socket, head) => {
+    const refusal = webOrigin.refusal(request);
+    if (refusal) {
+      socket.end(rawResponse(refusal));
+      socket.destroy();
+      return;
+    }
     const path = (request.url ?? "").length <= MAX_URL_LENGTH ? (request.url ?? "").split("?")[0] : "";
     if (path !== SYNC_PATH) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -231,6 +243,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw error;
   }
   const port = (httpServer.address() as AddressInfo).port;
+  listeningPort = port;
   const wildcard = host === "0.0.0.0" || host === "::";
   const loopbackHost = wildcard ? "127.0.0.1" : host;
   localUrl = `http://${urlHost(loopbackHost)}:${port}`;
@@ -340,6 +353,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** A refusal written straight to a socket that asked for an upgrade (there is no response object yet). */
+function rawResponse(refusal: Refusal): string {
+  const reason = refusal.status === 421 ? "Misdirected Request" : "Forbidden";
+  const length = Buffer.byteLength(refusal.message);
+  return `HTTP/1.1 ${refusal.status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${length}\r\n\r\n${refusal.message}`;
 }
 
 function urlHost(host: string): string {

@@ -1,4 +1,4 @@
-// The read-only JSON a server publishes: /api/status (this node, its peers, last sync per festival) and
+// The read-only JSON a server publishes: /api/status (this node, its peers without their ids, last sync per festival) and
 // /api/festivals (the directory of public festivals). Private festivals appear only as discovery keys.
 import { festivalUrl } from "../store.js";
 import type { CatalogEntry, FestivalCatalog } from "./festival-catalog.js";
@@ -98,7 +98,7 @@ export function statusPage(report: StatusReport, festivals: PublicFestival[]): s
     .map((f) => `<li><strong>${escape(f.name)}</strong> ${escape(f.startDate)}–${escape(f.endDate)} <code>${escape(f.id)}</code></li>`)
     .join("\n");
   const peers = report.peers
-    .map((p) => `<li>${escape(p.direction)} ${escape(p.address)}: ${escape(p.state)}${p.lastError ? ` (${escape(p.lastError)})` : ""}</li>`)
+    .map((p) => `<li>${escape(p.label)}: ${escape(p.direction)} ${escape(p.address)}: ${escape(p.state)}${p.lastError ? ` (${escape(p.lastError)})` : ""}</li>`)
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pandafest</title>

@@ -6,6 +6,7 @@ import { HubSyncStates, persistentStorageId, type StoredSyncState } from "./hub-
 import type { SyncProtocolMessage } from "./sync-messages.js";
 import { plainAcknowledgementTaker, type PlainAcknowledgementTaker } from "./plain-acknowledgement.js";
 import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState } from "./wasm-sync-state.js";
+import { ownValue } from "../own-value.js";
 
 /** Default shortest time between two rounds of one document: a burst within it is taken and fanned out at once. */
 export const DEFAULT_HUB_ROUND_MS = 25;
@@ -150,7 +151,7 @@ export class SyncHub {
     if (this.repoPairs.has(pair)) return false;
     let document = this.documents.get(documentId);
     if (!document?.peers.has(senderId)) {
-      const handle = this.options.repo.handles[documentId as DocumentId] as DocHandle<unknown> | undefined;
+      const handle = ownValue(this.options.repo.handles, documentId) as DocHandle<unknown> | undefined;
       if (!handle?.isReady()) {
         this.repoPairs.add(pair);
         return false;

@@ -45,7 +45,8 @@ export function browserTestsRun(file: string): boolean {
   return false;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Launches Chromium; `extraArgs` adds command-line switches (e.g. --host-resolver-rules for a rebinding test). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!fs.existsSync(webAppIndex)) throw new Error(`the web app is not built (${webAppIndex} is missing): run \`npm run build\` first`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -58,6 +59,7 @@ export async function launchBrowser(): Promise<Browser> {
       "--no-first-run",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }

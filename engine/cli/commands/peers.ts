@@ -1,5 +1,5 @@
 // `pandafest peers`: asks the server running on this data directory (or --server URL) whom it is connected to:
-// transport, direction, address, state, and the last sync per festival. Says so plainly when no server runs.
+// a label, transport, direction, address, state (never peer ids), and the last sync per festival. Says so plainly when no server runs.
 import type { Command } from "commander";
 import { PandafestError } from "../../errors.js";
 import { findRunningServer } from "../../server/server-info.js";
@@ -24,8 +24,8 @@ export function registerPeersCommand(program: Command): void {
           r.peers.length === 0
             ? [`The server at ${r.server} has no peers right now.`]
             : table(
-                ["TRANSPORT", "DIRECTION", "ADDRESS", "STATE", "LAST SYNC"],
-                r.peers.map((p) => [p.transport, p.direction, p.address, describeState(p), describeSyncs(p)]),
+                ["PEER", "TRANSPORT", "DIRECTION", "ADDRESS", "STATE", "LAST SYNC"],
+                r.peers.map((p) => [p.label, p.transport, p.direction, p.address, describeState(p), describeSyncs(p)]),
               ),
         );
       }),

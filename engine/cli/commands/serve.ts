@@ -11,6 +11,7 @@ interface ServeCommandOptions {
   host?: string;
   lan?: boolean;
   peer: string[];
+  allowHost: string[];
   maxFrameBytes?: string;
   maxConnections?: string;
   quiet?: boolean;
@@ -23,6 +24,12 @@ export function registerServeCommand(program: Command): void {
     .option("--port <port>", "TCP port; 0 picks a free one", String(DEFAULT_PORT))
     .option("--host <address>", "address to bind (default 127.0.0.1; with --lan 0.0.0.0)")
     .option("--lan", "bind all interfaces and announce this node on the LAN over mDNS; connect to nodes found there")
+    .option(
+      "--allow-host <name>",
+      "also answer to this host name or address, e.g. festival.example or festival.example:443 behind a proxy (repeatable); loopback, the bound address and with --lan the machine's addresses and <hostname>.local are always accepted",
+      collect,
+      [],
+    )
     .option("--peer <url>", "keep a connection to another node, e.g. ws://192.168.1.20:4321/sync (repeatable)", collect, [])
     .option("--max-frame-bytes <bytes>", "largest websocket frame accepted")
     .option("--max-connections <count>", "most websocket connections at once")
@@ -44,6 +51,7 @@ export function registerServeCommand(program: Command): void {
           port,
           lan: options.lan,
           peers,
+          allowHosts: options.allowHost,
           maxFrameBytes: options.maxFrameBytes === undefined ? undefined : integerOption("--max-frame-bytes", options.maxFrameBytes, 1024, 1024 ** 3),
           maxConnections: options.maxConnections === undefined ? undefined : integerOption("--max-connections", options.maxConnections, 1, 100_000),
           log: quietLog,
