@@ -63,7 +63,7 @@ describe("a schema number nobody's data backs", { timeout: 240_000 }, () => {
       draft.schema = 3;
       draft.stages = {};
     }).catch(() => undefined); // an import may already refuse it; either way the festival must not read as schema 2
-    const shown = await runCli(dataDir, ["festival", "show", festival]);
+    const shown = await runCli(dataDir, ["--json", "festival", "show", festival]);
     if (shown.code === 0) {
       // the import refused the newer change, so Ada's festival is unchanged
       expect(JSON.parse(shown.stdout).schema).toBe(2);
