@@ -2,6 +2,7 @@
 // Tolerant of odd data from peers: a missing or mistyped field reads as empty, never throws. Events are flat.
 import { isImmutableString } from "@automerge/automerge";
 import { getEvent, storedEvents } from "./event-shards.js";
+import { schemaStanding } from "./migrate.js";
 import type {
   EventStatus,
   EventView,
@@ -136,7 +137,7 @@ export function eventViews(doc: Festival): Record<string, EventView> {
 /** The whole festival as plain JSON (authors' attestations are left out: see provenance). */
 export function festivalView(doc: Festival): FestivalView {
   const view: FestivalView = {
-    schema: doc.schema,
+    schema: schemaStanding(doc).readAs,
     name: textOf(doc.name),
     description: textOf(doc.description),
     timeZone: textOf(doc.timeZone),

@@ -25,7 +25,8 @@ export interface CatalogEntry {
 export function festivalSummary(id: string, doc: unknown): CatalogEntry | undefined {
   if (!doc || typeof doc !== "object") return undefined;
   const festival = doc as Partial<Record<keyof Festival, unknown>>;
-  if (typeof festival.schema !== "number" || festival.name == null || typeof festival.venues !== "object" || typeof festival.events !== "object") {
+  // not the schema number: any writer can set or remove it (see schemaStanding)
+  if (festival.name == null || typeof festival.venues !== "object" || typeof festival.events !== "object" || typeof festival.authors !== "object") {
     return undefined;
   }
   const text = (value: unknown) => (value == null ? "" : String(value));

@@ -15,6 +15,12 @@ export interface FrameLimits {
   messageBurst: number;
 }
 
+/**
+ * The first message of a connection (join, or the server's peer answer) carries ids and a little metadata: a
+ * larger one is refused before it is decoded, so no peer can make this node keep megabytes of "metadata".
+ */
+export const MAX_HANDSHAKE_BYTES = 8 * 1024;
+
 export const DEFAULT_FRAME_LIMITS: FrameLimits = { messagesPerSecond: 1000, messageBurst: 4000 };
 
 export type FrameVerdict =
@@ -43,6 +49,9 @@ export class FrameGuard {
     if (!this.bucket.take()) return { accept: false, reason: "too many messages per second" };
     if (!isBinary) return { accept: false, reason: "text frame (the sync protocol is binary CBOR)" };
     const bytes = rawDataBytes(data);
+    if (this.remotePeerId === undefined && bytes.byteLength > MAX_HANDSHAKE_BYTES) {
+      return { accept: false, reason: `first message of ${bytes.byteLength} bytes; a join or peer message may have at most ${MAX_HANDSHAKE_BYTES}` };
+    }
     const decoded = decodeSyncFrame(bytes);
     if (!decoded.ok) return { accept: false, reason: decoded.reason };
     const problem = this.options.role === "server" ? this.checkFromClient(decoded.message) : this.checkFromServer(decoded.message);

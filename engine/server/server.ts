@@ -21,6 +21,7 @@ import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
 import type { KnowsMessage } from "./sync-messages.js";
 import { SyncHub } from "./sync-hub.js";
+import { UnknownDocuments } from "./unknown-documents.js";
 import { wasmSyncStateProblem } from "./wasm-sync-state.js";
 import { WebOrigin, type Refusal } from "./web-origin.js";
 import { SyncEndpoint } from "./sync-socket.js";
@@ -43,6 +44,8 @@ export interface ServeOptions {
   peers?: string[];
   maxFrameBytes?: number;
   maxConnections?: number;
+  /** how long a /sync connection may stay open without joining (ms) */
+  joinTimeoutMs?: number;
   limits?: FrameLimits;
   /** shortest time between two hub relay rounds of one festival (ms) */
   hubRoundMs?: number;
@@ -110,6 +113,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const holds = (id: string) => catalog?.get(id) !== undefined || (store !== undefined && ownValue(store.repo.handles, id)?.isReady() === true);
   const sharing = new FestivalSharing(registry, holds);
   let hub: SyncHub | undefined;
+  let unknownDocuments: UnknownDocuments | undefined;
+  /** Counts a peer's interest in a document this node may not hold; false when the peer is past its quota. */
+  const noticeAsked = (message: { type: string; senderId: string; documentId?: string }): boolean =>
+    !(message.type === "request" || message.type === "sync") || !message.documentId || unknownDocuments?.asked(message.senderId, message.documentId) !== false;
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
     if (sharing.acceptProofs(message.senderId, store.repo.peerId, message.proofs).length > 0) store.repo.shareConfigChanged();
@@ -119,12 +126,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     log,
     onMessage: (message) => {
       if (!message.documentId) return;
+      if (!noticeAsked(message)) endpoint.refuse(message.senderId, "asked for too many documents this node does not hold");
       catalog?.noticeDocument(message.documentId);
       if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
     },
     // a client's sync of a festival held here goes through the hub relay; the rest through automerge-repo
     claim: (message) => hub?.claim(message) ?? false,
-    onLeft: (peerId) => hub?.peerLeft(peerId),
+    onLeft: (peerId) => {
+      hub?.peerLeft(peerId);
+      unknownDocuments?.peerLeft(peerId);
+    },
     onKnows: knows,
     onJoined: (peerId, role) => {
       if (role !== "server" || !store) return;
@@ -133,6 +144,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
     maxFrameBytes: options.maxFrameBytes,
     maxConnections: options.maxConnections,
+    joinTimeoutMs: options.joinTimeoutMs,
     limits: options.limits,
   });
   store = await FestivalStore.open(options.dataDir, {
@@ -140,6 +152,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     sharePolicy: sharing.announce,
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
+  unknownDocuments = new UnknownDocuments(store.repo);
   hub = new SyncHub({
     repo: store.repo,
     send: (peerId, message) => endpoint.send(peerId, message),
@@ -248,7 +261,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       maxFrameBytes: options.maxFrameBytes,
       limits: options.limits,
       onMessage: (message) => {
-        if (message.documentId) catalog?.noticeDocument(message.documentId);
+        if (!message.documentId) return;
+        noticeAsked(message); // another node past its quota is not refused (it was dialled on purpose); its oldest ids are forgotten
+        catalog?.noticeDocument(message.documentId);
       },
       onKnows: knows,
       onConnected: (peerId) => {
@@ -256,7 +271,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         if (proofs.length > 0) adapter.sendKnows(proofs);
       },
     });
-    adapter.on("peer-disconnected", ({ peerId }) => sharing.forgetPeer(peerId));
+    adapter.on("peer-disconnected", ({ peerId }) => {
+      sharing.forgetPeer(peerId);
+      unknownDocuments?.peerLeft(peerId);
+    });
     outbound.set(url, adapter);
     store.repo.networkSubsystem.addNetworkAdapter(adapter);
     return adapter;

@@ -6,12 +6,13 @@ import { cbor } from "@automerge/automerge-repo";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
+import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, JOIN_TIMEOUT_MS, type AdmissionLimits, type AdmissionTicket } from "./connection-admission.js";
 import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
 import { ROLE_METADATA_KEY, type PeerRegistry, type PeerRole } from "./peer-registry.js";
 import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_CONNECTIONS = 256;
+export const DEFAULT_MAX_CONNECTIONS = DEFAULT_ADMISSION_LIMITS.maxConnections;
 
 /** Decides, before any listener runs, whether a frame may be emitted as a message. */
 type FrameFilter = (data: RawData, isBinary: boolean) => boolean;
@@ -62,7 +63,12 @@ export interface SyncEndpointOptions {
   registry: PeerRegistry;
   log?: ServerLog;
   maxFrameBytes?: number;
+  /** open connections from other machines; this machine keeps DEFAULT_ADMISSION_LIMITS.reservedLocal more */
   maxConnections?: number;
+  /** the other admission limits (per address, not yet joined) */
+  admission?: Partial<AdmissionLimits>;
+  /** how long a connection may stay open without joining */
+  joinTimeoutMs?: number;
   limits?: FrameLimits;
   /** how often the adapter pings clients; a client that misses a ping is dropped */
   keepAliveMs?: number;
@@ -82,7 +88,7 @@ export class SyncEndpoint {
   readonly adapter: ListeningServerAdapter;
   private readonly server: WebSocketServer;
   private readonly warn: (message: string) => void;
-  private readonly maxConnections: number;
+  private readonly admission: ConnectionAdmission;
   /** the open socket of each joined peer, for pandafest's own messages */
   private readonly socketsByPeer = new Map<string, GuardedSocket>();
   private closed = false;
@@ -94,7 +100,11 @@ export class SyncEndpoint {
       WebSocket: GuardedSocket,
       perMessageDeflate: false,
     });
-    this.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    this.admission = new ConnectionAdmission({
+      ...DEFAULT_ADMISSION_LIMITS,
+      ...options.admission,
+      maxConnections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    });
     this.warn = throttledWarnings(options.log ?? silentLog);
     // the adapter's typings name ws through isomorphic-ws; the class is the same
     const adapterServer = this.server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0];
@@ -102,29 +112,53 @@ export class SyncEndpoint {
   }
 
   get connectionCount(): number {
-    return this.server.clients.size;
+    return this.admission.open;
   }
 
   /** Takes over an HTTP upgrade request for /sync. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const address = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
-    if (this.closed || this.server.clients.size >= this.maxConnections) {
-      this.warn(`sync: refused a connection from ${address}: ${this.closed ? "shutting down" : `already ${this.maxConnections} connections`}`);
+    const remoteAddress = request.socket.remoteAddress ?? "?";
+    const address = `${remoteAddress}:${request.socket.remotePort ?? "?"}`;
+    let upgraded: GuardedSocket | undefined;
+    const closeUnjoined = () => {
+      this.warn(`sync: closed the connection from ${address}: it had not joined, and newer connections needed its place`);
+      if (upgraded) {
+        upgraded.frameFilter = () => false;
+        closeWithReason(upgraded, CLOSE_POLICY, "no join message in time");
+      }
+      else socket.destroy();
+    };
+    const ticket = this.closed ? { refused: "shutting down" } : this.admission.admit(remoteAddress, closeUnjoined);
+    if ("refused" in ticket) {
+      this.warn(`sync: refused a connection from ${address}: ${ticket.refused}`);
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       socket.destroy();
       return;
     }
     socket.on("error", () => undefined); // a reset during the handshake is the client's problem, not ours
+    socket.once("close", () => ticket.release());
     this.server.handleUpgrade(request, socket, head, (ws) => {
-      this.accept(ws as GuardedSocket, address);
+      upgraded = ws as GuardedSocket;
+      this.accept(upgraded, address, ticket);
       this.server.emit("connection", ws, request);
     });
   }
 
-  private accept(socket: GuardedSocket, address: string): void {
+  private accept(socket: GuardedSocket, address: string, ticket: AdmissionTicket): void {
     const link = this.options.registry.open("inbound", address);
     const guard = new FrameGuard({ role: "server", localPeerId: () => this.adapter.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS });
     let refused = false;
+    const joinTimeoutMs = this.options.joinTimeoutMs ?? JOIN_TIMEOUT_MS;
+    const joinTimer = setTimeout(() => {
+      refused = true;
+      this.warn(`sync: closed the connection from ${address}: no join within ${Math.round(joinTimeoutMs / 1000)} s`);
+      closeWithReason(socket, CLOSE_POLICY, "no join message in time");
+    }, joinTimeoutMs);
+    joinTimer.unref();
+    socket.once("close", () => {
+      clearTimeout(joinTimer);
+      ticket.release();
+    });
     socket.frameFilter = (data, isBinary) => {
       if (refused) return false;
       const verdict = guard.inspect(data, isBinary);
@@ -140,6 +174,8 @@ export class SyncEndpoint {
         return false;
       }
       if (message.type === "join") {
+        clearTimeout(joinTimer);
+        ticket.joined();
         const metadata = (message as { peerMetadata?: Record<string, unknown> }).peerMetadata;
         const role: PeerRole = metadata?.[ROLE_METADATA_KEY] === "server" ? "server" : "client";
         link.connected(message.senderId, { ephemeral: metadata?.isEphemeral === true, role });

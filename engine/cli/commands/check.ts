@@ -6,6 +6,7 @@ import { findConflicts, pickConflictValue } from "../../conflicts.js";
 import { PandafestError } from "../../errors.js";
 import { verifyHistory } from "../../provenance.js";
 import type { Festival } from "../../schema.js";
+import { findUnbackedSchemaNumber } from "../../schema-write.js";
 import type { StorageHealth } from "../../store.js";
 import { action } from "../context.js";
 import { checkedFestivalIndex } from "./festival.js";
@@ -59,9 +60,16 @@ export function registerCheckCommands(program: Command): void {
           dangling: findDangling(doc),
           conflicts: conflictsWithAuthors(doc, handle.documentId),
           storage,
+          unbackedSchema: findUnbackedSchemaNumber(doc, handle.documentId),
         };
         ctx.out.result(report, (r) => {
           const lines: string[] = [...storageLines(r.storage, store.storage.quarantineDirectory)];
+          if (r.unbackedSchema) {
+            const { declared, readAs, writer } = r.unbackedSchema;
+            const who = writer?.author ? `${writer.author.name} (${writer.author.key.slice(0, 12)}…)` : writer ? `unverified actor ${writer.actor.slice(0, 12)}…` : "an unknown writer";
+            lines.push(`The schema number ${JSON.stringify(declared)} was set by ${who} with no data of that schema; the festival is read as schema ${readAs}.`);
+            lines.push(`  repair with: pandafest repair FESTIVAL`);
+          }
           lines.push(r.clashes.length === 0 ? "No clashes." : `${r.clashes.length} clash(es):`);
           for (const c of r.clashes) {
             lines.push(`  ${c.venueName || c.venueId}: "${c.first.title}" and "${c.second.title}" overlap by ${c.overlapMinutes} min (from ${c.overlapStart})`);

@@ -16,6 +16,7 @@ import { registerExportCommand } from "./export.js";
 import { registerImportScheduleCommand } from "./import-schedule.js";
 import { registerBundleCommands } from "./bundle.js";
 import { registerStickCommands } from "./stick.js";
+import { registerRepairCommand } from "./repair.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
@@ -33,4 +34,5 @@ export function registerCommands(program: Command): void {
   registerImportScheduleCommand(program);
   registerBundleCommands(program);
   registerStickCommands(program);
+  registerRepairCommand(program);
 }
