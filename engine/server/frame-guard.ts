@@ -1,6 +1,7 @@
 // The checks every websocket frame passes before automerge-repo sees it: binary only, rate-limited,
-// a valid protocol message, and consistent with the connection (join first, one peer id per socket).
+// a valid protocol message within the size bounds, and consistent with the connection (join first, one peer id per socket).
 import type { RawData } from "ws";
+import { syncMessageSizeProblem } from "../change-limits.js";
 import { TokenBucket } from "./rate-limit.js";
 import { decodeSyncFrame, type SyncProtocolMessage } from "./sync-messages.js";
 
@@ -54,8 +55,13 @@ export class FrameGuard {
     }
     const decoded = decodeSyncFrame(bytes);
     if (!decoded.ok) return { accept: false, reason: decoded.reason };
-    const problem = this.options.role === "server" ? this.checkFromClient(decoded.message) : this.checkFromServer(decoded.message);
+    const message = decoded.message;
+    const problem = this.options.role === "server" ? this.checkFromClient(message) : this.checkFromServer(message);
     if (problem) return { accept: false, reason: problem };
+    if ((message.type === "sync" || message.type === "request") && message.data) {
+      const tooBig = syncMessageSizeProblem(message.data);
+      if (tooBig) return { accept: false, reason: `sync message for ${message.documentId} refused: ${tooBig}` };
+    }
     return { accept: true, message: decoded.message, bytes };
   }
 
