@@ -11,6 +11,7 @@ import { WebSocket, type RawData } from "ws";
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { DEFAULT_FRAME_LIMITS, FrameGuard, CLOSE_POLICY, type FrameLimits } from "./frame-guard.js";
 import { silentLog, type ServerLog } from "./log.js";
+import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type AuthenticatedLink, type NodeAuthMessage, type NodeHelloMessage, type NodeKey } from "./node-auth.js";
 import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 import { ROLE_METADATA_KEY, type PeerLink } from "./peer-registry.js";
 import { DEFAULT_MAX_FRAME_BYTES, closeWithReason } from "./sync-socket.js";
@@ -41,6 +42,10 @@ export interface PeerClientOptions {
   onKnows?: (message: KnowsMessage) => void;
   /** the handshake completed (the repo has been told of the peer) */
   onConnected?: (peerId: string) => void;
+  /** this node's identity key: with it, the link authenticates both ends as nodes after connecting */
+  nodeKey?: NodeKey;
+  /** the other end proved its identity key on this connection (see node-auth.ts) */
+  onAuthenticated?: (peerId: string, link: AuthenticatedLink) => void;
 }
 
 export type PeerClientState = "idle" | "connecting" | "open" | "waiting" | "stopped";
@@ -51,6 +56,7 @@ export class PeerClientAdapter extends NetworkAdapter {
   readonly url: string;
   private socket: WebSocket | undefined;
   private guard: FrameGuard | undefined;
+  private handshake: NodeHandshake | undefined;
   private remotePeerId: PeerId | undefined;
   private currentState: PeerClientState = "idle";
   private readonly backoff: Backoff;
@@ -144,6 +150,7 @@ export class PeerClientAdapter extends NetworkAdapter {
     this.currentState = "connecting";
     this.options.link?.connecting();
     this.guard = new FrameGuard({ role: "client", localPeerId: () => this.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS });
+    this.handshake = undefined;
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url, {
@@ -208,7 +215,15 @@ export class PeerClientAdapter extends NetworkAdapter {
       return;
     }
     const message = verdict.message;
+    const refuse = (reason: string) => {
+      this.lastError = reason;
+      this.log.warn(`peer ${this.url}: closing: ${reason}`);
+      closeWithReason(socket, CLOSE_POLICY, reason);
+    };
     if (message.type === "peer") {
+      if (message.senderId === this.peerId) return refuse("the peer answered with this node's own peer id");
+      const conflict = this.options.link?.conflict({ peerId: message.senderId });
+      if (conflict) return refuse(conflict);
       clearTimeout(this.handshakeTimer);
       this.currentState = "open";
       this.remotePeerId = message.senderId;
@@ -216,16 +231,40 @@ export class PeerClientAdapter extends NetworkAdapter {
       this.lastError = undefined;
       const theirMetadata = (message as { peerMetadata?: PeerMetadata }).peerMetadata ?? {};
       const metadata: PeerMetadata = this.options.remoteAsEphemeral ? { isEphemeral: true } : theirMetadata;
-      this.options.link?.connected(message.senderId, { ephemeral: metadata.isEphemeral === true, role: "server" });
+      this.options.link?.connected(message.senderId, { ephemeral: metadata.isEphemeral === true });
       this.log.info(`peer ${this.url}: connected`);
       this.markReady();
       this.safeEmit(() => this.emit("peer-candidate", { peerId: message.senderId, peerMetadata: metadata }));
       for (const listener of [...this.connectedListeners]) listener();
       this.options.onConnected?.(message.senderId);
+      if (this.options.nodeKey && this.peerId) {
+        this.handshake = new NodeHandshake(this.options.nodeKey, "initiator", this.peerId, message.senderId);
+        this.sendRaw(socket, this.handshake.hello());
+      }
+      return;
+    }
+    if (message.type === NODE_HELLO_TYPE) {
+      if (!this.handshake) return refuse("pandafest-hello that was not asked for");
+      const answer = this.handshake.receiveHello(message as unknown as NodeHelloMessage);
+      if ("problem" in answer) return refuse(answer.problem);
+      this.sendRaw(socket, answer);
+      return;
+    }
+    if (message.type === NODE_AUTH_TYPE) {
+      const handshake = this.handshake;
+      if (!handshake) return refuse("pandafest-auth that was not asked for");
+      const problem = handshake.receiveAuth(message as unknown as NodeAuthMessage);
+      const proved = handshake.authenticated;
+      if (problem || !proved) return refuse(problem ?? "pandafest-auth refused");
+      const conflict = this.options.link?.conflict({ peerId: message.senderId, nodeKey: proved.remotePublicKey });
+      if (conflict) return refuse(conflict);
+      this.options.link?.authenticated(proved.remotePublicKey);
+      this.options.onAuthenticated?.(message.senderId, proved);
       return;
     }
     if (message.type === KNOWS_MESSAGE_TYPE) {
-      this.options.onKnows?.(message as unknown as KnowsMessage);
+      // proofs count only from a node that authenticated on this connection
+      if (this.handshake?.authenticated) this.options.onKnows?.(message as unknown as KnowsMessage);
       return;
     }
     if (message.type === "error") {

@@ -2,10 +2,12 @@
 // Feeds /api/status and `pandafest peers`, and tells the share policy which peers are ephemeral clients.
 export type PeerDirection = "inbound" | "outbound";
 export type PeerLinkState = "connecting" | "connected" | "waiting" | "closed";
-/** "server": another pandafest node (public festivals are announced to it); "client": a CLI run, a browser tab, any other repo */
+/** "server": another pandafest node that proved its identity key on this connection (public festivals are announced
+ *  to it); "client": a CLI run, a browser tab, any other repo, and anything that only claims to be a node */
 export type PeerRole = "server" | "client";
 
-/** The key in a join message's peerMetadata by which a pandafest node tells it is one. */
+/** The key in a join message's peerMetadata by which a pandafest node tells it is one (a claim: it counts only
+ *  once the node authenticated, see node-auth.ts). */
 export const ROLE_METADATA_KEY = "pandafestRole";
 
 /** The most festivals remembered per peer; older entries make room. */
@@ -33,7 +35,9 @@ export interface PeerSnapshot {
 export class PeerLink {
   state: PeerLinkState = "connecting";
   peerId?: string;
-  role: PeerRole;
+  role: PeerRole = "client";
+  /** the identity key (hex) the other end proved it holds on this connection; unset until it authenticated */
+  nodeKey?: string;
   ephemeral = false;
   connectedAt?: number;
   lastError?: string;
@@ -45,19 +49,30 @@ export class PeerLink {
     readonly direction: PeerDirection,
     readonly address: string,
     readonly label: string,
-  ) {
-    this.role = direction === "outbound" ? "server" : "client";
-  }
+  ) {}
 
-  connected(peerId: string, details: { ephemeral: boolean; role?: PeerRole }): void {
+  connected(peerId: string, details: { ephemeral: boolean }): void {
     this.state = "connected";
     this.peerId = peerId;
     this.ephemeral = details.ephemeral;
-    if (details.role) this.role = details.role;
+    this.role = "client";
+    this.nodeKey = undefined;
     this.connectedAt = Date.now();
     this.lastError = undefined;
     this.nextAttemptAt = undefined;
     this.registry.changed();
+  }
+
+  /** The other end proved it holds this identity key on this connection: it is a pandafest node. */
+  authenticated(publicKey: string): void {
+    this.nodeKey = publicKey;
+    this.role = "server";
+    this.registry.changed();
+  }
+
+  /** Why this connection may not take a peer id or identity key (see PeerRegistry.claimConflict), if it may not. */
+  conflict(claim: { peerId?: string; nodeKey?: string }): string | undefined {
+    return this.registry.claimConflict(claim, this);
   }
 
   synced(documentId: string): void {
@@ -73,6 +88,8 @@ export class PeerLink {
   waiting(nextAttemptAt: number, error?: string): void {
     this.state = "waiting";
     this.peerId = undefined;
+    this.nodeKey = undefined;
+    this.role = "client";
     this.nextAttemptAt = nextAttemptAt;
     if (error) this.lastError = error;
     this.registry.changed();
@@ -141,10 +158,28 @@ export class PeerRegistry {
     return undefined;
   }
 
-  /** Whether a connected peer is another pandafest node (false for clients and unknown peers). */
+  /** Whether a connected peer is an authenticated pandafest node (false for clients, whatever they claim, and unknown peers). */
   isServer(peerId: string): boolean {
-    const link = this.byPeerId(peerId);
-    return link !== undefined && link.role === "server" && !link.ephemeral;
+    for (const link of this.links) {
+      if (link.peerId === peerId && link.state === "connected" && link.nodeKey !== undefined && !link.ephemeral) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Why a connection may not take this peer id or identity key, if it may not: an authenticated node already
+   * has it on another live connection, or (for a peer id) a link this node dialled itself. The established
+   * connection stays; an impostor never displaces it.
+   */
+  claimConflict(claim: { peerId?: string; nodeKey?: string }, except: PeerLink): string | undefined {
+    for (const link of this.links) {
+      if (link === except || link.state !== "connected") continue;
+      if (claim.peerId !== undefined && link.peerId === claim.peerId && (link.nodeKey !== undefined || link.direction === "outbound")) {
+        return `peer id ${claim.peerId} is already connected as an established node`;
+      }
+      if (claim.nodeKey !== undefined && link.nodeKey === claim.nodeKey) return `identity key ${claim.nodeKey.slice(0, 16)}… is already connected`;
+    }
+    return undefined;
   }
 
   onChange(listener: () => void): () => void {

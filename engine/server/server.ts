@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../errors.js";
+import { hasIdentity, loadIdentity } from "../identity.js";
+import { generateKeyPair, toHex } from "../keys.js";
 import { ownValue } from "../own-value.js";
 import { FestivalStore } from "../store.js";
 import { FestivalCatalog } from "./festival-catalog.js";
@@ -16,6 +18,7 @@ import { silentLog, type ServerLog } from "./log.js";
 import { PeerClientAdapter } from "./peer-client.js";
 import { PeerRegistry } from "./peer-registry.js";
 import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo } from "./server-info.js";
+import type { AuthenticatedLink, NodeKey } from "./node-auth.js";
 import { FestivalSharing } from "./share-policy.js";
 import { addScheduleRoutes } from "./schedule-routes.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
@@ -103,6 +106,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
   }
 
+  const nodeKey = await serverNodeKey(options.dataDir, log);
   const instanceId = randomBytes(12).toString("hex");
   const startedAt = new Date();
   const registry = new PeerRegistry();
@@ -119,7 +123,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     !(message.type === "request" || message.type === "sync") || !message.documentId || unknownDocuments?.asked(message.senderId, message.documentId) !== false;
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
-    if (sharing.acceptProofs(message.senderId, store.repo.peerId, message.proofs).length > 0) store.repo.shareConfigChanged();
+    if (sharing.acceptProofs(message.senderId, message.proofs).length > 0) store.repo.shareConfigChanged();
+  };
+  /** A peer node proved its key on its connection: proofs are exchanged, and it may now be offered festivals. */
+  const nodeAuthenticated = (peerId: string, link: AuthenticatedLink, sendKnows: (proofs: string[]) => boolean) => {
+    sharing.authenticated(peerId, link);
+    sendKnows(sharing.proofsFor(peerId));
+    store?.repo.shareConfigChanged();
   };
   const endpoint = new SyncEndpoint({
     registry,
@@ -137,11 +147,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       unknownDocuments?.peerLeft(peerId);
     },
     onKnows: knows,
-    onJoined: (peerId, role) => {
-      if (role !== "server" || !store) return;
-      const proofs = sharing.proofsFor(store.repo.peerId, peerId);
-      if (proofs.length > 0) endpoint.sendKnows(peerId, proofs);
-    },
+    nodeKey,
+    onAuthenticated: (peerId, link) => nodeAuthenticated(peerId, link, (proofs) => endpoint.sendKnows(peerId, proofs)),
     maxFrameBytes: options.maxFrameBytes,
     maxConnections: options.maxConnections,
     joinTimeoutMs: options.joinTimeoutMs,
@@ -165,7 +172,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   catalog = new FestivalCatalog(store, sharing, log);
   await catalog.start();
 
-  const openStore = store;
   const openCatalog = catalog;
   let privateCount = sharing.festivals("private").length;
   openCatalog.onChange(() => {
@@ -174,8 +180,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (count === privateCount) return;
     privateCount = count;
     for (const link of registry.list()) {
-      if (link.state !== "connected" || link.role !== "server" || !link.peerId) continue;
-      const proofs = sharing.proofsFor(openStore.repo.peerId, link.peerId);
+      if (link.state !== "connected" || link.nodeKey === undefined || !link.peerId) continue;
+      const proofs = sharing.proofsFor(link.peerId);
       if (link.direction === "inbound") endpoint.sendKnows(link.peerId, proofs);
       else for (const adapter of outbound.values()) if (adapter.connectedPeerId === link.peerId) adapter.sendKnows(proofs);
     }
@@ -266,10 +272,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         catalog?.noticeDocument(message.documentId);
       },
       onKnows: knows,
-      onConnected: (peerId) => {
-        const proofs = sharing.proofsFor(openStore.repo.peerId, peerId);
-        if (proofs.length > 0) adapter.sendKnows(proofs);
-      },
+      nodeKey,
+      onAuthenticated: (peerId, proved) => nodeAuthenticated(peerId, proved, (proofs) => adapter.sendKnows(proofs)),
     });
     adapter.on("peer-disconnected", ({ peerId }) => {
       sharing.forgetPeer(peerId);
@@ -331,6 +335,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     addPeer,
     close,
   };
+}
+
+/**
+ * The key this node authenticates to other nodes with: the data directory's identity, or, when `pandafest init`
+ * was never run there, a key made for this run only (the node is then a new node each time it starts).
+ */
+async function serverNodeKey(dataDir: string, log: ServerLog): Promise<NodeKey> {
+  if (await hasIdentity(dataDir)) {
+    const identity = await loadIdentity(dataDir, { warn: (message) => log.warn(message) });
+    return { publicKey: identity.publicKey, secretKey: identity.secretKey };
+  }
+  const pair = generateKeyPair();
+  return { publicKey: toHex(pair.publicKey), secretKey: pair.secretKey };
 }
 
 /**

@@ -3,6 +3,7 @@
 import * as A from "@automerge/automerge";
 import { cbor, isValidDocumentId, type Message } from "@automerge/automerge-repo";
 import * as v from "valibot";
+import { NODE_AUTH_TYPE, NODE_HELLO_TYPE } from "./node-auth.js";
 
 /** Proofs of held private festivals, exchanged between pandafest nodes. */
 export interface KnowsMessage {
@@ -18,8 +19,8 @@ export type DecodedFrame =
   | { ok: false; reason: string };
 
 /**
- * pandafest's own message between two nodes, never passed to automerge-repo: proofs that the sender holds
- * private festivals, each bound to the festival id, the sender and the recipient (see share-policy.ts).
+ * pandafest's own message between two authenticated nodes, never passed to automerge-repo: proofs that the sender
+ * holds private festivals, each bound to the festival id and to this connection's handshake (see share-policy.ts).
  */
 export const KNOWS_MESSAGE_TYPE = "pandafest-knows";
 export const MAX_KNOWLEDGE_PROOFS = 4096;
@@ -37,6 +38,8 @@ export const SYNC_MESSAGE_TYPES = [
   "remote-subscription-change",
   "remote-heads-changed",
   KNOWS_MESSAGE_TYPE,
+  NODE_HELLO_TYPE,
+  NODE_AUTH_TYPE,
 ] as const;
 
 export type SyncMessageType = (typeof SYNC_MESSAGE_TYPES)[number];
@@ -63,6 +66,10 @@ const peerMetadataSchema = v.looseObject({
   storageId: v.optional(v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH))),
   isEphemeral: v.optional(v.boolean()),
 });
+/** Lower-case hex of exactly `bytes` bytes (keys, nonces, signatures of the node handshake). */
+function hexSchema(bytes: number) {
+  return v.pipe(v.string(), v.regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`)));
+}
 const addressed = {
   senderId: peerIdSchema,
   targetId: peerIdSchema,
@@ -117,6 +124,8 @@ const messageSchema = v.variant("type", [
     ...addressed,
     proofs: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(MAX_KNOWLEDGE_PROOFS)),
   }),
+  v.looseObject({ type: v.literal(NODE_HELLO_TYPE), ...addressed, publicKey: hexSchema(32), nonce: hexSchema(32) }),
+  v.looseObject({ type: v.literal(NODE_AUTH_TYPE), ...addressed, signature: hexSchema(64) }),
 ]);
 
 /** Decodes one binary frame and checks it is a well-formed protocol message. Never throws. */

@@ -8,7 +8,8 @@ import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
 import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, JOIN_TIMEOUT_MS, type AdmissionLimits, type AdmissionTicket } from "./connection-admission.js";
 import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
-import { ROLE_METADATA_KEY, type PeerRegistry, type PeerRole } from "./peer-registry.js";
+import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type AuthenticatedLink, type NodeAuthMessage, type NodeHelloMessage, type NodeKey } from "./node-auth.js";
+import type { PeerRegistry } from "./peer-registry.js";
 import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -76,8 +77,10 @@ export interface SyncEndpointOptions {
   onMessage?: (message: SyncProtocolMessage, peerAddress: string) => void;
   /** a pandafest node sent proofs of the private festivals it holds (these never reach the adapter) */
   onKnows?: (message: KnowsMessage) => void;
-  /** a peer joined (called once the adapter has answered it, so our own messages follow its "peer") */
-  onJoined?: (peerId: string, role: PeerRole) => void;
+  /** this node's identity key: a peer node that says hello is answered with a signed challenge (no key, no nodes) */
+  nodeKey?: NodeKey;
+  /** a peer proved its identity key on its connection: from now on it is a node (see node-auth.ts) */
+  onAuthenticated?: (peerId: string, link: AuthenticatedLink) => void;
   /** offered every accepted message from a client after onMessage; true takes it away from the adapter (the hub relay) */
   claim?: (message: SyncProtocolMessage) => boolean;
   /** a joined peer's connection closed (and it has no newer one) */
@@ -159,33 +162,61 @@ export class SyncEndpoint {
       clearTimeout(joinTimer);
       ticket.release();
     });
+    let handshake: NodeHandshake | undefined;
+    const refuse = (reason: string): false => {
+      refused = true;
+      this.warn(`sync: closed the connection from ${address}: ${reason}`);
+      closeWithReason(socket, CLOSE_POLICY, reason);
+      return false;
+    };
     socket.frameFilter = (data, isBinary) => {
       if (refused) return false;
       const verdict = guard.inspect(data, isBinary);
-      if (!verdict.accept) {
-        refused = true;
-        this.warn(`sync: closed the connection from ${address}: ${verdict.reason}`);
-        closeWithReason(socket, CLOSE_POLICY, verdict.reason);
-        return false;
-      }
+      if (!verdict.accept) return refuse(verdict.reason);
       const message = verdict.message;
       if (message.type === KNOWS_MESSAGE_TYPE) {
-        this.options.onKnows?.(message as unknown as KnowsMessage);
+        // proofs count only from an authenticated node (share-policy.ts checks that again)
+        if (link.nodeKey !== undefined) this.options.onKnows?.(message as unknown as KnowsMessage);
+        return false;
+      }
+      if (message.type === NODE_HELLO_TYPE) {
+        const nodeKey = this.options.nodeKey;
+        const localPeerId = this.adapter.peerId;
+        if (!nodeKey || !localPeerId) return refuse("this server does not authenticate nodes");
+        if (handshake) return refuse("a second pandafest-hello on the same connection");
+        handshake = new NodeHandshake(nodeKey, "acceptor", localPeerId, message.senderId);
+        const answer = handshake.receiveHello(message as unknown as NodeHelloMessage);
+        if ("problem" in answer) return refuse(answer.problem);
+        socket.send(cbor.encode(handshake.hello()));
+        socket.send(cbor.encode(answer));
+        return false;
+      }
+      if (message.type === NODE_AUTH_TYPE) {
+        if (!handshake) return refuse("pandafest-auth before pandafest-hello");
+        const problem = handshake.receiveAuth(message as unknown as NodeAuthMessage);
+        const proved = handshake.authenticated;
+        if (problem || !proved) return refuse(problem ?? "pandafest-auth refused");
+        const conflict = link.conflict({ peerId: message.senderId, nodeKey: proved.remotePublicKey });
+        if (conflict) return refuse(conflict);
+        link.authenticated(proved.remotePublicKey);
+        setImmediate(() => this.options.onAuthenticated?.(message.senderId, proved));
         return false;
       }
       if (message.type === "join") {
         clearTimeout(joinTimer);
         ticket.joined();
+        if (message.senderId === this.adapter.peerId) return refuse("join under this node's own peer id");
+        const conflict = link.conflict({ peerId: message.senderId });
+        if (conflict) return refuse(conflict);
         const metadata = (message as { peerMetadata?: Record<string, unknown> }).peerMetadata;
-        const role: PeerRole = metadata?.[ROLE_METADATA_KEY] === "server" ? "server" : "client";
-        link.connected(message.senderId, { ephemeral: metadata?.isEphemeral === true, role });
+        // whatever the metadata claims, a peer is a client until it authenticates as a node
+        link.connected(message.senderId, { ephemeral: metadata?.isEphemeral === true });
         this.socketsByPeer.set(message.senderId, socket);
         socket.once("close", () => {
           if (this.socketsByPeer.get(message.senderId) !== socket) return;
           this.socketsByPeer.delete(message.senderId);
           this.options.onLeft?.(message.senderId);
         });
-        setImmediate(() => this.options.onJoined?.(message.senderId, role));
       } else if ((message.type === "sync" || message.type === "request") && message.documentId) {
         link.synced(message.documentId);
       }
