@@ -2,6 +2,7 @@
 // and only then write (waiting bundles kept under DATA/pending/, documents, festival entries). Node only.
 import type * as A from "@automerge/automerge";
 import { PandafestError } from "../engine/errors.js";
+import { memberNames } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
 import type { FestivalStore } from "../engine/store.js";
 import { textOf } from "../engine/views.js";
@@ -14,7 +15,8 @@ import { type LocalFestival, findLocalFestival, storeFestival } from "./local-fe
 import { bundleFileName } from "./naming.js";
 import { festivalVisibility } from "./pack.js";
 import { PendingBundles } from "./pending.js";
-import { BundleRefusal, type BundleToApply, type FestivalImportPlan, planFestivalImport } from "./plan.js";
+import { BundleRefusal, type BundleToApply, type FestivalImportPlan, type UnsignedChange, planFestivalImport } from "./plan.js";
+import { setAsideForgeries } from "./set-aside.js";
 import { useNativeSha256 } from "./native-hash.js";
 
 /** Bundle bytes and the name they are reported under (a file path, or a name on a stick). */
@@ -50,6 +52,8 @@ export interface BundleImportReport {
   new: number;
   present: number;
   waiting: number;
+  /** of those waiting, the changes that wait for their author's signature */
+  unsigned: number;
 }
 
 export interface FestivalImportSummary {
@@ -64,6 +68,11 @@ export interface FestivalImportSummary {
   released: number;
   /** changes the waiting ones need that are not here */
   missing: string[];
+  /** changes that wait for their author's signature, and why */
+  unsigned: UnsignedChange[];
+  /** held changes set aside as forgeries (and those built on them), and where they were moved */
+  setAside: number;
+  quarantined: string | null;
 }
 
 export interface ImportResult {
@@ -140,10 +149,8 @@ function festivalName(doc: A.Doc<Festival> | undefined): string | null {
   return doc === undefined ? null : textOf(doc.name);
 }
 
-function memberName(doc: A.Doc<Festival> | undefined, key: string): string | null {
-  const member: unknown = doc?.members?.[key];
-  if (typeof member !== "object" || member === null) return null;
-  return textOf((member as { name?: unknown }).name) || null;
+function memberName(doc: A.Doc<Festival> | undefined, festivalId: string, key: string): string | null {
+  return doc === undefined ? null : memberNames(doc, festivalId).get(key) ?? null;
 }
 
 /**
@@ -168,7 +175,10 @@ export async function applyPrepared(
         await pending.keep(id, bundleFileName(outcome.header), source.bytes);
       }
     }
-    if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
+    let quarantined: string | null = null;
+    if (plan.setAside.length > 0 && local !== undefined && plan.after !== undefined) {
+      quarantined = await setAsideForgeries(store, id, local, plan.after, plan.setAside);
+    } else if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
     let released = 0;
     for (const outcome of plan.outcomes) {
       const source = sourceOf.get(outcome.label);
@@ -192,6 +202,9 @@ export async function applyPrepared(
       waiting: plan.waitingHashes.length,
       released,
       missing: plan.missingDependencies,
+      unsigned: plan.unsigned,
+      setAside: plan.setAside.length,
+      quarantined,
     });
   }
   await store.flush();
@@ -211,11 +224,12 @@ export function reportFiles(prepared: readonly PreparedFestival[]): BundleImport
         festival: plan.festivalId,
         festivalName: festivalName(doc),
         carrier: outcome.header.carrierPublicKey,
-        carrierName: memberName(doc, outcome.header.carrierPublicKey),
+        carrierName: memberName(doc, plan.festivalId, outcome.header.carrierPublicKey),
         kind: outcome.kind,
         new: outcome.new,
         present: outcome.present,
         waiting: outcome.waiting,
+        unsigned: outcome.unsigned,
       });
     }
   }

@@ -278,88 +278,101 @@ export function soleOperationOf(change: A.DecodedChange): SoleOperation | null {
   return { obj: op.obj, key: typeof op.key === "string" ? op.key : null, text };
 }
 
-/** A valid attestation write of an actor: the change (writeSeq) that wrote it, and what it vouches for. */
+/** A valid attestation write of an actor: the change that wrote it, and what it vouches for. */
 export interface AttestationWrite {
   writeSeq: number;
+  writeHash: string;
   attestation: Attestation;
 }
 
 /**
- * Whether the single-op change `writeSeq` of `actor` is a valid attestation of that actor's own changes:
- * it writes the key `actor` of a map (authors[actor]; of whichever map was authors when it was written, so
- * replacing the map hides nothing), the value is a v1 attestation of an earlier seq,
- * signed by its key over (festival, actor, seq, hash), and `hashAt(seq)` (the actor's change at that seq
- * where it is checked) has that hash. This one rule is shared by history verification and bundle import.
+ * Whether the single-op change (writeSeq, writeHash) of `actor` is a valid attestation of that actor's own
+ * changes: it writes the key `actor` of a map (authors[actor]; of whichever map was authors when it was
+ * written, so replacing the map hides nothing), the value is a v1 attestation of an earlier seq, signed by
+ * its key over (festival, actor, seq, hash), and `hashesAt(seq)` (the actor's changes at that seq where it
+ * is checked) holds that hash. This one rule is shared by history verification and bundle import.
  */
 export function ownAttestationWrite(
   festivalId: string,
   actor: string,
-  writeSeq: number,
+  write: { seq: number; hash: string },
   op: SoleOperation,
-  hashAt: (seq: number) => string | undefined,
+  hashesAt: (seq: number) => readonly string[],
 ): AttestationWrite | { reason: string } {
-  if (op.key !== actor) return { reason: "not an attestation write" };
+  if (op.key !== actor) return { reason: NOT_AN_ATTESTATION };
   if (op.text === null) return { reason: "the attestation for this actor is not a plain string value" };
   const attestation = parseAttestation(op.text);
   if (attestation === null) return { reason: "the attestation for this actor is not a well-formed v1 attestation" };
-  if (attestation.seq >= writeSeq) return { reason: `the attested change (seq ${attestation.seq}) is not earlier than its attestation` };
+  if (attestation.seq >= write.seq) return { reason: `the attested change (seq ${attestation.seq}) is not earlier than its attestation` };
   if (!attestationSignatureValidCached(attestation, op.text, festivalId, actor)) {
     return { reason: "the attestation signature does not verify (forged, or made for another festival or actor)" };
   }
-  const hash = hashAt(attestation.seq);
-  if (hash === undefined) return { reason: `the attested change (seq ${attestation.seq}) is not in this document` };
-  if (hash !== attestation.hash) return { reason: `the attested change (seq ${attestation.seq}) has a different hash than the one signed` };
-  return { writeSeq, attestation };
+  const hashes = hashesAt(attestation.seq);
+  if (hashes.length === 0) return { reason: `the attested change (seq ${attestation.seq}) is not in this document` };
+  if (!hashes.includes(attestation.hash)) return { reason: `the attested change (seq ${attestation.seq}) has a different hash than the one signed` };
+  return { writeSeq: write.seq, writeHash: write.hash, attestation };
 }
 
+const NOT_AN_ATTESTATION = "not an attestation write";
+
 /**
- * The changes of one actor up to which its key vouches: `attestedSeq` is the latest change signed by the
- * actor's bound key (see bindActor), `throughSeq` also counts the attestation write right after it.
+ * The changes of one actor its key vouches for: `attestedSeq`/`attestedHash` is the latest change signed
+ * by the actor's bound key (see bindActor); `throughSeq` also counts the attestation write right after it.
  */
 export interface ActorBinding {
   key: string;
-  throughSeq: number;
   attestedSeq: number;
+  attestedHash: string;
+  throughSeq: number;
+  /** the attestation write counted by throughSeq, when it is counted */
+  writeHash?: string;
   /** set when a valid attestation by another key was written after the latest one by the bound key */
   contestedBy?: string;
 }
 
 export type ActorCoverage = ActorBinding | { reason: string };
 
+function bindingOf(write: AttestationWrite, contestedBy: string | undefined): ActorBinding {
+  const { key, seq, hash } = write.attestation;
+  const binding: ActorBinding = { key, attestedSeq: seq, attestedHash: hash, throughSeq: seq };
+  if (write.writeSeq === seq + 1) {
+    binding.throughSeq = write.writeSeq;
+    binding.writeHash = write.writeHash;
+  }
+  if (contestedBy !== undefined) binding.contestedBy = contestedBy;
+  return binding;
+}
+
 /**
- * The coverage of an actor from its own attestation writes (sorted by writeSeq, oldest first, each
- * produced lazily since finding one costs a decode). The actor belongs to the key of its EARLIEST valid
- * own attestation; the latest attestation by that key says how far it vouches. Valid attestations by
- * other keys are ignored: they mark the actor as contested.
+ * The coverage of an actor from its own attestation-write candidates (its single-op changes, oldest
+ * first; `writeAt` decodes one, so it is called as little as possible). The actor belongs to the key of
+ * its EARLIEST valid own attestation; the latest attestation by that key says how far it vouches. Valid
+ * attestations by other keys do not count: they mark the actor as contested.
  */
-export function bindActor(writeSeqs: readonly number[], writeAt: (writeSeq: number) => AttestationWrite | { reason: string }): ActorCoverage {
+export function bindActor<T>(candidates: readonly T[], writeAt: (candidate: T) => AttestationWrite | { reason: string }): ActorCoverage {
   let earliest: AttestationWrite | null = null;
+  let earliestIndex = -1;
   const reasons = new Set<string>();
-  for (const seq of writeSeqs) {
-    const write = writeAt(seq);
+  for (const [index, candidate] of candidates.entries()) {
+    const write = writeAt(candidate);
     if ("reason" in write) {
-      if (write.reason !== "not an attestation write") reasons.add(write.reason);
+      if (write.reason !== NOT_AN_ATTESTATION) reasons.add(write.reason);
       continue;
     }
     earliest = write;
+    earliestIndex = index;
     break;
   }
   if (earliest === null) return { reason: reasons.size > 0 ? [...reasons].join("; ") : "its actor has no attestation" };
   const key = earliest.attestation.key;
   let contestedBy: string | undefined;
-  for (let index = writeSeqs.length - 1; index >= 0 && writeSeqs[index] >= earliest.writeSeq; index -= 1) {
-    const write = writeSeqs[index] === earliest.writeSeq ? earliest : writeAt(writeSeqs[index]);
+  for (let index = candidates.length - 1; index > earliestIndex; index -= 1) {
+    const write = writeAt(candidates[index]);
     if ("reason" in write) continue;
-    if (write.attestation.key !== key) {
-      contestedBy ??= write.attestation.key;
-      continue;
-    }
-    const { seq } = write.attestation;
-    const binding: ActorBinding = { key, attestedSeq: seq, throughSeq: write.writeSeq === seq + 1 ? write.writeSeq : seq };
-    if (contestedBy !== undefined) binding.contestedBy = contestedBy;
-    return binding;
+    if (write.attestation.key !== key) contestedBy ??= write.attestation.key;
+    else return bindingOf(write, contestedBy);
   }
-  return { key, attestedSeq: earliest.attestation.seq, throughSeq: earliest.attestation.seq };
+  return bindingOf(earliest, contestedBy);
 }
 
 /**
@@ -370,9 +383,14 @@ export function bindActor(writeSeqs: readonly number[], writeAt: (writeSeq: numb
 const soleOperations = new Map<string, SoleOperation | null>();
 const SOLE_OPERATIONS_LIMIT = 16384;
 
-function soleOperationByHash(doc: A.Doc<Festival>, hash: string): SoleOperation | null {
+/** How often verification decoded a change (not served from the cache): for tests and measurements. */
+export const decodeCounter = { decoded: 0 };
+
+/** The sole operation of the change `hash` held in `doc` (null when it has several, or is not held). */
+export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperation | null {
   const known = soleOperations.get(hash);
   if (known !== undefined) return known;
+  decodeCounter.decoded += 1;
   const bytes = A.getBackend(doc).getChangeByHash(hash);
   const op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
   if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
@@ -382,9 +400,6 @@ function soleOperationByHash(doc: A.Doc<Festival>, hash: string): SoleOperation 
   soleOperations.set(hash, op);
   return op;
 }
-
-/** How often verification decoded a change (not served from the cache): for tests and measurements. */
-export const decodeCounter = { decoded: 0 };
 
 /**
  * Coverage of every actor of the document, from the actors' own attestation writes anywhere in the
@@ -407,15 +422,13 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
       coverages.set(actor, { reason: "the festival has no authors map" });
       continue;
     }
-    const hashAt = (seq: number) => (changes[seq - 1]?.seq === seq ? changes[seq - 1].hash : undefined);
-    const writeSeqs = changes.filter((change) => change.startOp === change.maxOp).map((change) => change.seq);
-    const writeAt = (writeSeq: number) => {
-      const change = changes[writeSeq - 1];
-      if (!soleOperations.has(change.hash)) decodeCounter.decoded += 1;
-      const op = soleOperationByHash(doc, change.hash);
-      return op === null ? { reason: "not an attestation write" } : ownAttestationWrite(festivalId, actor, writeSeq, op, hashAt);
+    const hashesAt = (seq: number) => (changes[seq - 1]?.seq === seq ? [changes[seq - 1].hash] : []);
+    const candidates = changes.filter((change) => change.startOp === change.maxOp);
+    const writeAt = (change: A.ChangeMetadata) => {
+      const op = soleOperationIn(doc, change.hash);
+      return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
     };
-    coverages.set(actor, bindActor(writeSeqs, writeAt));
+    coverages.set(actor, bindActor(candidates, writeAt));
   }
   return coverages;
 }

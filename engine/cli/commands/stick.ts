@@ -2,6 +2,7 @@
 // stderr once the sync has taken more than a second (only on a terminal) and a summary per festival.
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
+import { PandafestError } from "../../errors.js";
 import { type StickProgress, type StickSyncSummary, syncStick } from "../../../bundles/stick.js";
 import { collect } from "../parse.js";
 import { action } from "../context.js";
@@ -80,6 +81,12 @@ export function registerStickCommands(program: Command): void {
           bar.stop();
         }
         ctx.out.result(summary, describe);
+        if (summary.refused.length > 0) {
+          throw new PandafestError(
+            `${summary.refused.length} bundle file(s) on ${summary.stick} were refused (listed above); everything else was synced`,
+            { code: "input" },
+          );
+        }
       }),
     );
 }
