@@ -5,7 +5,10 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
+import { discoveryKey } from "../../bundles/discovery.js";
+import { bundleFileName } from "../../bundles/naming.js";
 import { packFestival } from "../../bundles/pack.js";
+import { festivalFolder, stickPaths } from "../../bundles/stick-layout.js";
 import { findLocalFestival } from "../../bundles/local-festivals.js";
 import type { Festival } from "../../engine/schema.js";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
@@ -94,6 +97,26 @@ describe("a forged (actor, seq)", () => {
     const verified = await runCli(bea, ["bundle", "verify", forged]);
     expect(verified.code).not.toBe(0);
     expect(verified.stdout).toMatch(/INVALID: .*forgery or a duplicate/);
+  });
+
+  it("on a stick, waits when it arrives first and is refused, exit 1, once the genuine change is held", async () => {
+    const { ada, bea, genuine, forged, forgedChange, attestation } = await poisonedScene();
+    const stick = await tempDir("pandafest-stick-");
+    const folder = festivalFolder(stickPaths(stick), discoveryKey(ada.festival));
+    await fs.mkdir(folder, { recursive: true });
+    const onStick = path.join(folder, bundleFileName((await decodeFile(forged, [ada.festival])).header));
+    await fs.copyFile(forged, onStick);
+
+    const first = await runCli(bea, ["stick", "sync", stick, "--festival", ada.festival]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/2 waiting/);
+    await cliJson(bea, ["bundle", "import", genuine]);
+    const second = await runCli(bea, ["stick", "sync", stick, "--festival", ada.festival]);
+    expect(second.code).not.toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`refused .*${path.basename(onStick)}: change ${forgedChange.hash.slice(0, 12)} claims actor ${forgedChange.actor} seq 2, which is held here as change ${attestation.hash.slice(0, 12)}`));
+    expect(second.stderr).toMatch(/1 bundle file\(s\) on .* were refused/);
+    const history = await cliJson<HistoryRecord[]>(bea, ["history", ada.festival]);
+    expect(history.some((record) => record.hash === forgedChange.hash)).toBe(false);
   });
 
   it("held already (as an older version or LAN sync stored it), it is set aside when the genuine change arrives", async () => {
