@@ -18,7 +18,8 @@ export interface IncomingChange {
   actor: string;
   seq: number;
   deps: readonly string[];
-  /** number of operations */
+  /** the counter of its first op, and how many it holds */
+  startOp: number;
   operations: number;
   /** its one operation, decoded when asked (only single-op changes can be attestation writes) */
   sole(): SoleOperation | null;
@@ -62,23 +63,46 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string): Map<string,
   return groups;
 }
 
-/** The incoming changes of `actor` reached from `from` through incoming changes: the ones its signature covers. */
-function signedChain(from: string, actor: string, incoming: ReadonlyMap<string, IncomingChange>): Set<string> {
-  const covered = new Set<string>();
-  const seen = new Set<string>([from]);
-  const stack = [from];
+/**
+ * Whether `ancestor` is among the ancestors of `from` (both incoming). Walks back through incoming changes
+ * only (a held change has only held ancestors), and never below `ancestor`: a change built on it starts
+ * its ops after ancestor's last op, so a change with startOp at or below that is not on the way.
+ */
+function isAncestor(ancestor: IncomingChange, from: IncomingChange, incoming: ReadonlyMap<string, IncomingChange>): boolean {
+  const lastOp = ancestor.startOp + ancestor.operations - 1;
+  const seen = new Set<string>();
+  const stack = [...from.deps];
   while (stack.length > 0) {
-    const change = incoming.get(stack.pop() as string);
-    if (change === undefined) continue; // held here already, or not brought: nothing to admit beyond it
-    if (change.actor === actor) covered.add(change.hash);
-    for (const dep of change.deps) {
-      if (!seen.has(dep)) {
-        seen.add(dep);
-        stack.push(dep);
-      }
-    }
+    const hash = stack.pop() as string;
+    if (hash === ancestor.hash) return true;
+    if (seen.has(hash)) continue;
+    seen.add(hash);
+    const change = incoming.get(hash);
+    if (change === undefined || change.startOp <= lastOp) continue;
+    if (change.actor === ancestor.actor && change.seq <= ancestor.seq) continue;
+    stack.push(...change.deps);
   }
-  return covered;
+  return false;
+}
+
+/**
+ * The incoming changes of `actor` its signed change `signedHash` vouches for: that change, and below it
+ * each incoming change of the actor at the next lower seq that the one above builds on (every change of
+ * an actor builds on the actor's previous one, so the chain is the signed one's own history).
+ */
+function signedChain(signedHash: string, broughtAt: ReadonlyMap<string, readonly IncomingChange[]>, incoming: ReadonlyMap<string, IncomingChange>): Set<string> {
+  const signed = new Set<string>();
+  let upper = incoming.get(signedHash);
+  if (upper === undefined) return signed; // held here: the actor's changes up to it are held too
+  signed.add(upper.hash);
+  for (let seq = upper.seq - 1; seq >= 1; seq -= 1) {
+    const above: IncomingChange = upper;
+    const below = (broughtAt.get(String(seq)) ?? []).find((change) => isAncestor(change, above, incoming));
+    if (below === undefined) break;
+    signed.add(below.hash);
+    upper = below;
+  }
+  return signed;
 }
 
 /** A candidate attestation write of one actor: held in `before`, or incoming. */
@@ -129,7 +153,7 @@ export function admitChanges(festivalId: string, before: A.Doc<Festival> | undef
     /** 2: the held history's signature covers the held change at seq; 1: it is the attestation write right after; 0: neither */
     const heldStrength = (seq: number) =>
       heldCoverage === undefined || "reason" in heldCoverage ? 0 : seq <= heldCoverage.attestedSeq ? 2 : seq <= heldCoverage.throughSeq ? 1 : 0;
-    const signed = "reason" in coverage ? new Set<string>() : signedChain(coverage.attestedHash, actor, fresh);
+    const signed = "reason" in coverage ? new Set<string>() : signedChain(coverage.attestedHash, broughtAt, fresh);
     const isWrite = (hash: string) => !("reason" in coverage) && coverage.writeHash === hash;
 
     for (const change of brought) {

@@ -32,7 +32,8 @@ export interface PayloadChange {
   actor: string;
   seq: number;
   deps: string[];
-  /** number of operations */
+  /** the counter of its first op, and how many ops it holds */
+  startOp: number;
   operations: number;
   /** its one operation when it holds exactly one (what an attestation write holds), else null */
   sole: SoleOperation | null;
@@ -117,6 +118,7 @@ export function decodePayloadChanges(payload: Uint8Array): PayloadChange[] {
       actor: decoded.actor,
       seq: decoded.seq,
       deps: [...decoded.deps],
+      startOp: decoded.startOp,
       operations: decoded.ops.length,
       sole: soleOperationOf(decoded),
       bytes,

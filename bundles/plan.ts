@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import { PandafestError, isPandafestError } from "../engine/errors.js";
 import { checkSchema } from "../engine/migrate.js";
-import { soleOperationIn, verifyHistory } from "../engine/provenance.js";
+import { prepareAttestationDecoding, soleOperationIn, verifyHistory } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
 import { type PayloadChange, checkAutomergeFraming, decodePayloadChanges, messageOf } from "./automerge-payload.js";
 import { type Admission, type HeldForgery, type IncomingChange, admitChanges } from "./admission.js";
@@ -167,6 +167,7 @@ function incomingOf(what: Carried): IncomingChange[] {
     actor: change.actor,
     seq: change.seq,
     deps: change.deps,
+    startOp: change.startOp,
     operations: change.maxOp - change.startOp + 1,
     sole: () => soleOperationIn(loaded, change.hash),
   }));
@@ -243,7 +244,9 @@ export function planFestivalImport(
         carried.set(entry, { known: true });
       } else if (bundle.kind === "full") {
         const loaded = loadFullPayload(bundle);
-        carried.set(entry, { loaded, meta: A.getChangesMetaSince(loaded, []) });
+        const meta = A.getChangesMetaSince(loaded, []);
+        prepareAttestationDecoding(loaded, meta, new Set(meta.map((change) => change.actor)).size);
+        carried.set(entry, { loaded, meta });
       } else {
         const changes = decodePayloadChanges(bundle.payload);
         checkIncrementalChanges(changes, bundle.header);

@@ -386,19 +386,63 @@ const SOLE_OPERATIONS_LIMIT = 16384;
 /** How often verification decoded a change (not served from the cache): for tests and measurements. */
 export const decodeCounter = { decoded: 0 };
 
+/**
+ * Encoded changes of a document by hash, for documents where many attestation writes must be decoded:
+ * asking Automerge change by change costs about a millisecond each on a large loaded document, listing
+ * every change once costs less than a thousand of those. Keyed by the document's backend; a hash not in
+ * the list (a change made since) is asked for one by one.
+ */
+const listedChanges = new WeakMap<object, Map<string, Uint8Array>>();
+/** Above this many actors (about two decodes each), the whole change list is read once. */
+const ACTORS_BEFORE_LISTING = 64;
+
+function listChangesOnce(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadata[]): void {
+  const backend = A.getBackend(doc);
+  if (listedChanges.has(backend)) return;
+  const all = A.getAllChanges(doc);
+  if (all.length !== metadata.length) return;
+  listedChanges.set(backend, new Map(metadata.map((change, index) => [change.hash, all[index]])));
+}
+
 /** The sole operation of the change `hash` held in `doc` (null when it has several, or is not held). */
 export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperation | null {
   const known = soleOperations.get(hash);
   if (known !== undefined) return known;
   decodeCounter.decoded += 1;
-  const bytes = A.getBackend(doc).getChangeByHash(hash);
-  const op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
+  const backend = A.getBackend(doc);
+  const listed = listedChanges.get(backend)?.get(hash);
+  let op: SoleOperation | null = null;
+  if (listed !== undefined) {
+    const decoded = A.decodeChange(listed);
+    // the list is matched to the metadata by position: trust it only when the hash agrees
+    if (decoded.hash === hash) op = soleOperationOf(decoded);
+    else {
+      const bytes = backend.getChangeByHash(hash);
+      op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
+    }
+  } else {
+    const bytes = backend.getChangeByHash(hash);
+    op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
+  }
   if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
     const oldest = soleOperations.keys().next();
     if (!oldest.done) soleOperations.delete(oldest.value);
   }
   soleOperations.set(hash, op);
   return op;
+}
+
+/**
+ * Prepares `doc` for decoding the attestation writes of its actors: when there are many actors and most
+ * of their writes are not decoded yet, lists every change once (see listedChanges).
+ */
+export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadata[], actors: number): void {
+  if (actors <= ACTORS_BEFORE_LISTING) return;
+  let unknown = 0;
+  for (const change of metadata) {
+    if (change.startOp === change.maxOp && !soleOperations.has(change.hash)) unknown += 1;
+    if (unknown > actors) return listChangesOnce(doc, metadata);
+  }
 }
 
 /**
@@ -415,6 +459,7 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
     else changes.push(change);
   }
   const authorsId = A.getObjectId(doc, "authors") ?? null;
+  if (authorsId !== null) prepareAttestationDecoding(doc, metadata, changesByActor.size);
   const coverages = new Map<string, ActorCoverage>();
   for (const [actor, changes] of changesByActor) {
     changes.sort((left, right) => left.seq - right.seq);
