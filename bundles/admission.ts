@@ -114,7 +114,8 @@ type Candidate = { seq: number; hash: string; op: () => SoleOperation | null };
  *   own attestation, held or incoming) covers it: the signed change and the actor's changes it builds on, or
  *   the attestation write right after the signed change;
  * - a conflict (refused) when its (actor, seq) is held as another change that the held history's signature
- *   covers, or held as an attestation write while the incoming change is covered by nothing;
+ *   covers, or held as an attestation write while the incoming change is covered by nothing, or when it is
+ *   covered by nothing while another change of the import at its (actor, seq) is covered;
  * - when the incoming change is covered more strongly than the held change at its (actor, seq) (the held one
  *   covered by nothing, or only as an attestation write while the incoming one is signed), the held one is
  *   a forgery: listed, so the festival can be rebuilt without it;
@@ -156,6 +157,10 @@ export function admitChanges(festivalId: string, before: A.Doc<Festival> | undef
     const signed = "reason" in coverage ? new Set<string>() : signedChain(coverage.attestedHash, broughtAt, fresh);
     const isWrite = (hash: string) => !("reason" in coverage) && coverage.writeHash === hash;
 
+    /** A change of the same import at the same (actor, seq) that its author's signature covers. */
+    const rival = (change: IncomingChange): string | undefined =>
+      (broughtAt.get(String(change.seq)) ?? []).find((other) => other.hash !== change.hash && (signed.has(other.hash) || isWrite(other.hash)))?.hash;
+
     for (const change of brought) {
       const heldChange = heldAt(change.seq);
       const strength = signed.has(change.hash) ? 2 : isWrite(change.hash) ? 1 : 0;
@@ -174,6 +179,8 @@ export function admitChanges(festivalId: string, before: A.Doc<Festival> | undef
         }
       } else if (strength > 0) {
         admission.admitted.add(change.hash);
+      } else if (rival(change) !== undefined) {
+        admission.conflicts.push({ hash: change.hash, actor, seq: change.seq, held: rival(change) as string });
       } else {
         const why =
           "reason" in coverage

@@ -1,5 +1,6 @@
 // Importing bundles into a data directory: decode and verify every bundle, plan every festival in memory,
 // and only then write (waiting bundles kept under DATA/pending/, documents, festival entries). Node only.
+import path from "node:path";
 import type * as A from "@automerge/automerge";
 import { PandafestError } from "../engine/errors.js";
 import { memberNames } from "../engine/provenance.js";
@@ -15,7 +16,7 @@ import { type LocalFestival, findLocalFestival, storeFestival } from "./local-fe
 import { bundleFileName } from "./naming.js";
 import { festivalVisibility } from "./pack.js";
 import { PendingBundles } from "./pending.js";
-import { BundleRefusal, type BundleToApply, type FestivalImportPlan, type UnsignedChange, planFestivalImport } from "./plan.js";
+import { BundleRefusal, type BundleToApply, ForgedChangeRefusal, type FestivalImportPlan, type UnsignedChange, planFestivalImport } from "./plan.js";
 import { setAsideForgeries } from "./set-aside.js";
 import { useNativeSha256 } from "./native-hash.js";
 
@@ -73,6 +74,8 @@ export interface FestivalImportSummary {
   /** held changes set aside as forgeries (and those built on them), and where they were moved */
   setAside: number;
   quarantined: string | null;
+  /** bundles that waited here and turned out to bring a forged change: where they were moved */
+  forgedPending: string[];
 }
 
 export interface ImportResult {
@@ -86,6 +89,8 @@ export interface PreparedFestival {
   local: LocalFestival | undefined;
   plan: FestivalImportPlan;
   inputs: DecodedSource[];
+  /** bundles that waited in DATA/pending/ and now bring a forged change: moved to quarantine when applied */
+  forgedPending: { name: string; reason: string }[];
 }
 
 /** Decodes every source; failures are returned (one-line reasons naming the source), never thrown. */
@@ -134,12 +139,14 @@ export async function prepareFestival(store: FestivalStore, id: string, inputs: 
     }
   }
   let candidates = [...inputs, ...earlier];
+  const forgedPending: { name: string; reason: string }[] = [];
   for (;;) {
     try {
-      return { id, local, plan: planFestivalImport(id, local?.doc, candidates), inputs: candidates };
+      return { id, local, plan: planFestivalImport(id, local?.doc, candidates), inputs: candidates, forgedPending };
     } catch (error) {
       const failing = error instanceof BundleRefusal ? candidates.find((source) => source.label === error.label) : undefined;
       if (failing?.pendingName === undefined) throw error;
+      if (error instanceof ForgedChangeRefusal) forgedPending.push({ name: failing.pendingName, reason: error.reason });
       candidates = candidates.filter((source) => source !== failing);
     }
   }
@@ -167,7 +174,11 @@ export async function applyPrepared(
   const pending = new PendingBundles(store.dataDir);
   const carried = new CarriedFestivals(store.dataDir);
   const summaries: FestivalImportSummary[] = [];
-  for (const { id, local, plan, inputs } of prepared) {
+  for (const { id, local, plan, inputs, forgedPending } of prepared) {
+    const forgedMoved: string[] = [];
+    for (const { name, reason } of forgedPending) {
+      forgedMoved.push(await pending.setAside(id, name, path.join(store.storage.quarantineDirectory, "pending"), reason));
+    }
     const sourceOf = new Map(inputs.map((input) => [input.label, input]));
     for (const outcome of plan.outcomes) {
       const source = sourceOf.get(outcome.label);
@@ -205,6 +216,7 @@ export async function applyPrepared(
       unsigned: plan.unsigned,
       setAside: plan.setAside.length,
       quarantined,
+      forgedPending: forgedMoved,
     });
   }
   await store.flush();

@@ -81,6 +81,14 @@ export class BundleRefusal extends PandafestError {
   }
 }
 
+/** A bundle refused because it brings a change claiming an (actor, seq) held here as another, signed change. */
+export class ForgedChangeRefusal extends BundleRefusal {
+  constructor(label: string, reason: string) {
+    super(label, reason);
+    this.name = "ForgedChangeRefusal";
+  }
+}
+
 function refusal(label: string, error: unknown): BundleRefusal {
   if (error instanceof BundleRefusal) return error;
   const reason = isPandafestError(error) ? error.message : `bundle payload could not be applied: ${messageOf(error)}`;
@@ -265,10 +273,10 @@ export function planFestivalImport(
   if (admission.conflicts.length > 0) {
     const [conflict] = admission.conflicts;
     const entry = ordered.find((candidate) => incomingOf(carried.get(candidate) ?? { known: true }).some((change) => change.hash === conflict.hash));
-    throw new BundleRefusal(
+    throw new ForgedChangeRefusal(
       entry?.label ?? festivalId,
-      `change ${conflict.hash.slice(0, 12)} claims actor ${conflict.actor} seq ${conflict.seq}, which is held here as change ` +
-        `${conflict.held.slice(0, 12)} signed by its author: a forgery or a duplicate; nothing of this bundle was applied, ask its carrier where it came from`,
+      `change ${conflict.hash.slice(0, 12)} claims actor ${conflict.actor} seq ${conflict.seq}, which its author signed as change ` +
+        `${conflict.held.slice(0, 12)}: a forgery or a duplicate; nothing of this bundle was applied, ask its carrier where it came from`,
     );
   }
 

@@ -37,12 +37,10 @@ export async function setAsideForgeries(
     "",
   ];
   await writeFileAtomically(`${file}.reason.txt`, reasons.join("\n"));
-  // The open handle and the stored chunks hold the forgery: the handle is dropped unsaved (a later open
-  // loads the festival afresh), every chunk removed, and the rebuilt festival stored as one snapshot.
-  const subsystem = store.repo.storageSubsystem;
-  if (subsystem === undefined) throw new Error("the store has no storage");
-  await store.repo.removeFromCache(local.handle.documentId);
-  await subsystem.removeDoc(local.handle.documentId);
+  // The stored chunks hold the forgery: they are removed below the repo, and the rebuilt festival stored
+  // as one snapshot. The open handle keeps the old document in memory but is never saved again: its heads
+  // are those the repo saved last, so a flush finds nothing new (a later open loads the rebuilt festival).
+  await store.storage.removeRange([festivalId]);
   await storeFestival(store, festivalId, undefined, after);
   local.doc = after;
   return file;

@@ -26,7 +26,7 @@ function hashOf(bytes: Uint8Array): string {
 }
 
 describe("admitChanges", () => {
-  it("admits the signed chain and keeps a forged change of the same seq waiting, whatever order they come in", () => {
+  it("admits the signed chain and refuses a forged change of the same seq in the same import, whatever the order", () => {
     const key = newSigner();
     const attested = withAttestation(newFestival(ADA), FESTIVAL_ID, key); // seq 1, 2
     const genuine = withAttestation(editVenue(attested, "hall", "Hall"), FESTIVAL_ID, key); // seq 3, 4
@@ -38,8 +38,8 @@ describe("admitChanges", () => {
     for (const order of [[forgedChange, ...changes], [...changes, forgedChange]]) {
       const admission = admitChanges(FESTIVAL_ID, undefined, incoming(order));
       expect([...admission.admitted].sort()).toEqual(changes.map(hashOf).sort());
-      expect(admission.unsigned.get(hashOf(forgedChange))).toMatch(/not signed by its author: made after the latest change its author signed \(seq 3\)/);
-      expect(admission.conflicts).toEqual([]);
+      expect(admission.unsigned.size).toBe(0);
+      expect(admission.conflicts).toEqual([{ hash: hashOf(forgedChange), actor: ADA, seq: 3, held: hashOf(changes[2]) }]);
     }
   });
 

@@ -67,7 +67,7 @@ async function poisonedScene() {
 }
 
 describe("a forged (actor, seq)", () => {
-  it("waits unsigned when it arrives first, so the genuine change still applies; arriving after it, it is refused", async () => {
+  it("waits unsigned when it arrives first, so the genuine change still applies; arriving after it, it is refused", { timeout: 240_000 }, async () => {
     const { ada, bea, genuine, forged, edit, attestation, forgedChange } = await poisonedScene();
 
     const first = await runCli(bea, ["--json", "bundle", "import", forged]);
@@ -82,6 +82,10 @@ describe("a forged (actor, seq)", () => {
     const second = await runCli(bea, ["--json", "bundle", "import", genuine]);
     expect(second.code, second.stderr).toBe(0);
     expect((JSON.parse(second.stdout) as ImportRow[])[0]).toMatchObject({ new: 2, waiting: 0 });
+    // the forged bundle that waited in pending/ is moved to quarantine, never deleted
+    expect(second.stderr).toMatch(/a waiting bundle brings a forged change and was moved to .*quarantine/);
+    expect(await filesUnder(path.join(bea, "pending"))).toEqual([]);
+    expect((await filesUnder(path.join(bea, "quarantine", "pending"))).map((file) => path.extname(file)).sort()).toEqual([".pfb", ".txt"]);
     const history = await cliJson<HistoryRecord[]>(bea, ["history", ada.festival]);
     const hashes = new Set(history.map((record) => record.hash));
     expect(hashes.has(edit.hash) && hashes.has(attestation.hash)).toBe(true);
@@ -93,13 +97,13 @@ describe("a forged (actor, seq)", () => {
     const again = await runCli(bea, ["bundle", "import", forged]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain(forged);
-    expect(again.stderr).toMatch(new RegExp(`claims actor ${edit.actor} seq 2, which is held here as change ${attestation.hash.slice(0, 12)}.*forgery or a duplicate`));
+    expect(again.stderr).toMatch(new RegExp(`claims actor ${edit.actor} seq 2, which its author signed as change ${attestation.hash.slice(0, 12)}.*forgery or a duplicate`));
     const verified = await runCli(bea, ["bundle", "verify", forged]);
     expect(verified.code).not.toBe(0);
     expect(verified.stdout).toMatch(/INVALID: .*forgery or a duplicate/);
   });
 
-  it("on a stick, waits when it arrives first and is refused, exit 1, once the genuine change is held", async () => {
+  it("on a stick, waits when it arrives first and is refused, exit 1, once the genuine change is held", { timeout: 240_000 }, async () => {
     const { ada, bea, genuine, forged, forgedChange, attestation } = await poisonedScene();
     const stick = await tempDir("pandafest-stick-");
     const folder = festivalFolder(stickPaths(stick), discoveryKey(ada.festival));
@@ -113,13 +117,13 @@ describe("a forged (actor, seq)", () => {
     await cliJson(bea, ["bundle", "import", genuine]);
     const second = await runCli(bea, ["stick", "sync", stick, "--festival", ada.festival]);
     expect(second.code).not.toBe(0);
-    expect(second.stdout).toMatch(new RegExp(`refused .*${path.basename(onStick)}: change ${forgedChange.hash.slice(0, 12)} claims actor ${forgedChange.actor} seq 2, which is held here as change ${attestation.hash.slice(0, 12)}`));
+    expect(second.stdout).toMatch(new RegExp(`refused .*${path.basename(onStick)}: change ${forgedChange.hash.slice(0, 12)} claims actor ${forgedChange.actor} seq 2, which its author signed as change ${attestation.hash.slice(0, 12)}`));
     expect(second.stderr).toMatch(/1 bundle file\(s\) on .* were refused/);
     const history = await cliJson<HistoryRecord[]>(bea, ["history", ada.festival]);
     expect(history.some((record) => record.hash === forgedChange.hash)).toBe(false);
   });
 
-  it("held already (as an older version or LAN sync stored it), it is set aside when the genuine change arrives", async () => {
+  it("held already (as an older version or LAN sync stored it), it is set aside when the genuine change arrives", { timeout: 240_000 }, async () => {
     const { ada, bea, genuine, forgedDoc, forgedChange, attestation } = await poisonedScene();
     // Bea's data directory takes the forgery straight into storage, as a peer without the import rule did.
     await withStore(bea, async (store) => {

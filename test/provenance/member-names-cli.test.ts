@@ -9,7 +9,7 @@ async function publicKeyOf(dataDir: string): Promise<string> {
 }
 
 describe("member names in the CLI", () => {
-  it("shows two keys named Ada with a short key suffix each", async () => {
+  it("shows two keys named Ada with a short key suffix each", { timeout: 240_000 }, async () => {
     const ada = await festivalFixture("Name Fest");
     const impostor = await tempDir();
     await cliJson(impostor, ["init", "--name", "Ada"]);

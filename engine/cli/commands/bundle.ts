@@ -69,6 +69,7 @@ function registerImport(bundle: Command): void {
           if (festival.setAside > 0) {
             ctx.out.info(`${festival.setAside} held change(s) of ${festival.festival} were forgeries (or built on one) and were set aside in ${festival.quarantined ?? "quarantine"}`);
           }
+          for (const moved of festival.forgedPending) ctx.out.info(`a waiting bundle brings a forged change and was moved to ${moved}`);
           if (festival.unsigned.length > 0) {
             ctx.out.info(`${festival.unsigned.length} change(s) of ${festival.festival} wait for their author's signature, e.g. ${short(festival.unsigned[0].hash)}: ${festival.unsigned[0].reason}`);
           }
