@@ -2,6 +2,7 @@
 // incremental payload, strictly (a damaged chunk is an error, never silently skipped). Browser-safe.
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../engine/errors.js";
+import { type SoleOperation, soleOperationOf } from "../engine/provenance.js";
 import { sha256Bytes } from "./crypto.js";
 
 /** Every Automerge chunk starts with these four bytes. */
@@ -33,6 +34,11 @@ export interface PayloadChange {
   actor: string;
   seq: number;
   deps: string[];
+  /** the counter of its first op, and how many ops it holds */
+  startOp: number;
+  operations: number;
+  /** its one operation when it holds exactly one (what an attestation write holds), else null */
+  sole: SoleOperation | null;
   /** the encoded change, ready for A.applyChanges */
   bytes: Uint8Array;
 }
@@ -110,7 +116,16 @@ export function decodePayloadChanges(payload: Uint8Array): PayloadChange[] {
     } catch (cause) {
       throw new PandafestError(`bundle payload is not valid Automerge data: ${messageOf(cause)}`, { code: "input", cause });
     }
-    changes.push({ hash: decoded.hash, actor: decoded.actor, seq: decoded.seq, deps: [...decoded.deps], bytes });
+    changes.push({
+      hash: decoded.hash,
+      actor: decoded.actor,
+      seq: decoded.seq,
+      deps: [...decoded.deps],
+      startOp: decoded.startOp,
+      operations: decoded.ops.length,
+      sole: soleOperationOf(decoded),
+      bytes,
+    });
   }
   return changes;
 }

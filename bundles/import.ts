@@ -1,7 +1,9 @@
 // Importing bundles into a data directory: decode and verify every bundle, plan every festival in memory,
 // and only then write (waiting bundles kept under DATA/pending/, documents, festival entries). Node only.
+import path from "node:path";
 import type * as A from "@automerge/automerge";
 import { PandafestError } from "../engine/errors.js";
+import { memberNames } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
 import type { FestivalStore } from "../engine/store.js";
 import { textOf } from "../engine/views.js";
@@ -14,7 +16,8 @@ import { type LocalFestival, findLocalFestival, storeFestival } from "./local-fe
 import { bundleFileName } from "./naming.js";
 import { festivalVisibility } from "./pack.js";
 import { PendingBundles } from "./pending.js";
-import { BundleRefusal, type BundleToApply, type FestivalImportPlan, planFestivalImport } from "./plan.js";
+import { BundleRefusal, type BundleToApply, ForgedChangeRefusal, type FestivalImportPlan, type UnsignedChange, planFestivalImport } from "./plan.js";
+import { setAsideForgeries } from "./set-aside.js";
 import { useNativeSha256 } from "./native-hash.js";
 
 /** Bundle bytes and the name they are reported under (a file path, or a name on a stick). */
@@ -50,6 +53,8 @@ export interface BundleImportReport {
   new: number;
   present: number;
   waiting: number;
+  /** of those waiting, the changes that wait for their author's signature */
+  unsigned: number;
 }
 
 export interface FestivalImportSummary {
@@ -64,6 +69,13 @@ export interface FestivalImportSummary {
   released: number;
   /** changes the waiting ones need that are not here */
   missing: string[];
+  /** changes that wait for their author's signature, and why */
+  unsigned: UnsignedChange[];
+  /** held changes set aside as forgeries (and those built on them), and where they were moved */
+  setAside: number;
+  quarantined: string | null;
+  /** bundles that waited here and turned out to bring a forged change: where they were moved */
+  forgedPending: string[];
 }
 
 export interface ImportResult {
@@ -77,6 +89,8 @@ export interface PreparedFestival {
   local: LocalFestival | undefined;
   plan: FestivalImportPlan;
   inputs: DecodedSource[];
+  /** bundles that waited in DATA/pending/ and now bring a forged change: moved to quarantine when applied */
+  forgedPending: { name: string; reason: string }[];
 }
 
 /** Decodes every source; failures are returned (one-line reasons naming the source), never thrown. */
@@ -125,12 +139,14 @@ export async function prepareFestival(store: FestivalStore, id: string, inputs: 
     }
   }
   let candidates = [...inputs, ...earlier];
+  const forgedPending: { name: string; reason: string }[] = [];
   for (;;) {
     try {
-      return { id, local, plan: planFestivalImport(id, local?.doc, candidates), inputs: candidates };
+      return { id, local, plan: planFestivalImport(id, local?.doc, candidates), inputs: candidates, forgedPending };
     } catch (error) {
       const failing = error instanceof BundleRefusal ? candidates.find((source) => source.label === error.label) : undefined;
       if (failing?.pendingName === undefined) throw error;
+      if (error instanceof ForgedChangeRefusal) forgedPending.push({ name: failing.pendingName, reason: error.reason });
       candidates = candidates.filter((source) => source !== failing);
     }
   }
@@ -140,10 +156,8 @@ function festivalName(doc: A.Doc<Festival> | undefined): string | null {
   return doc === undefined ? null : textOf(doc.name);
 }
 
-function memberName(doc: A.Doc<Festival> | undefined, key: string): string | null {
-  const member: unknown = doc?.members?.[key];
-  if (typeof member !== "object" || member === null) return null;
-  return textOf((member as { name?: unknown }).name) || null;
+function memberName(doc: A.Doc<Festival> | undefined, festivalId: string, key: string): string | null {
+  return doc === undefined ? null : memberNames(doc, festivalId).get(key) ?? null;
 }
 
 /**
@@ -160,7 +174,11 @@ export async function applyPrepared(
   const pending = new PendingBundles(store.dataDir);
   const carried = new CarriedFestivals(store.dataDir);
   const summaries: FestivalImportSummary[] = [];
-  for (const { id, local, plan, inputs } of prepared) {
+  for (const { id, local, plan, inputs, forgedPending } of prepared) {
+    const forgedMoved: string[] = [];
+    for (const { name, reason } of forgedPending) {
+      forgedMoved.push(await pending.setAside(id, name, path.join(store.storage.quarantineDirectory, "pending"), reason));
+    }
     const sourceOf = new Map(inputs.map((input) => [input.label, input]));
     for (const outcome of plan.outcomes) {
       const source = sourceOf.get(outcome.label);
@@ -168,7 +186,10 @@ export async function applyPrepared(
         await pending.keep(id, bundleFileName(outcome.header), source.bytes);
       }
     }
-    if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
+    let quarantined: string | null = null;
+    if (plan.setAside.length > 0 && local !== undefined && plan.after !== undefined) {
+      quarantined = await setAsideForgeries(store, id, local, plan.after, plan.setAside);
+    } else if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
     let released = 0;
     for (const outcome of plan.outcomes) {
       const source = sourceOf.get(outcome.label);
@@ -192,6 +213,10 @@ export async function applyPrepared(
       waiting: plan.waitingHashes.length,
       released,
       missing: plan.missingDependencies,
+      unsigned: plan.unsigned,
+      setAside: plan.setAside.length,
+      quarantined,
+      forgedPending: forgedMoved,
     });
   }
   await store.flush();
@@ -211,11 +236,12 @@ export function reportFiles(prepared: readonly PreparedFestival[]): BundleImport
         festival: plan.festivalId,
         festivalName: festivalName(doc),
         carrier: outcome.header.carrierPublicKey,
-        carrierName: memberName(doc, outcome.header.carrierPublicKey),
+        carrierName: memberName(doc, plan.festivalId, outcome.header.carrierPublicKey),
         kind: outcome.kind,
         new: outcome.new,
         present: outcome.present,
         waiting: outcome.waiting,
+        unsigned: outcome.unsigned,
       });
     }
   }

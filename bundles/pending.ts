@@ -50,6 +50,15 @@ export class PendingBundles {
     }
   }
 
+  /** Moves a kept bundle to `directory` (never deleted), with a .reason.txt beside it. Returns its new path. */
+  async setAside(festivalId: string, name: string, directory: string, reason: string): Promise<string> {
+    const target = path.join(directory, festivalId, name);
+    await writeFileAtomically(target, await fs.readFile(path.join(this.directory, festivalId, name)));
+    await writeFileAtomically(`${target}.reason.txt`, `${reason}\n`);
+    await this.remove(festivalId, name);
+    return target;
+  }
+
   async remove(festivalId: string, name: string): Promise<void> {
     const directory = path.join(this.directory, festivalId);
     await fs.rm(path.join(directory, name), { force: true });

@@ -3,9 +3,10 @@
 import * as A from "@automerge/automerge";
 import { PandafestError, isPandafestError } from "../engine/errors.js";
 import { checkSchema } from "../engine/migrate.js";
-import { verifyHistory } from "../engine/provenance.js";
+import { prepareAttestationDecoding, soleOperationIn, verifyHistory } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
 import { type PayloadChange, decodePayloadChanges, messageOf } from "./automerge-payload.js";
+import { type Admission, type HeldForgery, type IncomingChange, admitChanges } from "./admission.js";
 import type { DecodedBundle } from "./codec.js";
 import type { BundleHeader, BundleKind } from "./header.js";
 import { checkPayloadExpansion } from "./payload-expansion.js";
@@ -24,8 +25,10 @@ export interface BundleOutcome {
   new: number;
   /** changes the festival had already (or that an earlier bundle of the same import brought) */
   present: number;
-  /** changes kept aside until the history they build on arrives */
+  /** changes kept aside until the history they build on arrives, or their author's signature */
   waiting: number;
+  /** of those waiting, the ones that wait for their author's signature */
+  unsigned: number;
 }
 
 export interface FestivalImportPlan {
@@ -45,6 +48,26 @@ export interface FestivalImportPlan {
   waitingHashes: string[];
   /** Changes the waiting ones depend on that are not here. */
   missingDependencies: string[];
+  /** Changes the bundles brought that wait for their author's signature, and why. */
+  unsigned: UnsignedChange[];
+  /**
+   * Held changes shown to be forgeries by a signed change of the same (actor, seq), and the held changes
+   * built on them: `after` was rebuilt without them. Empty when nothing held was forged.
+   */
+  setAside: SetAsideChange[];
+}
+
+export interface UnsignedChange {
+  hash: string;
+  actor: string;
+  seq: number;
+  reason: string;
+}
+
+export interface SetAsideChange {
+  hash: string;
+  bytes: Uint8Array;
+  reason: string;
 }
 
 /** A bundle refused while planning: the message starts with its label. */
@@ -56,6 +79,14 @@ export class BundleRefusal extends PandafestError {
   ) {
     super(`${label}: ${reason}`, { code: "input", cause });
     this.name = "BundleRefusal";
+  }
+}
+
+/** A bundle refused because it brings a change claiming an (actor, seq) held here as another, signed change. */
+export class ForgedChangeRefusal extends BundleRefusal {
+  constructor(label: string, reason: string) {
+    super(label, reason);
+    this.name = "ForgedChangeRefusal";
   }
 }
 
@@ -92,8 +123,8 @@ function membership(doc: A.Doc<unknown> | undefined): (hash: string) => boolean 
   };
 }
 
-/** The changes one bundle carries: their hashes when decoded, or (a full payload) its loaded document. */
-type Carried = { hashes: string[] } | { loaded: A.Doc<Festival>; count: number } | { known: true };
+/** The changes one bundle carries: decoded (incremental), or (a full payload) its loaded document. */
+type Carried = { changes: PayloadChange[] } | { loaded: A.Doc<Festival>; meta: A.ChangeMetadata[] } | { known: true };
 
 /** Loads a full payload and checks it is exactly what the header says (heads, change count). */
 function loadFullPayload(bundle: DecodedBundle): A.Doc<Festival> {
@@ -136,11 +167,72 @@ function kindOrder(bundle: BundleToApply): number {
   return bundle.bundle.kind === "full" ? 0 : 1;
 }
 
+function incomingOf(what: Carried): IncomingChange[] {
+  if ("known" in what) return [];
+  if ("changes" in what) return what.changes.map((change) => ({ ...change, sole: () => change.sole }));
+  const { loaded } = what;
+  return what.meta.map((change) => ({
+    hash: change.hash,
+    actor: change.actor,
+    seq: change.seq,
+    deps: change.deps,
+    startOp: change.startOp,
+    operations: change.maxOp - change.startOp + 1,
+    sole: () => soleOperationIn(loaded, change.hash),
+  }));
+}
+
+/** Whether every change a loaded full payload holds may be applied (or is held already). */
+function wholeAdmitted(what: Carried, admission: Admission): boolean {
+  return "meta" in what && what.meta.every((change) => !admission.unsigned.has(change.hash));
+}
+
+/**
+ * `before` without the held forgeries and every held change built on them (rebuilt from its changes), and
+ * the changes set aside, each with why.
+ */
+function withoutForgeries(before: A.Doc<Festival>, forgeries: readonly HeldForgery[]): { doc: A.Doc<Festival>; setAside: SetAsideChange[] } {
+  const meta = A.getChangesMetaSince(before, []);
+  const children = new Map<string, string[]>();
+  for (const change of meta) for (const dep of change.deps) children.set(dep, [...(children.get(dep) ?? []), change.hash]);
+  const reasons = new Map<string, string>();
+  const stack: string[] = [];
+  for (const forgery of forgeries) {
+    reasons.set(
+      forgery.hash,
+      `claims actor ${forgery.actor} seq ${forgery.seq}, which its author signed as change ${forgery.genuine}: a forgery`,
+    );
+    stack.push(forgery.hash);
+  }
+  while (stack.length > 0) {
+    const hash = stack.pop() as string;
+    for (const child of children.get(hash) ?? []) {
+      if (reasons.has(child)) continue;
+      reasons.set(child, `built on ${hash}, which was set aside`);
+      stack.push(child);
+    }
+  }
+  const backend = A.getBackend(before);
+  const kept: Uint8Array[] = [];
+  const setAside: SetAsideChange[] = [];
+  for (const change of meta) {
+    const bytes = backend.getChangeByHash(change.hash);
+    if (bytes === null) continue;
+    const reason = reasons.get(change.hash);
+    if (reason === undefined) kept.push(bytes);
+    else setAside.push({ hash: change.hash, bytes, reason });
+  }
+  const [doc] = A.applyChanges(A.init<Festival>(), kept);
+  return { doc, setAside };
+}
+
 /**
  * Applies the bundles (all of one festival) to a copy of `before`; `before` itself is never modified.
- * Full bundles go first, so a festival new here starts from a plain load. Throws BundleRefusal naming
- * the first bundle whose payload is not what its header promises, or that would make the document
- * unreadable (not a festival, newer schema).
+ * Only changes their author's signature covers are applied (see admitChanges); the others wait. Full
+ * bundles go first, so a festival new here starts from a plain load. Throws BundleRefusal naming the
+ * first bundle whose payload is not what its header promises, that brings a change claiming an (actor,
+ * seq) held here as another, signed change, or that would make the document unreadable (not a
+ * festival, newer schema).
  */
 export function planFestivalImport(
   festivalId: string,
@@ -150,14 +242,6 @@ export function planFestivalImport(
   for (const { label, bundle } of bundles) {
     if (bundle.header.festivalId !== festivalId) throw new BundleRefusal(label, `bundle belongs to festival ${bundle.header.festivalId}, not ${festivalId}`);
   }
-  let state = before;
-  let owned = false;
-  let snapshot: Uint8Array | undefined;
-  const own = (doc: A.Doc<Festival>): A.Doc<Festival> => {
-    if (owned) return doc;
-    owned = true;
-    return A.clone(doc);
-  };
   const carried = new Map<BundleToApply, Carried>();
   const ordered = [...bundles].sort((left, right) => kindOrder(left) - kindOrder(right) || left.bundle.header.createdAt - right.bundle.header.createdAt);
 
@@ -165,33 +249,71 @@ export function planFestivalImport(
     const { bundle } = entry;
     try {
       checkPayloadExpansion(bundle.payload);
-      if (state !== undefined && A.hasHeads(state, bundle.header.heads)) {
+      if (before !== undefined && A.hasHeads(before, bundle.header.heads)) {
         // nothing to apply, but the payload must still be what the header says
         if (bundle.kind === "full") loadFullPayload(bundle);
         else checkIncrementalChanges(decodePayloadChanges(bundle.payload), bundle.header);
         carried.set(entry, { known: true });
-        continue;
-      }
-      if (bundle.kind === "full") {
+      } else if (bundle.kind === "full") {
         const loaded = loadFullPayload(bundle);
-        // listing the hashes is costly on a large festival: only when they are needed, and before any
-        // later bundle changes the loaded document
-        const alone = before === undefined && bundles.length === 1;
-        carried.set(entry, alone ? { loaded, count: bundle.header.changeCount } : { hashes: changeHashes(loaded) });
-        if (state === undefined || (A.getMissingDeps(state, []).length === 0 && A.hasHeads(loaded, A.getHeads(state)))) {
-          state = loaded;
-          owned = true;
-          snapshot = bundle.payload;
-        } else {
-          state = A.loadIncremental(own(state), bundle.payload);
-          snapshot = undefined;
-          if (!A.hasHeads(state, bundle.header.heads)) throw new PandafestError("bundle payload could not be applied completely", { code: "input" });
-        }
+        const meta = A.getChangesMetaSince(loaded, []);
+        prepareAttestationDecoding(loaded, meta, new Set(meta.map((change) => change.actor)).size);
+        carried.set(entry, { loaded, meta });
       } else {
         const changes = decodePayloadChanges(bundle.payload);
         checkIncrementalChanges(changes, bundle.header);
-        carried.set(entry, { hashes: changes.map((change) => change.hash) });
-        [state] = A.applyChanges(own(state ?? A.init<Festival>()), changes.map((change) => change.bytes));
+        carried.set(entry, { changes });
+      }
+    } catch (error) {
+      throw refusal(entry.label, error);
+    }
+  }
+
+  const admission = admitChanges(
+    festivalId,
+    before,
+    ordered.flatMap((entry) => incomingOf(carried.get(entry) ?? { known: true })),
+  );
+  if (admission.conflicts.length > 0) {
+    const [conflict] = admission.conflicts;
+    const entry = ordered.find((candidate) => incomingOf(carried.get(candidate) ?? { known: true }).some((change) => change.hash === conflict.hash));
+    throw new ForgedChangeRefusal(
+      entry?.label ?? festivalId,
+      `change ${conflict.hash.slice(0, 12)} claims actor ${conflict.actor} seq ${conflict.seq}, which its author signed as change ` +
+        `${conflict.held.slice(0, 12)}: a forgery or a duplicate; nothing of this bundle was applied, ask its carrier where it came from`,
+    );
+  }
+
+  let state = before;
+  let setAside: SetAsideChange[] = [];
+  if (before !== undefined && admission.forgeries.length > 0) ({ doc: state, setAside } = withoutForgeries(before, admission.forgeries));
+  let owned = state !== before;
+  let snapshot: Uint8Array | undefined;
+  const own = (doc: A.Doc<Festival>): A.Doc<Festival> => {
+    if (owned) return doc;
+    owned = true;
+    return A.clone(doc);
+  };
+
+  for (const entry of ordered) {
+    const what = carried.get(entry) ?? { known: true };
+    if ("known" in what || (state !== undefined && A.hasHeads(state, entry.bundle.header.heads))) continue;
+    try {
+      if ("loaded" in what && wholeAdmitted(what, admission)) {
+        if (state === undefined || (A.getMissingDeps(state, []).length === 0 && A.hasHeads(what.loaded, A.getHeads(state)))) {
+          state = what.loaded;
+          owned = true;
+          snapshot = entry.bundle.payload;
+        } else {
+          state = A.loadIncremental(own(state), entry.bundle.payload);
+          snapshot = undefined;
+          if (!A.hasHeads(state, entry.bundle.header.heads)) throw new PandafestError("bundle payload could not be applied completely", { code: "input" });
+        }
+      } else {
+        const admitted = "changes" in what
+          ? what.changes.filter((change) => admission.admitted.has(change.hash)).map((change) => change.bytes)
+          : admittedBytes(what.loaded, what.meta, admission);
+        if (admitted.length > 0) [state] = A.applyChanges(own(state ?? A.init<Festival>()), admitted);
         snapshot = undefined;
       }
     } catch (error) {
@@ -215,33 +337,43 @@ export function planFestivalImport(
   const inAfter = membership(after);
   const claimed = new Set<string>();
   const waiting = new Set<string>();
-  /** One full bundle making a festival new here: all its changes are new, no hash needs looking at. */
-  const wholeNewFestival = before === undefined && bundles.length === 1 && after !== undefined && "loaded" in (carried.get(bundles[0]) ?? {});
+  /** One full bundle making a festival new here, all of it applied: all its changes are new, no hash needs looking at. */
+  const firstCarried = bundles.length === 1 ? carried.get(bundles[0]) : undefined;
+  const wholeNewFestival =
+    before === undefined && after !== undefined && firstCarried !== undefined && wholeAdmitted(firstCarried, admission) && snapshot !== undefined;
   const outcomes = bundles.map((entry): BundleOutcome => {
     const { label, bundle } = entry;
-    const outcome: BundleOutcome = { label, header: bundle.header, kind: bundle.kind, new: 0, present: 0, waiting: 0 };
+    const outcome: BundleOutcome = { label, header: bundle.header, kind: bundle.kind, new: 0, present: 0, waiting: 0, unsigned: 0 };
     const what = carried.get(entry) ?? { known: true };
     if ("known" in what) {
       outcome.present = bundle.header.changeCount;
       return outcome;
     }
     if (wholeNewFestival && "loaded" in what) {
-      outcome.new = what.count;
+      outcome.new = bundle.header.changeCount;
       return outcome;
     }
-    for (const hash of "hashes" in what ? what.hashes : changeHashes(what.loaded)) {
+    for (const hash of "changes" in what ? what.changes.map((change) => change.hash) : what.meta.map((change) => change.hash)) {
       if (claimed.has(hash) || inBefore(hash)) outcome.present += 1;
       else if (inAfter(hash)) {
         outcome.new += 1;
         claimed.add(hash);
       } else {
         outcome.waiting += 1;
+        if (admission.unsigned.has(hash)) outcome.unsigned += 1;
         waiting.add(hash);
       }
     }
     return outcome;
   });
   const newChangeHashes = (): string[] => (wholeNewFestival && after !== undefined ? changeHashes(after) : [...claimed]);
+  const unsigned: UnsignedChange[] = [];
+  for (const entry of ordered) {
+    for (const change of incomingOf(carried.get(entry) ?? { known: true })) {
+      const reason = admission.unsigned.get(change.hash);
+      if (reason !== undefined && !unsigned.some((known) => known.hash === change.hash)) unsigned.push({ hash: change.hash, actor: change.actor, seq: change.seq, reason });
+    }
+  }
 
   return {
     festivalId,
@@ -253,7 +385,21 @@ export function planFestivalImport(
     newChangeHashes,
     waitingHashes: [...waiting],
     missingDependencies: waiting.size > 0 ? missingDependencies : [],
+    unsigned,
+    setAside,
   };
+}
+
+/** The encoded changes of a loaded full payload that admission lets through, in history order. */
+function admittedBytes(loaded: A.Doc<Festival>, meta: readonly A.ChangeMetadata[], admission: Admission): Uint8Array[] {
+  const backend = A.getBackend(loaded);
+  const bytes: Uint8Array[] = [];
+  for (const change of meta) {
+    if (!admission.admitted.has(change.hash)) continue;
+    const encoded = backend.getChangeByHash(change.hash);
+    if (encoded !== null) bytes.push(encoded);
+  }
+  return bytes;
 }
 
 export interface UnverifiedChange {
@@ -264,14 +410,16 @@ export interface UnverifiedChange {
 }
 
 /**
- * The changes the plan brings whose authorship does not verify once merged (no attestation, a
- * signature by the wrong key, or beyond the attested seq): they would show as unverified in history.
+ * The changes the bundles bring whose authorship does not verify: those that wait for their author's
+ * signature (never applied), and any applied one that still shows as unverified once merged.
  */
 export function unverifiedChangesBrought(plan: FestivalImportPlan): UnverifiedChange[] {
+  const waiting: UnverifiedChange[] = plan.unsigned.map((change) => ({ ...change }));
   const hashes = plan.after === undefined ? [] : plan.newChangeHashes();
-  if (plan.after === undefined || hashes.length === 0) return [];
+  if (plan.after === undefined || hashes.length === 0) return waiting;
   const brought = new Set(hashes);
-  return verifyHistory(plan.after, plan.festivalId)
+  const applied = verifyHistory(plan.after, plan.festivalId)
     .filter((record) => brought.has(record.hash) && !record.verified)
     .map((record) => ({ hash: record.hash, actor: record.actor, seq: record.seq, reason: record.reason ?? "no valid attestation" }));
+  return [...waiting, ...applied];
 }

@@ -359,6 +359,7 @@ class StickSync {
       entry.in += result.new + result.released;
       entry.present += plan.outcomes.reduce((total, outcome) => total + outcome.present, 0);
       entry.waiting = result.waiting;
+      for (const moved of result.forgedPending) this.refused.push({ file: moved, reason: "a bundle that waited here brings a forged change; moved to quarantine" });
       if (this.only !== undefined) this.known.followed.add(id);
       else if (!this.known.followed.has(id)) this.known.carried.add(id);
     }

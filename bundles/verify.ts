@@ -2,6 +2,7 @@
 // (signature, payload, header) and tells what importing it would do, writing nothing. Node only.
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../engine/errors.js";
+import { memberNames } from "../engine/provenance.js";
 import type { FestivalStore } from "../engine/store.js";
 import { textOf } from "../engine/views.js";
 import { readBundleFile } from "./bundle-file.js";
@@ -29,6 +30,8 @@ export interface BundleVerification {
   new?: number;
   present?: number;
   waiting?: number;
+  /** of those waiting, the changes that wait for their author's signature */
+  unsigned?: number;
   /** changes it brings whose authorship would not verify here */
   unverified?: UnverifiedChange[];
 }
@@ -69,11 +72,11 @@ async function verifyOne(store: FestivalStore, file: string, lookup: (key: strin
     const [outcome] = plan.outcomes;
     const doc = plan.after ?? local?.doc;
     result.festivalName = doc === undefined ? null : textOf(doc.name);
-    const member: unknown = doc?.members?.[header.carrierPublicKey];
-    result.carrierName = typeof member === "object" && member !== null ? textOf((member as { name?: unknown }).name) || null : null;
+    result.carrierName = doc === undefined ? null : memberNames(doc, header.festivalId).get(header.carrierPublicKey) ?? null;
     result.new = outcome.new;
     result.present = outcome.present;
     result.waiting = outcome.waiting;
+    result.unsigned = outcome.unsigned;
     result.unverified = unverifiedChangesBrought(plan);
   } catch (error) {
     result.valid = false;

@@ -219,7 +219,7 @@ export function withAttestation(doc: A.Doc<Festival>, festivalId: string, signer
 export interface ChangeAuthor {
   /** public key (hex) */
   key: string;
-  /** the self-declared name in members[key], "" when the key has none */
+  /** the key's display name (memberNames): only a name the key wrote itself; "" when it has none */
   name: string;
 }
 
@@ -237,9 +237,6 @@ export interface ChangeRecord {
   /** why the change is unverified */
   reason?: string;
 }
-
-/** What the verifier concluded for one actor: the changes up to `throughSeq` are by `key`, or why none are. */
-type ActorCoverage = { key: string; throughSeq: number; attestedSeq: number } | { reason: string };
 
 /** Automerge JS records seconds; some implementations record milliseconds. 1e11 s is the year 5138. */
 function timeInMilliseconds(time: number): number {
@@ -264,62 +261,197 @@ function shortId(hex: string): string {
   return hex.slice(0, 8);
 }
 
-/**
- * Check one value of authors[actor]. Only the actor's own write counts (an honest process attests only
- * its own actor), so another peer writing authors[X] can neither take X's changes nor hide X's own value.
- */
-function coverageOf(festivalId: string, actor: string, changes: readonly A.ChangeMetadata[], stored: StoredAttestation): ActorCoverage {
-  const { opId, text } = stored;
-  const writer = parseOpId(opId);
-  if (writer === null || writer.actor !== actor) {
-    return { reason: `the attestation for this actor was written by another actor (${writer ? shortId(writer.actor) : opId})` };
-  }
-  if (text === null) return { reason: "the attestation for this actor is not a plain string value" };
-  const attestation = parseAttestation(text);
-  if (attestation === null) return { reason: "the attestation for this actor is not a well-formed v1 attestation" };
-  if (!attestationSignatureValidCached(attestation, text, festivalId, actor)) {
-    return { reason: "the attestation signature does not verify (forged, or made for another festival or actor)" };
-  }
-  // An actor's changes have seqs 1, 2, 3, ... (Automerge holds back a change until its predecessors arrive).
-  const attested = changes[attestation.seq - 1];
-  if (attested === undefined || attested.seq !== attestation.seq) return { reason: `the attested change (seq ${attestation.seq}) is not in this document` };
-  if (attested.hash !== attestation.hash) {
-    return { reason: `the attested change (seq ${attestation.seq}) has a different hash than the one signed` };
-  }
-  // The change right after the attested one also counts when it is exactly this write: it holds the op
-  // that stored this value and no other op (so no decoding is needed to know what it did).
-  const writeChange = changeHoldingOp(changes, writer.counter);
-  const isTheWrite = writeChange !== undefined && writeChange.seq === attestation.seq + 1 && writeChange.startOp === writeChange.maxOp;
-  const throughSeq = isTheWrite ? writeChange.seq : attestation.seq;
-  return { key: attestation.key, throughSeq, attestedSeq: attestation.seq };
+/** The one operation of a single-op change, as far as an attestation write needs it. */
+export interface SoleOperation {
+  /** object id ("<counter>@<actor>") the op writes into */
+  obj: string;
+  key: string | null;
+  /** the value written when it is a plain (immutable) string, otherwise null */
+  text: string | null;
 }
 
-function actorCoverage(
-  doc: A.Doc<Festival>,
+/** The sole operation of a decoded change, or null when the change holds more or fewer than one. */
+export function soleOperationOf(change: A.DecodedChange): SoleOperation | null {
+  if (change.ops.length !== 1) return null;
+  const op = change.ops[0];
+  const text = op.action === "set" && typeof op.value === "string" && op.datatype === undefined ? op.value : null;
+  return { obj: op.obj, key: typeof op.key === "string" ? op.key : null, text };
+}
+
+/** A valid attestation write of an actor: the change that wrote it, and what it vouches for. */
+export interface AttestationWrite {
+  writeSeq: number;
+  writeHash: string;
+  attestation: Attestation;
+}
+
+/**
+ * Whether the single-op change (writeSeq, writeHash) of `actor` is a valid attestation of that actor's own
+ * changes: it writes the key `actor` of a map (authors[actor]; of whichever map was authors when it was
+ * written, so replacing the map hides nothing), the value is a v1 attestation of an earlier seq, signed by
+ * its key over (festival, actor, seq, hash), and `hashesAt(seq)` (the actor's changes at that seq where it
+ * is checked) holds that hash. This one rule is shared by history verification and bundle import.
+ */
+export function ownAttestationWrite(
   festivalId: string,
   actor: string,
-  changes: readonly A.ChangeMetadata[],
-  authorsId: string,
-): ActorCoverage {
-  const values = attestationValues(doc, authorsId, actor);
-  if (values.length === 0) return { reason: "its actor has no attestation" };
-  let best: ActorCoverage | null = null;
-  const reasons = new Set<string>();
-  for (const stored of values) {
-    const coverage = coverageOf(festivalId, actor, changes, stored);
-    if ("reason" in coverage) reasons.add(coverage.reason);
-    else if (best === null || "reason" in best || coverage.throughSeq > best.throughSeq) best = coverage;
+  write: { seq: number; hash: string },
+  op: SoleOperation,
+  hashesAt: (seq: number) => readonly string[],
+): AttestationWrite | { reason: string } {
+  if (op.key !== actor) return { reason: NOT_AN_ATTESTATION };
+  if (op.text === null) return { reason: "the attestation for this actor is not a plain string value" };
+  const attestation = parseAttestation(op.text);
+  if (attestation === null) return { reason: "the attestation for this actor is not a well-formed v1 attestation" };
+  if (attestation.seq >= write.seq) return { reason: `the attested change (seq ${attestation.seq}) is not earlier than its attestation` };
+  if (!attestationSignatureValidCached(attestation, op.text, festivalId, actor)) {
+    return { reason: "the attestation signature does not verify (forged, or made for another festival or actor)" };
   }
-  return best ?? { reason: [...reasons].join("; ") };
+  const hashes = hashesAt(attestation.seq);
+  if (hashes.length === 0) return { reason: `the attested change (seq ${attestation.seq}) is not in this document` };
+  if (!hashes.includes(attestation.hash)) return { reason: `the attested change (seq ${attestation.seq}) has a different hash than the one signed` };
+  return { writeSeq: write.seq, writeHash: write.hash, attestation };
+}
+
+const NOT_AN_ATTESTATION = "not an attestation write";
+
+/**
+ * The changes of one actor its key vouches for: `attestedSeq`/`attestedHash` is the latest change signed
+ * by the actor's bound key (see bindActor); `throughSeq` also counts the attestation write right after it.
+ */
+export interface ActorBinding {
+  key: string;
+  attestedSeq: number;
+  attestedHash: string;
+  throughSeq: number;
+  /** the attestation write counted by throughSeq, when it is counted */
+  writeHash?: string;
+  /** set when a valid attestation by another key was written after the latest one by the bound key */
+  contestedBy?: string;
+}
+
+export type ActorCoverage = ActorBinding | { reason: string };
+
+function bindingOf(write: AttestationWrite, contestedBy: string | undefined): ActorBinding {
+  const { key, seq, hash } = write.attestation;
+  const binding: ActorBinding = { key, attestedSeq: seq, attestedHash: hash, throughSeq: seq };
+  if (write.writeSeq === seq + 1) {
+    binding.throughSeq = write.writeSeq;
+    binding.writeHash = write.writeHash;
+  }
+  if (contestedBy !== undefined) binding.contestedBy = contestedBy;
+  return binding;
 }
 
 /**
- * Every change in the document, in causal order, with its verified author or the reason it is
- * unverified. Reads change metadata and the current authors values only: no change is decoded, and
- * signatures are checked once per actor (and remembered).
+ * The coverage of an actor from its own attestation-write candidates (its single-op changes, oldest
+ * first; `writeAt` decodes one, so it is called as little as possible). The actor belongs to the key of
+ * its EARLIEST valid own attestation; the latest attestation by that key says how far it vouches. Valid
+ * attestations by other keys do not count: they mark the actor as contested.
  */
-export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
-  const metadata = A.getChangesMetaSince(doc, []);
+export function bindActor<T>(candidates: readonly T[], writeAt: (candidate: T) => AttestationWrite | { reason: string }): ActorCoverage {
+  let earliest: AttestationWrite | null = null;
+  let earliestIndex = -1;
+  const reasons = new Set<string>();
+  for (const [index, candidate] of candidates.entries()) {
+    const write = writeAt(candidate);
+    if ("reason" in write) {
+      if (write.reason !== NOT_AN_ATTESTATION) reasons.add(write.reason);
+      continue;
+    }
+    earliest = write;
+    earliestIndex = index;
+    break;
+  }
+  if (earliest === null) return { reason: reasons.size > 0 ? [...reasons].join("; ") : "its actor has no attestation" };
+  const key = earliest.attestation.key;
+  let contestedBy: string | undefined;
+  for (let index = candidates.length - 1; index > earliestIndex; index -= 1) {
+    const write = writeAt(candidates[index]);
+    if ("reason" in write) continue;
+    if (write.attestation.key !== key) contestedBy ??= write.attestation.key;
+    else return bindingOf(write, contestedBy);
+  }
+  return bindingOf(earliest, contestedBy);
+}
+
+/**
+ * What a single-op change holds, per change hash: decoding is the costly part of verification and
+ * changes never change, so history verified again after an edit decodes only the new attestation writes.
+ * Bounded, oldest dropped first.
+ */
+const soleOperations = new Map<string, SoleOperation | null>();
+const SOLE_OPERATIONS_LIMIT = 16384;
+
+/** How often verification decoded a change (not served from the cache): for tests and measurements. */
+export const decodeCounter = { decoded: 0 };
+
+/**
+ * Encoded changes of a document by hash, for documents where many attestation writes must be decoded:
+ * asking Automerge change by change costs about a millisecond each on a large loaded document, listing
+ * every change once costs less than a thousand of those. Keyed by the document's backend; a hash not in
+ * the list (a change made since) is asked for one by one.
+ */
+const listedChanges = new WeakMap<object, Map<string, Uint8Array>>();
+/** Above this many actors (about two decodes each), the whole change list is read once. */
+const ACTORS_BEFORE_LISTING = 64;
+
+function listChangesOnce(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadata[]): void {
+  const backend = A.getBackend(doc);
+  if (listedChanges.has(backend)) return;
+  const all = A.getAllChanges(doc);
+  if (all.length !== metadata.length) return;
+  listedChanges.set(backend, new Map(metadata.map((change, index) => [change.hash, all[index]])));
+}
+
+/** The sole operation of the change `hash` held in `doc` (null when it has several, or is not held). */
+export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperation | null {
+  const known = soleOperations.get(hash);
+  if (known !== undefined) return known;
+  decodeCounter.decoded += 1;
+  const backend = A.getBackend(doc);
+  const listed = listedChanges.get(backend)?.get(hash);
+  let op: SoleOperation | null = null;
+  if (listed !== undefined) {
+    const decoded = A.decodeChange(listed);
+    // the list is matched to the metadata by position: trust it only when the hash agrees
+    if (decoded.hash === hash) op = soleOperationOf(decoded);
+    else {
+      const bytes = backend.getChangeByHash(hash);
+      op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
+    }
+  } else {
+    const bytes = backend.getChangeByHash(hash);
+    op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
+  }
+  if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
+    const oldest = soleOperations.keys().next();
+    if (!oldest.done) soleOperations.delete(oldest.value);
+  }
+  soleOperations.set(hash, op);
+  return op;
+}
+
+/**
+ * Prepares `doc` for decoding the attestation writes of its actors: when there are many actors and most
+ * of their writes are not decoded yet, lists every change once (see listedChanges).
+ */
+export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadata[], actors: number): void {
+  if (actors <= ACTORS_BEFORE_LISTING) return;
+  let unknown = 0;
+  for (const change of metadata) {
+    if (change.startOp === change.maxOp && !soleOperations.has(change.hash)) unknown += 1;
+    if (unknown > actors) return listChangesOnce(doc, metadata);
+  }
+}
+
+/**
+ * Coverage of every actor of the document, from the actors' own attestation writes anywhere in the
+ * history (never from the current value of the authors map, which any writer can overwrite or delete).
+ * Only the actor's single-op changes are candidates (a genuine attestation write is one operation); its
+ * message is never looked at.
+ */
+export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = A.getChangesMetaSince(doc, [])): Map<string, ActorCoverage> {
   const changesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const change of metadata) {
     const changes = changesByActor.get(change.actor);
@@ -327,21 +459,39 @@ export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeR
     else changes.push(change);
   }
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  const coverageByActor = new Map<string, ActorCoverage>();
+  if (authorsId !== null) prepareAttestationDecoding(doc, metadata, changesByActor.size);
+  const coverages = new Map<string, ActorCoverage>();
   for (const [actor, changes] of changesByActor) {
     changes.sort((left, right) => left.seq - right.seq);
-    coverageByActor.set(
-      actor,
-      authorsId === null ? { reason: "the festival has no authors map" } : actorCoverage(doc, festivalId, actor, changes, authorsId),
-    );
+    if (authorsId === null) {
+      coverages.set(actor, { reason: "the festival has no authors map" });
+      continue;
+    }
+    const hashesAt = (seq: number) => (changes[seq - 1]?.seq === seq ? [changes[seq - 1].hash] : []);
+    const candidates = changes.filter((change) => change.startOp === change.maxOp);
+    const writeAt = (change: A.ChangeMetadata) => {
+      const op = soleOperationIn(doc, change.hash);
+      return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
+    };
+    coverages.set(actor, bindActor(candidates, writeAt));
   }
+  return coverages;
+}
 
+/**
+ * Every change in the document, in causal order, with its verified author or the reason it is
+ * unverified. Reads change metadata and decodes only the actors' attestation writes (remembered per
+ * change hash); signatures are checked once per attestation (and remembered).
+ */
+export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
+  const metadata = A.getChangesMetaSince(doc, []);
+  const coverageByActor = actorCoverages(doc, festivalId, metadata);
+  const names = memberNamesFrom(doc, coverageByActor, metadata);
   const authorByKey = new Map<string, ChangeAuthor>();
   const authorFor = (key: string): ChangeAuthor => {
     let author = authorByKey.get(key);
     if (author === undefined) {
-      const declared: unknown = doc.members?.[key]?.name;
-      author = { key, name: declared === undefined || declared === null ? "" : String(declared) };
+      author = { key, name: names.get(key) ?? "" };
       authorByKey.set(key, author);
     }
     return author;
@@ -364,9 +514,73 @@ export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeR
     if ("reason" in coverage) record.reason = coverage.reason;
     else if (!covered) {
       record.reason = `made after the latest attested change of its actor (seq ${coverage.attestedSeq}), not covered by a signature`;
+      if (coverage.contestedBy !== undefined) {
+        record.reason += `; its actor is contested: key ${shortId(coverage.contestedBy)} also attested it, but the actor belongs to key ${shortId(coverage.key)}`;
+      }
     }
     return record;
   });
+}
+
+/**
+ * Display names of member keys. A name counts only when the op that wrote members[key].name came from a
+ * change verified as that key's own (its actor bound to the key and the change covered); a name claimed by
+ * several keys is shown with a short key suffix, "Ada (3f2a1b9c)". Keys without such a name are absent.
+ */
+export function memberNames(doc: A.Doc<Festival>, festivalId: string): Map<string, string> {
+  const metadata = A.getChangesMetaSince(doc, []);
+  return memberNamesFrom(doc, actorCoverages(doc, festivalId, metadata), metadata);
+}
+
+/** A key's display name from memberNames, or "" when it has none that counts. */
+export function displayName(names: ReadonlyMap<string, string>, key: string): string {
+  return names.get(key) ?? "";
+}
+
+function memberNamesFrom(doc: A.Doc<Festival>, coverages: ReadonlyMap<string, ActorCoverage>, metadata: readonly A.ChangeMetadata[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const membersId = A.getObjectId(doc, "members");
+  if (membersId === null || membersId === undefined) return names;
+  const backend = A.getBackend(doc);
+  let changesByActor: Map<string, A.ChangeMetadata[]> | undefined;
+  const changesOf = (actor: string): A.ChangeMetadata[] => {
+    if (changesByActor === undefined) {
+      changesByActor = new Map();
+      for (const change of metadata) {
+        const list = changesByActor.get(change.actor);
+        if (list === undefined) changesByActor.set(change.actor, [change]);
+        else list.push(change);
+      }
+      for (const list of changesByActor.values()) list.sort((left, right) => left.seq - right.seq);
+    }
+    return changesByActor.get(actor) ?? [];
+  };
+  for (const key of backend.keys(membersId)) {
+    const memberId = A.getObjectId(doc.members, key);
+    if (memberId === null || memberId === undefined) continue;
+    for (const value of backend.getAll(memberId, "name")) {
+      if (value[0] !== "str") continue;
+      const writer = parseOpId(value[2]);
+      if (writer === null) continue;
+      const coverage = coverages.get(writer.actor);
+      if (coverage === undefined || "reason" in coverage || coverage.key !== key) continue;
+      const change = changeHoldingOp(changesOf(writer.actor), writer.counter);
+      if (change === undefined || change.seq > coverage.throughSeq) continue;
+      const name = value[1].trim();
+      if (name !== "") names.set(key, name);
+      break;
+    }
+  }
+  const keysByName = new Map<string, string[]>();
+  for (const [key, name] of names) {
+    const keys = keysByName.get(name);
+    if (keys === undefined) keysByName.set(name, [key]);
+    else keys.push(key);
+  }
+  for (const [name, keys] of keysByName) {
+    if (keys.length > 1) for (const key of keys) names.set(key, `${name} (${shortId(key)})`);
+  }
+  return names;
 }
 
 /** A display hint: the change looks like an attestation write (its message and a single operation). */

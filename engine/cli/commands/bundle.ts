@@ -10,6 +10,7 @@ import { useNativeSha256 } from "../../../bundles/native-hash.js";
 import { findLocalFestival } from "../../../bundles/local-festivals.js";
 import { verifyBundleFiles } from "../../../bundles/verify.js";
 import { PandafestError } from "../../errors.js";
+import { memberNames } from "../../provenance.js";
 import { textOf } from "../../views.js";
 import { action } from "../context.js";
 import { collect } from "../parse.js";
@@ -22,6 +23,13 @@ function short(hash: string): string {
 function carrierText(key: string | undefined, name: string | null | undefined): string {
   if (key === undefined) return "";
   return name ? `${name} (${key.slice(0, 8)})` : key.slice(0, 16);
+}
+
+function waitingText(waiting: number, unsigned: number): string {
+  if (waiting === 0) return "0";
+  if (unsigned === 0) return `${waiting} waiting for history`;
+  if (unsigned === waiting) return `${waiting} waiting for their author's signature`;
+  return `${waiting} waiting (${unsigned} for their author's signature)`;
 }
 
 function registerExport(bundle: Command): void {
@@ -57,6 +65,15 @@ function registerImport(bundle: Command): void {
         const result = await importBundleFiles(store, files, { follow: true, join });
         const released = result.festivals.reduce((total, festival) => total + festival.released, 0);
         if (released > 0) ctx.out.info(`${released} change(s) that were waiting for history are now applied`);
+        for (const festival of result.festivals) {
+          if (festival.setAside > 0) {
+            ctx.out.info(`${festival.setAside} held change(s) of ${festival.festival} were forgeries (or built on one) and were set aside in ${festival.quarantined ?? "quarantine"}`);
+          }
+          for (const moved of festival.forgedPending) ctx.out.info(`a waiting bundle brings a forged change and was moved to ${moved}`);
+          if (festival.unsigned.length > 0) {
+            ctx.out.info(`${festival.unsigned.length} change(s) of ${festival.festival} wait for their author's signature, e.g. ${short(festival.unsigned[0].hash)}: ${festival.unsigned[0].reason}`);
+          }
+        }
         const rows = result.files.map((file) => ({
           file: file.file,
           festival: file.festival,
@@ -64,6 +81,7 @@ function registerImport(bundle: Command): void {
           new: file.new,
           present: file.present,
           waiting: file.waiting,
+          unsigned: file.unsigned,
           festivalName: file.festivalName,
           carrierName: file.carrierName,
           kind: file.kind,
@@ -77,7 +95,7 @@ function registerImport(bundle: Command): void {
               carrierText(row.carrier, row.carrierName),
               String(row.new),
               String(row.present),
-              row.waiting > 0 ? `${row.waiting} waiting for history` : "0",
+              waitingText(row.waiting, row.unsigned),
             ]),
           ),
         );
@@ -100,12 +118,12 @@ function registerVerify(bundle: Command): void {
               const lines = [
                 `${r.file}: valid ${r.kind} ${r.visibility} bundle, signature by ${carrierText(r.carrier, r.carrierName)}`,
                 `  festival: ${r.festivalName ? `${r.festivalName} (${r.festival})` : r.festival}`,
-                `  changes: ${r.changeCount} (new here ${r.new}, present ${r.present}, waiting for history ${r.waiting})`,
+                `  changes: ${r.changeCount} (new here ${r.new}, present ${r.present}, waiting ${r.waiting}${r.unsigned ? `, of which ${r.unsigned} for their author's signature` : ""})`,
                 `  prerequisites missing here: ${r.missingPrerequisites?.length ? r.missingPrerequisites.map(short).join(", ") : "none"}`,
               ];
               const unverified = r.unverified ?? [];
               if (unverified.length > 0) {
-                lines.push(`  unverified authorship: ${unverified.length} change(s) it brings would show as unverified`);
+                lines.push(`  unverified authorship: ${unverified.length} change(s) it brings are not signed by their author (they would wait, not be applied)`);
                 for (const change of unverified.slice(0, 10)) lines.push(`    ${short(change.hash)} (actor ${change.actor.slice(0, 8)}, seq ${change.seq}): ${change.reason}`);
                 if (unverified.length > 10) lines.push(`    … ${unverified.length - 10} more (--json shows all)`);
               } else lines.push("  authorship: every change it brings verifies");
@@ -133,7 +151,6 @@ function registerInspect(bundle: Command): void {
         const header = inspection.header;
         const sealedUnknown = inspection.visibility === "private" && header === undefined && inspection.discoveryKey !== undefined && known.lookup(inspection.discoveryKey) === undefined;
         const local = header === undefined ? undefined : await findLocalFestival(store, header.festivalId);
-        const member: unknown = header === undefined ? undefined : local?.doc.members?.[header.carrierPublicKey];
         const shown = {
           file,
           bytes: inspection.byteLength,
@@ -148,7 +165,7 @@ function registerInspect(bundle: Command): void {
           festivalName: local === undefined ? null : textOf(local.doc.name),
           createdAt: header === undefined ? null : new Date(header.createdAt).toISOString(),
           carrier: header?.carrierPublicKey ?? null,
-          carrierName: typeof member === "object" && member !== null ? textOf((member as { name?: unknown }).name) || null : null,
+          carrierName: header === undefined || local === undefined ? null : (memberNames(local.doc, header.festivalId).get(header.carrierPublicKey) ?? null),
           prerequisites: header?.prerequisites ?? null,
           heads: header?.heads ?? null,
           changeCount: header?.changeCount ?? null,

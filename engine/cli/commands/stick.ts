@@ -107,9 +107,13 @@ export function registerStickCommands(program: Command): void {
           bar.stop();
         }
         ctx.out.result(summary, describe);
-        if (summary.problems.length > 0) {
+        const failures = [
+          ...(summary.problems.length > 0 ? [`${summary.problems.length} path(s) on the stick could not be used (links or files where folders should be)`] : []),
+          ...(summary.refused.length > 0 ? [`${summary.refused.length} bundle file(s) on ${summary.stick} were refused (listed above)`] : []),
+        ];
+        if (failures.length > 0) {
           throw new PandafestError(
-            `${summary.problems.length} path(s) on the stick could not be used (links or files where folders should be); the rest was synced`,
+            `${failures.join("; ")}; everything else was synced`,
             { code: "input" },
           );
         }

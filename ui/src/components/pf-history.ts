@@ -62,7 +62,6 @@ export class PfHistory extends LitElement {
   }
 
   override render() {
-    const members = this.session?.model.settings.members ?? {};
     const records = this.showAttestations ? this.#records : this.#records.filter((record) => !looksLikeAttestation(record));
     const unverified = this.#records.filter((record) => !record.verified).length;
     return html`
@@ -82,7 +81,7 @@ export class PfHistory extends LitElement {
               <td>${record.time > 0 ? new Date(record.time).toLocaleString() : "unknown time"}</td>
               <td>
                 ${record.verified && record.author
-                  ? html`${record.author.name || members[record.author.key] || "unnamed"} <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`
+                  ? html`${record.author.name || "unnamed"} <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`
                   : html`<span class="unverified">unverified</span> <span class="muted">${record.reason ?? ""}</span>`}
               </td>
               <td>${record.message ?? html`<span class="muted">(no message)</span>`} <code class="muted" title=${record.hash}>${record.hash.slice(0, 10)}</code></td>

@@ -1,6 +1,7 @@
 // The people of a festival (hosts, artists, contacts) and the members who edit it, each person linking to its form.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
+import { memberNames } from "../../../engine/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -12,12 +13,27 @@ export class PfPeople extends LitElement {
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
   @property({ type: Number }) accessor version = 0;
 
+  #names = new Map<string, string>();
+  #namesVersion = -1;
+
+  #namesFor(session: FestivalSession): Map<string, string> {
+    if (this.#namesVersion !== session.model.version) {
+      this.#names = memberNames(session.doc(), session.id);
+      this.#namesVersion = session.model.version;
+    }
+    return this.#names;
+  }
+
   override render() {
     const session = this.session;
     if (!session) return nothing;
     const model = session.model;
     const people = model.sortedPeople();
-    const members = Object.entries(model.settings.members).sort((a, b) => a[1].localeCompare(b[1]));
+    // only names each key wrote itself (engine/provenance.ts memberNames); a name two keys claim carries a key suffix
+    const names = this.#namesFor(session);
+    const members = Object.keys(model.settings.members)
+      .map((key): [string, string] => [key, names.get(key) ?? "(no name written by this key)"])
+      .sort((a, b) => a[1].localeCompare(b[1]));
     return html`
       <div class="actions"><a class="button primary" href=${festivalHash(session.id, { screen: "person", id: "new" })}>Add person</a></div>
       <h2>People</h2>
@@ -32,7 +48,7 @@ export class PfPeople extends LitElement {
             )}
           </ul>`}
       <h3>Members</h3>
-      <p class="muted">Everyone who has edited this festival, by the name they chose and their key.</p>
+      <p class="muted">Everyone who has edited this festival, by the name they chose themselves (signed with their own key) and their key.</p>
       <ul class="plain card-list">
         ${members.map(([key, name]) => html`<li><strong>${name}</strong> <code title=${key}>${key.slice(0, 16)}…</code></li>`)}
       </ul>

@@ -11,6 +11,7 @@ import { BundleRefusal, planFestivalImport, type BundleToApply, type FestivalImp
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
 import { PandafestError } from "../../../engine/errors.js";
 import { fromHex } from "../../../engine/keys.js";
+import { memberNames } from "../../../engine/provenance.js";
 import type { Festival } from "../../../engine/schema.js";
 import { textOf } from "../../../engine/views.js";
 import type { AppServices } from "./app-services.js";
@@ -90,10 +91,8 @@ function refuseAll(refused: readonly BundleRefusal[]): never {
   throw new PandafestError(refused.length === 1 ? `${lines[0]}; nothing was imported` : `${lines.join("\n")}\nnothing was imported`);
 }
 
-function memberName(doc: A.Doc<Festival> | undefined, key: string): string | null {
-  const member: unknown = doc?.members?.[key];
-  if (typeof member !== "object" || member === null) return null;
-  return textOf((member as { name?: unknown }).name) || null;
+function memberName(doc: A.Doc<Festival> | undefined, festivalId: string, key: string): string | null {
+  return doc === undefined ? null : (memberNames(doc, festivalId).get(key) ?? null);
 }
 
 interface Input extends BundleToApply {
@@ -181,6 +180,11 @@ export async function importBundleFiles(
       const input = byLabel.get(outcome.label);
       if (input && outcome.waiting > 0 && input.pendingName === undefined) await pending.keep(id, bundleFileName(outcome.header), input.bytes);
     }
+    if (plan.setAside.length > 0) {
+      throw new PandafestError(
+        `this browser holds ${plan.setAside.length} change(s) of festival ${id} that a bundle shows to be forged; import the bundle with the pandafest command line, which sets them aside, then open the festival from there`,
+      );
+    }
     const after = plan.after;
     if (plan.changed && after !== undefined) {
       const planned = before === undefined ? "" : A.getHeads(before).join(",");
@@ -196,9 +200,10 @@ export async function importBundleFiles(
     if (doc) rememberFestival({ id, name, visibility: festivalVisibility(doc) }, false);
     for (const outcome of plan.outcomes) {
       if (byLabel.get(outcome.label)?.pendingName !== undefined) continue;
-      const carrierName = memberName(doc, outcome.header.carrierPublicKey);
+      const carrierName = memberName(doc, id, outcome.header.carrierPublicKey);
       const parts = [`${outcome.new} new change(s)`, `${outcome.present} already here`];
-      if (outcome.waiting > 0) parts.push(`${outcome.waiting} waiting for earlier changes that have not arrived yet (kept, applied when they do)`);
+      if (outcome.waiting > outcome.unsigned) parts.push(`${outcome.waiting - outcome.unsigned} waiting for earlier changes that have not arrived yet (kept, applied when they do)`);
+      if (outcome.unsigned > 0) parts.push(`${outcome.unsigned} waiting for their author's signature (kept, applied once a change signed by their author covers them)`);
       reports.push({
         file: outcome.label,
         festival: id,
