@@ -89,7 +89,7 @@ export function checkSchema(doc: unknown): asserts doc is Festival {
   if (!isKnownSchemaNumber(declared) && newer.length > 0) {
     if (typeof declared === "number" && Number.isInteger(declared) && declared > SCHEMA_VERSION) {
       throw new PandafestError(
-        `this festival uses schema ${declared} (it holds ${newer.slice(0, 3).join(", ")}, which this pandafest does not know); this pandafest knows up to ${SCHEMA_VERSION}; upgrade pandafest to open it`,
+        `this festival uses schema ${declared}; this pandafest knows up to ${SCHEMA_VERSION}; upgrade pandafest to open it`,
         { code: "data" },
       );
     }

@@ -43,8 +43,9 @@ export function createOutput(json: boolean, stdout: NodeJS.WritableStream = proc
  * A plain-text table with columns padded to their widest cell, as lines. Cells are escaped before they are
  * measured, so a control character can neither break a row nor misalign a column.
  */
-export function table(headers: string[], rows: string[][]): string[] {
-  const cells = rows.map((row) => row.map((cell) => escapeForTerminal(cell)));
+export function table(headers: string[], rows: readonly (readonly unknown[])[]): string[] {
+  // a cell may come from a peer's JSON (another version's /api/status): whatever it holds is shown as text
+  const cells = rows.map((row) => row.map((cell) => escapeForTerminal(cell === undefined || cell === null ? "" : String(cell))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? "").length)));
   const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];

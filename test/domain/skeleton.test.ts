@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import { editorForDoc } from "../../engine/editor.js";
 import { encodeBase32, looksLikeId, newId } from "../../engine/ids.js";
-import { checkSchema, migrate } from "../../engine/migrate.js";
+import { checkSchema, migrate, schemaStanding } from "../../engine/migrate.js";
 import { addVenue } from "../../engine/operations.js";
 import { SCHEMA_VERSION, type Festival } from "../../engine/schema.js";
 import { createFestivalDoc, festivalInit } from "../../engine/skeleton.js";
@@ -92,6 +92,7 @@ describe("checkSchema and migrate", () => {
   it("refuses a festival from a newer pandafest, clearly", () => {
     const doc = A.change(createFestivalDoc({ name: "Future" }), (d) => {
       d.schema = SCHEMA_VERSION + 1;
+      (d as unknown as Record<string, unknown>).lineup = {}; // data this version does not know
     });
     const error = refusal(() => checkSchema(doc));
     expect(error.code).toBe("data");
@@ -100,6 +101,22 @@ describe("checkSchema and migrate", () => {
     );
     // operations refuse to write into it
     expect(() => addVenue(editorForDoc(doc), { name: "x" })).toThrow(/upgrade pandafest/);
+  });
+
+  it("is not locked out by a schema number that no newer data backs", () => {
+    const doc = A.change(createFestivalDoc({ name: "Numbered" }), (d) => {
+      d.schema = 99;
+    });
+    expect(schemaStanding(doc)).toEqual({ declared: 99, readAs: SCHEMA_VERSION, unbacked: true });
+    expect(() => checkSchema(doc)).not.toThrow();
+    const editor = editorForDoc(doc);
+    addVenue(editor, { name: "Main stage" });
+    expect(Object.keys(festivalView(editor.read()).venues)).toHaveLength(1);
+    const legacy = A.change(A.from({ schema: 1, name: "Old", venues: {}, events: {}, people: {}, members: {}, authors: {} }), (d) => {
+      d.schema = 99;
+    });
+    expect(schemaStanding(legacy).readAs).toBe(1);
+    expect(schemaStanding(createFestivalDoc({ name: "Plain" })).unbacked).toBe(false);
   });
 
   it("refuses documents without the skeleton", () => {

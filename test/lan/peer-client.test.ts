@@ -6,6 +6,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { Backoff } from "../../engine/server/backoff.js";
+import type { AdmissionLimits } from "../../engine/server/connection-admission.js";
 import type { FrameLimits } from "../../engine/server/frame-guard.js";
 import { PeerClientAdapter } from "../../engine/server/peer-client.js";
 import { PeerRegistry } from "../../engine/server/peer-registry.js";
@@ -18,7 +19,7 @@ afterEach(async () => {
 });
 
 /** A minimal node: a repo without storage behind our /sync endpoint, on 127.0.0.1. */
-async function syncNode(repo: Repo, port: number, options: { maxConnections?: number; limits?: FrameLimits } = {}) {
+async function syncNode(repo: Repo, port: number, options: { maxConnections?: number; admission?: Partial<AdmissionLimits>; limits?: FrameLimits } = {}) {
   const endpoint = new SyncEndpoint({ registry: new PeerRegistry(), ...options });
   repo.networkSubsystem.addNetworkAdapter(endpoint.adapter);
   const http = createServer((_request, response) => response.end());
@@ -97,7 +98,7 @@ describe("PeerClientAdapter", () => {
 describe("SyncEndpoint limits", () => {
   it("refuses connections beyond the cap and closes a connection that sends too fast", async () => {
     const repo = new Repo({ network: [], sharePolicy: async () => true });
-    const node = await syncNode(repo, await freePort(), { maxConnections: 2, limits: { messagesPerSecond: 5, messageBurst: 10 } });
+    const node = await syncNode(repo, await freePort(), { maxConnections: 2, admission: { reservedLocal: 0 }, limits: { messagesPerSecond: 5, messageBurst: 10 } });
     cleanups.push(() => node.close());
     const open = (): Promise<WebSocket | string> =>
       new Promise((resolve) => {
@@ -105,10 +106,18 @@ describe("SyncEndpoint limits", () => {
         socket.on("open", () => resolve(socket));
         socket.on("error", (error) => resolve(error.message));
       });
+    /** Joins, and resolves once the node answered (a connection that never joins would make way for newer ones). */
+    const joined = (socket: WebSocket, senderId: string): Promise<void> =>
+      new Promise((resolve) => {
+        socket.once("message", () => resolve());
+        socket.send(cbor.encode({ type: "join", senderId, peerMetadata: {}, supportedProtocolVersions: ["1"] }));
+      });
     const first = await open();
     const second = await open();
-    expect(await open()).toMatch(/503/);
     if (typeof first === "string" || typeof second === "string") throw new Error("the first two connections must open");
+    await joined(first, "fast");
+    await joined(second, "second");
+    expect(await open()).toMatch(/503/);
     second.close();
     await waitFor("the freed slot", async () => {
       const again = await open();
@@ -118,7 +127,6 @@ describe("SyncEndpoint limits", () => {
     });
 
     const closed = new Promise<{ code: number; reason: string }>((resolve) => first.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
-    first.send(cbor.encode({ type: "join", senderId: "fast", peerMetadata: {}, supportedProtocolVersions: ["1"] }));
     const documentId = repo.create().documentId as DocumentId;
     for (let i = 0; i < 40; i++) first.send(cbor.encode({ type: "doc-unavailable", senderId: "fast", targetId: repo.peerId, documentId }));
     expect(await closed).toEqual({ code: 1008, reason: "too many messages per second" });
