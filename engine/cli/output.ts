@@ -50,3 +50,13 @@ export function table(headers: string[], rows: readonly (readonly unknown[])[]):
   const line = (row: string[]) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
 }
+
+/**
+ * A key's author as a person reads it: its name and the key's first hex digits, or the key alone when it has no
+ * name. A name memberNames already told apart ends with that suffix, which is then not added twice.
+ */
+export function authorLabel(name: string | null | undefined, key: string): string {
+  if (!name) return key.slice(0, 16);
+  const suffix = `(${key.slice(0, 8)})`;
+  return name.endsWith(suffix) ? name : `${name} ${suffix}`;
+}

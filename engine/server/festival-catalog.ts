@@ -151,7 +151,7 @@ export class FestivalCatalog {
     const summary = festivalSummary(documentId, doc);
     if (!summary) return;
     if (this.followed.has(summary.id)) this.update(summary);
-    else void this.decideToFollow(documentId);
+    else void this.decideToFollow(documentId, doc);
   }
 
   /**
@@ -161,14 +161,15 @@ export class FestivalCatalog {
    * web app, another node's CLI). A document a bare client wrote is kept as automerge-repo stores it, but
    * never listed or passed on: a client cannot plant festivals that every node then copies.
    */
-  private async decideToFollow(documentId: string): Promise<void> {
+  private async decideToFollow(documentId: string, seen: unknown): Promise<void> {
     if (this.deciding.has(documentId)) return;
     this.deciding.add(documentId);
     try {
       const inIndex = this.fromNodes.has(documentId) || (await this.store.index.has(documentId).catch(() => false));
-      // the document may have changed while the index was read: decide on what the repo holds now
+      // the document may have changed while the index was read: decide on what the repo holds now (a document
+      // arriving from a peer reports its first heads before its handle counts as ready: then on what was seen)
       const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
-      const doc = handle?.isReady() ? handle.doc() : undefined;
+      const doc = handle?.isReady() ? handle.doc() : seen;
       const current = doc === undefined ? undefined : festivalSummary(documentId, doc);
       if (current === undefined) return;
       const follow = inIndex || this.fromNodes.has(documentId) || verifyHistory(doc as Festival, documentId).every((change) => change.verified);

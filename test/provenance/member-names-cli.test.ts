@@ -33,5 +33,6 @@ describe("member names in the CLI", () => {
     const text = await runCli(ada.dataDir, ["history", ada.festival]);
     expect(text.stdout).toContain(adaName);
     expect(text.stdout).toContain(impostorName);
+    expect(text.stdout).not.toContain(`${adaName} (`); // the key suffix is shown once
   });
 });

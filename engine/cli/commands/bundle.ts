@@ -14,7 +14,7 @@ import { memberNames } from "../../provenance.js";
 import { textOf } from "../../views.js";
 import { action } from "../context.js";
 import { collect } from "../parse.js";
-import { table } from "../output.js";
+import { authorLabel, table } from "../output.js";
 
 function short(hash: string): string {
   return hash.slice(0, 12);
@@ -22,7 +22,7 @@ function short(hash: string): string {
 
 function carrierText(key: string | undefined, name: string | null | undefined): string {
   if (key === undefined) return "";
-  return name ? `${name} (${key.slice(0, 8)})` : key.slice(0, 16);
+  return authorLabel(name, key);
 }
 
 function waitingText(waiting: number, unsigned: number): string {

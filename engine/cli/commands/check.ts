@@ -9,6 +9,7 @@ import type { Festival } from "../../schema.js";
 import { findUnbackedSchemaNumber } from "../../schema-write.js";
 import type { StorageHealth } from "../../store.js";
 import { action } from "../context.js";
+import { authorLabel } from "../output.js";
 import { checkedFestivalIndex } from "./festival.js";
 
 const DANGLING_TEXT: Record<DanglingKind, string> = {
@@ -66,7 +67,7 @@ export function registerCheckCommands(program: Command): void {
           const lines: string[] = [...storageLines(r.storage, store.storage.quarantineDirectory)];
           if (r.unbackedSchema) {
             const { declared, readAs, writer } = r.unbackedSchema;
-            const who = writer?.author ? `${writer.author.name} (${writer.author.key.slice(0, 12)}…)` : writer ? `unverified actor ${writer.actor.slice(0, 12)}…` : "an unknown writer";
+            const who = writer?.author ? authorLabel(writer.author.name, writer.author.key) : writer ? `unverified actor ${writer.actor.slice(0, 12)}…` : "an unknown writer";
             lines.push(`The schema number ${JSON.stringify(declared)} was set by ${who} with no data of that schema; the festival is read as schema ${readAs}.`);
             lines.push(`  repair with: pandafest repair FESTIVAL`);
           }
@@ -80,7 +81,7 @@ export function registerCheckCommands(program: Command): void {
           for (const c of r.conflicts) {
             lines.push(`  ${c.field}`);
             c.values.forEach((v, i) => {
-              const who = v.author ? `${v.author.name} (${v.author.key.slice(0, 12)}…)` : `unverified actor ${v.actor.slice(0, 12)}…`;
+              const who = v.author ? authorLabel(v.author.name, v.author.key) : `unverified actor ${v.actor.slice(0, 12)}…`;
               lines.push(`    ${i + 1}. ${JSON.stringify(v.value)}  by ${who}`);
             });
             lines.push(`    resolve with: pandafest pick FESTIVAL ${c.field} N`);

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { newestFirst, verifyHistory } from "../../provenance.js";
 import { action } from "../context.js";
-import { table } from "../output.js";
+import { authorLabel, table } from "../output.js";
 
 export function registerHistoryCommand(program: Command): void {
   program
@@ -31,7 +31,7 @@ export function registerHistoryCommand(program: Command): void {
           const shown = list.slice(0, limit);
           const body = table(
             ["TIME", "AUTHOR", "CHANGE", "MESSAGE"],
-            shown.map((r) => [r.time, r.author ? `${r.author.name} (${r.author.key.slice(0, 8)})` : "unverified", r.hash.slice(0, 12), r.message ?? ""]),
+            shown.map((r) => [r.time, r.author ? authorLabel(r.author.name, r.author.key) : "unverified", r.hash.slice(0, 12), r.message ?? ""]),
           );
           return list.length > shown.length ? [...body, `… ${list.length - shown.length} older change(s); --limit shows more, --json shows all`] : body;
         });
