@@ -121,8 +121,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   /** Counts a peer's interest in a document this node may not hold; false when the peer is past its quota. */
   const noticeAsked = (message: { type: string; senderId: string; documentId?: string }): boolean =>
     !(message.type === "request" || message.type === "sync") || !message.documentId || unknownDocuments?.asked(message.senderId, message.documentId) !== false;
-  /** Whether a message came from a peer that authenticated as a node (see node-auth.ts), not from a client. */
-  const sentByNode = (peerId: string): "node" | "client" => (registry.byPeerId(peerId)?.role === "server" ? "node" : "client");
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
     if (sharing.acceptProofs(message.senderId, message.proofs).length > 0) store.repo.shareConfigChanged();
@@ -139,7 +137,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onMessage: (message) => {
       if (!message.documentId) return;
       if (!noticeAsked(message)) endpoint.refuse(message.senderId, "asked for too many documents this node does not hold");
-      catalog?.noticeDocument(message.documentId, sentByNode(message.senderId));
+      catalog?.noticeDocument(message.documentId);
       if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
     },
     // a client's sync of a festival held here goes through the hub relay; the rest through automerge-repo
@@ -271,7 +269,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       onMessage: (message) => {
         if (!message.documentId) return;
         noticeAsked(message); // another node past its quota is not refused (it was dialled on purpose); its oldest ids are forgotten
-        catalog?.noticeDocument(message.documentId, sentByNode(message.senderId));
+        catalog?.noticeDocument(message.documentId);
       },
       onKnows: knows,
       nodeKey,
