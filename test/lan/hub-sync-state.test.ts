@@ -102,7 +102,7 @@ describe("the hub relay's stored sync states", () => {
     const kept = new StoredClient(keptDir, syncUrl);
     await kept.catchUp(id, server);
     const serverHeads = () => [...A.getHeads(served(server, id).doc())].sort().join();
-    await waitFor("the server to store the client's sync state while connected", async () => (await storedSharedHeads(server, id, keptStorageId)) === serverHeads());
+    await waitFor("the server to store the client's sync state while connected", async () => (await storedSharedHeads(server, id, keptStorageId)) === serverHeads(), 45_000);
     await kept.close();
     const ephemeral = new StoredClient(ephemeralDir, syncUrl, "ephemeral-client");
     await ephemeral.catchUp(id, server);
