@@ -104,7 +104,9 @@ describe("a plain acknowledgement", () => {
     expect(declined).toBeGreaterThan(acknowledgements);
   });
 
-  it("is declined for a message with changes, with heads other than what was last sent, or that is not a sync message", () => {
+  // Retried: about one run in a hundred, the Bloom filter in a sync message reports a false positive, the client
+  // then believes the server has its new change and does not send it, and the scenario below cannot be built.
+  it("is declined for a message with changes, with heads other than what was last sent, or that is not a sync message", { retry: 2 }, () => {
     if (!newSyncState || !fields || !take) throw new Error("the wasm sync states are not available");
     const server = A.getBackend(A.change(A.init<Record<string, number>>(), (doc) => (doc.a = 1)));
     const client = A.getBackend(A.load(server.save()));
