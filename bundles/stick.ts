@@ -228,18 +228,23 @@ class StickSync {
     }
   }
 
+  /** Opens a bundle file on the stick without following a link; a file that cannot be opened is refused (undefined). */
+  private async openOrRefuse(file: { file: string; label: string }): Promise<OpenBundleFile | undefined> {
+    try {
+      return await openBundleFile(file.file, { noFollow: true });
+    } catch (error) {
+      if (!(error instanceof PandafestError)) throw error;
+      this.refused.push({ file: file.label, reason: error.message.replace(`${file.file}: `, "") });
+      return undefined;
+    }
+  }
+
   async read(files: readonly StickBundleFile[]): Promise<void> {
     this.progress.total += files.length;
     for (const file of files) {
       this.progress.step("reading");
-      let opened: OpenBundleFile;
-      try {
-        opened = await openBundleFile(file.file, { noFollow: true });
-      } catch (error) {
-        if (!(error instanceof PandafestError)) throw error;
-        this.refused.push({ file: file.label, reason: error.message.replace(`${file.file}: `, "") });
-        continue;
-      }
+      const opened = await this.openOrRefuse(file);
+      if (opened === undefined) continue;
       try {
         await this.readOne(file, opened);
       } finally {
@@ -370,14 +375,8 @@ class StickSync {
     for (const [key, files] of this.sealedOnStick) {
       const entry = this.summary(key, null);
       for (const { file, size } of files) {
-        let opened: OpenBundleFile;
-        try {
-          opened = await openBundleFile(file.file, { noFollow: true });
-        } catch (error) {
-          if (!(error instanceof PandafestError)) throw error;
-          this.refused.push({ file: file.label, reason: error.message.replace(`${file.file}: `, "") });
-          continue;
-        }
+        const opened = await this.openOrRefuse(file);
+        if (opened === undefined) continue;
         try {
           // checked again on the file as it is now: it is copied from this very handle
           if (opened.size !== size) throw new PandafestError("the file changed during the sync", { code: "input" });

@@ -118,7 +118,7 @@ function authorsObjectId(doc: A.Doc<Festival>): string {
 }
 
 /** Op ids look like "<counter>@<actor hex>". */
-function parseOpId(opId: string): { counter: number; actor: string } | null {
+export function parseOpId(opId: string): { counter: number; actor: string } | null {
   const match = /^([0-9]+)@([0-9a-f]+)$/.exec(opId);
   return match ? { counter: Number(match[1]), actor: match[2] } : null;
 }

@@ -2,7 +2,7 @@
 // `check` names, so a group can see who set it, and the one `pandafest repair` undoes. Browser-safe.
 import * as A from "@automerge/automerge";
 import { schemaStanding } from "./migrate.js";
-import { verifyHistory, type ChangeAuthor } from "./provenance.js";
+import { parseOpId, verifyHistory, type ChangeAuthor } from "./provenance.js";
 import type { Festival } from "./schema.js";
 
 export interface UnbackedSchemaNumber {
@@ -14,19 +14,13 @@ export interface UnbackedSchemaNumber {
   writer: { actor: string; change: string | null; author: ChangeAuthor | null } | null;
 }
 
-/** Op ids look like "<counter>@<actor hex>". */
-function actorOfOp(opId: string): { counter: number; actor: string } | null {
-  const match = /^([0-9]+)@([0-9a-f]+)$/.exec(opId);
-  return match ? { counter: Number(match[1]), actor: match[2] } : null;
-}
-
 /** The unbacked schema number of a festival with the write that set it, or null when the number is backed. */
 export function findUnbackedSchemaNumber(doc: A.Doc<Festival>, festivalId: string): UnbackedSchemaNumber | null {
   const standing = schemaStanding(doc);
   if (!standing.unbacked) return null;
   const values = A.getBackend(doc).getAll("_root", "schema");
   const last = values.at(-1);
-  const op = last === undefined ? null : actorOfOp(String(last[last.length - 1]));
+  const op = last === undefined ? null : parseOpId(String(last[last.length - 1]));
   let writer: UnbackedSchemaNumber["writer"] = null;
   if (op !== null) {
     const metadata = A.getChangesMetaSince(doc, []).find((change) => change.actor === op.actor && change.startOp <= op.counter && op.counter <= change.maxOp);
