@@ -38,6 +38,8 @@ export interface ImportOptions {
   follow: boolean;
   /** Ids of festivals to read bundles of even when not known here yet: how one joins a private festival. */
   join?: readonly string[];
+  /** the most bytes one festival may grow to (default MAX_FESTIVAL_BYTES, engine/festival-size.ts) */
+  maxFestivalBytes?: number;
 }
 
 /** One line of `bundle import`: what one file brought. */
@@ -125,7 +127,13 @@ export function groupByFestival<T extends BundleToApply>(sources: readonly T[]):
  * no longer applies is left where it is rather than blocking the import; a given one that does not
  * apply throws BundleRefusal.
  */
-export async function prepareFestival(store: FestivalStore, id: string, inputs: readonly DecodedSource[], lookup: FestivalIdLookup): Promise<PreparedFestival> {
+export async function prepareFestival(
+  store: FestivalStore,
+  id: string,
+  inputs: readonly DecodedSource[],
+  lookup: FestivalIdLookup,
+  maxFestivalBytes?: number,
+): Promise<PreparedFestival> {
   const local = await findLocalFestival(store, id);
   const given = new Set(inputs.map((input) => bundleFileName(input.bundle.header)));
   const earlier: DecodedSource[] = [];
@@ -142,7 +150,7 @@ export async function prepareFestival(store: FestivalStore, id: string, inputs: 
   const forgedPending: { name: string; reason: string }[] = [];
   for (;;) {
     try {
-      return { id, local, plan: planFestivalImport(id, local?.doc, candidates), inputs: candidates, forgedPending };
+      return { id, local, plan: planFestivalImport(id, local?.doc, candidates, { heldBytes: local?.storedBytes, maxFestivalBytes }), inputs: candidates, forgedPending };
     } catch (error) {
       const failing = error instanceof BundleRefusal ? candidates.find((source) => source.label === error.label) : undefined;
       if (failing?.pendingName === undefined) throw error;
@@ -267,7 +275,7 @@ export async function importBundles(store: FestivalStore, sources: readonly Bund
   const prepared: PreparedFestival[] = [];
   for (const [id, inputs] of groupByFestival(decoded)) {
     try {
-      prepared.push(await prepareFestival(store, id, inputs, known.lookup));
+      prepared.push(await prepareFestival(store, id, inputs, known.lookup, options.maxFestivalBytes));
     } catch (error) {
       if (error instanceof BundleRefusal) refuseAll([error]);
       throw error;

@@ -11,17 +11,18 @@ export interface LocalFestival {
   id: string;
   handle: FestivalHandle;
   doc: A.Doc<Festival>;
+  /** the bytes its stored chunks take (what the festival size bound counts as held) */
+  storedBytes: number;
 }
 
 /** The festival with this id when this data directory stores it (followed or not); never creates one. */
 export async function findLocalFestival(store: FestivalStore, id: string): Promise<LocalFestival | undefined> {
   const cached = store.repo.handles[id as DocumentId] as FestivalHandle | undefined;
-  if (cached === undefined || !cached.isReady()) {
-    const chunks = await store.storage.loadRange([id]);
-    if (!chunks.some((chunk) => chunk.key[1] === "snapshot" || chunk.key[1] === "incremental")) return undefined;
-  }
+  const chunks = (await store.storage.loadRange([id])).filter((chunk) => chunk.key[1] === "snapshot" || chunk.key[1] === "incremental");
+  if ((cached === undefined || !cached.isReady()) && chunks.length === 0) return undefined;
   const handle = await store.openById(id as DocumentId);
-  return { id, handle, doc: handle.doc() };
+  const storedBytes = chunks.reduce((total, chunk) => total + (chunk.data?.byteLength ?? 0), 0);
+  return { id, handle, doc: handle.doc(), storedBytes };
 }
 
 /** The storage key automerge-repo gives a snapshot: SHA-256 over the heads' hex, concatenated. */

@@ -9,7 +9,7 @@ import {
   CHUNK_TYPE_DOCUMENT,
   splitAutomergeChunks,
 } from "./automerge-payload.js";
-import { inflatedLength } from "./deflate-length.js";
+import { inflatedLength } from "../engine/deflate-length.js";
 import { MAX_PAYLOAD_SECTION_LENGTH } from "./layout.js";
 
 /** A payload may expand to this many times its own size (real festivals stay far below; see FORMAT.md). */

@@ -2,6 +2,8 @@
 // festival, checks the payloads against their headers, and counts changes new / present / waiting. Browser-safe.
 import * as A from "@automerge/automerge";
 import { PandafestError, isPandafestError } from "../engine/errors.js";
+import { checkChangeSizes } from "../engine/change-limits.js";
+import { MAX_FESTIVAL_BYTES, festivalGrowthProblem } from "../engine/festival-size.js";
 import { checkSchema } from "../engine/migrate.js";
 import { prepareAttestationDecoding, soleOperationIn, verifyHistory } from "../engine/provenance.js";
 import type { Festival } from "../engine/schema.js";
@@ -163,6 +165,27 @@ export function checkIncrementalChanges(changes: readonly PayloadChange[], heade
   }
 }
 
+/** What the festival size bound (engine/festival-size.ts) counts from: the bytes held here, and the bound. */
+export interface FestivalSizeBound {
+  /** the bytes the festival takes here now (its stored chunks); 0 when not known */
+  heldBytes?: number;
+  /** default MAX_FESTIVAL_BYTES */
+  maxFestivalBytes?: number;
+}
+
+/** `bytes + incoming`, or a refusal when that passes the festival size bound. */
+function refuseGrowth(bytes: number, incoming: number, size: FestivalSizeBound): number {
+  const problem = festivalGrowthProblem(bytes, incoming, size.maxFestivalBytes ?? MAX_FESTIVAL_BYTES);
+  if (problem !== undefined) throw new PandafestError(`${problem}; nothing of this bundle was applied`, { code: "input" });
+  return bytes + incoming;
+}
+
+/** The same bounds as sync (engine/change-limits.ts): a bundle with a too-big change or value is refused whole. */
+function refuseOversizedChanges(changes: Iterable<Uint8Array>): void {
+  const problem = checkChangeSizes(changes);
+  if (problem !== undefined) throw new PandafestError(`bundle carries ${problem}; nothing of it was applied`, { code: "input" });
+}
+
 function kindOrder(bundle: BundleToApply): number {
   return bundle.bundle.kind === "full" ? 0 : 1;
 }
@@ -238,6 +261,7 @@ export function planFestivalImport(
   festivalId: string,
   before: A.Doc<Festival> | undefined,
   bundles: readonly BundleToApply[],
+  size: FestivalSizeBound = {},
 ): FestivalImportPlan {
   for (const { label, bundle } of bundles) {
     if (bundle.header.festivalId !== festivalId) throw new BundleRefusal(label, `bundle belongs to festival ${bundle.header.festivalId}, not ${festivalId}`);
@@ -256,12 +280,14 @@ export function planFestivalImport(
         carried.set(entry, { known: true });
       } else if (bundle.kind === "full") {
         const loaded = loadFullPayload(bundle);
+        refuseOversizedChanges(A.getAllChanges(loaded));
         const meta = A.getChangesMetaSince(loaded, []);
         prepareAttestationDecoding(loaded, meta, new Set(meta.map((change) => change.actor)).size);
         carried.set(entry, { loaded, meta });
       } else {
         const changes = decodePayloadChanges(bundle.payload);
         checkIncrementalChanges(changes, bundle.header);
+        refuseOversizedChanges(changes.map((change) => change.bytes));
         carried.set(entry, { changes });
       }
     } catch (error) {
@@ -289,6 +315,8 @@ export function planFestivalImport(
   if (before !== undefined && admission.forgeries.length > 0) ({ doc: state, setAside } = withoutForgeries(before, admission.forgeries));
   let owned = state !== before;
   let snapshot: Uint8Array | undefined;
+  /** the festival's size as the bound counts it: what is held, plus every payload or change applied */
+  let bytes = size.heldBytes ?? 0;
   const own = (doc: A.Doc<Festival>): A.Doc<Festival> => {
     if (owned) return doc;
     owned = true;
@@ -301,10 +329,12 @@ export function planFestivalImport(
     try {
       if ("loaded" in what && wholeAdmitted(what, admission)) {
         if (state === undefined || (A.getMissingDeps(state, []).length === 0 && A.hasHeads(what.loaded, A.getHeads(state)))) {
+          bytes = refuseGrowth(0, entry.bundle.payload.byteLength, size);
           state = what.loaded;
           owned = true;
           snapshot = entry.bundle.payload;
         } else {
+          bytes = refuseGrowth(bytes, entry.bundle.payload.byteLength, size);
           state = A.loadIncremental(own(state), entry.bundle.payload);
           snapshot = undefined;
           if (!A.hasHeads(state, entry.bundle.header.heads)) throw new PandafestError("bundle payload could not be applied completely", { code: "input" });
@@ -313,6 +343,7 @@ export function planFestivalImport(
         const admitted = "changes" in what
           ? what.changes.filter((change) => admission.admitted.has(change.hash)).map((change) => change.bytes)
           : admittedBytes(what.loaded, what.meta, admission);
+        bytes = refuseGrowth(bytes, admitted.reduce((total, change) => total + change.byteLength, 0), size);
         if (admitted.length > 0) [state] = A.applyChanges(own(state ?? A.init<Festival>()), admitted);
         snapshot = undefined;
       }

@@ -1,7 +1,8 @@
-// The festivals a running server holds: those the data directory follows, loaded at start, plus every
-// festival that arrives from a peer (followed from then on). Keeps names, visibility and sharing current.
+// The festivals a running server holds: those the data directory follows, loaded at start, plus festivals that
+// arrive from peers and pass the follow rule (followed from then on). Keeps names, visibility and sharing current.
 import type { DocHandle, DocumentId } from "@automerge/automerge-repo";
 import { discoveryKey } from "../../bundles/discovery.js";
+import { verifyHistory } from "../provenance.js";
 import type { Festival, Visibility } from "../schema.js";
 import type { FestivalStore } from "../store.js";
 import { visibilityOf } from "../views.js";
@@ -57,10 +58,21 @@ export class FestivalCatalog {
   }
 
   private readonly pending = new Set<string>();
+  /** documents another node (authenticated) sent or asked about: followed once they are festivals */
+  private readonly fromNodes = new Set<string>();
+  /** documents seen that did not pass the follow rule (yet): not listed, announced or indexed */
+  private readonly unfollowed = new Set<string>();
+  /** festivals that passed the follow rule (or were followed here already at start) */
+  private readonly followed = new Set<string>();
+  /** the follow decisions under way (one index read each) */
+  private readonly deciding = new Set<string>();
+  /** the newest document reported while its follow decision was under way */
+  private readonly decideAgain = new Map<string, unknown>();
 
   /** Loads every followed festival. Festivals arriving from peers are followed as `noticeDocument` reports them. */
   async start(): Promise<void> {
     for (const entry of await this.store.index.list()) {
+      this.followed.add(entry.id);
       this.sharing.setVisibility(entry.id, entry.visibility);
       try {
         const handle = await this.store.repo.find<unknown>(entry.id as DocumentId);
@@ -99,7 +111,13 @@ export class FestivalCatalog {
    * A peer sent a message about this document. The repo opens a handle for it shortly (after its access
    * check); once there, it is followed like any festival here (if it is one).
    */
-  noticeDocument(documentId: string): void {
+  noticeDocument(documentId: string, from: "node" | "client" = "client"): void {
+    if (from === "node" && !this.followed.has(documentId)) {
+      this.fromNodes.add(documentId);
+      // a festival seen from a client first and now from a node is followed
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      if (handle?.isReady()) this.refresh(documentId, handle.doc());
+    }
     if (this.tracked.has(documentId) || this.pending.has(documentId)) return;
     this.pending.add(documentId);
     const delays = [0, 20, 100, 500, 2000];
@@ -126,9 +144,59 @@ export class FestivalCatalog {
     if (handle.isReady()) this.refresh(handle.documentId, handle.doc());
   }
 
+  /** How many documents were seen and not followed (planted by clients, or not festivals made by pandafest). */
+  get unfollowedCount(): number {
+    return this.unfollowed.size;
+  }
+
   private refresh(documentId: string, doc: unknown): void {
     const summary = festivalSummary(documentId, doc);
     if (!summary) return;
+    if (this.followed.has(summary.id)) this.update(summary);
+    else void this.decideToFollow(documentId, doc);
+  }
+
+  /**
+   * The follow rule for a festival this node does not follow yet. It is followed (listed, announced to nodes,
+   * recorded in the index) when somebody on this node follows it (the index: the CLI wrote it), when an
+   * authenticated node sent it, or when every change in it is signed by its author (made by pandafest: the
+   * web app, another node's CLI). A document a bare client wrote is kept as automerge-repo stores it, but
+   * never listed or passed on: a client cannot plant festivals that every node then copies.
+   */
+  private async decideToFollow(documentId: string, reported: unknown): Promise<void> {
+    if (this.deciding.has(documentId)) {
+      this.decideAgain.set(documentId, reported);
+      return;
+    }
+    this.deciding.add(documentId);
+    try {
+      const inIndex = this.fromNodes.has(documentId) || (await this.store.index.has(documentId).catch(() => false));
+      // the document may have changed while the index was read: decide on the newest document reported. (The
+      // first heads-changed of a document arriving from a peer comes before its handle counts as ready.)
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      const doc = handle?.isReady() ? handle.doc() : (this.decideAgain.get(documentId) ?? reported);
+      this.decideAgain.delete(documentId);
+      const current = festivalSummary(documentId, doc);
+      if (current === undefined) return;
+      const follow = inIndex || this.fromNodes.has(documentId) || verifyHistory(doc as Festival, documentId).every((change) => change.verified);
+      if (!follow) {
+        if (!this.unfollowed.has(documentId)) this.log.info(`not following document ${documentId.slice(0, 8)}…: a client wrote it, and not every change is signed by its author`);
+        this.unfollowed.add(documentId);
+        return;
+      }
+      this.unfollowed.delete(documentId);
+      this.followed.add(documentId);
+      this.update(current);
+    } finally {
+      this.deciding.delete(documentId);
+      // a change arrived while deciding: decide again on it (an edit and its attestation may arrive apart)
+      const again = this.decideAgain.get(documentId);
+      if (again !== undefined && !this.followed.has(documentId)) void this.decideToFollow(documentId, again);
+      else this.decideAgain.delete(documentId);
+    }
+  }
+
+  private update(summary: CatalogEntry): void {
     const previous = this.entries.get(summary.id);
     this.entries.set(summary.id, summary);
     if (this.sharing.setVisibility(summary.id, summary.visibility)) this.store.repo.shareConfigChanged();

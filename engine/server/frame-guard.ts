@@ -1,7 +1,7 @@
 // The checks every websocket frame passes before automerge-repo sees it: binary only, rate-limited,
 // a valid protocol message within the size bounds, and consistent with the connection (join first, one peer id per socket).
 import type { RawData } from "ws";
-import { syncMessageSizeProblem } from "../change-limits.js";
+import { syncMessageSizes } from "../change-limits.js";
 import { TokenBucket } from "./rate-limit.js";
 import { decodeSyncFrame, type SyncProtocolMessage } from "./sync-messages.js";
 
@@ -34,6 +34,8 @@ export interface FrameGuardOptions {
   /** this repo's peer id, once known */
   localPeerId: () => string | undefined;
   limits?: FrameLimits;
+  /** counts a sync message's change bytes toward its festival's size, or says why they are refused (festival-size.ts) */
+  festivalGrowth?: (documentId: string, changeBytes: number) => string | undefined;
 }
 
 export class FrameGuard {
@@ -59,7 +61,8 @@ export class FrameGuard {
     const problem = this.options.role === "server" ? this.checkFromClient(message) : this.checkFromServer(message);
     if (problem) return { accept: false, reason: problem };
     if ((message.type === "sync" || message.type === "request") && message.data) {
-      const tooBig = syncMessageSizeProblem(message.data);
+      const sizes = syncMessageSizes(message.data);
+      const tooBig = sizes.problem ?? (message.documentId === undefined ? undefined : this.options.festivalGrowth?.(message.documentId, sizes.changeBytes));
       if (tooBig) return { accept: false, reason: `sync message for ${message.documentId} refused: ${tooBig}` };
     }
     return { accept: true, message: decoded.message, bytes };

@@ -26,6 +26,8 @@ export interface PeerClientOptions {
   heartbeatMs?: number;
   maxFrameBytes?: number;
   limits?: FrameLimits;
+  /** the festival size bound (festival-size.ts), checked on every sync message */
+  festivalGrowth?: (documentId: string, changeBytes: number) => string | undefined;
   log?: ServerLog;
   /** the registry entry to keep up to date */
   link?: PeerLink;
@@ -149,7 +151,7 @@ export class PeerClientAdapter extends NetworkAdapter {
     if (this.currentState === "stopped") return;
     this.currentState = "connecting";
     this.options.link?.connecting();
-    this.guard = new FrameGuard({ role: "client", localPeerId: () => this.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS });
+    this.guard = new FrameGuard({ role: "client", localPeerId: () => this.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS, festivalGrowth: this.options.festivalGrowth });
     this.handshake = undefined;
     let socket: WebSocket;
     try {

@@ -5,9 +5,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import * as A from "@automerge/automerge";
+import type { DocumentId } from "@automerge/automerge-repo";
 import { PandafestError } from "../errors.js";
 import { hasIdentity, loadIdentity } from "../identity.js";
 import { generateKeyPair, toHex } from "../keys.js";
+import { FestivalSizeLedger, MAX_FESTIVAL_BYTES } from "../festival-size.js";
 import { ownValue } from "../own-value.js";
 import { FestivalStore } from "../store.js";
 import { FestivalCatalog } from "./festival-catalog.js";
@@ -50,6 +52,8 @@ export interface ServeOptions {
   /** how long a /sync connection may stay open without joining (ms) */
   joinTimeoutMs?: number;
   limits?: FrameLimits;
+  /** the most bytes one festival may grow to from what peers send (default MAX_FESTIVAL_BYTES) */
+  maxFestivalBytes?: number;
   /** shortest time between two hub relay rounds of one festival (ms) */
   hubRoundMs?: number;
   log?: ServerLog;
@@ -121,6 +125,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   /** Counts a peer's interest in a document this node may not hold; false when the peer is past its quota. */
   const noticeAsked = (message: { type: string; senderId: string; documentId?: string }): boolean =>
     !(message.type === "request" || message.type === "sync") || !message.documentId || unknownDocuments?.asked(message.senderId, message.documentId) !== false;
+  /** The festival size bound: a festival's saved size, measured when a peer first sends it changes, plus what peers sent since. */
+  const festivalSizes = new FestivalSizeLedger((id) => {
+    const handle = store === undefined ? undefined : ownValue(store.repo.handles, id);
+    return handle?.isReady() === true ? A.save(handle.doc()).byteLength : 0;
+  }, options.maxFestivalBytes ?? MAX_FESTIVAL_BYTES);
+  const festivalGrowth = (documentId: string, changeBytes: number) => festivalSizes.admit(documentId, changeBytes);
+  /** Whether a message came from a peer that authenticated as a node (see node-auth.ts), not from a client. */
+  const sentByNode = (peerId: string): "node" | "client" => (registry.byPeerId(peerId)?.role === "server" ? "node" : "client");
   const knows = (message: KnowsMessage) => {
     if (!store || message.targetId !== store.repo.peerId) return;
     if (sharing.acceptProofs(message.senderId, message.proofs).length > 0) store.repo.shareConfigChanged();
@@ -137,7 +149,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onMessage: (message) => {
       if (!message.documentId) return;
       if (!noticeAsked(message)) endpoint.refuse(message.senderId, "asked for too many documents this node does not hold");
-      catalog?.noticeDocument(message.documentId);
+      catalog?.noticeDocument(message.documentId, sentByNode(message.senderId));
       if (message.type === "request" && registry.byPeerId(message.senderId)?.role === "client") sharing.clientAsked(message.documentId);
     },
     // a client's sync of a festival held here goes through the hub relay; the rest through automerge-repo
@@ -153,6 +165,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     maxConnections: options.maxConnections,
     joinTimeoutMs: options.joinTimeoutMs,
     limits: options.limits,
+    festivalGrowth,
   });
   store = await FestivalStore.open(options.dataDir, {
     network: [endpoint.adapter],
@@ -206,6 +219,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const wanted = asked.split(",").filter((h) => h.length > 0);
     if (wanted.length > 256 || !wanted.every((h) => /^[0-9a-f]{64}$/.test(h))) return sendError(response, 400, "contains must be up to 256 comma-separated change hashes");
     sendJson(response, 200, { heads, contains: A.hasHeads(doc, wanted) });
+  });
+  // what of a festival waits here for history this node lacks (a damaged chunk, a gap): the web app says so
+  routes.get("/api/festivals/:id/waiting", async ({ response, params }) => {
+    if (catalog.get(params.id) === undefined) return sendError(response, 404, "this server does not follow that festival");
+    const health = await store.storageHealth(params.id as DocumentId);
+    sendJson(response, 200, { missing: health.missing.length, waiting: health.waiting.length, quarantined: health.quarantined.length });
   });
   addScheduleRoutes(routes, catalog);
 
@@ -266,10 +285,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       introduceAs: "server",
       maxFrameBytes: options.maxFrameBytes,
       limits: options.limits,
+      festivalGrowth,
       onMessage: (message) => {
         if (!message.documentId) return;
         noticeAsked(message); // another node past its quota is not refused (it was dialled on purpose); its oldest ids are forgotten
-        catalog?.noticeDocument(message.documentId);
+        catalog?.noticeDocument(message.documentId, sentByNode(message.senderId));
       },
       onKnows: knows,
       nodeKey,

@@ -71,6 +71,8 @@ export interface SyncEndpointOptions {
   /** how long a connection may stay open without joining */
   joinTimeoutMs?: number;
   limits?: FrameLimits;
+  /** the festival size bound (festival-size.ts), checked on every sync message */
+  festivalGrowth?: (documentId: string, changeBytes: number) => string | undefined;
   /** how often the adapter pings clients; a client that misses a ping is dropped */
   keepAliveMs?: number;
   /** sees every accepted message from a client (after validation, before the adapter) */
@@ -149,7 +151,7 @@ export class SyncEndpoint {
 
   private accept(socket: GuardedSocket, address: string, ticket: AdmissionTicket): void {
     const link = this.options.registry.open("inbound", address);
-    const guard = new FrameGuard({ role: "server", localPeerId: () => this.adapter.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS });
+    const guard = new FrameGuard({ role: "server", localPeerId: () => this.adapter.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS, festivalGrowth: this.options.festivalGrowth });
     let refused = false;
     const joinTimeoutMs = this.options.joinTimeoutMs ?? JOIN_TIMEOUT_MS;
     const joinTimer = setTimeout(() => {

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../helpers/cli.js";
+import { cliJson, tempDir } from "../helpers/cli.js";
 import {
   addEvent,
   addVenue,
@@ -83,6 +83,21 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
     expect(await form.locator("#endDate").inputValue()).toBe("2027-07-02");
     expect(await form.getByLabel("Venue").locator("option:checked").textContent()).toBe("Main Stage");
     expect(seen.errors).toEqual([]);
+  });
+
+  it("signs every edit as it is made: a reload at once leaves nothing unsigned, and the node follows the festival", async () => {
+    const id = await createFestival(page, { name: "Quick Fest", startDate: "2027-08-01", endDate: "2027-08-01", timeZone: "UTC", visibility: "public" });
+    await page.reload(); // no pause: the edit and its attestation were made in one tick
+    await page.getByRole("heading", { level: 1, name: "Quick Fest" }).waitFor();
+    // the node follows (lists) a festival a browser sends only when every change in it is signed
+    await eventually("the node to list the festival", async () => {
+      const response = await page.request.get(`${server.url}/api/festivals`);
+      const listed = response.ok() ? ((await response.json()) as Array<{ id: string }>) : [];
+      return listed.some((entry) => entry.id === id) ? true : undefined;
+    });
+    const history = await cliJson<Array<{ verified: boolean }>>(server.dataDir, ["history", id]);
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.filter((change) => !change.verified)).toEqual([]);
   });
 
   it("shows the engine's validation messages next to the field they are about", async () => {

@@ -8,7 +8,7 @@ import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeBundle } from "../../bundles/codec.js";
-import { inflatedLength } from "../../bundles/deflate-length.js";
+import { inflatedLength } from "../../engine/deflate-length.js";
 import { carrierOf, exportFestivalBundle } from "../../bundles/export.js";
 import { importBundleFiles } from "../../bundles/import.js";
 import { checkPayloadExpansion, expansionBound } from "../../bundles/payload-expansion.js";

@@ -82,4 +82,44 @@ describe("a change over the size bounds", { timeout: 120_000 }, () => {
     expect(closed.reason).toMatch(/refused/);
     expect(server.store.repo.handles[documentId as never]?.isReady() ?? false).toBe(false);
   });
+
+  it("closes the connection of a client growing a festival past the festival bound, and keeps the festival within it", async () => {
+    const limit = 48 * 1024;
+    const { server, syncUrl } = await serve({ maxFestivalBytes: limit });
+    const client = connect(syncUrl);
+    expect(await client.opened).toBe(true);
+    join(client, "slow-bulk-writer");
+    const serverPeerId = await client.serverPeerId;
+    const documentId = randomDocumentId();
+    let doc = A.init<{ notes: Record<string, A.ImmutableString> }>();
+    doc = A.change(doc, (d) => {
+      d.notes = {};
+    });
+    let state = A.initSyncState();
+    let sent = 0;
+    let closedEarly: { code: number; reason: string } | undefined;
+    void client.closed.then((closed) => (closedEarly = closed));
+    // each change holds 8 KiB, well within the change and value bounds; together they pass the festival bound
+    for (let index = 0; index < 12 && closedEarly === undefined; index++) {
+      const previous = A.getHeads(doc);
+      doc = A.change(doc, (d) => {
+        d.notes[`note-${index}`] = new A.ImmutableString(String(index).padEnd(8 * 1024, "x"));
+      });
+      const [nextState, data] = A.generateSyncMessage(doc, state);
+      state = nextState;
+      const changes = index === 0 ? A.getAllChanges(doc) : A.getChanges(A.view(doc, previous), doc);
+      const base = data === null ? { heads: A.getHeads(doc), need: [], have: [], changes: [] } : A.decodeSyncMessage(data);
+      client.send({ type: "sync", senderId: "slow-bulk-writer", targetId: serverPeerId, documentId, data: A.encodeSyncMessage({ ...base, changes }) });
+      sent += 1;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const closed = await client.closed;
+    expect(closed.code).toBe(1008);
+    expect(closed.reason).toMatch(/refused/);
+    expect(sent).toBeGreaterThan(3);
+    expect(sent).toBeLessThan(12);
+    const held = server.store.repo.handles[documentId as never];
+    const bytes = held?.isReady() ? A.save(held.doc() as A.Doc<unknown>).byteLength : 0;
+    expect(bytes).toBeLessThanOrEqual(limit);
+  });
 });

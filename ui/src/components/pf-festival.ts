@@ -1,5 +1,6 @@
 // One open festival: its title, the navigation between its screens, and the current screen.
 // Re-renders the screen after every change (local, other tab, or remote) with the model's new version.
+import { getMissingDeps } from "@automerge/automerge/slim";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { AppServices } from "../state/app-services.js";
@@ -7,6 +8,7 @@ import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
+import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
 import "./pf-conflicts.js";
 import "./pf-event-form.js";
 import "./pf-history.js";
@@ -20,6 +22,11 @@ import "./pf-venues.js";
 import { sharedStyles } from "./shared-styles.js";
 
 type FestivalRoute = Extract<Route, { festivalId: string }>;
+
+/** How long after a change the node is asked again what waits (edits come in bursts while syncing). */
+const WAITING_AFTER_CHANGE_MS = 1500;
+/** How often the node is asked while the festival is open (a stick or bundle may heal it with no change here). */
+const WAITING_REFRESH_MS = 60_000;
 
 const NAVIGATION: ReadonlyArray<{ screen: FestivalScreen["screen"]; label: string; matches: readonly string[] }> = [
   { screen: "programme", label: "Programme", matches: ["programme", "event"] },
@@ -80,14 +87,19 @@ export class PfFestival extends LitElement {
   @property() accessor previewId: string | undefined;
   @property({ attribute: false }) accessor route: FestivalRoute | undefined;
   @state() accessor version = 0;
+  /** what of this festival waits on the node for history it lacks (asked on opening, after changes, and every minute) */
+  @state() accessor nodeWaiting: NodeWaiting | undefined;
   #unsubscribe: (() => void) | undefined;
   #subscribed: FestivalSession | undefined;
+  #waitingTimer: ReturnType<typeof setTimeout> | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#subscribed = undefined;
+    clearTimeout(this.#waitingTimer);
+    this.#waitingTimer = undefined;
   }
 
   override willUpdate(): void {
@@ -95,13 +107,50 @@ export class PfFestival extends LitElement {
     this.#unsubscribe?.();
     this.#subscribed = this.session;
     this.#unsubscribe = this.session?.subscribe(this.#onChange);
+    this.nodeWaiting = undefined;
+    this.#askNodeWaiting(0);
   }
 
   readonly #onChange = (): void => {
     this.version = this.session?.model.version ?? this.version + 1;
     const session = this.session;
     if (session) rememberFestival({ id: session.id, name: session.model.settings.name, visibility: session.model.settings.visibility }, false);
+    this.#askNodeWaiting(WAITING_AFTER_CHANGE_MS);
   };
+
+  /** Asks the node what waits, after `delay` (a later call within it moves the question, so a burst asks once). */
+  #askNodeWaiting(delay: number): void {
+    clearTimeout(this.#waitingTimer);
+    const session = this.session;
+    if (!session) return;
+    this.#waitingTimer = setTimeout(async () => {
+      const report = await fetchNodeWaiting(session.id);
+      if (this.session !== session) return;
+      this.nodeWaiting = report;
+      this.#askNodeWaiting(WAITING_REFRESH_MS);
+    }, delay);
+  }
+
+  /** The notice for changes that wait for history (on the node, or in this browser), every time until healed. */
+  #renderWaiting(session: FestivalSession) {
+    const inBrowser = getMissingDeps(session.doc(), []).length;
+    const onNode = this.nodeWaiting;
+    const onNodeWaits = onNode !== undefined && (onNode.waiting > 0 || onNode.missing > 0);
+    if (!onNodeWaits && inBrowser === 0) return nothing;
+    return html`<div class="notice warn" role="status" data-waiting>
+      ${onNodeWaits
+        ? html`<p>
+            The node holds ${onNode.waiting} change(s) of this festival that wait for ${onNode.missing} earlier change(s) it does not
+            have${onNode.quarantined > 0 ? ` (${onNode.quarantined} damaged file(s) were moved to its quarantine folder)` : ""}. They are
+            kept, and apply by themselves once a peer, a stick or a bundle brings the missing history; <code>pandafest check</code> names
+            them.
+          </p>`
+        : nothing}
+      ${inBrowser > 0
+        ? html`<p>This browser holds changes that wait for ${inBrowser} earlier change(s) it does not have; they apply once the node or a bundle brings them.</p>`
+        : nothing}
+    </div>`;
+  }
 
   override render() {
     const session = this.session;
@@ -127,6 +176,7 @@ export class PfFestival extends LitElement {
           )}
         </ul>
       </nav>
+      ${session ? this.#renderWaiting(session) : nothing}
       ${!session ? html`<p class="muted" role="status">${route.screen === "programme" ? "Loading the latest changes…" : "Opening the festival…"}</p>` : nothing}
       <pf-programme
         data-source=${session ? "live" : "snapshot"}

@@ -126,7 +126,6 @@ export class PfSync extends LitElement {
     const identity = session?.identity;
     if (!session || !identity) return;
     try {
-      session.flushAttestation();
       const packed = packFullBundle(session.handle, identity);
       downloadFile(packed.fileName, packed.bytes);
       this.exportError = undefined;

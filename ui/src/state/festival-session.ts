@@ -1,5 +1,5 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
-// next visit), and the editor that records the user as a member and attests authorship after local changes.
+// next visit), and the editor that records the user as a member and attests each local change as it is made.
 import { ImmutableString } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
@@ -9,8 +9,6 @@ import type { Festival } from "../../../engine/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
 
-/** How long after the last local change the attestation is written. */
-export const ATTESTATION_DELAY_MS = 800;
 /** How long after the last change the programme snapshot for the next visit is refreshed. */
 const SNAPSHOT_DELAY_MS = 3000;
 
@@ -24,8 +22,6 @@ export function recordMember(doc: Festival, identity: BrowserIdentity): void {
 export class FestivalSession {
   readonly model: FestivalModel;
   readonly #listeners = new Set<() => void>();
-  #attestationTimer: ReturnType<typeof setTimeout> | undefined;
-  #attestationDue = false;
   #snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
@@ -39,7 +35,6 @@ export class FestivalSession {
     this.model = new FestivalModel(handle.doc());
     this.#scheduleSnapshot(500);
     handle.on("change", this.#onChange);
-    window.addEventListener("pagehide", this.flushAttestation);
     document.addEventListener("visibilitychange", this.#onVisibility);
   }
 
@@ -66,7 +61,12 @@ export class FestivalSession {
     this.#identity = identity;
   }
 
-  /** The editor operations write through: each change also records this browser's user as a member. */
+  /**
+   * The editor operations write through: each change also records this browser's user as a member, and is
+   * attested in the same tick. The edit and its signature are then saved and sent together: a reload, a closed
+   * tab or a lost connection can never leave an edit of this page unsigned (each page load is a new actor, so
+   * an edit left unsigned would stay unverified for good, and nodes would not follow a festival holding it).
+   */
   readonly editor: FestivalEditor = {
     read: () => this.handle.doc(),
     change: (fn, message) => {
@@ -78,38 +78,21 @@ export class FestivalSession {
         },
         { message },
       );
-      this.#scheduleAttestation();
+      writeAttestation(
+        { read: () => this.handle.doc(), change: (apply, attestationMessage) => this.handle.change(apply, { message: attestationMessage }) },
+        this.handle.documentId,
+        identity,
+      );
     },
-  };
-
-  /** Writes the attestation of the latest local change now (if one is due). */
-  readonly flushAttestation = (): void => {
-    if (!this.#attestationDue) return;
-    this.#attestationDue = false;
-    clearTimeout(this.#attestationTimer);
-    this.#attestationTimer = undefined;
-    writeAttestation(
-      { read: () => this.handle.doc(), change: (apply, message) => this.handle.change(apply, { message }) },
-      this.handle.documentId,
-      this.#identity,
-    );
   };
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.flushAttestation();
     if (this.#snapshotTimer !== undefined) this.#saveSnapshot();
     this.handle.off("change", this.#onChange);
-    window.removeEventListener("pagehide", this.flushAttestation);
     document.removeEventListener("visibilitychange", this.#onVisibility);
     this.#listeners.clear();
-  }
-
-  #scheduleAttestation(): void {
-    this.#attestationDue = true;
-    clearTimeout(this.#attestationTimer);
-    this.#attestationTimer = setTimeout(this.flushAttestation, ATTESTATION_DELAY_MS);
   }
 
   #scheduleSnapshot(delay = SNAPSHOT_DELAY_MS): void {
@@ -124,10 +107,7 @@ export class FestivalSession {
   }
 
   readonly #onVisibility = (): void => {
-    if (document.visibilityState === "hidden") {
-      this.flushAttestation();
-      if (this.#snapshotTimer !== undefined) this.#saveSnapshot();
-    }
+    if (document.visibilityState === "hidden" && this.#snapshotTimer !== undefined) this.#saveSnapshot();
   };
 
   readonly #onChange = (payload: DocHandleChangePayload<Festival>): void => {

@@ -98,3 +98,25 @@ export async function fetchNodeStatus(signal?: AbortSignal): Promise<NodeStatus>
     peers,
   };
 }
+
+/** What of a festival waits on the node for history it lacks (see `pandafest check`). */
+export interface NodeWaiting {
+  /** changes the node lacks that stored changes depend on */
+  missing: number;
+  /** stored changes held back until those arrive */
+  waiting: number;
+  /** chunk files of the festival the node moved to quarantine */
+  quarantined: number;
+}
+
+/** The node's waiting report for one festival, or undefined when the node does not follow it (or is not there). */
+export async function fetchNodeWaiting(festivalId: string, signal?: AbortSignal): Promise<NodeWaiting | undefined> {
+  try {
+    const body = await getJson(`api/festivals/${encodeURIComponent(festivalId)}/waiting`, signal);
+    if (typeof body !== "object" || body === null) return undefined;
+    const record = body as Record<string, unknown>;
+    return { missing: count(record.missing), waiting: count(record.waiting), quarantined: count(record.quarantined) };
+  } catch {
+    return undefined;
+  }
+}
