@@ -26,7 +26,7 @@ export async function findLocalFestival(store: FestivalStore, id: string): Promi
 }
 
 /** The storage key automerge-repo gives a snapshot: SHA-256 over the heads' hex, concatenated. */
-function snapshotKey(id: string, doc: A.Doc<unknown>): string[] {
+export function snapshotKey(id: string, doc: A.Doc<unknown>): string[] {
   return [id, "snapshot", sha256Hex(new TextEncoder().encode(A.getHeads(doc).join("")))];
 }
 

@@ -1,12 +1,13 @@
 // Recovery from a held forgery: the changes set aside (a forged change and everything built on it) are moved to
 // DATA/quarantine/forgeries/<festival>/ as raw changes with a .reason.txt, and the festival is stored again without them. Node only.
 import path from "node:path";
-import type * as A from "@automerge/automerge";
+import * as A from "@automerge/automerge";
 import { concatBytes } from "../engine/bytes.js";
 import type { Festival } from "../engine/schema.js";
 import { writeFileAtomically } from "../engine/storage/atomic-file.js";
 import type { FestivalStore } from "../engine/store.js";
-import { type LocalFestival, storeFestival } from "./local-festivals.js";
+import { replaceStoredChunks } from "../engine/storage/chunk-replacement.js";
+import { type LocalFestival, snapshotKey } from "./local-festivals.js";
 import type { SetAsideChange } from "./plan.js";
 
 /** Where the set-aside changes of a festival are kept. */
@@ -37,11 +38,11 @@ export async function setAsideForgeries(
     "",
   ];
   await writeFileAtomically(`${file}.reason.txt`, reasons.join("\n"));
-  // The stored chunks hold the forgery: they are removed below the repo, and the rebuilt festival stored
-  // as one snapshot. The open handle keeps the old document in memory but is never saved again: its heads
-  // are those the repo saved last, so a flush finds nothing new (a later open loads the rebuilt festival).
-  await store.storage.removeRange([festivalId]);
-  await storeFestival(store, festivalId, undefined, after);
+  // The stored chunks hold the forgery: the rebuilt festival replaces them below the repo as one snapshot,
+  // crash-safe (a journal; see engine/storage/chunk-replacement.ts). The open handle keeps the old document in
+  // memory but is never saved again: its heads are those the repo saved last, so a flush finds nothing new (a
+  // later open loads the rebuilt festival).
+  await replaceStoredChunks(store.storage, festivalId, snapshotKey(festivalId, after), A.save(after));
   local.doc = after;
   return file;
 }

@@ -23,6 +23,7 @@ import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
 import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "./provenance.js";
+import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "./schema.js";
 import { festivalSkeleton, type FestivalInput } from "./skeleton.js";
@@ -84,7 +85,9 @@ export class FestivalStore {
   static async open(dataDir: string, options: StoreOptions = {}): Promise<FestivalStore> {
     useNativeSignatures(); // same signatures as tweetnacl, a hundred times faster (attestations, history)
     await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-    return new FestivalStore(dataDir, options);
+    const store = new FestivalStore(dataDir, options);
+    await finishInterruptedReplacements(store.storage); // before any festival is loaded
+    return store;
   }
 
   /** The identity of this data directory, or null when `pandafest init` has not run. */

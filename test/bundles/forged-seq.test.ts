@@ -153,4 +153,40 @@ describe("a forged (actor, seq)", () => {
     const [restored] = A.applyChanges(A.init<Festival>(), [new Uint8Array(await fs.readFile(changesFile))]);
     expect(A.getMissingDeps(restored, [])).not.toHaveLength(0); // the forged change, kept whole, still names what it built on
   });
+
+  it.each(["replace:journal-written", "replace:snapshot-written", "replace:removing"])(
+    "held already, recovery killed (SIGKILL) at %s loses nothing, and finishes at the next run",
+    async (crashAt) => {
+      const { ada, bea, genuine, forgedDoc, forgedChange, attestation } = await poisonedScene();
+      await withStore(bea, async (store) => {
+        const local = await findLocalFestival(store, ada.festival);
+        if (local === undefined) throw new Error("festival missing at Bea");
+        local.handle.update((doc) => A.merge(doc, A.clone(forgedDoc)));
+      });
+
+      const killed = await runCli(bea, ["bundle", "import", genuine], { PANDAFEST_CRASH_AT: crashAt });
+      expect(killed.code, killed.stderr).toBe(128); // killed by the signal, as a power cut would
+      // whatever the point, the festival opens: before the new snapshot it still holds the forgery, after it the genuine change
+      const between = await cliJson<HistoryRecord[]>(bea, ["history", ada.festival]);
+      const held = new Set(between.map((record) => record.hash));
+      const replaced = crashAt !== "replace:journal-written";
+      expect(held.has(attestation.hash)).toBe(replaced);
+      expect(held.has(forgedChange.hash)).toBe(!replaced);
+      expect(await filesUnder(path.join(bea, "replacing"))).toEqual([]);
+
+      // the genuine bundle again: recovery completes (or finds nothing left to do), and nothing was lost
+      const again = await runCli(bea, ["--json", "bundle", "import", genuine]);
+      expect(again.code, again.stderr).toBe(0);
+      const history = await cliJson<HistoryRecord[]>(bea, ["history", ada.festival]);
+      const hashes = new Set(history.map((record) => record.hash));
+      expect(hashes.has(attestation.hash) && !hashes.has(forgedChange.hash)).toBe(true);
+      expect(history.every((record) => record.verified && record.author?.name === "Ada")).toBe(true);
+      const venues = await cliJson<{ name: string }[]>(bea, ["venue", "list", ada.festival]);
+      expect(venues.map((venue) => venue.name).sort()).toEqual(["Ada's Tent", "Main Stage"]);
+      // the forged change is kept in quarantine, never deleted
+      const kept = (await filesUnder(path.join(bea, "quarantine"))).filter((file) => file.startsWith(`forgeries${path.sep}${ada.festival}`) && file.endsWith(".changes"));
+      expect(kept.length).toBeGreaterThanOrEqual(1);
+    },
+    240_000,
+  );
 });
