@@ -85,11 +85,17 @@ async function editOffline(directory: string, id: string, who: string): Promise<
   await repo.shutdown();
 }
 
+/**
+ * The storage id the client repos on `directory` will use, written before any repo opens it: a repo asks its
+ * storage for its id from two places at start, and when none is stored each may make and save its own (the last
+ * save wins), so an id read from a first repo may not be the one a later repo finds.
+ */
 async function storageIdOf(directory: string): Promise<string> {
-  const repo = new Repo({ storage: new NodeFSStorageAdapter(directory), network: [] });
-  const storageId = await repo.storageId();
-  await repo.shutdown();
-  if (!storageId) throw new Error("no storage id");
+  const adapter = new NodeFSStorageAdapter(directory);
+  const stored = await adapter.load(["storage-adapter-id"]);
+  if (stored) return new TextDecoder().decode(stored);
+  const storageId = crypto.randomUUID();
+  await adapter.save(["storage-adapter-id"], new TextEncoder().encode(storageId));
   return storageId;
 }
 
