@@ -1,6 +1,6 @@
 // Errors the engine raises on purpose: bad input, bad usage, bad stored data.
-// The CLI maps them to exit codes (input/data: 1, usage: 2) and prints only the message.
-export type PandafestErrorCode = "input" | "usage" | "data";
+// The CLI maps them to exit codes (input/data: 1, usage: 2, internal: 3) and prints only the message.
+export type PandafestErrorCode = "input" | "usage" | "data" | "internal";
 
 export class PandafestError extends Error {
   readonly code: PandafestErrorCode;

@@ -23,6 +23,7 @@ import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "./migrate.js";
 import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "./provenance.js";
+import { failAtChange } from "./fault-injection.js";
 import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "./schema.js";
@@ -62,6 +63,11 @@ export class FestivalStore {
   readonly documentStorage: RepoDocumentStorage;
   /** festivals edited since the last attestation, by id */
   private readonly touched = new Map<string, FestivalHandle>();
+  /**
+   * Edits not yet applied, by festival id: a command's changes are made on a copy of the document (same actor) and
+   * reach the handle (and so storage and peers) only when the command commits; a failed command discards them.
+   */
+  private readonly staged = new Map<string, { handle: FestivalHandle; base: A.Doc<Festival>; doc: A.Doc<Festival> }>();
   /** what this process last wrote to (or found in) the festival index, by id: unchanged entries are not read again */
   private readonly indexed = new Map<string, { name: string; visibility: "public" | "private" }>();
   private identityCache: Identity | null | undefined;
@@ -340,7 +346,7 @@ export class FestivalStore {
   private async loadForReading(id: DocumentId): Promise<{ doc: A.Doc<Festival>; chunkKeys?: string[] }> {
     const open = this.openHandle(id);
     if (open) {
-      const doc = open.doc();
+      const doc = this.staged.get(id)?.doc ?? open.doc(); // this run's own edits, committed or not
       await this.checkStoredSchema(id, doc);
       return { doc };
     }
@@ -359,17 +365,45 @@ export class FestivalStore {
   }
 
   /** An editor for one festival: every change also records this user as a member. */
+  /**
+   * The editor commands write through. Its changes form one transaction: they are made on a copy of the festival
+   * (read back by `read`) and applied to the festival only by `commit` (or `close`); `discard` drops them, so a
+   * command that fails part way stores nothing.
+   */
   editor(handle: FestivalHandle, identity: Identity): FestivalEditor {
+    const id = handle.documentId;
     return {
-      read: () => handle.doc(),
+      read: () => this.staged.get(id)?.doc ?? handle.doc(),
       change: (fn, message) => {
-        handle.change((doc) => {
-          fn(doc);
-          recordMember(doc, identity);
-        }, { message });
-        this.touched.set(handle.documentId, handle);
+        failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
+        let staged = this.staged.get(id);
+        if (staged === undefined) {
+          const base = handle.doc();
+          staged = { handle, base, doc: A.clone(base, { actor: A.getActorId(base) }) };
+        }
+        const doc = A.change(staged.doc, { message }, (draft) => {
+          fn(draft);
+          recordMember(draft, identity);
+        });
+        this.staged.set(id, { ...staged, doc });
+        this.touched.set(id, handle);
       },
     };
+  }
+
+  /** Drops every edit not yet committed: nothing of them reaches the festival, storage or peers. */
+  discard(): void {
+    for (const id of this.staged.keys()) this.touched.delete(id);
+    this.staged.clear();
+  }
+
+  /** Applies the staged edits to their festivals, each festival's in one update. */
+  private applyStaged(): void {
+    for (const { handle, base, doc } of this.staged.values()) {
+      const changes = A.getChanges(base, doc);
+      if (changes.length > 0) handle.update((current) => A.applyChanges(current, changes)[0]);
+    }
+    this.staged.clear();
   }
 
   async editorFor(reference: string): Promise<{ handle: FestivalHandle; editor: FestivalEditor; identity: Identity }> {
@@ -389,6 +423,7 @@ export class FestivalStore {
    * the disk: the edits are then complete in memory (and sync to peers), and the repo saves them shortly after.
    */
   async attest(): Promise<void> {
+    this.applyStaged();
     const identity = this.touched.size > 0 ? await this.identity() : null; // read-only runs need no key
     for (const [id, handle] of this.touched) {
       if (identity) {

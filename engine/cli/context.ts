@@ -1,5 +1,6 @@
 // What every command gets: the global options resolved (data directory, --json) and a store opened on demand.
-// The store is closed (attested, flushed) once when the command ends, so a reported save is on disk.
+// The store is closed (attested, flushed) once when the command ends, so a reported save is on disk; a command that
+// fails is closed without its edits (the store's editor stages them until commit), so it changes nothing.
 import type { Command } from "commander";
 import { keepDataDirectoryPrivate, resolveDataDir } from "../datadir.js";
 import { LocalServerLink } from "../local-server-link.js";
@@ -39,7 +40,9 @@ export class CommandContext {
     return this.store;
   }
 
-  async close(): Promise<void> {
+  /** Ends the run; after a failure (`failed`) the command's uncommitted edits are discarded, so nothing of it is stored. */
+  async close(failed = false): Promise<void> {
+    if (failed) this.store?.discard();
     if (this.store && this.serverLink) {
       await this.store.commit();
       await this.serverLink.push(this.store);
@@ -62,10 +65,12 @@ export function action<Args extends unknown[]>(
     const command = args[args.length - 1] as Command;
     const ctx = CommandContext.from(command);
     await keepDataDirectoryPrivate(ctx.dataDir);
+    let failed = true;
     try {
       await run(ctx, ...args);
+      failed = false;
     } finally {
-      await ctx.close();
+      await ctx.close(failed);
     }
   };
 }

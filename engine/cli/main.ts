@@ -1,5 +1,5 @@
 // The `pandafest` command line: global options, the command tree, and exit codes.
-// Exit 0 on success, 1 when the input or the data is wrong, 2 on a usage error.
+// Exit 0 on success, 1 when the input or the data is wrong, 2 on a usage error, 3 on an internal error.
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { isPandafestError } from "../errors.js";
@@ -10,6 +10,8 @@ import { registerCommands } from "./commands/index.js";
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
+/** pandafest itself failed (a bug, or an unexpected error from below): not the user's input */
+export const EXIT_INTERNAL = 3;
 
 export function buildProgram(): Command {
   const program = new Command("pandafest")
@@ -45,7 +47,7 @@ let diskFullReported = false;
  */
 function reportBackgroundFailure(reason: unknown): void {
   if (process.listenerCount("unhandledRejection") > 1) return;
-  process.exitCode = EXIT_INPUT;
+  process.exitCode = isDiskFull(reason) ? EXIT_INPUT : EXIT_INTERNAL;
   if (!isDiskFull(reason)) process.exit(report(reason));
   if (diskFullReported) return;
   diskFullReported = true;
@@ -62,11 +64,11 @@ function report(error: unknown): number {
   if (isPandafestError(error)) {
     // messages quote input (names, file names, reasons read from a bundle): escaped; a few list problems one a line
     process.stderr.write(`pandafest: ${escapeForTerminalKeepingNewlines(error.message)}\n`);
-    return error.code === "usage" ? EXIT_USAGE : EXIT_INPUT;
+    return error.code === "usage" ? EXIT_USAGE : error.code === "internal" ? EXIT_INTERNAL : EXIT_INPUT;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`pandafest: unexpected error: ${escapeForTerminalKeepingNewlines(message)}\n`);
-  return EXIT_INPUT;
+  return EXIT_INTERNAL;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { StorageKey } from "@automerge/automerge-repo";
+import { crashPoint } from "../fault-injection.js";
 import { writeFileAtomically } from "./atomic-file.js";
 import { listDirectory } from "./list-directory.js";
 import type { SafeFileStorageAdapter } from "./safe-file-storage.js";
@@ -21,11 +22,6 @@ export function replacementJournalDirectory(storage: SafeFileStorageAdapter): st
 
 function journalFile(storage: SafeFileStorageAdapter, documentId: string): string {
   return path.join(replacementJournalDirectory(storage), `${documentId}.json`);
-}
-
-/** Test hook: a run with PANDAFEST_CRASH_AT=<point> is killed (SIGKILL) at that point, as a power cut would. */
-function crashPoint(point: string): void {
-  if (process.env.PANDAFEST_CRASH_AT === point) process.kill(process.pid, "SIGKILL");
 }
 
 const sameKey = (left: StorageKey, right: StorageKey) => left.length === right.length && keyStartsWith(left, right);

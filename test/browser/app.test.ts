@@ -87,7 +87,10 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
 
   it("signs every edit as it is made: a reload at once leaves nothing unsigned, and the node follows the festival", async () => {
     const id = await createFestival(page, { name: "Quick Fest", startDate: "2027-08-01", endDate: "2027-08-01", timeZone: "UTC", visibility: "public" });
-    await page.reload(); // no pause: the edit and its attestation were made in one tick
+    // reload as soon as the node holds the new festival: the edit and its attestation were made in one tick, so
+    // both are there (a page that signed later, after a pause, is reloaded before it signs)
+    await eventually("the node to hold the festival", async () => ((await page.request.get(`${server.url}/api/heads/${id}`)).ok() ? true : undefined), 15_000, 20);
+    await page.reload();
     await page.getByRole("heading", { level: 1, name: "Quick Fest" }).waitFor();
     // the node follows (lists) a festival a browser sends only when every change in it is signed
     await eventually("the node to list the festival", async () => {
@@ -122,6 +125,26 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
     await form.getByLabel("Title").fill("");
     await form.getByRole("button", { name: "Add event" }).click();
     await expect.poll(() => form.locator("#title-error").textContent()).toMatch(/event title/);
+  });
+
+  it("stores nothing of an event whose new host is refused: the form's changes are one transaction", async () => {
+    await page.goto(festivalUrl(server.url, festivalId, "event/new"));
+    const form = page.locator("pf-event-form");
+    await form.getByLabel("Title").fill("Half stored");
+    await form.getByLabel("Venue").selectOption({ label: "Main Stage" });
+    await form.getByLabel("Starts on").fill("2027-07-02");
+    await form.getByLabel("Ends on").fill("2027-07-02");
+    await form.locator("#startTime").fill("12:00");
+    await form.locator("#endTime").fill("13:00");
+    await form.getByLabel("New hosts").fill("x".repeat(201)); // longer than a person's name may be
+    const before = await cliJson<{ events: Record<string, unknown> }>(server.dataDir, ["festival", "show", festivalId]);
+    await form.getByRole("button", { name: "Add event" }).click();
+    await expect.poll(() => form.locator('[role="alert"], .notice.error').first().textContent()).toMatch(/200 characters/);
+    expect(page.url()).toContain("event/new"); // still on the form, with what was typed
+    await page.goto(festivalUrl(server.url, festivalId));
+    expect(await programmeTitles(page)).not.toContain("Half stored");
+    const after = await cliJson<{ events: Record<string, unknown> }>(server.dataDir, ["festival", "show", festivalId]);
+    expect(Object.keys(after.events).sort()).toEqual(Object.keys(before.events).sort());
   });
 
   it("shows an event titled like HTML as text and runs nothing", async () => {

@@ -100,6 +100,7 @@ describe("forkFestival", () => {
         end: "2027-07-02T11:00:00+02:00",
       });
       addVenue(store.editor(originHandle, identity), { name: "Made in the origin meanwhile" });
+      await store.commit(); // the editors' changes reach the handles
 
       // the clone holds the origin's history at the fork, so its later changes apply on top of the origin
       const forkHeads = clone.forkedFrom.heads;

@@ -221,17 +221,20 @@ export class PfEventForm extends LitElement {
         tags: listFromText(formText(form, "tags")),
         status: formText(form, "status") as EventStatus,
       };
-      let id: string;
-      if (this.eventId === "new") {
-        id = addEvent(editor, { ...fields, ...(language ? { language } : {}) });
-      } else {
-        id = this.eventId;
-        editEvent(editor, id, { ...fields, language: language === "" ? null : language });
-      }
-      if (newHosts.length > 0) {
-        const added = newHosts.map((name) => addPerson(editor, { name }));
-        editEvent(editor, id, { hostIds: [...hostIds, ...added] });
-      }
+      // one transaction: an event whose new host is refused is not stored either
+      session.transaction((editor) => {
+        let id: string;
+        if (this.eventId === "new") {
+          id = addEvent(editor, { ...fields, ...(language ? { language } : {}) });
+        } else {
+          id = this.eventId;
+          editEvent(editor, id, { ...fields, language: language === "" ? null : language });
+        }
+        if (newHosts.length > 0) {
+          const added = newHosts.map((name) => addPerson(editor, { name }));
+          editEvent(editor, id, { hostIds: [...hostIds, ...added] });
+        }
+      });
       this.errors = NO_ERRORS;
       window.location.hash = festivalHash(session.id, { screen: "programme" });
     } catch (error) {

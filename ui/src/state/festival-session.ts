@@ -1,6 +1,6 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
-import { ImmutableString } from "@automerge/automerge/slim";
+import { ImmutableString, applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/editor.js";
@@ -78,13 +78,43 @@ export class FestivalSession {
         },
         { message },
       );
-      writeAttestation(
-        { read: () => this.handle.doc(), change: (apply, attestationMessage) => this.handle.change(apply, { message: attestationMessage }) },
-        this.handle.documentId,
-        identity,
-      );
+      this.#attest(identity);
     },
   };
+
+  /**
+   * Runs `edit` with an editor whose changes form one transaction (a form that makes several changes): they are
+   * made on a copy of the festival and applied together, then attested, when `edit` returns; when it throws,
+   * none is applied and the error is passed on.
+   */
+  transaction<T>(edit: (editor: FestivalEditor) => T): T {
+    const base = this.handle.doc();
+    let staged = clone(base, { actor: getActorId(base) });
+    const identity = this.#identity;
+    const result = edit({
+      read: () => staged,
+      change: (fn, message) => {
+        staged = change(staged, { message }, (doc) => {
+          fn(doc);
+          recordMember(doc, identity);
+        });
+      },
+    });
+    const changes = getChanges(base, staged);
+    if (changes.length > 0) {
+      this.handle.update((doc) => applyChanges(doc, changes)[0]);
+      this.#attest(identity);
+    }
+    return result;
+  }
+
+  #attest(identity: BrowserIdentity): void {
+    writeAttestation(
+      { read: () => this.handle.doc(), change: (apply, attestationMessage) => this.handle.change(apply, { message: attestationMessage }) },
+      this.handle.documentId,
+      identity,
+    );
+  }
 
   close(): void {
     if (this.#closed) return;
