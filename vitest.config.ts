@@ -13,6 +13,7 @@ const UNIT = [
   "test/storage/chunk-check.test.ts",
   "test/storage/safe-file-storage.test.ts",
   "test/storage/acceptance.test.ts",
+  "test/structure/**/*.test.ts",
 ];
 
 export default defineConfig({

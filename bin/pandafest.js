@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `pandafest` command: a thin launcher for the compiled CLI.
 // `npm install` builds dist/ (the prepare script); this file only hands over to it.
-import { main } from "../dist/engine/cli/main.js";
+import { main } from "../dist/apps/cli/main.js";
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

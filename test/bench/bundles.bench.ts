@@ -3,17 +3,17 @@
 import * as A from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
 import nacl from "tweetnacl";
-import { decodeBundle } from "../../bundles/codec.js";
-import { exportFestivalBundle } from "../../bundles/export.js";
-import { importBundles } from "../../bundles/import.js";
-import { packFestival } from "../../bundles/pack.js";
-import { planFestivalImport } from "../../bundles/plan.js";
-import { syncStick } from "../../bundles/stick.js";
-import { useNativeSha256 } from "../../bundles/native-hash.js";
-import { createIdentity } from "../../engine/identity.js";
-import { useNativeSignatures } from "../../engine/native-signatures.js";
-import type { Festival } from "../../engine/schema.js";
-import { FestivalStore } from "../../engine/store.js";
+import { decodeBundle } from "../../bundles/format/codec.js";
+import { exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { importBundles } from "../../bundles/datadir/import.js";
+import { packFestival } from "../../bundles/format/pack.js";
+import { planFestivalImport } from "../../bundles/format/plan.js";
+import { syncStick } from "../../bundles/stick/stick.js";
+import { useNativeSha256 } from "../../bundles/datadir/native-hash.js";
+import { createIdentity } from "../../engine/node/identity.js";
+import { useNativeSignatures } from "../../engine/node/native-signatures.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSize, type BenchSuite, type Target } from "./harness.js";
 import { interleave, median, repeat, time } from "./stats.js";
 

@@ -2,10 +2,10 @@
 // document), `festival show --json` end to end, peak memory, history verification, a day's programme, one edit's latency.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { programme } from "../../engine/programme.js";
-import { editEvent } from "../../engine/operations.js";
-import { FestivalStore } from "../../engine/store.js";
-import { addDays } from "../../engine/time.js";
+import { programme } from "../../engine/core/programme.js";
+import { editEvent } from "../../engine/core/operations.js";
+import { FestivalStore } from "../../engine/node/store.js";
+import { addDays } from "../../engine/core/time.js";
 import { timeChild, type ChildTiming } from "./child-process.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSize, type BenchSuite, type Target } from "./harness.js";
 import { interleaveMany, median, percentile, repeat, time } from "./stats.js";

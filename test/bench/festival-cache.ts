@@ -2,7 +2,7 @@
 // large takes a minute or more to generate, so it is made once and loaded from its saved bytes after that.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { writeFileAtomically } from "../../engine/storage/atomic-file.js";
+import { writeFileAtomically } from "../../engine/node/storage/atomic-file.js";
 import {
   GENERATOR_VERSION,
   generateFestival,

@@ -1,8 +1,8 @@
 // Data directories for benchmarks: a fresh directory with an identity that follows a generated festival,
 // stored through FestivalStore (automerge-repo on pandafest's crash-safe storage) exactly as the CLI finds it.
 import type { DocumentId } from "@automerge/automerge-repo";
-import { createIdentity } from "../../engine/identity.js";
-import { FestivalStore } from "../../engine/store.js";
+import { createIdentity } from "../../engine/node/identity.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import type { GeneratedFestival } from "../fixtures/generate-festival.js";
 
 export const BENCH_MEMBER_NAME = "Bench";

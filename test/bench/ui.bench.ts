@@ -3,8 +3,8 @@
 // edit in one browser to its display in another.
 import type { DocumentId } from "@automerge/automerge-repo";
 import type { Browser, Page } from "playwright-core";
-import { createIdentity } from "../../engine/identity.js";
-import { FestivalStore } from "../../engine/store.js";
+import { createIdentity } from "../../engine/node/identity.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
 import { generateFestival } from "../fixtures/generate-festival.js";
 import { figureRow, type BenchRow, type BenchSuite } from "./harness.js";

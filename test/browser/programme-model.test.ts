@@ -2,11 +2,11 @@
 // festival days with late nights, venue columns, clashes, lanes; routes, pasted references, field errors.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { editorForDoc } from "../../engine/editor.js";
-import { eventMapForNew, getEvent } from "../../engine/event-shards.js";
-import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/operations.js";
-import type { Festival } from "../../engine/schema.js";
-import { createFestivalDoc } from "../../engine/skeleton.js";
+import { editorForDoc } from "../../engine/core/editor.js";
+import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
+import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { createFestivalDoc } from "../../engine/core/skeleton.js";
 import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
 import { festivalIdFromReference } from "../../ui/src/state/festival-reference.js";
 import { FestivalModel } from "../../ui/src/state/festival-model.js";

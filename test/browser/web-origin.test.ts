@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FestivalStore } from "../../engine/store.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { browserTestsRun, createFestival, eventually, launchBrowser, openApp, startServe, watchPage, type ServeProcess } from "./harness.js";
 

@@ -2,9 +2,9 @@
 // waits; a copied attestation write waits until a later signed change shows which one is genuine.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { type IncomingChange, admitChanges } from "../../bundles/admission.js";
-import { soleOperationOf, withAttestation } from "../../engine/provenance.js";
-import type { Festival } from "../../engine/schema.js";
+import { type IncomingChange, admitChanges } from "../../bundles/format/admission.js";
+import { soleOperationOf, withAttestation } from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner } from "../provenance/festival-fixtures.js";
 
 const ADA = actorId("aa");

@@ -3,14 +3,14 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";
-import { CarriedFestivals } from "../../bundles/carried.js";
-import { decodeBundle } from "../../bundles/codec.js";
-import { discoveryKey } from "../../bundles/discovery.js";
-import { findLocalFestival } from "../../bundles/local-festivals.js";
-import { createIdentity, type Identity } from "../../engine/identity.js";
-import { addEvent, addVenue, editFestival } from "../../engine/operations.js";
-import type { Festival } from "../../engine/schema.js";
-import { FestivalStore } from "../../engine/store.js";
+import { CarriedFestivals } from "../../bundles/datadir/carried.js";
+import { decodeBundle } from "../../bundles/format/codec.js";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import { findLocalFestival } from "../../bundles/datadir/local-festivals.js";
+import { createIdentity, type Identity } from "../../engine/node/identity.js";
+import { addEvent, addVenue, editFestival } from "../../engine/core/operations.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { tempDir } from "../helpers/cli.js";
 
 export async function dataDirWithIdentity(name: string): Promise<{ dataDir: string; identity: Identity }> {

@@ -3,10 +3,10 @@
 import fs from "node:fs/promises";
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { encodeBundle } from "../../bundles/codec.js";
-import { carrierOf, exportFestivalBundle } from "../../bundles/export.js";
-import { importBundleFiles } from "../../bundles/import.js";
-import { addEvent } from "../../engine/operations.js";
+import { encodeBundle } from "../../bundles/format/codec.js";
+import { carrierOf, exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { importBundleFiles } from "../../bundles/datadir/import.js";
+import { addEvent } from "../../engine/core/operations.js";
 import { tempDir } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity, festivalDoc, headsOf, withStore } from "./bundle-helpers.js";
 

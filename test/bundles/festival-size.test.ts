@@ -1,11 +1,11 @@
-// The festival size bound (engine/festival-size.ts): a running count that is measured again before it refuses,
+// The festival size bound (engine/core/festival-size.ts): a running count that is measured again before it refuses,
 // and bundle import refusing a bundle that would grow a festival past the bound, with nothing stored.
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { exportFestivalBundle } from "../../bundles/export.js";
-import { importBundleFiles } from "../../bundles/import.js";
-import { FestivalSizeLedger, festivalGrowthProblem } from "../../engine/festival-size.js";
+import { exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { importBundleFiles } from "../../bundles/datadir/import.js";
+import { FestivalSizeLedger, festivalGrowthProblem } from "../../engine/core/festival-size.js";
 import { snapshotDir, tempDir } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity, setDescription, withStore } from "./bundle-helpers.js";
 

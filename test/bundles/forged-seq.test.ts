@@ -5,12 +5,12 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { discoveryKey } from "../../bundles/discovery.js";
-import { bundleFileName } from "../../bundles/naming.js";
-import { packFestival } from "../../bundles/pack.js";
-import { festivalFolder, stickPaths } from "../../bundles/stick-layout.js";
-import { findLocalFestival } from "../../bundles/local-festivals.js";
-import type { Festival } from "../../engine/schema.js";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import { bundleFileName } from "../../bundles/format/naming.js";
+import { packFestival } from "../../bundles/format/pack.js";
+import { festivalFolder, stickPaths } from "../../bundles/stick/stick-layout.js";
+import { findLocalFestival } from "../../bundles/datadir/local-festivals.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
 import { decodeFile, festivalDoc, filesUnder, withStore } from "./bundle-helpers.js";
 

@@ -3,7 +3,7 @@
 import * as Automerge from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import nacl from "tweetnacl";
-import type { BundleInput } from "../../bundles/format.js";
+import type { BundleInput } from "../../bundles/format/format.js";
 
 export const FESTIVAL_NAME = "Zuckerwatte Sommerfest";
 export const PAYLOAD_MARKER = "MARSHMALLOW-STAGE-SECRET";

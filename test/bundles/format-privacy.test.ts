@@ -2,7 +2,7 @@
 // festival id, its name, payload text, the carrier's key or the heads; a public bundle, by contrast, does.
 import * as Automerge from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { bundleFileName, discoveryKey, encodeBundle, inspectBundle } from "../../bundles/format.js";
+import { bundleFileName, discoveryKey, encodeBundle, inspectBundle } from "../../bundles/format/format.js";
 import {
   FESTIVAL_NAME,
   PAYLOAD_MARKER,

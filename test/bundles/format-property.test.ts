@@ -2,8 +2,8 @@
 // anything but a PandafestError or the original content, and inspection never throws.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DecodeOptions, type DecodedBundle, decodeBundle, encodeBundle, inspectBundle } from "../../bundles/format.js";
-import { PandafestError } from "../../engine/errors.js";
+import { type DecodeOptions, type DecodedBundle, decodeBundle, encodeBundle, inspectBundle } from "../../bundles/format/format.js";
+import { PandafestError } from "../../engine/core/errors.js";
 import { fullBundleInput, incrementalBundleInput, makeFestival } from "./format-fixtures.js";
 
 interface MutationStep {

@@ -3,8 +3,8 @@
 import { createHash } from "node:crypto";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { type DecodeOptions, decodeBundle, discoveryKey, encodeBundle } from "../../bundles/format.js";
-import { PandafestError } from "../../engine/errors.js";
+import { type DecodeOptions, decodeBundle, discoveryKey, encodeBundle } from "../../bundles/format/format.js";
+import { PandafestError } from "../../engine/core/errors.js";
 import { fullBundleInput, incrementalBundleInput, makeFestival, newFestivalId, samplePositions } from "./format-fixtures.js";
 
 function refusalOf(bytes: Uint8Array, options: DecodeOptions = {}): PandafestError {

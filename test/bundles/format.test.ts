@@ -13,7 +13,7 @@ import {
   encodeBundle,
   inspectBundle,
   parseBundleFileName,
-} from "../../bundles/format.js";
+} from "../../bundles/format/format.js";
 import { fullBundleInput, incrementalBundleInput, makeFestival, newFestivalId } from "./format-fixtures.js";
 
 function sha256(...parts: (string | Uint8Array)[]): Buffer {

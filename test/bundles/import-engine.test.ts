@@ -5,10 +5,10 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { encodeBundle } from "../../bundles/codec.js";
-import { exportFestivalBundle } from "../../bundles/export.js";
-import { importBundles } from "../../bundles/import.js";
-import { packFestival } from "../../bundles/pack.js";
+import { encodeBundle } from "../../bundles/format/codec.js";
+import { exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { importBundles } from "../../bundles/datadir/import.js";
+import { packFestival } from "../../bundles/format/pack.js";
 import { snapshotDir, tempDir } from "../helpers/cli.js";
 import { addVenues, createFestival, dataDirWithIdentity, festivalDoc, headsOf, withStore } from "./bundle-helpers.js";
 

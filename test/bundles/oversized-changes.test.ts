@@ -1,4 +1,4 @@
-// Size bounds on what a bundle brings (engine/change-limits.ts, the same bounds as sync): a value, a text
+// Size bounds on what a bundle brings (engine/core/change-limits.ts, the same bounds as sync): a value, a text
 // inserted in one change, a compressed change that inflates past the bound; refused whole, nothing stored.
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -6,9 +6,9 @@ import zlib from "node:zlib";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { packFestival } from "../../bundles/pack.js";
-import { MAX_CHANGE_BYTES, MAX_VALUE_BYTES, changeSizeProblem } from "../../engine/change-limits.js";
-import type { Festival } from "../../engine/schema.js";
+import { packFestival } from "../../bundles/format/pack.js";
+import { MAX_CHANGE_BYTES, MAX_VALUE_BYTES, changeSizeProblem } from "../../engine/core/change-limits.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { cliJson, festivalFixture, runCli, snapshotDir, tempDir } from "../helpers/cli.js";
 import { festivalDoc } from "./bundle-helpers.js";
 

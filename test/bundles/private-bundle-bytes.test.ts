@@ -3,10 +3,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { exportFestivalBundle } from "../../bundles/export.js";
-import { syncStick } from "../../bundles/stick.js";
+import { exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { syncStick } from "../../bundles/stick/stick.js";
 import { tempDir } from "../helpers/cli.js";
-import { addEvent, addVenue, editFestival } from "../../engine/operations.js";
+import { addEvent, addVenue, editFestival } from "../../engine/core/operations.js";
 import { createFestival, dataDirWithIdentity, filesUnder, withStore } from "./bundle-helpers.js";
 
 const SECRETS = {

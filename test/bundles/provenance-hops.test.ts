@@ -5,9 +5,9 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { packFestival } from "../../bundles/pack.js";
-import { toHex } from "../../engine/keys.js";
-import { signAttestation } from "../../engine/provenance.js";
+import { packFestival } from "../../bundles/format/pack.js";
+import { toHex } from "../../engine/core/keys.js";
+import { signAttestation } from "../../engine/core/provenance.js";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
 import { festivalDoc } from "./bundle-helpers.js";
 

@@ -3,11 +3,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { STICK_README } from "../../bundles/stick-readme.js";
-import { listStickBundles, stickPaths } from "../../bundles/stick-layout.js";
-import { syncStick } from "../../bundles/stick.js";
-import { decodeVisitRecord } from "../../bundles/visit-record.js";
-import { isTemporaryFileName } from "../../engine/storage/atomic-file.js";
+import { STICK_README } from "../../bundles/format/stick-readme.js";
+import { listStickBundles, stickPaths } from "../../bundles/stick/stick-layout.js";
+import { syncStick } from "../../bundles/stick/stick.js";
+import { decodeVisitRecord } from "../../bundles/format/visit-record.js";
+import { isTemporaryFileName } from "../../engine/node/storage/atomic-file.js";
 import { cliJson, startCli, tempDir } from "../helpers/cli.js";
 import { addVenues, createFestival, dataDirWithIdentity, decodeFile, filesUnder, headsOf, withStore } from "./bundle-helpers.js";
 

@@ -4,12 +4,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { discoveryKey } from "../../bundles/discovery.js";
-import { exportFestivalBundle } from "../../bundles/export.js";
-import { importBundleFiles } from "../../bundles/import.js";
-import { STICK_README } from "../../bundles/stick-readme.js";
-import { COMPACT_ABOVE, syncStick, type StickSyncOptions } from "../../bundles/stick.js";
-import { decodeVisitRecord, visitedEntry, visitedHeads } from "../../bundles/visit-record.js";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import { exportFestivalBundle } from "../../bundles/datadir/export.js";
+import { importBundleFiles } from "../../bundles/datadir/import.js";
+import { STICK_README } from "../../bundles/format/stick-readme.js";
+import { COMPACT_ABOVE, syncStick, type StickSyncOptions } from "../../bundles/stick/stick.js";
+import { decodeVisitRecord, visitedEntry, visitedHeads } from "../../bundles/format/visit-record.js";
 import { tempDir } from "../helpers/cli.js";
 import {
   addVenues,

@@ -2,7 +2,7 @@
 // schema the data shows, `check` names who wrote it, and `repair` writes the right number back.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FestivalStore } from "../../engine/store.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
 
 /** Mallory gets Ada's festival by bundle, writes `schema` (and maybe more) as her own signed change, and sends it back. */

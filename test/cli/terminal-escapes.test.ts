@@ -9,10 +9,10 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import nacl from "tweetnacl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getEvent } from "../../engine/event-shards.js";
-import { addEvent, addPerson, addVenue } from "../../engine/operations.js";
-import type { Festival } from "../../engine/schema.js";
-import { escapeForTerminal } from "../../engine/terminal-text.js";
+import { getEvent } from "../../engine/core/event-shards.js";
+import { addEvent, addPerson, addVenue } from "../../engine/core/operations.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { escapeForTerminal } from "../../engine/core/terminal-text.js";
 import { dataDirWithIdentity, withStore } from "../bundles/bundle-helpers.js";
 import { cliPath, runCli, tempDir, type CliResult } from "../helpers/cli.js";
 

@@ -2,8 +2,8 @@
 // in) and dangling references (removed or missing venues, hosts who are not people).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { findClashes, findDangling } from "../../engine/checks.js";
-import { addEvent, addPerson, addVenue, cancelEvent, removeVenue } from "../../engine/operations.js";
+import { findClashes, findDangling } from "../../engine/core/checks.js";
+import { addEvent, addPerson, addVenue, cancelEvent, removeVenue } from "../../engine/core/operations.js";
 import { newFestival, storedEvent } from "./helpers.js";
 
 describe("findClashes", () => {

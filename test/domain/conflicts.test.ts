@@ -3,10 +3,10 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findConflicts, pickConflictValue } from "../../engine/conflicts.js";
-import { PandafestError } from "../../engine/errors.js";
-import { addEvent, addVenue, editEvent, editFestival, editVenue, removeVenue, restoreVenue } from "../../engine/operations.js";
-import { eventView, festivalView } from "../../engine/views.js";
+import { findConflicts, pickConflictValue } from "../../engine/core/conflicts.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { addEvent, addVenue, editEvent, editFestival, editVenue, removeVenue, restoreVenue } from "../../engine/core/operations.js";
+import { eventView, festivalView } from "../../engine/core/views.js";
 import { actorOf, mergeInto, newFestival, peerOf, storedEvent } from "./helpers.js";
 
 function twoPeers() {

@@ -4,9 +4,9 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findClashes } from "../../engine/checks.js";
-import { findConflicts, pickConflictValue } from "../../engine/conflicts.js";
-import { editorForDoc } from "../../engine/editor.js";
+import { findClashes } from "../../engine/core/checks.js";
+import { findConflicts, pickConflictValue } from "../../engine/core/conflicts.js";
+import { editorForDoc } from "../../engine/core/editor.js";
 import {
   EVENT_SHARD_NAMES,
   eventMapForNew,
@@ -15,15 +15,15 @@ import {
   getEvent,
   shardOf,
   storedEvents,
-} from "../../engine/event-shards.js";
-import { newId } from "../../engine/ids.js";
-import { checkSchema, migrate } from "../../engine/migrate.js";
-import { addEvent, addVenue, editEvent } from "../../engine/operations.js";
-import { programme } from "../../engine/programme.js";
-import { resolveEventId } from "../../engine/references.js";
-import { SCHEMA_VERSION, type FestivalEvent } from "../../engine/schema.js";
-import { createFestivalDoc } from "../../engine/skeleton.js";
-import { eventView, festivalView } from "../../engine/views.js";
+} from "../../engine/core/event-shards.js";
+import { newId } from "../../engine/core/ids.js";
+import { checkSchema, migrate } from "../../engine/core/migrate.js";
+import { addEvent, addVenue, editEvent } from "../../engine/core/operations.js";
+import { programme } from "../../engine/core/programme.js";
+import { resolveEventId } from "../../engine/core/references.js";
+import { SCHEMA_VERSION, type FestivalEvent } from "../../engine/core/schema.js";
+import { createFestivalDoc } from "../../engine/core/skeleton.js";
+import { eventView, festivalView } from "../../engine/core/views.js";
 import { schema1FestivalDoc, SCHEMA1_EVENT_ID, SCHEMA1_VENUE_ID } from "../fixtures/schema1-festival.js";
 import { mergeInto, newFestival, peerOf, refusal } from "./helpers.js";
 

@@ -1,12 +1,12 @@
 // Shared set-up for the domain tests: festivals as raw Automerge documents behind editorForDoc,
 // peers made by cloning with their own actor, and a bulk builder for timing tests.
 import * as A from "@automerge/automerge";
-import { editorForDoc, type DocEditor } from "../../engine/editor.js";
-import { PandafestError } from "../../engine/errors.js";
-import { eventMapForNew, getEvent } from "../../engine/event-shards.js";
-import type { Festival, FestivalEvent } from "../../engine/schema.js";
-import { createFestivalDoc } from "../../engine/skeleton.js";
-import type { FestivalInput } from "../../engine/validate.js";
+import { editorForDoc, type DocEditor } from "../../engine/core/editor.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
+import type { Festival, FestivalEvent } from "../../engine/core/schema.js";
+import { createFestivalDoc } from "../../engine/core/skeleton.js";
+import type { FestivalInput } from "../../engine/core/validate.js";
 
 export function newFestival(input: Partial<FestivalInput> = {}, actor?: string): DocEditor {
   const doc = createFestivalDoc(

@@ -2,8 +2,8 @@
 // how they refuse bad input (clear PandafestError, no change written).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { looksLikeId } from "../../engine/ids.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { looksLikeId } from "../../engine/core/ids.js";
 import {
   addEvent,
   addPerson,
@@ -15,8 +15,8 @@ import {
   editVenue,
   removeVenue,
   restoreVenue,
-} from "../../engine/operations.js";
-import { eventView, festivalView, personView, venueView } from "../../engine/views.js";
+} from "../../engine/core/operations.js";
+import { eventView, festivalView, personView, venueView } from "../../engine/core/views.js";
 import { lastChangeOps, newFestival, storedEvent } from "./helpers.js";
 
 function festivalWithVenue() {

@@ -2,10 +2,10 @@
 // DST nights, removed and missing venues, cancelled events, and one day of a big festival quickly.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { addEvent, addVenue, cancelEvent, removeVenue } from "../../engine/operations.js";
-import { programme } from "../../engine/programme.js";
-import { festivalView } from "../../engine/views.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { addEvent, addVenue, cancelEvent, removeVenue } from "../../engine/core/operations.js";
+import { programme } from "../../engine/core/programme.js";
+import { festivalView } from "../../engine/core/views.js";
 import { bulkFestival, newFestival, storedEvent } from "./helpers.js";
 
 function titlesByDay(days: ReturnType<typeof programme>): Record<string, Record<string, string[]>> {

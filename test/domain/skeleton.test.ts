@@ -2,13 +2,13 @@
 // schema gate that refuses documents from a newer pandafest or that are not festivals at all.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { editorForDoc } from "../../engine/editor.js";
-import { encodeBase32, looksLikeId, newId } from "../../engine/ids.js";
-import { checkSchema, migrate, schemaStanding } from "../../engine/migrate.js";
-import { addVenue } from "../../engine/operations.js";
-import { SCHEMA_VERSION, type Festival } from "../../engine/schema.js";
-import { createFestivalDoc, festivalInit } from "../../engine/skeleton.js";
-import { festivalView } from "../../engine/views.js";
+import { editorForDoc } from "../../engine/core/editor.js";
+import { encodeBase32, looksLikeId, newId } from "../../engine/core/ids.js";
+import { checkSchema, migrate, schemaStanding } from "../../engine/core/migrate.js";
+import { addVenue } from "../../engine/core/operations.js";
+import { SCHEMA_VERSION, type Festival } from "../../engine/core/schema.js";
+import { createFestivalDoc, festivalInit } from "../../engine/core/skeleton.js";
+import { festivalView } from "../../engine/core/views.js";
 import { refusal } from "./helpers.js";
 
 describe("createFestivalDoc", () => {

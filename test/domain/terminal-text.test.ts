@@ -2,8 +2,8 @@
 // visible escape; everything else, in any script, passes unchanged.
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { streamLog } from "../../engine/server/log.js";
-import { escapeForTerminal, escapeForTerminalKeepingNewlines } from "../../engine/terminal-text.js";
+import { streamLog } from "../../apps/server/log.js";
+import { escapeForTerminal, escapeForTerminalKeepingNewlines } from "../../engine/core/terminal-text.js";
 
 describe("escapeForTerminal", () => {
   it("shows C0, DEL, C1, bidi, separator and invisible characters as escapes", () => {

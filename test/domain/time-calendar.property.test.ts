@@ -2,7 +2,7 @@
 // (leap years by the Gregorian rules), impossible days refused, and the epoch milliseconds.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { instantMs, isCalendarDate } from "../../engine/time.js";
+import { instantMs, isCalendarDate } from "../../engine/core/time.js";
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, "0");

@@ -15,7 +15,7 @@ import {
   parseInstant,
   zonedDateTimeToEpoch,
   zoneOffsetMinutes,
-} from "../../engine/time.js";
+} from "../../engine/core/time.js";
 
 const ms = (iso: string) => Date.parse(iso);
 

@@ -2,8 +2,8 @@
 // and odd data from other peers reads safely instead of throwing.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { addEvent, addPerson, addVenue } from "../../engine/operations.js";
-import { eventView, festivalView, personView, textOf, venueView } from "../../engine/views.js";
+import { addEvent, addPerson, addVenue } from "../../engine/core/operations.js";
+import { eventView, festivalView, personView, textOf, venueView } from "../../engine/core/views.js";
 import { newFestival, storedEvent } from "./helpers.js";
 
 describe("views", () => {

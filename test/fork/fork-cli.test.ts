@@ -1,7 +1,7 @@
 // `pandafest fork` and `pandafest fork pull` through the real CLI: a fork keeps the venues (ids and fields)
 // and not the events; an origin venue edit made after the fork is pulled in; nothing flows back.
 import { describe, expect, it } from "vitest";
-import { addEvent, addPerson, addVenue, editVenue, removeVenue } from "../../engine/operations.js";
+import { addEvent, addPerson, addVenue, editVenue, removeVenue } from "../../engine/core/operations.js";
 import { cliJson, runCli } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity, readFestival, withStore } from "./store-fixtures.js";
 

@@ -2,13 +2,13 @@
 // whose changes merge back into the origin, and a pull whose origin is not in the data directory.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { getEvent, shardOf } from "../../engine/event-shards.js";
-import { forkFestival, forkOriginRecord, pullFork } from "../../engine/fork/index.js";
-import { addEvent, addPerson, addVenue, editVenue, removeVenue } from "../../engine/operations.js";
-import type { Festival } from "../../engine/schema.js";
-import { createFestivalDoc } from "../../engine/skeleton.js";
+import { getEvent, shardOf } from "../../engine/core/event-shards.js";
+import { forkFestival, forkOriginRecord, pullFork } from "../../engine/node/fork/index.js";
+import { addEvent, addPerson, addVenue, editVenue, removeVenue } from "../../engine/core/operations.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { createFestivalDoc } from "../../engine/core/skeleton.js";
 import { schema1FestivalDoc, SCHEMA1_EVENT_ID, SCHEMA1_VENUE_ID } from "../fixtures/schema1-festival.js";
-import { festivalView } from "../../engine/views.js";
+import { festivalView } from "../../engine/core/views.js";
 import { createFestival, dataDirWithIdentity, readFestival, withStore } from "./store-fixtures.js";
 
 const SETTINGS = { name: "Origin", timeZone: "Europe/Berlin", startDate: "2027-07-01", endDate: "2027-07-03", visibility: "private" as const };

@@ -1,8 +1,8 @@
 // What `--keep` and `--at` accept: venues always kept, events bring their hosts, unknown parts and
 // malformed heads refused as usage errors that say what to type instead.
 import { describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { parseHeads, planKeep } from "../../engine/fork/index.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { parseHeads, planKeep } from "../../engine/node/fork/index.js";
 
 function usageError(run: () => unknown): PandafestError {
   try {

@@ -2,13 +2,13 @@
 // changed keep the fork's value, removals are reported not applied, new venues are added, bad data writes nothing.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { editorForDoc, type DocEditor } from "../../engine/editor.js";
-import { PandafestError } from "../../engine/errors.js";
-import { forkInit, planKeep, planVenuePull, applyVenuePull } from "../../engine/fork/index.js";
-import { addVenue, editVenue, removeVenue, restoreVenue } from "../../engine/operations.js";
-import type { Festival } from "../../engine/schema.js";
-import { createFestivalDoc } from "../../engine/skeleton.js";
-import { festivalView } from "../../engine/views.js";
+import { editorForDoc, type DocEditor } from "../../engine/core/editor.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { forkInit, planKeep, planVenuePull, applyVenuePull } from "../../engine/node/fork/index.js";
+import { addVenue, editVenue, removeVenue, restoreVenue } from "../../engine/core/operations.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { createFestivalDoc } from "../../engine/core/skeleton.js";
+import { festivalView } from "../../engine/core/views.js";
 
 const ORIGIN_URL = "automerge:2EnNQ7Wzjjvahte9RSDc3VhH8vh4";
 

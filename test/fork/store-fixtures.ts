@@ -1,12 +1,12 @@
 // Set-up for fork and schedule CLI tests: real data directories built in-process through the store and
 // the engine's operations (faster than one CLI process per edit), then read back the same way.
 import * as A from "@automerge/automerge";
-import type { FestivalEditor } from "../../engine/editor.js";
-import { createIdentity } from "../../engine/identity.js";
-import type { FestivalView } from "../../engine/schema.js";
-import { FestivalStore } from "../../engine/store.js";
-import type { FestivalInput } from "../../engine/validate.js";
-import { festivalView } from "../../engine/views.js";
+import type { FestivalEditor } from "../../engine/core/editor.js";
+import { createIdentity } from "../../engine/node/identity.js";
+import type { FestivalView } from "../../engine/core/schema.js";
+import { FestivalStore } from "../../engine/node/store.js";
+import type { FestivalInput } from "../../engine/core/validate.js";
+import { festivalView } from "../../engine/core/views.js";
 import { tempDir } from "../helpers/cli.js";
 
 /** A fresh data directory with an identity named `name`. */

@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { xmlOnlyEntityDecoder } from "../../engine/interop/xml-text.js";
+import { xmlOnlyEntityDecoder } from "../../engine/core/interop/xml-text.js";
 import { cliJson, runCli, snapshotDir, tempDir } from "../helpers/cli.js";
 import { dataDirWithIdentity, readFestival } from "../fork/store-fixtures.js";
 

@@ -2,7 +2,7 @@
 // the right content types, for public and private festivals alike, and a clear 404 for unknown ids.
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addEvent, addPerson, addVenue } from "../../engine/operations.js";
+import { addEvent, addPerson, addVenue } from "../../engine/core/operations.js";
 import { startCli } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity } from "../fork/store-fixtures.js";
 import { scheduleJsonValidator, validateWithXmllint, xmllintAvailable } from "./fixtures.js";

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
-import type { EventView, FestivalView, PersonView, VenueView } from "../../engine/schema.js";
+import type { EventView, FestivalView, PersonView, VenueView } from "../../engine/core/schema.js";
 
 export const schemasDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "schemas");
 export const jsonSchemaPath = path.join(schemasDir, "c3voc-schedule-schema.json");

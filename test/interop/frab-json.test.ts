@@ -1,9 +1,9 @@
 // schedule.json export: valid against the c3voc JSON schema, times right in the festival's zone, stable ids.
 // Checks day assignment with a 04:00 day start, cancelled/tentative marks, removed venues and awkward text.
 import { describe, expect, it } from "vitest";
-import { toFrabJson, toFrabJsonString, type FrabJsonEvent, type FrabJsonSchedule } from "../../engine/interop/frab-json.js";
-import { eventGuid } from "../../engine/interop/guid.js";
-import { PandafestError } from "../../engine/errors.js";
+import { toFrabJson, toFrabJsonString, type FrabJsonEvent, type FrabJsonSchedule } from "../../engine/core/interop/frab-json.js";
+import { eventGuid } from "../../engine/core/interop/guid.js";
+import { PandafestError } from "../../engine/core/errors.js";
 import {
   AUCKLAND_ID,
   aucklandFestival,

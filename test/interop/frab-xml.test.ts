@@ -2,9 +2,9 @@
 // Reads the output back with an XML parser to check that awkward text survives byte for byte.
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
-import { toFrabXml } from "../../engine/interop/frab-xml.js";
-import { eventGuid } from "../../engine/interop/guid.js";
-import { xmlOnlyEntityDecoder } from "../../engine/interop/xml-text.js";
+import { toFrabXml } from "../../engine/core/interop/frab-xml.js";
+import { eventGuid } from "../../engine/core/interop/guid.js";
+import { xmlOnlyEntityDecoder } from "../../engine/core/interop/xml-text.js";
 import {
   AUCKLAND_ID,
   aucklandFestival,

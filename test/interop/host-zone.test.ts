@@ -15,10 +15,10 @@ afterAll(() => {
 /** Every export and import of both fixtures, from freshly loaded modules (no cache survives a zone change). */
 async function everything(): Promise<string[]> {
   vi.resetModules();
-  const { toFrabJsonString } = await import("../../engine/interop/frab-json.js");
-  const { toFrabXml } = await import("../../engine/interop/frab-xml.js");
-  const { toICalendar } = await import("../../engine/interop/ical.js");
-  const { parseSchedule } = await import("../../engine/interop/schedule-import.js");
+  const { toFrabJsonString } = await import("../../engine/core/interop/frab-json.js");
+  const { toFrabXml } = await import("../../engine/core/interop/frab-xml.js");
+  const { toICalendar } = await import("../../engine/core/interop/ical.js");
+  const { parseSchedule } = await import("../../engine/core/interop/schedule-import.js");
   const outputs: string[] = [];
   for (const [view, id] of [
     [aucklandFestival(), AUCKLAND_ID],

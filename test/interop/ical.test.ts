@@ -1,8 +1,8 @@
 // iCalendar export: one VEVENT per event with stable UIDs, UTC times right for any festival zone,
 // STATUS per event status, LOCATION with venue and address, and text that unfolds back intact.
 import { describe, expect, it } from "vitest";
-import { eventGuid } from "../../engine/interop/guid.js";
-import { toICalendar } from "../../engine/interop/ical.js";
+import { eventGuid } from "../../engine/core/interop/guid.js";
+import { toICalendar } from "../../engine/core/interop/ical.js";
 import { AUCKLAND_ID, aucklandFestival, LOS_ANGELES_ID, losAngelesFestival } from "./fixtures.js";
 
 const stamp = new Date("2026-12-01T00:00:00Z");

@@ -1,7 +1,7 @@
 // A festival document is untrusted (it arrives over sync or on a stick): ids in it that name Object.prototype
 // members ("constructor", "toString", "__proto__") are ids like any other in every schedule export.
 import { describe, expect, it } from "vitest";
-import { EXPORT_FORMATS, renderExport } from "../../engine/schedule-export.js";
+import { EXPORT_FORMATS, renderExport } from "../../engine/core/schedule-export.js";
 import { event, festival, person, venue } from "./fixtures.js";
 
 const FESTIVAL_ID = "fest-proto-0001";

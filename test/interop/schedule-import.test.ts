@@ -2,11 +2,11 @@
 // the 20 MB cap, and the round trip import(export(x)) keeping titles, rooms, times, durations and hosts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { toFrabJsonString } from "../../engine/interop/frab-json.js";
-import { toFrabXml } from "../../engine/interop/frab-xml.js";
-import { parseSchedule, SCHEDULE_SIZE_LIMIT_BYTES, type ScheduleImport } from "../../engine/interop/schedule-import.js";
-import type { FestivalView } from "../../engine/schema.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { toFrabJsonString } from "../../engine/core/interop/frab-json.js";
+import { toFrabXml } from "../../engine/core/interop/frab-xml.js";
+import { parseSchedule, SCHEDULE_SIZE_LIMIT_BYTES, type ScheduleImport } from "../../engine/core/interop/schedule-import.js";
+import type { FestivalView } from "../../engine/core/schema.js";
 import { AUCKLAND_ID, aucklandFestival, event, festival, LOS_ANGELES_ID, losAngelesFestival, person, venue } from "./fixtures.js";
 
 const PRETALX_JSON = JSON.stringify({

@@ -10,7 +10,7 @@ import {
   parseClockMinutes,
   parseInstant,
   parseIsoDateTime,
-} from "../../engine/interop/zoned-time.js";
+} from "../../engine/core/interop/zoned-time.js";
 
 describe("zoned time", () => {
   it("formats instants with the zone's own offset, including quarter-hour zones", () => {

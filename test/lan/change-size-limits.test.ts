@@ -4,8 +4,8 @@ import * as A from "@automerge/automerge";
 import { cbor, generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { MAX_VALUE_BYTES } from "../../engine/change-limits.js";
-import { startServer, type RunningServer, type ServeOptions } from "../../engine/server/server.js";
+import { MAX_VALUE_BYTES } from "../../engine/core/change-limits.js";
+import { startServer, type RunningServer, type ServeOptions } from "../../apps/server/server.js";
 import { tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Festival } from "../../engine/schema.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
 import { killAllServers, serverHasHeads, startServe, waitFor } from "./lan-helpers.js";
 

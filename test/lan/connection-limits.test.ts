@@ -4,9 +4,9 @@ import * as A from "@automerge/automerge";
 import { cbor, generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, isLoopbackAddress } from "../../engine/server/connection-admission.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { FestivalStore } from "../../engine/store.js";
+import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, isLoopbackAddress } from "../../apps/server/connection-admission.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

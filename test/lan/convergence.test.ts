@@ -7,11 +7,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import nacl from "tweetnacl";
 import { describe, expect, it } from "vitest";
-import { decodeBundle, encodeBundle } from "../../bundles/codec.js";
-import { PeerClientAdapter } from "../../engine/server/peer-client.js";
-import { PeerRegistry } from "../../engine/server/peer-registry.js";
-import { syncOnEveryHeadsChange } from "../../engine/server/sync-nudge.js";
-import { SyncEndpoint } from "../../engine/server/sync-socket.js";
+import { decodeBundle, encodeBundle } from "../../bundles/format/codec.js";
+import { PeerClientAdapter } from "../../apps/server/peer-client.js";
+import { PeerRegistry } from "../../apps/server/peer-registry.js";
+import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
+import { SyncEndpoint } from "../../apps/server/sync-socket.js";
 import { waitFor } from "./lan-helpers.js";
 
 interface Doc {

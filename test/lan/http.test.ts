@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRequestHandler, resolveStaticPath, RouteTable, sendJson, sendText } from "../../engine/server/http.js";
+import { createRequestHandler, resolveStaticPath, RouteTable, sendJson, sendText } from "../../apps/server/http.js";
 import { tempDir } from "../helpers/cli.js";
 
 const servers: Server[] = [];

@@ -3,8 +3,8 @@
 import * as A from "@automerge/automerge";
 import { Repo, type DocumentId } from "@automerge/automerge-repo";
 import { afterEach, describe, expect, it } from "vitest";
-import { SyncHub, type HubOutgoingMessage } from "../../engine/server/sync-hub.js";
-import type { SyncProtocolMessage } from "../../engine/server/sync-messages.js";
+import { SyncHub, type HubOutgoingMessage } from "../../apps/server/sync-hub.js";
+import type { SyncProtocolMessage } from "../../apps/server/sync-messages.js";
 import { waitFor } from "./lan-helpers.js";
 
 type Festival = { title: string; count: number };

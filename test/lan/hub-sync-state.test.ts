@@ -4,11 +4,11 @@ import * as A from "@automerge/automerge";
 import { Repo, type Chunk, type DocHandle, type DocumentId, type StorageAdapterInterface, type StorageId, type StorageKey } from "@automerge/automerge-repo";
 import { NodeFSStorageAdapter } from "@automerge/automerge-repo-storage-nodefs";
 import { afterAll, describe, expect, it } from "vitest";
-import { HubSyncStates, persistentStorageId } from "../../engine/server/hub-sync-states.js";
-import { PeerClientAdapter } from "../../engine/server/peer-client.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { wasmSyncStateCodec, wasmSyncStateFactory } from "../../engine/server/wasm-sync-state.js";
-import { FestivalStore } from "../../engine/store.js";
+import { HubSyncStates, persistentStorageId } from "../../apps/server/hub-sync-states.js";
+import { PeerClientAdapter } from "../../apps/server/peer-client.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { wasmSyncStateCodec, wasmSyncStateFactory } from "../../apps/server/wasm-sync-state.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

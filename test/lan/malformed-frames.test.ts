@@ -6,7 +6,7 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { ROLE_METADATA_KEY } from "../../engine/server/peer-registry.js";
+import { ROLE_METADATA_KEY } from "../../apps/server/peer-registry.js";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
 import { killAllServers, serverHasHeads, serverHeads, startServe, waitFor } from "./lan-helpers.js";
 

@@ -1,9 +1,9 @@
 // LAN discovery without relying on multicast: what an announcement carries (discovery keys of public festivals,
 // never ids), how another node's announcement is read, and that a broken mDNS backend is a warning, not a crash.
 import { describe, expect, it } from "vitest";
-import { discoveryKey } from "../../bundles/discovery.js";
-import { announcementFor, LanDiscovery, MAX_ANNOUNCED_KEYS, readAnnouncement, type MdnsBackend } from "../../engine/server/mdns.js";
-import type { ServerLog } from "../../engine/server/log.js";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import { announcementFor, LanDiscovery, MAX_ANNOUNCED_KEYS, readAnnouncement, type MdnsBackend } from "../../apps/server/mdns.js";
+import type { ServerLog } from "../../apps/server/log.js";
 
 const ids = Array.from({ length: 15 }, (_, i) => `${"2".repeat(20)}Festival${String(i).padStart(2, "0")}`);
 

@@ -7,10 +7,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { identityPath } from "../../engine/identity.js";
-import { ROLE_METADATA_KEY } from "../../engine/server/peer-registry.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { FestivalStore } from "../../engine/store.js";
+import { identityPath } from "../../engine/node/identity.js";
+import { ROLE_METADATA_KEY } from "../../apps/server/peer-registry.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

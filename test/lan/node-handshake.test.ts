@@ -1,9 +1,9 @@
 // The node handshake on its own: honest ends authenticate each other; a signature or knowledge proof taken
 // from one connection is refused on any other (another nonce, another peer, the other direction).
 import { describe, expect, it } from "vitest";
-import { generateKeyPair, toHex } from "../../engine/keys.js";
-import { NodeHandshake, type NodeAuthMessage, type NodeKey } from "../../engine/server/node-auth.js";
-import { knowledgeProof } from "../../engine/server/share-policy.js";
+import { generateKeyPair, toHex } from "../../engine/core/keys.js";
+import { NodeHandshake, type NodeAuthMessage, type NodeKey } from "../../apps/server/node-auth.js";
+import { knowledgeProof } from "../../apps/server/share-policy.js";
 
 function nodeKey(): NodeKey {
   const pair = generateKeyPair();

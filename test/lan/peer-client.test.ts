@@ -5,12 +5,12 @@ import { createServer } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { Backoff } from "../../engine/server/backoff.js";
-import type { AdmissionLimits } from "../../engine/server/connection-admission.js";
-import type { FrameLimits } from "../../engine/server/frame-guard.js";
-import { PeerClientAdapter } from "../../engine/server/peer-client.js";
-import { PeerRegistry } from "../../engine/server/peer-registry.js";
-import { SyncEndpoint } from "../../engine/server/sync-socket.js";
+import { Backoff } from "../../apps/server/backoff.js";
+import type { AdmissionLimits } from "../../apps/server/connection-admission.js";
+import type { FrameLimits } from "../../apps/server/frame-guard.js";
+import { PeerClientAdapter } from "../../apps/server/peer-client.js";
+import { PeerRegistry } from "../../apps/server/peer-registry.js";
+import { SyncEndpoint } from "../../apps/server/sync-socket.js";
 import { freePort, waitFor } from "./lan-helpers.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];

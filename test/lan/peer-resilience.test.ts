@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { FestivalStore } from "../../engine/store.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { freePort, getJson, killAllServers, serverHeads, startServe, waitFor } from "./lan-helpers.js";
 

@@ -4,8 +4,8 @@ import * as A from "@automerge/automerge";
 import { Repo, type DocumentId } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { afterAll, describe, expect, it } from "vitest";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { FestivalStore } from "../../engine/store.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

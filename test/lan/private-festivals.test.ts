@@ -5,10 +5,10 @@ import { Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import fs from "node:fs/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { discoveryKey } from "../../bundles/discovery.js";
-import type { Announcement, MdnsBackend } from "../../engine/server/mdns.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { FestivalStore } from "../../engine/store.js";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import type { Announcement, MdnsBackend } from "../../apps/server/mdns.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

@@ -11,9 +11,9 @@ import {
   CompressedFileCache,
   negotiateContentCoding,
   sharedCompressedFiles,
-} from "../../engine/server/compressed-files.js";
-import { createRequestHandler, RouteTable, sendText } from "../../engine/server/http.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
+} from "../../apps/server/compressed-files.js";
+import { createRequestHandler, RouteTable, sendText } from "../../apps/server/http.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { tempDir } from "../helpers/cli.js";
 
 interface RawResponse {

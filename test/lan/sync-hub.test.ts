@@ -4,9 +4,9 @@ import * as A from "@automerge/automerge";
 import { cbor, Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { PeerClientAdapter } from "../../engine/server/peer-client.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { FestivalStore } from "../../engine/store.js";
+import { PeerClientAdapter } from "../../apps/server/peer-client.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
 

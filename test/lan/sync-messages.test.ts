@@ -4,9 +4,9 @@ import * as A from "@automerge/automerge";
 import { cbor, Repo } from "@automerge/automerge-repo";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameGuard } from "../../engine/server/frame-guard.js";
-import { TokenBucket } from "../../engine/server/rate-limit.js";
-import { decodeSyncFrame } from "../../engine/server/sync-messages.js";
+import { FrameGuard } from "../../apps/server/frame-guard.js";
+import { TokenBucket } from "../../apps/server/rate-limit.js";
+import { decodeSyncFrame } from "../../apps/server/sync-messages.js";
 
 const documentId = new Repo({ network: [] }).create().documentId;
 const syncData = A.generateSyncMessage(A.from({ a: 1 }), A.initSyncState())[1] as Uint8Array;

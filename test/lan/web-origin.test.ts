@@ -5,10 +5,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { PandafestError } from "../../engine/errors.js";
-import { startServer, type RunningServer } from "../../engine/server/server.js";
-import { WebOrigin } from "../../engine/server/web-origin.js";
-import { FestivalStore } from "../../engine/store.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { WebOrigin } from "../../apps/server/web-origin.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, runCli, tempDir } from "../helpers/cli.js";
 import { killAllServers, startServe, waitFor } from "./lan-helpers.js";
 

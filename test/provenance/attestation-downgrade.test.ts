@@ -2,8 +2,8 @@
 // replacing the authors map downgrades nothing, a second key cannot take an actor over, and member names count only from their own key.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { type ChangeRecord, memberNames, signAttestation, verifyHistory, withAttestation } from "../../engine/provenance.js";
-import type { Festival } from "../../engine/schema.js";
+import { type ChangeRecord, memberNames, signAttestation, verifyHistory, withAttestation } from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
 const ADA = actorId("aa");

@@ -14,8 +14,8 @@ import {
   verifyHistory,
   withAttestation,
   writeAttestation,
-} from "../../engine/provenance.js";
-import type { Festival } from "../../engine/schema.js";
+} from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
 describe("attestation strings", () => {

@@ -1,9 +1,9 @@
 // Test fixtures for provenance: raw Automerge festival documents with chosen actor ids, and signers.
 // Each "peer" is a document with its own actor id, as separate pandafest processes would have.
 import * as A from "@automerge/automerge";
-import { generateKeyPair, toHex } from "../../engine/keys.js";
-import type { AttestationSigner } from "../../engine/provenance.js";
-import type { Festival } from "../../engine/schema.js";
+import { generateKeyPair, toHex } from "../../engine/core/keys.js";
+import type { AttestationSigner } from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
 
 export const FESTIVAL_ID = "4NMNnkMhL8jXrdJ9jamS58PAVdXu";
 

@@ -4,9 +4,9 @@ import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { createIdentity, hasIdentity, identityPath, loadIdentity, normalizeMemberName } from "../../engine/identity.js";
-import { sign, toHex, verify, fromHex } from "../../engine/keys.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { createIdentity, hasIdentity, identityPath, loadIdentity, normalizeMemberName } from "../../engine/node/identity.js";
+import { sign, toHex, verify, fromHex } from "../../engine/core/keys.js";
 
 let root: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 // Keys: hex encoding, ed25519 signatures, key pair consistency, random bytes.
-// Exercised through engine/keys.ts only.
+// Exercised through engine/core/keys.ts only.
 import { describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
+import { PandafestError } from "../../engine/core/errors.js";
 import {
   PUBLIC_KEY_BYTES,
   SECRET_KEY_BYTES,
@@ -13,7 +13,7 @@ import {
   sign,
   toHex,
   verify,
-} from "../../engine/keys.js";
+} from "../../engine/core/keys.js";
 
 describe("hex", () => {
   it("round-trips random bytes and reads upper case", () => {

@@ -1,8 +1,8 @@
-// Node's native ed25519 backend for engine/keys.ts: the same signatures and the same verdicts as tweetnacl,
+// Node's native ed25519 backend for engine/core/keys.ts: the same signatures and the same verdicts as tweetnacl,
 // including for keys and signatures tweetnacl treats unusually, so installing it changes nothing but speed.
 import { afterEach, describe, expect, it } from "vitest";
-import { TWEETNACL_SIGNATURES, generateKeyPair, randomBytes, sign, useSignatureBackend, verify } from "../../engine/keys.js";
-import { NATIVE_SIGNATURES, useNativeSignatures } from "../../engine/native-signatures.js";
+import { TWEETNACL_SIGNATURES, generateKeyPair, randomBytes, sign, useSignatureBackend, verify } from "../../engine/core/keys.js";
+import { NATIVE_SIGNATURES, useNativeSignatures } from "../../engine/node/native-signatures.js";
 
 /** The order of the ed25519 group, little-endian: adding it to S gives a non-reduced, equivalent scalar. */
 const GROUP_ORDER = Uint8Array.from([
@@ -63,7 +63,7 @@ describe("native ed25519 signatures", () => {
     expect(verdicts.slice(0, 4)).toEqual([true, false, false, false]);
   });
 
-  it("once installed, serve engine/keys.ts sign and verify", () => {
+  it("once installed, serve engine/core/keys.ts sign and verify", () => {
     const pair = generateKeyPair();
     const message = randomBytes(32);
     const expected = sign(message, pair.secretKey);

@@ -11,8 +11,8 @@ import {
   verifyHistory,
   verifySummary,
   withAttestation,
-} from "../../engine/provenance.js";
-import type { Festival } from "../../engine/schema.js";
+} from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
 const ACTOR_A = actorId("aa");

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runStorageAdapterTests } from "@automerge/automerge-repo/helpers/tests/storage-adapter-tests.js";
-import { SafeFileStorageAdapter } from "../../engine/storage/safe-file-storage.js";
+import { SafeFileStorageAdapter } from "../../engine/node/storage/safe-file-storage.js";
 
 runStorageAdapterTests(async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), "pandafest-storage-acceptance-"));

@@ -4,8 +4,8 @@ import * as A from "@automerge/automerge";
 import { createHash } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { checkAutomergeChunks, isFramedAsAutomergeChunks } from "../../engine/storage/chunk-check.js";
-import { decodeChunkFile, encodeChunkFile } from "../../engine/storage/chunk-file.js";
+import { checkAutomergeChunks, isFramedAsAutomergeChunks } from "../../engine/node/storage/chunk-check.js";
+import { decodeChunkFile, encodeChunkFile } from "../../engine/node/storage/chunk-file.js";
 
 type Note = {
   title: string;

@@ -7,8 +7,8 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PandafestError } from "../../engine/errors.js";
-import { STALE_TEMPORARY_FILE_AGE_MS, SafeFileStorageAdapter } from "../../engine/storage/safe-file-storage.js";
+import { PandafestError } from "../../engine/core/errors.js";
+import { STALE_TEMPORARY_FILE_AGE_MS, SafeFileStorageAdapter } from "../../engine/node/storage/safe-file-storage.js";
 
 const DOC = "3xuJ5sVKdBaYS6uGgGJH1cGhBLiC";
 

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, truncate } from "node:fs/prom
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SafeFileStorageAdapter, type BadChunkReport } from "../../engine/storage/safe-file-storage.js";
+import { SafeFileStorageAdapter, type BadChunkReport } from "../../engine/node/storage/safe-file-storage.js";
 
 interface Diary {
   base: string;

@@ -4,10 +4,10 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { generateAutomergeUrl, parseAutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
 import { describe, expect, it } from "vitest";
-import { createIdentity } from "../../engine/identity.js";
-import { addEvent, addVenue, editEvent } from "../../engine/operations.js";
-import { FestivalStore } from "../../engine/store.js";
-import { VIEW_CACHE_SUFFIX } from "../../engine/view-cache.js";
+import { createIdentity } from "../../engine/node/identity.js";
+import { addEvent, addVenue, editEvent } from "../../engine/core/operations.js";
+import { FestivalStore } from "../../engine/node/store.js";
+import { VIEW_CACHE_SUFFIX } from "../../engine/node/view-cache.js";
 import { cliJson, runCli, tempDir } from "../helpers/cli.js";
 
 interface Fixture {

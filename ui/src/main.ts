@@ -1,7 +1,7 @@
 // The page's entry point: loads Automerge's WebAssembly once, then the app (which needs it).
 // A failure to start is shown on the page, never only in the console.
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
-import { prepareAutomerge } from "../../engine/browser-repo.js";
+import { prepareAutomerge } from "../../engine/browser/browser-repo.js";
 
 async function start(): Promise<void> {
   await prepareAutomerge(wasmUrl);

@@ -1,8 +1,8 @@
 // Benchmark child: holds one festival open as the CLI and the server do and makes edits one after another
 // (change; attestation and index; flush with fsync), reporting each edit's timings as one JSON line.
-import { storedEvents } from "../../../engine/event-shards.js";
-import { editEvent } from "../../../engine/operations.js";
-import { FestivalStore } from "../../../engine/store.js";
+import { storedEvents } from "../../../engine/core/event-shards.js";
+import { editEvent } from "../../../engine/core/operations.js";
+import { FestivalStore } from "../../../engine/node/store.js";
 import { readyReport } from "./report.js";
 
 const [dataDir, festivalId, editsArg, warmupsArg] = process.argv.slice(2);

@@ -2,8 +2,8 @@
 // A.load and reports on stdout, as one JSON line, once the document is ready.
 import { readFile } from "node:fs/promises";
 import * as A from "@automerge/automerge";
-import { storedEvents } from "../../../engine/event-shards.js";
-import type { Festival } from "../../../engine/schema.js";
+import { storedEvents } from "../../../engine/core/event-shards.js";
+import type { Festival } from "../../../engine/core/schema.js";
 import { readyReport } from "./report.js";
 
 const [bytesFile] = process.argv.slice(2);

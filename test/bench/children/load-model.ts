@@ -4,8 +4,8 @@
 import { readFile } from "node:fs/promises";
 import * as A from "@automerge/automerge";
 import * as Y from "yjs";
-import { storedEvents } from "../../../engine/event-shards.js";
-import type { Festival } from "../../../engine/schema.js";
+import { storedEvents } from "../../../engine/core/event-shards.js";
+import type { Festival } from "../../../engine/core/schema.js";
 import { readyReport } from "./report.js";
 
 type Format = "automerge" | "yjs";

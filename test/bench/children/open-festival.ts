@@ -1,7 +1,7 @@
 // Benchmark child: opens one festival from a data directory as the CLI does (FestivalStore.open, resolve)
 // and reports on stdout, as one JSON line, once the document is ready; then closes the store and exits.
-import { storedEvents } from "../../../engine/event-shards.js";
-import { FestivalStore } from "../../../engine/store.js";
+import { storedEvents } from "../../../engine/core/event-shards.js";
+import { FestivalStore } from "../../../engine/node/store.js";
 import { readyReport } from "./report.js";
 
 const [dataDir, festivalId] = process.argv.slice(2);

@@ -1,9 +1,9 @@
 // Benchmark child: reads one festival from a data directory the way read-only commands do
 // (FestivalStore.open, read) and reports on stdout, as one JSON line, once the document is ready.
 // With --verify it then verifies every change's author (as `pandafest history` does) and reports that too.
-import { storedEvents } from "../../../engine/event-shards.js";
-import { verifyHistory, verifySummary } from "../../../engine/provenance.js";
-import { FestivalStore } from "../../../engine/store.js";
+import { storedEvents } from "../../../engine/core/event-shards.js";
+import { verifyHistory, verifySummary } from "../../../engine/core/provenance.js";
+import { FestivalStore } from "../../../engine/node/store.js";
 import { readyReport } from "./report.js";
 
 const [dataDir, festivalId, flag] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 // Benchmark child: reads one festival's plain view the way `festival show` and `programme` do (FestivalStore.open,
 // readView: the view cache when the stored chunks are unchanged) and reports on stdout, as one JSON line, once ready.
-import { FestivalStore } from "../../../engine/store.js";
+import { FestivalStore } from "../../../engine/node/store.js";
 import { readyReport } from "./report.js";
 
 const [dataDir, festivalId] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 // Child process for the decompression-bomb test: verifies a harmless bundle (to load everything), then the
 // bundle under test, and prints the growth of its peak resident memory with the verdict, as one JSON line.
-import { verifyBundleFiles } from "../../../bundles/verify.js";
-import { FestivalStore } from "../../../engine/store.js";
+import { verifyBundleFiles } from "../../../bundles/datadir/verify.js";
+import { FestivalStore } from "../../../engine/node/store.js";
 
 const [dataDir, harmless, suspect] = process.argv.slice(2);
 const store = await FestivalStore.open(dataDir);

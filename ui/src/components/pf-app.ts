@@ -2,8 +2,8 @@
 // open festival's session (one at a time) for the festival screens.
 import { LitElement, css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import type { BrowserIdentity } from "../../../engine/browser-identity.js";
-import type { ServerConnectionState } from "../../../engine/browser-repo.js";
+import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
+import type { ServerConnectionState } from "../../../engine/browser/browser-repo.js";
 import { startServices, findFestival, type AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
 import { FestivalModel } from "../state/festival-model.js";

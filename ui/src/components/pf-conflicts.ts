@@ -2,7 +2,7 @@
 // events that clash in a venue, and events pointing at removed or missing venues and people.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { pickConflictValue } from "../../../engine/conflicts.js";
+import { pickConflictValue } from "../../../engine/core/conflicts.js";
 import { conflictReport, type AuthoredConflict, type ConflictReport } from "../state/conflict-report.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";

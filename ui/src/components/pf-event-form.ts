@@ -2,12 +2,12 @@
 // The engine validates; its messages appear next to the field they are about.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { PandafestError } from "../../../engine/errors.js";
-import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/operations.js";
-import type { EventStatus } from "../../../engine/schema.js";
-import { addDays, formatIsoInZone, isCalendarDate, isTimeOfDay, localDateTime, zonedDateTimeToEpoch } from "../../../engine/time.js";
-import { EVENT_STATUSES } from "../../../engine/validate.js";
-import { findPersonByName } from "../../../engine/references.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/core/operations.js";
+import type { EventStatus } from "../../../engine/core/schema.js";
+import { addDays, formatIsoInZone, isCalendarDate, isTimeOfDay, localDateTime, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
+import { EVENT_STATUSES } from "../../../engine/core/validate.js";
+import { findPersonByName } from "../../../engine/core/references.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { ScheduledEvent } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";

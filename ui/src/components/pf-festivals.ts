@@ -2,9 +2,9 @@
 // festival, and opening one from an id, an automerge: URL or a shared link.
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { BrowserIdentity } from "../../../engine/browser-identity.js";
-import type { Festival } from "../../../engine/schema.js";
-import { FESTIVAL_DEFAULTS, festivalInit } from "../../../engine/skeleton.js";
+import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
+import type { Festival } from "../../../engine/core/schema.js";
+import { FESTIVAL_DEFAULTS, festivalInit } from "../../../engine/core/skeleton.js";
 import type { AppServices } from "../state/app-services.js";
 import { listDeviceFestivals, onDeviceFestivalsChanged, type DeviceFestival } from "../state/device-festivals.js";
 import { festivalIdFromReference } from "../state/festival-reference.js";

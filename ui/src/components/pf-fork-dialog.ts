@@ -3,13 +3,13 @@
 import * as A from "@automerge/automerge/slim";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
-import type { Festival } from "../../../engine/schema.js";
+import type { Festival } from "../../../engine/core/schema.js";
 import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { FestivalSession } from "../state/festival-session.js";
-import { forkInit } from "../../../engine/fork/copy.js";
-import { planKeep } from "../../../engine/fork/keep.js";
-import { festivalView } from "../../../engine/views.js";
+import { forkInit } from "../../../engine/core/fork/copy.js";
+import { planKeep } from "../../../engine/core/fork/keep.js";
+import { festivalView } from "../../../engine/core/views.js";
 import { festivalHash } from "../state/routes.js";
 import { formText, inputField } from "./form-fields.js";
 import { sharedStyles } from "./shared-styles.js";

@@ -2,7 +2,7 @@
 // and why. Authorship is checked here, in the browser, from the signed attestations inside the document.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { looksLikeAttestation, newestFirst, verifyHistory, type ChangeRecord } from "../../../engine/provenance.js";
+import { looksLikeAttestation, newestFirst, verifyHistory, type ChangeRecord } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { sharedStyles } from "./shared-styles.js";
 

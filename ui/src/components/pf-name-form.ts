@@ -2,7 +2,7 @@
 // Fires "named" with the saved identity; validation errors appear next to the field.
 import { LitElement, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { BrowserIdentity, BrowserIdentityStore } from "../../../engine/browser-identity.js";
+import type { BrowserIdentity, BrowserIdentityStore } from "../../../engine/browser/browser-identity.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { formText, inputField } from "./form-fields.js";
 import { sharedStyles } from "./shared-styles.js";

@@ -1,7 +1,7 @@
 // The people of a festival (hosts, artists, contacts) and the members who edit it, each person linking to its form.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import { memberNames } from "../../../engine/provenance.js";
+import { memberNames } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -29,7 +29,7 @@ export class PfPeople extends LitElement {
     if (!session) return nothing;
     const model = session.model;
     const people = model.sortedPeople();
-    // only names each key wrote itself (engine/provenance.ts memberNames); a name two keys claim carries a key suffix
+    // only names each key wrote itself (engine/core/provenance.ts memberNames); a name two keys claim carries a key suffix
     const names = this.#namesFor(session);
     const members = Object.keys(model.settings.members)
       .map((key): [string, string] => [key, names.get(key) ?? "(no name written by this key)"])

@@ -2,8 +2,8 @@
 // The engine validates; its messages appear next to the field they are about.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { addPerson, editPerson } from "../../../engine/operations.js";
-import type { PersonView } from "../../../engine/schema.js";
+import { addPerson, editPerson } from "../../../engine/core/operations.js";
+import type { PersonView } from "../../../engine/core/schema.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";

@@ -2,8 +2,8 @@
 // share it; links to the exports; and forking it.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
-import { editFestival } from "../../../engine/operations.js";
-import type { FestivalPatch } from "../../../engine/validate.js";
+import { editFestival } from "../../../engine/core/operations.js";
+import type { FestivalPatch } from "../../../engine/core/validate.js";
 import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { FestivalSettings } from "../state/festival-model.js";

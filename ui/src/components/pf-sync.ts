@@ -2,12 +2,12 @@
 // exporting this festival as a signed bundle file, and importing bundle files.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ServerConnectionStatus } from "../../../engine/browser-repo.js";
+import type { ServerConnectionStatus } from "../../../engine/browser/browser-repo.js";
 import type { AppServices } from "../state/app-services.js";
 import { downloadFile, packFullBundle } from "../state/bundle-transfer.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { fetchNodeStatus, type NodeStatus } from "../state/server-api.js";
-import { discoveryKey } from "../../../bundles/discovery.js";
+import { discoveryKey } from "../../../bundles/format/discovery.js";
 import "./pf-bundle-import.js";
 import { sharedStyles } from "./shared-styles.js";
 

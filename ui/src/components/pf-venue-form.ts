@@ -2,10 +2,10 @@
 // The engine validates; its messages appear next to the field they are about.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { PandafestError } from "../../../engine/errors.js";
-import { addVenue, editVenue, removeVenue, restoreVenue } from "../../../engine/operations.js";
-import type { VenueView } from "../../../engine/schema.js";
-import type { VenuePatch } from "../../../engine/validate.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { addVenue, editVenue, removeVenue, restoreVenue } from "../../../engine/core/operations.js";
+import type { VenueView } from "../../../engine/core/schema.js";
+import type { VenuePatch } from "../../../engine/core/validate.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";

@@ -1,12 +1,12 @@
 // What every screen shares: the page's repo (IndexedDB, other tabs, the serving node), the identity store,
 // and opening festivals by id with the schema checked. Created once when the app starts.
 import type { DocHandle, DocumentId } from "@automerge/automerge-repo/slim";
-import { BrowserIdentityStore } from "../../../engine/browser-identity.js";
-import { createBrowserRepo, syncUrlFor, type BrowserRepo } from "../../../engine/browser-repo.js";
-import { PandafestError } from "../../../engine/errors.js";
-import { checkSchema } from "../../../engine/migrate.js";
-import type { Festival } from "../../../engine/schema.js";
-import { syncOnEveryHeadsChange } from "../../../engine/server/sync-nudge.js";
+import { BrowserIdentityStore } from "../../../engine/browser/browser-identity.js";
+import { createBrowserRepo, syncUrlFor, type BrowserRepo } from "../../../engine/browser/browser-repo.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { checkSchema } from "../../../engine/core/migrate.js";
+import type { Festival } from "../../../engine/core/schema.js";
+import { syncOnEveryHeadsChange } from "../../../engine/sync/sync-nudge.js";
 
 export interface AppServices extends BrowserRepo {
   identities: BrowserIdentityStore;

@@ -3,17 +3,17 @@
 // against its header, festival schema) in memory before anything is stored; all-or-nothing like the CLI.
 import * as A from "@automerge/automerge/slim";
 import type { DocHandle, DocumentId } from "@automerge/automerge-repo/slim";
-import { decodeBundle } from "../../../bundles/codec.js";
-import { discoveryKey } from "../../../bundles/discovery.js";
-import { bundleFileName } from "../../../bundles/naming.js";
-import { festivalVisibility, packFestival, type PackedFestival } from "../../../bundles/pack.js";
-import { BundleRefusal, planFestivalImport, type BundleToApply, type FestivalImportPlan } from "../../../bundles/plan.js";
-import type { BrowserIdentity } from "../../../engine/browser-identity.js";
-import { PandafestError } from "../../../engine/errors.js";
-import { fromHex } from "../../../engine/keys.js";
-import { memberNames } from "../../../engine/provenance.js";
-import type { Festival } from "../../../engine/schema.js";
-import { textOf } from "../../../engine/views.js";
+import { decodeBundle } from "../../../bundles/format/codec.js";
+import { discoveryKey } from "../../../bundles/format/discovery.js";
+import { bundleFileName } from "../../../bundles/format/naming.js";
+import { festivalVisibility, packFestival, type PackedFestival } from "../../../bundles/format/pack.js";
+import { BundleRefusal, planFestivalImport, type BundleToApply, type FestivalImportPlan } from "../../../bundles/format/plan.js";
+import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { fromHex } from "../../../engine/core/keys.js";
+import { memberNames } from "../../../engine/core/provenance.js";
+import type { Festival } from "../../../engine/core/schema.js";
+import { textOf } from "../../../engine/core/views.js";
 import type { AppServices } from "./app-services.js";
 import { listDeviceFestivals, rememberFestival } from "./device-festivals.js";
 import { PendingBundleStore } from "./pending-bundles.js";

@@ -1,9 +1,9 @@
 // What merging left for people to decide: concurrent values (with the verified author of each),
 // clashes and dangling references. Read from the document on demand (the Conflicts screen only).
-import { findClashes, findDangling, type Clash, type DanglingReference } from "../../../engine/checks.js";
-import { findConflicts, type ConflictValue, type FieldConflict } from "../../../engine/conflicts.js";
-import { verifyHistory, type ChangeAuthor } from "../../../engine/provenance.js";
-import type { Festival } from "../../../engine/schema.js";
+import { findClashes, findDangling, type Clash, type DanglingReference } from "../../../engine/core/checks.js";
+import { findConflicts, type ConflictValue, type FieldConflict } from "../../../engine/core/conflicts.js";
+import { verifyHistory, type ChangeAuthor } from "../../../engine/core/provenance.js";
+import type { Festival } from "../../../engine/core/schema.js";
 
 export interface AuthoredValue extends ConflictValue {
   /** the verified author of the write, or null when its change is unverified */

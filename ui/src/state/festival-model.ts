@@ -1,11 +1,11 @@
 // The festival as the screens read it: plain views of settings, venues, events and people, kept up to date
 // from Automerge patches so a remote edit re-reads only what it touched (fast on 2,000-event festivals).
 import type { Patch } from "@automerge/automerge/slim";
-import { eventsTouchedBy, getEvent, storedEvents } from "../../../engine/event-shards.js";
-import type { EventView, Festival, PersonView, VenueView, Visibility } from "../../../engine/schema.js";
-import { FESTIVAL_DEFAULTS } from "../../../engine/skeleton.js";
-import { festivalDayOf, instantMs, isTimeOfDay, localDateTime, usableTimeZone } from "../../../engine/time.js";
-import { textOf, toEventView, toPersonView, toVenueView } from "../../../engine/views.js";
+import { eventsTouchedBy, getEvent, storedEvents } from "../../../engine/core/event-shards.js";
+import type { EventView, Festival, PersonView, VenueView, Visibility } from "../../../engine/core/schema.js";
+import { FESTIVAL_DEFAULTS } from "../../../engine/core/skeleton.js";
+import { festivalDayOf, instantMs, isTimeOfDay, localDateTime, usableTimeZone } from "../../../engine/core/time.js";
+import { textOf, toEventView, toPersonView, toVenueView } from "../../../engine/core/views.js";
 
 /** The festival's settings; timeZone and dayStartsAt are always usable (odd stored values read as defaults). */
 export interface FestivalSettings {

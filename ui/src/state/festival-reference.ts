@@ -1,7 +1,7 @@
 // Turns what a user pastes (a festival id, an automerge: URL, or a shared link to this app) into a festival id.
 // Refuses anything else with a message that says which forms are accepted.
 import { isValidAutomergeUrl, isValidDocumentId, parseAutomergeUrl } from "@automerge/automerge-repo/slim";
-import { PandafestError } from "../../../engine/errors.js";
+import { PandafestError } from "../../../engine/core/errors.js";
 import { parseRoute } from "./routes.js";
 
 const ACCEPTED = "paste a festival id, an automerge: URL, or a link to a festival in this app";

@@ -2,10 +2,10 @@
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
 import { ImmutableString, applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
-import type { BrowserIdentity } from "../../../engine/browser-identity.js";
-import type { FestivalEditor } from "../../../engine/editor.js";
-import { writeAttestation } from "../../../engine/provenance.js";
-import type { Festival } from "../../../engine/schema.js";
+import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
+import type { FestivalEditor } from "../../../engine/core/editor.js";
+import { writeAttestation } from "../../../engine/core/provenance.js";
+import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
 

@@ -1,6 +1,6 @@
 // Places the engine's validation errors next to the form field they are about.
 // The engine names the field in its message ("invalid event end …", "venue name is missing").
-import { PandafestError } from "../../../engine/errors.js";
+import { PandafestError } from "../../../engine/core/errors.js";
 
 export interface FormErrors {
   /** message per field name */

@@ -1,6 +1,6 @@
 // The programme laid out for the screens: festival days, venue columns, time slots, and clashing events.
 // Pure functions over the cached model; memoised by the model's version so re-renders cost nothing.
-import { addDays, daysBetween, isCalendarDate, localDateTime, zonedDateTimeToEpoch } from "../../../engine/time.js";
+import { addDays, daysBetween, isCalendarDate, localDateTime, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
 import type { FestivalModel, ScheduledEvent } from "./festival-model.js";
 
 export const SLOT_MINUTES = 15;

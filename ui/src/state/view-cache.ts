@@ -1,9 +1,9 @@
 // The programme as last seen, per festival, in IndexedDB: shown at once on the next visit while the festival's
 // document loads (Automerge takes about half a second for 2,000 events), then replaced by the live festival.
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
-import type { EventStatus } from "../../../engine/schema.js";
-import { FESTIVAL_DEFAULTS } from "../../../engine/skeleton.js";
-import { isTimeOfDay, usableTimeZone } from "../../../engine/time.js";
+import type { EventStatus } from "../../../engine/core/schema.js";
+import { FESTIVAL_DEFAULTS } from "../../../engine/core/skeleton.js";
+import { isTimeOfDay, usableTimeZone } from "../../../engine/core/time.js";
 import type { FestivalSettings, ProgrammeSnapshot } from "./festival-model.js";
 
 const CACHE_VERSION = 1;

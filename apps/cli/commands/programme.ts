@@ -1,0 +1,39 @@
+// `pandafest programme`: the programme as a readable table, by festival day and venue.
+// Times are shown in the festival's time zone, whatever the zone of this machine.
+import type { Command } from "commander";
+import { programme } from "../../../engine/core/programme.js";
+import { formatLocalTime } from "../../../engine/core/time.js";
+import { action } from "../context.js";
+
+export function registerProgrammeCommand(program: Command): void {
+  program
+    .command("programme")
+    .description("the programme by day and venue, in the festival's time zone")
+    .argument("<festival>")
+    .option("--day <date>", "only this festival day, YYYY-MM-DD")
+    .action(
+      action(async (ctx, festival: string, options: { day?: string }) => {
+        const store = await ctx.openStore();
+        const { view } = await store.readView(festival); // read only: the view cache when nothing changed
+        const timeZone = view.timeZone;
+        const days = programme(view, { day: options.day });
+        ctx.out.result(days, (list) => {
+          if (list.length === 0) return [options.day ? `Nothing on ${options.day}.` : "No events yet."];
+          const lines: string[] = [];
+          for (const day of list) {
+            lines.push(`== ${day.date} ==`);
+            for (const venue of day.venues) {
+              lines.push(`  ${venue.name}`);
+              for (const e of venue.events) {
+                const flag = e.status === "confirmed" ? "" : `  [${e.status}]`;
+                lines.push(`    ${formatLocalTime(e.start, timeZone)}-${formatLocalTime(e.end, timeZone)}  ${e.title}${flag}`);
+              }
+            }
+            lines.push("");
+          }
+          if (lines[lines.length - 1] === "") lines.pop();
+          return lines;
+        });
+      }),
+    );
+}

@@ -1,0 +1,210 @@
+// The festivals a running server holds: those the data directory follows, loaded at start, plus festivals that
+// arrive from peers and pass the follow rule (followed from then on). Keeps names, visibility and sharing current.
+import type { DocHandle, DocumentId } from "@automerge/automerge-repo";
+import { discoveryKey } from "../../bundles/format/discovery.js";
+import { verifyHistory } from "../../engine/core/provenance.js";
+import type { Festival, Visibility } from "../../engine/core/schema.js";
+import type { FestivalStore } from "../../engine/node/store.js";
+import { visibilityOf } from "../../engine/core/views.js";
+import { silentLog, type ServerLog } from "./log.js";
+import type { FestivalSharing } from "./share-policy.js";
+import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
+import { ownValue } from "../../engine/core/own-value.js";
+
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  description: string;
+  visibility: Visibility;
+  timeZone: string;
+  startDate: string;
+  endDate: string;
+  discoveryKey: string;
+}
+
+/** A document is treated as a festival when it has the festival skeleton; anything else is stored but not followed. */
+export function festivalSummary(id: string, doc: unknown): CatalogEntry | undefined {
+  if (!doc || typeof doc !== "object") return undefined;
+  const festival = doc as Partial<Record<keyof Festival, unknown>>;
+  // not the schema number: any writer can set or remove it (see schemaStanding)
+  if (festival.name == null || typeof festival.venues !== "object" || typeof festival.events !== "object" || typeof festival.authors !== "object") {
+    return undefined;
+  }
+  const text = (value: unknown) => (value == null ? "" : String(value));
+  return {
+    id,
+    name: text(festival.name),
+    description: text(festival.description),
+    visibility: visibilityOf(festival.visibility),
+    timeZone: text(festival.timeZone),
+    startDate: text(festival.startDate),
+    endDate: text(festival.endDate),
+    discoveryKey: discoveryKey(id),
+  };
+}
+
+export class FestivalCatalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly tracked = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private readonly log: ServerLog;
+
+  constructor(
+    private readonly store: FestivalStore,
+    private readonly sharing: FestivalSharing,
+    log?: ServerLog,
+  ) {
+    this.log = log ?? silentLog;
+  }
+
+  private readonly pending = new Set<string>();
+  /** documents another node (authenticated) sent or asked about: followed once they are festivals */
+  private readonly fromNodes = new Set<string>();
+  /** documents seen that did not pass the follow rule (yet): not listed, announced or indexed */
+  private readonly unfollowed = new Set<string>();
+  /** festivals that passed the follow rule (or were followed here already at start) */
+  private readonly followed = new Set<string>();
+  /** the follow decisions under way (one index read each) */
+  private readonly deciding = new Set<string>();
+  /** the newest document reported while its follow decision was under way */
+  private readonly decideAgain = new Map<string, unknown>();
+
+  /** Loads every followed festival. Festivals arriving from peers are followed as `noticeDocument` reports them. */
+  async start(): Promise<void> {
+    for (const entry of await this.store.index.list()) {
+      this.followed.add(entry.id);
+      this.sharing.setVisibility(entry.id, entry.visibility);
+      try {
+        const handle = await this.store.repo.find<unknown>(entry.id as DocumentId);
+        this.track(handle);
+      } catch (error) {
+        this.log.warn(`festival ${entry.id} (${entry.name}) is followed but could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  list(): CatalogEntry[] {
+    return [...this.entries.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  get(id: string): CatalogEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  publicIds(): string[] {
+    return this.list().filter((e) => e.visibility === "public").map((e) => e.id);
+  }
+
+  /** The loaded handle of a festival this server holds. */
+  handle(id: string): DocHandle<unknown> | undefined {
+    if (!this.entries.has(id)) return undefined;
+    const handle = ownValue(this.store.repo.handles, id) as DocHandle<unknown> | undefined;
+    return handle?.isReady() ? handle : undefined;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A peer sent a message about this document. The repo opens a handle for it shortly (after its access
+   * check); once there, it is followed like any festival here (if it is one).
+   */
+  noticeDocument(documentId: string, from: "node" | "client" = "client"): void {
+    if (from === "node" && !this.followed.has(documentId)) {
+      this.fromNodes.add(documentId);
+      // a festival seen from a client first and now from a node is followed
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      if (handle?.isReady()) this.refresh(documentId, handle.doc());
+    }
+    if (this.tracked.has(documentId) || this.pending.has(documentId)) return;
+    this.pending.add(documentId);
+    const delays = [0, 20, 100, 500, 2000];
+    const attempt = (index: number) => {
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      if (handle) {
+        this.pending.delete(documentId);
+        this.track(handle);
+      } else if (index < delays.length) {
+        setTimeout(() => attempt(index + 1), delays[index]).unref();
+      } else {
+        this.pending.delete(documentId); // never opened (access denied, or the repo gave up); a later message tries again
+      }
+    };
+    attempt(0);
+  }
+
+  private track(handle: DocHandle<unknown>): void {
+    if (this.tracked.has(handle.documentId)) return;
+    this.tracked.add(handle.documentId);
+    // the first heads-changed of a document arriving from a peer comes before the handle counts as ready
+    handle.on("heads-changed", ({ doc }) => this.refresh(handle.documentId, doc));
+    syncOnEveryHeadsChange(handle);
+    if (handle.isReady()) this.refresh(handle.documentId, handle.doc());
+  }
+
+  /** How many documents were seen and not followed (planted by clients, or not festivals made by pandafest). */
+  get unfollowedCount(): number {
+    return this.unfollowed.size;
+  }
+
+  private refresh(documentId: string, doc: unknown): void {
+    const summary = festivalSummary(documentId, doc);
+    if (!summary) return;
+    if (this.followed.has(summary.id)) this.update(summary);
+    else void this.decideToFollow(documentId, doc);
+  }
+
+  /**
+   * The follow rule for a festival this node does not follow yet. It is followed (listed, announced to nodes,
+   * recorded in the index) when somebody on this node follows it (the index: the CLI wrote it), when an
+   * authenticated node sent it, or when every change in it is signed by its author (made by pandafest: the
+   * web app, another node's CLI). A document a bare client wrote is kept as automerge-repo stores it, but
+   * never listed or passed on: a client cannot plant festivals that every node then copies.
+   */
+  private async decideToFollow(documentId: string, reported: unknown): Promise<void> {
+    if (this.deciding.has(documentId)) {
+      this.decideAgain.set(documentId, reported);
+      return;
+    }
+    this.deciding.add(documentId);
+    try {
+      const inIndex = this.fromNodes.has(documentId) || (await this.store.index.has(documentId).catch(() => false));
+      // the document may have changed while the index was read: decide on the newest document reported. (The
+      // first heads-changed of a document arriving from a peer comes before its handle counts as ready.)
+      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      const doc = handle?.isReady() ? handle.doc() : (this.decideAgain.get(documentId) ?? reported);
+      this.decideAgain.delete(documentId);
+      const current = festivalSummary(documentId, doc);
+      if (current === undefined) return;
+      const follow = inIndex || this.fromNodes.has(documentId) || verifyHistory(doc as Festival, documentId).every((change) => change.verified);
+      if (!follow) {
+        if (!this.unfollowed.has(documentId)) this.log.info(`not following document ${documentId.slice(0, 8)}…: a client wrote it, and not every change is signed by its author`);
+        this.unfollowed.add(documentId);
+        return;
+      }
+      this.unfollowed.delete(documentId);
+      this.followed.add(documentId);
+      this.update(current);
+    } finally {
+      this.deciding.delete(documentId);
+      // a change arrived while deciding: decide again on it (an edit and its attestation may arrive apart)
+      const again = this.decideAgain.get(documentId);
+      if (again !== undefined && !this.followed.has(documentId)) void this.decideToFollow(documentId, again);
+      else this.decideAgain.delete(documentId);
+    }
+  }
+
+  private update(summary: CatalogEntry): void {
+    const previous = this.entries.get(summary.id);
+    this.entries.set(summary.id, summary);
+    if (this.sharing.setVisibility(summary.id, summary.visibility)) this.store.repo.shareConfigChanged();
+    if (previous && previous.name === summary.name && previous.visibility === summary.visibility) return;
+    this.store.index
+      .put({ id: summary.id, name: summary.name, visibility: summary.visibility })
+      .catch((error: unknown) => this.log.warn(`could not record festival ${summary.id} in the index: ${error instanceof Error ? error.message : String(error)}`));
+    if (!previous) this.log.info(`following festival "${summary.name}" (${summary.visibility === "public" ? summary.id : summary.discoveryKey.slice(0, 16)})`);
+    for (const listener of this.listeners) listener();
+  }
+}

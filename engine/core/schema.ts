@@ -1,0 +1,145 @@
+// The festival document, schema 2: the shape of every Automerge document pandafest keeps.
+// Browser-safe (no Node imports); every other module reads and writes festivals through these types.
+import type { ImmutableString } from "@automerge/automerge";
+
+/**
+ * The newest document schema this engine knows. Schema 2 keeps events in shard maps (see
+ * engine/core/event-shards.ts); documents at schema 1 (one flat events map) are read and written as they are.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** A short field: last writer wins, never merged character by character. */
+export type Short = ImmutableString;
+
+export type Visibility = "public" | "private";
+export type EventStatus = "confirmed" | "tentative" | "cancelled";
+
+export interface Geo {
+  lat: number;
+  lon: number;
+}
+
+export interface Venue {
+  name: Short;
+  description: Short;
+  address: Short;
+  geo?: Geo;
+  capacity?: number;
+  accessibility: Short;
+  tags: Short[];
+  removed?: boolean;
+}
+
+export interface FestivalEvent {
+  title: Short;
+  description: Short;
+  venueId: Short;
+  /** ISO 8601 with an offset, e.g. 2027-07-01T20:00:00+02:00 */
+  start: Short;
+  end: Short;
+  hostIds: Short[];
+  tags: Short[];
+  language?: Short;
+  status: Short; // one of EventStatus
+}
+
+export interface Person {
+  name: Short;
+  bio: Short;
+  contact?: Short;
+}
+
+export interface Member {
+  name: Short;
+}
+
+export interface ForkOrigin {
+  url: Short;
+  /** the origin's heads when the fork was made */
+  heads: Short[];
+  name: Short;
+  /** the origin's heads at the last `fork pull` (absent until the first pull) */
+  pulledHeads?: Short[];
+}
+
+/** Events keyed by id. */
+export type EventMap = { [id: string]: FestivalEvent };
+
+/** The 64 event shards "00".."63", each holding the events whose id hashes to it (engine/core/event-shards.ts). */
+export type EventShards = { [shard: string]: EventMap };
+
+/**
+ * The festival as stored. Events are read and written only through engine/core/event-shards.ts. Attestations are compact signed strings (see engine/core/provenance.ts),
+ * keyed by Automerge actor id.
+ */
+export interface Festival {
+  schema: number;
+  name: Short;
+  description: Short;
+  timeZone: Short;
+  startDate: Short; // YYYY-MM-DD
+  endDate: Short; // YYYY-MM-DD
+  dayStartsAt: Short; // "04:00"
+  visibility: Short; // Visibility
+  venues: { [id: string]: Venue };
+  /** schema 1 kept every event here; from schema 2 it stays empty (new events go into eventShards) */
+  events: EventMap;
+  /** from schema 2, created whole in the festival's first change; absent in documents written at schema 1 */
+  eventShards?: EventShards;
+  people: { [id: string]: Person };
+  members: { [publicKeyHex: string]: Member };
+  authors: { [actorId: string]: Short };
+  forkedFrom?: ForkOrigin;
+}
+
+/**
+ * Plain-JSON views (ImmutableStrings turned into strings), used by queries, exports and the CLI. Events
+ * are one flat map here whatever the schema.
+ */
+export interface VenueView {
+  id: string;
+  name: string;
+  description: string;
+  address: string;
+  geo?: Geo;
+  capacity?: number;
+  accessibility: string;
+  tags: string[];
+  removed: boolean;
+}
+
+export interface EventView {
+  id: string;
+  title: string;
+  description: string;
+  venueId: string;
+  start: string;
+  end: string;
+  hostIds: string[];
+  tags: string[];
+  language?: string;
+  status: EventStatus;
+}
+
+export interface PersonView {
+  id: string;
+  name: string;
+  bio: string;
+  contact?: string;
+}
+
+export interface FestivalView {
+  schema: number;
+  name: string;
+  description: string;
+  timeZone: string;
+  startDate: string;
+  endDate: string;
+  dayStartsAt: string;
+  visibility: Visibility;
+  venues: Record<string, VenueView>;
+  events: Record<string, EventView>;
+  people: Record<string, PersonView>;
+  members: Record<string, { name: string }>;
+  forkedFrom?: { url: string; heads: string[]; name: string; pulledHeads?: string[] };
+}

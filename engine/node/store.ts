@@ -1,0 +1,501 @@
+// The festival store: one data directory's festivals, opened through automerge-repo on crash-safe storage.
+// Resolves festival references, wraps edits so they record the member and attest authorship, flushes, and reads views.
+import fs from "node:fs/promises";
+import path from "node:path";
+import * as A from "@automerge/automerge";
+import {
+  Repo,
+  generateAutomergeUrl,
+  isValidAutomergeUrl,
+  isValidDocumentId,
+  parseAutomergeUrl,
+  stringifyAutomergeUrl,
+  type DocHandle,
+  type DocumentId,
+  type NetworkAdapterInterface,
+  type SharePolicy,
+} from "@automerge/automerge-repo";
+import { dataLayout } from "./datadir.js";
+import type { FestivalEditor } from "../core/editor.js";
+import { PandafestError } from "../core/errors.js";
+import { FestivalIndex, type DamagedEntry, type FestivalEntry } from "./festival-index.js";
+import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
+import { checkSchema } from "../core/migrate.js";
+import { useNativeSignatures } from "./native-signatures.js";
+import { withAttestation, writeAttestation } from "../core/provenance.js";
+import { failAtChange } from "./fault-injection.js";
+import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
+import { RepoDocumentStorage } from "./repo-document-storage.js";
+import type { Festival, FestivalView } from "../core/schema.js";
+import { festivalSkeleton, type FestivalInput } from "../core/skeleton.js";
+import { diskFullError, isDiskFull } from "./storage/atomic-file.js";
+import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
+import { quarantinedChunkFiles } from "./storage/quarantine.js";
+import { readStoredDocument } from "./storage/stored-document.js";
+import { waitingHistory, type WaitingHistory } from "./storage/waiting-history.js";
+import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
+import { ViewCache } from "./view-cache.js";
+import { festivalView, visibilityOf } from "../core/views.js";
+import { wasmHeapSteps } from "./wasm-heap.js";
+import { ownValue } from "../core/own-value.js";
+
+export type FestivalHandle = DocHandle<Festival>;
+
+export interface StoreOptions {
+  network?: NetworkAdapterInterface[];
+  sharePolicy?: SharePolicy;
+  onBadChunk?: (report: BadChunkReport) => void;
+}
+
+/** A festival's stored history as `check` reports it: quarantined chunk files, and changes waiting for missing ones. */
+export interface StorageHealth extends WaitingHistory {
+  /** paths of this festival's chunk files in the quarantine directory */
+  quarantined: string[];
+}
+
+export class FestivalStore {
+  readonly repo: Repo;
+  readonly index: FestivalIndex;
+  /** plain views of festivals for read-only commands, next to the index entries */
+  readonly viewCache: ViewCache;
+  readonly storage: SafeFileStorageAdapter;
+  /** how the repo loads and saves festivals: A.load on open, incremental saves since what was loaded */
+  readonly documentStorage: RepoDocumentStorage;
+  /** festivals edited since the last attestation, by id */
+  private readonly touched = new Map<string, FestivalHandle>();
+  /**
+   * Edits not yet applied, by festival id: a command's changes are made on a copy of the document (same actor) and
+   * reach the handle (and so storage and peers) only when the command commits; a failed command discards them.
+   */
+  private readonly staged = new Map<string, { handle: FestivalHandle; base: A.Doc<Festival>; doc: A.Doc<Festival> }>();
+  /** what this process last wrote to (or found in) the festival index, by id: unchanged entries are not read again */
+  private readonly indexed = new Map<string, { name: string; visibility: "public" | "private" }>();
+  private identityCache: Identity | null | undefined;
+
+  private constructor(readonly dataDir: string, options: StoreOptions) {
+    const layout = dataLayout(dataDir);
+    this.storage = new SafeFileStorageAdapter(layout.documents, {
+      quarantineDirectory: layout.quarantine,
+      onBadChunk: options.onBadChunk,
+    });
+    this.repo = new Repo({
+      storage: this.storage,
+      network: options.network ?? [],
+      sharePolicy: options.sharePolicy ?? (async () => false),
+    });
+    this.documentStorage = RepoDocumentStorage.install(this.repo, this.storage);
+    this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
+    this.viewCache = new ViewCache(layout.festivals);
+  }
+
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<FestivalStore> {
+    useNativeSignatures(); // same signatures as tweetnacl, a hundred times faster (attestations, history)
+    await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const store = new FestivalStore(dataDir, options);
+    await finishInterruptedReplacements(store.storage); // before any festival is loaded
+    return store;
+  }
+
+  /** The identity of this data directory, or null when `pandafest init` has not run. */
+  async identity(): Promise<Identity | null> {
+    if (this.identityCache === undefined) {
+      this.identityCache = (await hasIdentity(this.dataDir)) ? await loadIdentity(this.dataDir) : null;
+    }
+    return this.identityCache;
+  }
+
+  async requireIdentity(): Promise<Identity> {
+    const identity = await this.identity();
+    if (!identity) {
+      throw new PandafestError(`no identity in ${this.dataDir}; run \`pandafest init --name NAME\` first`);
+    }
+    return identity;
+  }
+
+  /** The followed festivals that are stored here (see indexReport for the entries that are not). */
+  async list(): Promise<FestivalEntry[]> {
+    return (await this.indexReport()).entries;
+  }
+
+  /**
+   * The festival index checked against documents/: `entries` are the festivals stored here; `dangling` are
+   * entries whose festival's documents are missing (they cannot be opened: `forget` removes them); `damaged` are
+   * entry files that could not be read, rebuilt from the document when it is stored here and can be read.
+   */
+  async indexReport(): Promise<{ entries: FestivalEntry[]; dangling: string[]; damaged: DamagedEntry[] }> {
+    const scan = await this.index.scan();
+    const entries: FestivalEntry[] = [];
+    const dangling: string[] = [];
+    for (const entry of scan.entries) {
+      if (await this.isStored(entry.id as DocumentId)) entries.push(entry);
+      else dangling.push(entry.id);
+    }
+    for (const damaged of scan.damaged) {
+      if (!damaged.rebuilt && !(await this.isStored(damaged.id as DocumentId))) dangling.push(damaged.id);
+    }
+    return { entries, dangling: dangling.sort(), damaged: scan.damaged };
+  }
+
+  /**
+   * Removes the index entry (and view cache) of a festival whose documents are missing here. A stored festival is
+   * refused: its entry is never dangling, and rebuilt should it be damaged.
+   */
+  async forget(id: string): Promise<void> {
+    if (!isValidDocumentId(id)) throw new PandafestError(`${id} is not a festival id; \`pandafest festival list\` names the entries to forget`, { code: "usage" });
+    if (await this.isStored(id)) {
+      throw new PandafestError(`festival ${id} is stored in ${this.dataDir}; forget only removes an entry whose festival's documents are missing`);
+    }
+    const report = await this.indexReport();
+    if (!report.dangling.includes(id)) throw new PandafestError(`festival ${id} has no entry in ${this.index.directory}; nothing to forget`);
+    await this.index.remove(id);
+    await this.viewCache.remove(id);
+  }
+
+  /** Whether any chunk of the festival is stored here (a directory listing, nothing is read). */
+  async isStored(id: DocumentId): Promise<boolean> {
+    return (await this.storedChunkKeys(id)).length > 0;
+  }
+
+  /** What a stored festival's document says of itself, for rebuilding a damaged index entry. */
+  private async describeStored(id: string): Promise<Pick<FestivalEntry, "name" | "visibility"> | undefined> {
+    if (!isValidDocumentId(id) || !(await this.isStored(id))) return undefined;
+    const { view } = await this.readView(id);
+    return { name: view.name, visibility: visibilityOf(view.visibility) };
+  }
+
+  async create(input: FestivalInput): Promise<{ id: string; url: string; handle: FestivalHandle }> {
+    const identity = await this.requireIdentity();
+    // validated before anything is written; the whole skeleton and the creator go into the first change
+    const skeleton = festivalSkeleton(input);
+    skeleton.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
+    return this.createFromDoc(() => A.change(A.init<Festival>(), (draft) => Object.assign(draft, skeleton)));
+  }
+
+  /**
+   * Stores a festival built in memory as a new document (forks, schedule imports). `build` gets the new
+   * festival's id and returns the document; when it throws, nothing has been written. The document is
+   * checked, this user is recorded as a member and its changes are attested before it is stored.
+   */
+  async createFromDoc(build: (festivalId: DocumentId) => A.Doc<Festival>): Promise<{ id: string; url: string; handle: FestivalHandle }> {
+    const identity = await this.requireIdentity();
+    const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
+    let doc = build(id);
+    checkSchema(doc);
+    doc = A.change(doc, { message: "record member" }, (draft) => recordMember(draft, identity));
+    doc = withAttestation(doc, id, identity);
+    const handle = await this.storeNewFestival(id, doc);
+    return { id, url: stringifyAutomergeUrl(id), handle };
+  }
+
+  /**
+   * Writes a new festival's document, then its index entry, so a festival listed is a festival stored; only then
+   * does the repo get a handle (its save then finds the document already written). When a write fails (a full
+   * disk) what was written is removed again, nothing is left half-made, and the error is passed on.
+   */
+  private async storeNewFestival(id: DocumentId, doc: A.Doc<Festival>): Promise<FestivalHandle> {
+    try {
+      await this.documentStorage.saveDoc(id, doc);
+      await this.index.put(indexEntryOf(id, doc));
+    } catch (error) {
+      this.documentStorage.forget(id);
+      await this.storage.removeRange([id]).catch(() => undefined);
+      const [fanOut] = keyToPathParts([id]);
+      await fs.rmdir(path.join(this.storage.baseDirectory, fanOut)).catch(() => undefined); // only when it is empty now
+      if (isDiskFull(error)) throw diskFullError(`could not store the new festival ${JSON.stringify(String(doc.name))}`, this.dataDir, error);
+      throw error;
+    }
+    return this.repo.import<Festival>(A.save(doc), { docId: id });
+  }
+
+  /** Opens a festival by id, automerge: URL, or unique prefix of a followed festival's name. */
+  async resolve(reference: string): Promise<FestivalHandle> {
+    const id = await this.resolveId(reference);
+    return this.openById(id);
+  }
+
+  async resolveId(reference: string): Promise<DocumentId> {
+    const ref = reference.trim();
+    if (isValidAutomergeUrl(ref)) return parseAutomergeUrl(ref).documentId;
+    if (isValidDocumentId(ref)) return ref as DocumentId;
+    const entries = await this.list();
+    const lower = ref.toLowerCase();
+    const exact = entries.filter((e) => e.name.toLowerCase() === lower);
+    const matches = exact.length > 0 ? exact : entries.filter((e) => e.name.toLowerCase().startsWith(lower));
+    if (matches.length === 1) return matches[0].id as DocumentId;
+    if (matches.length === 0) {
+      throw new PandafestError(
+        `unknown festival "${reference}": no festival id, URL or name here matches it; \`pandafest festival list\` shows what this data directory holds`,
+      );
+    }
+    throw new PandafestError(
+      `festival "${reference}" is ambiguous: it matches ${matches.map((m) => `"${m.name}" (${m.id})`).join(", ")}; use the id`,
+    );
+  }
+
+  async openById(id: DocumentId): Promise<FestivalHandle> {
+    let handle: FestivalHandle;
+    try {
+      // loaded before the repo makes a handle for it: faster, see RepoDocumentStorage.preload
+      if (!ownValue(this.repo.handles, id)) await this.documentStorage.preload(id);
+      handle = await this.repo.find<Festival>(id);
+    } catch {
+      throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
+    } finally {
+      this.documentStorage.discardPreloaded(id);
+    }
+    await this.checkStoredSchema(id, handle.doc());
+    return handle;
+  }
+
+  /**
+   * What a festival's storage lacks: the chunk files of it moved to quarantine (ever), and the stored changes
+   * held back because changes they build on are missing. Reads the stored chunks themselves, never the view cache.
+   */
+  async storageHealth(id: DocumentId): Promise<StorageHealth> {
+    const quarantined = await quarantinedChunkFiles(this.storage.quarantineDirectory, keyToPathParts([id]));
+    const doc = (await this.openById(id)).doc();
+    if (A.getMissingDeps(doc, []).length === 0) return { quarantined, ...waitingHistory(doc, new Uint8Array(0)) };
+    const stored = await readStoredDocument(this.storage, id);
+    return { quarantined, ...waitingHistory(doc, stored.bytes) };
+  }
+
+  /**
+   * checkSchema, except that a festival whose chunks went to quarantine and that no longer reads as a festival
+   * (its snapshot was damaged) is reported as damaged, naming the quarantined files and how to get it back.
+   */
+  private async checkStoredSchema(id: DocumentId, doc: A.Doc<Festival>): Promise<void> {
+    try {
+      checkSchema(doc);
+    } catch (error) {
+      throw await this.damagedOr(id, error);
+    }
+  }
+
+  /**
+   * The error for a festival that could not be read: when chunk files of it are in quarantine, one naming them
+   * and saying how to get the festival back; otherwise `fallback`.
+   */
+  private async damagedOr(id: DocumentId, fallback: unknown): Promise<unknown> {
+    const quarantined = await quarantinedChunkFiles(this.storage.quarantineDirectory, keyToPathParts([id]));
+    if (quarantined.length === 0) return fallback;
+    return new PandafestError(
+      `festival ${id} is damaged: ${quarantined.length} stored chunk file(s) of it failed their integrity check ` +
+        `and were moved to ${this.storage.quarantineDirectory} (${quarantined.join(", ")}; a .reason.txt note next ` +
+        `to each says why), and what is left does not hold the festival. Get it again from a peer ` +
+        `(\`pandafest serve\` with a peer that has it), a stick, or a bundle (\`pandafest bundle import FILE\`).`,
+    );
+  }
+
+  /**
+   * A whole festival document for reading only (no edits), loaded straight from its stored chunks with
+   * A.load, without a repo handle. A festival this store already has open is read from its handle, so
+   * edits not yet flushed are seen.
+   */
+  async read(reference: string): Promise<{ id: DocumentId; doc: A.Doc<Festival> }> {
+    const id = await this.resolveId(reference);
+    const { doc } = await this.loadForReading(id);
+    return { id, doc };
+  }
+
+  /**
+   * A festival's plain view for reading only (`festival show`, `programme`). When nothing is open here and the
+   * festival's stored chunks are exactly those the view cache was computed from (a directory listing, no chunk
+   * is read), the cached view is returned; otherwise the festival is loaded, and the cache rewritten. Never for
+   * edits, conflicts, history or exports that need the document itself.
+   */
+  async readView(reference: string): Promise<{ id: DocumentId; heads: string[]; view: FestivalView; fromCache: boolean }> {
+    const id = await this.resolveId(reference);
+    if (!this.openHandle(id)) {
+      const chunkKeys = await this.storedChunkKeys(id);
+      if (chunkKeys.length === 0) throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
+      const cached = await this.viewCache.read(id, chunkKeys);
+      if (cached) return { id, ...cached, fromCache: true };
+    }
+    const { doc, chunkKeys } = await this.loadForReading(id);
+    const heads = A.getHeads(doc);
+    const view = festivalView(doc);
+    if (chunkKeys) {
+      // a cache that cannot be written (read-only data directory, disk full) only costs the next read its shortcut
+      await this.viewCache.write(id, chunkKeys, { heads, view }).catch(() => undefined);
+    }
+    return { id, heads, view, fromCache: false };
+  }
+
+  /**
+   * The names of a festival's stored chunks, "snapshot/<hash>" and "incremental/<hash>", sorted: a directory
+   * listing, nothing is read. Chunk names are hashes of their contents, so the same list means the same festival.
+   */
+  async storedChunkKeys(id: DocumentId): Promise<string[]> {
+    const keys: string[] = [];
+    for (const kind of CHUNK_KINDS) {
+      const directory = path.join(this.storage.baseDirectory, ...keyToPathParts([id, kind]));
+      await listStoredFiles(directory, kind, keys);
+    }
+    return keys.sort();
+  }
+
+  private openHandle(id: DocumentId): FestivalHandle | undefined {
+    const open = ownValue(this.repo.handles, id) as FestivalHandle | undefined;
+    return open?.isReady() ? open : undefined;
+  }
+
+  /**
+   * The festival from the open handle, else from its stored chunks with A.load; `chunkKeys` names the chunks
+   * it was loaded from (undefined when it did not come from them alone).
+   */
+  private async loadForReading(id: DocumentId): Promise<{ doc: A.Doc<Festival>; chunkKeys?: string[] }> {
+    const open = this.openHandle(id);
+    if (open) {
+      const doc = this.staged.get(id)?.doc ?? open.doc(); // this run's own edits, committed or not
+      await this.checkStoredSchema(id, doc);
+      return { doc };
+    }
+    const stored = await readStoredDocument(this.storage, id);
+    if (stored.chunks.length === 0) throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
+    let doc: A.Doc<Festival>;
+    try {
+      doc = A.load<Festival>(stored.bytes);
+    } catch {
+      // Should A.load refuse the chunks taken together (changes waiting for missing history), the repo loads them its own way.
+      doc = (await this.openById(id)).doc();
+      return { doc };
+    }
+    await this.checkStoredSchema(id, doc);
+    return { doc, chunkKeys: stored.chunks.map((chunk) => chunk.key.slice(1).join("/")).sort() };
+  }
+
+  /** An editor for one festival: every change also records this user as a member. */
+  /**
+   * The editor commands write through. Its changes form one transaction: they are made on a copy of the festival
+   * (read back by `read`) and applied to the festival only by `commit` (or `close`); `discard` drops them, so a
+   * command that fails part way stores nothing.
+   */
+  editor(handle: FestivalHandle, identity: Identity): FestivalEditor {
+    const id = handle.documentId;
+    return {
+      read: () => this.staged.get(id)?.doc ?? handle.doc(),
+      change: (fn, message) => {
+        failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
+        let staged = this.staged.get(id);
+        if (staged === undefined) {
+          const base = handle.doc();
+          staged = { handle, base, doc: A.clone(base, { actor: A.getActorId(base) }) };
+        }
+        const doc = A.change(staged.doc, { message }, (draft) => {
+          fn(draft);
+          recordMember(draft, identity);
+        });
+        this.staged.set(id, { ...staged, doc });
+        this.touched.set(id, handle);
+      },
+    };
+  }
+
+  /** Drops every edit not yet committed: nothing of them reaches the festival, storage or peers. */
+  discard(): void {
+    for (const id of this.staged.keys()) this.touched.delete(id);
+    this.staged.clear();
+  }
+
+  /** Applies the staged edits to their festivals, each festival's in one update. */
+  private applyStaged(): void {
+    for (const { handle, base, doc } of this.staged.values()) {
+      const changes = A.getChanges(base, doc);
+      if (changes.length > 0) handle.update((current) => A.applyChanges(current, changes)[0]);
+    }
+    this.staged.clear();
+  }
+
+  async editorFor(reference: string): Promise<{ handle: FestivalHandle; editor: FestivalEditor; identity: Identity }> {
+    const identity = await this.requireIdentity();
+    const handle = await this.resolve(reference);
+    return { handle, editor: this.editor(handle, identity), identity };
+  }
+
+  /** Signs attestations for every festival edited since the last call, refreshes the index, and writes to disk. */
+  async commit(): Promise<void> {
+    await this.attest();
+    await this.flush();
+  }
+
+  /**
+   * Signs attestations for every festival edited since the last call and refreshes the index, without waiting for
+   * the disk: the edits are then complete in memory (and sync to peers), and the repo saves them shortly after.
+   */
+  async attest(): Promise<void> {
+    this.applyStaged();
+    const identity = this.touched.size > 0 ? await this.identity() : null; // read-only runs need no key
+    for (const [id, handle] of this.touched) {
+      if (identity) {
+        writeAttestation(
+          { read: () => handle.doc(), change: (fn, message) => handle.change(fn, { message }) },
+          id,
+          identity,
+        );
+      }
+      const doc = handle.doc();
+      const entry = indexEntryOf(id, doc);
+      const known = this.indexed.get(id);
+      if (known && known.name === entry.name && known.visibility === entry.visibility) continue; // the index already says so
+      if (await this.index.has(id)) {
+        await this.index.put(entry);
+        this.indexed.set(id, entry);
+      }
+    }
+    if (this.touched.size > 0) wasmHeapSteps.afterEdit();
+    this.touched.clear();
+  }
+
+  /**
+   * Writes every loaded festival to disk. Handles that never became ready (an id asked for but not stored
+   * here) are skipped: automerge-repo's own flush would throw on them.
+   */
+  async flush(): Promise<void> {
+    const ready = Object.values(this.repo.handles)
+      .filter((handle) => handle.isReady())
+      .map((handle) => handle.documentId);
+    await this.repo.flush(ready);
+  }
+
+  async close(): Promise<void> {
+    await this.commit();
+    for (const adapter of this.repo.networkSubsystem.adapters) adapter.disconnect();
+  }
+}
+
+/** Records the editing user's self-declared name under their public key, writing only when it changed. */
+export function recordMember(doc: Festival, identity: Identity): void {
+  const existing = doc.members[identity.publicKey];
+  if (existing && String(existing.name) === identity.name) return;
+  doc.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
+}
+
+function unknownFestival(id: string, dataDir: string): PandafestError {
+  return new PandafestError(`unknown festival ${id}: it is not stored in ${dataDir}`);
+}
+
+/** Adds "<prefix>/<relative path>" for every stored file under directory (skipping temporary files and links). */
+async function listStoredFiles(directory: string, prefix: string, found: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(".")) continue;
+    if (entry.isFile()) found.push(`${prefix}/${entry.name}`);
+    else if (entry.isDirectory()) await listStoredFiles(path.join(directory, entry.name), `${prefix}/${entry.name}`, found);
+  }
+}
+
+export function festivalUrl(id: string): string {
+  return stringifyAutomergeUrl(id as DocumentId);
+}
+
+/** A festival's entry in the index, as its document says now (only an exact "public" is listed as public). */
+function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
+  return { id, name: String(doc.name), visibility: visibilityOf(doc.visibility) };
+}
