@@ -238,8 +238,12 @@ export class FestivalStore {
       // loaded before the repo makes a handle for it: faster, see RepoDocumentStorage.preload
       if (!ownValue(this.repo.handles, id)) await this.documentStorage.preload(id);
       handle = await this.repo.find<Festival>(id);
-    } catch {
-      throw await this.damagedOr(id, unknownFestival(id, this.dataDir));
+    } catch (error) {
+      // not stored here, stored but damaged (chunks in quarantine), or stored and unreadable: three answers
+      const stored = await this.isStored(id).catch(() => true);
+      const listed = !stored && (await this.index.has(id).catch(() => false));
+      const failure = stored ? unreadableFestival(id, this.dataDir, error) : listed ? missingFestival(id, this.dataDir) : unknownFestival(id, this.dataDir);
+      throw await this.damagedOr(id, failure);
     } finally {
       this.documentStorage.discardPreloaded(id);
     }
@@ -472,6 +476,23 @@ export function recordMember(doc: Festival, identity: Identity): void {
 
 function unknownFestival(id: string, dataDir: string): PandafestError {
   return new PandafestError(`unknown festival ${id}: it is not stored in ${dataDir}`);
+}
+
+function missingFestival(id: string, dataDir: string): PandafestError {
+  return new PandafestError(
+    `festival ${id} is followed in ${dataDir} but none of its data is stored there (removed or lost); ` +
+      `get it again from a peer, a stick or a bundle, or run \`pandafest festival forget ${id}\` to stop following it`,
+    { code: "data" },
+  );
+}
+
+function unreadableFestival(id: string, dataDir: string, cause: unknown): PandafestError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new PandafestError(
+    `festival ${id} is stored in ${dataDir} but could not be read (${reason}); check that its files under documents/ ` +
+      "are readable by you, run `pandafest check`, or get it again from a peer, a stick or a bundle",
+    { code: "data", cause },
+  );
 }
 
 /** Adds "<prefix>/<relative path>" for every stored file under directory (skipping temporary files and links). */

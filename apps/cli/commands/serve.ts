@@ -42,9 +42,12 @@ export function registerServeCommand(program: Command): void {
         const peers = options.peer.map(parsePeerUrl);
         const log = streamLog(process.stderr);
         const quietLog = options.quiet ? { info: () => undefined, warn: log.warn } : log;
-        process.on("unhandledRejection", (reason) => {
+        // a failure outside any request (a background save, a peer's socket) is logged, and the server keeps running:
+        // an exception thrown from a callback is treated as a rejected promise is
+        const keepRunning = (reason: unknown) =>
           log.warn(`internal error (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
-        });
+        process.on("unhandledRejection", keepRunning);
+        process.on("uncaughtException", keepRunning);
         const server = await startServer({
           dataDir: ctx.dataDir,
           host: options.host,
