@@ -13,6 +13,7 @@ export * from "./checks.js";
 export * from "./conflicts.js";
 export * from "./programme.js";
 export * from "./provenance.js";
+export * from "./members.js";
 export * from "./migrate.js";
 export * from "./change-limits.js";
 export * from "./festival-size.js";

@@ -23,6 +23,7 @@ import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "../core/migrate.js";
 import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "../core/provenance.js";
+import { recordMember } from "../core/members.js";
 import { failAtChange } from "./fault-injection.js";
 import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
@@ -467,12 +468,6 @@ export class FestivalStore {
   }
 }
 
-/** Records the editing user's self-declared name under their public key, writing only when it changed. */
-export function recordMember(doc: Festival, identity: Identity): void {
-  const existing = doc.members[identity.publicKey];
-  if (existing && String(existing.name) === identity.name) return;
-  doc.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
-}
 
 function unknownFestival(id: string, dataDir: string): PandafestError {
   return new PandafestError(`unknown festival ${id}: it is not stored in ${dataDir}`);
@@ -520,3 +515,5 @@ export function festivalUrl(id: string): string {
 function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
   return { id, name: String(doc.name), visibility: visibilityOf(doc.visibility) };
 }
+
+export { recordMember };

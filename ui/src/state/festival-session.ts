@@ -1,9 +1,10 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
-import { ImmutableString, applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
+import { applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
+import { recordMember } from "../../../engine/core/members.js";
 import { writeAttestation } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
@@ -12,12 +13,6 @@ import { saveProgrammeSnapshot } from "./view-cache.js";
 /** How long after the last change the programme snapshot for the next visit is refreshed. */
 const SNAPSHOT_DELAY_MS = 3000;
 
-/** Records the editing user's self-declared name under their public key, writing only when it changed. */
-export function recordMember(doc: Festival, identity: BrowserIdentity): void {
-  const existing = doc.members[identity.publicKey];
-  if (existing && String(existing.name) === identity.name) return;
-  doc.members[identity.publicKey] = { name: new ImmutableString(identity.name) };
-}
 
 export class FestivalSession {
   readonly model: FestivalModel;
