@@ -11,6 +11,7 @@ import { hasIdentity, loadIdentity } from "../../engine/node/identity.js";
 import { generateKeyPair, toHex } from "../../engine/core/keys.js";
 import { FestivalSizeLedger, MAX_FESTIVAL_BYTES } from "../../engine/core/festival-size.js";
 import { ownValue } from "../../engine/core/own-value.js";
+import { internals } from "../../engine/node/internals-guard.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { FestivalCatalog } from "./festival-catalog.js";
 import type { FrameLimits } from "./frame-guard.js";
@@ -54,6 +55,8 @@ export interface ServeOptions {
   limits?: FrameLimits;
   /** the most bytes one festival may grow to from what peers send (default MAX_FESTIVAL_BYTES) */
   maxFestivalBytes?: number;
+  /** sync clients through automerge-repo alone, without the hub relay (which reaches into Automerge's internals) */
+  noHub?: boolean;
   /** shortest time between two hub relay rounds of one festival (ms) */
   hubRoundMs?: number;
   log?: ServerLog;
@@ -173,15 +176,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
   unknownDocuments = new UnknownDocuments(store.repo);
-  hub = new SyncHub({
-    repo: store.repo,
-    send: (peerId, message) => endpoint.send(peerId, message),
-    refuse: (peerId, reason) => endpoint.refuse(peerId, reason),
-    roundMs: options.hubRoundMs,
-    storage: store.storage,
-    warn: (message) => log.warn(message),
-  });
-  if (!hub.enabled) log.warn(`sync: clients are synced through automerge-repo alone (${wasmSyncStateProblem() ?? "no wasm sync states"})`);
+  // the hub relay reaches into Automerge's internals (docs/INTERNALS.md): off with --no-hub or an unknown version
+  const standing = internals();
+  if (options.noHub || !standing.usable) {
+    log.info(`sync: clients are synced through automerge-repo alone (${options.noHub ? "--no-hub" : standing.usable ? "" : standing.reason})`);
+  } else {
+    hub = new SyncHub({
+      repo: store.repo,
+      send: (peerId, message) => endpoint.send(peerId, message),
+      refuse: (peerId, reason) => endpoint.refuse(peerId, reason),
+      roundMs: options.hubRoundMs,
+      storage: store.storage,
+      warn: (message) => log.warn(message),
+    });
+    if (!hub.enabled) log.warn(`sync: clients are synced through automerge-repo alone (${wasmSyncStateProblem() ?? "no wasm sync states"})`);
+  }
   catalog = new FestivalCatalog(store, sharing, log);
   await catalog.start();
 

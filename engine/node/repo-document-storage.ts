@@ -32,15 +32,27 @@ export class RepoDocumentStorage {
   /** documents loaded ahead of repo.find, handed to the repo by the next loadDoc */
   readonly #preloaded = new Map<DocumentId, Promise<A.Doc<unknown> | null>>();
 
-  private constructor(adapter: StorageAdapterInterface) {
+  /** whether the repo loads and saves through this (the reach); when not, the repo's own storage subsystem does */
+  readonly installed: boolean;
+
+  private constructor(adapter: StorageAdapterInterface, installed: boolean) {
     this.#adapter = adapter;
+    this.installed = installed;
+  }
+
+  /**
+   * Without the reach (an Automerge version the reaches were not written for, see internals-guard.ts): the repo
+   * loads and saves as automerge-repo does; this only writes new festivals, in the same key scheme.
+   */
+  static detached(adapter: StorageAdapterInterface): RepoDocumentStorage {
+    return new RepoDocumentStorage(adapter, false);
   }
 
   /** Installs document loading and saving on `repo`, which must have been created with `adapter` as its storage. */
   static install(repo: Repo, adapter: StorageAdapterInterface): RepoDocumentStorage {
     const subsystem = repo.storageSubsystem;
     if (!subsystem) throw new Error("the repo has no storage to take over");
-    const storage = new RepoDocumentStorage(adapter);
+    const storage = new RepoDocumentStorage(adapter, true);
     const removeStoredDocument = subsystem.removeDoc.bind(subsystem);
     subsystem.loadDoc = <T>(documentId: DocumentId) => storage.loadDoc<T>(documentId);
     subsystem.saveDoc = (documentId: DocumentId, doc: A.Doc<unknown>) => storage.saveDoc(documentId, doc);
@@ -63,6 +75,7 @@ export class RepoDocumentStorage {
    * collections and takes 15-25% longer, so FestivalStore.openById loads first and finds second.
    */
   async preload(documentId: DocumentId): Promise<void> {
+    if (!this.installed) return; // nothing would hand the preloaded document to the repo
     if (!this.#preloaded.has(documentId)) this.#preloaded.set(documentId, this.#loadStored(documentId));
     await this.#preloaded.get(documentId);
   }

@@ -25,6 +25,7 @@ import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "../core/provenance.js";
 import { recordMember } from "../core/members.js";
 import { failAtChange } from "./fault-injection.js";
+import { internals } from "./internals-guard.js";
 import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "../core/schema.js";
@@ -84,7 +85,8 @@ export class FestivalStore {
       network: options.network ?? [],
       sharePolicy: options.sharePolicy ?? (async () => false),
     });
-    this.documentStorage = RepoDocumentStorage.install(this.repo, this.storage);
+    // a reach into automerge-repo (docs/INTERNALS.md): only on the versions it was written for
+    this.documentStorage = internals().usable ? RepoDocumentStorage.install(this.repo, this.storage) : RepoDocumentStorage.detached(this.storage);
     this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
     this.viewCache = new ViewCache(layout.festivals);
   }
@@ -447,7 +449,7 @@ export class FestivalStore {
         this.indexed.set(id, entry);
       }
     }
-    if (this.touched.size > 0) wasmHeapSteps.afterEdit();
+    if (this.touched.size > 0 && internals().usable) wasmHeapSteps.afterEdit();
     this.touched.clear();
   }
 

@@ -168,7 +168,8 @@ describe("the hub relay", () => {
     outsider.close();
   }, 30_000);
 
-  it("closes only the socket whose sync message cannot be applied", async () => {
+  // the relay applies sync messages itself; automerge-repo alone (the fallback without internals) does not close the socket
+  it.skipIf(process.env.PANDAFEST_INTERNALS === "off")("closes only the socket whose sync message cannot be applied", async () => {
     const { server, syncUrl, open } = await serverWithFestivals();
     const healthy = new RawClient(syncUrl);
     const hostile = new RawClient(syncUrl);

@@ -15,6 +15,7 @@ interface ServeCommandOptions {
   maxFrameBytes?: string;
   maxConnections?: string;
   quiet?: boolean;
+  hub: boolean;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -33,6 +34,7 @@ export function registerServeCommand(program: Command): void {
     .option("--peer <url>", "keep a connection to another node, e.g. ws://192.168.1.20:4321/sync (repeatable)", collect, [])
     .option("--max-frame-bytes <bytes>", "largest websocket frame accepted")
     .option("--max-connections <count>", "most websocket connections at once")
+    .option("--no-hub", "sync browsers and the CLI through automerge-repo alone, without the hub relay (which reaches into Automerge's internals; see docs/INTERNALS.md)")
     .option("--quiet", "log only warnings")
     .action(
       action(async (ctx, options: ServeCommandOptions) => {
@@ -55,6 +57,7 @@ export function registerServeCommand(program: Command): void {
           lan: options.lan,
           peers,
           allowHosts: options.allowHost,
+          noHub: !options.hub,
           maxFrameBytes: options.maxFrameBytes === undefined ? undefined : integerOption("--max-frame-bytes", options.maxFrameBytes, 1024, 1024 ** 3),
           maxConnections: options.maxConnections === undefined ? undefined : integerOption("--max-connections", options.maxConnections, 1, 100_000),
           log: quietLog,
