@@ -2,6 +2,9 @@
 // Browser-safe. Made on first use with the name the user gives; the key is never replaced, only the name.
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
 import { PandafestError } from "../core/errors.js";
+
+/** The one field a member's name is typed into. */
+const NAME_FIELD = { subject: "member", field: "name" };
 import { SECRET_KEY_BYTES, fromHex, generateKeyPair, keyPairFromSecretKey, toHex } from "../core/keys.js";
 
 /** Same shape as the CLI's identity: the public key (hex) is the user's id. */
@@ -23,11 +26,11 @@ const FORBIDDEN_NAME_CHARACTERS = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069
 export function checkMemberName(name: string): string {
   const trimmed = name.trim();
   const length = [...trimmed].length;
-  if (length === 0) throw new PandafestError("the name is empty: give a name of 1 to 100 characters");
+  if (length === 0) throw new PandafestError("the name is empty: give a name of 1 to 100 characters", { about: NAME_FIELD });
   if (length > BROWSER_MEMBER_NAME_MAX_LENGTH) {
-    throw new PandafestError(`the name is ${length} characters long: at most ${BROWSER_MEMBER_NAME_MAX_LENGTH} are allowed`);
+    throw new PandafestError(`the name is ${length} characters long: at most ${BROWSER_MEMBER_NAME_MAX_LENGTH} are allowed`, { about: NAME_FIELD });
   }
-  if (FORBIDDEN_NAME_CHARACTERS.test(trimmed)) throw new PandafestError("the name contains a control character: use printable characters only");
+  if (FORBIDDEN_NAME_CHARACTERS.test(trimmed)) throw new PandafestError("the name contains a control character: use printable characters only", { about: NAME_FIELD });
   return trimmed;
 }
 

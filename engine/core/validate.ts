@@ -336,7 +336,9 @@ function parseWith<TSchema extends v.GenericSchema>(
   const result = v.safeParse(schema, input, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
-  throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input" });
+  const field = issue.path?.[0]?.key;
+  const about = typeof field === "string" && field in schema.entries ? { subject, field } : undefined;
+  throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about });
 }
 
 export function parseVenueInput(input: unknown): VenueInput {
@@ -369,6 +371,7 @@ export function assertDateRange(startDate: string, endDate: string): void {
   if (startDate > endDate) {
     throw new PandafestError(
       `invalid festival dates: endDate ${endDate} is before startDate ${startDate}; the festival must end on or after its first day`,
+      { about: { subject: "festival", field: "endDate" } },
     );
   }
 }

@@ -15,11 +15,13 @@ function requireUsableVenue(doc: Festival, venueId: string): void {
   if (typeof venue !== "object" || venue === null) {
     throw new PandafestError(
       `invalid event venueId ${previewValue(venueId)}: no such venue in this festival; add the venue first or use an existing venue id`,
+      { about: { subject: "event", field: "venueId" } },
     );
   }
   if (venue.removed === true) {
     throw new PandafestError(
       `invalid event venueId ${previewValue(venueId)}: the venue ${previewValue(textOf(venue.name))} is removed; restore it or choose another venue`,
+      { about: { subject: "event", field: "venueId" } },
     );
   }
 }
@@ -29,6 +31,7 @@ function requirePeople(doc: Festival, personIds: readonly string[]): void {
     if (!Object.prototype.hasOwnProperty.call(doc.people, personId)) {
       throw new PandafestError(
         `invalid event hostIds: ${previewValue(personId)} is not a person in this festival; add the person first`,
+        { about: { subject: "event", field: "hostIds" } },
       );
     }
   }
@@ -38,14 +41,19 @@ function requireEndAfterStart(start: string, end: string): void {
   const startMs = instantMs(start);
   const endMs = instantMs(end);
   if (startMs === undefined) {
-    throw new PandafestError(`invalid event start ${previewValue(start)}: not an ISO 8601 date-time with an offset; set a new start`);
+    throw new PandafestError(`invalid event start ${previewValue(start)}: not an ISO 8601 date-time with an offset; set a new start`, {
+      about: { subject: "event", field: "start" },
+    });
   }
   if (endMs === undefined) {
-    throw new PandafestError(`invalid event end ${previewValue(end)}: not an ISO 8601 date-time with an offset; set a new end`);
+    throw new PandafestError(`invalid event end ${previewValue(end)}: not an ISO 8601 date-time with an offset; set a new end`, {
+      about: { subject: "event", field: "end" },
+    });
   }
   if (endMs <= startMs) {
     throw new PandafestError(
       `invalid event end ${previewValue(end)}: it is not after the start ${previewValue(start)}; an event must end after it starts`,
+      { about: { subject: "event", field: "end" } },
     );
   }
 }

@@ -33,8 +33,8 @@ interface EventDraft {
 
 /** An ISO 8601 instant with the zone's offset for a wall-clock date and time, or an error naming the field. */
 function wallClockInstant(field: "start" | "end", date: string, time: string, timeZone: string): string {
-  if (!isCalendarDate(date)) throw new PandafestError(`invalid event ${field}: choose a ${field} date`);
-  if (!isTimeOfDay(time)) throw new PandafestError(`invalid event ${field}: choose a ${field} time (HH:MM)`);
+  if (!isCalendarDate(date)) throw new PandafestError(`invalid event ${field}: choose a ${field} date`, { about: { subject: "event", field } });
+  if (!isTimeOfDay(time)) throw new PandafestError(`invalid event ${field}: choose a ${field} time (HH:MM)`, { about: { subject: "event", field } });
   return formatIsoInZone(zonedDateTimeToEpoch(date, time, timeZone), timeZone);
 }
 

@@ -186,7 +186,6 @@ export class PfFestivals extends LitElement {
       init = festivalInit(input);
     } catch (error) {
       this.createErrors = formErrorsFrom(error, "festival", FESTIVAL_FIELDS);
-      if (this.createErrors.form && /dates/.test(this.createErrors.form)) this.createErrors = { fields: { endDate: this.createErrors.form } };
       return;
     }
     this.createErrors = NO_ERRORS;

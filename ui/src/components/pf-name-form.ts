@@ -53,7 +53,7 @@ export class PfNameForm extends LitElement {
       this.errors = NO_ERRORS;
       this.dispatchEvent(new CustomEvent<BrowserIdentity>("named", { detail: identity }));
     } catch (error) {
-      this.errors = formErrorsFrom(error, "the", ["name"]);
+      this.errors = formErrorsFrom(error, "member", ["name"]);
     } finally {
       this.busy = false;
     }

@@ -106,8 +106,7 @@ export class PfSettings extends LitElement {
       this.errors = NO_ERRORS;
       this.saved = written.length === 0 ? "Nothing changed." : `Saved (${written.join(", ")}).`;
     } catch (error) {
-      const errors = formErrorsFrom(error, "festival", FESTIVAL_FIELDS);
-      this.errors = errors.form && /festival dates/.test(errors.form) ? { fields: { endDate: errors.form } } : errors;
+      this.errors = formErrorsFrom(error, "festival", FESTIVAL_FIELDS);
     }
   }
 }

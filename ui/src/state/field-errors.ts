@@ -1,5 +1,5 @@
-// Places the engine's validation errors next to the form field they are about.
-// The engine names the field in its message ("invalid event end …", "venue name is missing").
+// Places the engine's validation errors next to the form field they are about: the error carries the field
+// (PandafestError.about), never guessed from its text.
 import { PandafestError } from "../../../engine/core/errors.js";
 
 export interface FormErrors {
@@ -17,15 +17,14 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * The error as form errors: when the message names one of `fields` right after the subject
- * ("event", "venue", ...), the message goes to that field; otherwise to the form.
- * Unexpected (non-engine) errors are shown too, prefixed so the user knows it is not their input.
+ * The error as form errors: when it is about one of this form's `fields` (of `subject`: "event", "venue", ...),
+ * the message goes to that field; otherwise to the form. Unexpected (non-engine) errors are shown too,
+ * prefixed so the user knows it is not their input.
  */
 export function formErrorsFrom(error: unknown, subject: string, fields: readonly string[]): FormErrors {
   const message = messageOf(error);
   if (!(error instanceof PandafestError)) return { fields: {}, form: `Something went wrong: ${message}` };
-  const match = new RegExp(`^(?:invalid )?${subject} ([A-Za-z]+)`).exec(message);
-  const field = match?.[1];
-  if (field !== undefined && fields.includes(field)) return { fields: { [field]: message } };
+  const about = error.about;
+  if (about !== undefined && about.subject === subject && fields.includes(about.field)) return { fields: { [about.field]: message } };
   return { fields: {}, form: message };
 }
