@@ -90,11 +90,13 @@ export class FrameGuard {
     }
     if (message.type === "join" || message.type === "peer" || message.type === "leave") return `a server may not send ${message.type} now`;
     if (message.type === "error") return undefined;
-    return this.checkAddressing(message);
+    // a server relays other peers' ephemeral messages (presence) under their sender ids, as automerge-repo does;
+    // they never touch a document. Everything else must come from the peer this connection joined.
+    return this.checkAddressing(message, message.type === "ephemeral");
   }
 
-  private checkAddressing(message: SyncProtocolMessage): string | undefined {
-    if (message.senderId !== this.remotePeerId) return "senderId differs from the peer id this connection joined with";
+  private checkAddressing(message: SyncProtocolMessage, relayed = false): string | undefined {
+    if (!relayed && message.senderId !== this.remotePeerId) return "senderId differs from the peer id this connection joined with";
     const local = this.options.localPeerId();
     if (local !== undefined && message.targetId !== local) return "message addressed to another peer";
     return undefined;

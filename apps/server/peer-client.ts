@@ -116,6 +116,7 @@ export class PeerClientAdapter extends NetworkAdapter {
   connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     this.peerId = peerId;
     this.peerMetadata = introduction(this.options.introduceAs, peerMetadata);
+    if (this.currentState === "stopped") this.currentState = "idle"; // connect after disconnect starts again
     if (this.currentState !== "idle") return;
     setTimeout(() => this.markReady(), 1000).unref();
     this.attempt();
