@@ -148,7 +148,7 @@ describe("the hub relay", () => {
   }, 60_000);
 
   it("never sends a private festival to a client that did not ask for its id, and answers unknown ids with doc-unavailable", async () => {
-    const { syncUrl, open, secret } = await serverWithFestivals();
+    const { server, syncUrl, open, secret } = await serverWithFestivals();
     const insider = new RawClient(syncUrl);
     const outsider = new RawClient(syncUrl);
     await Promise.all([insider.joined, outsider.joined]);
@@ -156,8 +156,11 @@ describe("the hub relay", () => {
     insider.open(secret.id);
     await waitFor("the insider to receive the private festival", () => String(insider.doc(secret.id)?.name ?? "") === "Secret Garden");
     insider.change(secret.id, (doc) => (doc.description = new A.ImmutableString("behind the hedge")));
+    await waitFor("the insider's change to reach the node", () => String((server.store.repo.handles[secret.id as DocumentId]?.doc() as { description?: unknown } | undefined)?.description ?? "") === "behind the hedge");
+    // the outsider's own change goes through the relay after the insider's: once its answer is back, a leak would have come first
+    const before = outsider.received.length;
     outsider.change(open.id, (doc) => (doc.description = new A.ImmutableString("all welcome")));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor("the node to answer the outsider's change", () => outsider.received.slice(before).some((message) => message.documentId === open.id && message.type === "sync"));
     expect(outsider.received.filter((message) => message.documentId === secret.id)).toEqual([]);
     expect(outsider.received.some((message) => message.documentId === open.id && message.type === "sync")).toBe(true);
 
@@ -176,7 +179,7 @@ describe("the hub relay", () => {
     await Promise.all([healthy.joined, hostile.joined]);
     healthy.open(open.id, open.bytes);
     hostile.open(open.id, open.bytes);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor("both clients to be in sync with the node", () => [healthy, hostile].every((client) => client.received.some((message) => message.documentId === open.id && message.type === "sync")));
     // well formed as a sync message and as a change, but the change claims sequence number 0, which Automerge refuses
     const real = A.getLastLocalChange(A.change(A.load<Record<string, unknown>>(open.bytes), (doc) => (doc.description = new A.ImmutableString("forged"))));
     if (!real) throw new Error("no change to forge from");
