@@ -69,7 +69,7 @@ export class FestivalStore {
    * Edits not yet applied, by festival id: a command's changes are made on a copy of the document (same actor) and
    * reach the handle (and so storage and peers) only when the command commits; a failed command discards them.
    */
-  private readonly staged = new Map<string, { handle: FestivalHandle; base: A.Doc<Festival>; doc: A.Doc<Festival> }>();
+  private readonly staged = new Map<string, StagedEdits>();
   /** what this process last wrote to (or found in) the festival index, by id: unchanged entries are not read again */
   private readonly indexed = new Map<string, { name: string; visibility: "public" | "private" }>();
   private identityCache: Identity | null | undefined;
@@ -353,7 +353,8 @@ export class FestivalStore {
   private async loadForReading(id: DocumentId): Promise<{ doc: A.Doc<Festival>; chunkKeys?: string[] }> {
     const open = this.openHandle(id);
     if (open) {
-      const doc = this.staged.get(id)?.doc ?? open.doc(); // this run's own edits, committed or not
+      const staged = this.staged.get(id);
+      const doc = staged === undefined ? open.doc() : materialized(staged).doc; // this run's own edits, committed or not
       await this.checkStoredSchema(id, doc);
       return { doc };
     }
@@ -371,28 +372,34 @@ export class FestivalStore {
     return { doc, chunkKeys: stored.chunks.map((chunk) => chunk.key.slice(1).join("/")).sort() };
   }
 
-  /** An editor for one festival: every change also records this user as a member. */
   /**
-   * The editor commands write through. Its changes form one transaction: they are made on a copy of the festival
-   * (read back by `read`) and applied to the festival only by `commit` (or `close`); `discard` drops them, so a
-   * command that fails part way stores nothing.
+   * The editor commands write through; every change also records this user as a member. Its changes form one
+   * transaction, applied to the festival only by `commit` (or `close`); `discard` drops them, so a command that
+   * fails part way stores nothing. A command's first change is only kept (nothing is copied): most commands make
+   * one, and it is applied at commit as one Automerge change, which Automerge rolls back whole should it throw.
+   * A second change, or a read after the first, works on a copy of the festival (same actor, so the attestation
+   * that follows covers it), made then.
    */
   editor(handle: FestivalHandle, identity: Identity): FestivalEditor {
     const id = handle.documentId;
+    const withMember = (fn: (doc: Festival) => void) => (draft: Festival) => {
+      fn(draft);
+      recordMember(draft, identity);
+    };
     return {
-      read: () => this.staged.get(id)?.doc ?? handle.doc(),
+      read: () => {
+        const staged = this.staged.get(id);
+        return staged === undefined ? handle.doc() : materialized(staged).doc;
+      },
       change: (fn, message) => {
         failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
-        let staged = this.staged.get(id);
+        const staged = this.staged.get(id);
         if (staged === undefined) {
-          const base = handle.doc();
-          staged = { handle, base, doc: A.clone(base, { actor: A.getActorId(base) }) };
+          this.staged.set(id, { handle, first: { fn: withMember(fn), message } });
+        } else {
+          const copy = materialized(staged);
+          copy.doc = A.change(copy.doc, { message }, withMember(fn));
         }
-        const doc = A.change(staged.doc, { message }, (draft) => {
-          fn(draft);
-          recordMember(draft, identity);
-        });
-        this.staged.set(id, { ...staged, doc });
         this.touched.set(id, handle);
       },
     };
@@ -406,11 +413,16 @@ export class FestivalStore {
 
   /** Applies the staged edits to their festivals, each festival's in one update. */
   private applyStaged(): void {
-    for (const { handle, base, doc } of this.staged.values()) {
-      const changes = A.getChanges(base, doc);
-      if (changes.length > 0) handle.update((current) => A.applyChanges(current, changes)[0]);
-    }
+    const staged = [...this.staged.values()];
     this.staged.clear();
+    for (const edits of staged) {
+      if (edits.copy === undefined) {
+        edits.handle.change(edits.first.fn, { message: edits.first.message });
+        continue;
+      }
+      const changes = A.getChanges(edits.copy.base, edits.copy.doc);
+      if (changes.length > 0) edits.handle.update((current) => A.applyChanges(current, changes)[0]);
+    }
   }
 
   async editorFor(reference: string): Promise<{ handle: FestivalHandle; editor: FestivalEditor; identity: Identity }> {
@@ -470,6 +482,23 @@ export class FestivalStore {
   }
 }
 
+
+/** A command's edits of one festival not yet applied: its first change, and a copy once there is more to it. */
+interface StagedEdits {
+  handle: FestivalHandle;
+  first: { fn: (doc: Festival) => void; message: string };
+  copy?: { base: A.Doc<Festival>; doc: A.Doc<Festival> };
+}
+
+/** The staged edits' copy of the festival (made now when there is none yet, with the first change applied). */
+function materialized(edits: StagedEdits): { base: A.Doc<Festival>; doc: A.Doc<Festival> } {
+  if (edits.copy === undefined) {
+    const base = edits.handle.doc();
+    const copy = A.clone(base, { actor: A.getActorId(base) });
+    edits.copy = { base, doc: A.change(copy, { message: edits.first.message }, edits.first.fn) };
+  }
+  return edits.copy;
+}
 
 function unknownFestival(id: string, dataDir: string): PandafestError {
   return new PandafestError(`unknown festival ${id}: it is not stored in ${dataDir}`);
