@@ -4,7 +4,8 @@ import { baselineSuite } from "./baselines.bench.js";
 import { bundleSuite } from "./bundles.bench.js";
 import { engineSuite } from "./engine.bench.js";
 import type { BenchSuite } from "./harness.js";
+import { hostileSuite } from "./hostile.bench.js";
 import { lanSuite } from "./lan.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, uiSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, hostileSuite, uiSuite];

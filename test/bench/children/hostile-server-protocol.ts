@@ -1,9 +1,10 @@
 // The IPC messages between the hostile-load bench and its server child (hostile-server.js): what the bench asks
 // and what the child answers, and the figures of one sample of the server process. Types only.
 
-/** Bench to child: measure yourself now. */
+/** Bench to child: measure yourself now (after a full garbage collection when `gc`: the child runs with --expose-gc). */
 export interface SampleRequest {
   type: "sample";
+  gc?: boolean;
 }
 
 /** Bench to child: close the server (flushing storage), answer "stopped", then exit. */

@@ -69,7 +69,9 @@ const stop = () =>
 process.on("disconnect", () => void stop());
 process.on("message", (received) => {
   const message = received as ToHostileServer;
-  if (message.type === "sample") void send({ type: "sample", sample: sample(server) });
-  else if (message.type === "stop") void stop();
+  if (message.type === "sample") {
+    if (message.gc) globalThis.gc?.();
+    void send({ type: "sample", sample: sample(server) });
+  } else if (message.type === "stop") void stop();
 });
 await send({ type: "ready", sync: `${server.localUrl.replace(/^http/, "ws")}/sync` });
