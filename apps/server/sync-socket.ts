@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
 import { cbor } from "@automerge/automerge-repo";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, type FrameLimits } from "./frame-guard.js";
+import { CLOSE_POLICY, DEFAULT_FRAME_LIMITS, FrameGuard, MAX_HANDSHAKE_BYTES, type FrameLimits } from "./frame-guard.js";
 import { ConnectionAdmission, DEFAULT_ADMISSION_LIMITS, JOIN_TIMEOUT_MS, type AdmissionLimits, type AdmissionTicket } from "./connection-admission.js";
 import { silentLog, throttledWarnings, type ServerLog } from "./log.js";
 import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type AuthenticatedLink, type NodeAuthMessage, type NodeHelloMessage, type NodeKey } from "./node-auth.js";
@@ -24,6 +24,16 @@ type FrameFilter = (data: RawData, isBinary: boolean) => boolean;
  */
 export class GuardedSocket extends WebSocket {
   frameFilter: FrameFilter | undefined;
+
+  /**
+   * Caps the frames this socket takes from now on (0: back to the server's cap). A frame over it is refused when its
+   * header arrives, before its payload is buffered (ws closes with 1009). This reaches into ws's receiver (listed in
+   * docs/INTERNALS.md); when that is not there, the frame guard still refuses the frame once it has arrived.
+   */
+  capIncomingFrames(bytes: number): void {
+    const receiver = (this as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+    if (receiver && typeof receiver._maxPayload === "number") receiver._maxPayload = bytes;
+  }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     if (event === "message") {
@@ -152,6 +162,8 @@ export class SyncEndpoint {
   private accept(socket: GuardedSocket, address: string, ticket: AdmissionTicket): void {
     const link = this.options.registry.open("inbound", address);
     const guard = new FrameGuard({ role: "server", localPeerId: () => this.adapter.peerId, limits: this.options.limits ?? DEFAULT_FRAME_LIMITS, festivalGrowth: this.options.festivalGrowth });
+    // until it has joined, a connection may send only small frames: a 64 MB "join" is refused at its header
+    socket.capIncomingFrames(MAX_HANDSHAKE_BYTES);
     let refused = false;
     const joinTimeoutMs = this.options.joinTimeoutMs ?? JOIN_TIMEOUT_MS;
     const joinTimer = setTimeout(() => {
@@ -207,6 +219,7 @@ export class SyncEndpoint {
       if (message.type === "join") {
         clearTimeout(joinTimer);
         ticket.joined();
+        socket.capIncomingFrames(this.options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
         if (message.senderId === this.adapter.peerId) return refuse("join under this node's own peer id");
         const conflict = link.conflict({ peerId: message.senderId });
         if (conflict) return refuse(conflict);
