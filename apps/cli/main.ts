@@ -6,6 +6,8 @@ import { isPandafestError } from "../../engine/core/errors.js";
 import { diskFullError, isDiskFull } from "../../engine/node/storage/atomic-file.js";
 import { escapeForTerminalKeepingNewlines } from "../../engine/core/terminal-text.js";
 import { registerCommands } from "./commands/index.js";
+import { processHost, setHost, type CommandHost } from "./command-host.js";
+import { ForwardedExit } from "./forward.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -13,7 +15,7 @@ export const EXIT_USAGE = 2;
 /** pandafest itself failed (a bug, or an unexpected error from below): not the user's input */
 export const EXIT_INTERNAL = 3;
 
-export function buildProgram(): Command {
+export function buildProgram(host: CommandHost = processHost()): Command {
   const program = new Command("pandafest")
     .description("Organise festivals together, peer to peer: offline first, merged over a LAN or a USB stick.")
     .option("--data <dir>", "data directory (default: $PANDAFEST_DATA, else $XDG_DATA_HOME/pandafest, i.e. ~/.local/share/pandafest)")
@@ -21,12 +23,13 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true);
   registerCommands(program);
+  setHost(program, host);
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput({
       // usage errors quote what was typed (an unknown option, a stray argument): escaped like all other text
-      writeErr: (text) => process.stderr.write(escapeForTerminalKeepingNewlines(text)),
-      writeOut: (text) => process.stdout.write(escapeForTerminalKeepingNewlines(text)),
+      writeErr: (text) => host.stderr.write(escapeForTerminalKeepingNewlines(text)),
+      writeOut: (text) => host.stdout.write(escapeForTerminalKeepingNewlines(text)),
     });
   });
   return program;
@@ -48,14 +51,14 @@ let diskFullReported = false;
 function reportBackgroundFailure(reason: unknown): void {
   if (process.listenerCount("unhandledRejection") > 1) return;
   process.exitCode = isDiskFull(reason) ? EXIT_INPUT : EXIT_INTERNAL;
-  if (!isDiskFull(reason)) process.exit(report(reason));
+  if (!isDiskFull(reason)) process.exit(report(reason, process.stderr));
   if (diskFullReported) return;
   diskFullReported = true;
-  report(reason);
+  report(reason, process.stderr);
 }
 
 /** Prints an error on stderr, escaped; returns the exit code it calls for. */
-function report(error: unknown): number {
+function report(error: unknown, stderr: NodeJS.WritableStream): number {
   if (isDiskFull(error) && !isPandafestError(error)) {
     // a write that did not go through the atomic writer (a directory, a rename): the same message, no stack
     const where = (error as NodeJS.ErrnoException).path;
@@ -63,33 +66,43 @@ function report(error: unknown): number {
   }
   if (isPandafestError(error)) {
     // messages quote input (names, file names, reasons read from a bundle): escaped; a few list problems one a line
-    process.stderr.write(`pandafest: ${escapeForTerminalKeepingNewlines(error.message)}\n`);
+    stderr.write(`pandafest: ${escapeForTerminalKeepingNewlines(error.message)}\n`);
     return error.code === "usage" ? EXIT_USAGE : error.code === "internal" ? EXIT_INTERNAL : EXIT_INPUT;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`pandafest: unexpected error: ${escapeForTerminalKeepingNewlines(message)}\n`);
+  stderr.write(`pandafest: unexpected error: ${escapeForTerminalKeepingNewlines(message)}\n`);
   return EXIT_INTERNAL;
 }
 
 export async function main(argv: string[]): Promise<number> {
   if (!process.listeners("unhandledRejection").includes(reportBackgroundFailure)) process.on("unhandledRejection", reportBackgroundFailure);
-  const program = buildProgram();
+  const code = await runProgram(argv, processHost());
+  return code === EXIT_OK && diskFullReported ? EXIT_INPUT : code; // a background save failed, though the command went through
+}
+
+/**
+ * Runs one command line under `host` and returns its exit code; errors are reported on the host's stderr. The
+ * CLI process runs it on its own terminal, and a running server runs the commands CLI processes forward to it.
+ */
+export async function runProgram(argv: string[], host: CommandHost): Promise<number> {
+  const program = buildProgram({ ...host, argv });
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT_OK;
   }
   try {
     await program.parseAsync(argv, { from: "user" });
-    return diskFullReported ? EXIT_INPUT : EXIT_OK; // a background save failed, though the command went through
+    return EXIT_OK;
   } catch (error) {
+    if (error instanceof ForwardedExit) return error.exitCode; // the running server ran it and reported already
     if (error instanceof CommanderError) {
       // help and version end here with exit code 0; anything else is a usage error
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (isDiskFull(error)) {
+    if (isDiskFull(error) && host.server === undefined) {
       if (diskFullReported) return EXIT_INPUT;
       diskFullReported = true;
     }
-    return report(error);
+    return report(error, host.stderr);
   }
 }

@@ -7,7 +7,6 @@ import type { Festival, Visibility } from "../../engine/core/schema.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { visibilityOf } from "../../engine/core/views.js";
 import { silentLog, type ServerLog } from "./log.js";
-import type { FestivalSharing } from "./share-policy.js";
 import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
 import { ownValue } from "../../engine/core/own-value.js";
 
@@ -47,11 +46,12 @@ export class FestivalCatalog {
   private readonly entries = new Map<string, CatalogEntry>();
   private readonly tracked = new Set<string>();
   private readonly listeners = new Set<() => void>();
+  /** told every festival's visibility as it is followed or changes (the node's sharing policy listens) */
+  private readonly visibilityListeners = new Set<(id: string, visibility: Visibility) => void>();
   private readonly log: ServerLog;
 
   constructor(
     private readonly store: FestivalStore,
-    private readonly sharing: FestivalSharing,
     log?: ServerLog,
   ) {
     this.log = log ?? silentLog;
@@ -71,15 +71,39 @@ export class FestivalCatalog {
 
   /** Loads every followed festival. Festivals arriving from peers are followed as `noticeDocument` reports them. */
   async start(): Promise<void> {
-    for (const entry of await this.store.index.list()) {
-      this.followed.add(entry.id);
-      this.sharing.setVisibility(entry.id, entry.visibility);
-      try {
-        const handle = await this.store.repo.find<unknown>(entry.id as DocumentId);
-        this.track(handle);
-      } catch (error) {
-        this.log.warn(`festival ${entry.id} (${entry.name}) is followed but could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    for (const entry of await this.store.index.list()) await this.followIndexed(entry);
+  }
+
+  /** The ids the index holds now (see catchUpWithIndex). */
+  async indexedIds(): Promise<Set<string>> {
+    return new Set((await this.store.index.list()).map((entry) => entry.id));
+  }
+
+  /**
+   * After a command ran on this server's store: festivals it followed (created, imported, forked, synced from a
+   * stick) are loaded and listed, and those it forgot (in the index `before` it, not after) are no longer listed.
+   */
+  async catchUpWithIndex(before: Set<string>): Promise<void> {
+    const now = await this.store.index.list();
+    for (const entry of now) if (!this.followed.has(entry.id)) await this.followIndexed(entry);
+    const kept = new Set(now.map((entry) => entry.id));
+    let dropped = false;
+    for (const id of before) {
+      if (kept.has(id)) continue;
+      this.followed.delete(id);
+      dropped = this.entries.delete(id) || dropped;
+    }
+    if (dropped) for (const listener of this.listeners) listener();
+  }
+
+  private async followIndexed(entry: { id: string; name: string; visibility: "public" | "private" }): Promise<void> {
+    this.followed.add(entry.id);
+    this.tellVisibility(entry.id, entry.visibility);
+    try {
+      const handle = await this.store.find(entry.id);
+      this.track(handle);
+    } catch (error) {
+      this.log.warn(`festival ${entry.id} (${entry.name}) is followed but could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -98,8 +122,16 @@ export class FestivalCatalog {
   /** The loaded handle of a festival this server holds. */
   handle(id: string): DocHandle<unknown> | undefined {
     if (!this.entries.has(id)) return undefined;
-    const handle = ownValue(this.store.repo.handles, id) as DocHandle<unknown> | undefined;
-    return handle?.isReady() ? handle : undefined;
+    return this.store.loadedHandle(id);
+  }
+
+  /** Calls `listener` with each festival's visibility when it is followed and whenever it changes. */
+  onVisibility(listener: (id: string, visibility: Visibility) => void): void {
+    this.visibilityListeners.add(listener);
+  }
+
+  private tellVisibility(id: string, visibility: Visibility): void {
+    for (const listener of this.visibilityListeners) listener(id, visibility);
   }
 
   onChange(listener: () => void): () => void {
@@ -115,14 +147,14 @@ export class FestivalCatalog {
     if (from === "node" && !this.followed.has(documentId)) {
       this.fromNodes.add(documentId);
       // a festival seen from a client first and now from a node is followed
-      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      const handle = this.store.knownHandle(documentId);
       if (handle?.isReady()) this.refresh(documentId, handle.doc());
     }
     if (this.tracked.has(documentId) || this.pending.has(documentId)) return;
     this.pending.add(documentId);
     const delays = [0, 20, 100, 500, 2000];
     const attempt = (index: number) => {
-      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      const handle = this.store.knownHandle(documentId);
       if (handle) {
         this.pending.delete(documentId);
         this.track(handle);
@@ -173,7 +205,7 @@ export class FestivalCatalog {
       const inIndex = this.fromNodes.has(documentId) || (await this.store.index.has(documentId).catch(() => false));
       // the document may have changed while the index was read: decide on the newest document reported. (The
       // first heads-changed of a document arriving from a peer comes before its handle counts as ready.)
-      const handle = ownValue(this.store.repo.handles, documentId) as DocHandle<unknown> | undefined;
+      const handle = this.store.knownHandle(documentId);
       const doc = handle?.isReady() ? handle.doc() : (this.decideAgain.get(documentId) ?? reported);
       this.decideAgain.delete(documentId);
       const current = festivalSummary(documentId, doc);
@@ -199,7 +231,7 @@ export class FestivalCatalog {
   private update(summary: CatalogEntry): void {
     const previous = this.entries.get(summary.id);
     this.entries.set(summary.id, summary);
-    if (this.sharing.setVisibility(summary.id, summary.visibility)) this.store.repo.shareConfigChanged();
+    this.tellVisibility(summary.id, summary.visibility);
     if (previous && previous.name === summary.name && previous.visibility === summary.visibility) return;
     this.store.index
       .put({ id: summary.id, name: summary.name, visibility: summary.visibility })

@@ -16,6 +16,8 @@ export interface ServerInfo {
   port: number;
   instanceId: string;
   startedAt: string;
+  /** present when the server runs the CLI's commands: the bearer token of POST /api/local/command (this file is 0600) */
+  commandToken?: string;
 }
 
 export function serverInfoPath(dataDir: string): string {
@@ -48,7 +50,8 @@ export async function readServerInfo(dataDir: string): Promise<ServerInfo | unde
   ) {
     return undefined;
   }
-  return { pid: r.pid, url: r.url, localUrl: r.localUrl, host: r.host, port: r.port, instanceId: r.instanceId, startedAt: r.startedAt };
+  const commandToken = typeof r.commandToken === "string" && /^[0-9a-f]{64}$/.test(r.commandToken) ? r.commandToken : undefined;
+  return { pid: r.pid, url: r.url, localUrl: r.localUrl, host: r.host, port: r.port, instanceId: r.instanceId, startedAt: r.startedAt, commandToken };
 }
 
 /** Removes server.json if it still describes this server (a newer server may have replaced it). */

@@ -42,11 +42,11 @@ export function carrierOf(identity: Identity): CarrierKeyPair {
 }
 
 /** The heads --since names: a list of change hashes, or the heads of a bundle file of the same festival. */
-async function sinceHeads(store: FestivalStore, festivalId: string, since: string): Promise<string[]> {
+async function sinceHeads(store: FestivalStore, festivalId: string, since: string, directory: string): Promise<string[]> {
   if (HEADS_LIST_PATTERN.test(since)) return since.split(",").map((head) => head.trim()).filter((head) => head.length > 0);
   let bytes: Uint8Array;
   try {
-    bytes = await readBundleFile(since);
+    bytes = await readBundleFile(path.resolve(directory, since));
   } catch (error) {
     throw new PandafestError(
       `--since "${since}" is neither a list of change hashes (64 hex digits, comma separated) nor a readable bundle file: ${
@@ -73,7 +73,7 @@ export async function exportFestivalBundle(store: FestivalStore, reference: stri
   const identity = await store.requireIdentity();
   const handle = await store.resolve(reference);
   const festivalId = handle.documentId;
-  const since = options.since === undefined ? [] : await sinceHeads(store, festivalId, options.since);
+  const since = options.since === undefined ? [] : await sinceHeads(store, festivalId, options.since, options.directory ?? process.cwd());
   const doc = handle.doc();
   const packed = packFestival({ festivalId, doc, carrier: carrierOf(identity), since, createdAt: options.createdAt });
   if (packed === null) {

@@ -185,7 +185,7 @@ export async function applyPrepared(
   for (const { id, local, plan, inputs, forgedPending } of prepared) {
     const forgedMoved: string[] = [];
     for (const { name, reason } of forgedPending) {
-      forgedMoved.push(await pending.setAside(id, name, path.join(store.storage.quarantineDirectory, "pending"), reason));
+      forgedMoved.push(await pending.setAside(id, name, path.join(store.quarantineDirectory, "pending"), reason));
     }
     const sourceOf = new Map(inputs.map((input) => [input.label, input]));
     for (const outcome of plan.outcomes) {

@@ -2,7 +2,6 @@
 // finds a stored festival without creating anything, and stores an imported one. Node only.
 import * as A from "@automerge/automerge";
 import type { DocumentId } from "@automerge/automerge-repo";
-import { sha256Hex } from "../format/crypto.js";
 import type { Festival } from "../../engine/core/schema.js";
 import type { FestivalHandle, FestivalStore } from "../../engine/node/store.js";
 
@@ -17,17 +16,11 @@ export interface LocalFestival {
 
 /** The festival with this id when this data directory stores it (followed or not); never creates one. */
 export async function findLocalFestival(store: FestivalStore, id: string): Promise<LocalFestival | undefined> {
-  const cached = store.repo.handles[id as DocumentId] as FestivalHandle | undefined;
-  const chunks = (await store.storage.loadRange([id])).filter((chunk) => chunk.key[1] === "snapshot" || chunk.key[1] === "incremental");
-  if ((cached === undefined || !cached.isReady()) && chunks.length === 0) return undefined;
+  const loaded = store.loadedHandle(id);
+  const storedBytes = await store.storedBytes(id);
+  if (loaded === undefined && storedBytes === undefined) return undefined;
   const handle = await store.openById(id as DocumentId);
-  const storedBytes = chunks.reduce((total, chunk) => total + (chunk.data?.byteLength ?? 0), 0);
-  return { id, handle, doc: handle.doc(), storedBytes };
-}
-
-/** The storage key automerge-repo gives a snapshot: SHA-256 over the heads' hex, concatenated. */
-export function snapshotKey(id: string, doc: A.Doc<unknown>): string[] {
-  return [id, "snapshot", sha256Hex(new TextEncoder().encode(A.getHeads(doc).join("")))];
+  return { id, handle, doc: handle.doc(), storedBytes: storedBytes ?? 0 };
 }
 
 /**
@@ -48,5 +41,5 @@ export async function storeFestival(
     local.doc = local.handle.doc();
     return;
   }
-  await store.storage.save(snapshotKey(id, after), snapshot ?? A.save(after));
+  await store.storeSnapshot(id, after, snapshot);
 }

@@ -6,13 +6,12 @@ import { concatBytes } from "../../engine/core/bytes.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { writeFileAtomically } from "../../engine/node/storage/atomic-file.js";
 import type { FestivalStore } from "../../engine/node/store.js";
-import { replaceStoredChunks } from "../../engine/node/storage/chunk-replacement.js";
-import { type LocalFestival, snapshotKey } from "./local-festivals.js";
+import type { LocalFestival } from "./local-festivals.js";
 import type { SetAsideChange } from "../format/plan.js";
 
 /** Where the set-aside changes of a festival are kept. */
 export function forgeriesDirectory(store: FestivalStore, festivalId: string): string {
-  return path.join(store.storage.quarantineDirectory, "forgeries", festivalId);
+  return path.join(store.quarantineDirectory, "forgeries", festivalId);
 }
 
 /**
@@ -42,7 +41,7 @@ export async function setAsideForgeries(
   // crash-safe (a journal; see engine/node/storage/chunk-replacement.ts). The open handle keeps the old document in
   // memory but is never saved again: its heads are those the repo saved last, so a flush finds nothing new (a
   // later open loads the rebuilt festival).
-  await replaceStoredChunks(store.storage, festivalId, snapshotKey(festivalId, after), A.save(after));
+  await store.replaceStored(festivalId, after);
   local.doc = after;
   return file;
 }

@@ -1,9 +1,9 @@
 // How FestivalStore's repo loads and saves documents: stored chunks open with A.load (not loadIncremental plus a
 // whole-document diff), saves are incremental since the heads last loaded or saved, compaction never drops changes.
-import { createHash } from "node:crypto";
 import * as A from "@automerge/automerge";
 import type { DocumentId, Repo, StorageAdapterInterface } from "@automerge/automerge-repo";
 import { readStoredDocument, type StoredChunk } from "./storage/stored-document.js";
+import { incrementalKey, snapshotKey } from "./storage/storage-keys.js";
 
 
 /** Where Automerge keeps a document's bookkeeping (heads, handle, the patches that produced it) on its root object. */
@@ -139,7 +139,7 @@ export class RepoDocumentStorage {
     }
     const binary = A.saveSince(doc, saved);
     if (binary.length === 0) return;
-    const key = [documentId, "incremental", sha256Hex(binary)];
+    const key = incrementalKey(documentId, binary);
     await this.#adapter.save(key, binary);
     chunks.push({ key, kind: "incremental", size: binary.length });
     this.#chunks.set(documentId, chunks);
@@ -154,8 +154,8 @@ export class RepoDocumentStorage {
    */
   async #saveSnapshot(documentId: DocumentId, doc: A.Doc<unknown>, heads: A.Heads, chunks: StoredChunk[]): Promise<void> {
     const binary = A.save(doc);
-    const snapshotHash = sha256Hex(new TextEncoder().encode(heads.join("")));
-    const key = [documentId, "snapshot", snapshotHash];
+    const key = snapshotKey(documentId, heads);
+    const snapshotHash = key[2];
     await this.#adapter.save(key, binary);
     const waiting = A.getMissingDeps(doc, []).length > 0;
     const replaced = chunks.filter((chunk) => chunk.key[2] !== snapshotHash && (!waiting || chunk.kind === "snapshot"));
@@ -197,7 +197,4 @@ function sameHeads(a: A.Heads, b: A.Heads): boolean {
   return a.length === b.length && a.every((head, i) => head === b[i]);
 }
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 

@@ -13,6 +13,7 @@ import {
   type DocHandle,
   type DocumentId,
   type NetworkAdapterInterface,
+  type PeerId,
   type SharePolicy,
 } from "@automerge/automerge-repo";
 import { dataLayout } from "./datadir.js";
@@ -26,7 +27,7 @@ import { withAttestation, writeAttestation } from "../core/provenance.js";
 import { recordMember } from "../core/members.js";
 import { failAtChange } from "./fault-injection.js";
 import { internals } from "./internals-guard.js";
-import { finishInterruptedReplacements } from "./storage/chunk-replacement.js";
+import { finishInterruptedReplacements, replaceStoredChunks } from "./storage/chunk-replacement.js";
 import { RepoDocumentStorage } from "./repo-document-storage.js";
 import type { Festival, FestivalView } from "../core/schema.js";
 import { festivalSkeleton, type FestivalInput } from "../core/skeleton.js";
@@ -35,7 +36,7 @@ import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file
 import { quarantinedChunkFiles } from "./storage/quarantine.js";
 import { readStoredDocument } from "./storage/stored-document.js";
 import { waitingHistory, type WaitingHistory } from "./storage/waiting-history.js";
-import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
+import { CHUNK_KINDS, keyToPathParts, snapshotKey } from "./storage/storage-keys.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "../core/views.js";
 import { wasmHeapSteps } from "./wasm-heap.js";
@@ -99,9 +100,9 @@ export class FestivalStore {
     return store;
   }
 
-  /** The identity of this data directory, or null when `pandafest init` has not run. */
+  /** The identity of this data directory, or null when `pandafest init` has not run (yet: a long-lived store asks again). */
   async identity(): Promise<Identity | null> {
-    if (this.identityCache === undefined) {
+    if (this.identityCache === undefined || this.identityCache === null) {
       this.identityCache = (await hasIdentity(this.dataDir)) ? await loadIdentity(this.dataDir) : null;
     }
     return this.identityCache;
@@ -344,6 +345,90 @@ export class FestivalStore {
   private openHandle(id: DocumentId): FestivalHandle | undefined {
     const open = ownValue(this.repo.handles, id) as FestivalHandle | undefined;
     return open?.isReady() ? open : undefined;
+  }
+
+  // What bundle import, stick sync and a node need of the store, so none of them reaches into its repo or storage.
+
+  /** The festival (or any document a peer sent) as loaded in this store now, when it is ready. */
+  loadedHandle(id: string): FestivalHandle | undefined {
+    return this.openHandle(id as DocumentId);
+  }
+
+  /** The repo's handle of a document, ready or not yet (a document a peer sends arrives on it), if there is one. */
+  knownHandle(id: string): DocHandle<unknown> | undefined {
+    return ownValue(this.repo.handles, id) as DocHandle<unknown> | undefined;
+  }
+
+  /** Which peers this store offers documents to (automerge-repo's share policy); none until a node sets one. */
+  shareWith(policy: SharePolicy): void {
+    this.repo.sharePolicy = policy;
+  }
+
+  /** The ids of every document loaded and ready now. */
+  loadedIds(): DocumentId[] {
+    return Object.values(this.repo.handles)
+      .filter((handle) => handle.isReady())
+      .map((handle) => handle.documentId);
+  }
+
+  /** The bytes a festival's stored chunks take, or undefined when none are stored here. */
+  async storedBytes(id: string): Promise<number | undefined> {
+    const chunks = (await this.storage.loadRange([id])).filter((chunk) => CHUNK_KINDS.includes(chunk.key[1]));
+    return chunks.length === 0 ? undefined : chunks.reduce((total, chunk) => total + (chunk.data?.byteLength ?? 0), 0);
+  }
+
+  /** Stores a festival not stored here yet as one snapshot (`bytes`: A.save(doc) when already made); the repo loads it as any other. */
+  async storeSnapshot(id: string, doc: A.Doc<Festival>, bytes?: Uint8Array): Promise<void> {
+    await this.storage.save(snapshotKey(id, A.getHeads(doc)), bytes ?? A.save(doc));
+  }
+
+  /**
+   * Replaces every stored chunk of a festival by `after`, as one snapshot, crash-safe (a journal: see
+   * storage/chunk-replacement.ts). An open handle keeps its document in memory but finds nothing new to save.
+   */
+  async replaceStored(id: string, after: A.Doc<Festival>): Promise<void> {
+    await replaceStoredChunks(this.storage, id, snapshotKey(id, A.getHeads(after)), A.save(after));
+  }
+
+  /** Where damaged chunks, refused bundles and set-aside forgeries are kept. */
+  get quarantineDirectory(): string {
+    return this.storage.quarantineDirectory;
+  }
+
+  /** Where festivals' chunks are stored. */
+  get documentsDirectory(): string {
+    return this.storage.baseDirectory;
+  }
+
+  /** This store's peer id in sync (a node compares it with the target of messages addressed to it). */
+  get peerId(): PeerId {
+    return this.repo.peerId;
+  }
+
+  /** Finds a document by id: loaded from storage, or asked of peers. */
+  find(id: string): Promise<DocHandle<unknown>> {
+    return this.repo.find<unknown>(id as DocumentId);
+  }
+
+  /** Makes the repo ask the share policy again (a festival's visibility changed, a peer proved it holds one). */
+  shareConfigChanged(): void {
+    this.repo.shareConfigChanged();
+  }
+
+  /** Syncs with one more peer connection (an outbound node link), from now on. */
+  addNetworkAdapter(adapter: NetworkAdapterInterface): void {
+    this.repo.networkSubsystem.addNetworkAdapter(adapter);
+  }
+
+  /**
+   * Writes every loaded document and disconnects from every peer: a node's close. Not close(): a node never
+   * edits (nothing to attest), and automerge-repo's flush-everything throws on the handles peers leave behind
+   * for documents this node does not have (requested or guessed ids), which would lose the flush of the rest.
+   */
+  async flushAndDisconnect(): Promise<void> {
+    const ready = this.loadedIds();
+    for (const adapter of this.repo.networkSubsystem.adapters) adapter.disconnect();
+    await this.repo.flush(ready);
   }
 
   /**

@@ -7,6 +7,7 @@ import { editEvent } from "../../engine/core/operations.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { addDays } from "../../engine/core/time.js";
 import { timeChild, type ChildTiming } from "./child-process.js";
+import { cliEditWithServer } from "./cli-edit-with-server.js";
 import { comparisonRow, figureRow, type BenchContext, type BenchFestival, type BenchRow, type BenchSize, type BenchSuite, type Target } from "./harness.js";
 import { interleaveMany, median, percentile, repeat, time } from "./stats.js";
 
@@ -235,6 +236,8 @@ export const engineSuite: BenchSuite = {
     rows.push(await programmeQuery(ctx, festival, dataDir));
     ctx.log(`engine: ${EDITS} edits (${ctx.size})`);
     rows.push(...(await editLatency(ctx, festival)));
+    ctx.log(`engine: a CLI edit while a server runs, against the direct path (${ctx.size})`);
+    rows.push(...(await cliEditWithServer(ctx, festival)));
     return rows;
   },
 };

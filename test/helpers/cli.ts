@@ -16,16 +16,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+export function startCli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): ChildProcess {
   return spawn(process.execPath, [cliPath, "--data", dataDir, ...args], {
+    cwd: options.cwd,
     env: { ...process.env, TZ: process.env.TZ ?? "UTC", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
 
-export function runCli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = startCli(dataDir, args, env);
+    const child = startCli(dataDir, args, env, options);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (chunk) => (stdout += chunk));

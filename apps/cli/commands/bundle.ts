@@ -42,7 +42,7 @@ function registerExport(bundle: Command): void {
     .action(
       action(async (ctx, festival: string, options: { output?: string; since?: string }) => {
         const store = await ctx.openStore();
-        const result = await exportFestivalBundle(store, festival, { output: options.output, since: options.since });
+        const result = await exportFestivalBundle(store, festival, { output: options.output, since: options.since, directory: ctx.host.cwd });
         ctx.out.result(result, (r) =>
           r.file === null
             ? [`Nothing to export: the festival has no changes after ${r.prerequisites.map(short).join(", ")}`]
@@ -62,7 +62,7 @@ function registerImport(bundle: Command): void {
       action(async (ctx, files: string[], options: { join: string[] }) => {
         const store = await ctx.openStore();
         const join = await Promise.all(options.join.map((reference) => store.resolveId(reference)));
-        const result = await importBundleFiles(store, files, { follow: true, join });
+        const result = await importBundleFiles(store, files.map((file) => ctx.path(file)), { follow: true, join });
         const released = result.festivals.reduce((total, festival) => total + festival.released, 0);
         if (released > 0) ctx.out.info(`${released} change(s) that were waiting for history are now applied`);
         for (const festival of result.festivals) {
@@ -111,7 +111,7 @@ function registerVerify(bundle: Command): void {
     .action(
       action(async (ctx, files: string[]) => {
         const store = await ctx.openStore();
-        const results = await verifyBundleFiles(store, files);
+        const results = await verifyBundleFiles(store, files.map((file) => ctx.path(file)));
         ctx.out.result(results, (list) =>
           list.flatMap((r) => {
               if (!r.valid) return [`${r.file}: INVALID: ${r.problem ?? "unknown problem"}`];
@@ -146,7 +146,7 @@ function registerInspect(bundle: Command): void {
         useNativeSha256();
         const store = await ctx.openStore();
         const known = await knownFestivals(store);
-        const bytes = await readBundleFile(file);
+        const bytes = await readBundleFile(ctx.path(file));
         const inspection = inspectBundle(bytes, { festivalIdFor: known.lookup });
         const header = inspection.header;
         const sealedUnknown = inspection.visibility === "private" && header === undefined && inspection.discoveryKey !== undefined && known.lookup(inspection.discoveryKey) === undefined;

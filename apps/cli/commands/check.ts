@@ -64,7 +64,7 @@ export function registerCheckCommands(program: Command): void {
           unbackedSchema: findUnbackedSchemaNumber(doc, handle.documentId),
         };
         ctx.out.result(report, (r) => {
-          const lines: string[] = [...storageLines(r.storage, store.storage.quarantineDirectory)];
+          const lines: string[] = [...storageLines(r.storage, store.quarantineDirectory)];
           if (r.unbackedSchema) {
             const { declared, readAs, writer } = r.unbackedSchema;
             const who = writer?.author ? authorLabel(writer.author.name, writer.author.key) : writer ? `unverified actor ${writer.actor.slice(0, 12)}…` : "an unknown writer";

@@ -39,10 +39,10 @@ export function registerExportCommand(program: Command): void {
         if (options.output === undefined) {
           // on a terminal the export is read, not stored: what the terminal would act on is escaped (line ends kept);
           // piped or redirected, the bytes are exact
-          process.stdout.write(process.stdout.isTTY ? escapeForTerminalKeepingNewlines(rendered.text.replace(/\r\n/g, "\n")) : rendered.text);
+          ctx.stdout.write(ctx.stdout.isTTY ? escapeForTerminalKeepingNewlines(rendered.text.replace(/\r\n/g, "\n")) : rendered.text);
           return;
         }
-        const file = path.resolve(options.output);
+        const file = path.resolve(ctx.host.cwd, options.output);
         await writeFileAtomically(file, rendered.text, { sharing: "shared" }); // for attendees' apps, not only this user
         const bytes = new TextEncoder().encode(rendered.text).length;
         ctx.out.result({ file, format, bytes, skipped: rendered.skipped.length }, (r) => [`Wrote ${r.file} (${r.format}, ${r.bytes} bytes)`]);

@@ -21,7 +21,7 @@ export async function checkedFestivalIndex(store: FestivalStore, out: Output) {
   }
   for (const id of report.dangling) {
     out.info(
-      `warning: festival ${id} is in the festival index but its documents are missing from ${store.storage.baseDirectory}, so it cannot be opened; \`pandafest festival forget ${id}\` removes the entry`,
+      `warning: festival ${id} is in the festival index but its documents are missing from ${store.documentsDirectory}, so it cannot be opened; \`pandafest festival forget ${id}\` removes the entry`,
     );
   }
   return report.entries;

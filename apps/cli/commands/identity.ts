@@ -16,7 +16,7 @@ export function registerIdentityCommands(program: Command): void {
           { name: identity.name, publicKey: identity.publicKey, dataDir: ctx.dataDir },
           (r) => [`Created identity "${r.name}"`, `public key: ${r.publicKey}`, `data directory: ${r.dataDir}`],
         );
-      }),
+      }, { local: true }),
     );
 
   program
@@ -26,6 +26,6 @@ export function registerIdentityCommands(program: Command): void {
       action(async (ctx) => {
         const identity = await loadIdentity(ctx.dataDir);
         ctx.out.result({ name: identity.name, publicKey: identity.publicKey }, (r) => [r.name, r.publicKey]);
-      }),
+      }, { local: true }),
     );
 }

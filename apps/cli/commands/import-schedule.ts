@@ -67,7 +67,7 @@ export function registerImportScheduleCommand(program: Command): void {
     .option("--private", "only people who know the festival id can get it")
     .action(
       action(async (ctx, file: string, options: ImportScheduleOptions) => {
-        const text = await readScheduleFile(file);
+        const text = await readScheduleFile(ctx.path(file));
         const label = path.basename(file);
         const { parseSchedule } = await import("../../../engine/core/interop/index.js");
         const schedule = parseSchedule(text, label);

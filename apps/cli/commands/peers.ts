@@ -28,7 +28,7 @@ export function registerPeersCommand(program: Command): void {
                 r.peers.map((p) => [p.label, p.transport, p.direction, p.address, describeState(p), describeSyncs(p)]),
               ),
         );
-      }),
+      }, { local: true }),
     );
 }
 

@@ -40,6 +40,7 @@ export function registerServeCommand(program: Command): void {
       action(async (ctx, options: ServeCommandOptions) => {
         // loaded only when serving, which keeps every other command quick to start
         const { parsePeerUrl, startServer, SYNC_PATH } = await import("../../server/server.js");
+        const { runProgram } = await import("../main.js");
         const port = integerOption("--port", options.port, 0, 65535);
         const peers = options.peer.map(parsePeerUrl);
         const log = streamLog(process.stderr);
@@ -61,6 +62,9 @@ export function registerServeCommand(program: Command): void {
           maxFrameBytes: options.maxFrameBytes === undefined ? undefined : integerOption("--max-frame-bytes", options.maxFrameBytes, 1024, 1024 ** 3),
           maxConnections: options.maxConnections === undefined ? undefined : integerOption("--max-connections", options.maxConnections, 1, 100_000),
           log: quietLog,
+          // CLI runs on this data directory send their commands here: this process is its one writer
+          commands: (command, io) =>
+            runProgram(command.argv, { cwd: command.cwd, stdout: io.stdout, stderr: io.stderr, server: { store: io.store, dataDir: ctx.dataDir } }),
         });
         const syncUrl = server.url.replace(/^http/, "ws") + SYNC_PATH;
         const started = { url: server.url, port: server.port, sync: syncUrl, dataDir: ctx.dataDir, pid: process.pid };
@@ -70,7 +74,7 @@ export function registerServeCommand(program: Command): void {
         await untilStopped(async () => {
           await server.close();
         }, log.warn);
-      }),
+      }, { local: true }),
     );
 }
 

@@ -7,12 +7,13 @@ import { type StickProgress, type StickSyncSummary, syncStick } from "../../../b
 import { PandafestError } from "../../../engine/core/errors.js";
 import { collect, parseSize } from "../parse.js";
 import { action } from "../context.js";
+import type { TextSink } from "../command-host.js";
 import { table } from "../output.js";
 
 const PROGRESS_DELAY_MS = 1000;
 
 /** Shows a bar only once the sync has run longer than PROGRESS_DELAY_MS, and only when stderr is a terminal. */
-function progressBar(stream: NodeJS.WriteStream): { update(progress: StickProgress): void; stop(): void } {
+function progressBar(stream: TextSink): { update(progress: StickProgress): void; stop(): void } {
   const startedAt = Date.now();
   let bar: cliProgress.SingleBar | undefined;
   return {
@@ -20,7 +21,7 @@ function progressBar(stream: NodeJS.WriteStream): { update(progress: StickProgre
       if (bar === undefined) {
         if (!stream.isTTY || Date.now() - startedAt <= PROGRESS_DELAY_MS) return;
         bar = new cliProgress.SingleBar(
-          { stream, format: "stick sync [{bar}] {value}/{total} {phase}", hideCursor: true, clearOnComplete: true },
+          { stream: stream as NodeJS.WriteStream, format: "stick sync [{bar}] {value}/{total} {phase}", hideCursor: true, clearOnComplete: true },
           cliProgress.Presets.shades_classic,
         );
         bar.start(progress.total, progress.done, { phase: progress.phase });
@@ -94,10 +95,10 @@ export function registerStickCommands(program: Command): void {
     .action(
       action(async (ctx, dir: string, options: { festival: string[]; all?: boolean; carryLimit?: number; carryFestivalLimit?: number }) => {
         const store = await ctx.openStore();
-        const bar = progressBar(process.stderr);
+        const bar = progressBar(ctx.stderr);
         let summary: StickSyncSummary;
         try {
-          summary = await syncStick(store, dir, {
+          summary = await syncStick(store, ctx.path(dir), {
             festivals: options.festival,
             all: options.all,
             carryLimits: { total: options.carryLimit, perFestival: options.carryFestivalLimit },
