@@ -2,7 +2,7 @@
 // festival goes to whom (sharing, proofs of private ones), the hub relay, and the bounds on what peers may send.
 import * as A from "@automerge/automerge";
 import { FestivalSizeLedger, MAX_FESTIVAL_BYTES } from "../../engine/core/festival-size.js";
-import { internals } from "../../engine/node/internals-guard.js";
+import { internals } from "../../engine/internals/node/internals-guard.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import type { FrameLimits } from "./frame-guard.js";
@@ -15,7 +15,7 @@ import { SyncHub } from "./sync-hub.js";
 import type { KnowsMessage } from "./sync-messages.js";
 import { SyncEndpoint } from "./sync-socket.js";
 import { UnknownDocuments } from "./unknown-documents.js";
-import { wasmSyncStateProblem } from "./wasm-sync-state.js";
+import { wasmSyncStateProblem } from "../../engine/internals/node/wasm-sync-state.js";
 
 export interface NodeSyncOptions {
   store: FestivalStore;

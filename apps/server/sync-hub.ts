@@ -1,11 +1,13 @@
 // The hub relay: syncs this server's documents with its websocket clients directly on each document's wasm backend,
 // taking a burst of incoming messages in one document update and fanning changes out to the clients at a bounded rate.
 import * as A from "@automerge/automerge";
+import { documentBackend } from "../../engine/internals/automerge-backend.js";
+import { onNetworkMessage } from "../../engine/internals/repo-network.js";
 import type { DocHandle, DocumentId, Message, PeerId, Repo, StorageAdapterInterface } from "@automerge/automerge-repo";
-import { HubSyncStates, persistentStorageId, type StoredSyncState } from "./hub-sync-states.js";
+import { HubSyncStates, persistentStorageId, type StoredSyncState } from "../../engine/internals/node/hub-sync-states.js";
 import type { SyncProtocolMessage } from "./sync-messages.js";
-import { plainAcknowledgementTaker, type PlainAcknowledgementTaker } from "./plain-acknowledgement.js";
-import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState } from "./wasm-sync-state.js";
+import { plainAcknowledgementTaker, type PlainAcknowledgementTaker } from "../../engine/internals/node/plain-acknowledgement.js";
+import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState } from "../../engine/internals/node/wasm-sync-state.js";
 import { ownValue } from "../../engine/core/own-value.js";
 
 /** Default shortest time between two rounds of one document: a burst within it is taken and fanned out at once. */
@@ -118,9 +120,7 @@ export class SyncHub {
         warn: options.warn,
       });
     }
-    const relay = (message: Message) => this.relayEphemeral(message);
-    options.repo.networkSubsystem.on("message", relay);
-    this.stopRelayingEphemeral = () => options.repo.networkSubsystem.off("message", relay);
+    this.stopRelayingEphemeral = onNetworkMessage(options.repo, (message: Message) => this.relayEphemeral(message));
   }
 
   /** Whether the hub can work here (else every message goes to the repo, as without it). */
@@ -319,7 +319,7 @@ export class SyncHub {
         document.handle.update((doc) => {
           // marks `doc` as the state before this round (the handle compares it with the result), and gives the live successor
           const [live] = A.applyChanges(doc, []);
-          const backend = A.getBackend(live);
+          const backend = documentBackend(live);
           for (const { peerId, data } of inbox) {
             const peer = document.peers.get(peerId);
             const state = peer?.state;
@@ -355,7 +355,7 @@ export class SyncHub {
       const peer = document.peers.get(peerId);
       if (peer?.state) peer.stored?.changed(peer.state);
     }
-    const backend = A.getBackend(document.handle.doc());
+    const backend = documentBackend(document.handle.doc());
     const recipients = document.changed ? [...document.peers.keys()] : [...answered];
     document.changed = false;
     const now = performance.now();

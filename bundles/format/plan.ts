@@ -1,6 +1,7 @@
 // Planning an import on raw Automerge documents: applies decoded bundles to an in-memory copy of a
 // festival, checks the payloads against their headers, and counts changes new / present / waiting. Browser-safe.
 import * as A from "@automerge/automerge";
+import { changeBytesByHash } from "../../engine/internals/automerge-backend.js";
 import { PandafestError, isPandafestError } from "../../engine/core/errors.js";
 import { checkChangeSizes } from "../../engine/core/change-limits.js";
 import { MAX_FESTIVAL_BYTES, festivalGrowthProblem } from "../../engine/core/festival-size.js";
@@ -235,11 +236,10 @@ function withoutForgeries(before: A.Doc<Festival>, forgeries: readonly HeldForge
       stack.push(child);
     }
   }
-  const backend = A.getBackend(before);
   const kept: Uint8Array[] = [];
   const setAside: SetAsideChange[] = [];
   for (const change of meta) {
-    const bytes = backend.getChangeByHash(change.hash);
+    const bytes = changeBytesByHash(before, change.hash);
     if (bytes === null) continue;
     const reason = reasons.get(change.hash);
     if (reason === undefined) kept.push(bytes);
@@ -423,11 +423,10 @@ export function planFestivalImport(
 
 /** The encoded changes of a loaded full payload that admission lets through, in history order. */
 function admittedBytes(loaded: A.Doc<Festival>, meta: readonly A.ChangeMetadata[], admission: Admission): Uint8Array[] {
-  const backend = A.getBackend(loaded);
   const bytes: Uint8Array[] = [];
   for (const change of meta) {
     if (!admission.admitted.has(change.hash)) continue;
-    const encoded = backend.getChangeByHash(change.hash);
+    const encoded = changeBytesByHash(loaded, change.hash);
     if (encoded !== null) bytes.push(encoded);
   }
   return bytes;

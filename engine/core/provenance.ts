@@ -1,6 +1,7 @@
 // Authorship of festival changes: signed attestations in doc.authors[actor] and the history verifier.
 // Browser-safe (no Node imports): the UI verifies history itself, whichever peer or stick delivered it.
 import * as A from "@automerge/automerge";
+import { changeBytesByHash, changeMetaByHash, documentBackend, keysOf, valuesWithWriters } from "../internals/automerge-backend.js";
 import { PandafestError } from "./errors.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, fromHex, sign, toHex, verify } from "./keys.js";
 import type { Festival } from "./schema.js";
@@ -134,12 +135,9 @@ interface StoredAttestation {
  * document backend because getConflicts leaves out the op id (the writer) when there is a single value.
  */
 function attestationValues(doc: A.Doc<Festival>, authorsId: string, actor: string): StoredAttestation[] {
-  return A.getBackend(doc)
-    .getAll(authorsId, actor)
-    .map((value): StoredAttestation => {
-      if (value[0] === "str") return { opId: value[2], text: value[1] };
-      return { opId: value.length === 3 ? value[2] : value[1], text: null };
-    });
+  return valuesWithWriters(doc, authorsId, actor).map(
+    (value): StoredAttestation => ({ opId: value.opId, text: value.datatype === "str" ? String(value.value) : null }),
+  );
 }
 
 /** Where a change sits in its actor's history: enough to attest it and to recognise an attestation write. */
@@ -151,10 +149,9 @@ type ChangePosition = Pick<A.ChangeMetadata, "seq" | "hash" | "startOp" | "maxOp
  * decoded (costly for a large import).
  */
 function latestChangeOf(doc: A.Doc<Festival>, actor: string): ChangePosition | null {
-  const backend = A.getBackend(doc);
   let latest: ChangePosition | null = null;
   for (const head of A.getHeads(doc)) {
-    const change = backend.getChangeMetaByHash(head);
+    const change = changeMetaByHash(doc, head);
     if (change !== null && change.actor === actor && (latest === null || change.seq > latest.seq)) latest = change;
   }
   if (latest !== null) return latest;
@@ -397,7 +394,7 @@ const listedChanges = new WeakMap<object, Map<string, Uint8Array>>();
 const ACTORS_BEFORE_LISTING = 64;
 
 function listChangesOnce(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadata[]): void {
-  const backend = A.getBackend(doc);
+  const backend = documentBackend(doc);
   if (listedChanges.has(backend)) return;
   const all = A.getAllChanges(doc);
   if (all.length !== metadata.length) return;
@@ -409,19 +406,18 @@ export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperatio
   const known = soleOperations.get(hash);
   if (known !== undefined) return known;
   decodeCounter.decoded += 1;
-  const backend = A.getBackend(doc);
-  const listed = listedChanges.get(backend)?.get(hash);
+  const listed = listedChanges.get(documentBackend(doc))?.get(hash);
   let op: SoleOperation | null = null;
   if (listed !== undefined) {
     const decoded = A.decodeChange(listed);
     // the list is matched to the metadata by position: trust it only when the hash agrees
     if (decoded.hash === hash) op = soleOperationOf(decoded);
     else {
-      const bytes = backend.getChangeByHash(hash);
+      const bytes = changeBytesByHash(doc, hash);
       op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
     }
   } else {
-    const bytes = backend.getChangeByHash(hash);
+    const bytes = changeBytesByHash(doc, hash);
     op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
   }
   if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
@@ -541,7 +537,6 @@ function memberNamesFrom(doc: A.Doc<Festival>, coverages: ReadonlyMap<string, Ac
   const names = new Map<string, string>();
   const membersId = A.getObjectId(doc, "members");
   if (membersId === null || membersId === undefined) return names;
-  const backend = A.getBackend(doc);
   let changesByActor: Map<string, A.ChangeMetadata[]> | undefined;
   const changesOf = (actor: string): A.ChangeMetadata[] => {
     if (changesByActor === undefined) {
@@ -555,18 +550,18 @@ function memberNamesFrom(doc: A.Doc<Festival>, coverages: ReadonlyMap<string, Ac
     }
     return changesByActor.get(actor) ?? [];
   };
-  for (const key of backend.keys(membersId)) {
+  for (const key of keysOf(doc, membersId)) {
     const memberId = A.getObjectId(doc.members, key);
     if (memberId === null || memberId === undefined) continue;
-    for (const value of backend.getAll(memberId, "name")) {
-      if (value[0] !== "str") continue;
-      const writer = parseOpId(value[2]);
+    for (const value of valuesWithWriters(doc, memberId, "name")) {
+      if (value.datatype !== "str") continue;
+      const writer = parseOpId(value.opId);
       if (writer === null) continue;
       const coverage = coverages.get(writer.actor);
       if (coverage === undefined || "reason" in coverage || coverage.key !== key) continue;
       const change = changeHoldingOp(changesOf(writer.actor), writer.counter);
       if (change === undefined || change.seq > coverage.throughSeq) continue;
-      const name = value[1].trim();
+      const name = String(value.value).trim();
       if (name !== "") names.set(key, name);
       break;
     }

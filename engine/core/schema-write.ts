@@ -1,6 +1,7 @@
 // Who wrote a festival's schema number when no data backs it (see schemaStanding in migrate.ts): the write
 // `check` names, so a group can see who set it, and the one `pandafest repair` undoes. Browser-safe.
 import * as A from "@automerge/automerge";
+import { valuesWithWriters } from "../internals/automerge-backend.js";
 import { schemaStanding } from "./migrate.js";
 import { parseOpId, verifyHistory, type ChangeAuthor } from "./provenance.js";
 import type { Festival } from "./schema.js";
@@ -18,9 +19,8 @@ export interface UnbackedSchemaNumber {
 export function findUnbackedSchemaNumber(doc: A.Doc<Festival>, festivalId: string): UnbackedSchemaNumber | null {
   const standing = schemaStanding(doc);
   if (!standing.unbacked) return null;
-  const values = A.getBackend(doc).getAll("_root", "schema");
-  const last = values.at(-1);
-  const op = last === undefined ? null : parseOpId(String(last[last.length - 1]));
+  const last = valuesWithWriters(doc, "_root", "schema").at(-1);
+  const op = last === undefined ? null : parseOpId(last.opId);
   let writer: UnbackedSchemaNumber["writer"] = null;
   if (op !== null) {
     const metadata = A.getChangesMetaSince(doc, []).find((change) => change.actor === op.actor && change.startOp <= op.counter && op.counter <= change.maxOp);

@@ -26,21 +26,23 @@ import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "../core/provenance.js";
 import { recordMember } from "../core/members.js";
 import { failAtChange } from "./fault-injection.js";
-import { internals } from "./internals-guard.js";
+import { internals } from "../internals/node/internals-guard.js";
 import { finishInterruptedReplacements, replaceStoredChunks } from "./storage/chunk-replacement.js";
-import { RepoDocumentStorage } from "./repo-document-storage.js";
+import { RepoDocumentStorage } from "../internals/node/repo-document-storage.js";
 import type { Festival, FestivalView } from "../core/schema.js";
 import { festivalSkeleton, type FestivalInput } from "../core/skeleton.js";
 import { diskFullError, isDiskFull } from "./storage/atomic-file.js";
 import { SafeFileStorageAdapter, type BadChunkReport } from "./storage/safe-file-storage.js";
 import { quarantinedChunkFiles } from "./storage/quarantine.js";
-import { readStoredDocument } from "./storage/stored-document.js";
+import { readStoredDocument } from "../internals/node/stored-document.js";
 import { waitingHistory, type WaitingHistory } from "./storage/waiting-history.js";
-import { CHUNK_KINDS, keyToPathParts, snapshotKey } from "./storage/storage-keys.js";
+import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
+import { snapshotKey } from "../internals/node/storage-key-scheme.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalView, visibilityOf } from "../core/views.js";
-import { wasmHeapSteps } from "./wasm-heap.js";
+import { wasmHeapSteps } from "../internals/node/wasm-heap.js";
 import { ownValue } from "../core/own-value.js";
+import { addNetworkAdapter, disconnectNetwork } from "../internals/repo-network.js";
 
 export type FestivalHandle = DocHandle<Festival>;
 
@@ -417,7 +419,7 @@ export class FestivalStore {
 
   /** Syncs with one more peer connection (an outbound node link), from now on. */
   addNetworkAdapter(adapter: NetworkAdapterInterface): void {
-    this.repo.networkSubsystem.addNetworkAdapter(adapter);
+    addNetworkAdapter(this.repo, adapter);
   }
 
   /**
@@ -427,7 +429,7 @@ export class FestivalStore {
    */
   async flushAndDisconnect(): Promise<void> {
     const ready = this.loadedIds();
-    for (const adapter of this.repo.networkSubsystem.adapters) adapter.disconnect();
+    disconnectNetwork(this.repo);
     await this.repo.flush(ready);
   }
 
@@ -563,7 +565,7 @@ export class FestivalStore {
 
   async close(): Promise<void> {
     await this.commit();
-    for (const adapter of this.repo.networkSubsystem.adapters) adapter.disconnect();
+    disconnectNetwork(this.repo);
   }
 }
 

@@ -1,6 +1,7 @@
 // Makes every change of a document's heads reach the peers, not only changes that alter what it shows.
 // automerge-repo syncs on a handle's "change" event, which it emits only when a change has visible patches.
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo";
+import { emitChangeWithoutPatches } from "../internals/synthetic-change.js";
 
 /**
  * A change that moves the heads without changing the visible document (a concurrent write of the same value,
@@ -18,8 +19,7 @@ export function syncOnEveryHeadsChange<T>(handle: DocHandle<T>): () => void {
     // the handle emits "change" (when there are patches) right after "heads-changed", in the same tick
     queueMicrotask(() => {
       if (sawChange) return;
-      const payload: DocHandleChangePayload<T> = { handle, doc, patches: [], patchInfo: { before: doc, after: doc, source: "change" } };
-      handle.emit("change", payload);
+      emitChangeWithoutPatches(handle, doc);
     });
   };
   handle.on("change", onChange);

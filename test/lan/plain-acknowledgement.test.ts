@@ -3,8 +3,8 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { plainAcknowledgementTaker } from "../../apps/server/plain-acknowledgement.js";
-import { wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState, type DocumentBackend, type SyncStateFields } from "../../apps/server/wasm-sync-state.js";
+import { plainAcknowledgementTaker } from "../../engine/internals/node/plain-acknowledgement.js";
+import { wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState, type DocumentBackend, type SyncStateFields } from "../../engine/internals/node/wasm-sync-state.js";
 
 const newSyncState = wasmSyncStateFactory();
 const fields = wasmSyncStateFields();

@@ -2,7 +2,7 @@
 // upgrade moves the bindings or gives the public API another wasm instance (the server would then fall back to the repo).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateProblem } from "../../apps/server/wasm-sync-state.js";
+import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateProblem } from "../../engine/internals/node/wasm-sync-state.js";
 
 describe("wasm sync states", () => {
   it("are available and sync two documents of the public API through their backends", () => {

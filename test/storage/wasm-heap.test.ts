@@ -2,7 +2,7 @@
 // the heap grows in large steps (this relies on Automerge copying input into its heap: a bump could change that).
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { HEAP_STEP_BYTES, heapStepFor, WasmHeapSteps, wasmMemoryBytes } from "../../engine/node/wasm-heap.js";
+import { HEAP_STEP_BYTES, heapStepFor, WasmHeapSteps, wasmMemoryBytes } from "../../engine/internals/node/wasm-heap.js";
 
 const MB = 1 << 20;
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));

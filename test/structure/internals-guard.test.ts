@@ -1,7 +1,7 @@
 // The version guard for the reaches into Automerge's internals: on the known versions they are on; any other
 // version (or PANDAFEST_INTERNALS=off) switches every one off, and this installation is a known one.
 import { describe, expect, it } from "vitest";
-import { KNOWN_VERSIONS, internals, internalsStanding } from "../../engine/node/internals-guard.js";
+import { KNOWN_VERSIONS, internals, internalsStanding } from "../../engine/internals/node/internals-guard.js";
 
 describe("the internals guard", () => {
   it("allows the reaches only on the versions they were written for", () => {

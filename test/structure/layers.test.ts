@@ -8,21 +8,29 @@ import * as engine from "../../engine/index.js";
 import * as core from "../../engine/core/index.js";
 import { repoRoot } from "../helpers/cli.js";
 
-/** Each layer with the layers it may import (itself included). Lower layers come first. */
+/**
+ * Each layer with the layers it may import (itself included). Lower layers come first, except that a folder
+ * inside another layer's folder is listed before it (engine/internals/node before engine/internals).
+ * engine/internals holds every reach into Automerge's and automerge-repo's internals (docs/INTERNALS.md).
+ */
 const LAYERS: Record<string, readonly string[]> = {
-  "engine/core": ["engine/core"],
+  "engine/internals/node": ["engine/internals", "engine/core", "engine/internals/node"],
+  "engine/internals": ["engine/internals"],
+  "engine/core": ["engine/internals", "engine/core"],
   "engine/browser": ["engine/core", "engine/browser"],
-  "engine/sync": ["engine/core", "engine/sync"],
-  "bundles/format": ["engine/core", "bundles/format"],
-  "engine/node": ["engine/core", "engine/sync", "engine/node"],
+  "engine/sync": ["engine/internals", "engine/core", "engine/sync"],
+  "bundles/format": ["engine/internals", "engine/core", "bundles/format"],
+  "engine/node": ["engine/internals", "engine/internals/node", "engine/core", "engine/sync", "engine/node"],
   "bundles/datadir": ["engine/core", "engine/node", "bundles/format", "bundles/datadir"],
   "bundles/stick": ["engine/core", "engine/node", "bundles/format", "bundles/datadir", "bundles/stick"],
-  "apps/server": ["engine/core", "engine/sync", "engine/node", "bundles/format", "apps/server"],
+  "apps/server": ["engine/internals", "engine/internals/node", "engine/core", "engine/sync", "engine/node", "bundles/format", "apps/server"],
   "apps/cli": ["engine/core", "engine/sync", "engine/node", "bundles/format", "bundles/datadir", "bundles/stick", "apps/server", "apps/cli"],
   ui: ["engine/core", "engine/browser", "engine/sync", "bundles/format", "ui"],
 };
 /** Where code must run in a browser: no Node built-in, no Node-only package, no `process`. */
-const BROWSER_SAFE = ["engine/core", "engine/browser", "engine/sync", "bundles/format", "ui"];
+const BROWSER_SAFE = ["engine/internals", "engine/core", "engine/browser", "engine/sync", "bundles/format", "ui"];
+/** What only code in engine/internals may touch: Automerge's backend and automerge-repo's private parts. */
+const INTERNAL_ACCESS = /\bgetBackend\b|\.networkSubsystem\b|_am_meta|wasm_bindgen_output|\.emit\(\s*["']change["']/;
 const NODE_ONLY_PACKAGES = ["ws", "@automerge/automerge-repo-storage-nodefs", "bonjour-service", "cli-progress", "commander"];
 const ENTRY_FILES = ["engine/index.ts"];
 
@@ -97,6 +105,14 @@ describe("the layers", () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("reach into Automerge's and automerge-repo's internals only from engine/internals", () => {
+    const reaching = files
+      .filter(({ layer, source }) => !layer.startsWith("engine/internals") && INTERNAL_ACCESS.test(source.replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "")))
+      .map(({ file }) => file);
+    expect(reaching).toEqual([]);
+    expect(files.filter(({ layer, source }) => layer.startsWith("engine/internals") && INTERNAL_ACCESS.test(source)).length).toBeGreaterThan(3);
   });
 
   it("give the engine a public face: package.json exports point at the entry files", () => {

@@ -1,6 +1,5 @@
 // Maps automerge-repo storage keys to file paths under a base directory and back, refusing unsafe keys.
 // Layout as in automerge-repo's file adapter: [docId, ...rest] -> docId[0..2] / docId[2..] / ...rest.
-import { createHash } from "node:crypto";
 import type { StorageKey } from "@automerge/automerge-repo";
 import { PandafestError } from "../../core/errors.js";
 
@@ -36,23 +35,6 @@ export function pathPartsToKey(parts: string[]): StorageKey | undefined {
     return undefined;
   }
   return key;
-}
-
-/**
- * automerge-repo's key for a snapshot of a document with these heads: SHA-256 over the heads' hex, concatenated.
- * (A reach: automerge-repo's key scheme, written here once; see docs/INTERNALS.md.)
- */
-export function snapshotKey(documentId: string, heads: readonly string[]): string[] {
-  return [documentId, "snapshot", sha256Hex(new TextEncoder().encode(heads.join("")))];
-}
-
-/** automerge-repo's key for an incremental chunk: SHA-256 over its bytes. */
-export function incrementalKey(documentId: string, bytes: Uint8Array): string[] {
-  return [documentId, "incremental", sha256Hex(bytes)];
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** True for automerge-repo document chunks: [documentId, "snapshot" | "incremental", hash]. */

@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { cbor } from "@automerge/automerge-repo";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { WebSocket, type RawData } from "ws";
-import { wasmSyncStateFactory, wasmSyncStateProblem, type BackendSyncState, type DocumentBackend } from "../../../apps/server/wasm-sync-state.js";
+import { wasmSyncStateFactory, wasmSyncStateProblem, type BackendSyncState, type DocumentBackend } from "../../../engine/internals/node/wasm-sync-state.js";
 import {
   loadEditTitle,
   scheduledEditTime,

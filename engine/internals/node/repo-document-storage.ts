@@ -2,8 +2,8 @@
 // whole-document diff), saves are incremental since the heads last loaded or saved, compaction never drops changes.
 import * as A from "@automerge/automerge";
 import type { DocumentId, Repo, StorageAdapterInterface } from "@automerge/automerge-repo";
-import { readStoredDocument, type StoredChunk } from "./storage/stored-document.js";
-import { incrementalKey, snapshotKey } from "./storage/storage-keys.js";
+import { readStoredDocument, type StoredChunk } from "./stored-document.js";
+import { incrementalKey, snapshotKey } from "./storage-key-scheme.js";
 
 
 /** Where Automerge keeps a document's bookkeeping (heads, handle, the patches that produced it) on its root object. */
