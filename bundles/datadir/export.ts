@@ -6,11 +6,12 @@ import { PandafestError } from "../../engine/core/errors.js";
 import type { Identity } from "../../engine/node/identity.js";
 import { fromHex } from "../../engine/core/keys.js";
 import type { FestivalStore } from "../../engine/node/store.js";
+import { visibilityOf } from "../../engine/core/views.js";
 import { readBundleFile, writeBundleFile } from "./bundle-file.js";
 import { type CarrierKeyPair, decodeBundle } from "../format/codec.js";
 import type { BundleKind } from "../format/header.js";
 import { knownFestivals } from "./known-festivals.js";
-import { festivalVisibility, packFestival } from "../format/pack.js";
+import { packFestival } from "../format/pack.js";
 import { useNativeSha256 } from "./native-hash.js";
 
 export interface ExportOptions {
@@ -81,7 +82,7 @@ export async function exportFestivalBundle(store: FestivalStore, reference: stri
       festival: festivalId,
       file: null,
       kind: null,
-      visibility: festivalVisibility(doc),
+      visibility: visibilityOf(doc.visibility),
       changeCount: 0,
       bytes: 0,
       prerequisites: [...since].sort(),

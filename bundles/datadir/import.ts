@@ -1,37 +1,31 @@
 // Importing bundles into a data directory: decode and verify every bundle, plan every festival in memory,
 // and only then write (waiting bundles kept under DATA/pending/, documents, festival entries). Node only.
 import path from "node:path";
-import type * as A from "@automerge/automerge";
 import { PandafestError } from "../../engine/core/errors.js";
-import { memberNames } from "../../engine/core/provenance.js";
-import type { Festival } from "../../engine/core/schema.js";
 import type { FestivalStore } from "../../engine/node/store.js";
-import { textOf } from "../../engine/core/views.js";
+import { festivalSettingsOf, textOf } from "../../engine/core/views.js";
 import { readBundleFile } from "./bundle-file.js";
 import { CarriedFestivals } from "./carried.js";
-import { type DecodedBundle, type FestivalIdLookup, decodeBundle } from "../format/codec.js";
-import type { BundleKind } from "../format/header.js";
+import type { FestivalIdLookup } from "../format/codec.js";
+import {
+  type BundleImportReport,
+  type BundleSource,
+  type DecodedSource,
+  type PlannedFestival,
+  applyPlanned,
+  decodeAndPlan,
+  planFestival,
+  refuseAll,
+  reportFiles,
+} from "../format/import-steps.js";
 import { type KnownFestivals, knownFestivals } from "./known-festivals.js";
 import { type LocalFestival, findLocalFestival, storeFestival } from "./local-festivals.js";
-import { bundleFileName } from "../format/naming.js";
-import { festivalVisibility } from "../format/pack.js";
 import { PendingBundles } from "./pending.js";
-import { BundleRefusal, type BundleToApply, ForgedChangeRefusal, type FestivalImportPlan, type UnsignedChange, planFestivalImport } from "../format/plan.js";
+import { BundleRefusal, ForgedChangeRefusal, type UnsignedChange } from "../format/plan.js";
 import { setAsideForgeries } from "./set-aside.js";
 import { useNativeSha256 } from "./native-hash.js";
 
-/** Bundle bytes and the name they are reported under (a file path, or a name on a stick). */
-export interface BundleSource {
-  label: string;
-  bytes: Uint8Array;
-}
-
-/** A source that decoded and verified. */
-export interface DecodedSource extends BundleToApply {
-  bytes: Uint8Array;
-  /** set for bundles that were waiting in DATA/pending/ from an earlier import */
-  pendingName?: string;
-}
+export type { BundleImportReport, BundleSource } from "../format/import-steps.js";
 
 export interface ImportOptions {
   /** Follow the festivals imported (an explicit `bundle import`); a stick only carries them. */
@@ -40,23 +34,6 @@ export interface ImportOptions {
   join?: readonly string[];
   /** the most bytes one festival may grow to (default MAX_FESTIVAL_BYTES, engine/core/festival-size.ts) */
   maxFestivalBytes?: number;
-}
-
-/** One line of `bundle import`: what one file brought. */
-export interface BundleImportReport {
-  file: string;
-  festival: string;
-  festivalName: string | null;
-  /** the carrier's public key */
-  carrier: string;
-  /** the carrier's self-declared name in the festival's members, when known */
-  carrierName: string | null;
-  kind: BundleKind;
-  new: number;
-  present: number;
-  waiting: number;
-  /** of those waiting, the changes that wait for their author's signature */
-  unsigned: number;
 }
 
 export interface FestivalImportSummary {
@@ -85,41 +62,9 @@ export interface ImportResult {
   festivals: FestivalImportSummary[];
 }
 
-/** A festival planned in memory and ready to be written. */
-export interface PreparedFestival {
-  id: string;
+/** A festival planned in memory and ready to be written, with the festival as stored here. */
+export interface PreparedFestival extends PlannedFestival {
   local: LocalFestival | undefined;
-  plan: FestivalImportPlan;
-  inputs: DecodedSource[];
-  /** bundles that waited in DATA/pending/ and now bring a forged change: moved to quarantine when applied */
-  forgedPending: { name: string; reason: string }[];
-}
-
-/** Decodes every source; failures are returned (one-line reasons naming the source), never thrown. */
-export function decodeSources(sources: readonly BundleSource[], lookup: FestivalIdLookup): { decoded: DecodedSource[]; refused: BundleRefusal[] } {
-  const decoded: DecodedSource[] = [];
-  const refused: BundleRefusal[] = [];
-  for (const source of sources) {
-    try {
-      const bundle: DecodedBundle = decodeBundle(source.bytes, { festivalIdFor: lookup });
-      decoded.push({ label: source.label, bytes: source.bytes, bundle });
-    } catch (error) {
-      if (!(error instanceof PandafestError)) throw error;
-      refused.push(new BundleRefusal(source.label, error.message, error));
-    }
-  }
-  return { decoded, refused };
-}
-
-export function groupByFestival<T extends BundleToApply>(sources: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const source of sources) {
-    const id = source.bundle.header.festivalId;
-    const group = groups.get(id);
-    if (group === undefined) groups.set(id, [source]);
-    else group.push(source);
-  }
-  return groups;
 }
 
 /**
@@ -135,37 +80,13 @@ export async function prepareFestival(
   maxFestivalBytes?: number,
 ): Promise<PreparedFestival> {
   const local = await findLocalFestival(store, id);
-  const given = new Set(inputs.map((input) => bundleFileName(input.bundle.header)));
-  const earlier: DecodedSource[] = [];
-  for (const pending of await new PendingBundles(store.dataDir).list(id)) {
-    if (given.has(pending.name)) continue;
-    try {
-      const bundle = decodeBundle(pending.bytes, { festivalIdFor: lookup });
-      if (bundle.header.festivalId === id) earlier.push({ label: `pending/${pending.name}`, bytes: pending.bytes, bundle, pendingName: pending.name });
-    } catch {
-      // a damaged pending file stays where it is; it never blocks an import
-    }
-  }
-  let candidates = [...inputs, ...earlier];
-  const forgedPending: { name: string; reason: string }[] = [];
-  for (;;) {
-    try {
-      return { id, local, plan: planFestivalImport(id, local?.doc, candidates, { heldBytes: local?.storedBytes, maxFestivalBytes }), inputs: candidates, forgedPending };
-    } catch (error) {
-      const failing = error instanceof BundleRefusal ? candidates.find((source) => source.label === error.label) : undefined;
-      if (failing?.pendingName === undefined) throw error;
-      if (error instanceof ForgedChangeRefusal) forgedPending.push({ name: failing.pendingName, reason: error.reason });
-      candidates = candidates.filter((source) => source !== failing);
-    }
-  }
-}
-
-function festivalName(doc: A.Doc<Festival> | undefined): string | null {
-  return doc === undefined ? null : textOf(doc.name);
-}
-
-function memberName(doc: A.Doc<Festival> | undefined, festivalId: string, key: string): string | null {
-  return doc === undefined ? null : memberNames(doc, festivalId).get(key) ?? null;
+  const planned = await planFestival(id, local?.doc, inputs, new PendingBundles(store.dataDir), {
+    lookup,
+    waitingLabel: "pending/",
+    heldBytes: local?.storedBytes,
+    maxFestivalBytes,
+  });
+  return { ...planned, local };
 }
 
 /**
@@ -182,39 +103,31 @@ export async function applyPrepared(
   const pending = new PendingBundles(store.dataDir);
   const carried = new CarriedFestivals(store.dataDir);
   const summaries: FestivalImportSummary[] = [];
-  for (const { id, local, plan, inputs, forgedPending } of prepared) {
+  for (const festival of prepared) {
+    const { id, local, plan, inputs, dropped } = festival;
+    // a bundle that waited here and now brings a forged change is moved to quarantine (another refusal leaves it waiting)
     const forgedMoved: string[] = [];
-    for (const { name, reason } of forgedPending) {
-      forgedMoved.push(await pending.setAside(id, name, path.join(store.quarantineDirectory, "pending"), reason));
-    }
-    const sourceOf = new Map(inputs.map((input) => [input.label, input]));
-    for (const outcome of plan.outcomes) {
-      const source = sourceOf.get(outcome.label);
-      if (outcome.waiting > 0 && source !== undefined && source.pendingName === undefined) {
-        await pending.keep(id, bundleFileName(outcome.header), source.bytes);
-      }
+    for (const { name, refusal } of dropped) {
+      if (refusal instanceof ForgedChangeRefusal) forgedMoved.push(await pending.setAside(id, name, path.join(store.quarantineDirectory, "pending"), refusal.reason));
     }
     let quarantined: string | null = null;
-    if (plan.setAside.length > 0 && local !== undefined && plan.after !== undefined) {
-      quarantined = await setAsideForgeries(store, id, local, plan.after, plan.setAside);
-    } else if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
-    let released = 0;
-    for (const outcome of plan.outcomes) {
-      const source = sourceOf.get(outcome.label);
-      if (source?.pendingName === undefined) continue;
-      released += outcome.new;
-      if (outcome.waiting === 0) await pending.remove(id, source.pendingName);
-    }
+    const { released } = await applyPlanned(festival, pending, async () => {
+      if (plan.setAside.length > 0 && local !== undefined && plan.after !== undefined) {
+        quarantined = await setAsideForgeries(store, id, local, plan.after, plan.setAside);
+      } else if (plan.changed && plan.after !== undefined) await storeFestival(store, id, local, plan.after, plan.snapshot);
+    });
     const after = plan.after ?? local?.doc;
     if (after !== undefined) {
-      const entry = { id, name: textOf(after.name), visibility: festivalVisibility(after) };
+      const { name, visibility } = festivalSettingsOf(after);
+      const entry = { id, name, visibility };
       if (options.follow || known.followed.has(id)) await store.index.put(entry);
       else await carried.index.put(entry);
     }
-    const fromInputs = plan.outcomes.filter((outcome) => sourceOf.get(outcome.label)?.pendingName === undefined);
+    const given = new Set(inputs.filter((input) => input.pendingName === undefined).map((input) => input.label));
+    const fromInputs = plan.outcomes.filter((outcome) => given.has(outcome.label));
     summaries.push({
       festival: id,
-      name: festivalName(after),
+      name: after === undefined ? null : textOf(after.name),
       created: local === undefined && plan.changed,
       changed: plan.changed,
       new: fromInputs.reduce((total, outcome) => total + outcome.new, 0),
@@ -231,38 +144,6 @@ export async function applyPrepared(
   return summaries;
 }
 
-/** The per-file lines of an import, in the order the sources were given. */
-export function reportFiles(prepared: readonly PreparedFestival[]): BundleImportReport[] {
-  const reports: BundleImportReport[] = [];
-  for (const { plan, local, inputs } of prepared) {
-    const doc = plan.after ?? local?.doc;
-    const given = new Set(inputs.filter((input) => input.pendingName === undefined).map((input) => input.label));
-    for (const outcome of plan.outcomes) {
-      if (!given.has(outcome.label)) continue;
-      reports.push({
-        file: outcome.label,
-        festival: plan.festivalId,
-        festivalName: festivalName(doc),
-        carrier: outcome.header.carrierPublicKey,
-        carrierName: memberName(doc, plan.festivalId, outcome.header.carrierPublicKey),
-        kind: outcome.kind,
-        new: outcome.new,
-        present: outcome.present,
-        waiting: outcome.waiting,
-        unsigned: outcome.unsigned,
-      });
-    }
-  }
-  return reports;
-}
-
-/** Thrown when any bundle is refused: one line per refused bundle; nothing was written. */
-export function refuseAll(refused: readonly BundleRefusal[]): never {
-  const lines = refused.map((refusal) => refusal.message);
-  const message = refused.length === 1 ? `${lines[0]}; nothing was imported` : `${lines.join("\n")}\nnothing was imported`;
-  throw new PandafestError(message, { code: "input" });
-}
-
 /**
  * Imports bundles: verifies every one (decode, signature, payload applied to an in-memory copy) before
  * anything is written; refuses them all when one is bad. Importing the same bundles again writes nothing.
@@ -270,17 +151,7 @@ export function refuseAll(refused: readonly BundleRefusal[]): never {
 export async function importBundles(store: FestivalStore, sources: readonly BundleSource[], options: ImportOptions): Promise<ImportResult> {
   useNativeSha256();
   const known = await knownFestivals(store, options.join);
-  const { decoded, refused } = decodeSources(sources, known.lookup);
-  if (refused.length > 0) refuseAll(refused);
-  const prepared: PreparedFestival[] = [];
-  for (const [id, inputs] of groupByFestival(decoded)) {
-    try {
-      prepared.push(await prepareFestival(store, id, inputs, known.lookup, options.maxFestivalBytes));
-    } catch (error) {
-      if (error instanceof BundleRefusal) refuseAll([error]);
-      throw error;
-    }
-  }
+  const prepared = await decodeAndPlan(sources, known.lookup, (id, inputs) => prepareFestival(store, id, inputs, known.lookup, options.maxFestivalBytes));
   const festivals = await applyPrepared(store, prepared, known, options);
   const order = new Map(sources.map((source, index) => [source.label, index]));
   const files = reportFiles(prepared).sort((left, right) => (order.get(left.file) ?? 0) - (order.get(right.file) ?? 0));

@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../../engine/core/errors.js";
 import type { Festival, Visibility } from "../../engine/core/schema.js";
-import { textOf } from "../../engine/core/views.js";
+import { visibilityOf } from "../../engine/core/views.js";
 import { type CarrierKeyPair, encodeBundle } from "./codec.js";
 import type { BundleKind } from "./header.js";
 import { bundleFileName } from "./naming.js";
@@ -27,11 +27,6 @@ export interface PackedFestival {
   prerequisites: string[];
   heads: string[];
   changeCount: number;
-}
-
-/** Private unless the festival says "public": a bundle is never left readable by mistake. */
-export function festivalVisibility(doc: A.Doc<Festival>): Visibility {
-  return textOf(doc.visibility) === "public" ? "public" : "private";
 }
 
 /** Checks heads typed by a person or read from a file: 64 hex each, all present in the document. */
@@ -85,7 +80,7 @@ export function packFestival(request: PackRequest): PackedFestival | null {
     }
   }
   const incremental = prerequisites.length > 0;
-  const visibility = festivalVisibility(doc);
+  const visibility = visibilityOf(doc.visibility); // private unless the festival says "public": never left readable by mistake
   const bytes = encodeBundle({
     festivalId,
     visibility,

@@ -9,13 +9,14 @@ import { randomBytes, toHex } from "../../engine/core/keys.js";
 import type { Festival } from "../../engine/core/schema.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { ensureDirectory, writeFileAtomically } from "../../engine/node/storage/atomic-file.js";
-import { textOf } from "../../engine/core/views.js";
+import { textOf, visibilityOf } from "../../engine/core/views.js";
 import { type OpenBundleFile, copyBundleFile, openBundleFile, readBundleFront, readWholeBundle, writeBundleFile } from "../datadir/bundle-file.js";
 import { CarriedFestivals, type CarryLimits, DEFAULT_CARRY_LIMITS } from "../datadir/carried.js";
 import { type BundleReading, type DecodedBundle, checkSealedFront, readBundle } from "../format/codec.js";
 import { discoveryKey } from "../format/discovery.js";
 import { carrierOf } from "../datadir/export.js";
-import { type DecodedSource, type PreparedFestival, applyPrepared, groupByFestival, prepareFestival } from "../datadir/import.js";
+import { type PreparedFestival, applyPrepared, prepareFestival } from "../datadir/import.js";
+import { type DecodedSource, groupByFestival } from "../format/import-steps.js";
 import { type KnownFestivals, knownFestivals } from "../datadir/known-festivals.js";
 import { isEncrypted, readHeaderSection, readPrelude } from "../format/layout.js";
 import { decodeClearPrivateHeader } from "../format/header.js";
@@ -23,7 +24,7 @@ import { decodePayloadChanges } from "../format/automerge-payload.js";
 import { documentHeads, checkPayloadExpansion } from "../format/payload-expansion.js";
 import { type CachedHeads, FestivalHeadsCache } from "../datadir/heads-cache.js";
 import { findLocalFestival } from "../datadir/local-festivals.js";
-import { festivalVisibility, packFestival } from "../format/pack.js";
+import { packFestival } from "../format/pack.js";
 import { BundleRefusal, checkIncrementalChanges } from "../format/plan.js";
 import { STICK_README } from "../format/stick-readme.js";
 import {
@@ -508,7 +509,7 @@ class StickSync {
       const id = entry.festival;
       const doc = id === null ? undefined : this.docs.get(id);
       const cached = id === null ? undefined : this.cachedHeads.get(id);
-      if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: festivalVisibility(doc), heads: A.getHeads(doc) });
+      if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: visibilityOf(doc.visibility), heads: A.getHeads(doc) });
       else if (id !== null && cached !== undefined) {
         festivals.push({ festivalId: id, visibility: this.known.entries.get(id)?.visibility ?? "private", heads: cached });
       }

@@ -1,7 +1,7 @@
 // Consistency checks a merge can break and a user should see: clashes (two events overlapping in
 // one venue) and dangling references (events at a removed or missing venue, hosts who do not exist).
 import { storedEvents } from "./event-shards.js";
-import type { Festival } from "./schema.js";
+import type { EventStatus, Festival } from "./schema.js";
 import { instantMs } from "./time.js";
 import { statusOf, textOf } from "./views.js";
 
@@ -24,10 +24,44 @@ export interface Clash {
   overlapMinutes: number;
 }
 
-interface TimedEvent {
-  event: ClashingEvent;
+/** An event as the clash rule reads it (a stored event's times as instants; NaN when they cannot be read). */
+export interface ClashCandidate {
+  id: string;
+  venueId: string;
+  status: EventStatus;
   startMs: number;
   endMs: number;
+}
+
+/**
+ * The clash rule, written once for `check`, the server and the web app: two events clash when they are in the same
+ * venue and their times overlap (one ending as the other starts is no clash). Cancelled events, and events whose
+ * times cannot be read or that end before they start, never clash. Calls `clash` for every clashing pair: venues
+ * in id order, within a venue by start time (then id), the one that started first first.
+ */
+export function forEachClash<T extends ClashCandidate>(events: Iterable<T>, clash: (earlier: T, later: T) => void): void {
+  const byVenue = new Map<string, T[]>();
+  for (const event of events) {
+    if (event.status === "cancelled" || !Number.isFinite(event.startMs) || !Number.isFinite(event.endMs) || event.endMs <= event.startMs) continue;
+    const list = byVenue.get(event.venueId);
+    if (list) list.push(event);
+    else byVenue.set(event.venueId, [event]);
+  }
+  for (const venueId of [...byVenue.keys()].sort()) {
+    const list = byVenue.get(venueId) ?? [];
+    list.sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // sweep by start time, keeping the events still running
+    let running: T[] = [];
+    for (const current of list) {
+      running = running.filter((earlier) => earlier.endMs > current.startMs);
+      for (const earlier of running) clash(earlier, current);
+      running.push(current);
+    }
+  }
+}
+
+interface TimedEvent extends ClashCandidate {
+  event: ClashingEvent;
 }
 
 function venueName(doc: Festival, venueId: string): string {
@@ -36,47 +70,35 @@ function venueName(doc: Festival, venueId: string): string {
 }
 
 /**
- * Every pair of events in one venue whose times overlap (touching end to start is no clash).
- * Cancelled events and events whose times cannot be read are ignored. Sorted by venue, then time.
+ * Every pair of events that clash (forEachClash), sorted by venue, then time.
  */
 export function findClashes(doc: Festival): Clash[] {
-  const byVenue = new Map<string, TimedEvent[]>();
+  const candidates: TimedEvent[] = [];
   for (const [id, raw] of storedEvents(doc)) {
-    if (statusOf(raw.status) === "cancelled") continue;
     const start = textOf(raw.start);
     const end = textOf(raw.end);
-    const startMs = instantMs(start);
-    const endMs = instantMs(end);
-    if (startMs === undefined || endMs === undefined || endMs <= startMs) continue;
-    const venueId = textOf(raw.venueId);
-    let list = byVenue.get(venueId);
-    if (!list) byVenue.set(venueId, (list = []));
-    list.push({ event: { id, title: textOf(raw.title), start, end }, startMs, endMs });
+    candidates.push({
+      id,
+      venueId: textOf(raw.venueId),
+      status: statusOf(raw.status),
+      startMs: instantMs(start) ?? Number.NaN,
+      endMs: instantMs(end) ?? Number.NaN,
+      event: { id, title: textOf(raw.title), start, end },
+    });
   }
-
   const clashes: Clash[] = [];
-  for (const venueId of [...byVenue.keys()].sort()) {
-    const events = byVenue.get(venueId) ?? [];
-    events.sort((a, b) => a.startMs - b.startMs || (a.event.id < b.event.id ? -1 : 1));
-    // Sweep by start time, keeping the events still running.
-    let running: TimedEvent[] = [];
-    for (const current of events) {
-      running = running.filter((earlier) => earlier.endMs > current.startMs);
-      for (const earlier of running) {
-        const endsFirst = earlier.endMs <= current.endMs ? earlier : current;
-        clashes.push({
-          venueId,
-          venueName: venueName(doc, venueId),
-          first: earlier.event,
-          second: current.event,
-          overlapStart: current.event.start,
-          overlapEnd: endsFirst.event.end,
-          overlapMinutes: Math.round((endsFirst.endMs - current.startMs) / 60_000),
-        });
-      }
-      running.push(current);
-    }
-  }
+  forEachClash(candidates, (earlier, current) => {
+    const endsFirst = earlier.endMs <= current.endMs ? earlier : current;
+    clashes.push({
+      venueId: current.venueId,
+      venueName: venueName(doc, current.venueId),
+      first: earlier.event,
+      second: current.event,
+      overlapStart: current.event.start,
+      overlapEnd: endsFirst.event.end,
+      overlapMinutes: Math.round((endsFirst.endMs - current.startMs) / 60_000),
+    });
+  });
   return clashes;
 }
 

@@ -3,8 +3,8 @@
 import { PandafestError } from "./errors.js";
 import { storedEvents } from "./event-shards.js";
 import type { EventView, Festival, FestivalEvent, FestivalView, Venue } from "./schema.js";
-import { addDays, festivalDayOf, instantMs, isCalendarDate, isTimeOfDay, usableTimeZone, zonedDateTimeToEpoch } from "./time.js";
-import { textOf, toEventView } from "./views.js";
+import { addDays, festivalDayOf, instantMs, isCalendarDate, zonedDateTimeToEpoch } from "./time.js";
+import { festivalSettingsOf, textOf, toEventView } from "./views.js";
 
 export interface ProgrammeVenue {
   venueId: string;
@@ -34,7 +34,6 @@ export type ProgrammeSource = Festival | FestivalView;
 const HOUR_MS = 3_600_000;
 /** Wider than any DST shift: a cheap bound on the instant before the exact festival-day test. */
 const WINDOW_MARGIN_MS = 3 * HOUR_MS;
-const DEFAULT_DAY_STARTS_AT = "04:00";
 
 /** Uniform access to events and venues whether the source is a document or a view. */
 interface SourceReader {
@@ -111,9 +110,7 @@ export function programme(source: ProgrammeSource, options: ProgrammeOptions = {
       code: "usage",
     });
   }
-  const timeZone = usableTimeZone(textOf(source.timeZone));
-  const storedDayStart = textOf(source.dayStartsAt);
-  const dayStartsAt = isTimeOfDay(storedDayStart) ? storedDayStart : DEFAULT_DAY_STARTS_AT;
+  const { timeZone, dayStartsAt } = festivalSettingsOf(source);
   const reader = readerOf(source);
 
   // A quick window on the raw instant, then the exact festival day for the events inside it.

@@ -128,6 +128,25 @@ export interface PersonView {
   contact?: string;
 }
 
+/**
+ * A festival's settings as every reader uses them (festivalSettingsOf in views.ts): the time zone and day start
+ * are always usable, and only an exact "public" is public.
+ */
+export interface FestivalSettings {
+  name: string;
+  description: string;
+  /** an IANA zone this runtime knows ("UTC" when the stored one is unknown) */
+  timeZone: string;
+  startDate: string;
+  endDate: string;
+  /** HH:MM ("04:00" when the stored value is not a time of day) */
+  dayStartsAt: string;
+  visibility: Visibility;
+  /** the festival this one was forked from */
+  forkedFrom?: { url: string; name: string };
+}
+
+/** The whole festival as plain JSON, settings as stored (see FestivalSettings for them as readers use them). */
 export interface FestivalView {
   schema: number;
   name: string;

@@ -3,16 +3,16 @@
 import * as A from "@automerge/automerge";
 import { PandafestError } from "./errors.js";
 import { emptyEventShards } from "./event-shards.js";
-import { SCHEMA_VERSION, type Festival, type Visibility } from "./schema.js";
-import { addDays, todayIn } from "./time.js";
+import { SCHEMA_VERSION, type Festival, type FestivalSettings, type Visibility } from "./schema.js";
+import { DEFAULT_DAY_START, DEFAULT_TIME_ZONE, addDays, todayIn } from "./time.js";
 import { assertDateRange, parseFestivalInput, type FestivalInput } from "./validate.js";
 
 export type { FestivalInput } from "./validate.js";
 
 /** Defaults for what FestivalInput leaves out. */
 export const FESTIVAL_DEFAULTS = {
-  timeZone: "UTC",
-  dayStartsAt: "04:00",
+  timeZone: DEFAULT_TIME_ZONE,
+  dayStartsAt: DEFAULT_DAY_START,
   /** New festivals are reachable only by those who know the id; publishing is a choice. */
   visibility: "public" as Visibility,
   /** Without dates a festival runs three days: today (in its time zone) and the two after. */
@@ -24,15 +24,8 @@ export interface SkeletonOptions {
   nowMs?: number;
 }
 
-export interface ResolvedFestivalSettings {
-  name: string;
-  description: string;
-  timeZone: string;
-  startDate: string;
-  endDate: string;
-  dayStartsAt: string;
-  visibility: Visibility;
-}
+/** A new festival's settings with the defaults filled in: the settings shape (schema.ts), with no fork origin yet. */
+export type ResolvedFestivalSettings = Omit<FestivalSettings, "forkedFrom">;
 
 /**
  * Validates input and fills in defaults. Dates: both given are kept; only startDate gives a

@@ -279,9 +279,19 @@ export function todayIn(timeZone: string, nowMs: number = Date.now()): string {
   return localDateTime(nowMs, timeZone).date;
 }
 
+/** The zone a festival is read in when its own is unknown here, and the one a new festival gets by default. */
+export const DEFAULT_TIME_ZONE = "UTC";
+/** When a festival day starts when the festival says nothing usable, and by default for a new festival. */
+export const DEFAULT_DAY_START = "04:00";
+
 /** timeZone when this runtime knows it, else "UTC" (for display of data written by other peers). */
 export function usableTimeZone(timeZone: string): string {
-  return isTimeZone(timeZone) ? timeZone : "UTC";
+  return isTimeZone(timeZone) ? timeZone : DEFAULT_TIME_ZONE;
+}
+
+/** dayStartsAt when it is a time of day (HH:MM), else "04:00" (for data written by other peers). */
+export function usableDayStart(dayStartsAt: string): string {
+  return isTimeOfDay(dayStartsAt) ? dayStartsAt : DEFAULT_DAY_START;
 }
 
 /**

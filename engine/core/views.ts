@@ -1,13 +1,15 @@
-// Plain-JSON views of a festival (ImmutableStrings become strings) for queries, exports, CLI and UI.
-// Tolerant of odd data from peers: a missing or mistyped field reads as empty, never throws. Events are flat.
+// Plain-JSON views of a festival (ImmutableStrings become strings, events flat) and its settings as readers use
+// them, for queries, exports, CLI and UI. Tolerant of odd data from peers: never throws on a missing or mistyped field.
 import { isImmutableString } from "@automerge/automerge";
 import { getEvent, storedEvents } from "./event-shards.js";
-import { schemaStanding } from "./migrate.js";
+import { schemaStanding } from "./schema-version.js";
+import { usableDayStart, usableTimeZone } from "./time.js";
 import type {
   EventStatus,
   EventView,
   Festival,
   FestivalEvent,
+  FestivalSettings,
   FestivalView,
   Geo,
   Person,
@@ -132,6 +134,32 @@ export function eventViews(doc: Festival): Record<string, EventView> {
   const result: Record<string, EventView> = {};
   for (const [id, event] of storedEvents(doc)) result[id] = toEventView(id, event);
   return result;
+}
+
+/** What festivalSettingsOf reads: a festival document, its plain view, or any record of the same fields (a cached copy). */
+export type SettingsSource = { readonly [field in keyof FestivalSettings]?: unknown };
+
+/**
+ * A festival's settings as every reader uses them (the web app, the programme, the index of festivals): odd data
+ * from a peer never throws; an unknown time zone reads as UTC, a day start that is not HH:MM as 04:00, and a
+ * visibility other than "public" as private.
+ */
+export function festivalSettingsOf(source: SettingsSource): FestivalSettings {
+  const settings: FestivalSettings = {
+    name: textOf(source.name),
+    description: textOf(source.description),
+    timeZone: usableTimeZone(textOf(source.timeZone)),
+    startDate: textOf(source.startDate),
+    endDate: textOf(source.endDate),
+    dayStartsAt: usableDayStart(textOf(source.dayStartsAt)),
+    visibility: visibilityOf(source.visibility),
+  };
+  const origin = source.forkedFrom;
+  if (isEntry(origin)) {
+    const { url, name } = origin as { url?: unknown; name?: unknown };
+    settings.forkedFrom = { url: textOf(url), name: textOf(name) };
+  }
+  return settings;
 }
 
 /** The whole festival as plain JSON (authors' attestations are left out: see provenance). */

@@ -21,7 +21,7 @@ import type { FestivalEditor } from "../core/editor.js";
 import { PandafestError } from "../core/errors.js";
 import { FestivalIndex, type DamagedEntry, type FestivalEntry } from "./festival-index.js";
 import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
-import { checkSchema } from "../core/migrate.js";
+import { checkSchema } from "../core/schema-version.js";
 import { useNativeSignatures } from "./native-signatures.js";
 import { withAttestation, writeAttestation } from "../core/provenance.js";
 import { recordMember } from "../core/members.js";
@@ -39,7 +39,7 @@ import { waitingHistory, type WaitingHistory } from "./storage/waiting-history.j
 import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { snapshotKey } from "../internals/node/storage-key-scheme.js";
 import { ViewCache } from "./view-cache.js";
-import { festivalView, visibilityOf } from "../core/views.js";
+import { festivalSettingsOf, festivalView, visibilityOf } from "../core/views.js";
 import { wasmHeapSteps } from "../internals/node/wasm-heap.js";
 import { ownValue } from "../core/own-value.js";
 import { addNetworkAdapter, disconnectNetwork } from "../internals/repo-network.js";
@@ -631,7 +631,8 @@ export function festivalUrl(id: string): string {
 
 /** A festival's entry in the index, as its document says now (only an exact "public" is listed as public). */
 function indexEntryOf(id: string, doc: Festival): { id: string; name: string; visibility: "public" | "private" } {
-  return { id, name: String(doc.name), visibility: visibilityOf(doc.visibility) };
+  const { name, visibility } = festivalSettingsOf(doc);
+  return { id, name, visibility };
 }
 
 export { recordMember };

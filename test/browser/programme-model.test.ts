@@ -1,7 +1,9 @@
 // The web app's state modules without a browser: the programme model kept up to date from Automerge patches,
 // festival days with late nights, venue columns, clashes, lanes; routes, pasted references, field errors.
 import * as A from "@automerge/automerge";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { findClashes } from "../../engine/core/checks.js";
 import { editorForDoc } from "../../engine/core/editor.js";
 import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
@@ -10,7 +12,7 @@ import { createFestivalDoc } from "../../engine/core/skeleton.js";
 import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
 import { festivalIdFromReference } from "../../ui/src/state/festival-reference.js";
 import { FestivalModel } from "../../ui/src/state/festival-model.js";
-import { assignLanes, layoutProgramme } from "../../ui/src/state/programme-layout.js";
+import { assignLanes, clashingEvents, layoutProgramme } from "../../ui/src/state/programme-layout.js";
 import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
 
 function festival() {
@@ -153,5 +155,30 @@ describe("what the user pastes or types", () => {
     expect(fields(refused({ title: "A", venueId: "v_gone", start: "2027-07-01T10:00:00Z", end: "2027-07-01T11:00:00Z" }))).toEqual(["venueId"]);
     expect(fields(refused({ title: "A", venueId: main, start: "2027-07-01T10:00:00Z", end: "2027-07-01T09:00:00Z" }))).toEqual(["end"]);
     expect(formErrorsFrom(new Error("disk full"), "event", ["title"])).toEqual({ fields: {}, form: "Something went wrong: disk full" });
+  });
+});
+
+describe("clashes in the web app", () => {
+  it("are the events `check` reports as clashing, for any programme", () => {
+    const slot = fc.record({
+      venue: fc.integer({ min: 0, max: 2 }),
+      startMinute: fc.integer({ min: 0, max: 48 * 60 }),
+      minutes: fc.integer({ min: 1, max: 240 }),
+      status: fc.constantFrom("confirmed", "tentative", "cancelled") as fc.Arbitrary<"confirmed" | "tentative" | "cancelled">,
+    });
+    fc.assert(
+      fc.property(fc.array(slot, { maxLength: 30 }), (slots) => {
+        const editor = editorForDoc(createFestivalDoc({ name: "Clash Fest", timeZone: "UTC", startDate: "2027-07-01", endDate: "2027-07-03" }));
+        const venues = ["A", "B", "C"].map((name) => addVenue(editor, { name }));
+        const at = (minute: number) => new Date(Date.UTC(2027, 6, 1) + minute * 60_000).toISOString();
+        slots.forEach(({ venue, startMinute, minutes, status }, index) =>
+          addEvent(editor, { title: `E${index}`, venueId: venues[venue], start: at(startMinute), end: at(startMinute + minutes), status }),
+        );
+        const reported = new Set(findClashes(editor.doc).flatMap((clash) => [clash.first.id, clash.second.id]));
+        const shown = clashingEvents(new FestivalModel(editor.doc).events.values());
+        expect([...shown].sort()).toEqual([...reported].sort());
+      }),
+      { numRuns: 100, seed: 20261204 },
+    );
   });
 });

@@ -3,10 +3,10 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import { editFestival } from "../../../engine/core/operations.js";
+import type { FestivalSettings } from "../../../engine/core/schema.js";
 import type { FestivalPatch } from "../../../engine/core/validate.js";
 import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
-import type { FestivalSettings } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
 import { formText, inputField, textAreaField } from "./form-fields.js";

@@ -1,24 +1,10 @@
 // The festival as the screens read it: plain views of settings, venues, events and people, kept up to date
 // from Automerge patches so a remote edit re-reads only what it touched (fast on 2,000-event festivals).
 import type { Patch } from "@automerge/automerge/slim";
-import { eventsTouchedBy, getEvent, storedEvents } from "../../../engine/core/event-shards.js";
-import type { EventView, Festival, PersonView, VenueView, Visibility } from "../../../engine/core/schema.js";
-import { FESTIVAL_DEFAULTS } from "../../../engine/core/skeleton.js";
-import { festivalDayOf, instantMs, isTimeOfDay, localDateTime, usableTimeZone } from "../../../engine/core/time.js";
-import { textOf, toEventView, toPersonView, toVenueView } from "../../../engine/core/views.js";
-
-/** The festival's settings; timeZone and dayStartsAt are always usable (odd stored values read as defaults). */
-export interface FestivalSettings {
-  name: string;
-  description: string;
-  timeZone: string;
-  startDate: string;
-  endDate: string;
-  dayStartsAt: string;
-  visibility: Visibility;
-  members: Record<string, string>;
-  forkedFrom?: { url: string; name: string };
-}
+import { eventsTouchedBy, storedEvents } from "../../../engine/core/event-shards.js";
+import type { EventView, Festival, FestivalSettings, PersonView, VenueView } from "../../../engine/core/schema.js";
+import { festivalDayOf, instantMs, localDateTime } from "../../../engine/core/time.js";
+import { eventView, festivalSettingsOf, personView, toEventView, venueView } from "../../../engine/core/views.js";
 
 /** An event with its times worked out in the festival's time zone. */
 export interface ScheduledEvent extends EventView {
@@ -39,33 +25,8 @@ function isCollection(key: unknown): key is Collection {
   return typeof key === "string" && (COLLECTIONS as readonly string[]).includes(key);
 }
 
-function own<T>(collection: Record<string, T> | undefined, id: string): T | undefined {
-  if (!collection || !Object.prototype.hasOwnProperty.call(collection, id)) return undefined;
-  const value = collection[id];
-  return typeof value === "object" && value !== null ? value : undefined;
-}
-
-function settingsOf(doc: Partial<Festival>): FestivalSettings {
-  const members: Record<string, string> = {};
-  for (const [key, member] of Object.entries(doc.members ?? {})) members[key] = textOf(member?.name);
-  const settings: FestivalSettings = {
-    name: textOf(doc.name),
-    description: textOf(doc.description),
-    timeZone: usableTimeZone(textOf(doc.timeZone)),
-    startDate: textOf(doc.startDate),
-    endDate: textOf(doc.endDate),
-    dayStartsAt: isTimeOfDay(textOf(doc.dayStartsAt)) ? textOf(doc.dayStartsAt) : FESTIVAL_DEFAULTS.dayStartsAt,
-    visibility: textOf(doc.visibility) === "public" ? "public" : "private",
-    members,
-  };
-  if (doc.forkedFrom && typeof doc.forkedFrom === "object") {
-    settings.forkedFrom = { url: textOf(doc.forkedFrom.url), name: textOf(doc.forkedFrom.name) };
-  }
-  return settings;
-}
-
 export function scheduleEvent(view: EventView, settings: Pick<FestivalSettings, "timeZone" | "dayStartsAt">): ScheduledEvent {
-    const startMs = instantMs(view.start) ?? Number.NaN;
+  const startMs = instantMs(view.start) ?? Number.NaN;
   const endMs = instantMs(view.end) ?? Number.NaN;
   const valid = Number.isFinite(startMs);
   return {
@@ -95,7 +56,7 @@ export class FestivalModel {
 
   /** The model of a festival document; without one, an empty model (see fromSnapshot). */
   constructor(doc?: Festival) {
-    this.settings = settingsOf(doc ?? {});
+    this.settings = festivalSettingsOf(doc ?? {});
     if (doc) for (const collection of COLLECTIONS) this.#reloadCollection(doc, collection);
   }
 
@@ -139,7 +100,7 @@ export class FestivalModel {
     }
     if (settingsTouched) {
       const before = this.settings;
-      this.settings = settingsOf(doc);
+      this.settings = festivalSettingsOf(doc);
       if (before.timeZone !== this.settings.timeZone || before.dayStartsAt !== this.settings.dayStartsAt) reload.add("events");
     }
     for (const collection of COLLECTIONS) {
@@ -168,16 +129,16 @@ export class FestivalModel {
 
   #reloadItem(doc: Festival, collection: Collection, id: string): void {
     if (collection === "venues") {
-      const venue = own(doc.venues, id);
-      if (venue) this.venues.set(id, toVenueView(id, venue));
+      const venue = venueView(doc, id);
+      if (venue) this.venues.set(id, venue);
       else this.venues.delete(id);
     } else if (collection === "events") {
-      const event = getEvent(doc, id);
-      if (event) this.events.set(id, scheduleEvent(toEventView(id, event), this.settings));
+      const event = eventView(doc, id);
+      if (event) this.events.set(id, scheduleEvent(event, this.settings));
       else this.events.delete(id);
     } else {
-      const person = own(doc.people, id);
-      if (person) this.people.set(id, toPersonView(id, person));
+      const person = personView(doc, id);
+      if (person) this.people.set(id, person);
       else this.people.delete(id);
     }
   }

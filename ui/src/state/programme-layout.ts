@@ -1,5 +1,6 @@
 // The programme laid out for the screens: festival days, venue columns, time slots, and clashing events.
 // Pure functions over the cached model; memoised by the model's version so re-renders cost nothing.
+import { forEachClash } from "../../../engine/core/checks.js";
 import { addDays, daysBetween, isCalendarDate, localDateTime, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
 import type { FestivalModel, ScheduledEvent } from "./festival-model.js";
 
@@ -47,27 +48,13 @@ function byStart(a: ScheduledEvent, b: ScheduledEvent): number {
   return a.startMs - b.startMs || a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
 }
 
-/** Ids of events that overlap another event in the same venue; cancelled events never clash. */
+/** Ids of events that clash with another (the rule is engine/core/checks.ts forEachClash, as `check` reports it). */
 export function clashingEvents(events: Iterable<ScheduledEvent>): Set<string> {
-  const byVenue = new Map<string, ScheduledEvent[]>();
-  for (const event of events) {
-    if (event.status === "cancelled" || !Number.isFinite(event.startMs) || !Number.isFinite(event.endMs)) continue;
-    const list = byVenue.get(event.venueId);
-    if (list) list.push(event);
-    else byVenue.set(event.venueId, [event]);
-  }
   const clashing = new Set<string>();
-  for (const list of byVenue.values()) {
-    list.sort(byStart);
-    let latest: ScheduledEvent | undefined;
-    for (const event of list) {
-      if (latest && event.startMs < latest.endMs) {
-        clashing.add(event.id);
-        clashing.add(latest.id);
-      }
-      if (!latest || event.endMs > latest.endMs) latest = event;
-    }
-  }
+  forEachClash(events, (earlier, later) => {
+    clashing.add(earlier.id);
+    clashing.add(later.id);
+  });
   return clashing;
 }
 

@@ -2,9 +2,8 @@
 // document loads (Automerge takes about half a second for 2,000 events), then replaced by the live festival.
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
 import type { EventStatus } from "../../../engine/core/schema.js";
-import { FESTIVAL_DEFAULTS } from "../../../engine/core/skeleton.js";
-import { isTimeOfDay, usableTimeZone } from "../../../engine/core/time.js";
-import type { FestivalSettings, ProgrammeSnapshot } from "./festival-model.js";
+import { festivalSettingsOf } from "../../../engine/core/views.js";
+import type { ProgrammeSnapshot } from "./festival-model.js";
 
 const CACHE_VERSION = 1;
 const STATUSES: readonly EventStatus[] = ["confirmed", "tentative", "cancelled"];
@@ -37,20 +36,11 @@ function parseSnapshot(bytes: Uint8Array): ProgrammeSnapshot | undefined {
   const venues = Array.isArray(stored.venues) ? stored.venues.map(record) : undefined;
   const events = Array.isArray(stored.events) ? stored.events.map(record) : undefined;
   if (!settings || !venues || !events) return undefined;
-  const textSettings = ["name", "description", "timeZone", "startDate", "endDate", "dayStartsAt", "visibility"] as const;
-  if (!textSettings.every((key) => isString(settings[key]))) return undefined;
-  const text = (key: (typeof textSettings)[number]) => String(settings[key]);
-  const dayStartsAt = text("dayStartsAt");
-  const festivalSettings: FestivalSettings = {
-    name: text("name"),
-    description: text("description"),
-    timeZone: usableTimeZone(text("timeZone")),
-    startDate: text("startDate"),
-    endDate: text("endDate"),
-    dayStartsAt: isTimeOfDay(dayStartsAt) ? dayStartsAt : FESTIVAL_DEFAULTS.dayStartsAt,
-    visibility: text("visibility") === "public" ? "public" : "private",
-    members: {},
-  };
+  const { name, description, timeZone, startDate, endDate, dayStartsAt, visibility } = settings;
+  const text = [name, description, timeZone, startDate, endDate, dayStartsAt, visibility];
+  if (!text.every(isString)) return undefined;
+  // read by the same rule as a festival document (the fork origin is not cached)
+  const festivalSettings = festivalSettingsOf({ name, description, timeZone, startDate, endDate, dayStartsAt, visibility });
   const snapshot: ProgrammeSnapshot = { settings: festivalSettings, venues: [], events: [] };
   for (const venue of venues) {
     if (!venue || !isString(venue.id) || !isString(venue.name)) return undefined;
@@ -74,7 +64,7 @@ export async function loadProgrammeSnapshot(festivalId: string): Promise<Program
 }
 
 export async function saveProgrammeSnapshot(festivalId: string, snapshot: ProgrammeSnapshot): Promise<void> {
-  const { members: _members, forkedFrom: _forkedFrom, ...settings } = snapshot.settings;
+  const { forkedFrom: _forkedFrom, ...settings } = snapshot.settings;
   const bytes = new TextEncoder().encode(JSON.stringify({ version: CACHE_VERSION, ...snapshot, settings }));
   await cacheStorage().save([festivalId], bytes);
 }
