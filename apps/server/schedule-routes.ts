@@ -1,7 +1,7 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
 // and calendar.ics. Public festivals to anyone; private ones (their id is the key) never to another web site's page.
 import { PandafestError } from "../../engine/core/errors.js";
-import { checkSchema } from "../../engine/core/migrate.js";
+import { checkSchema } from "../../engine/core/schema-version.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
 import type { FestivalCatalog } from "./festival-catalog.js";

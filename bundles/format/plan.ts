@@ -5,7 +5,7 @@ import { changeBytesByHash } from "../../engine/internals/automerge-backend.js";
 import { PandafestError, isPandafestError } from "../../engine/core/errors.js";
 import { checkChangeSizes } from "../../engine/core/change-limits.js";
 import { MAX_FESTIVAL_BYTES, festivalGrowthProblem } from "../../engine/core/festival-size.js";
-import { checkSchema } from "../../engine/core/migrate.js";
+import { checkSchema } from "../../engine/core/schema-version.js";
 import { prepareAttestationDecoding, soleOperationIn, verifyHistory } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { type PayloadChange, decodePayloadChanges, messageOf } from "./automerge-payload.js";

@@ -4,7 +4,7 @@ import * as A from "@automerge/automerge";
 import { PandafestError } from "./errors.js";
 import type { FestivalEditor } from "./editor.js";
 import { getEvent, storedEvents } from "./event-shards.js";
-import { checkSchema } from "./migrate.js";
+import { checkSchema } from "./schema-version.js";
 import type { Festival } from "./schema.js";
 import { previewValue } from "./validate.js";
 

@@ -1,8 +1,8 @@
-// Who wrote a festival's schema number when no data backs it (see schemaStanding in migrate.ts): the write
+// Who wrote a festival's schema number when no data backs it (see schemaStanding in schema-version.ts): the write
 // `check` names, so a group can see who set it, and the one `pandafest repair` undoes. Browser-safe.
 import * as A from "@automerge/automerge";
 import { valuesWithWriters } from "../internals/automerge-backend.js";
-import { schemaStanding } from "./migrate.js";
+import { schemaStanding } from "./schema-version.js";
 import { parseOpId, verifyHistory, type ChangeAuthor } from "./provenance.js";
 import type { Festival } from "./schema.js";
 

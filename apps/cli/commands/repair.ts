@@ -1,7 +1,7 @@
 // `pandafest repair`: undoes writes that would lock a festival for everyone, as a signed change of the person who
 // runs it. Today that is a schema number no data backs (see `pandafest check`).
 import type { Command } from "commander";
-import { repairSchemaNumber, schemaStanding } from "../../../engine/core/migrate.js";
+import { repairSchemaNumber, schemaStanding } from "../../../engine/core/schema-version.js";
 import { action } from "../context.js";
 
 export function registerRepairCommand(program: Command): void {

@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../errors.js";
 import type { FestivalEditor } from "../editor.js";
-import { checkSchema } from "../migrate.js";
+import { checkSchema } from "../schema-version.js";
 import type { Festival, Geo, Short } from "../schema.js";
 import { textOf } from "../views.js";
 

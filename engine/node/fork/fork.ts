@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import { isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { PandafestError } from "../../core/errors.js";
-import { checkSchema } from "../../core/migrate.js";
+import { checkSchema } from "../../core/schema-version.js";
 import type { Festival } from "../../core/schema.js";
 import type { FestivalStore } from "../store.js";
 import { parseFestivalPatch } from "../../core/validate.js";

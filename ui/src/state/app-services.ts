@@ -4,7 +4,7 @@ import type { DocHandle, DocumentId } from "@automerge/automerge-repo/slim";
 import { BrowserIdentityStore } from "../../../engine/browser/browser-identity.js";
 import { createBrowserRepo, syncUrlFor, type BrowserRepo } from "../../../engine/browser/browser-repo.js";
 import { PandafestError } from "../../../engine/core/errors.js";
-import { checkSchema } from "../../../engine/core/migrate.js";
+import { checkSchema } from "../../../engine/core/schema-version.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { syncOnEveryHeadsChange } from "../../../engine/sync/sync-nudge.js";
 
