@@ -1,5 +1,5 @@
 // A plain acknowledgement taken in by setting fields ends in exactly the sync state Automerge's own receive gives:
-// random sync sessions between a server document and clients, every field of the state compared after each message.
+// random sync sessions (read-only clients, older clients sending V1 without flags), every field compared per message.
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,8 +26,28 @@ interface Client {
   serverState: BackendSyncState;
   toClient: Uint8Array[];
   toServer: Uint8Array[];
+  /** a client that takes in no changes: its messages carry the read-only flag */
+  readOnly: boolean;
+  /** a client of an older Automerge: its messages carry no flags (V1 as first specified), so the server answers in V1 */
+  legacy: boolean;
 }
 
+/** A message as an older Automerge sends it: no flags section, so it announces no capabilities and no read-only. */
+function withoutFlags(message: Uint8Array): Uint8Array {
+  // Automerge's decoder also hands out the flags as `supportedCapabilities` (not in its types); left out, none are encoded
+  const { supportedCapabilities: _flags, ...plain } = A.decodeSyncMessage(message) as A.DecodedSyncMessage & { supportedCapabilities?: unknown };
+  const stripped = A.encodeSyncMessage(plain);
+  if (stripped.length >= message.length) throw new Error("the message kept its flags");
+  return stripped;
+}
+
+/** A sync message's version, from its first byte (0x42 for V1, 0x43 for V2, as Automerge's sync spec defines). */
+function versionOf(message: Uint8Array): string {
+  return message[0] === 0x42 ? "v1" : message[0] === 0x43 ? "v2" : `unknown 0x${message[0].toString(16)}`;
+}
+
+/** How each client syncs: read-only or not, current or older Automerge. */
+const clientKind = fc.record({ readOnly: fc.boolean(), legacy: fc.boolean() });
 /** One step of a session: what happens, to which client. */
 const step = fc.record({ action: fc.integer({ min: 0, max: 99 }), client: fc.nat(), key: fc.integer({ min: 0, max: 4 }) });
 
@@ -38,18 +58,36 @@ describe("a plain acknowledgement", () => {
     let declined = 0;
     /** acknowledgements whose heads also name a change of the client's own, sent before */
     let withOwnChange = 0;
+    /** acknowledgements by kind of message: flags saying read-only, and no flags at all */
+    let fromReadOnly = 0;
+    let withoutFlagsTaken = 0;
+    /** versions of the server's messages seen by clients */
+    const serverVersions = new Set<string>();
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 4 }), fc.array(step, { minLength: 50, maxLength: 250 }), (clientCount, steps) => {
+      fc.property(fc.array(clientKind, { minLength: 2, maxLength: 4 }), fc.array(step, { minLength: 50, maxLength: 250 }), (kinds, steps) => {
         const serverDoc = A.change(A.init<Record<string, number>>(), (doc) => (doc.start = 0));
         const server = A.getBackend(A.clone(serverDoc));
         const start = server.save();
-        const clients: Client[] = Array.from({ length: clientCount }, () => ({
+        const clientState = (readOnly: boolean): BackendSyncState => {
+          const fresh = newSyncState();
+          if (!readOnly) return fresh;
+          const made = fields.write({ ...fields.read(fresh), readOnly: true });
+          fresh.free();
+          if (!made) throw new Error("a read-only sync state could not be made");
+          return made;
+        };
+        const clients: Client[] = kinds.map(({ readOnly, legacy }) => ({
           backend: A.getBackend(A.load(start)),
-          state: newSyncState(),
+          state: clientState(readOnly),
           serverState: newSyncState(),
           toClient: [],
           toServer: [],
+          readOnly,
+          legacy,
         }));
+        const send = (client: Client, message: Uint8Array | null) => {
+          if (message) client.toServer.push(client.legacy ? withoutFlags(message) : message);
+        };
         steps.forEach(({ action, client: index, key }, counter) => {
           const client = clients[index % clients.length];
           if (action < 12) {
@@ -59,20 +97,19 @@ describe("a plain acknowledgement", () => {
             server.put("_root", "server", counter);
             server.commit();
           } else if (action < 40) {
-            const message = client.backend.generateSyncMessage(client.state);
-            if (message) client.toServer.push(message);
+            send(client, client.backend.generateSyncMessage(client.state));
           } else if (action < 65) {
             const message = server.generateSyncMessage(client.serverState);
-            if (message) client.toClient.push(message);
+            if (message) {
+              serverVersions.add(versionOf(message));
+              client.toClient.push(message);
+            }
           } else if (action < 85) {
             const message = client.toClient.shift();
             if (!message) return;
             client.backend.receiveSyncMessage(client.state, message);
             // clients mostly answer at once, as automerge-repo does
-            if (action < 80) {
-              const answer = client.backend.generateSyncMessage(client.state);
-              if (answer) client.toServer.push(answer);
-            }
+            if (action < 80) send(client, client.backend.generateSyncMessage(client.state));
           } else {
             const message = client.toServer.shift();
             if (!message) return;
@@ -85,6 +122,8 @@ describe("a plain acknowledgement", () => {
               return;
             }
             acknowledgements++;
+            if (client.readOnly && !client.legacy) fromReadOnly++;
+            if (client.legacy) withoutFlagsTaken++;
             if ([...A.decodeSyncMessage(message).heads].sort().join() !== lastSent) withOwnChange++;
             expect(expectedChanges).toBe(0);
             expect(canonical(fields.read(taken))).toBe(canonical(fields.read(client.serverState)));
@@ -102,6 +141,9 @@ describe("a plain acknowledgement", () => {
     expect(acknowledgements).toBeGreaterThan(20);
     expect(withOwnChange).toBeGreaterThan(0);
     expect(declined).toBeGreaterThan(acknowledgements);
+    expect(fromReadOnly).toBeGreaterThan(0);
+    expect(withoutFlagsTaken).toBeGreaterThan(0);
+    expect([...serverVersions].sort()).toEqual(["v1", "v2"]);
   });
 
   // Retried: about one run in a hundred, the Bloom filter in a sync message reports a false positive, the client

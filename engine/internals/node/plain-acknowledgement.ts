@@ -1,7 +1,7 @@
 // Takes in a client's plain acknowledgement (no changes, heads exactly what the hub last sent it) by setting the
 // sync state's fields, with the same result as Automerge's receive but without its walk over the whole history.
 import * as A from "@automerge/automerge";
-import type { BackendSyncState, DocumentBackend, WasmSyncStateFieldAccess } from "./wasm-sync-state.js";
+import type { BackendSyncState, DocumentBackend, SyncStateFields, WasmSyncStateFieldAccess } from "./wasm-sync-state.js";
 
 /**
  * Takes `message` in when it is a plain acknowledgement and returns the sync state after it (a new state: the
@@ -17,17 +17,19 @@ export type PlainAcknowledgementTaker = (state: BackendSyncState, message: Uint8
  * message's heads include all of those, and we hold every change they name, all sent hashes are ancestors of the
  * message's heads: the set empties, and the other fields follow the message as in Automerge's receive. (A client
  * that edited while our message was on its way answers with our heads plus its own change, sent before.)
- * The capabilities a message announces are read by Automerge itself: the message goes into an empty document
- * with a fresh state, where there is no history to walk.
+ * What the message's flags announce (the peer's capabilities and whether it is read-only) is read by Automerge
+ * itself: the message goes into an empty document with a fresh state, where there is no history to walk. A message
+ * without flags (an older peer's V1) changes neither, as in Automerge's receive.
  */
 export function plainAcknowledgementTaker(access: WasmSyncStateFieldAccess, newSyncState: () => BackendSyncState): PlainAcknowledgementTaker {
   let empty: DocumentBackend | undefined;
-  const announcedCapabilities = (message: Uint8Array): string[] | null | undefined => {
+  const announced = (message: Uint8Array): Pick<SyncStateFields, "theirCapabilities" | "peerReadOnly"> | undefined => {
     empty ??= A.getBackend(A.init());
     const scratch = newSyncState();
     try {
       empty.receiveSyncMessage(scratch, message);
-      return access.read(scratch).theirCapabilities;
+      const { theirCapabilities, peerReadOnly } = access.read(scratch);
+      return theirCapabilities == null ? undefined : { theirCapabilities, peerReadOnly };
     } finally {
       scratch.free();
     }
@@ -44,7 +46,7 @@ export function plainAcknowledgementTaker(access: WasmSyncStateFieldAccess, newS
     const fields = access.read(state);
     return access.write({
       ...fields,
-      theirCapabilities: announcedCapabilities(message) ?? fields.theirCapabilities,
+      ...announced(message),
       inFlight: false,
       sentHashes: {},
       lastSentHeads: sameHashes(decoded.heads, document.getHeads()) ? decoded.heads : fields.lastSentHeads,

@@ -33,6 +33,10 @@ export interface SyncStateFields {
   inFlight: boolean;
   haveResponded: boolean;
   theirCapabilities: string[] | null | undefined;
+  /** this side does not take in the peer's changes (Automerge 3.5 and later) */
+  readOnly?: boolean;
+  /** the peer's last message with flags said it does not take in changes (Automerge 3.5 and later) */
+  peerReadOnly?: boolean;
   [field: string]: unknown;
 }
 
