@@ -8,6 +8,7 @@ import { MAX_VALUE_BYTES } from "../../engine/core/change-limits.js";
 import { startServer, type RunningServer, type ServeOptions } from "../../apps/server/server.js";
 import { tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 const running: RunningServer[] = [];
 const sockets: WebSocket[] = [];
@@ -111,7 +112,7 @@ describe("a change over the size bounds", { timeout: 120_000 }, () => {
       const base = data === null ? { heads: A.getHeads(doc), need: [], have: [], changes: [] } : A.decodeSyncMessage(data);
       client.send({ type: "sync", senderId: "slow-bulk-writer", targetId: serverPeerId, documentId, data: A.encodeSyncMessage({ ...base, changes }) });
       sent += 1;
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await pace(30);
     }
     const closed = await client.closed;
     expect(closed.code).toBe(1008);

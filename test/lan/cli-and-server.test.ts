@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Festival } from "../../engine/core/schema.js";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
 import { killAllServers, serverHasHeads, startServe, waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 afterAll(() => killAllServers());
 
@@ -36,7 +37,7 @@ describe("CLI and server on one data directory", () => {
             tags: [],
           };
         });
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await pace(60);
       }
     })();
 

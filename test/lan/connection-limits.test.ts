@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 const running: RunningServer[] = [];
 const sockets: WebSocket[] = [];
@@ -127,7 +128,7 @@ describe("connection limits of /sync", { timeout: 180_000 }, () => {
     for (; sent < 1000 && socket.readyState === WebSocket.OPEN; sent++) {
       const documentId = parseAutomergeUrl(generateAutomergeUrl()).documentId;
       socket.send(cbor.encode({ type: "request", senderId, targetId: serverId, documentId, data: request }));
-      if (sent % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (sent % 50 === 49) await pace(5);
     }
     const { code, reason } = await result;
     expect(code).toBe(1008);

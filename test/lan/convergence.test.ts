@@ -13,6 +13,7 @@ import { PeerRegistry } from "../../apps/server/peer-registry.js";
 import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
 import { SyncEndpoint } from "../../apps/server/sync-socket.js";
 import { waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 interface Doc {
   items: Record<string, string>;
@@ -120,7 +121,7 @@ describe("convergence", () => {
             else if (action.kind === "cut") cut(action.link);
             else if (action.kind === "restore") connect(action.link);
             else if (action.kind === "bundle" && action.from !== action.to) carryBundle(nodes[action.from], nodes[action.to], carrier);
-            else if (action.kind === "pause") await new Promise((resolve) => setTimeout(resolve, action.ms));
+            else if (action.kind === "pause") await pace(action.ms);
           }
           pairs.forEach((_, link) => connect(link));
           const headsOf = (node: Node) => JSON.stringify(A.getHeads(node.handle.doc()).slice().sort());

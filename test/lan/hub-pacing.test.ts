@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SyncHub, type HubOutgoingMessage } from "../../apps/server/sync-hub.js";
 import type { SyncProtocolMessage } from "../../apps/server/sync-messages.js";
 import { waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 type Festival = { title: string; count: number };
 
@@ -28,19 +29,32 @@ class Client {
     if (message.type === "sync") this.inbox.push(message.data);
   }
 
-  /** Takes in what arrived and answers it, as automerge-repo does. */
-  answer(): void {
-    for (const data of this.inbox.splice(0)) [this.doc, this.state] = A.receiveSyncMessage(this.doc, this.state, data);
-    this.speak();
+  /** Messages waiting for the client that carry changes. */
+  changesWaiting(): number {
+    return this.inbox.filter((data) => A.decodeSyncMessage(data).changes.length > 0).length;
   }
 
-  speak(): void {
+  /** Takes in what arrived and answers it, as automerge-repo does; true when it sent an answer. */
+  answer(): boolean {
+    for (const data of this.inbox.splice(0)) [this.doc, this.state] = A.receiveSyncMessage(this.doc, this.state, data);
+    return this.speak();
+  }
+
+  /** Sends what the client has to say, if anything; true when it sent. */
+  speak(): boolean {
     const [state, data] = A.generateSyncMessage(this.doc, this.state);
     this.state = state;
-    if (!data) return;
+    if (!data) return false;
     const message = { type: "sync", senderId: this.peerId, targetId: "server", documentId: this.documentId, data } as unknown as SyncProtocolMessage;
     if (!this.hub.claim(message)) throw new Error("the hub did not take the client's message");
+    return true;
   }
+}
+
+/** Messages the hub has taken in, either way. Its answer to one is sent in the same round, so it is here once this moves. */
+function takenIn(hub: SyncHub): number {
+  const { plainAcknowledgements, receivedMessages } = hub.stats;
+  return plainAcknowledgements + receivedMessages;
 }
 
 const hubs: SyncHub[] = [];
@@ -73,30 +87,47 @@ function setUp(answerWaitMs: number) {
   return { hub, handle, connect, documentId: handle.documentId as DocumentId };
 }
 
-/** A client that has exchanged the first messages with the hub and holds what it holds. */
-async function connectedAndInSync(connect: () => Client): Promise<Client> {
+/** The client answers what it was sent, and what comes back, until neither it nor the hub has anything more to say. */
+async function settle(hub: SyncHub, client: Client): Promise<void> {
+  for (let exchange = 0; client.inbox.length > 0; exchange++) {
+    if (exchange === 10) throw new Error("the client and the hub did not settle in 10 exchanges");
+    const before = takenIn(hub);
+    if (!client.answer()) break;
+    await waitFor("the hub to take in the client's answer", () => takenIn(hub) > before);
+  }
+}
+
+/** A client that has exchanged the first messages with the hub until neither has anything more to say. */
+async function connectedAndInSync(hub: SyncHub, connect: () => Client): Promise<Client> {
   const client = connect();
   client.speak();
   await waitFor("the hub's first answer", () => client.inbox.length > 0);
-  client.answer();
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  client.answer();
+  await settle(hub, client);
   return client;
 }
 
 describe("the hub relay", () => {
   it("sends a client nothing more until it answers the changes it was sent, then all it lacks at once", async () => {
     const { hub, handle, connect } = setUp(60_000);
-    const client = await connectedAndInSync(connect);
+    const client = await connectedAndInSync(hub, connect);
+    // a second client that answers everything at once: once it holds a change, the hub's round for it has run
+    const witness = await connectedAndInSync(hub, connect);
+    const witnessTakes = async (what: string) => {
+      await waitFor(`the witness to be sent ${what}`, () => witness.inbox.length > 0);
+      await settle(hub, witness);
+    };
 
     handle.change((doc) => (doc.count = 1));
-    await waitFor("the first change to be sent", () => client.inbox.length > 0);
+    await waitFor("the first change to be sent", () => client.changesWaiting() > 0);
+    await witnessTakes("the first change");
     const sentBefore = client.inbox.length;
-    // the client does not answer; two more changes are made on the server
+    // the client does not answer; two more changes are made on the server, each in rounds of its own
     handle.change((doc) => (doc.count = 2));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await witnessTakes("the second change");
+    expect(witness.doc).toEqual({ title: "start", count: 2 });
     handle.change((doc) => (doc.title = "later"));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await witnessTakes("the third change");
+    expect(witness.doc).toEqual({ title: "later", count: 2 });
     expect(client.inbox.length).toBe(sentBefore);
 
     const plainBefore = hub.stats.plainAcknowledgements;
@@ -108,13 +139,13 @@ describe("the hub relay", () => {
   });
 
   it("sends anyway when a client has not answered within the wait", async () => {
-    const { handle, connect } = setUp(300);
-    const client = await connectedAndInSync(connect);
+    const { hub, handle, connect } = setUp(300);
+    const client = await connectedAndInSync(hub, connect);
     handle.change((doc) => (doc.count = 1));
-    await waitFor("the first change to be sent", () => client.inbox.length > 0);
-    const sentBefore = client.inbox.length;
+    await waitFor("the first change to be sent", () => client.changesWaiting() > 0);
+    const sentBefore = client.changesWaiting();
     handle.change((doc) => (doc.count = 2));
-    await waitFor("the wait to run out and the second change to be sent", () => client.inbox.length > sentBefore, 5000);
+    await waitFor("the wait to run out and the second change to be sent", () => client.changesWaiting() > sentBefore, 5000);
     client.answer();
     expect(client.doc.count).toBe(2);
   });
@@ -130,7 +161,7 @@ describe("the hub relay", () => {
         editor.doc = A.change(editor.doc, (doc) => (doc.title = `edit ${step}`));
         editor.speak();
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await pace(10);
       reader.answer();
       editor.answer();
     }

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 type Festival = Record<string, unknown>;
 
-async function serverWithFestival(edits: number): Promise<{ server: RunningServer; syncUrl: string; id: string }> {
+async function serverWithFestival(edits: number): Promise<{ server: RunningServer; syncUrl: string; id: string; dataDir: string }> {
   const dataDir = await tempDir();
   await cliJson(dataDir, ["init", "--name", "Ana"]);
   const store = await FestivalStore.open(dataDir);
@@ -28,7 +28,7 @@ async function serverWithFestival(edits: number): Promise<{ server: RunningServe
   await store.close();
   const server = await startServer({ dataDir, port: 0, host: "127.0.0.1", staticRoot: null });
   running.push(server);
-  return { server, syncUrl: `${server.localUrl.replace("http", "ws")}/sync`, id };
+  return { server, syncUrl: `${server.localUrl.replace("http", "ws")}/sync`, id, dataDir };
 }
 
 /** A repo with its storage in a directory, connected to the server; counts the sync bytes it receives. */
@@ -55,8 +55,17 @@ class StoredClient {
     return handle;
   }
 
+  /** Waits until the repo has stored its sync state with the server at the heads it holds (it saves it throttled), then shuts down. */
   async close(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the repo saves its own sync state throttled
+    const storage = new NodeFSStorageAdapter(this.directory);
+    for (const [documentId, handle] of Object.entries(this.repo.handles)) {
+      if (!handle.isReady()) continue;
+      const heads = [...A.getHeads(handle.doc())].sort().join();
+      await waitFor("the client to store its sync state with the server", async () => {
+        const states = await storage.loadRange([documentId, "sync-state"]);
+        return states.some((chunk) => chunk.data !== undefined && [...A.decodeSyncState(chunk.data).sharedHeads].sort().join() === heads);
+      });
+    }
     await this.repo.shutdown();
   }
 }
@@ -170,14 +179,21 @@ describe("the hub relay's stored sync states", () => {
   }, 60_000);
 
   it("leave nothing stored for ephemeral clients, and no more states per festival than the cap", async () => {
-    const { server, syncUrl, id } = await serverWithFestival(5);
+    const { server, syncUrl, id, dataDir } = await serverWithFestival(5);
     const clients = [new StoredClient(await tempDir(), syncUrl, "ephemeral-client"), new StoredClient(await tempDir(), syncUrl, "ephemeral-client")];
     await Promise.all(clients.map((client) => client.catchUp(id, server)));
     served(server, id).change((doc) => (doc.description = new A.ImmutableString("seen by both")));
     await Promise.all(clients.map((client) => client.catchUp(id, server)));
     await Promise.all(clients.map((client) => client.close()));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await storedSyncStateIds(server, id)).toEqual([]);
+    // closing the server saves every sync state it keeps: after that, what is stored is all there will be
+    running.splice(running.indexOf(server), 1);
+    await server.close();
+    const reopened = await FestivalStore.open(dataDir);
+    try {
+      expect((await reopened.storage.loadRange([id, "sync-state"])).map((chunk) => chunk.key[2])).toEqual([]);
+    } finally {
+      await reopened.close();
+    }
 
     // what a client says about itself decides nothing beyond its own state, and only in a safe shape
     const uuid = "3b0c2ad2-8f0e-4c8e-9d3a-0a6a3c2f6b11" as StorageId;

@@ -9,6 +9,7 @@ import { WebSocket } from "ws";
 import { ROLE_METADATA_KEY } from "../../apps/server/peer-registry.js";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
 import { killAllServers, serverHasHeads, serverHeads, startServe, waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 const MAX_FRAME = 64 * 1024;
 
@@ -145,7 +146,7 @@ describe("malformed frames", () => {
           doc.venues[fixture.venue].capacity = 1000 + edits;
         });
         edits++;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await pace(20);
       }
     })();
 

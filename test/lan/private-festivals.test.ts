@@ -52,8 +52,14 @@ describe("private festivals", () => {
     // the public festival is announced to the peer node and arrives on its own
     await waitFor("the public festival to reach B", () => b.catalog.get(open.id)?.name === "Open Air");
 
+    // a public festival made on A afterwards (on A's store, then listed as after a command) reaches B too: by then
+    // anything A announced when B connected has arrived
+    const indexed = await a.catalog.indexedIds();
+    const later = await a.store.create({ name: "Later Fair", timeZone: "UTC", startDate: "2027-09-01", endDate: "2027-09-02", visibility: "public" });
+    await a.catalog.catchUpWithIndex(indexed);
+    await waitFor("the later public festival to reach B", () => b.catalog.get(later.id)?.name === "Later Fair");
+
     // the private one does not: not announced, not listed, not in any status, not in the mDNS announcement
-    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.catalog.get(secret.id)).toBeUndefined();
     expect(b.store.repo.handles[secret.id as DocumentId]).toBeUndefined();
     for (const server of [a, b]) {

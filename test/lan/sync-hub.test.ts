@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
 import { waitFor } from "./lan-helpers.js";
+import { pace } from "../helpers/pace.js";
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -125,7 +126,7 @@ describe("the hub relay", () => {
     // every client writes its own entry, three times, interleaved with the others
     for (let round = 0; round < 3; round++) {
       clients.forEach((client, index) => client.change(open.id, (doc) => ((doc.members as Record<string, unknown>)[`k${index}`] = { name: new A.ImmutableString(`c${index}.${round}`) })));
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await pace(30);
     }
 
     const served = () => server.store.repo.handles[open.id as DocumentId] as DocHandle<Record<string, unknown>>;
