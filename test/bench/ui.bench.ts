@@ -65,12 +65,17 @@ async function prepareFestival(dataDir: string, events: number): Promise<string>
  */
 async function programmeShownAt(page: Page, events: number, live = false): Promise<number> {
   const root = live ? LIVE_PROGRAMME_ROOT : PROGRAMME_ROOT;
-  const handle = await page.waitForFunction(
-    `(() => { const root = ${root}; return root && root.querySelectorAll("a.event").length >= ${events} ? performance.now() : 0; })()`,
-    undefined,
-    { polling: "raf", timeout: 60_000 },
-  );
-  return (await handle.jsonValue()) as number;
+  // checked on every animation frame by a script the page runs (the app's CSP allows no eval, so no waitForFunction)
+  return page.evaluate<number>(`new Promise((resolve, reject) => {
+    const deadline = performance.now() + 60000;
+    const check = () => {
+      const root = ${root};
+      if (root && root.querySelectorAll("a.event").length >= ${events}) return resolve(performance.now());
+      if (performance.now() > deadline) return reject(new Error("the programme did not show ${events} events within 60 s"));
+      requestAnimationFrame(check);
+    };
+    check();
+  })`);
 }
 
 /** Resolves in the page with Date.now() at the first mutation of the programme that shows `title`. */
