@@ -265,6 +265,25 @@ export function zonedDateTimeToEpoch(date: string, time: string, timeZone: strin
   return candidates[0] ?? wallMs - offsetBefore * MINUTE_MS;
 }
 
+/** The instant at which a zone's wall clock shows date and time (HH:MM), written with the zone's offset then. */
+export function wallClockToIso(date: string, time: string, timeZone: string): string {
+  return formatIsoInZone(zonedDateTimeToEpoch(date, time, timeZone), timeZone);
+}
+
+/** A date and time as people type them, without an offset: "2027-07-01T20:00" (a space or ":00" seconds allowed). */
+const WALL_CLOCK_PATTERN = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::00)?$/;
+
+/**
+ * An event time as given by a person: a date and time without an offset ("2027-07-01T20:00") is read on the
+ * festival's wall clock (wallClockToIso), as the web app's event form reads its fields; anything else is kept
+ * as it is, for validation to judge (an instant with an offset, or text that is no time at all).
+ */
+export function instantInZone(text: string, timeZone: string): string {
+  const match = WALL_CLOCK_PATTERN.exec(text.trim());
+  if (!match || !isCalendarDate(match[1]) || !isTimeOfDay(match[2])) return text;
+  return wallClockToIso(match[1], match[2], timeZone);
+}
+
 /**
  * The festival day (YYYY-MM-DD) an instant belongs to: the local calendar date of the wall-clock
  * time minus dayStartsAt. With dayStartsAt "04:00", 01:30 on the 2nd belongs to the 1st.

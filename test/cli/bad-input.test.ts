@@ -20,7 +20,8 @@ describe("CLI refuses bad input without touching stored data", () => {
         mentions: /start|date/i,
       },
       {
-        args: ["event", "add", festival, "--title", "No offset", "--venue", "Main Stage", "--start", "2027-07-01T20:00:00", "--end", "2027-07-01T21:00:00+02:00"],
+        // seconds other than :00 and no offset: neither an instant nor a wall-clock time of the festival
+        args: ["event", "add", festival, "--title", "No offset", "--venue", "Main Stage", "--start", "2027-07-01T20:00:15", "--end", "2027-07-01T21:00:00+02:00"],
         mentions: /offset|start/i,
       },
       { args: ["festival", "show", "no-such-festival"], mentions: /unknown festival/i },

@@ -63,6 +63,20 @@ describe("CLI edits across processes", () => {
     expect(text.stdout).toContain("[cancelled]");
   });
 
+  it("reads an event time typed without an offset on the festival's clock", async () => {
+    const { dataDir, festival } = await festivalFixture("Local Time Fest"); // Europe/Berlin
+    const added = await cliJson<{ id: string }>(dataDir, [
+      "event", "add", festival, "--title", "Sunset", "--venue", "Main Stage", "--start", "2027-07-01T20:00", "--end", "2027-07-01 21:30",
+    ]);
+    await cliJson(dataDir, ["event", "edit", festival, added.id, "--end", "2027-07-01T22:00"]);
+    const shown = await cliJson<Shown>(dataDir, ["festival", "show", festival]);
+    expect(shown.events[added.id]).toMatchObject({ start: "2027-07-01T20:00:00+02:00", end: "2027-07-01T22:00:00+02:00" });
+    // a time that is neither is still refused, naming what is wrong, and nothing is stored
+    const refused = await runCli(dataDir, ["event", "add", festival, "--title", "Never", "--venue", "Main Stage", "--start", "2027-07-01T20:00:30", "--end", "2027-07-01T21:00"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/invalid event start "2027-07-01T20:00:30": has no offset/);
+  });
+
   it("answers whoami and help, and exits 2 on a usage error", async () => {
     const dataDir = await tempDir();
     await cliJson(dataDir, ["init", "--name", "Zoë"]);

@@ -9,10 +9,12 @@ import {
   formatIsoInZone,
   formatLocalDateTime,
   formatLocalTime,
+  instantInZone,
   isCalendarDate,
   isTimeZone,
   localDateTime,
   parseInstant,
+  wallClockToIso,
   zonedDateTimeToEpoch,
   zoneOffsetMinutes,
 } from "../../engine/core/time.js";
@@ -163,3 +165,21 @@ describe("independence from the host time zone", () => {
     expect(results.size).toBe(1);
   });
 });
+
+describe("event times typed without an offset", () => {
+  it("are read on the festival's wall clock and written with its offset then", () => {
+    expect(instantInZone("2027-07-01T20:00", "Europe/Berlin")).toBe("2027-07-01T20:00:00+02:00");
+    expect(instantInZone("2027-01-15 20:00:00", "Europe/Berlin")).toBe("2027-01-15T20:00:00+01:00");
+    expect(parseInstant(instantInZone("2027-07-01T20:00", "UTC"))?.epochMs).toBe(ms("2027-07-01T20:00:00Z"));
+    // a wall time skipped when clocks go forward moves forward by the gap, as in the web app's form
+    expect(instantInZone("2027-03-28T02:30", "Europe/Berlin")).toBe(wallClockToIso("2027-03-28", "02:30", "Europe/Berlin"));
+    expect(parseInstant(instantInZone("2027-03-28T02:30", "Europe/Berlin"))?.epochMs).toBe(ms("2027-03-28T01:30:00Z"));
+  });
+
+  it("leave an instant with an offset, and anything that is no wall-clock time, for validation to judge", () => {
+    for (const kept of ["2027-07-01T20:00:00+05:00", "2027-07-01T20:00:00Z", "2027-07-01T20:00:30", "2027-02-30T20:00", "2027-07-01T25:00", "tomorrow", ""]) {
+      expect(instantInZone(kept, "Europe/Berlin"), kept).toBe(kept);
+    }
+  });
+});
+

@@ -6,10 +6,14 @@ import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/cor
 import { programme } from "../../../engine/core/programme.js";
 import { findPersonByName, resolveEventId, resolveVenueId } from "../../../engine/core/references.js";
 import type { EventStatus, EventView } from "../../../engine/core/schema.js";
-import { festivalView } from "../../../engine/core/views.js";
+import { instantInZone } from "../../../engine/core/time.js";
+import { festivalSettingsOf, festivalView } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
 import { collect } from "../parse.js";
+
+const START_HELP = "start: a local time in the festival's time zone (2027-07-01T20:00) or ISO 8601 with offset (2027-07-01T20:00:00+02:00)";
+const END_HELP = "end: a local time in the festival's time zone, or ISO 8601 with offset";
 
 interface EventOptions {
   title?: string;
@@ -61,19 +65,20 @@ export function registerEventCommands(program: Command): void {
       .argument("<festival>")
       .requiredOption("--title <title>")
       .requiredOption("--venue <venue>", "venue id or unique name")
-      .requiredOption("--start <iso>", "start, ISO 8601 with offset, e.g. 2027-07-01T20:00:00+02:00")
-      .requiredOption("--end <iso>", "end, ISO 8601 with offset"),
+      .requiredOption("--start <time>", START_HELP)
+      .requiredOption("--end <time>", END_HELP),
   ).action(
     action(async (ctx, festival: string, options: EventOptions) => {
       const store = await ctx.openStore();
       const { editor } = await store.editorFor(festival);
       const venueId = resolveVenueId(editor.read(), options.venue ?? "");
+      const { timeZone } = festivalSettingsOf(editor.read());
       const hosts = splitHosts(editor, options.host);
       const id = addEvent(editor, {
         title: options.title ?? "",
         venueId,
-        start: options.start ?? "",
-        end: options.end ?? "",
+        start: instantInZone(options.start ?? "", timeZone),
+        end: instantInZone(options.end ?? "", timeZone),
         description: options.description,
         hostIds: hosts.known,
         tags: options.tag,
@@ -94,20 +99,21 @@ export function registerEventCommands(program: Command): void {
       .argument("<event>", "event id or unique title")
       .option("--title <title>")
       .option("--venue <venue>", "venue id or unique name")
-      .option("--start <iso>")
-      .option("--end <iso>"),
+      .option("--start <time>", START_HELP)
+      .option("--end <time>", END_HELP),
   ).action(
     action(async (ctx, festival: string, eventRef: string, options: EventOptions) => {
       const store = await ctx.openStore();
       const { editor } = await store.editorFor(festival);
       const doc = editor.read();
       const id = resolveEventId(doc, eventRef);
+      const { timeZone } = festivalSettingsOf(doc);
       const hosts = options.host ? splitHosts(editor, options.host) : undefined;
       editEvent(editor, id, {
         title: options.title,
         venueId: options.venue === undefined ? undefined : resolveVenueId(doc, options.venue),
-        start: options.start,
-        end: options.end,
+        start: options.start === undefined ? undefined : instantInZone(options.start, timeZone),
+        end: options.end === undefined ? undefined : instantInZone(options.end, timeZone),
         description: options.description,
         hostIds: hosts?.known,
         tags: options.tag,

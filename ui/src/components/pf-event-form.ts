@@ -5,7 +5,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { PandafestError } from "../../../engine/core/errors.js";
 import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/core/operations.js";
 import type { EventStatus } from "../../../engine/core/schema.js";
-import { addDays, formatIsoInZone, isCalendarDate, isTimeOfDay, localDateTime, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
+import { addDays, isCalendarDate, isTimeOfDay, localDateTime, wallClockToIso } from "../../../engine/core/time.js";
 import { EVENT_STATUSES } from "../../../engine/core/validate.js";
 import { findPersonByName } from "../../../engine/core/references.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
@@ -35,7 +35,7 @@ interface EventDraft {
 function wallClockInstant(field: "start" | "end", date: string, time: string, timeZone: string): string {
   if (!isCalendarDate(date)) throw new PandafestError(`invalid event ${field}: choose a ${field} date`, { about: { subject: "event", field } });
   if (!isTimeOfDay(time)) throw new PandafestError(`invalid event ${field}: choose a ${field} time (HH:MM)`, { about: { subject: "event", field } });
-  return formatIsoInZone(zonedDateTimeToEpoch(date, time, timeZone), timeZone);
+  return wallClockToIso(date, time, timeZone);
 }
 
 @customElement("pf-event-form")
