@@ -14,6 +14,7 @@ import {
   type PlannedFestival,
   applyPlanned,
   decodeAndPlan,
+  givenOutcomes,
   planFestival,
   refuseAll,
   reportFiles,
@@ -104,7 +105,7 @@ export async function applyPrepared(
   const carried = new CarriedFestivals(store.dataDir);
   const summaries: FestivalImportSummary[] = [];
   for (const festival of prepared) {
-    const { id, local, plan, inputs, dropped } = festival;
+    const { id, local, plan, dropped } = festival;
     // a bundle that waited here and now brings a forged change is moved to quarantine (another refusal leaves it waiting)
     const forgedMoved: string[] = [];
     for (const { name, refusal } of dropped) {
@@ -123,8 +124,7 @@ export async function applyPrepared(
       if (options.follow || known.followed.has(id)) await store.index.put(entry);
       else await carried.index.put(entry);
     }
-    const given = new Set(inputs.filter((input) => input.pendingName === undefined).map((input) => input.label));
-    const fromInputs = plan.outcomes.filter((outcome) => given.has(outcome.label));
+    const fromInputs = givenOutcomes(festival);
     summaries.push({
       festival: id,
       name: after === undefined ? null : textOf(after.name),

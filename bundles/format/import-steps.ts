@@ -218,15 +218,20 @@ export function plannedState(current: A.Doc<Festival>, before: A.Doc<Festival> |
   return unchanged ? after : A.merge(current, A.clone(after));
 }
 
+/** What the bundles given brought (not those that were waiting), in the plan's order. */
+export function givenOutcomes({ plan, inputs }: PlannedFestival): FestivalImportPlan["outcomes"] {
+  const given = new Set(inputs.filter((input) => input.pendingName === undefined).map((input) => input.label));
+  return plan.outcomes.filter((outcome) => given.has(outcome.label));
+}
+
 /** The per-file lines of an import for the bundles given (not those that were waiting), festival by festival. */
 export function reportFiles(planned: readonly PlannedFestival[]): BundleImportReport[] {
   const reports: BundleImportReport[] = [];
-  for (const { id, plan, inputs } of planned) {
+  for (const festival of planned) {
+    const { id, plan } = festival;
     const doc = plan.after ?? plan.before;
     const names = doc === undefined ? undefined : memberNames(doc, id);
-    const given = new Set(inputs.filter((input) => input.pendingName === undefined).map((input) => input.label));
-    for (const outcome of plan.outcomes) {
-      if (!given.has(outcome.label)) continue;
+    for (const outcome of givenOutcomes(festival)) {
       reports.push({
         file: outcome.label,
         festival: id,

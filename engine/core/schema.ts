@@ -128,34 +128,30 @@ export interface PersonView {
   contact?: string;
 }
 
-/**
- * A festival's settings as every reader uses them (festivalSettingsOf in views.ts): the time zone and day start
- * are always usable, and only an exact "public" is public.
- */
-export interface FestivalSettings {
+/** A festival's own settings, field by field, as stored (FestivalView) or as readers use them (FestivalSettings). */
+interface SettingFields {
   name: string;
   description: string;
-  /** an IANA zone this runtime knows ("UTC" when the stored one is unknown) */
   timeZone: string;
   startDate: string;
   endDate: string;
-  /** HH:MM ("04:00" when the stored value is not a time of day) */
   dayStartsAt: string;
   visibility: Visibility;
+}
+
+/**
+ * A festival's settings as every reader uses them (festivalSettingsOf in views.ts): the time zone is one this
+ * runtime knows ("UTC" when the stored one is unknown), the day start is HH:MM ("04:00" when the stored value is
+ * not a time of day), and only an exact "public" is public.
+ */
+export interface FestivalSettings extends SettingFields {
   /** the festival this one was forked from */
   forkedFrom?: { url: string; name: string };
 }
 
 /** The whole festival as plain JSON, settings as stored (see FestivalSettings for them as readers use them). */
-export interface FestivalView {
+export interface FestivalView extends SettingFields {
   schema: number;
-  name: string;
-  description: string;
-  timeZone: string;
-  startDate: string;
-  endDate: string;
-  dayStartsAt: string;
-  visibility: Visibility;
   venues: Record<string, VenueView>;
   events: Record<string, EventView>;
   people: Record<string, PersonView>;
