@@ -14,6 +14,7 @@ const UNIT = [
   "test/storage/safe-file-storage.test.ts",
   "test/storage/acceptance.test.ts",
   "test/structure/**/*.test.ts",
+  "test/governance/!(cli-*).test.ts",
 ];
 
 export default defineConfig({

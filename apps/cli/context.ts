@@ -63,6 +63,12 @@ export class CommandContext {
     if (failed) store.discard();
     if (this.host.server) await store.commit(); // the server's store stays open
     else await store.close();
+    for (const { id, name } of store.takeProposalNotices()) {
+      this.out.info(
+        `note: you have no role that lets you change "${name}" (${id}), so your change is kept as a proposal; ` +
+          "its members see it with `pandafest proposals FESTIVAL` and can accept it",
+      );
+    }
   }
 }
 

@@ -1,11 +1,13 @@
 // The festivals a running server holds: those the data directory follows, loaded at start, plus festivals that
 // arrive from peers and pass the follow rule (followed from then on). Keeps names, visibility and sharing current.
+import type * as A from "@automerge/automerge";
 import type { DocHandle, DocumentId } from "@automerge/automerge-repo";
 import { discoveryKey } from "../../bundles/format/discovery.js";
 import { verifyHistory } from "../../engine/core/provenance.js";
 import type { Festival, Visibility } from "../../engine/core/schema.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { visibilityOf } from "../../engine/core/views.js";
+import { visibleFestival } from "../../engine/core/governance/index.js";
 import { silentLog, type ServerLog } from "./log.js";
 import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
 import { ownValue } from "../../engine/core/own-value.js";
@@ -40,6 +42,15 @@ export function festivalSummary(id: string, doc: unknown): CatalogEntry | undefi
     endDate: text(festival.endDate),
     discoveryKey: discoveryKey(id),
   };
+}
+
+/** The festival as its members see it (its name and visibility are never an outsider's), or the document as it is. */
+function shownFestival(id: string, doc: unknown): unknown {
+  try {
+    return visibleFestival(doc as A.Doc<Festival>, id);
+  } catch {
+    return doc;
+  }
 }
 
 export class FestivalCatalog {
@@ -182,7 +193,7 @@ export class FestivalCatalog {
   }
 
   private refresh(documentId: string, doc: unknown): void {
-    const summary = festivalSummary(documentId, doc);
+    const summary = festivalSummary(documentId, shownFestival(documentId, doc));
     if (!summary) return;
     if (this.followed.has(summary.id)) this.update(summary);
     else void this.decideToFollow(documentId, doc);

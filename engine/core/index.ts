@@ -14,6 +14,7 @@ export * from "./conflicts.js";
 export * from "./programme.js";
 export * from "./provenance.js";
 export * from "./members.js";
+export * from "./governance/index.js";
 export * from "./schema-version.js";
 export * from "./change-limits.js";
 export * from "./festival-size.js";

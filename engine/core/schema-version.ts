@@ -35,6 +35,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   "people",
   "members",
   "authors",
+  "governance",
   "forkedFrom",
 ]);
 

@@ -89,6 +89,8 @@ export interface Festival {
   people: { [id: string]: Person };
   members: { [publicKeyHex: string]: Member };
   authors: { [actorId: string]: Short };
+  /** a mirror of the governance records written (engine/core/governance): shown, never trusted */
+  governance?: { [recordId: string]: Short };
   forkedFrom?: ForkOrigin;
 }
 

@@ -70,6 +70,7 @@ export function festivalSkeleton(input: FestivalInput, options: SkeletonOptions 
     people: {},
     members: {},
     authors: {},
+    governance: {},
   };
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import {
   Repo,
-  generateAutomergeUrl,
+  encodeHeads,
   isValidAutomergeUrl,
   isValidDocumentId,
   parseAutomergeUrl,
@@ -23,7 +23,16 @@ import { FestivalIndex, type DamagedEntry, type FestivalEntry } from "./festival
 import { hasIdentity, loadIdentity, type Identity } from "./identity.js";
 import { checkSchema } from "../core/schema-version.js";
 import { useNativeSignatures } from "./native-signatures.js";
-import { withAttestation, writeAttestation } from "../core/provenance.js";
+import { ATTESTATION_MESSAGE, attest as attestationChange } from "../core/provenance.js";
+import {
+  editingBase,
+  foundFestival,
+  governanceOf,
+  visibleFestival,
+  withVisibleAttestation,
+  type ChangeStanding,
+  type Mode,
+} from "../core/governance/index.js";
 import { recordMember } from "../core/members.js";
 import { failAtChange } from "./fault-injection.js";
 import { internals } from "../internals/node/internals-guard.js";
@@ -73,6 +82,8 @@ export class FestivalStore {
    * reach the handle (and so storage and peers) only when the command commits; a failed command discards them.
    */
   private readonly staged = new Map<string, StagedEdits>();
+  /** festivals where this run's edits were kept as proposals (see takeProposalNotices) */
+  private readonly proposedIn = new Set<string>();
   /** what this process last wrote to (or found in) the festival index, by id: unchanged entries are not read again */
   private readonly indexed = new Map<string, { name: string; visibility: "public" | "private" }>();
   private identityCache: Identity | null | undefined;
@@ -169,26 +180,30 @@ export class FestivalStore {
     return { name: view.name, visibility: visibilityOf(view.visibility) };
   }
 
-  async create(input: FestivalInput): Promise<{ id: string; url: string; handle: FestivalHandle }> {
+  async create(input: FestivalInput, options: { mode?: Mode } = {}): Promise<{ id: string; url: string; handle: FestivalHandle }> {
     const identity = await this.requireIdentity();
     // validated before anything is written; the whole skeleton and the creator go into the first change
     const skeleton = festivalSkeleton(input);
     skeleton.members[identity.publicKey] = { name: new A.ImmutableString(identity.name) };
-    return this.createFromDoc(() => A.change(A.init<Festival>(), (draft) => Object.assign(draft, skeleton)));
+    return this.createFromDoc(() => A.change(A.init<Festival>(), (draft) => Object.assign(draft, skeleton)), options);
   }
 
   /**
-   * Stores a festival built in memory as a new document (forks, schedule imports). `build` gets the new
-   * festival's id and returns the document; when it throws, nothing has been written. The document is
-   * checked, this user is recorded as a member and its changes are attested before it is stored.
+   * Stores a festival built in memory as a new document (forks, schedule imports); when `build` throws, nothing
+   * has been written. The document is checked, then founded by this user (organised unless `mode` says open, at
+   * `base` when given: changes outside it stay outside), which records them as a member and gives the festival its
+   * id, and attested before it is stored.
    */
-  async createFromDoc(build: (festivalId: DocumentId) => A.Doc<Festival>): Promise<{ id: string; url: string; handle: FestivalHandle }> {
+  async createFromDoc(
+    build: () => A.Doc<Festival>,
+    options: { mode?: Mode; base?: () => string[] } = {},
+  ): Promise<{ id: string; url: string; handle: FestivalHandle }> {
     const identity = await this.requireIdentity();
-    const id = parseAutomergeUrl(generateAutomergeUrl()).documentId;
-    let doc = build(id);
-    checkSchema(doc);
-    doc = A.change(doc, { message: "record member" }, (draft) => recordMember(draft, identity));
-    doc = withAttestation(doc, id, identity);
+    const built = build();
+    checkSchema(built);
+    const founded = foundFestival(built, options.mode ?? "organised", { base: options.base?.(), also: (draft) => recordMember(draft, identity) });
+    const id = founded.id;
+    const doc = withVisibleAttestation(founded.doc, id, identity);
     const handle = await this.storeNewFestival(id, doc);
     return { id, url: stringifyAutomergeUrl(id), handle };
   }
@@ -323,7 +338,9 @@ export class FestivalStore {
     }
     const { doc, chunkKeys } = await this.loadForReading(id);
     const heads = A.getHeads(doc);
-    const view = festivalView(doc);
+    const staged = this.staged.get(id);
+    // this run's own edits show even before they are signed (at commit); otherwise what counts
+    const view = festivalView(staged === undefined ? visibleFestival(doc, id) : stagedView(materialized(staged)));
     if (chunkKeys) {
       // a cache that cannot be written (read-only data directory, disk full) only costs the next read its shortcut
       await this.viewCache.write(id, chunkKeys, { heads, view }).catch(() => undefined);
@@ -476,7 +493,8 @@ export class FestivalStore {
     return {
       read: () => {
         const staged = this.staged.get(id);
-        return staged === undefined ? handle.doc() : materialized(staged).doc;
+        if (staged === undefined) return visibleFestival(handle.doc(), id);
+        return stagedView(materialized(staged));
       },
       change: (fn, message) => {
         failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
@@ -485,11 +503,26 @@ export class FestivalStore {
           this.staged.set(id, { handle, first: { fn: withMember(fn), message } });
         } else {
           const copy = materialized(staged);
-          copy.doc = A.change(copy.doc, { message }, withMember(fn));
+          if (copy.heads === null) copy.doc = A.change(copy.doc, { message }, withMember(fn));
+          else {
+            const result = A.changeAt(copy.doc, copy.heads, { message }, withMember(fn));
+            copy.doc = result.newDoc;
+            copy.heads = result.newHeads ?? copy.heads;
+          }
         }
         this.touched.set(id, handle);
       },
     };
+  }
+
+  /** Festivals where this user's edits were kept as proposals (no role there), since the last call; then forgotten. */
+  takeProposalNotices(): { id: string; name: string }[] {
+    const notices = [...this.proposedIn].map((id) => {
+      const handle = this.openHandle(id as DocumentId);
+      return { id, name: handle ? String(visibleFestival(handle.doc(), id).name) : id };
+    });
+    this.proposedIn.clear();
+    return notices;
   }
 
   /** Drops every edit not yet committed: nothing of them reaches the festival, storage or peers. */
@@ -504,12 +537,19 @@ export class FestivalStore {
     this.staged.clear();
     for (const edits of staged) {
       if (edits.copy === undefined) {
-        edits.handle.change(edits.first.fn, { message: edits.first.message });
+        const base = editingBase(edits.handle.doc(), edits.handle.documentId);
+        if (base === null) edits.handle.change(edits.first.fn, { message: edits.first.message });
+        else edits.handle.changeAt(encodeHeads(base), edits.first.fn, { message: edits.first.message });
         continue;
       }
       const changes = A.getChanges(edits.copy.base, edits.copy.doc);
       if (changes.length > 0) edits.handle.update((current) => A.applyChanges(current, changes)[0]);
     }
+  }
+
+  /** The festival as its members see it (engine/core/governance): only the changes that count. */
+  visible(handle: FestivalHandle): A.Doc<Festival> {
+    return visibleFestival(handle.doc(), handle.documentId);
   }
 
   async editorFor(reference: string): Promise<{ handle: FestivalHandle; editor: FestivalEditor; identity: Identity }> {
@@ -533,13 +573,13 @@ export class FestivalStore {
     const identity = this.touched.size > 0 ? await this.identity() : null; // read-only runs need no key
     for (const [id, handle] of this.touched) {
       if (identity) {
-        writeAttestation(
-          { read: () => handle.doc(), change: (fn, message) => handle.change(fn, { message }) },
-          id,
-          identity,
-        );
+        const apply = attestationChange(handle.doc(), id, identity);
+        const base = apply === null ? null : editingBase(handle.doc(), id);
+        if (apply !== null && base === null) handle.change(apply, { message: ATTESTATION_MESSAGE });
+        else if (apply !== null && base !== null) handle.changeAt(encodeHeads(base), apply, { message: ATTESTATION_MESSAGE });
       }
-      const doc = handle.doc();
+      if (ownLatestIsProposal(handle.doc(), id)) this.proposedIn.add(id);
+      const doc = visibleFestival(handle.doc(), id);
       const entry = indexEntryOf(id, doc);
       const known = this.indexed.get(id);
       if (known && known.name === entry.name && known.visibility === entry.visibility) continue; // the index already says so
@@ -574,17 +614,47 @@ export class FestivalStore {
 interface StagedEdits {
   handle: FestivalHandle;
   first: { fn: (doc: Festival) => void; message: string };
-  copy?: { base: A.Doc<Festival>; doc: A.Doc<Festival> };
+  copy?: StagedCopy;
+}
+
+/** The copy: the festival before, the copy with the edits, and the heads to build on (null: its own heads). */
+interface StagedCopy {
+  base: A.Doc<Festival>;
+  doc: A.Doc<Festival>;
+  heads: string[] | null;
+}
+
+/** The festival as the staged edits leave it, for the command that makes them. */
+function stagedView(copy: StagedCopy): A.Doc<Festival> {
+  return copy.heads === null ? copy.doc : A.view(copy.doc, copy.heads);
 }
 
 /** The staged edits' copy of the festival (made now when there is none yet, with the first change applied). */
-function materialized(edits: StagedEdits): { base: A.Doc<Festival>; doc: A.Doc<Festival> } {
+function materialized(edits: StagedEdits): StagedCopy {
   if (edits.copy === undefined) {
     const base = edits.handle.doc();
     const copy = A.clone(base, { actor: A.getActorId(base) });
-    edits.copy = { base, doc: A.change(copy, { message: edits.first.message }, edits.first.fn) };
+    const at = editingBase(base, edits.handle.documentId);
+    if (at === null) edits.copy = { base, doc: A.change(copy, { message: edits.first.message }, edits.first.fn), heads: null };
+    else {
+      const result = A.changeAt(copy, at, { message: edits.first.message }, edits.first.fn);
+      edits.copy = { base, doc: result.newDoc, heads: result.newHeads ?? at };
+    }
   }
   return edits.copy;
+}
+
+/** Whether this process's latest change of the festival does not count (kept as a proposal or pending). */
+function ownLatestIsProposal(doc: A.Doc<Festival>, id: string): boolean {
+  const governance = governanceOf(doc, id);
+  if (governance.allCount) return false;
+  const actor = A.getActorId(doc);
+  let latest: ChangeStanding | undefined;
+  for (const standing of governance.changes) {
+    const change = governance.metadata[standing.index];
+    if (change.actor === actor && change.message !== ATTESTATION_MESSAGE) latest = standing;
+  }
+  return latest !== undefined && latest.status !== "counts";
 }
 
 function unknownFestival(id: string, dataDir: string): PandafestError {

@@ -16,7 +16,7 @@ interface Summary {
 
 describe("three machines and one stick (CLI)", () => {
   it("converge to the same heads and the same festival", async () => {
-    const a = await festivalFixture("Stick Fest");
+    const a = await festivalFixture("Stick Fest", { open: true });
     const festival = a.festival;
     const stick = await tempDir("pandafest-stick-");
     const b = await tempDir();

@@ -34,7 +34,7 @@ interface CheckReport {
 
 describe("concurrent values", () => {
   it("reports both values with their authors and resolves by picking one", async () => {
-    const { dataDir: ada, festival, venue } = await festivalFixture();
+    const { dataDir: ada, festival, venue } = await festivalFixture("Test Fest", { open: true });
     const bob = await tempDir();
     await cliJson(bob, ["init", "--name", "Bob"]);
     await exchange(ada, bob);

@@ -24,7 +24,7 @@ async function malloryWrites(adaDir: string, festival: string, write: (draft: Re
 
 describe("a schema number nobody's data backs", { timeout: 240_000 }, () => {
   it("keeps the festival open, is named by check, and is undone by repair", async () => {
-    const { dataDir, festival } = await festivalFixture("Sommerfest");
+    const { dataDir, festival } = await festivalFixture("Sommerfest", { open: true });
     await malloryWrites(dataDir, festival, (draft) => {
       draft.schema = 99;
     });
@@ -49,7 +49,7 @@ describe("a schema number nobody's data backs", { timeout: 240_000 }, () => {
   });
 
   it("does not lock the festival when the number is deleted either", async () => {
-    const { dataDir, festival } = await festivalFixture("Sommerfest");
+    const { dataDir, festival } = await festivalFixture("Sommerfest", { open: true });
     await malloryWrites(dataDir, festival, (draft) => {
       delete draft.schema;
     });
@@ -58,7 +58,7 @@ describe("a schema number nobody's data backs", { timeout: 240_000 }, () => {
   });
 
   it("still refuses a festival of a newer schema that holds data this pandafest does not know", async () => {
-    const { dataDir, festival } = await festivalFixture("Sommerfest");
+    const { dataDir, festival } = await festivalFixture("Sommerfest", { open: true });
     await malloryWrites(dataDir, festival, (draft) => {
       draft.schema = 3;
       draft.stages = {};

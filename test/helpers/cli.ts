@@ -68,11 +68,11 @@ export async function snapshotDir(dir: string): Promise<Record<string, string>> 
 }
 
 /** A data directory with an identity and one festival with a venue, ready for edits. */
-export async function festivalFixture(name = "Test Fest"): Promise<{ dataDir: string; festival: string; venue: string }> {
+export async function festivalFixture(name = "Test Fest", options: { open?: boolean } = {}): Promise<{ dataDir: string; festival: string; venue: string }> {
   const dataDir = await tempDir();
   await cliJson(dataDir, ["init", "--name", "Ada"]);
   const created = await cliJson<{ id: string }>(dataDir, [
-    "festival", "create", name, "--time-zone", "Europe/Berlin", "--start", "2027-07-01", "--end", "2027-07-05",
+    "festival", "create", name, "--time-zone", "Europe/Berlin", "--start", "2027-07-01", "--end", "2027-07-05", ...(options.open ? ["--open"] : []),
   ]);
   const venue = await cliJson<{ id: string }>(dataDir, ["venue", "add", created.id, "--name", "Main Stage", "--capacity", "500"]);
   return { dataDir, festival: created.id, venue: venue.id };

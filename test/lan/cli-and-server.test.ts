@@ -20,7 +20,7 @@ const names = (venues: Record<string, { name: unknown }>) => Object.values(venue
 
 describe("CLI and server on one data directory", () => {
   it("loses no edit when both write at once", async () => {
-    const fixture = await festivalFixture("Shared Fest");
+    const fixture = await festivalFixture("Shared Fest", { open: true });
     const server = await startServe(fixture.dataDir);
 
     const client = new Repo({ network: [new WebSocketClientAdapter(server.sync)], sharePolicy: async () => true });

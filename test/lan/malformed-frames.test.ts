@@ -127,7 +127,7 @@ function attackOnce(url: string, attack: Attack, senderId: string): Promise<numb
 
 describe("malformed frames", () => {
   it("closes each offending connection, keeps serving a healthy client, and leaves festivals unchanged", async () => {
-    const fixture = await festivalFixture("Sturdy Fest");
+    const fixture = await festivalFixture("Sturdy Fest", { open: true });
     const other = await cliJson<{ id: string }>(fixture.dataDir, ["festival", "create", "Untouched Fest"]);
     const server = await startServe(fixture.dataDir, ["--max-frame-bytes", String(MAX_FRAME)]);
     const otherHeadsBefore = await serverHeads(server.url, other.id);

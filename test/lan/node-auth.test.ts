@@ -93,7 +93,7 @@ async function privateFestival(name: string): Promise<{ dir: string; id: string;
   const dir = await tempDir();
   await cliJson(dir, ["init", "--name", "Ana"]);
   const store = await FestivalStore.open(dir);
-  const festival = await store.create({ name, timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
+  const festival = await store.create({ name, timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
   await store.close();
   const copy = async () => {
     const other = await tempDir();

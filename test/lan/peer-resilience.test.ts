@@ -21,7 +21,7 @@ async function largeFestival(venues: number): Promise<{ dataDir: string; id: str
   const dataDir = await tempDir();
   await cliJson(dataDir, ["init", "--name", "Bea"]);
   const store = await FestivalStore.open(dataDir);
-  const { id, handle } = await store.create({ name: "Big Fest", timeZone: "Europe/Berlin", startDate: "2027-07-01", endDate: "2027-07-05" });
+  const { id, handle } = await store.create({ name: "Big Fest", timeZone: "Europe/Berlin", startDate: "2027-07-01", endDate: "2027-07-05" }, { mode: "open" });
   handle.change((doc) => {
     for (let i = 0; i < venues; i++) {
       doc.venues[`v_${i}`] = {

@@ -31,7 +31,7 @@ describe("private festivals", () => {
     await cliJson(dirA, ["init", "--name", "Ana"]);
     const store = await FestivalStore.open(dirA);
     const open = await store.create({ name: "Open Air", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "public" });
-    const secret = await store.create({ name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
+    const secret = await store.create({ name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
     await store.close();
 
     const announcements: Announcement[] = [];
@@ -104,7 +104,7 @@ describe("private festivals", () => {
     const dirA = await tempDir();
     await cliJson(dirA, ["init", "--name", "Ana"]);
     const store = await FestivalStore.open(dirA);
-    const secret = await store.create({ name: "Hidden Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
+    const secret = await store.create({ name: "Hidden Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
     await store.close();
     const dirB = await tempDir();
     const dirC = await tempDir();

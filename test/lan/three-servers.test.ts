@@ -16,7 +16,7 @@ afterAll(() => killAllServers());
 describe("three servers, A - B - C", () => {
   // three servers, restarts and a cut: about 35 s here with the hub relay, longer on a loaded machine or without it
   it("carries CLI edits from A to C, catches C up after a restart, and merges both sides of a cut", { timeout: 180_000 }, async () => {
-    const a = await festivalFixture("Line Fest");
+    const a = await festivalFixture("Line Fest", { open: true });
     const dirB = await tempDir();
     const dirC = await tempDir();
     await cliJson(dirC, ["init", "--name", "Cyd"]);

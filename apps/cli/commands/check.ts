@@ -1,10 +1,12 @@
-// `pandafest check` reports clashes, dangling references and concurrent values;
+// `pandafest check` reports who may change the festival, clashes, dangling references and concurrent values;
 // `pandafest pick` resolves a concurrent value by writing the chosen one again.
+import type * as A from "@automerge/automerge";
 import type { Command } from "commander";
 import { findClashes, findDangling, type DanglingKind } from "../../../engine/core/checks.js";
 import { findConflicts, pickConflictValue } from "../../../engine/core/conflicts.js";
 import { PandafestError } from "../../../engine/core/errors.js";
-import { verifyHistory } from "../../../engine/core/provenance.js";
+import { memberNames, verifyHistory } from "../../../engine/core/provenance.js";
+import { GOVERNANCE_PREFIX, governanceMessage, governanceOf, proposalsOf, type GovernanceRecord } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { findUnbackedSchemaNumber } from "../../../engine/core/schema-write.js";
 import type { StorageHealth } from "../../../engine/node/store.js";
@@ -19,9 +21,9 @@ const DANGLING_TEXT: Record<DanglingKind, string> = {
 };
 
 /** Concurrent values with the verified author of each write, when known. */
-function conflictsWithAuthors(doc: Festival, festivalId: string) {
+function conflictsWithAuthors(doc: Festival, history: A.Doc<Festival>, festivalId: string) {
   const authorOfActor = new Map<string, { key: string; name: string } | null>();
-  for (const record of verifyHistory(doc, festivalId)) {
+  for (const record of verifyHistory(history, festivalId)) {
     if (record.verified && record.author) authorOfActor.set(record.actor, record.author);
   }
   return findConflicts(doc).map((conflict) => ({
@@ -29,6 +31,38 @@ function conflictsWithAuthors(doc: Festival, festivalId: string) {
     field: conflict.path.join("."),
     values: conflict.values.map((v) => ({ value: v.value, actor: v.actor, author: authorOfActor.get(v.actor) ?? null })),
   }));
+}
+
+/** Who may change the festival, what waits for a decision, and each governance record that does not count and why. */
+function governanceReport(doc: A.Doc<Festival>, festivalId: string) {
+  const governance = governanceOf(doc, festivalId);
+  const names = memberNames(doc, festivalId);
+  const waiting = proposalsOf(doc, festivalId).length;
+  const refused = governance.changes
+    .filter((change) => change.record !== null && change.status !== "counts" && change.status !== "rejected")
+    .map((change) => ({
+      hash: change.hash,
+      record: governanceMessage(change.record as GovernanceRecord),
+      author: change.author === null ? null : { key: change.author, name: names.get(change.author) ?? "" },
+      reason: change.reason ?? "",
+    }));
+  return { founded: governance.founded, mode: governance.mode, waiting, refused };
+}
+
+function governanceLines(report: ReturnType<typeof governanceReport>): string[] {
+  const lines = [
+    !report.founded
+      ? "Open to every editor (made before roles; see `pandafest member --help`)."
+      : report.mode === "open"
+        ? "Open: anyone may edit; members manage."
+        : "Organised: only members with a role change it; other changes are proposals.",
+  ];
+  if (report.waiting > 0) lines.push(`${report.waiting} change(s) wait for a decision: see \`pandafest proposals FESTIVAL\``);
+  for (const refused of report.refused) {
+    const who = refused.author ? authorLabel(refused.author.name, refused.author.key) : "an unverified writer";
+    lines.push(`  not applied: ${refused.record.replace(GOVERNANCE_PREFIX, "")} by ${who} (${refused.hash.slice(0, 12)}): ${refused.reason}`);
+  }
+  return lines;
 }
 
 /** The waiting-history notice: what waits for what, where the damaged chunks went, how to heal. */
@@ -54,12 +88,13 @@ export function registerCheckCommands(program: Command): void {
         const store = await ctx.openStore();
         await checkedFestivalIndex(store, ctx.out); // damaged or dangling entries of any festival are worth knowing here too
         const handle = await store.resolve(festival);
-        const doc = handle.doc();
+        const doc = store.visible(handle);
         const storage = await store.storageHealth(handle.documentId);
         const report = {
           clashes: findClashes(doc),
           dangling: findDangling(doc),
-          conflicts: conflictsWithAuthors(doc, handle.documentId),
+          conflicts: conflictsWithAuthors(doc, handle.doc(), handle.documentId),
+          governance: governanceReport(handle.doc(), handle.documentId),
           storage,
           unbackedSchema: findUnbackedSchemaNumber(doc, handle.documentId),
         };
@@ -71,6 +106,7 @@ export function registerCheckCommands(program: Command): void {
             lines.push(`The schema number ${JSON.stringify(declared)} was set by ${who} with no data of that schema; the festival is read as schema ${readAs}.`);
             lines.push(`  repair with: pandafest repair FESTIVAL`);
           }
+          lines.push(...governanceLines(r.governance));
           lines.push(r.clashes.length === 0 ? "No clashes." : `${r.clashes.length} clash(es):`);
           for (const c of r.clashes) {
             lines.push(`  ${c.venueName || c.venueId}: "${c.first.title}" and "${c.second.title}" overlap by ${c.overlapMinutes} min (from ${c.overlapStart})`);

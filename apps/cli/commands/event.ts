@@ -150,7 +150,7 @@ export function registerEventCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string, options: { day?: string }) => {
         const store = await ctx.openStore();
-        const doc = (await store.resolve(festival)).doc();
+        const doc = store.visible(await store.resolve(festival));
         let events: EventView[];
         if (options.day) {
           events = programme(doc, { day: options.day }).flatMap((d) => d.venues.flatMap((v) => v.events));

@@ -32,7 +32,7 @@ export function registerExportCommand(program: Command): void {
         const format = parseExportFormat(options.format);
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);
-        const rendered = renderExport(festivalView(handle.doc()), handle.documentId, format, { baseUrl: options.baseUrl });
+        const rendered = renderExport(festivalView(store.visible(handle)), handle.documentId, format, { baseUrl: options.baseUrl });
         for (const skipped of rendered.skipped) {
           ctx.out.info(`warning: event ${skipped.eventId} is left out: ${skipped.reason}`);
         }

@@ -1,4 +1,4 @@
-// `pandafest festival create|list|show|edit|forget`: festivals in this data directory.
+// `pandafest festival create|list|show|edit|forget` (organise and open: commands/governance.ts): festivals in this data directory.
 // `show --json` is the festival as plain JSON (id, url, name, heads, venues, events, people keyed by id).
 import type { Command } from "commander";
 import { editFestival } from "../../../engine/core/operations.js";
@@ -40,8 +40,9 @@ export function registerFestivalCommands(program: Command): void {
     .option("--description <text>", "a short description")
     .option("--day-starts-at <HH:MM>", "when a festival day begins; later-night events belong to the day before", "04:00")
     .option("--private", "only people who know the festival id can get it (bundles are encrypted)")
+    .option("--open", "anyone may edit it (otherwise only members you grant a role; others' changes become proposals)")
     .action(
-      action(async (ctx, name: string, options: { timeZone: string; start?: string; end?: string; description?: string; dayStartsAt: string; private?: boolean }) => {
+      action(async (ctx, name: string, options: { timeZone: string; start?: string; end?: string; description?: string; dayStartsAt: string; private?: boolean; open?: boolean }) => {
         const store = await ctx.openStore();
         const created = await store.create({
           name,
@@ -51,7 +52,7 @@ export function registerFestivalCommands(program: Command): void {
           description: options.description,
           dayStartsAt: options.dayStartsAt,
           visibility: options.private ? "private" : "public",
-        });
+        }, { mode: options.open ? "open" : "organised" });
         await store.commit();
         ctx.out.result({ id: created.id, url: created.url }, (r) => [`Created festival "${name}"`, `id:  ${r.id}`, `url: ${r.url}`]);
       }),
@@ -120,7 +121,7 @@ export function registerFestivalCommands(program: Command): void {
           dayStartsAt: options.dayStartsAt,
         });
         await store.commit();
-        ctx.out.result({ id: handle.documentId }, () => [`Updated festival "${String(handle.doc().name)}"`]);
+        ctx.out.result({ id: handle.documentId }, () => [`Updated festival "${String(store.visible(handle).name)}"`]);
       }),
     );
 }

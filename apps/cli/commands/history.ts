@@ -1,7 +1,8 @@
 // `pandafest history`: every change of a festival, newest first, with its verified author or "unverified".
 // Authorship comes from signed attestations inside the document, so it holds after any number of hops.
 import type { Command } from "commander";
-import { newestFirst, verifyHistory } from "../../../engine/core/provenance.js";
+import { governanceOf } from "../../../engine/core/governance/index.js";
+import { memberNames, newestFirst, verifyHistory } from "../../../engine/core/provenance.js";
 import { action } from "../context.js";
 import { authorLabel, table } from "../output.js";
 
@@ -16,6 +17,17 @@ export function registerHistoryCommand(program: Command): void {
         const store = await ctx.openStore();
         const handle = await store.resolve(festival);
         const records = newestFirst(handle.doc(), verifyHistory(handle.doc(), handle.documentId));
+        const governance = governanceOf(handle.doc(), handle.documentId);
+        const standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
+        const names = memberNames(handle.doc(), handle.documentId);
+        const nameOf = (key: string) => authorLabel(names.get(key) ?? "", key);
+        /** whether the change counts, and who decided when someone did: "proposed, accepted by Ada (3f2a1b9c)" */
+        const standingOf = (hash: string): string => {
+          const standing = standings.get(hash);
+          if (standing === undefined || standing.status === "counts") return standing?.acceptedBy ? `proposed, accepted by ${nameOf(standing.acceptedBy)}` : "";
+          if (standing.status === "rejected") return `proposed, rejected${standing.rejectedBy ? ` by ${nameOf(standing.rejectedBy)}` : ""}`;
+          return standing.status === "pending" ? "pending (not signed yet)" : standing.status === "outside" ? "not part of this festival" : "proposed";
+        };
         const rows = records.map((r) => ({
           hash: r.hash,
           actor: r.actor,
@@ -25,13 +37,20 @@ export function registerHistoryCommand(program: Command): void {
           verified: r.verified,
           author: r.verified && r.author ? { key: r.author.key, name: r.author.name } : null,
           ...(r.verified ? {} : { reason: r.reason ?? "no valid attestation" }),
+          counts: standings.get(r.hash)?.status ?? "counts",
+          ...(standings.get(r.hash)?.acceptedBy ? { acceptedBy: standings.get(r.hash)?.acceptedBy } : {}),
+          standing: standingOf(r.hash),
         }));
         ctx.out.result(rows, (list) => {
           const limit = Math.max(1, Number(options.limit) || 50);
           const shown = list.slice(0, limit);
+          const governed = !governance.allCount || list.some((r) => r.standing !== "");
           const body = table(
-            ["TIME", "AUTHOR", "CHANGE", "MESSAGE"],
-            shown.map((r) => [r.time, r.author ? authorLabel(r.author.name, r.author.key) : "unverified", r.hash.slice(0, 12), r.message ?? ""]),
+            governed ? ["TIME", "AUTHOR", "CHANGE", "STANDING", "MESSAGE"] : ["TIME", "AUTHOR", "CHANGE", "MESSAGE"],
+            shown.map((r) => {
+              const author = r.author ? authorLabel(r.author.name, r.author.key) : "unverified";
+              return governed ? [r.time, author, r.hash.slice(0, 12), r.standing, r.message ?? ""] : [r.time, author, r.hash.slice(0, 12), r.message ?? ""];
+            }),
           );
           return list.length > shown.length ? [...body, `… ${list.length - shown.length} older change(s); --limit shows more, --json shows all`] : body;
         });

@@ -17,6 +17,7 @@ import { registerImportScheduleCommand } from "./import-schedule.js";
 import { registerBundleCommands } from "./bundle.js";
 import { registerStickCommands } from "./stick.js";
 import { registerRepairCommand } from "./repair.js";
+import { registerGovernanceCommands } from "./governance.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
@@ -35,4 +36,5 @@ export function registerCommands(program: Command): void {
   registerBundleCommands(program);
   registerStickCommands(program);
   registerRepairCommand(program);
+  registerGovernanceCommands(program);
 }

@@ -53,7 +53,7 @@ export function registerPersonCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string) => {
         const store = await ctx.openStore();
-        const people = Object.values(festivalView((await store.resolve(festival)).doc()).people).sort((a, b) => a.name.localeCompare(b.name));
+        const people = Object.values(festivalView(store.visible(await store.resolve(festival))).people).sort((a, b) => a.name.localeCompare(b.name));
         ctx.out.result(people, (rows) =>
           rows.length === 0 ? ["No people yet."] : table(["ID", "NAME", "CONTACT"], rows.map((p) => [p.id, p.name, p.contact ?? ""])),
         );

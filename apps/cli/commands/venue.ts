@@ -99,7 +99,7 @@ export function registerVenueCommands(program: Command): void {
       action(async (ctx, festival: string, options: { all?: boolean }) => {
         const store = await ctx.openStore();
         const handle = await store.resolve(festival);
-        const venues = Object.values(festivalView(handle.doc()).venues)
+        const venues = Object.values(festivalView(store.visible(handle)).venues)
           .filter((v) => options.all || !v.removed)
           .sort((a, b) => a.name.localeCompare(b.name));
         ctx.out.result(venues, (rows) =>

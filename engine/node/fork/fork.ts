@@ -8,6 +8,7 @@ import type { Festival } from "../../core/schema.js";
 import type { FestivalStore } from "../store.js";
 import { parseFestivalPatch } from "../../core/validate.js";
 import { festivalView } from "../../core/views.js";
+import { governanceOf, visibleFestival } from "../../core/governance/index.js";
 import { forkInit, forkOriginRecord, type KeptCounts } from "../../core/fork/copy.js";
 import { planKeep } from "../../core/fork/keep.js";
 import { applyVenuePull, planVenuePull, type VenuePull } from "../../core/fork/pull.js";
@@ -69,8 +70,9 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
   await store.requireIdentity();
   const origin = await store.resolve(reference);
   const current = origin.doc();
-  const heads = options.at ?? A.getHeads(current).sort();
-  const source = options.at === undefined ? current : originAt(current, options.at, "--at");
+  // what the origin's members see: its proposals and other changes that do not count stay behind
+  const heads = options.at ?? [...(governanceOf(current, origin.documentId).visibleHeads)].sort();
+  const source = options.at === undefined ? visibleFestival(current, origin.documentId) : originAt(current, options.at, "--at");
   checkSchema(source);
   const sourceView = festivalView(source);
   const forkedFrom = { id: origin.documentId, url: origin.url, heads, name: sourceView.name };
@@ -78,11 +80,22 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
   if (options.withHistory) {
     const { name } = parseFestivalPatch({ name: options.name });
     const forkName = name ?? options.name;
-    const created = await store.createFromDoc(() =>
-      A.change(A.clone(source), { message: `clone of ${JSON.stringify(sourceView.name)} with its history, as ${JSON.stringify(forkName)}` }, (doc) => {
-        doc.name = new A.ImmutableString(forkName);
-        doc.forkedFrom = forkOriginRecord(origin.url, heads, sourceView.name);
-      }),
+    let base: string[] = heads;
+    const created = await store.createFromDoc(
+      () => {
+        const cloned = A.changeAt(
+          A.clone(current),
+          heads,
+          { message: `clone of ${JSON.stringify(sourceView.name)} with its history, as ${JSON.stringify(forkName)}` },
+          (doc) => {
+            doc.name = new A.ImmutableString(forkName);
+            doc.forkedFrom = forkOriginRecord(origin.url, heads, sourceView.name);
+          },
+        );
+        base = cloned.newHeads ?? heads;
+        return cloned.newDoc;
+      },
+      { base: () => base },
     );
     await store.commit();
     return {
@@ -110,7 +123,7 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
 /** Brings the origin's venue edits since the fork (or the last pull) into the fork `reference`. */
 export async function pullFork(store: FestivalStore, reference: string): Promise<PullResult> {
   const { handle, editor } = await store.editorFor(reference);
-  const forkView = festivalView(handle.doc());
+  const forkView = festivalView(store.visible(handle));
   const recorded = forkView.forkedFrom;
   if (recorded === undefined || recorded.url === "") {
     throw new PandafestError(`festival "${forkView.name}" is not a fork (it records no origin); only a fork made with \`pandafest fork\` can pull`, {
@@ -132,8 +145,9 @@ export async function pullFork(store: FestivalStore, reference: string): Promise
   const originDoc = originHandle.doc();
   const fromHeads = [...(recorded.pulledHeads ?? recorded.heads)].sort();
   const base = festivalView(originAt(originDoc, fromHeads, `pull into "${forkView.name}"`));
-  const now = festivalView(originDoc);
-  const toHeads = A.getHeads(originDoc).sort();
+  // what the origin's members see now: its proposals are not pulled
+  const now = festivalView(visibleFestival(originDoc, originHandle.documentId));
+  const toHeads = [...governanceOf(originDoc, originHandle.documentId).visibleHeads].sort();
   const venues = planVenuePull(base, now, forkView);
   applyVenuePull(editor, venues, now, toHeads);
   await store.commit();

@@ -28,7 +28,7 @@ export class PfConflicts extends LitElement {
   override willUpdate(): void {
     const session = this.session;
     if (session && (this.#report === undefined || this.#reportVersion !== session.model.version)) {
-      this.#report = conflictReport(session.doc(), session.id);
+      this.#report = conflictReport(session.doc(), session.id, session.visible());
       this.#reportVersion = session.model.version;
     }
   }

@@ -12,6 +12,8 @@ import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
 import "./pf-conflicts.js";
 import "./pf-event-form.js";
 import "./pf-history.js";
+import "./pf-proposals.js";
+import { governanceOf } from "../../../engine/core/governance/index.js";
 import "./pf-people.js";
 import "./pf-person-form.js";
 import "./pf-programme.js";
@@ -33,6 +35,7 @@ const NAVIGATION: ReadonlyArray<{ screen: FestivalScreen["screen"]; label: strin
   { screen: "venues", label: "Venues", matches: ["venues", "venue"] },
   { screen: "people", label: "People", matches: ["people", "person"] },
   { screen: "conflicts", label: "Conflicts", matches: ["conflicts"] },
+  { screen: "proposals", label: "Proposals", matches: ["proposals"] },
   { screen: "history", label: "History", matches: ["history"] },
   { screen: "sync", label: "Sync", matches: ["sync"] },
   { screen: "settings", label: "Settings", matches: ["settings"] },
@@ -131,6 +134,12 @@ export class PfFestival extends LitElement {
     }, delay);
   }
 
+  /** Whether this user has no role in an organised festival (their edits become proposals). */
+  #isVisitor(session: FestivalSession): boolean {
+    const governance = governanceOf(session.doc(), session.id);
+    return governance.founded && governance.mode === "organised" && !governance.roles.has(session.identity.publicKey);
+  }
+
   /** The notice for changes that wait for history (on the node, or in this browser), every time until healed. */
   #renderWaiting(session: FestivalSession) {
     const inBrowser = getMissingDeps(session.doc(), []).length;
@@ -165,6 +174,11 @@ export class PfFestival extends LitElement {
         <span class="badge">${settings.visibility}</span>
         ${settings.forkedFrom ? html`<span class="muted">forked from ${settings.forkedFrom.name}</span>` : null}
       </div>
+      ${session && this.#isVisitor(session)
+        ? html`<p class="notice" role="status" data-visitor>
+            You are not a member of this festival: what you add or change is sent to its members as a proposal (see Proposals).
+          </p>`
+        : nothing}
       <nav aria-label="Festival">
         <ul>
           ${NAVIGATION.map(
@@ -210,6 +224,8 @@ export class PfFestival extends LitElement {
         return html`<pf-conflicts .session=${session} .version=${version}></pf-conflicts>`;
       case "history":
         return html`<pf-history .session=${session} .version=${version}></pf-history>`;
+      case "proposals":
+        return html`<pf-proposals .session=${session} .version=${version}></pf-proposals>`;
       case "sync":
         return html`<pf-sync .services=${this.services} .session=${session} .version=${version}></pf-sync>`;
       case "settings":

@@ -9,6 +9,7 @@ import type { AppServices } from "../state/app-services.js";
 import { listDeviceFestivals, onDeviceFestivalsChanged, type DeviceFestival } from "../state/device-festivals.js";
 import { festivalIdFromReference } from "../state/festival-reference.js";
 import { FestivalSession } from "../state/festival-session.js";
+import { foundNewFestival } from "../state/festival-founding.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { festivalHash } from "../state/routes.js";
 import { fetchDirectory, type DirectoryEntry } from "../state/server-api.js";
@@ -159,6 +160,11 @@ export class PfFestivals extends LitElement {
         <label><input type="radio" name="visibility" value="public" /> Public: listed in directories for anyone</label>
         ${errors.visibility ? html`<p class="field-error" role="alert">${errors.visibility}</p>` : null}
       </fieldset>
+      <fieldset>
+        <legend>Who can change it</legend>
+        <label><input type="radio" name="mode" value="organised" checked /> Organised: members you give a role; others send proposals</label><br />
+        <label><input type="radio" name="mode" value="open" /> Open: anyone who has it may edit</label>
+      </fieldset>
       ${this.createErrors.form ? html`<p class="notice error" role="alert">${this.createErrors.form}</p>` : null}
       <div class="actions"><button class="primary" type="submit">Create festival</button></div>
     </form>`;
@@ -189,9 +195,9 @@ export class PfFestivals extends LitElement {
       return;
     }
     this.createErrors = NO_ERRORS;
-    const handle = services.repo.create<Festival>();
+    const mode = form.querySelector<HTMLInputElement>('input[name="mode"]:checked')?.value === "open" ? "open" : "organised";
+    const handle = foundNewFestival(services.repo, identity, init, `create festival ${JSON.stringify(input.name.trim().slice(0, 80))}`, mode);
     const session = new FestivalSession(handle, identity);
-    session.editor.change(init, `create festival ${JSON.stringify(input.name.trim().slice(0, 80))}`);
     this.dispatchEvent(new CustomEvent("open-session", { detail: session, bubbles: true, composed: true }));
     window.location.hash = festivalHash(session.id, { screen: "programme" });
   }

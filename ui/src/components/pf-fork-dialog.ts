@@ -1,12 +1,13 @@
 // The fork dialog: choose a name and what to keep (venues by default; people, events), then open the fork.
 // A native modal <dialog>: focus stays inside, Escape closes it.
-import * as A from "@automerge/automerge/slim";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { FestivalSession } from "../state/festival-session.js";
+import { foundNewFestival } from "../state/festival-founding.js";
+import { governanceOf } from "../../../engine/core/governance/index.js";
 import { forkInit } from "../../../engine/core/fork/copy.js";
 import { planKeep } from "../../../engine/core/fork/keep.js";
 import { festivalView } from "../../../engine/core/views.js";
@@ -81,17 +82,16 @@ export class PfForkDialog extends LitElement {
     let message: string;
     try {
       const plan = planKeep(["people", "events"].filter((part) => checked(part)));
-      const doc = session.doc();
-      const view = festivalView(doc);
-      ({ init } = forkInit({ view, url: session.handle.url, heads: A.getHeads(doc).sort() }, formText(form, "name"), plan));
+      const view = festivalView(session.visible());
+      const heads = [...governanceOf(session.doc(), session.id).visibleHeads].sort();
+      ({ init } = forkInit({ view, url: session.handle.url, heads }, formText(form, "name"), plan));
       message = `fork of ${JSON.stringify(view.name)} keeping ${[...plan.parts].join(", ")}`;
     } catch (error) {
       this.errors = formErrorsFrom(error, "festival", ["name"]);
       return;
     }
-    const handle = services.repo.create<Festival>();
+    const handle = foundNewFestival(services.repo, session.identity, init, message, "organised");
     const fork = new FestivalSession(handle, session.identity);
-    fork.editor.change(init, message);
     this.dialog.close();
     this.dispatchEvent(new CustomEvent("open-session", { detail: fork, bubbles: true, composed: true }));
     window.location.hash = festivalHash(fork.id, { screen: "programme" });

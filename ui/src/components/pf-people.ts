@@ -31,7 +31,7 @@ export class PfPeople extends LitElement {
     const people = model.sortedPeople();
     // only names each key wrote itself (engine/core/provenance.ts memberNames); a name two keys claim carries a key suffix
     const names = this.#namesFor(session);
-    const members = Object.keys(session.doc().members ?? {})
+    const members = Object.keys(session.visible().members ?? {})
       .map((key): [string, string] => [key, names.get(key) ?? "(no name written by this key)"])
       .sort((a, b) => a[1].localeCompare(b[1]));
     return html`

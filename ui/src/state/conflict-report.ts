@@ -20,8 +20,9 @@ export interface ConflictReport {
   dangling: DanglingReference[];
 }
 
-export function conflictReport(doc: Festival, festivalId: string): ConflictReport {
-  const conflicts = findConflicts(doc);
+/** The report on `doc` as members see it (`visible`); authors are read from the whole history. */
+export function conflictReport(doc: Festival, festivalId: string, visible: Festival = doc): ConflictReport {
+  const conflicts = findConflicts(visible);
   let authorOfActor = new Map<string, ChangeAuthor>();
   if (conflicts.length > 0) {
     authorOfActor = new Map();
@@ -34,7 +35,7 @@ export function conflictReport(doc: Festival, festivalId: string): ConflictRepor
       ...conflict,
       values: conflict.values.map((value) => ({ ...value, author: authorOfActor.get(value.actor) ?? null })),
     })),
-    clashes: findClashes(doc),
-    dangling: findDangling(doc),
+    clashes: findClashes(visible),
+    dangling: findDangling(visible),
   };
 }

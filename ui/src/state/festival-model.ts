@@ -81,6 +81,13 @@ export class FestivalModel {
     };
   }
 
+  /** Reads the whole festival again (when patches do not say what changed in it). */
+  reset(doc: Festival): void {
+    this.settings = festivalSettingsOf(doc);
+    for (const collection of COLLECTIONS) this.#reloadCollection(doc, collection);
+    this.version += 1;
+  }
+
   /** Brings the model up to date with doc, re-reading only what the patches touched. */
   update(doc: Festival, patches: readonly Patch[]): void {
     const dirty: Record<Collection, Set<string>> = { venues: new Set(), events: new Set(), people: new Set() };

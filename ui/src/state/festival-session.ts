@@ -1,11 +1,12 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
-import { applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
-import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
+import { applyChanges, clone, getActorId, getChanges } from "@automerge/automerge/slim";
+import { encodeHeads, type DocHandle, type DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
-import { writeAttestation } from "../../../engine/core/provenance.js";
+import { ATTESTATION_MESSAGE, attest } from "../../../engine/core/provenance.js";
+import { changeVisibly, editingBase, governanceOf, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
@@ -27,7 +28,7 @@ export class FestivalSession {
     identity: BrowserIdentity,
   ) {
     this.#identity = identity;
-    this.model = new FestivalModel(handle.doc());
+    this.model = new FestivalModel(visibleFestival(handle.doc(), handle.documentId));
     this.#scheduleSnapshot(500);
     handle.on("change", this.#onChange);
     document.addEventListener("visibilitychange", this.#onVisibility);
@@ -37,8 +38,14 @@ export class FestivalSession {
     return this.handle.documentId;
   }
 
+  /** The whole document: every change, proposals included (history, conflicts, proposals, bundles). */
   doc(): Festival {
     return this.handle.doc();
+  }
+
+  /** The festival as its members see it: only the changes that count (engine/core/governance). */
+  visible(): Festival {
+    return visibleFestival(this.handle.doc(), this.handle.documentId);
   }
 
   /** Calls listener after every change, local or remote; returns the unsubscribe function. */
@@ -63,19 +70,23 @@ export class FestivalSession {
    * an edit left unsigned would stay unverified for good, and nodes would not follow a festival holding it).
    */
   readonly editor: FestivalEditor = {
-    read: () => this.handle.doc(),
+    read: () => this.visible(),
     change: (fn, message) => {
       const identity = this.#identity;
-      this.handle.change(
-        (doc) => {
-          fn(doc);
-          recordMember(doc, identity);
-        },
-        { message },
-      );
+      this.#changeVisibly((doc) => {
+        fn(doc);
+        recordMember(doc, identity);
+      }, message);
       this.#attest(identity);
     },
   };
+
+  /** One change that builds only on what counts (and this page's own earlier changes). */
+  #changeVisibly(apply: (doc: Festival) => void, message: string): void {
+    const base = editingBase(this.handle.doc(), this.handle.documentId);
+    if (base === null) this.handle.change(apply, { message });
+    else this.handle.changeAt(encodeHeads(base), apply, { message });
+  }
 
   /**
    * Runs `edit` with an editor whose changes form one transaction (a form that makes several changes): they are
@@ -84,12 +95,13 @@ export class FestivalSession {
    */
   transaction<T>(edit: (editor: FestivalEditor) => T): T {
     const base = this.handle.doc();
+    const id = this.handle.documentId;
     let staged = clone(base, { actor: getActorId(base) });
     const identity = this.#identity;
     const result = edit({
-      read: () => staged,
+      read: () => visibleFestival(staged, id),
       change: (fn, message) => {
-        staged = change(staged, { message }, (doc) => {
+        staged = changeVisibly(staged, id, message, (doc) => {
           fn(doc);
           recordMember(doc, identity);
         });
@@ -104,11 +116,8 @@ export class FestivalSession {
   }
 
   #attest(identity: BrowserIdentity): void {
-    writeAttestation(
-      { read: () => this.handle.doc(), change: (apply, attestationMessage) => this.handle.change(apply, { message: attestationMessage }) },
-      this.handle.documentId,
-      identity,
-    );
+    const apply = attest(this.handle.doc(), this.handle.documentId, identity);
+    if (apply !== null) this.#changeVisibly(apply, ATTESTATION_MESSAGE);
   }
 
   close(): void {
@@ -136,7 +145,9 @@ export class FestivalSession {
   };
 
   readonly #onChange = (payload: DocHandleChangePayload<Festival>): void => {
-    this.model.update(payload.doc, payload.patches);
+    // patches describe the whole document; when some change does not count, the model is read again from what does
+    if (governanceOf(payload.doc, this.handle.documentId).allCount) this.model.update(payload.doc, payload.patches);
+    else this.model.reset(visibleFestival(payload.doc, this.handle.documentId));
     this.#scheduleSnapshot();
     for (const listener of this.#listeners) listener();
   };

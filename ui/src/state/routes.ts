@@ -9,12 +9,13 @@ export type FestivalScreen =
   | { screen: "person"; id: string | "new" }
   | { screen: "conflicts" }
   | { screen: "history" }
+  | { screen: "proposals" }
   | { screen: "sync" }
   | { screen: "settings" };
 
 export type Route = { screen: "festivals" } | ({ festivalId: string } & FestivalScreen);
 
-const SIMPLE_SCREENS = ["programme", "venues", "people", "conflicts", "history", "sync", "settings"] as const;
+const SIMPLE_SCREENS = ["programme", "venues", "people", "conflicts", "proposals", "history", "sync", "settings"] as const;
 const ITEM_SCREENS = ["event", "venue", "person"] as const;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 

@@ -1,0 +1,115 @@
+// Governance records: the signed facts that say who may change an organised festival (its founding, grants,
+// withdrawals, mode switches, acceptances and rejections), each the message of one festival change.
+import { documentIdToBinary, parseAutomergeUrl, stringifyAutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
+import nacl from "tweetnacl";
+import { PandafestError } from "../errors.js";
+import { fromHex, PUBLIC_KEY_BYTES } from "../keys.js";
+
+/*
+ * A record is the message of a change, "pandafest-governance v1 <verb> <arguments>". The message is part of the
+ * change's hash, and the author's attestation signs that hash, so a record is as signed as any change: who wrote it
+ * is the change's verified author. The change also mirrors the record into the document (governance[<id>]) so it is
+ * never empty; readers never trust that mirror, only the messages in the history.
+ */
+
+export type Role = "manage" | "edit";
+export type Mode = "organised" | "open";
+
+export type GovernanceRecord =
+  | { kind: "found"; mode: Mode }
+  | { kind: "grant"; key: string; role: Role }
+  | { kind: "withdraw"; key: string }
+  | { kind: "mode"; mode: Mode }
+  | { kind: "accept"; hash: string }
+  | { kind: "reject"; hash: string };
+
+export const GOVERNANCE_PREFIX = "pandafest-governance v1 ";
+const KEY_PATTERN = new RegExp(`^[0-9a-f]{${PUBLIC_KEY_BYTES * 2}}$`);
+const HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+export const ROLES: readonly Role[] = ["edit", "manage"];
+
+/** The message that carries `record`. */
+export function governanceMessage(record: GovernanceRecord): string {
+  switch (record.kind) {
+    case "found":
+    case "mode":
+      return `${GOVERNANCE_PREFIX}${record.kind} ${record.mode}`;
+    case "grant":
+      return `${GOVERNANCE_PREFIX}grant ${record.key} ${record.role}`;
+    case "withdraw":
+      return `${GOVERNANCE_PREFIX}withdraw ${record.key}`;
+    case "accept":
+    case "reject":
+      return `${GOVERNANCE_PREFIX}${record.kind} ${record.hash}`;
+  }
+}
+
+/** The record a change message carries, or null when it carries none (or a malformed one, which counts as none). */
+export function parseGovernanceMessage(message: string | null | undefined): GovernanceRecord | null {
+  if (typeof message !== "string" || !message.startsWith(GOVERNANCE_PREFIX) || message.length > 200) return null;
+  const parts = message.slice(GOVERNANCE_PREFIX.length).split(" ");
+  const [verb, first, second] = parts;
+  const isMode = (value: string | undefined): value is Mode => value === "organised" || value === "open";
+  const isRole = (value: string | undefined): value is Role => value === "edit" || value === "manage";
+  if ((verb === "found" || verb === "mode") && parts.length === 2 && isMode(first)) return { kind: verb, mode: first };
+  if (verb === "grant" && parts.length === 3 && KEY_PATTERN.test(first) && isRole(second)) return { kind: "grant", key: first, role: second };
+  if (verb === "withdraw" && parts.length === 2 && KEY_PATTERN.test(first)) return { kind: "withdraw", key: first };
+  if ((verb === "accept" || verb === "reject") && parts.length === 2 && HASH_PATTERN.test(first)) return { kind: verb, hash: first };
+  return null;
+}
+
+/** The role a record needs of its author: managing for who may do what, editing for deciding proposals. */
+export function roleNeeded(record: GovernanceRecord | null): Role {
+  if (record === null || record.kind === "accept" || record.kind === "reject") return "edit";
+  return "manage";
+}
+
+/** Whether `role` includes `needed` (manage includes edit). */
+export function roleIncludes(role: Role | undefined, needed: Role): boolean {
+  if (role === undefined) return false;
+  return role === "manage" || needed === "edit";
+}
+
+/*
+ * A founded festival's id is made from its founding change: two marker bytes ("pf"), then 14 bytes of
+ * SHA-512("pandafest-festival-v1" || change hash). Nobody can write another change that yields the same id, so the
+ * founding change, and with it the founder, is the same on every replica; a festival whose id lacks the marker was
+ * made before governance and stays open.
+ */
+const FOUNDED_MARKER = [0x70, 0x66];
+const FOUNDED_LABEL = new TextEncoder().encode("pandafest-festival-v1");
+const ID_BYTES = 16;
+
+/** The id of the festival whose founding change has `hash`. */
+export function foundedFestivalId(hash: string): DocumentId {
+  const hashBytes = fromHex(hash, "change hash", 32);
+  const input = new Uint8Array(FOUNDED_LABEL.length + hashBytes.length);
+  input.set(FOUNDED_LABEL);
+  input.set(hashBytes, FOUNDED_LABEL.length);
+  const digest = nacl.hash(input);
+  const id = new Uint8Array(ID_BYTES);
+  id.set(FOUNDED_MARKER);
+  id.set(digest.subarray(0, ID_BYTES - FOUNDED_MARKER.length), FOUNDED_MARKER.length);
+  return parseAutomergeUrl(stringifyAutomergeUrl(id as Parameters<typeof stringifyAutomergeUrl>[0])).documentId;
+}
+
+/** Whether `festivalId` has a founded festival's marker (a festival made before governance has it 1 time in 65,536). */
+export function hasFoundedMarker(festivalId: string): boolean {
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = documentIdToBinary(festivalId as DocumentId);
+  } catch {
+    return false;
+  }
+  return bytes !== undefined && bytes.length === ID_BYTES && bytes[0] === FOUNDED_MARKER[0] && bytes[1] === FOUNDED_MARKER[1];
+}
+
+/** A public key given by a user: 64 hex digits, or a clear error naming what was given. */
+export function memberKeyArgument(text: string): string {
+  const key = text.trim().toLowerCase();
+  if (!KEY_PATTERN.test(key)) {
+    throw new PandafestError(`"${text}" is not a member key: a key is 64 hex digits, as \`pandafest whoami\` prints it`, { code: "usage" });
+  }
+  return key;
+}

@@ -1,0 +1,447 @@
+// Which changes of a festival count: the rule every replica applies to the same signed history, so all that
+// hold the same changes show the same festival, whatever order and transport brought them.
+import * as A from "@automerge/automerge";
+import { actorCoverages, type ActorCoverage } from "../provenance.js";
+import type { Festival } from "../schema.js";
+import {
+  foundedFestivalId,
+  hasFoundedMarker,
+  parseGovernanceMessage,
+  roleIncludes,
+  roleNeeded,
+  type GovernanceRecord,
+  type Mode,
+  type Role,
+} from "./records.js";
+
+/*
+ * The rule (docs/DESIGN.md, "Who may change a festival"):
+ * - A festival whose id has no founded marker was made before governance: every change counts.
+ * - Otherwise its founding change is the one whose hash makes the id. It and everything before it count; its
+ *   verified author (the founder) manages, and its record says whether the festival starts organised or open.
+ * - Any other change counts when it descends from the founding change, every change it depends on counts, and
+ *   at its dependencies (its causal past, nothing else) its author may make it: in an open festival anyone may
+ *   edit, signed or not; otherwise its verified author needs `edit`, or `manage` for a grant, a withdrawal or a
+ *   mode switch. Accepting or rejecting a proposal needs `edit` (`manage` when the proposal is a governance record).
+ * - Roles at a point are the counting grants and withdrawals in its past: per key the latest ones; when several
+ *   are concurrent, the lowest role wins (a withdrawal beats a grant, edit beats manage). The mode likewise, where
+ *   organised beats open. A grant or withdrawal that would leave no manager does not count.
+ * - A change that does not count is a proposal (verified author), pending (no attestation yet: it counts once its
+ *   attestation arrives, if the rest holds), rejected, or outside (not descended from the founding change). A
+ *   proposal counts once an acceptance that counts names it, unless a counting rejection came after that
+ *   acceptance. Its author stays its author.
+ */
+
+export type ChangeStatus = "counts" | "proposal" | "pending" | "rejected" | "outside";
+
+/** Where one change stands. */
+export interface ChangeStanding {
+  hash: string;
+  index: number;
+  status: ChangeStatus;
+  /** its verified author's key, when it is verified */
+  author: string | null;
+  record: GovernanceRecord | null;
+  /** the key whose acceptance made it count */
+  acceptedBy?: string;
+  /** the key whose rejection keeps it out */
+  rejectedBy?: string;
+  /** why it does not count */
+  reason?: string;
+}
+
+export interface FestivalGovernance {
+  /** made with a founding change (false: made before governance, always open) */
+  founded: boolean;
+  founder: string | null;
+  /** the mode and roles at the visible heads */
+  mode: Mode;
+  roles: ReadonlyMap<string, Role>;
+  /** every change counts: the visible festival is the document itself */
+  allCount: boolean;
+  /** the heads of the changes that count */
+  visibleHeads: string[];
+  /** every change, in the document's causal order, with its standing */
+  changes: readonly ChangeStanding[];
+  /** the document's change metadata (empty for a festival made before governance) */
+  metadata: readonly A.ChangeMetadata[];
+}
+
+interface Pass {
+  counts: boolean[];
+  standings: ChangeStanding[];
+  stateBefore: number[];
+}
+
+const results = new WeakMap<object, { festivalId: string; governance: FestivalGovernance }>();
+
+/** The standing of every change of `doc`, the festival `festivalId` (remembered per document version). */
+export function governanceOf(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
+  const known = results.get(doc);
+  if (known !== undefined && known.festivalId === festivalId) return known.governance;
+  const governance = decide(doc, festivalId);
+  results.set(doc, { festivalId, governance });
+  return governance;
+}
+
+function openToAll(doc: A.Doc<Festival>, founded: boolean, founder: string | null, metadata: readonly A.ChangeMetadata[]): FestivalGovernance {
+  return {
+    founded,
+    founder,
+    mode: "open",
+    roles: founder === null ? new Map() : new Map([[founder, "manage"]]),
+    allCount: true,
+    visibleHeads: A.getHeads(doc),
+    changes: [],
+    metadata,
+  };
+}
+
+function decide(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
+  if (!hasFoundedMarker(festivalId)) return openToAll(doc, false, null, []);
+  const metadata = causalOrder(A.getChangesMetaSince(doc, []));
+  const records = metadata.map((change) => parseGovernanceMessage(change.message));
+  const founding = metadata.findIndex((change, index) => records[index]?.kind === "found" && foundedFestivalId(change.hash) === festivalId);
+  if (founding < 0) {
+    // the founding change is not here: nothing can be decided, nothing counts
+    const changes = metadata.map((change, index): ChangeStanding => ({
+      hash: change.hash,
+      index,
+      status: "outside",
+      author: null,
+      record: records[index],
+      reason: "the festival's founding change is not here",
+    }));
+    return { founded: true, founder: null, mode: "organised", roles: new Map(), allCount: false, visibleHeads: [], changes, metadata };
+  }
+  const coverages = actorCoverages(doc, festivalId, metadata);
+  const authorOf = (index: number): string | null => verifiedAuthor(coverages, metadata[index]);
+  const founder = authorOf(founding);
+  const foundingRecord = records[founding] as { kind: "found"; mode: Mode };
+  if (foundingRecord.mode === "open" && records.every((record, index) => record === null || index === founding)) {
+    return openToAll(doc, true, founder, metadata);
+  }
+  const graph = new Graph(metadata, records, founding, founder);
+  let accepted = new Map<number, string>();
+  let pass = graph.run(authorOf, accepted);
+  for (let round = 0; round < 4; round += 1) {
+    const decided = graph.decisions(pass, authorOf);
+    if (sameDecisions(decided.accepted, accepted)) {
+      graph.markDecisions(pass, decided);
+      break;
+    }
+    accepted = decided.accepted;
+    pass = graph.run(authorOf, accepted);
+    if (round === 3) graph.markDecisions(pass, graph.decisions(pass, authorOf));
+  }
+  const visibleHeads = graph.headsOf(pass.counts);
+  const allCount = pass.counts.every(Boolean);
+  const atHeads = graph.derive(graph.stateAt(visibleHeads.map((hash) => graph.indexOf.get(hash) ?? -1), pass));
+  return {
+    founded: true,
+    founder,
+    mode: atHeads.mode,
+    roles: atHeads.roles,
+    allCount,
+    visibleHeads: allCount ? A.getHeads(doc) : visibleHeads,
+    changes: pass.standings,
+    metadata,
+  };
+}
+
+function sameDecisions(left: ReadonlyMap<number, string>, right: ReadonlyMap<number, string>): boolean {
+  if (left.size !== right.size) return false;
+  for (const [index, key] of left) if (right.get(index) !== key) return false;
+  return true;
+}
+
+function verifiedAuthor(coverages: ReadonlyMap<string, ActorCoverage>, change: A.ChangeMetadata): string | null {
+  const coverage = coverages.get(change.actor);
+  if (coverage === undefined || "reason" in coverage) return null;
+  return change.seq <= coverage.throughSeq ? coverage.key : null;
+}
+
+/** The changes with every change's dependencies before it (Automerge lists them so; sorted again only if not). */
+function causalOrder(metadata: A.ChangeMetadata[]): A.ChangeMetadata[] {
+  const seen = new Set<string>();
+  let ordered = true;
+  for (const change of metadata) {
+    if (!change.deps.every((dep) => seen.has(dep))) {
+      ordered = false;
+      break;
+    }
+    seen.add(change.hash);
+  }
+  if (ordered) return metadata;
+  const byHash = new Map(metadata.map((change) => [change.hash, change]));
+  const result: A.ChangeMetadata[] = [];
+  const done = new Set<string>();
+  const visit = (change: A.ChangeMetadata) => {
+    const stack: Array<{ change: A.ChangeMetadata; next: number }> = [{ change, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (done.has(top.change.hash)) {
+        stack.pop();
+        continue;
+      }
+      const dep = top.change.deps[top.next++];
+      if (dep === undefined) {
+        done.add(top.change.hash);
+        result.push(top.change);
+        stack.pop();
+      } else if (!done.has(dep) && byHash.has(dep)) stack.push({ change: byHash.get(dep) as A.ChangeMetadata, next: 0 });
+    }
+  };
+  for (const change of metadata) visit(change);
+  return result;
+}
+
+interface Derived {
+  mode: Mode;
+  roles: Map<string, Role>;
+}
+
+/** The change graph of one festival and the governance states along it (interned sets of counting records). */
+class Graph {
+  readonly indexOf = new Map<string, number>();
+  private readonly deps: number[][];
+  private readonly beforeFounding: boolean[];
+  private readonly descends: boolean[];
+  /** interned states: sorted indices of the counting governance records in a change's past */
+  private readonly states: number[][] = [[]];
+  private readonly stateIds = new Map<string, number>([["", 0]]);
+  private readonly stateSets = new Map<number, Set<number>>();
+  private readonly derived = new Map<number, Derived>();
+  private readonly recordPast = new Map<number, number>();
+
+  constructor(
+    private readonly metadata: readonly A.ChangeMetadata[],
+    private readonly records: readonly (GovernanceRecord | null)[],
+    private readonly founding: number,
+    private readonly founder: string | null,
+  ) {
+    metadata.forEach((change, index) => this.indexOf.set(change.hash, index));
+    this.deps = metadata.map((change) => change.deps.map((dep) => this.indexOf.get(dep)).filter((dep): dep is number => dep !== undefined));
+    this.beforeFounding = metadata.map(() => false);
+    const stack = [founding];
+    while (stack.length > 0) {
+      const index = stack.pop() as number;
+      if (this.beforeFounding[index]) continue;
+      this.beforeFounding[index] = true;
+      stack.push(...this.deps[index]);
+    }
+    this.descends = metadata.map(() => false);
+    metadata.forEach((_, index) => {
+      this.descends[index] = index === founding || this.deps[index].some((dep) => this.descends[dep]);
+    });
+  }
+
+  private intern(records: number[]): number {
+    const key = records.join(",");
+    let id = this.stateIds.get(key);
+    if (id === undefined) {
+      id = this.states.length;
+      this.states.push(records);
+      this.stateIds.set(key, id);
+    }
+    return id;
+  }
+
+  private merge(stateIds: readonly number[]): number {
+    const distinct = [...new Set(stateIds)];
+    if (distinct.length === 0) return 0;
+    if (distinct.length === 1) return distinct[0];
+    const union = new Set<number>();
+    for (const id of distinct) for (const record of this.states[id]) union.add(record);
+    return this.intern([...union].sort((left, right) => left - right));
+  }
+
+  private setOf(stateId: number): Set<number> {
+    let set = this.stateSets.get(stateId);
+    if (set === undefined) {
+      set = new Set(this.states[stateId]);
+      this.stateSets.set(stateId, set);
+    }
+    return set;
+  }
+
+  /** The governance state after the changes `indices` (a set of heads). */
+  stateAt(indices: readonly number[], pass: Pass): number {
+    return this.merge(indices.filter((index) => index >= 0).map((index) => this.after(index, pass)));
+  }
+
+  private after(index: number, pass: Pass): number {
+    const before = pass.stateBefore[index];
+    if (!pass.counts[index] || this.records[index] === null) return before;
+    return this.intern([...this.states[before], index].sort((left, right) => left - right));
+  }
+
+  /** Mode and roles in a state. */
+  derive(stateId: number): Derived {
+    const known = this.derived.get(stateId);
+    if (known !== undefined) return known;
+    const records = this.states[stateId];
+    const maximal = (indices: number[]) =>
+      indices.filter((index) => !indices.some((other) => other !== index && this.setOf(this.recordPast.get(other) ?? 0).has(index)));
+    const modes = maximal(records.filter((index) => this.records[index]?.kind === "found" || this.records[index]?.kind === "mode"));
+    const mode: Mode = modes.length === 0 ? "open" : modes.some((index) => (this.records[index] as { mode: Mode }).mode === "organised") ? "organised" : "open";
+    const bySubject = new Map<string, number[]>();
+    for (const index of records) {
+      const record = this.records[index];
+      const subject = record?.kind === "grant" || record?.kind === "withdraw" ? record.key : index === this.founding ? this.founder : null;
+      if (subject === null || subject === undefined) continue;
+      const list = bySubject.get(subject);
+      if (list === undefined) bySubject.set(subject, [index]);
+      else list.push(index);
+    }
+    const roles = new Map<string, Role>();
+    for (const [subject, indices] of bySubject) {
+      let lowest: Role | "none" = "manage";
+      for (const index of maximal(indices)) {
+        const record = this.records[index];
+        const role: Role | "none" = record?.kind === "grant" ? record.role : record?.kind === "withdraw" ? "none" : "manage";
+        if (role === "none" || (role === "edit" && lowest === "manage")) lowest = role;
+      }
+      if (lowest !== "none") roles.set(subject, lowest);
+    }
+    const result = { mode, roles };
+    this.derived.set(stateId, result);
+    return result;
+  }
+
+  /** One pass over the history in causal order, with the given acceptances (proposal index → acceptor key). */
+  run(authorOf: (index: number) => string | null, accepted: ReadonlyMap<number, string>): Pass {
+    const count = this.metadata.length;
+    this.derived.clear(); // a record's past may differ from the last pass's
+    const pass: Pass = { counts: new Array<boolean>(count).fill(false), standings: [], stateBefore: new Array<number>(count).fill(0) };
+    for (let index = 0; index < count; index += 1) {
+      const change = this.metadata[index];
+      pass.stateBefore[index] = this.merge(this.deps[index].map((dep) => this.after(dep, pass)));
+      const record = this.records[index];
+      if (record !== null) this.recordPast.set(index, pass.stateBefore[index]);
+      const standing: ChangeStanding = { hash: change.hash, index, status: "counts", author: authorOf(index), record };
+      pass.standings.push(standing);
+      const refuse = (status: ChangeStatus, reason: string) => {
+        standing.status = status;
+        standing.reason = reason;
+      };
+      if (this.beforeFounding[index]) {
+        pass.counts[index] = true;
+        continue;
+      }
+      if (!this.descends[index]) {
+        refuse("outside", "it does not build on the festival's founding change");
+        continue;
+      }
+      const notCounting = this.deps[index].find((dep) => !pass.counts[dep]);
+      if (notCounting !== undefined) {
+        refuse(standing.author === null ? "pending" : "proposal", `it builds on ${this.metadata[notCounting].hash.slice(0, 8)}, which does not count`);
+        continue;
+      }
+      const state = this.derive(pass.stateBefore[index]);
+      if (record === null && state.mode === "open") {
+        pass.counts[index] = true;
+        continue;
+      }
+      if (standing.author === null) {
+        refuse("pending", "its author is not verified yet (no attestation covers it)");
+        continue;
+      }
+      const needed = roleNeeded(record);
+      const allowed = record?.kind !== "found" && roleIncludes(state.roles.get(standing.author), needed) && leavesAManager(record, state);
+      if (allowed) {
+        pass.counts[index] = true;
+        continue;
+      }
+      const acceptor = accepted.get(index);
+      if (acceptor !== undefined && record?.kind !== "found" && leavesAManager(record, state)) {
+        pass.counts[index] = true;
+        standing.acceptedBy = acceptor;
+        continue;
+      }
+      refuse(
+        "proposal",
+        record?.kind === "found"
+          ? "only the festival's founding change founds it"
+          : !leavesAManager(record, state)
+            ? "it would leave the festival without a manager"
+            : `its author has no ${needed === "manage" ? "manage" : "edit"} role here`,
+      );
+    }
+    return pass;
+  }
+
+  /** The acceptances and rejections that count in a pass: per proposal, who accepted it (or who rejected it). */
+  decisions(pass: Pass, authorOf: (index: number) => string | null): { accepted: Map<number, string>; rejected: Map<number, string> } {
+    const accepts = new Map<number, number[]>();
+    const rejects = new Map<number, number[]>();
+    this.records.forEach((record, index) => {
+      if (!pass.counts[index] || (record?.kind !== "accept" && record?.kind !== "reject")) return;
+      const target = this.indexOf.get(record.hash);
+      if (target === undefined) return;
+      const into = record.kind === "accept" ? accepts : rejects;
+      const list = into.get(target);
+      if (list === undefined) into.set(target, [index]);
+      else list.push(index);
+    });
+    const accepted = new Map<number, string>();
+    const rejected = new Map<number, string>();
+    for (const [target, acceptIndices] of accepts) {
+      const needed = roleNeeded(this.records[target]);
+      const rejecters = rejects.get(target) ?? [];
+      const standing = acceptIndices.find(
+        (accept) =>
+          roleIncludes(this.derive(pass.stateBefore[accept]).roles.get(authorOf(accept) ?? ""), needed) &&
+          !rejecters.some((reject) => this.setOf(pass.stateBefore[reject]).has(accept) || this.isAncestor(accept, reject)),
+      );
+      if (standing !== undefined) accepted.set(target, authorOf(standing) ?? "");
+    }
+    for (const [target, rejectIndices] of rejects) {
+      if (!accepted.has(target)) rejected.set(target, authorOf(rejectIndices[rejectIndices.length - 1]) ?? "");
+    }
+    return { accepted, rejected };
+  }
+
+  markDecisions(pass: Pass, decided: { rejected: Map<number, string> }): void {
+    for (const [target, key] of decided.rejected) {
+      const standing = pass.standings[target];
+      if (standing.status !== "proposal") continue;
+      standing.status = "rejected";
+      standing.rejectedBy = key;
+    }
+  }
+
+  /** Whether change `ancestor` is in the past of change `index`. */
+  private isAncestor(ancestor: number, index: number): boolean {
+    if (ancestor >= index) return false;
+    const seen = new Set<number>();
+    const stack = [index];
+    while (stack.length > 0) {
+      const current = stack.pop() as number;
+      for (const dep of this.deps[current]) {
+        if (dep === ancestor) return true;
+        if (dep > ancestor && !seen.has(dep)) {
+          seen.add(dep);
+          stack.push(dep);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The heads of a set of changes closed under dependencies. */
+  headsOf(counts: readonly boolean[]): string[] {
+    const covered = new Array<boolean>(counts.length).fill(false);
+    counts.forEach((counting, index) => {
+      if (counting) for (const dep of this.deps[index]) covered[dep] = true;
+    });
+    return this.metadata.filter((_, index) => counts[index] && !covered[index]).map((change) => change.hash).sort();
+  }
+}
+
+/** A grant or withdrawal counts only when some key still manages after it. */
+function leavesAManager(record: GovernanceRecord | null, state: Derived): boolean {
+  if (record?.kind !== "withdraw" && !(record?.kind === "grant" && record.role !== "manage")) return true;
+  for (const [key, role] of state.roles) if (role === "manage" && key !== record.key) return true;
+  return false;
+}

@@ -1,0 +1,80 @@
+// The festival members see: the document at the heads of the changes that count, and where a new edit must
+// stand so it builds only on those (and on the editor's own earlier changes).
+import * as A from "@automerge/automerge";
+import { PandafestError } from "../errors.js";
+import { ATTESTATION_MESSAGE, attest, type AttestationSigner } from "../provenance.js";
+import type { Festival } from "../schema.js";
+import { governanceOf } from "./standing.js";
+
+const views = new WeakMap<object, A.Doc<Festival>>();
+
+/** The festival as its members see it: `doc` itself when every change counts, else `doc` at the counting heads. */
+export function visibleFestival(doc: A.Doc<Festival>, festivalId: string): A.Doc<Festival> {
+  const governance = governanceOf(doc, festivalId);
+  if (governance.allCount) return doc;
+  if (governance.visibleHeads.length === 0) {
+    throw new PandafestError(
+      `festival ${festivalId} is not complete here: the change that founded it has not arrived, so none of its changes can be shown; ` +
+        "sync with a peer, a stick or a bundle that holds it",
+      { code: "data" },
+    );
+  }
+  let view = views.get(doc);
+  if (view === undefined) {
+    view = A.view(doc, governance.visibleHeads);
+    views.set(doc, view);
+  }
+  return view;
+}
+
+/**
+ * The heads a new change by `doc`'s own actor must depend on, or null when it may simply build on everything
+ * (every change counts). The visible heads, plus the actor's own latest change when that one does not count
+ * (its earlier proposals: Automerge writes an actor's changes in a line).
+ */
+export function editingBase(doc: A.Doc<Festival>, festivalId: string): string[] | null {
+  const governance = governanceOf(doc, festivalId);
+  if (governance.allCount) return null;
+  const actor = A.getActorId(doc);
+  let latest = -1;
+  governance.metadata.forEach((change, index) => {
+    if (change.actor === actor && (latest < 0 || change.seq > governance.metadata[latest].seq)) latest = index;
+  });
+  let heads = governance.visibleHeads;
+  if (latest >= 0 && governance.changes[latest]?.status !== "counts") {
+    // the actor's own latest change, and the visible heads it does not already build on
+    const own = governance.metadata[latest].hash;
+    const past = ancestorsOf(governance.metadata, own);
+    heads = [own, ...heads.filter((head) => !past.has(head))];
+  }
+  heads = [...heads].sort();
+  // Automerge writes a change at other heads under a fresh actor; at the document's own heads it needs none
+  return heads.join() === [...A.getHeads(doc)].sort().join() ? null : heads;
+}
+
+/** The hashes of every change `hash` depends on, directly or not. */
+function ancestorsOf(metadata: readonly A.ChangeMetadata[], hash: string): Set<string> {
+  const depsOf = new Map(metadata.map((change) => [change.hash, change.deps]));
+  const past = new Set<string>();
+  const stack = [...(depsOf.get(hash) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop() as string;
+    if (past.has(next)) continue;
+    past.add(next);
+    stack.push(...(depsOf.get(next) ?? []));
+  }
+  return past;
+}
+
+/** `doc` with one change by its own actor, made at the editing base (so it builds only on what counts). */
+export function changeVisibly(doc: A.Doc<Festival>, festivalId: string, message: string, apply: (draft: Festival) => void): A.Doc<Festival> {
+  const base = editingBase(doc, festivalId);
+  if (base === null) return A.change(doc, { message }, apply);
+  return A.changeAt(doc, base, { message }, apply).newDoc;
+}
+
+/** `doc` with its actor's latest change attested, the attestation written at the editing base. */
+export function withVisibleAttestation(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): A.Doc<Festival> {
+  const apply = attest(doc, festivalId, signer);
+  return apply === null ? doc : changeVisibly(doc, festivalId, ATTESTATION_MESSAGE, apply);
+}

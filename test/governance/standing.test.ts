@@ -1,0 +1,148 @@
+// The rule that decides which changes of a festival count, on raw Automerge documents: roles, proposals,
+// decisions, withdrawals, attestations that arrive late, and refusals of what only a manager may do.
+import * as A from "@automerge/automerge";
+import { describe, expect, it } from "vitest";
+import {
+  festivalView,
+  governanceOf,
+  hasFoundedMarker,
+  proposalsOf,
+  proposalChain,
+  visibleFestival,
+  type Festival,
+} from "../../engine/core/index.js";
+import { edit, founded, merged, person, record, replicaOf } from "./governance-helpers.js";
+
+const ada = person("Ada");
+const bo = person("Bo");
+const mallory = person("Mallory");
+
+const shownName = (doc: A.Doc<Festival>, id: string) => festivalView(visibleFestival(doc, id)).name;
+const rename = (name: string) => (draft: Festival) => {
+  draft.name = new A.ImmutableString(name);
+};
+
+describe("who may change an organised festival", () => {
+  it("gives its id a founded marker; the founder manages and their edits count", () => {
+    const { doc, id } = founded(ada);
+    expect(hasFoundedMarker(id)).toBe(true);
+    const after = edit(doc, id, ada, "rename", rename("Ada's Fest"));
+    const governance = governanceOf(after, id);
+    expect(governance.founder).toBe(ada.publicKey);
+    expect(governance.roles.get(ada.publicKey)).toBe("manage");
+    expect(governance.mode).toBe("organised");
+    expect(shownName(after, id)).toBe("Ada's Fest");
+  });
+
+  it("keeps an outsider's edit out of the festival as a proposal, until a member accepts it", () => {
+    const { doc, id } = founded(ada);
+    const attempt = edit(replicaOf(doc), id, mallory, "rename festival", rename("Hijacked"));
+    const both = merged(doc, attempt);
+    expect(shownName(both, id)).toBe("Summer Fest");
+    const [proposal] = proposalsOf(both, id);
+    expect(proposal).toMatchObject({ status: "proposal", author: mallory.publicKey, authorName: "Mallory" });
+    expect(proposal.changes).toContain('festival name → "Hijacked"');
+
+    const accepted = record(both, id, ada, { kind: "accept", hash: proposal.hash });
+    expect(shownName(accepted, id)).toBe("Hijacked");
+    expect(proposalsOf(accepted, id)).toEqual([]);
+    const standing = governanceOf(accepted, id).changes.find((change) => change.hash === proposal.hash);
+    expect(standing).toMatchObject({ status: "counts", author: mallory.publicKey, acceptedBy: ada.publicKey });
+  });
+
+  it("marks a rejected proposal and keeps it out", () => {
+    const { doc, id } = founded(ada);
+    const both = merged(doc, edit(replicaOf(doc), id, mallory, "rename festival", rename("Hijacked")));
+    const [proposal] = proposalsOf(both, id);
+    const rejected = record(both, id, ada, { kind: "reject", hash: proposal.hash });
+    expect(shownName(rejected, id)).toBe("Summer Fest");
+    expect(proposalsOf(rejected, id)).toEqual([]);
+    expect(proposalsOf(rejected, id, { rejected: true })).toMatchObject([{ hash: proposal.hash, status: "rejected", rejectedBy: ada.publicKey }]);
+  });
+
+  it("lets a granted editor edit, and makes their edits proposals once the role is withdrawn", () => {
+    const { doc, id } = founded(ada);
+    const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+    const byBo = edit(replicaOf(granted), id, bo, "rename", rename("Bo's name"));
+    let shared = merged(granted, byBo);
+    expect(shownName(shared, id)).toBe("Bo's name");
+    shared = record(shared, id, ada, { kind: "withdraw", key: bo.publicKey });
+    const later = edit(replicaOf(shared), id, bo, "rename again", rename("Bo again"));
+    const all = merged(shared, later);
+    expect(shownName(all, id)).toBe("Bo's name");
+    expect(proposalsOf(all, id).map((proposal) => proposal.author)).toEqual([bo.publicKey]);
+  });
+
+  it("counts a member's edit made concurrently with their removal (judged at its own past)", () => {
+    const { doc, id } = founded(ada);
+    const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+    const boEdits = edit(replicaOf(granted), id, bo, "rename", rename("Concurrent"));
+    const adaRemoves = record(replicaOf(granted), id, ada, { kind: "withdraw", key: bo.publicKey });
+    const all = merged(adaRemoves, boEdits);
+    expect(shownName(all, id)).toBe("Concurrent");
+    expect(governanceOf(all, id).roles.has(bo.publicKey)).toBe(false);
+  });
+
+  it("lets a concurrent withdrawal beat a grant of the same key", () => {
+    const { doc, id } = founded(ada);
+    const withCarol = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "manage" });
+    const carolManager = person("Carol");
+    const both = record(withCarol, id, ada, { kind: "grant", key: carolManager.publicKey, role: "manage" });
+    const grantAgain = record(replicaOf(both), id, ada, { kind: "grant", key: mallory.publicKey, role: "edit" });
+    const withdraw = record(replicaOf(both), id, carolManager, { kind: "withdraw", key: mallory.publicKey });
+    const all = merged(grantAgain, withdraw);
+    expect(governanceOf(all, id).roles.has(mallory.publicKey)).toBe(false);
+  });
+
+  it("refuses a grant by someone without manage, and a withdrawal of the last manager", () => {
+    const { doc, id } = founded(ada);
+    const selfGrant = record(replicaOf(doc), id, mallory, { kind: "grant", key: mallory.publicKey, role: "manage" });
+    const all = merged(doc, selfGrant);
+    expect(governanceOf(all, id).roles.has(mallory.publicKey)).toBe(false);
+    expect(proposalsOf(all, id)[0]).toMatchObject({ author: mallory.publicKey, status: "proposal" });
+
+    const lastManager = record(doc, id, ada, { kind: "withdraw", key: ada.publicKey });
+    expect(governanceOf(lastManager, id).roles.get(ada.publicKey)).toBe("manage");
+    expect(governanceOf(lastManager, id).changes.at(-2)?.reason).toMatch(/without a manager/);
+  });
+
+  it("keeps a member's change pending until its attestation arrives", () => {
+    const { doc, id } = founded(ada);
+    const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+    const bosReplica = replicaOf(granted);
+    const unattested = A.change(bosReplica, { message: "rename" }, rename("Unsigned yet"));
+    const attestedLater = edit(A.clone(unattested, { actor: A.getActorId(unattested) }), id, bo, "nothing", () => undefined);
+    const withoutAttestation = merged(granted, unattested);
+    expect(shownName(withoutAttestation, id)).toBe("Summer Fest");
+    expect(proposalsOf(withoutAttestation, id)[0]?.status).toBe("pending");
+    expect(shownName(merged(withoutAttestation, attestedLater), id)).toBe("Unsigned yet");
+  });
+
+  it("accepts a chain of proposals by accepting each change it needs", () => {
+    const { doc, id } = founded(ada);
+    let attempt = edit(replicaOf(doc), id, mallory, "rename", rename("First"));
+    attempt = edit(attempt, id, mallory, "rename", rename("Second"));
+    let all = merged(doc, attempt);
+    const latest = proposalsOf(all, id).at(-1);
+    expect(latest).toBeDefined();
+    const chain = proposalChain(all, id, latest?.hash ?? "");
+    expect(chain.length).toBeGreaterThanOrEqual(2);
+    for (const hash of chain) all = record(all, id, ada, { kind: "accept", hash });
+    expect(shownName(all, id)).toBe("Second");
+  });
+
+  it("lets anyone edit an open festival, and a manager organise it later", () => {
+    const { doc, id } = founded(ada, "open");
+    const byMallory = merged(doc, edit(replicaOf(doc), id, mallory, "rename", rename("Open to all")));
+    expect(shownName(byMallory, id)).toBe("Open to all");
+    const organised = record(byMallory, id, ada, { kind: "mode", mode: "organised" });
+    const later = merged(organised, edit(replicaOf(organised), id, mallory, "rename", rename("Not any more")));
+    expect(shownName(later, id)).toBe("Open to all");
+  });
+
+  it("treats a festival made before governance as open", () => {
+    const start = A.from<Record<string, unknown>>({ name: new A.ImmutableString("Old") }) as unknown as A.Doc<Festival>;
+    const legacy = A.change(start, rename("Anyone"));
+    expect(governanceOf(legacy, "2j9Vt5yHhWMXJLqbRoyn9sD6GxSW").allCount).toBe(true);
+  });
+});
