@@ -5,7 +5,6 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import {
   Repo,
-  encodeHeads,
   isValidAutomergeUrl,
   isValidDocumentId,
   parseAutomergeUrl,
@@ -25,7 +24,9 @@ import { checkSchema } from "../core/schema-version.js";
 import { useNativeSignatures } from "./native-signatures.js";
 import { ATTESTATION_MESSAGE, attest as attestationChange } from "../core/provenance.js";
 import {
+  changeAtHeads,
   editingBase,
+  forkAt,
   foundFestival,
   governanceOf,
   visibleFestival,
@@ -340,7 +341,7 @@ export class FestivalStore {
     const heads = A.getHeads(doc);
     const staged = this.staged.get(id);
     // this run's own edits show even before they are signed (at commit); otherwise what counts
-    const view = festivalView(staged === undefined ? visibleFestival(doc, id) : stagedView(materialized(staged)));
+    const view = festivalView(staged === undefined ? visibleFestival(doc, id) : materialized(staged).doc);
     if (chunkKeys) {
       // a cache that cannot be written (read-only data directory, disk full) only costs the next read its shortcut
       await this.viewCache.write(id, chunkKeys, { heads, view }).catch(() => undefined);
@@ -494,7 +495,7 @@ export class FestivalStore {
       read: () => {
         const staged = this.staged.get(id);
         if (staged === undefined) return visibleFestival(handle.doc(), id);
-        return stagedView(materialized(staged));
+        return materialized(staged).doc;
       },
       change: (fn, message) => {
         failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
@@ -503,12 +504,7 @@ export class FestivalStore {
           this.staged.set(id, { handle, first: { fn: withMember(fn), message } });
         } else {
           const copy = materialized(staged);
-          if (copy.heads === null) copy.doc = A.change(copy.doc, { message }, withMember(fn));
-          else {
-            const result = A.changeAt(copy.doc, copy.heads, { message }, withMember(fn));
-            copy.doc = result.newDoc;
-            copy.heads = result.newHeads ?? copy.heads;
-          }
+          copy.doc = A.change(copy.doc, { message }, withMember(fn));
         }
         this.touched.set(id, handle);
       },
@@ -537,9 +533,7 @@ export class FestivalStore {
     this.staged.clear();
     for (const edits of staged) {
       if (edits.copy === undefined) {
-        const base = editingBase(edits.handle.doc(), edits.handle.documentId);
-        if (base === null) edits.handle.change(edits.first.fn, { message: edits.first.message });
-        else edits.handle.changeAt(encodeHeads(base), edits.first.fn, { message: edits.first.message });
+        changeHandleVisibly(edits.handle, edits.first.fn, edits.first.message);
         continue;
       }
       const changes = A.getChanges(edits.copy.base, edits.copy.doc);
@@ -574,9 +568,7 @@ export class FestivalStore {
     for (const [id, handle] of this.touched) {
       if (identity) {
         const apply = attestationChange(handle.doc(), id, identity);
-        const base = apply === null ? null : editingBase(handle.doc(), id);
-        if (apply !== null && base === null) handle.change(apply, { message: ATTESTATION_MESSAGE });
-        else if (apply !== null && base !== null) handle.changeAt(encodeHeads(base), apply, { message: ATTESTATION_MESSAGE });
+        if (apply !== null) changeHandleVisibly(handle, apply, ATTESTATION_MESSAGE);
       }
       if (ownLatestIsProposal(handle.doc(), id)) this.proposedIn.add(id);
       const doc = visibleFestival(handle.doc(), id);
@@ -617,31 +609,35 @@ interface StagedEdits {
   copy?: StagedCopy;
 }
 
-/** The copy: the festival before, the copy with the edits, and the heads to build on (null: its own heads). */
+/** The copy: where it started (the festival, or what counts of it plus this user's own changes) and where it is now. */
 interface StagedCopy {
   base: A.Doc<Festival>;
   doc: A.Doc<Festival>;
-  heads: string[] | null;
 }
 
-/** The festival as the staged edits leave it, for the command that makes them. */
-function stagedView(copy: StagedCopy): A.Doc<Festival> {
-  return copy.heads === null ? copy.doc : A.view(copy.doc, copy.heads);
-}
-
-/** The staged edits' copy of the festival (made now when there is none yet, with the first change applied). */
+/**
+ * The staged edits' copy of the festival (made now when there is none yet, with the first change applied): a copy of
+ * the whole festival when every change counts, else a copy at the editing base, so the edits build only on what counts.
+ */
 function materialized(edits: StagedEdits): StagedCopy {
   if (edits.copy === undefined) {
-    const base = edits.handle.doc();
-    const copy = A.clone(base, { actor: A.getActorId(base) });
-    const at = editingBase(base, edits.handle.documentId);
-    if (at === null) edits.copy = { base, doc: A.change(copy, { message: edits.first.message }, edits.first.fn), heads: null };
-    else {
-      const result = A.changeAt(copy, at, { message: edits.first.message }, edits.first.fn);
-      edits.copy = { base, doc: result.newDoc, heads: result.newHeads ?? at };
-    }
+    const current = edits.handle.doc();
+    const at = editingBase(current, edits.handle.documentId);
+    const base = at === null ? A.clone(current, { actor: A.getActorId(current) }) : forkAt(current, at);
+    edits.copy = { base, doc: A.change(base, { message: edits.first.message }, edits.first.fn) };
   }
   return edits.copy;
+}
+
+/** One change to a handle's festival, at the editing base when some changes do not count. */
+function changeHandleVisibly(handle: FestivalHandle, apply: (draft: Festival) => void, message: string): void {
+  const at = editingBase(handle.doc(), handle.documentId);
+  if (at === null) {
+    handle.change(apply, { message });
+    return;
+  }
+  const changes = changeAtHeads(handle.doc(), at, message, apply);
+  if (changes.length > 0) handle.update((current) => A.applyChanges(current, changes)[0]);
 }
 
 /** Whether this process's latest change of the festival does not count (kept as a proposal or pending). */

@@ -3,9 +3,10 @@
 import { baselineSuite } from "./baselines.bench.js";
 import { bundleSuite } from "./bundles.bench.js";
 import { engineSuite } from "./engine.bench.js";
+import { governanceSuite } from "./governance.bench.js";
 import type { BenchSuite } from "./harness.js";
 import { hostileSuite } from "./hostile.bench.js";
 import { lanSuite } from "./lan.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, hostileSuite, uiSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, hostileSuite, governanceSuite, uiSuite];

@@ -171,6 +171,8 @@ export interface FestivalFields {
   endDate: string;
   timeZone: string;
   visibility?: "public" | "private";
+  /** organised (the form's default): only members edit; open: anyone who has it */
+  mode?: "organised" | "open";
 }
 
 /** Creates a festival through the form; returns its id (from the URL it opens). */
@@ -182,6 +184,7 @@ export async function createFestival(page: Page, fields: FestivalFields): Promis
   await form.getByLabel("Last day").fill(fields.endDate);
   await form.getByLabel("Time zone").fill(fields.timeZone);
   if (fields.visibility === "public") await form.getByRole("radio", { name: /Public/ }).check();
+  if (fields.mode === "open") await form.getByRole("radio", { name: /Open: anyone/ }).check();
   await form.getByRole("button", { name: "Create festival" }).click();
   await page.getByRole("heading", { level: 1, name: fields.name }).waitFor();
   const match = /#\/f\/([^/]+)\//.exec(page.url());

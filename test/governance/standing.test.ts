@@ -3,6 +3,9 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import {
+  foundFestival,
+  recordMember,
+  withVisibleAttestation,
   festivalView,
   governanceOf,
   hasFoundedMarker,
@@ -138,6 +141,46 @@ describe("who may change an organised festival", () => {
     const organised = record(byMallory, id, ada, { kind: "mode", mode: "organised" });
     const later = merged(organised, edit(replicaOf(organised), id, mallory, "rename", rename("Not any more")));
     expect(shownName(later, id)).toBe("Open to all");
+  });
+
+  it("keeps a fork's history out when it is merged back: its founding is not this festival's, its edits are proposals", () => {
+    const { doc, id } = founded(ada);
+    // Mallory clones the whole history and founds her own festival on top, as `fork --with-history` does
+    const clone = A.clone(doc);
+    const fork = foundFestival(clone, "organised", { also: (draft) => recordMember(draft, mallory) });
+    const forkDoc = edit(withVisibleAttestation(fork.doc, fork.id, mallory), fork.id, mallory, "rename", rename("Forked"));
+    expect(shownName(forkDoc, fork.id)).toBe("Forked");
+    expect(governanceOf(forkDoc, fork.id).founder).toBe(mallory.publicKey);
+    // the fork's changes carried into the origin
+    const all = merged(doc, forkDoc);
+    expect(shownName(all, id)).toBe("Summer Fest");
+    // signed for the fork's id, her changes are not even verified here; none of them counts
+    const ours = new Set(A.getChangesMetaSince(doc, []).map((change) => change.hash));
+    const theirs = governanceOf(all, id).changes.filter((change) => !ours.has(change.hash));
+    expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.every((change) => change.status !== "counts" && change.author === null)).toBe(true);
+  });
+
+  it("edits a festival loaded from storage whose proposals touched several items, at what counts", () => {
+    let { doc, id } = founded(ada);
+    for (const name of ["North", "South", "East", "West", "Barn"]) {
+      doc = edit(doc, id, ada, "add venue", (draft) => {
+        draft.venues[`v_${name.toLowerCase()}`] = { name: new A.ImmutableString(name), description: new A.ImmutableString(""), address: new A.ImmutableString(""), accessibility: new A.ImmutableString(""), tags: [] };
+      });
+    }
+    let theirs = replicaOf(doc);
+    for (const key of ["v_north", "v_south", "v_east", "v_west", "v_barn"]) {
+      theirs = edit(theirs, id, mallory, "rename", (draft) => {
+        draft.venues[key].name = new A.ImmutableString(`Mallory's ${key}`);
+      });
+    }
+    const loaded = A.load<Festival>(A.save(merged(doc, theirs)));
+    const edited = edit(loaded, id, ada, "describe", (draft) => {
+      draft.venues.v_north.description = new A.ImmutableString("by the lake");
+    });
+    const shown = festivalView(visibleFestival(edited, id));
+    expect(shown.venues.v_north).toMatchObject({ name: "North", description: "by the lake" });
+    expect(proposalsOf(edited, id)).toHaveLength(5);
   });
 
   it("treats a festival made before governance as open", () => {

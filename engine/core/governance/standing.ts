@@ -75,11 +75,41 @@ interface Pass {
 
 const results = new WeakMap<object, { festivalId: string; governance: FestivalGovernance }>();
 
+/**
+ * The last decision made per festival, so the next version of the document (a few changes later: an edit, a sync
+ * message) is decided from the new changes alone. Bounded, oldest dropped first.
+ */
+const latest = new Map<string, Decision>();
+const LATEST_LIMIT = 8;
+
+/** What a full decision leaves behind to be extended. */
+interface Decision {
+  heads: string[];
+  metadata: A.ChangeMetadata[];
+  records: (GovernanceRecord | null)[];
+  founder: string | null;
+  /** absent while every change counts in an open festival with no record but its founding */
+  graph?: Graph;
+  pass?: Pass;
+  accepted?: Map<number, string>;
+  coverages: Map<string, ActorCoverage>;
+  governance: FestivalGovernance;
+}
+
 /** The standing of every change of `doc`, the festival `festivalId` (remembered per document version). */
 export function governanceOf(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
   const known = results.get(doc);
   if (known !== undefined && known.festivalId === festivalId) return known.governance;
-  const governance = decide(doc, festivalId);
+  let governance: FestivalGovernance;
+  if (!hasFoundedMarker(festivalId)) governance = openToAll(doc, false, null, []);
+  else {
+    const previous = latest.get(festivalId);
+    const decision = (previous === undefined ? undefined : extended(previous, doc, festivalId)) ?? decide(doc, festivalId);
+    latest.delete(festivalId);
+    latest.set(festivalId, decision);
+    if (latest.size > LATEST_LIMIT) latest.delete(latest.keys().next().value as string);
+    governance = decision.governance;
+  }
   results.set(doc, { festivalId, governance });
   return governance;
 }
@@ -97,8 +127,8 @@ function openToAll(doc: A.Doc<Festival>, founded: boolean, founder: string | nul
   };
 }
 
-function decide(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
-  if (!hasFoundedMarker(festivalId)) return openToAll(doc, false, null, []);
+function decide(doc: A.Doc<Festival>, festivalId: string): Decision {
+  const heads = A.getHeads(doc);
   const metadata = causalOrder(A.getChangesMetaSince(doc, []));
   const records = metadata.map((change) => parseGovernanceMessage(change.message));
   const founding = metadata.findIndex((change, index) => records[index]?.kind === "found" && foundedFestivalId(change.hash) === festivalId);
@@ -112,16 +142,18 @@ function decide(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
       record: records[index],
       reason: "the festival's founding change is not here",
     }));
-    return { founded: true, founder: null, mode: "organised", roles: new Map(), allCount: false, visibleHeads: [], changes, metadata };
+    const governance: FestivalGovernance = { founded: true, founder: null, mode: "organised", roles: new Map(), allCount: false, visibleHeads: [], changes, metadata };
+    // never extended: a later version may bring the founding change
+    return { heads: [], metadata, records, founder: null, coverages: new Map(), governance };
   }
   const coverages = actorCoverages(doc, festivalId, metadata);
-  const authorOf = (index: number): string | null => verifiedAuthor(coverages, metadata[index]);
-  const founder = authorOf(founding);
+  const founder = verifiedAuthor(coverages, metadata[founding]);
   const foundingRecord = records[founding] as { kind: "found"; mode: Mode };
   if (foundingRecord.mode === "open" && records.every((record, index) => record === null || index === founding)) {
-    return openToAll(doc, true, founder, metadata);
+    return { heads, metadata, records, founder, coverages, governance: openToAll(doc, true, founder, metadata) };
   }
   const graph = new Graph(metadata, records, founding, founder);
+  const authorOf = (index: number): string | null => verifiedAuthor(coverages, metadata[index]);
   let accepted = new Map<number, string>();
   let pass = graph.run(authorOf, accepted);
   for (let round = 0; round < 4; round += 1) {
@@ -134,6 +166,10 @@ function decide(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
     pass = graph.run(authorOf, accepted);
     if (round === 3) graph.markDecisions(pass, graph.decisions(pass, authorOf));
   }
+  return { heads, metadata, records, founder, graph, pass, accepted, coverages, governance: summary(doc, graph, pass, founder, metadata) };
+}
+
+function summary(doc: A.Doc<Festival>, graph: Graph, pass: Pass, founder: string | null, metadata: A.ChangeMetadata[]): FestivalGovernance {
   const visibleHeads = graph.headsOf(pass.counts);
   const allCount = pass.counts.every(Boolean);
   const atHeads = graph.derive(graph.stateAt(visibleHeads.map((hash) => graph.indexOf.get(hash) ?? -1), pass));
@@ -147,6 +183,65 @@ function decide(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
     changes: pass.standings,
     metadata,
   };
+}
+
+/**
+ * `previous` extended by the changes `doc` holds beyond it, or undefined when they could change how an earlier
+ * change stands (then everything is decided again): a decision on a proposal, an attestation for an actor whose
+ * earlier changes were pending, a founding record, or a version that is not a successor of the previous one.
+ */
+function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string): Decision | undefined {
+  if (previous.heads.length === 0 || !A.hasHeads(doc, previous.heads)) return undefined;
+  const added = A.getChangesMetaSince(doc, previous.heads);
+  if (added.length === 0) return { ...previous, heads: A.getHeads(doc) };
+  const known = new Set(previous.metadata.map((change) => change.hash));
+  const fresh = causalOrderAfter(added, known);
+  const records = fresh.map((change) => parseGovernanceMessage(change.message));
+  if (records.some((record) => record?.kind === "found" || record?.kind === "accept" || record?.kind === "reject")) return undefined;
+  // a decision that arrived before the change it names
+  const decided = new Set(previous.records.flatMap((record) => (record?.kind === "accept" || record?.kind === "reject" ? [record.hash] : [])));
+  if (fresh.some((change) => decided.has(change.hash))) return undefined;
+  const actors = new Set(fresh.map((change) => change.actor));
+  if (previous.pass !== undefined) {
+    for (const standing of previous.pass.standings) {
+      if (standing.status === "pending" && actors.has(previous.metadata[standing.index].actor)) return undefined;
+    }
+  }
+  const metadata = [...previous.metadata, ...fresh];
+  const coverages = new Map(previous.coverages);
+  for (const [actor, coverage] of actorCoverages(doc, festivalId, metadata.filter((change) => actors.has(change.actor)))) coverages.set(actor, coverage);
+  const allRecords = [...previous.records, ...records];
+  if (previous.graph === undefined || previous.pass === undefined || previous.accepted === undefined) {
+    // open, with no record but the founding one: so it stays while no record arrives
+    if (records.some((record) => record !== null)) return undefined;
+    return { ...previous, heads: A.getHeads(doc), metadata, records: allRecords, coverages, governance: openToAll(doc, true, previous.founder, metadata) };
+  }
+  const graph = previous.graph;
+  const start = graph.append(fresh, records);
+  const authorOf = (index: number): string | null => verifiedAuthor(coverages, metadata[index]);
+  const pass = graph.run(authorOf, previous.accepted, { pass: previous.pass, start });
+  return {
+    heads: A.getHeads(doc),
+    metadata,
+    records: allRecords,
+    founder: previous.founder,
+    graph,
+    pass,
+    accepted: previous.accepted,
+    coverages,
+    governance: summary(doc, graph, pass, previous.founder, metadata),
+  };
+}
+
+/** Changes not in `known`, each after its dependencies among them. */
+function causalOrderAfter(changes: A.ChangeMetadata[], known: ReadonlySet<string>): A.ChangeMetadata[] {
+  const seen = new Set(known);
+  const ordered = causalOrder(changes.filter((change) => !known.has(change.hash)));
+  return ordered.filter((change) => {
+    if (seen.has(change.hash)) return false;
+    seen.add(change.hash);
+    return true;
+  });
 }
 
 function sameDecisions(left: ReadonlyMap<number, string>, right: ReadonlyMap<number, string>): boolean {
@@ -204,6 +299,8 @@ interface Derived {
 /** The change graph of one festival and the governance states along it (interned sets of counting records). */
 class Graph {
   readonly indexOf = new Map<string, number>();
+  private readonly metadata: A.ChangeMetadata[];
+  private readonly records: (GovernanceRecord | null)[];
   private readonly deps: number[][];
   private readonly beforeFounding: boolean[];
   private readonly descends: boolean[];
@@ -215,11 +312,13 @@ class Graph {
   private readonly recordPast = new Map<number, number>();
 
   constructor(
-    private readonly metadata: readonly A.ChangeMetadata[],
-    private readonly records: readonly (GovernanceRecord | null)[],
+    metadata: readonly A.ChangeMetadata[],
+    records: readonly (GovernanceRecord | null)[],
     private readonly founding: number,
     private readonly founder: string | null,
   ) {
+    this.metadata = [...metadata];
+    this.records = [...records];
     metadata.forEach((change, index) => this.indexOf.set(change.hash, index));
     this.deps = metadata.map((change) => change.deps.map((dep) => this.indexOf.get(dep)).filter((dep): dep is number => dep !== undefined));
     this.beforeFounding = metadata.map(() => false);
@@ -234,6 +333,22 @@ class Graph {
     metadata.forEach((_, index) => {
       this.descends[index] = index === founding || this.deps[index].some((dep) => this.descends[dep]);
     });
+  }
+
+  /** Adds changes made since (none of them before the founding change); returns the index of the first. */
+  append(changes: readonly A.ChangeMetadata[], records: readonly (GovernanceRecord | null)[]): number {
+    const start = this.metadata.length;
+    changes.forEach((change, offset) => {
+      const index = start + offset;
+      this.metadata.push(change);
+      this.records.push(records[offset]);
+      this.indexOf.set(change.hash, index);
+      const deps = change.deps.map((dep) => this.indexOf.get(dep)).filter((dep): dep is number => dep !== undefined);
+      this.deps.push(deps);
+      this.beforeFounding.push(false);
+      this.descends.push(deps.some((dep) => this.descends[dep]));
+    });
+    return start;
   }
 
   private intern(records: number[]): number {
@@ -310,11 +425,24 @@ class Graph {
   }
 
   /** One pass over the history in causal order, with the given acceptances (proposal index → acceptor key). */
-  run(authorOf: (index: number) => string | null, accepted: ReadonlyMap<number, string>): Pass {
+  run(authorOf: (index: number) => string | null, accepted: ReadonlyMap<number, string>, continuing?: { pass: Pass; start: number }): Pass {
     const count = this.metadata.length;
-    this.derived.clear(); // a record's past may differ from the last pass's
-    const pass: Pass = { counts: new Array<boolean>(count).fill(false), standings: [], stateBefore: new Array<number>(count).fill(0) };
-    for (let index = 0; index < count; index += 1) {
+    let pass: Pass;
+    let first = 0;
+    if (continuing === undefined) {
+      this.derived.clear(); // a record's past may differ from the last pass's
+      pass = { counts: new Array<boolean>(count).fill(false), standings: [], stateBefore: new Array<number>(count).fill(0) };
+    } else {
+      // earlier changes stand as they stood; the pass goes on with the new ones
+      // copies: the earlier version's decision stays as it was
+      first = continuing.start;
+      pass = {
+        counts: [...continuing.pass.counts.slice(0, first), ...new Array<boolean>(count - first).fill(false)],
+        standings: continuing.pass.standings.slice(0, first),
+        stateBefore: [...continuing.pass.stateBefore.slice(0, first), ...new Array<number>(count - first).fill(0)],
+      };
+    }
+    for (let index = first; index < count; index += 1) {
       const change = this.metadata[index];
       pass.stateBefore[index] = this.merge(this.deps[index].map((dep) => this.after(dep, pass)));
       const record = this.records[index];

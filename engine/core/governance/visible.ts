@@ -66,11 +66,27 @@ function ancestorsOf(metadata: readonly A.ChangeMetadata[], hash: string): Set<s
   return past;
 }
 
+/**
+ * A writable copy of `doc` at `heads`, under `doc`'s own actor: what a member edits when some changes do not count.
+ * (Automerge's changeAt does the same in place, but on a document loaded from storage it can fail with "cannot put
+ * key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.)
+ */
+export function forkAt(doc: A.Doc<Festival>, heads: readonly string[]): A.Doc<Festival> {
+  return A.clone(A.view(doc, [...heads]), { actor: A.getActorId(doc) });
+}
+
+/** The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing). */
+export function changeAtHeads(doc: A.Doc<Festival>, heads: readonly string[], message: string, apply: (draft: Festival) => void): Uint8Array[] {
+  const fork = forkAt(doc, heads);
+  return A.getChanges(fork, A.change(fork, { message }, apply));
+}
+
 /** `doc` with one change by its own actor, made at the editing base (so it builds only on what counts). */
 export function changeVisibly(doc: A.Doc<Festival>, festivalId: string, message: string, apply: (draft: Festival) => void): A.Doc<Festival> {
   const base = editingBase(doc, festivalId);
   if (base === null) return A.change(doc, { message }, apply);
-  return A.changeAt(doc, base, { message }, apply).newDoc;
+  const changes = changeAtHeads(doc, base, message, apply);
+  return changes.length === 0 ? doc : A.applyChanges(doc, changes)[0];
 }
 
 /** `doc` with its actor's latest change attested, the attestation written at the editing base. */

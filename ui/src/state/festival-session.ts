@@ -1,12 +1,12 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
-import { applyChanges, clone, getActorId, getChanges } from "@automerge/automerge/slim";
-import { encodeHeads, type DocHandle, type DocHandleChangePayload } from "@automerge/automerge-repo/slim";
+import { applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
+import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
 import { ATTESTATION_MESSAGE, attest } from "../../../engine/core/provenance.js";
-import { changeVisibly, editingBase, governanceOf, visibleFestival } from "../../../engine/core/governance/index.js";
+import { changeAtHeads, editingBase, forkAt, governanceOf, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
@@ -84,8 +84,12 @@ export class FestivalSession {
   /** One change that builds only on what counts (and this page's own earlier changes). */
   #changeVisibly(apply: (doc: Festival) => void, message: string): void {
     const base = editingBase(this.handle.doc(), this.handle.documentId);
-    if (base === null) this.handle.change(apply, { message });
-    else this.handle.changeAt(encodeHeads(base), apply, { message });
+    if (base === null) {
+      this.handle.change(apply, { message });
+      return;
+    }
+    const changes = changeAtHeads(this.handle.doc(), base, message, apply);
+    if (changes.length > 0) this.handle.update((doc) => applyChanges(doc, changes)[0]);
   }
 
   /**
@@ -94,14 +98,16 @@ export class FestivalSession {
    * none is applied and the error is passed on.
    */
   transaction<T>(edit: (editor: FestivalEditor) => T): T {
-    const base = this.handle.doc();
-    const id = this.handle.documentId;
-    let staged = clone(base, { actor: getActorId(base) });
+    const current = this.handle.doc();
+    // a copy of what counts (plus this page's own changes): the edits build only on that
+    const at = editingBase(current, this.handle.documentId);
+    const base = at === null ? clone(current, { actor: getActorId(current) }) : forkAt(current, at);
+    let staged = base;
     const identity = this.#identity;
     const result = edit({
-      read: () => visibleFestival(staged, id),
+      read: () => staged,
       change: (fn, message) => {
-        staged = changeVisibly(staged, id, message, (doc) => {
+        staged = change(staged, { message }, (doc) => {
           fn(doc);
           recordMember(doc, identity);
         });

@@ -1,0 +1,154 @@
+// Governance benchmarks: an organised festival whose changes are 1% proposals against the same festival open (where
+// everything counts), opened, edited and importing the proposals, in one process, interleaved (ratios), and the
+// peak memory of a process holding each.
+import * as A from "@automerge/automerge";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { changeVisibly, foundFestival, visibleFestival, withVisibleAttestation, type Mode } from "../../engine/core/governance/index.js";
+import { generateKeyPair, toHex } from "../../engine/core/keys.js";
+import { recordMember } from "../../engine/core/members.js";
+import { withAttestation } from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { festivalView } from "../../engine/core/views.js";
+import { timeChild } from "./child-process.js";
+import { comparisonRow, type BenchContext, type BenchRow, type BenchSuite } from "./harness.js";
+import { interleave, median } from "./stats.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const HOLD_FESTIVAL = path.join(here, "children", "hold-governed.js");
+const MB = 1024 * 1024;
+/** the share of the festival's changes that are an outsider's proposals */
+const PROPOSAL_SHARE = 0.01;
+
+interface Variant {
+  mode: Mode;
+  id: string;
+  bytes: Uint8Array;
+  /** the outsider's changes alone, to import into a copy made before them */
+  proposals: Uint8Array[];
+  before: Uint8Array;
+  file: string;
+}
+
+function person(name: string) {
+  const pair = generateKeyPair();
+  return { name, publicKey: toHex(pair.publicKey), secretKey: pair.secretKey };
+}
+
+/** The generated festival founded in `mode`, then an outsider's edits: 1% of its changes (each edit is two: it and its attestation). */
+function variant(source: Uint8Array, mode: Mode, changes: number): Omit<Variant, "file"> {
+  const founder = person("Founder");
+  const outsider = person("Outsider");
+  const founded = foundFestival(A.load<Festival>(source), mode, { also: (draft) => recordMember(draft, founder) });
+  const start = withVisibleAttestation(founded.doc, founded.id, founder);
+  const before = A.save(start);
+  let theirs = A.load<Festival>(before);
+  const edits = Math.max(1, Math.round((changes * PROPOSAL_SHARE) / 2));
+  const venueIds = Object.keys(theirs.venues);
+  for (let index = 0; index < edits; index += 1) {
+    const venueId = venueIds[index % venueIds.length];
+    theirs = A.change(theirs, { message: "edit venue" }, (draft) => {
+      draft.venues[venueId].name = new A.ImmutableString(`Outsider's ${index}`);
+      recordMember(draft, outsider);
+    });
+    theirs = withAttestation(theirs, founded.id, outsider);
+  }
+  return { mode, id: founded.id, bytes: A.save(theirs), before, proposals: A.getChanges(A.load<Festival>(before), theirs) };
+}
+
+function openFestival(bytes: Uint8Array, id: string): number {
+  const doc = A.load<Festival>(bytes);
+  return Object.keys(festivalView(visibleFestival(doc, id)).venues).length;
+}
+
+export const governanceSuite: BenchSuite = {
+  name: "governance",
+  description: "an organised festival with 1% proposals against the same festival open: open, edit, import, memory",
+  async run(ctx: BenchContext): Promise<BenchRow[]> {
+    const festival = await ctx.festival();
+    const size = ctx.size;
+    ctx.log(`governance: founding two copies of the ${size} festival and writing an outsider's edits into each`);
+    const directory = await ctx.tempDirectory("pandafest-bench-governance-");
+    const variants: Record<Mode, Variant> = { organised: undefined as unknown as Variant, open: undefined as unknown as Variant };
+    for (const mode of ["organised", "open"] as const) {
+      const made = variant(festival.bytes, mode, festival.stats.changes);
+      const file = path.join(directory, `${mode}.automerge`);
+      await fs.writeFile(file, made.bytes);
+      variants[mode] = { ...made, file };
+    }
+    const organised = variants.organised;
+    const open = variants.open;
+    if (openFestival(organised.bytes, organised.id) !== openFestival(open.bytes, open.id)) throw new Error("the two festivals differ in venues");
+
+    // opening: load the document and read what members see
+    const opens = await interleave(
+      () => timed(() => openFestival(organised.bytes, organised.id)),
+      () => timed(() => openFestival(open.bytes, open.id)),
+      ctx.runOptions,
+    );
+
+    // editing: one member edit on an open document (made at the editing base, signed), then what members see
+    const loaded = { organised: A.load<Festival>(organised.bytes), open: A.load<Festival>(open.bytes) };
+    const member = person("Member");
+    const venueId = Object.keys(loaded.open.venues)[0];
+    const edit = (mode: Mode) => () =>
+      timed(() => {
+        const { id } = variants[mode];
+        const doc = A.clone(loaded[mode]);
+        const started = performance.now();
+        const changed = changeVisibly(doc, id, "edit venue", (draft) => {
+          draft.venues[venueId].description = new A.ImmutableString(`edited at ${started}`);
+          recordMember(draft, member);
+        });
+        festivalView(visibleFestival(withVisibleAttestation(changed, id, member), id));
+        return performance.now() - started;
+      }, true);
+    const edits = await interleave(edit("organised"), edit("open"), ctx.runOptions);
+
+    // importing: the outsider's changes arrive (as a bundle or a peer brings them) into a copy without them
+    const importInto = (mode: Mode) => () =>
+      timed(() => {
+        const { id, before, proposals } = variants[mode];
+        const doc = A.load<Festival>(before);
+        const started = performance.now();
+        const [after] = A.applyChanges(doc, proposals);
+        festivalView(visibleFestival(after, id));
+        return performance.now() - started;
+      }, true);
+    const imports = await interleave(importInto("organised"), importInto("open"), ctx.runOptions);
+
+    // memory: a process that loads the festival and holds what members see
+    const rss: Record<Mode, number[]> = { organised: [], open: [] };
+    for (let run = 0; run < Math.max(3, ctx.runOptions.runs); run += 1) {
+      for (const mode of run % 2 === 0 ? (["organised", "open"] as const) : (["open", "organised"] as const)) {
+        const timing = await timeChild(HOLD_FESTIVAL, [variants[mode].file, variants[mode].id]);
+        rss[mode].push(Number(timing.report.maxRssBytes) / MB);
+      }
+    }
+
+    const names = {
+      open: `governance: open a festival and read what members see, organised with 1% proposals vs open (${size})`,
+      edit: `governance: one member edit and the view after it, organised with 1% proposals vs open (${size})`,
+      import: `governance: take in the 1% proposals and read the view, organised vs open (${size})`,
+      rss: `governance: peak RSS of a process holding what members see, organised with 1% proposals vs open (${size})`,
+    };
+    ctx.note(names.open, "A.load of the saved festival, then visibleFestival (the counting changes' view) and festivalView; baseline: the same festival founded open, where every change counts");
+    ctx.note(names.edit, "changeVisibly and withVisibleAttestation (the member's edit at the editing base and its signature) on a clone of the loaded festival, then visibleFestival and festivalView");
+    ctx.note(names.import, "A.applyChanges of the outsider's changes (1% of the festival's) into the festival without them, then visibleFestival and festivalView");
+    ctx.note(names.rss, "process.resourceUsage().maxRSS of a child that loads the festival and reads what members see");
+    return [
+      comparisonRow(names.open, median(opens.subject), median(opens.baseline), "ms", { atMost: 1.25, of: "ratio" }),
+      comparisonRow(names.edit, median(edits.subject), median(edits.baseline), "ms", { atMost: 1.25, of: "ratio" }),
+      comparisonRow(names.import, median(imports.subject), median(imports.baseline), "ms", { atMost: 1.25, of: "ratio" }),
+      comparisonRow(names.rss, median(rss.organised), median(rss.open), "MB", { atMost: 1.3, of: "ratio" }),
+    ];
+  },
+};
+
+/** The milliseconds `work` takes (or, when `reports`, the milliseconds it returns). */
+async function timed(work: () => number, reports = false): Promise<number> {
+  const started = performance.now();
+  const result = work();
+  return reports ? result : performance.now() - started;
+}
