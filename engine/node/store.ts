@@ -28,6 +28,7 @@ import {
   editingBase,
   forkAt,
   foundFestival,
+  rememberFork,
   governanceOf,
   visibleFestival,
   withVisibleAttestation,
@@ -538,6 +539,7 @@ export class FestivalStore {
       }
       const changes = A.getChanges(edits.copy.base, edits.copy.doc);
       if (changes.length > 0) edits.handle.update((current) => A.applyChanges(current, changes)[0]);
+      if (edits.copy.forked) rememberFork(edits.copy.doc); // the signature that follows is written on it
     }
   }
 
@@ -613,6 +615,8 @@ interface StagedEdits {
 interface StagedCopy {
   base: A.Doc<Festival>;
   doc: A.Doc<Festival>;
+  /** made at the editing base (not a copy of the whole festival) */
+  forked: boolean;
 }
 
 /**
@@ -624,7 +628,7 @@ function materialized(edits: StagedEdits): StagedCopy {
     const current = edits.handle.doc();
     const at = editingBase(current, edits.handle.documentId);
     const base = at === null ? A.clone(current, { actor: A.getActorId(current) }) : forkAt(current, at);
-    edits.copy = { base, doc: A.change(base, { message: edits.first.message }, edits.first.fn) };
+    edits.copy = { base, doc: A.change(base, { message: edits.first.message }, edits.first.fn), forked: at !== null };
   }
   return edits.copy;
 }

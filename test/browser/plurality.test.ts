@@ -22,7 +22,7 @@ describe.skipIf(!browserTestsRun("plurality.test.ts"))("conflicts, history and f
 
   beforeAll(async () => {
     // Ada and Bob rename the same venue apart; Bob's bundle brings his value to Ada's copy.
-    ({ dataDir: ada, festival, venue } = await festivalFixture("Plural Fest"));
+    ({ dataDir: ada, festival, venue } = await festivalFixture("Plural Fest", { open: true }));
     await cliJson(ada, ["event", "add", festival, "--title", "Welcome", "--venue", venue, "--start", "2027-07-01T18:00:00+02:00", "--end", "2027-07-01T19:00:00+02:00"]);
     const bob = await tempDir("pandafest-ui-bob-");
     await cliJson(bob, ["init", "--name", "Bob"]);

@@ -69,7 +69,7 @@ describe.skipIf(!browserTestsRun("sync.test.ts"))("live sync in the browser", { 
     const contextB = await browser.newContext();
     const pageA = await openApp(contextA, nodeA.url, "Ana");
     // Public: nodes announce public festivals to each other (private ones travel only to peers that ask by id).
-    const festivalId = await createFestival(pageA, { name: "Two Nodes Fest", ...FESTIVAL, visibility: "public" });
+    const festivalId = await createFestival(pageA, { name: "Two Nodes Fest", ...FESTIVAL, visibility: "public", mode: "open" });
     await addVenue(pageA, festivalId, "Square");
 
     // B lists the public festival in its directory once A has announced it; the browser opens it from there.

@@ -3,6 +3,7 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import {
+  createFestivalDoc,
   foundFestival,
   recordMember,
   withVisibleAttestation,
@@ -35,6 +36,15 @@ describe("who may change an organised festival", () => {
     expect(governance.roles.get(ada.publicKey)).toBe("manage");
     expect(governance.mode).toBe("organised");
     expect(shownName(after, id)).toBe("Ada's Fest");
+  });
+
+  it("knows the founder once the founding change's attestation arrives, after deciding without it", () => {
+    const start = createFestivalDoc({ name: "Summer Fest" });
+    const { doc, id } = foundFestival(start, "organised", { also: (draft) => recordMember(draft, ada) });
+    expect(governanceOf(doc, id).founder).toBeNull();
+    const attested = withVisibleAttestation(A.clone(doc, { actor: A.getActorId(doc) }), id, ada);
+    expect(governanceOf(attested, id)).toMatchObject({ founder: ada.publicKey, allCount: true });
+    expect(shownName(edit(attested, id, ada, "rename", rename("Ada's")), id)).toBe("Ada's");
   });
 
   it("keeps an outsider's edit out of the festival as a proposal, until a member accepts it", () => {

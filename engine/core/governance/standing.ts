@@ -146,7 +146,12 @@ function decide(doc: A.Doc<Festival>, festivalId: string): Decision {
     // never extended: a later version may bring the founding change
     return { heads: [], metadata, records, founder: null, coverages: new Map(), governance };
   }
-  const coverages = actorCoverages(doc, festivalId, metadata);
+  // changes up to the founding one count whoever wrote them: only the actors writing after it need verifying
+  // (a fork with history holds its origin's changes, attested for another festival id)
+  const past = pastOf(metadata, founding);
+  const actors = new Set(metadata.filter((_, index) => !past.has(index)).map((change) => change.actor));
+  actors.add(metadata[founding].actor);
+  const coverages = actorCoverages(doc, festivalId, metadata.filter((change) => actors.has(change.actor)));
   const founder = verifiedAuthor(coverages, metadata[founding]);
   const foundingRecord = records[founding] as { kind: "found"; mode: Mode };
   if (foundingRecord.mode === "open" && records.every((record, index) => record === null || index === founding)) {
@@ -188,10 +193,12 @@ function summary(doc: A.Doc<Festival>, graph: Graph, pass: Pass, founder: string
 /**
  * `previous` extended by the changes `doc` holds beyond it, or undefined when they could change how an earlier
  * change stands (then everything is decided again): a decision on a proposal, an attestation for an actor whose
- * earlier changes were pending, a founding record, or a version that is not a successor of the previous one.
+ * earlier changes were pending or for the founder not verified yet, a founding record, or a version that is not a
+ * successor of the previous one.
  */
 function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string): Decision | undefined {
-  if (previous.heads.length === 0 || !A.hasHeads(doc, previous.heads)) return undefined;
+  // no founder known yet (its attestation may be among the new changes): decided again
+  if (previous.heads.length === 0 || previous.founder === null || !A.hasHeads(doc, previous.heads)) return undefined;
   const added = A.getChangesMetaSince(doc, previous.heads);
   if (added.length === 0) return { ...previous, heads: A.getHeads(doc) };
   const known = new Set(previous.metadata.map((change) => change.hash));
@@ -242,6 +249,23 @@ function causalOrderAfter(changes: A.ChangeMetadata[], known: ReadonlySet<string
     seen.add(change.hash);
     return true;
   });
+}
+
+/** The indices of the change at `index` and of every change it depends on (`metadata` in causal order). */
+function pastOf(metadata: readonly A.ChangeMetadata[], index: number): Set<number> {
+  const indexOf = new Map(metadata.map((change, position) => [change.hash, position]));
+  const past = new Set<number>();
+  const stack = [index];
+  while (stack.length > 0) {
+    const next = stack.pop() as number;
+    if (past.has(next)) continue;
+    past.add(next);
+    for (const dep of metadata[next].deps) {
+      const position = indexOf.get(dep);
+      if (position !== undefined) stack.push(position);
+    }
+  }
+  return past;
 }
 
 function sameDecisions(left: ReadonlyMap<number, string>, right: ReadonlyMap<number, string>): boolean {

@@ -67,18 +67,45 @@ function ancestorsOf(metadata: readonly A.ChangeMetadata[], hash: string): Set<s
 }
 
 /**
+ * The last copy made at some heads per actor, at its own heads after the edits made on it: the next edit of that
+ * actor usually stands exactly there (its own latest change), so a session or a server editing an organised festival
+ * with proposals makes the copy once, not per edit. Bounded, oldest dropped first.
+ */
+const forks = new Map<string, A.Doc<Festival>>();
+const FORKS_LIMIT = 4;
+
+/**
  * A writable copy of `doc` at `heads`, under `doc`'s own actor: what a member edits when some changes do not count.
  * (Automerge's changeAt does the same in place, but on a document loaded from storage it can fail with "cannot put
- * key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.)
+ * key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.) A copy remembered at
+ * those heads is handed out (and forgotten: the caller changes it, then may remember the result again).
  */
 export function forkAt(doc: A.Doc<Festival>, heads: readonly string[]): A.Doc<Festival> {
-  return A.clone(A.view(doc, [...heads]), { actor: A.getActorId(doc) });
+  const actor = A.getActorId(doc);
+  const remembered = forks.get(actor);
+  forks.delete(actor);
+  if (remembered !== undefined && sameHeads(A.getHeads(remembered), heads) && A.hasHeads(doc, [...heads])) return remembered;
+  return A.clone(A.view(doc, [...heads]), { actor });
+}
+
+/** Keeps an edited copy (from forkAt) for its actor's next edit at its heads. */
+export function rememberFork(fork: A.Doc<Festival>): void {
+  const actor = A.getActorId(fork);
+  forks.delete(actor);
+  forks.set(actor, fork);
+  if (forks.size > FORKS_LIMIT) forks.delete(forks.keys().next().value as string);
+}
+
+function sameHeads(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && [...left].sort().join() === [...right].sort().join();
 }
 
 /** The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing). */
 export function changeAtHeads(doc: A.Doc<Festival>, heads: readonly string[], message: string, apply: (draft: Festival) => void): Uint8Array[] {
   const fork = forkAt(doc, heads);
-  return A.getChanges(fork, A.change(fork, { message }, apply));
+  const after = A.change(fork, { message }, apply);
+  rememberFork(after);
+  return A.getChanges(fork, after);
 }
 
 /** `doc` with one change by its own actor, made at the editing base (so it builds only on what counts). */

@@ -6,7 +6,7 @@ import type { BrowserIdentity } from "../../../engine/browser/browser-identity.j
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
 import { ATTESTATION_MESSAGE, attest } from "../../../engine/core/provenance.js";
-import { changeAtHeads, editingBase, forkAt, governanceOf, visibleFestival } from "../../../engine/core/governance/index.js";
+import { changeAtHeads, editingBase, forkAt, governanceOf, rememberFork, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
@@ -114,6 +114,7 @@ export class FestivalSession {
       },
     });
     const changes = getChanges(base, staged);
+    if (at !== null) rememberFork(staged); // the signature that follows is written on it
     if (changes.length > 0) {
       this.handle.update((doc) => applyChanges(doc, changes)[0]);
       this.#attest(identity);
