@@ -25,6 +25,7 @@ import { useNativeSignatures } from "./native-signatures.js";
 import { ATTESTATION_MESSAGE, attest as attestationChange } from "../core/provenance.js";
 import {
   changeAtHeads,
+  changesUnderFreshActor,
   editingBase,
   forkAt,
   foundFestival,
@@ -502,7 +503,7 @@ export class FestivalStore {
         failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
         const staged = this.staged.get(id);
         if (staged === undefined) {
-          this.staged.set(id, { handle, first: { fn: withMember(fn), message } });
+          this.staged.set(id, { handle, first: { fn: withMember(fn), message }, signer: identity });
         } else {
           const copy = materialized(staged);
           copy.doc = A.change(copy.doc, { message }, withMember(fn));
@@ -534,7 +535,9 @@ export class FestivalStore {
     this.staged.clear();
     for (const edits of staged) {
       if (edits.copy === undefined) {
-        changeHandleVisibly(edits.handle, edits.first.fn, edits.first.message);
+        const fresh = edits.signer === undefined ? null : changesUnderFreshActor(edits.handle.doc(), edits.handle.documentId, edits.signer, edits.first.message, edits.first.fn);
+        if (fresh !== null) edits.handle.update((current) => A.applyChanges(current, fresh)[0]);
+        else changeHandleVisibly(edits.handle, edits.first.fn, edits.first.message);
         continue;
       }
       const changes = A.getChanges(edits.copy.base, edits.copy.doc);
@@ -607,6 +610,8 @@ export class FestivalStore {
 /** A command's edits of one festival not yet applied: its first change, and a copy once there is more to it. */
 interface StagedEdits {
   handle: FestivalHandle;
+  /** who edits: a one-change command whose actor may no longer build on its own latest change is made (and signed) under a fresh actor */
+  signer?: Identity;
   first: { fn: (doc: Festival) => void; message: string };
   copy?: StagedCopy;
 }

@@ -3,6 +3,7 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import {
+  changesUnderFreshActor,
   createFestivalDoc,
   foundFestival,
   recordMember,
@@ -84,6 +85,23 @@ describe("who may change an organised festival", () => {
     const all = merged(shared, later);
     expect(shownName(all, id)).toBe("Bo's name");
     expect(proposalsOf(all, id).map((proposal) => proposal.author)).toEqual([bo.publicKey]);
+  });
+
+  it("lets a proposer granted a role edit on under a fresh actor, while their proposal waits", () => {
+    const { doc, id } = founded(ada);
+    const bosReplica = edit(replicaOf(doc), id, bo, "rename", rename("Bo's proposal"));
+    let shared = merged(doc, bosReplica);
+    shared = record(shared, id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+    // Bo's replica, same actor as the proposal: an edit on top of it would not count; a fresh actor's does
+    const bosNow = A.merge(A.clone(bosReplica, { actor: A.getActorId(bosReplica) }), shared);
+    const fresh = changesUnderFreshActor(bosNow, id, bo, "describe", (draft) => {
+      draft.description = new A.ImmutableString("Bo, now an editor");
+    });
+    expect(fresh).not.toBeNull();
+    const after = A.applyChanges(bosNow, fresh ?? [])[0];
+    expect(festivalView(visibleFestival(after, id))).toMatchObject({ name: "Summer Fest", description: "Bo, now an editor" });
+    expect(proposalsOf(after, id).map((proposal) => proposal.author)).toEqual([bo.publicKey]);
+    expect(changesUnderFreshActor(after, id, mallory, "x", () => undefined)).toBeNull();
   });
 
   it("counts a member's edit made concurrently with their removal (judged at its own past)", () => {

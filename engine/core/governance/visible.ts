@@ -2,7 +2,8 @@
 // stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
 import { PandafestError } from "../errors.js";
-import { ATTESTATION_MESSAGE, attest, type AttestationSigner } from "../provenance.js";
+import { ATTESTATION_MESSAGE, attest, withAttestation, type AttestationSigner } from "../provenance.js";
+import { roleIncludes } from "./records.js";
 import type { Festival } from "../schema.js";
 import { governanceOf } from "./standing.js";
 
@@ -120,4 +121,36 @@ export function changeVisibly(doc: A.Doc<Festival>, festivalId: string, message:
 export function withVisibleAttestation(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner): A.Doc<Festival> {
   const apply = attest(doc, festivalId, signer);
   return apply === null ? doc : changeVisibly(doc, festivalId, ATTESTATION_MESSAGE, apply);
+}
+
+/**
+ * A copy of what counts under a fresh actor, for an edit by `key` when `doc`'s own actor may no longer build on its
+ * latest change: that change does not count (a proposal, or its signature after it) while `key` may now edit (granted
+ * a role since, or the festival opened). Null when edits are made the usual way. The actor that proposed keeps its
+ * proposals, which count once accepted.
+ */
+export function freshActorCopy(doc: A.Doc<Festival>, festivalId: string, key: string): A.Doc<Festival> | null {
+  const governance = governanceOf(doc, festivalId);
+  if (governance.allCount || governance.visibleHeads.length === 0) return null;
+  const actor = A.getActorId(doc);
+  let latest = -1;
+  governance.metadata.forEach((change, index) => {
+    if (change.actor === actor && (latest < 0 || change.seq > governance.metadata[latest].seq)) latest = index;
+  });
+  if (latest < 0 || governance.changes[latest]?.status === "counts") return null;
+  if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return null;
+  return A.clone(A.view(doc, governance.visibleHeads));
+}
+
+/** The changes that make one edit by `signer`, signed, under a fresh actor (see freshActorCopy), or null. */
+export function changesUnderFreshActor(
+  doc: A.Doc<Festival>,
+  festivalId: string,
+  signer: AttestationSigner,
+  message: string,
+  apply: (draft: Festival) => void,
+): Uint8Array[] | null {
+  const copy = freshActorCopy(doc, festivalId, signer.publicKey);
+  if (copy === null) return null;
+  return A.getChanges(copy, withAttestation(A.change(copy, { message }, apply), festivalId, signer));
 }

@@ -5,8 +5,8 @@ import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-rep
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
-import { ATTESTATION_MESSAGE, attest } from "../../../engine/core/provenance.js";
-import { changeAtHeads, editingBase, forkAt, governanceOf, rememberFork, visibleFestival } from "../../../engine/core/governance/index.js";
+import { ATTESTATION_MESSAGE, attest, withAttestation } from "../../../engine/core/provenance.js";
+import { changeAtHeads, changesUnderFreshActor, editingBase, forkAt, freshActorCopy, governanceOf, rememberFork, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
@@ -20,6 +20,8 @@ export class FestivalSession {
   readonly #listeners = new Set<() => void>();
   #snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** the model was last read from a festival whose every change counted (so patches can keep it up to date) */
+  #modelComplete: boolean;
 
   #identity: BrowserIdentity;
 
@@ -29,6 +31,7 @@ export class FestivalSession {
   ) {
     this.#identity = identity;
     this.model = new FestivalModel(visibleFestival(handle.doc(), handle.documentId));
+    this.#modelComplete = governanceOf(handle.doc(), handle.documentId).allCount;
     this.#scheduleSnapshot(500);
     handle.on("change", this.#onChange);
     document.addEventListener("visibilitychange", this.#onVisibility);
@@ -73,10 +76,16 @@ export class FestivalSession {
     read: () => this.visible(),
     change: (fn, message) => {
       const identity = this.#identity;
-      this.#changeVisibly((doc) => {
+      const apply = (doc: Festival) => {
         fn(doc);
         recordMember(doc, identity);
-      }, message);
+      };
+      const fresh = changesUnderFreshActor(this.handle.doc(), this.handle.documentId, identity, message, apply);
+      if (fresh !== null) {
+        this.handle.update((doc) => applyChanges(doc, fresh)[0]);
+        return;
+      }
+      this.#changeVisibly(apply, message);
       this.#attest(identity);
     },
   };
@@ -100,8 +109,9 @@ export class FestivalSession {
   transaction<T>(edit: (editor: FestivalEditor) => T): T {
     const current = this.handle.doc();
     // a copy of what counts (plus this page's own changes): the edits build only on that
-    const at = editingBase(current, this.handle.documentId);
-    const base = at === null ? clone(current, { actor: getActorId(current) }) : forkAt(current, at);
+    const fresh = freshActorCopy(current, this.handle.documentId, this.#identity.publicKey);
+    const at = fresh === null ? editingBase(current, this.handle.documentId) : null;
+    const base = fresh ?? (at === null ? clone(current, { actor: getActorId(current) }) : forkAt(current, at));
     let staged = base;
     const identity = this.#identity;
     const result = edit({
@@ -113,6 +123,13 @@ export class FestivalSession {
         });
       },
     });
+    if (fresh !== null) {
+      // a fresh actor: its changes are signed on the copy and applied together
+      const signed = withAttestation(staged, this.handle.documentId, identity);
+      const changes = getChanges(base, signed);
+      if (changes.length > 0) this.handle.update((doc) => applyChanges(doc, changes)[0]);
+      return result;
+    }
     const changes = getChanges(base, staged);
     if (at !== null) rememberFork(staged); // the signature that follows is written on it
     if (changes.length > 0) {
@@ -152,9 +169,12 @@ export class FestivalSession {
   };
 
   readonly #onChange = (payload: DocHandleChangePayload<Festival>): void => {
-    // patches describe the whole document; when some change does not count, the model is read again from what does
-    if (governanceOf(payload.doc, this.handle.documentId).allCount) this.model.update(payload.doc, payload.patches);
+    // patches describe the whole document: they bring the model up to date only when every change counted before
+    // and counts now; otherwise (a proposal arrived, or a change waiting for its signature now counts) it is read again
+    const allCount = governanceOf(payload.doc, this.handle.documentId).allCount;
+    if (allCount && this.#modelComplete) this.model.update(payload.doc, payload.patches);
     else this.model.reset(visibleFestival(payload.doc, this.handle.documentId));
+    this.#modelComplete = allCount;
     this.#scheduleSnapshot();
     for (const listener of this.#listeners) listener();
   };
