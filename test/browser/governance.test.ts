@@ -82,6 +82,8 @@ describe.skipIf(!browserTestsRun("governance.test.ts"))("roles and proposals in 
     await member.goto(festivalUrl(server.url, festivalId));
     await expect.poll(() => programmeTitles(member).then((titles) => titles.sort())).toEqual(["Opening", "Vic's talk"]);
     await expect.poll(() => programmeTitles(visitor).then((titles) => titles.sort()), { timeout: 15_000 }).toEqual(["Opening", "Vic's talk"]);
+    await member.goto(festivalUrl(server.url, festivalId, "history"));
+    await member.locator("pf-history [data-standing]").filter({ hasText: "proposed, accepted by Ana" }).first().waitFor();
 
     // granted a role, Vic's edit shows at once; once removed, Vic's next edit stays out
     const vicKey = await keyOf(visitor, festivalId);

@@ -1,7 +1,7 @@
 // `pandafest history`: every change of a festival, newest first, with its verified author or "unverified".
 // Authorship comes from signed attestations inside the document, so it holds after any number of hops.
 import type { Command } from "commander";
-import { governanceOf } from "../../../engine/core/governance/index.js";
+import { governanceOf, standingText } from "../../../engine/core/governance/index.js";
 import { memberNames, newestFirst, verifyHistory } from "../../../engine/core/provenance.js";
 import { action } from "../context.js";
 import { authorLabel, table } from "../output.js";
@@ -21,13 +21,7 @@ export function registerHistoryCommand(program: Command): void {
         const standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
         const names = memberNames(handle.doc(), handle.documentId);
         const nameOf = (key: string) => authorLabel(names.get(key) ?? "", key);
-        /** whether the change counts, and who decided when someone did: "proposed, accepted by Ada (3f2a1b9c)" */
-        const standingOf = (hash: string): string => {
-          const standing = standings.get(hash);
-          if (standing === undefined || standing.status === "counts") return standing?.acceptedBy ? `proposed, accepted by ${nameOf(standing.acceptedBy)}` : "";
-          if (standing.status === "rejected") return `proposed, rejected${standing.rejectedBy ? ` by ${nameOf(standing.rejectedBy)}` : ""}`;
-          return standing.status === "pending" ? "pending (not signed yet)" : standing.status === "outside" ? "not part of this festival" : "proposed";
-        };
+        const standingOf = (hash: string) => standingText(standings.get(hash), nameOf);
         const rows = records.map((r) => ({
           hash: r.hash,
           actor: r.actor,

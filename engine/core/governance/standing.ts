@@ -50,6 +50,18 @@ export interface ChangeStanding {
   reason?: string;
 }
 
+/**
+ * How a change stands, in words, for history: "proposed", "proposed, accepted by Ada", "proposed, rejected by Ada",
+ * "not signed yet" or "not part of this festival"; "" when it simply counts.
+ */
+export function standingText(standing: ChangeStanding | undefined, nameOf: (key: string) => string): string {
+  if (standing === undefined) return "";
+  if (standing.status === "counts") return standing.acceptedBy ? `proposed, accepted by ${nameOf(standing.acceptedBy)}` : "";
+  if (standing.status === "rejected") return `proposed, rejected${standing.rejectedBy ? ` by ${nameOf(standing.rejectedBy)}` : ""}`;
+  if (standing.status === "pending") return "not signed yet";
+  return standing.status === "outside" ? "not part of this festival" : "proposed";
+}
+
 export interface FestivalGovernance {
   /** made with a founding change (false: made before governance, always open) */
   founded: boolean;

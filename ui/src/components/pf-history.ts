@@ -2,7 +2,8 @@
 // and why. Authorship is checked here, in the browser, from the signed attestations inside the document.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { looksLikeAttestation, newestFirst, verifyHistory, type ChangeRecord } from "../../../engine/core/provenance.js";
+import { governanceOf, standingText, type ChangeStanding } from "../../../engine/core/governance/index.js";
+import { looksLikeAttestation, memberNames, newestFirst, verifyHistory, type ChangeRecord } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { sharedStyles } from "./shared-styles.js";
 
@@ -51,14 +52,25 @@ export class PfHistory extends LitElement {
   @state() accessor showAttestations = false;
   #records: ChangeRecord[] = [];
   #recordsVersion = -1;
+  /** each change's standing where not every change counts (empty otherwise), and the names of deciding keys */
+  #standings = new Map<string, ChangeStanding>();
+  #names = new Map<string, string>();
 
   override willUpdate(): void {
     const session = this.session;
     if (session && this.#recordsVersion !== session.model.version) {
       const doc = session.doc();
       this.#records = newestFirst(doc, verifyHistory(doc, session.id));
+      const governance = governanceOf(doc, session.id);
+      this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
+      this.#names = memberNames(doc, session.id);
       this.#recordsVersion = session.model.version;
     }
+  }
+
+  #standing(hash: string) {
+    const text = standingText(this.#standings.get(hash), (key) => this.#names.get(key) || key.slice(0, 8));
+    return text === "" ? nothing : html`<span class="badge" data-standing>${text}</span>`;
   }
 
   override render() {
@@ -84,7 +96,10 @@ export class PfHistory extends LitElement {
                   ? html`${record.author.name || "unnamed"} <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`
                   : html`<span class="unverified">unverified</span> <span class="muted">${record.reason ?? ""}</span>`}
               </td>
-              <td>${record.message ?? html`<span class="muted">(no message)</span>`} <code class="muted" title=${record.hash}>${record.hash.slice(0, 10)}</code></td>
+              <td>
+                ${record.message ?? html`<span class="muted">(no message)</span>`} <code class="muted" title=${record.hash}>${record.hash.slice(0, 10)}</code>
+                ${this.#standing(record.hash)}
+              </td>
             </tr>`,
           )}
         </tbody>
