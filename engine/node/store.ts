@@ -31,9 +31,9 @@ import {
   foundFestival,
   rememberFork,
   governanceOf,
+  latestChangeOf,
   visibleFestival,
   withVisibleAttestation,
-  type ChangeStanding,
   type Mode,
 } from "../core/governance/index.js";
 import { recordMember } from "../core/members.js";
@@ -653,13 +653,8 @@ function changeHandleVisibly(handle: FestivalHandle, apply: (draft: Festival) =>
 function ownLatestIsProposal(doc: A.Doc<Festival>, id: string): boolean {
   const governance = governanceOf(doc, id);
   if (governance.allCount) return false;
-  const actor = A.getActorId(doc);
-  let latest: ChangeStanding | undefined;
-  for (const standing of governance.changes) {
-    const change = governance.metadata[standing.index];
-    if (change.actor === actor && change.message !== ATTESTATION_MESSAGE) latest = standing;
-  }
-  return latest !== undefined && latest.status !== "counts";
+  const latest = latestChangeOf(governance.metadata, A.getActorId(doc), (change) => change.message !== ATTESTATION_MESSAGE);
+  return latest >= 0 && governance.changes[latest]?.status !== "counts";
 }
 
 function unknownFestival(id: string, dataDir: string): PandafestError {

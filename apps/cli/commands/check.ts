@@ -6,7 +6,7 @@ import { findClashes, findDangling, type DanglingKind } from "../../../engine/co
 import { findConflicts, pickConflictValue } from "../../../engine/core/conflicts.js";
 import { PandafestError } from "../../../engine/core/errors.js";
 import { memberNames, verifyHistory } from "../../../engine/core/provenance.js";
-import { GOVERNANCE_PREFIX, governanceMessage, governanceOf, proposalsOf, type GovernanceRecord } from "../../../engine/core/governance/index.js";
+import { GOVERNANCE_PREFIX, governanceMessage, governanceOf, waitingChanges, type GovernanceRecord } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { findUnbackedSchemaNumber } from "../../../engine/core/schema-write.js";
 import type { StorageHealth } from "../../../engine/node/store.js";
@@ -37,7 +37,7 @@ function conflictsWithAuthors(doc: Festival, history: A.Doc<Festival>, festivalI
 function governanceReport(doc: A.Doc<Festival>, festivalId: string) {
   const governance = governanceOf(doc, festivalId);
   const names = memberNames(doc, festivalId);
-  const waiting = proposalsOf(doc, festivalId).length;
+  const waiting = waitingChanges(doc, festivalId).length;
   const refused = governance.changes
     .filter((change) => change.record !== null && change.status !== "counts" && change.status !== "rejected")
     .map((change) => ({

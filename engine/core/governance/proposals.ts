@@ -27,14 +27,12 @@ export interface Proposal {
 /** The changes waiting for a decision (and, with `rejected`, those rejected), oldest first. */
 export function proposalsOf(doc: A.Doc<Festival>, festivalId: string, options: { rejected?: boolean } = {}): Proposal[] {
   const governance = governanceOf(doc, festivalId);
-  if (governance.allCount) return [];
+  const waiting = waitingChanges(doc, festivalId, options);
+  if (waiting.length === 0) return [];
   const names = memberNames(doc, festivalId);
   const shown = visibleFestival(doc, festivalId);
-  const wanted = (standing: ChangeStanding) =>
-    standing.status === "proposal" || standing.status === "pending" || (options.rejected === true && standing.status === "rejected");
-  return governance.changes.filter(wanted).flatMap((standing): Proposal[] => {
+  return waiting.map((standing): Proposal => {
     const change = governance.metadata[standing.index];
-    if (change.message === ATTESTATION_MESSAGE && change.startOp === change.maxOp) return []; // bookkeeping of its author
     const proposal: Proposal = {
       hash: change.hash,
       status: standing.status as Proposal["status"],
@@ -46,7 +44,19 @@ export function proposalsOf(doc: A.Doc<Festival>, festivalId: string, options: {
       reason: standing.reason ?? "",
     };
     if (standing.rejectedBy !== undefined) proposal.rejectedBy = standing.rejectedBy;
-    return [proposal];
+    return proposal;
+  });
+}
+
+/** The standings proposalsOf lists, without describing them: what waits for a decision (and what was rejected). */
+export function waitingChanges(doc: A.Doc<Festival>, festivalId: string, options: { rejected?: boolean } = {}): ChangeStanding[] {
+  const governance = governanceOf(doc, festivalId);
+  if (governance.allCount) return [];
+  return governance.changes.filter((standing) => {
+    const wanted = standing.status === "proposal" || standing.status === "pending" || (options.rejected === true && standing.status === "rejected");
+    if (!wanted) return false;
+    const change = governance.metadata[standing.index];
+    return !(change.message === ATTESTATION_MESSAGE && change.startOp === change.maxOp); // bookkeeping of its author
   });
 }
 

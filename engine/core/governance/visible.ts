@@ -36,11 +36,7 @@ export function visibleFestival(doc: A.Doc<Festival>, festivalId: string): A.Doc
 export function editingBase(doc: A.Doc<Festival>, festivalId: string): string[] | null {
   const governance = governanceOf(doc, festivalId);
   if (governance.allCount) return null;
-  const actor = A.getActorId(doc);
-  let latest = -1;
-  governance.metadata.forEach((change, index) => {
-    if (change.actor === actor && (latest < 0 || change.seq > governance.metadata[latest].seq)) latest = index;
-  });
+  const latest = latestChangeOf(governance.metadata, A.getActorId(doc));
   let heads = governance.visibleHeads;
   if (latest >= 0 && governance.changes[latest]?.status !== "counts") {
     // the actor's own latest change, and the visible heads it does not already build on
@@ -51,6 +47,15 @@ export function editingBase(doc: A.Doc<Festival>, festivalId: string): string[] 
   heads = [...heads].sort();
   // Automerge writes a change at other heads under a fresh actor; at the document's own heads it needs none
   return heads.join() === [...A.getHeads(doc)].sort().join() ? null : heads;
+}
+
+/** The index of `actor`'s latest change in `metadata` (only those `include` accepts, when given), or -1. */
+export function latestChangeOf(metadata: readonly A.ChangeMetadata[], actor: string, include: (change: A.ChangeMetadata) => boolean = () => true): number {
+  let latest = -1;
+  metadata.forEach((change, index) => {
+    if (change.actor === actor && include(change) && (latest < 0 || change.seq > metadata[latest].seq)) latest = index;
+  });
+  return latest;
 }
 
 /** The hashes of every change `hash` depends on, directly or not. */
@@ -132,11 +137,7 @@ export function withVisibleAttestation(doc: A.Doc<Festival>, festivalId: string,
 export function freshActorCopy(doc: A.Doc<Festival>, festivalId: string, key: string): A.Doc<Festival> | null {
   const governance = governanceOf(doc, festivalId);
   if (governance.allCount || governance.visibleHeads.length === 0) return null;
-  const actor = A.getActorId(doc);
-  let latest = -1;
-  governance.metadata.forEach((change, index) => {
-    if (change.actor === actor && (latest < 0 || change.seq > governance.metadata[latest].seq)) latest = index;
-  });
+  const latest = latestChangeOf(governance.metadata, A.getActorId(doc));
   if (latest < 0 || governance.changes[latest]?.status === "counts") return null;
   if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return null;
   return A.clone(A.view(doc, governance.visibleHeads));
