@@ -7,7 +7,7 @@ import { verifyHistory } from "../../engine/core/provenance.js";
 import type { Festival, Visibility } from "../../engine/core/schema.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { visibilityOf } from "../../engine/core/views.js";
-import { visibleFestival } from "../../engine/core/governance/index.js";
+import { visibleReplica } from "../../engine/core/governance/index.js";
 import { silentLog, type ServerLog } from "./log.js";
 import { syncOnEveryHeadsChange } from "../../engine/sync/sync-nudge.js";
 import { ownValue } from "../../engine/core/own-value.js";
@@ -47,7 +47,7 @@ export function festivalSummary(id: string, doc: unknown): CatalogEntry | undefi
 /** The festival as its members see it (its name and visibility are never an outsider's), or the document as it is. */
 function shownFestival(id: string, doc: unknown): unknown {
   try {
-    return visibleFestival(doc as A.Doc<Festival>, id);
+    return visibleReplica(doc as A.Doc<Festival>, id);
   } catch {
     return doc;
   }

@@ -4,7 +4,7 @@ import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
-import { visibleFestival } from "../../engine/core/governance/index.js";
+import { visibleReplica } from "../../engine/core/governance/index.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
 import { crossOriginOf } from "./web-origin.js";
@@ -30,7 +30,7 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const rendered = renderExport(festivalView(visibleFestival(doc, festivalId)), festivalId, format);
+    const rendered = renderExport(festivalView(visibleReplica(doc, festivalId)), festivalId, format);
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;

@@ -9,6 +9,8 @@ import type { SyncProtocolMessage } from "./sync-messages.js";
 import { plainAcknowledgementTaker, type PlainAcknowledgementTaker } from "../../engine/internals/node/plain-acknowledgement.js";
 import { wasmSyncStateCodec, wasmSyncStateFactory, wasmSyncStateFields, type BackendSyncState } from "../../engine/internals/node/wasm-sync-state.js";
 import { ownValue } from "../../engine/core/own-value.js";
+import { keepStandbyReplica } from "../../engine/core/governance/index.js";
+import type { Festival } from "../../engine/core/schema.js";
 
 /** Default shortest time between two rounds of one document: a burst within it is taken and fanned out at once. */
 export const DEFAULT_HUB_ROUND_MS = 25;
@@ -317,6 +319,8 @@ export class SyncHub {
       document.inRound = true;
       try {
         document.handle.update((doc) => {
+          // should what arrives not all count, what members see is kept in step from the festival as it was
+          keepStandbyReplica(doc as A.Doc<Festival>, document.id);
           // marks `doc` as the state before this round (the handle compares it with the result), and gives the live successor
           const [live] = A.applyChanges(doc, []);
           const backend = documentBackend(live);

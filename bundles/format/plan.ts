@@ -5,6 +5,7 @@ import { changeBytesByHash } from "../../engine/internals/automerge-backend.js";
 import { PandafestError, isPandafestError } from "../../engine/core/errors.js";
 import { checkChangeSizes } from "../../engine/core/change-limits.js";
 import { MAX_FESTIVAL_BYTES, festivalGrowthProblem } from "../../engine/core/festival-size.js";
+import { keepStandbyReplica } from "../../engine/core/governance/index.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { prepareAttestationDecoding, soleOperationIn, verifyHistory } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
@@ -310,6 +311,8 @@ export function planFestivalImport(
     );
   }
 
+  // should what arrives not all count, what members see is kept in step from the festival as it was
+  if (before !== undefined) keepStandbyReplica(before, festivalId);
   let state = before;
   let setAside: SetAsideChange[] = [];
   if (before !== undefined && admission.forgeries.length > 0) ({ doc: state, setAside } = withoutForgeries(before, admission.forgeries));

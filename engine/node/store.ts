@@ -53,6 +53,7 @@ import { snapshotKey } from "../internals/node/storage-key-scheme.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalSettingsOf, festivalView, visibilityOf } from "../core/views.js";
 import { wasmHeapSteps } from "../internals/node/wasm-heap.js";
+import { useIsolatedViews } from "../internals/isolated-view.js";
 import { ownValue } from "../core/own-value.js";
 import { addNetworkAdapter, disconnectNetwork } from "../internals/repo-network.js";
 
@@ -102,7 +103,8 @@ export class FestivalStore {
       network: options.network ?? [],
       sharePolicy: options.sharePolicy ?? (async () => false),
     });
-    // a reach into automerge-repo (docs/INTERNALS.md): only on the versions it was written for
+    // reaches into Automerge and automerge-repo (docs/INTERNALS.md): only on the versions they were written for
+    useIsolatedViews(internals().usable);
     this.documentStorage = internals().usable ? RepoDocumentStorage.install(this.repo, this.storage) : RepoDocumentStorage.detached(this.storage);
     this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
     this.viewCache = new ViewCache(layout.festivals);

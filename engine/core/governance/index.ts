@@ -7,3 +7,4 @@ export * from "./write.js";
 export * from "./proposals.js";
 export * from "./manage.js";
 export * from "./revert.js";
+export * from "./replica.js";

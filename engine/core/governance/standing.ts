@@ -77,6 +77,8 @@ export interface FestivalGovernance {
   changes: readonly ChangeStanding[];
   /** the document's change metadata (empty for a festival made before governance) */
   metadata: readonly A.ChangeMetadata[];
+  /** each change's index in `metadata` by hash, when the decision keeps one (it may hold later changes too) */
+  indexOf?: ReadonlyMap<string, number>;
 }
 
 interface Pass {
@@ -106,6 +108,11 @@ interface Decision {
   accepted?: Map<number, string>;
   coverages: Map<string, ActorCoverage>;
   governance: FestivalGovernance;
+}
+
+/** The standing of every change of `doc` decided from nothing, without the memo (tests compare it with governanceOf). */
+export function decideAfresh(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
+  return hasFoundedMarker(festivalId) ? decide(doc, festivalId).governance : openToAll(doc, false, null, []);
 }
 
 /** The standing of every change of `doc`, the festival `festivalId` (remembered per document version). */
@@ -199,6 +206,7 @@ function summary(doc: A.Doc<Festival>, graph: Graph, pass: Pass, founder: string
     visibleHeads: allCount ? A.getHeads(doc) : visibleHeads,
     changes: pass.standings,
     metadata,
+    indexOf: graph.indexOf,
   };
 }
 
@@ -213,33 +221,52 @@ function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string):
   if (previous.heads.length === 0 || previous.founder === null || !A.hasHeads(doc, previous.heads)) return undefined;
   const added = A.getChangesMetaSince(doc, previous.heads);
   if (added.length === 0) return { ...previous, heads: A.getHeads(doc) };
-  const known = new Set(previous.metadata.map((change) => change.hash));
-  const fresh = causalOrderAfter(added, known);
+  const graphIndex = previous.graph?.indexOf;
+  const isKnown =
+    graphIndex !== undefined && graphIndex.size === previous.metadata.length
+      ? (hash: string) => graphIndex.has(hash)
+      : setMembership(previous.metadata.map((change) => change.hash));
+  const fresh = causalOrderAfter(added, isKnown);
   const records = fresh.map((change) => parseGovernanceMessage(change.message));
   if (records.some((record) => record?.kind === "found" || record?.kind === "accept" || record?.kind === "reject")) return undefined;
   // a decision that arrived before the change it names
-  const decided = new Set(previous.records.flatMap((record) => (record?.kind === "accept" || record?.kind === "reject" ? [record.hash] : [])));
+  const decided = decidedHashesOf(previous);
   if (fresh.some((change) => decided.has(change.hash))) return undefined;
   const actors = new Set(fresh.map((change) => change.actor));
+  // a pending change whose actor wrote again (usually its attestation) may count now: the pass is run again from it
+  let firstPending = previous.metadata.length;
   if (previous.pass !== undefined) {
     for (const standing of previous.pass.standings) {
-      if (standing.status === "pending" && actors.has(previous.metadata[standing.index].actor)) return undefined;
+      if (standing.status === "pending" && actors.has(previous.metadata[standing.index].actor)) {
+        // a pending decision or role change may change what else counts (acceptances are settled together): decided again
+        if (standing.record !== null) return undefined;
+        firstPending = Math.min(firstPending, standing.index);
+      }
     }
   }
   const metadata = [...previous.metadata, ...fresh];
   const coverages = new Map(previous.coverages);
-  for (const [actor, coverage] of actorCoverages(doc, festivalId, metadata.filter((change) => actors.has(change.actor)))) coverages.set(actor, coverage);
+  const byActor = changesByActorOf(previous);
+  const nextByActor = new Map(byActor);
+  for (const actor of actors) nextByActor.set(actor, [...(byActor.get(actor) ?? []), ...fresh.filter((change) => change.actor === actor)]);
+  for (const [actor, coverage] of actorCoverages(doc, festivalId, [...actors].flatMap((actor) => nextByActor.get(actor) ?? []))) coverages.set(actor, coverage);
+  /** the extended decision, with what this one remembered carried on */
+  const carried = (decision: Decision): Decision => {
+    changesByActor.set(decision, nextByActor);
+    decidedHashes.set(decision, decided);
+    return decision;
+  };
   const allRecords = [...previous.records, ...records];
   if (previous.graph === undefined || previous.pass === undefined || previous.accepted === undefined) {
     // open, with no record but the founding one: so it stays while no record arrives
-    if (records.some((record) => record !== null)) return undefined;
-    return { ...previous, heads: A.getHeads(doc), metadata, records: allRecords, coverages, governance: openToAll(doc, true, previous.founder, metadata) };
+    if (records.some((record) => record !== null) || firstPending < previous.metadata.length) return undefined;
+    return carried({ ...previous, heads: A.getHeads(doc), metadata, records: allRecords, coverages, governance: openToAll(doc, true, previous.founder, metadata) });
   }
   const graph = previous.graph;
-  const start = graph.append(fresh, records);
+  const start = Math.min(graph.append(fresh, records), firstPending);
   const authorOf = (index: number): string | null => verifiedAuthor(coverages, metadata[index]);
   const pass = graph.run(authorOf, previous.accepted, { pass: previous.pass, start });
-  return {
+  return carried({
     heads: A.getHeads(doc),
     metadata,
     records: allRecords,
@@ -249,18 +276,50 @@ function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string):
     accepted: previous.accepted,
     coverages,
     governance: summary(doc, graph, pass, previous.founder, metadata),
-  };
+  });
 }
 
-/** Changes not in `known`, each after its dependencies among them. */
-function causalOrderAfter(changes: A.ChangeMetadata[], known: ReadonlySet<string>): A.ChangeMetadata[] {
-  const seen = new Set(known);
-  const ordered = causalOrder(changes.filter((change) => !known.has(change.hash)));
+/** `decision`'s changes by actor (remembered per decision). */
+const changesByActor = new WeakMap<Decision, Map<string, A.ChangeMetadata[]>>();
+function changesByActorOf(decision: Decision): Map<string, A.ChangeMetadata[]> {
+  let byActor = changesByActor.get(decision);
+  if (byActor === undefined) {
+    byActor = new Map();
+    for (const change of decision.metadata) {
+      const list = byActor.get(change.actor);
+      if (list === undefined) byActor.set(change.actor, [change]);
+      else list.push(change);
+    }
+    changesByActor.set(decision, byActor);
+  }
+  return byActor;
+}
+
+/** The hashes that an acceptance or rejection among `decision`'s records names (remembered per decision). */
+const decidedHashes = new WeakMap<Decision, Set<string>>();
+function decidedHashesOf(decision: Decision): Set<string> {
+  let hashes = decidedHashes.get(decision);
+  if (hashes === undefined) {
+    hashes = new Set(decision.records.flatMap((record) => (record?.kind === "accept" || record?.kind === "reject" ? [record.hash] : [])));
+    decidedHashes.set(decision, hashes);
+  }
+  return hashes;
+}
+
+/** Changes `isKnown` does not know, each after its dependencies among them. */
+function causalOrderAfter(changes: A.ChangeMetadata[], isKnown: (hash: string) => boolean): A.ChangeMetadata[] {
+  const seen = new Set<string>();
+  const ordered = causalOrder(changes.filter((change) => !isKnown(change.hash)));
   return ordered.filter((change) => {
     if (seen.has(change.hash)) return false;
     seen.add(change.hash);
     return true;
   });
+}
+
+function setMembership(hashes: readonly string[]): (hash: string) => boolean {
+  const set = new Set(hashes);
+  return (hash) => set.has(hash);
 }
 
 /** The indices of the change at `index` and of every change it depends on (`metadata` in causal order). */
@@ -472,11 +531,13 @@ class Graph {
       // earlier changes stand as they stood; the pass goes on with the new ones
       // copies: the earlier version's decision stays as it was
       first = continuing.start;
-      pass = {
-        counts: [...continuing.pass.counts.slice(0, first), ...new Array<boolean>(count - first).fill(false)],
-        standings: continuing.pass.standings.slice(0, first),
-        stateBefore: [...continuing.pass.stateBefore.slice(0, first), ...new Array<number>(count - first).fill(0)],
-      };
+      const counts = continuing.pass.counts.slice(0, first);
+      const stateBefore = continuing.pass.stateBefore.slice(0, first);
+      for (let index = first; index < count; index += 1) {
+        counts.push(false);
+        stateBefore.push(0);
+      }
+      pass = { counts, standings: continuing.pass.standings.slice(0, first), stateBefore };
     }
     for (let index = first; index < count; index += 1) {
       const change = this.metadata[index];

@@ -1,31 +1,60 @@
-// The festival members see: the document at the heads of the changes that count, and where a new edit must
-// stand so it builds only on those (and on the editor's own earlier changes).
+// The festival members see (the document itself, or a replica of the changes that count), and where a new edit
+// must stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
+import { isolatedView } from "../../internals/isolated-view.js";
 import { PandafestError } from "../errors.js";
 import { ATTESTATION_MESSAGE, attest, withAttestation, type AttestationSigner } from "../provenance.js";
 import { roleIncludes } from "./records.js";
 import type { Festival } from "../schema.js";
-import { governanceOf } from "./standing.js";
+import { recordReplica, rememberReplica, replicaFromKnown, takeReplicaAt } from "./replica.js";
+import { governanceOf, type FestivalGovernance } from "./standing.js";
 
 const views = new WeakMap<object, A.Doc<Festival>>();
 
-/** The festival as its members see it: `doc` itself when every change counts, else `doc` at the counting heads. */
+/**
+ * The festival as its members see it: `doc` itself when every change counts, else the replica of what counts
+ * (replica.ts) when one is known or can be kept in step, else `doc` read at the counting heads (an isolated view:
+ * engine/internals/isolated-view.ts). One-off readers take this; a session or a node that keeps reading and
+ * editing the festival takes visibleReplica.
+ */
 export function visibleFestival(doc: A.Doc<Festival>, festivalId: string): A.Doc<Festival> {
-  const governance = governanceOf(doc, festivalId);
+  const governance = countingGovernance(doc, festivalId);
   if (governance.allCount) return doc;
-  if (governance.visibleHeads.length === 0) {
+  const replica = replicaFromKnown(doc, governance, festivalId);
+  if (replica !== undefined) return replica;
+  let view = views.get(doc);
+  if (view === undefined) {
+    view = isolatedView(doc, governance.visibleHeads);
+    views.set(doc, view);
+  }
+  return view;
+}
+
+/**
+ * What members see, as a document of its own from which later versions are kept in step: made once (a copy at
+ * the counting heads, when no known replica serves), then extended by what newly counts.
+ */
+export function visibleReplica(doc: A.Doc<Festival>, festivalId: string): A.Doc<Festival> {
+  const governance = countingGovernance(doc, festivalId);
+  if (governance.allCount) return doc;
+  const replica = replicaFromKnown(doc, governance, festivalId);
+  if (replica !== undefined) return replica;
+  const made = A.clone(A.view(doc, governance.visibleHeads));
+  recordReplica(doc, made);
+  return made;
+}
+
+/** `doc`'s governance, refusing a festival whose founding change has not arrived (nothing of it can be shown). */
+function countingGovernance(doc: A.Doc<Festival>, festivalId: string): FestivalGovernance {
+  const governance = governanceOf(doc, festivalId);
+  if (!governance.allCount && governance.visibleHeads.length === 0) {
     throw new PandafestError(
       `festival ${festivalId} is not complete here: the change that founded it has not arrived, so none of its changes can be shown; ` +
         "sync with a peer, a stick or a bundle that holds it",
       { code: "data" },
     );
   }
-  let view = views.get(doc);
-  if (view === undefined) {
-    view = A.view(doc, governance.visibleHeads);
-    views.set(doc, view);
-  }
-  return view;
+  return governance;
 }
 
 /**
@@ -41,8 +70,8 @@ export function editingBase(doc: A.Doc<Festival>, festivalId: string): string[] 
   if (latest >= 0 && governance.changes[latest]?.status !== "counts") {
     // the actor's own latest change, and the visible heads it does not already build on
     const own = governance.metadata[latest].hash;
-    const past = ancestorsOf(governance.metadata, own);
-    heads = [own, ...heads.filter((head) => !past.has(head))];
+    const reached = countingHeadsReached(governance, latest);
+    heads = [own, ...heads.filter((head) => !reached.has(head))];
   }
   heads = [...heads].sort();
   // Automerge writes a change at other heads under a fresh actor; at the document's own heads it needs none
@@ -58,52 +87,59 @@ export function latestChangeOf(metadata: readonly A.ChangeMetadata[], actor: str
   return latest;
 }
 
-/** The hashes of every change `hash` depends on, directly or not. */
-function ancestorsOf(metadata: readonly A.ChangeMetadata[], hash: string): Set<string> {
-  const depsOf = new Map(metadata.map((change) => [change.hash, change.deps]));
-  const past = new Set<string>();
-  const stack = [...(depsOf.get(hash) ?? [])];
+/**
+ * The visible heads in the past of the change at `index` (one that does not count). A visible head has no counting
+ * change after it, so the walk goes back through changes that do not count only: those are few, the festival is not.
+ */
+function countingHeadsReached(governance: FestivalGovernance, index: number): Set<string> {
+  const visible = new Set(governance.visibleHeads);
+  const indexOf = indexByHash(governance);
+  const reached = new Set<string>();
+  const seen = new Set<number>();
+  const stack = [index];
   while (stack.length > 0) {
-    const next = stack.pop() as string;
-    if (past.has(next)) continue;
-    past.add(next);
-    stack.push(...(depsOf.get(next) ?? []));
+    const next = stack.pop() as number;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const dep of governance.metadata[next].deps) {
+      const position = indexOf.get(dep);
+      if (position === undefined || position >= governance.metadata.length) continue;
+      if (governance.changes[position]?.status === "counts") {
+        if (visible.has(dep)) reached.add(dep);
+      } else stack.push(position);
+    }
   }
-  return past;
+  return reached;
 }
 
-/**
- * The last copy made at some heads per actor, at its own heads after the edits made on it: the next edit of that
- * actor usually stands exactly there (its own latest change), so a session or a server editing an organised festival
- * with proposals makes the copy once, not per edit. Bounded, oldest dropped first.
- */
-const forks = new Map<string, A.Doc<Festival>>();
-const FORKS_LIMIT = 4;
+const indexes = new WeakMap<FestivalGovernance, ReadonlyMap<string, number>>();
+function indexByHash(governance: FestivalGovernance): ReadonlyMap<string, number> {
+  let index = governance.indexOf ?? indexes.get(governance);
+  if (index === undefined) {
+    index = new Map(governance.metadata.map((change, position) => [change.hash, position]));
+    indexes.set(governance, index);
+  }
+  return index;
+}
 
 /**
  * A writable copy of `doc` at `heads`, under `doc`'s own actor: what a member edits when some changes do not count.
- * (Automerge's changeAt does the same in place, but on a document loaded from storage it can fail with "cannot put
- * key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.) A copy remembered at
- * those heads is handed out (and forgotten: the caller changes it, then may remember the result again).
+ * A known replica at those heads serves (the copy the actor's last edit was made on, or what members see); else the
+ * festival is copied at those heads. (Automerge's changeAt edits in place, but on a document loaded from storage it
+ * can fail with "cannot put key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.)
  */
 export function forkAt(doc: A.Doc<Festival>, heads: readonly string[]): A.Doc<Festival> {
   const actor = A.getActorId(doc);
-  const remembered = forks.get(actor);
-  forks.delete(actor);
-  if (remembered !== undefined && sameHeads(A.getHeads(remembered), heads) && A.hasHeads(doc, [...heads])) return remembered;
+  if (A.hasHeads(doc, [...heads])) {
+    const known = takeReplicaAt(heads, actor);
+    if (known !== undefined) return known;
+  }
   return A.clone(A.view(doc, [...heads]), { actor });
 }
 
-/** Keeps an edited copy (from forkAt) for its actor's next edit at its heads. */
+/** Keeps an edited copy (from forkAt) for the next edit at its heads, and as a replica later versions may build on. */
 export function rememberFork(fork: A.Doc<Festival>): void {
-  const actor = A.getActorId(fork);
-  forks.delete(actor);
-  forks.set(actor, fork);
-  if (forks.size > FORKS_LIMIT) forks.delete(forks.keys().next().value as string);
-}
-
-function sameHeads(left: readonly string[], right: readonly string[]): boolean {
-  return left.length === right.length && [...left].sort().join() === [...right].sort().join();
+  rememberReplica(fork);
 }
 
 /** The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing). */
@@ -140,7 +176,7 @@ export function freshActorCopy(doc: A.Doc<Festival>, festivalId: string, key: st
   const latest = latestChangeOf(governance.metadata, A.getActorId(doc));
   if (latest < 0 || governance.changes[latest]?.status === "counts") return null;
   if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return null;
-  return A.clone(A.view(doc, governance.visibleHeads));
+  return takeReplicaAt(governance.visibleHeads) ?? A.clone(A.view(doc, governance.visibleHeads));
 }
 
 /** The changes that make one edit by `signer`, signed, under a fresh actor (see freshActorCopy), or null. */

@@ -1,0 +1,132 @@
+// What members see as a document of its own: kept in step as changes arrive and count, never holding a change that
+// does not count; read without one through an isolated view; a standby copy kept before changes arrive.
+import * as A from "@automerge/automerge";
+import { describe, expect, it } from "vitest";
+import {
+  festivalView,
+  governanceOf,
+  keepStandbyReplica,
+  proposalsOf,
+  replicaFromKnown,
+  visibleFestival,
+  visibleReplica,
+  type Festival,
+} from "../../engine/core/index.js";
+import { isolatedView, isolatedViewsInUse, useIsolatedViews } from "../../engine/internals/isolated-view.js";
+import { edit, founded, merged, person, record, replicaOf } from "./governance-helpers.js";
+
+const ada = person("Ada");
+const bo = person("Bo");
+const mallory = person("Mallory");
+
+const rename = (name: string) => (draft: Festival) => {
+  draft.name = new A.ImmutableString(name);
+};
+
+/** What members see, read the slow and certain way: the whole document at the counting heads. */
+function viewAtCountingHeads(doc: A.Doc<Festival>, id: string) {
+  return festivalView(A.view(doc, governanceOf(doc, id).visibleHeads));
+}
+
+/** A festival where Ada (manager) and Bo (editor) work, and Mallory's rename waits as a proposal. */
+function withProposal() {
+  const { doc, id } = founded(ada);
+  const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+  const attempt = edit(replicaOf(granted), id, mallory, "rename festival", rename("Hijacked"));
+  const both = merged(granted, attempt);
+  const [proposal] = proposalsOf(both, id);
+  return { id, both, proposal };
+}
+
+describe("the replica of what counts", () => {
+  it("holds exactly the counting changes, and is kept in step when a proposal is accepted", () => {
+    const { id, both, proposal } = withProposal();
+    const replica = visibleReplica(both, id);
+    expect([...A.getHeads(replica)].sort()).toEqual([...governanceOf(both, id).visibleHeads].sort());
+    expect(A.hasHeads(replica, [proposal.hash])).toBe(false);
+    expect(festivalView(replica)).toEqual(viewAtCountingHeads(both, id));
+
+    const accepted = record(both, id, ada, { kind: "accept", hash: proposal.hash });
+    const governance = governanceOf(accepted, id);
+    const next = replicaFromKnown(accepted, governance);
+    expect(next, "the accepted version's replica comes from the earlier one, not a new copy").toBeDefined();
+    expect(A.hasHeads(next as A.Doc<Festival>, [proposal.hash])).toBe(true);
+    expect(festivalView(visibleFestival(accepted, id))).toEqual(viewAtCountingHeads(accepted, id));
+    expect(festivalView(visibleFestival(accepted, id)).name).toBe("Hijacked");
+    // a replica handed to a reader is never changed under them
+    expect(festivalView(replica).name).toBe("Summer Fest");
+  });
+
+  it("matches the counting heads on both sides of concurrent withdrawals, and after they meet", () => {
+    const { doc, id } = founded(ada);
+    const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "manage" });
+    const adaSide = record(replicaOf(granted), id, ada, { kind: "withdraw", key: bo.publicKey });
+    const boSide = record(replicaOf(granted), id, bo, { kind: "withdraw", key: ada.publicKey });
+    for (const side of [adaSide, boSide]) expect(festivalView(visibleReplica(side, id))).toEqual(viewAtCountingHeads(side, id));
+    const met = merged(adaSide, boSide);
+    const shown = visibleReplica(met, id);
+    const governance = governanceOf(met, id);
+    expect([...A.getHeads(shown)].sort()).toEqual([...governance.visibleHeads].sort());
+    for (const change of governance.changes) expect(A.hasHeads(shown, [change.hash])).toBe(change.status === "counts");
+    expect(festivalView(shown)).toEqual(viewAtCountingHeads(met, id));
+  });
+
+  it("builds members' edits on what counts, from the replica, and shows them", () => {
+    const { id, both, proposal } = withProposal();
+    visibleReplica(both, id);
+    const renamed = edit(both, id, bo, "rename", rename("Bo's Fest"));
+    const byBo = A.getChangesMetaSince(renamed, A.getHeads(both)).find((change) => change.message === "rename");
+    expect(byBo?.deps).not.toContain(proposal.hash);
+    expect(festivalView(visibleFestival(renamed, id))).toEqual(viewAtCountingHeads(renamed, id));
+    expect(festivalView(visibleFestival(renamed, id)).name).toBe("Bo's Fest");
+  });
+});
+
+describe("reading what counts without a replica", () => {
+  it("reads the whole document at the counting heads, isolated or by A.view, the same and without moving it", () => {
+    const { id, both, proposal } = withProposal();
+    const heads = [...A.getHeads(both)].sort();
+    const governance = governanceOf(both, id);
+    const isolated = isolatedView(both, governance.visibleHeads);
+    expect([...A.getHeads(isolated)].sort()).toEqual([...governance.visibleHeads].sort());
+    expect(festivalView(isolated)).toEqual(festivalView(A.view(both, governance.visibleHeads)));
+    expect(festivalView(isolated).name).toBe("Summer Fest");
+    // the document itself is untouched: still at its own heads, the proposal still in it
+    expect([...A.getHeads(both)].sort()).toEqual(heads);
+    expect(festivalView(both).name).toBe("Hijacked");
+    expect(A.hasHeads(both, [proposal.hash])).toBe(true);
+    // and it still takes edits
+    const renamed = edit(both, id, ada, "rename", rename("Ada's Fest"));
+    expect(festivalView(visibleFestival(renamed, id)).name).toBe("Ada's Fest");
+  });
+
+  it("falls back to A.view when the reach is off", () => {
+    const { id, both } = withProposal();
+    const governance = governanceOf(both, id);
+    useIsolatedViews(false);
+    try {
+      expect(isolatedViewsInUse()).toBe(false);
+      expect(festivalView(isolatedView(both, governance.visibleHeads))).toEqual(festivalView(A.view(both, governance.visibleHeads)));
+    } finally {
+      useIsolatedViews(true);
+    }
+  });
+});
+
+describe("a standby copy before changes arrive", () => {
+  it("serves as the replica when what arrives does not count, and nothing is kept for an open festival", () => {
+    const { doc, id } = founded(ada);
+    const attempt = edit(replicaOf(doc), id, mallory, "rename festival", rename("Hijacked"));
+    keepStandbyReplica(doc, id);
+    const both = A.merge(A.clone(doc), attempt);
+    const governance = governanceOf(both, id);
+    const replica = replicaFromKnown(both, governance, id);
+    expect(replica, "the copy kept before the proposal arrived").toBeDefined();
+    expect(festivalView(replica as A.Doc<Festival>)).toEqual(viewAtCountingHeads(both, id));
+
+    const open = founded(ada, "open");
+    keepStandbyReplica(open.doc, open.id);
+    const outsider = merged(open.doc, edit(replicaOf(open.doc), open.id, mallory, "rename", rename("Anyone's")));
+    expect(governanceOf(outsider, open.id).allCount).toBe(true);
+  });
+});
