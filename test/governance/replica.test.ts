@@ -57,6 +57,13 @@ describe("the replica of what counts", () => {
     expect(festivalView(replica).name).toBe("Summer Fest");
   });
 
+  it("skips a known replica that its holder freed, and still shows what counts", () => {
+    const { id, both, proposal } = withProposal();
+    A.free(visibleReplica(both, id));
+    const accepted = record(both, id, ada, { kind: "accept", hash: proposal.hash });
+    expect(festivalView(visibleFestival(accepted, id))).toEqual(viewAtCountingHeads(accepted, id));
+  });
+
   it("matches the counting heads on both sides of concurrent withdrawals, and after they meet", () => {
     const { doc, id } = founded(ada);
     const granted = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "manage" });

@@ -53,19 +53,26 @@ export function rememberReplica(doc: A.Doc<Festival>, shared = false): void {
 
 /**
  * A writable document at exactly `heads` under `actor` (a fresh actor when none is given), from a known replica at
- * those heads, or undefined when none is known. A private one is handed out as it is (and forgotten); a shared one, or one of another actor,
- * is copied (cheap: Automerge copies a document without replaying it).
+ * those heads, or undefined when none is known. A private one is handed out as it is (and forgotten); a shared one,
+ * or one of another actor, is copied (cheap: Automerge copies a document without replaying it).
  */
 export function takeReplicaAt(heads: readonly string[], actor?: string): A.Doc<Festival> | undefined {
   const at = headsKey(heads);
   const index = known.findIndex((entry) => entry.at === at);
   if (index < 0) return undefined;
   const entry = known[index];
-  if (!entry.shared && actor !== undefined && A.getActorId(entry.doc) === actor) {
-    known.splice(index, 1);
-    return entry.doc;
+  try {
+    if (!entry.shared && actor !== undefined && A.getActorId(entry.doc) === actor) {
+      known.splice(index, 1);
+      return entry.doc;
+    }
+    return actor === undefined ? A.clone(entry.doc) : A.clone(entry.doc, { actor });
+  } catch {
+    // a replica its holder freed since: forgotten, and the caller copies the festival itself
+    const stale = known.indexOf(entry);
+    if (stale >= 0) known.splice(stale, 1);
+    return undefined;
   }
-  return actor === undefined ? A.clone(entry.doc) : A.clone(entry.doc, { actor });
 }
 
 /**
@@ -84,12 +91,19 @@ export function replicaFromKnown(doc: A.Doc<Festival>, governance: FestivalGover
     standby.delete(festivalId);
     known.unshift({ doc: spare, at: headsKey(A.getHeads(spare)), shared: false });
   }
-  for (const entry of known) {
-    const heads = A.getHeads(entry.doc);
-    // every change of the candidate is in `doc` and counts there
-    if (!A.hasHeads(doc, heads)) continue;
-    if ([...notCounting].some((hash) => A.hasHeads(entry.doc, [hash]))) continue;
-    const replica = entry.at === target ? entry.doc : extendedBy(entry, doc, notCounting);
+  for (const entry of [...known]) {
+    let replica: A.Doc<Festival> | undefined;
+    try {
+      // every change of the candidate is in `doc` and counts there
+      if (!A.hasHeads(doc, A.getHeads(entry.doc))) continue;
+      if ([...notCounting].some((hash) => A.hasHeads(entry.doc, [hash]))) continue;
+      replica = entry.at === target ? entry.doc : extendedBy(entry, doc, notCounting);
+    } catch {
+      // a candidate its owner freed or changed since: forgotten
+      const index = known.indexOf(entry);
+      if (index >= 0) known.splice(index, 1);
+      continue;
+    }
     if (replica === undefined || headsKey(A.getHeads(replica)) !== target) continue;
     replicaOf.set(doc, replica);
     rememberReplica(replica, true);
