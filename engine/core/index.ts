@@ -15,6 +15,7 @@ export * from "./programme.js";
 export * from "./provenance.js";
 export * from "./members.js";
 export * from "./governance/index.js";
+export * from "./membership/index.js";
 export * from "./schema-version.js";
 export * from "./change-limits.js";
 export * from "./festival-size.js";

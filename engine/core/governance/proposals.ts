@@ -55,6 +55,7 @@ export function waitingChanges(doc: A.Doc<Festival>, festivalId: string, options
   return governance.changes.filter((standing) => {
     const wanted = standing.status === "proposal" || standing.status === "pending" || (options.rejected === true && standing.status === "rejected");
     if (!wanted) return false;
+    if (standing.record?.kind === "request") return false; // an access request, listed by `pandafest requests`
     const change = governance.metadata[standing.index];
     return !(change.message === ATTESTATION_MESSAGE && change.startOp === change.maxOp); // bookkeeping of its author
   });

@@ -21,11 +21,48 @@ export type GovernanceRecord =
   | { kind: "withdraw"; key: string }
   | { kind: "mode"; mode: Mode }
   | { kind: "accept"; hash: string }
-  | { kind: "reject"; hash: string };
+  | { kind: "reject"; hash: string }
+  | { kind: "epoch"; keyId: string; number: number; seals: KeySeal[] }
+  | { kind: "share"; keyId: string; seals: KeySeal[] }
+  | { kind: "invite"; invitation: string; role: Role; expiresAt: number; uses: number }
+  | { kind: "request"; request: AccessRequestFields }
+  | { kind: "decline"; key: string };
+
+/** An epoch's key sealed to one member (membership/member-box.ts): who can open it, and the sealed bytes in hex. */
+export interface KeySeal {
+  member: string;
+  sealed: string;
+}
+
+/** An access request as its record carries it (membership/invitations.ts checks its two signatures). */
+export interface AccessRequestFields {
+  /** the requester's public key */
+  key: string;
+  /** the invitation's public key */
+  invitation: string;
+  /** 16 random bytes in hex: one request, one nonce */
+  nonce: string;
+  /** the requester's self-declared name, UTF-8 in hex (at most 64 bytes) */
+  nameHex: string;
+  /** made with the invitation's secret: whoever sent this holds the invitation */
+  invitationSignature: string;
+  /** made with the requester's secret: the key is theirs */
+  requesterSignature: string;
+}
 
 export const GOVERNANCE_PREFIX = "pandafest-governance v1 ";
 const KEY_PATTERN = new RegExp(`^[0-9a-f]{${PUBLIC_KEY_BYTES * 2}}$`);
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
+const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
+const SEALED_PATTERN = /^[0-9a-f]{208}$/; // 104 bytes: ephemeral key, nonce, boxed 32-byte key
+const SIGNATURE_PATTERN = /^[0-9a-f]{128}$/;
+const NONCE_PATTERN = /^[0-9a-f]{32}$/;
+const NAME_HEX_PATTERN = /^(?:[0-9a-f]{2}){0,64}$/;
+const COUNT_PATTERN = /^(?:0|[1-9][0-9]{0,14})$/;
+/** The most members an epoch or share record seals a key to (one record stays under 80 KB). */
+export const MAX_SEALS_PER_RECORD = 256;
+/** The longest record message read: a short record, or an epoch sealed to MAX_SEALS_PER_RECORD members. */
+const MAX_MESSAGE_LENGTH = GOVERNANCE_PREFIX.length + 64 + MAX_SEALS_PER_RECORD * 274;
 
 export const ROLES: readonly Role[] = ["edit", "manage"];
 
@@ -42,12 +79,46 @@ export function governanceMessage(record: GovernanceRecord): string {
     case "accept":
     case "reject":
       return `${GOVERNANCE_PREFIX}${record.kind} ${record.hash}`;
+    case "epoch":
+      return `${GOVERNANCE_PREFIX}epoch ${record.keyId} ${record.number}${sealsText(record.seals)}`;
+    case "share":
+      return `${GOVERNANCE_PREFIX}share ${record.keyId}${sealsText(record.seals)}`;
+    case "invite":
+      return `${GOVERNANCE_PREFIX}invite ${record.invitation} ${record.role} ${record.expiresAt} ${record.uses}`;
+    case "request": {
+      const r = record.request;
+      return `${GOVERNANCE_PREFIX}request ${r.key} ${r.invitation} ${r.nonce} ${r.nameHex || "-"} ${r.invitationSignature} ${r.requesterSignature}`;
+    }
+    case "decline":
+      return `${GOVERNANCE_PREFIX}decline ${record.key}`;
   }
+}
+
+function sealsText(seals: readonly KeySeal[]): string {
+  return seals.map((seal) => ` ${seal.member}.${seal.sealed}`).join("");
+}
+
+/** Seal tokens "<member>.<sealed>", each member once; undefined when any is malformed or there are none or too many. */
+function parseSeals(tokens: readonly string[]): KeySeal[] | undefined {
+  if (tokens.length === 0 || tokens.length > MAX_SEALS_PER_RECORD) return undefined;
+  const seals: KeySeal[] = [];
+  const members = new Set<string>();
+  for (const token of tokens) {
+    const [member, sealed, extra] = token.split(".");
+    if (extra !== undefined || !KEY_PATTERN.test(member) || sealed === undefined || !SEALED_PATTERN.test(sealed) || members.has(member)) return undefined;
+    members.add(member);
+    seals.push({ member, sealed });
+  }
+  return seals;
+}
+
+function parseCount(text: string | undefined): number | undefined {
+  return text !== undefined && COUNT_PATTERN.test(text) ? Number(text) : undefined;
 }
 
 /** The record a change message carries, or null when it carries none (or a malformed one, which counts as none). */
 export function parseGovernanceMessage(message: string | null | undefined): GovernanceRecord | null {
-  if (typeof message !== "string" || !message.startsWith(GOVERNANCE_PREFIX) || message.length > 200) return null;
+  if (typeof message !== "string" || !message.startsWith(GOVERNANCE_PREFIX) || message.length > MAX_MESSAGE_LENGTH) return null;
   const parts = message.slice(GOVERNANCE_PREFIX.length).split(" ");
   const [verb, first, second] = parts;
   const isMode = (value: string | undefined): value is Mode => value === "organised" || value === "open";
@@ -56,12 +127,35 @@ export function parseGovernanceMessage(message: string | null | undefined): Gove
   if (verb === "grant" && parts.length === 3 && KEY_PATTERN.test(first) && isRole(second)) return { kind: "grant", key: first, role: second };
   if (verb === "withdraw" && parts.length === 2 && KEY_PATTERN.test(first)) return { kind: "withdraw", key: first };
   if ((verb === "accept" || verb === "reject") && parts.length === 2 && HASH_PATTERN.test(first)) return { kind: verb, hash: first };
+  if (verb === "decline" && parts.length === 2 && KEY_PATTERN.test(first)) return { kind: "decline", key: first };
+  if (verb === "epoch" && KEY_ID_PATTERN.test(first)) {
+    const number = parseCount(second);
+    const seals = parseSeals(parts.slice(3));
+    return number === undefined || number < 1 || seals === undefined ? null : { kind: "epoch", keyId: first, number, seals };
+  }
+  if (verb === "share" && KEY_ID_PATTERN.test(first)) {
+    const seals = parseSeals(parts.slice(2));
+    return seals === undefined ? null : { kind: "share", keyId: first, seals };
+  }
+  if (verb === "invite" && parts.length === 5 && KEY_PATTERN.test(first) && isRole(second)) {
+    const expiresAt = parseCount(parts[3]);
+    const uses = parseCount(parts[4]);
+    if (expiresAt === undefined || uses === undefined || uses < 1) return null;
+    return { kind: "invite", invitation: first, role: second, expiresAt, uses };
+  }
+  if (verb === "request" && parts.length === 7) {
+    const [, key, invitation, nonce, name, invitationSignature, requesterSignature] = parts;
+    const nameHex = name === "-" ? "" : name;
+    if (!KEY_PATTERN.test(key) || !KEY_PATTERN.test(invitation) || !NONCE_PATTERN.test(nonce) || name === "" || !NAME_HEX_PATTERN.test(nameHex)) return null;
+    if (!SIGNATURE_PATTERN.test(invitationSignature) || !SIGNATURE_PATTERN.test(requesterSignature)) return null;
+    return { kind: "request", request: { key, invitation, nonce, nameHex, invitationSignature, requesterSignature } };
+  }
   return null;
 }
 
 /** The role a record needs of its author: managing for who may do what, editing for deciding proposals. */
 export function roleNeeded(record: GovernanceRecord | null): Role {
-  if (record === null || record.kind === "accept" || record.kind === "reject") return "edit";
+  if (record === null || record.kind === "accept" || record.kind === "reject" || record.kind === "request") return "edit";
   return "manage";
 }
 
