@@ -11,6 +11,7 @@ import { readBundleFile, writeBundleFile } from "./bundle-file.js";
 import { type CarrierKeyPair, decodeBundle } from "../format/codec.js";
 import type { BundleKind } from "../format/header.js";
 import { knownFestivals } from "./known-festivals.js";
+import { ReaderKeys } from "./reader-keys.js";
 import { packFestival } from "../format/pack.js";
 import { useNativeSha256 } from "./native-hash.js";
 
@@ -57,9 +58,11 @@ async function sinceHeads(store: FestivalStore, festivalId: string, since: strin
     );
   }
   const known = await knownFestivals(store);
+  const reader = await ReaderKeys.open(store, known.lookup);
   let header;
   try {
-    header = decodeBundle(bytes, { festivalIdFor: known.lookup }).header;
+    await reader.prepare([bytes]);
+    header = decodeBundle(bytes, reader.options).header;
   } catch (error) {
     throw new PandafestError(`--since ${since}: ${error instanceof Error ? error.message : String(error)}`, { code: "input", cause: error });
   }

@@ -6,11 +6,18 @@ import type { FestivalStore } from "../../engine/node/store.js";
 import { festivalSettingsOf, textOf } from "../../engine/core/views.js";
 import { readBundleFile } from "./bundle-file.js";
 import { CarriedFestivals } from "./carried.js";
-import type { FestivalIdLookup } from "../format/codec.js";
+import type { DecodeOptions, FestivalIdLookup } from "../format/codec.js";
+import { isMember } from "../../engine/core/membership/access.js";
+import { removePendingJoins } from "../../engine/node/pending-joins.js";
+import { discoveryKey } from "../format/discovery.js";
+import { sha256Hex } from "../format/crypto.js";
+import { parseBundleFileName } from "../format/naming.js";
+import { ReaderKeys } from "./reader-keys.js";
 import {
   type BundleImportReport,
   type BundleSource,
   type DecodedSource,
+  type LockedSource,
   type PlannedFestival,
   applyPlanned,
   decodeAndPlan,
@@ -56,11 +63,24 @@ export interface FestivalImportSummary {
   quarantined: string | null;
   /** bundles that waited here and turned out to bring a forged change: where they were moved */
   forgedPending: string[];
+  /** this data directory had asked to join the festival, and now holds it as a member (the pending join is done) */
+  joined: boolean;
+}
+
+/** A bundle sealed under a member key this identity does not hold: kept in DATA/pending/ until the key arrives. */
+export interface LockedBundle {
+  file: string;
+  festival: string;
+  keyId: string;
+  reason: string;
+  /** where it is kept, relative to the data directory */
+  keptAs: string;
 }
 
 export interface ImportResult {
   files: BundleImportReport[];
   festivals: FestivalImportSummary[];
+  locked: LockedBundle[];
 }
 
 /** A festival planned in memory and ready to be written, with the festival as stored here. */
@@ -77,7 +97,7 @@ export async function prepareFestival(
   store: FestivalStore,
   id: string,
   inputs: readonly DecodedSource[],
-  lookup: FestivalIdLookup,
+  lookup: FestivalIdLookup | DecodeOptions,
   maxFestivalBytes?: number,
 ): Promise<PreparedFestival> {
   const local = await findLocalFestival(store, id);
@@ -104,6 +124,8 @@ export async function applyPrepared(
   const pending = new PendingBundles(store.dataDir);
   const carried = new CarriedFestivals(store.dataDir);
   const summaries: FestivalImportSummary[] = [];
+  const identity = known.joins.size > 0 ? await store.identity() : null;
+  const joined: string[] = [];
   for (const festival of prepared) {
     const { id, local, plan, dropped } = festival;
     // a bundle that waited here and now brings a forged change is moved to quarantine (another refusal leaves it waiting)
@@ -121,8 +143,12 @@ export async function applyPrepared(
     if (after !== undefined) {
       const { name, visibility } = festivalSettingsOf(after);
       const entry = { id, name, visibility };
-      if (options.follow || known.followed.has(id)) await store.index.put(entry);
-      else await carried.index.put(entry);
+      // a festival asked to join is followed once it is here (read by the key a manager handed over, or by its id)
+      if (options.follow || known.followed.has(id) || known.joins.has(id)) {
+        await store.index.put(entry);
+        known.followed.add(id);
+      } else await carried.index.put(entry);
+      if (known.joins.has(id) && identity !== null && isMember(after, id, identity.publicKey)) joined.push(id);
     }
     const fromInputs = givenOutcomes(festival);
     summaries.push({
@@ -138,9 +164,14 @@ export async function applyPrepared(
       setAside: plan.setAside.length,
       quarantined,
       forgedPending: forgedMoved,
+      joined: joined.includes(id),
     });
   }
   await store.flush();
+  if (joined.length > 0) {
+    await removePendingJoins(store.dataDir, joined);
+    for (const id of joined) known.joins.delete(id);
+  }
   return summaries;
 }
 
@@ -151,11 +182,38 @@ export async function applyPrepared(
 export async function importBundles(store: FestivalStore, sources: readonly BundleSource[], options: ImportOptions): Promise<ImportResult> {
   useNativeSha256();
   const known = await knownFestivals(store, options.join);
-  const prepared = await decodeAndPlan(sources, known.lookup, (id, inputs) => prepareFestival(store, id, inputs, known.lookup, options.maxFestivalBytes));
+  const reader = await ReaderKeys.open(store, known.lookup);
+  await reader.prepare(sources.map((source) => source.bytes));
+  const lockedSources: LockedSource[] = [];
+  const prepared = await decodeAndPlan(
+    sources,
+    reader.options,
+    (id, inputs) => prepareFestival(store, id, inputs, reader.options, options.maxFestivalBytes),
+    { locked: lockedSources },
+  );
+  const locked = await keepLocked(store, lockedSources);
   const festivals = await applyPrepared(store, prepared, known, options);
   const order = new Map(sources.map((source, index) => [source.label, index]));
   const files = reportFiles(prepared).sort((left, right) => (order.get(left.file) ?? 0) - (order.get(right.file) ?? 0));
-  return { files, festivals };
+  return { files, festivals, locked };
+}
+
+/**
+ * Keeps bundles sealed under a member key this identity does not hold in DATA/pending/<festival id>/, under their
+ * own name when it is a bundle name of that festival, else one made from their bytes: read on a later import once
+ * the key arrives (an envelope for this identity in a newer bundle, or the festival handing it over).
+ */
+async function keepLocked(store: FestivalStore, locked: readonly LockedSource[]): Promise<LockedBundle[]> {
+  const pending = new PendingBundles(store.dataDir);
+  const kept: LockedBundle[] = [];
+  for (const source of locked) {
+    const prefix = discoveryKey(source.festivalId).slice(0, 16);
+    const own = path.basename(source.label);
+    const name = parseBundleFileName(own)?.discoveryKeyPrefix === prefix ? own : `${prefix}-${sha256Hex(source.bytes).slice(0, 12)}-full.pfb`;
+    await pending.keep(source.festivalId, name, source.bytes);
+    kept.push({ file: source.label, festival: source.festivalId, keyId: source.keyId, reason: source.reason, keptAs: path.join("pending", source.festivalId, name) });
+  }
+  return kept;
 }
 
 /** importBundles over files on disk; a file that cannot be read is refused like a bad bundle. */

@@ -6,7 +6,9 @@ import { memberNames } from "../../engine/core/provenance.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { textOf } from "../../engine/core/views.js";
 import { readBundleFile } from "./bundle-file.js";
-import { decodeBundle } from "../format/codec.js";
+import { type DecodeOptions, decodeBundle } from "../format/codec.js";
+import { FestivalKeyNotHeld } from "../format/member-keys.js";
+import { ReaderKeys } from "./reader-keys.js";
 import type { BundleKind } from "../format/header.js";
 import { knownFestivals } from "./known-festivals.js";
 import { findLocalFestival } from "./local-festivals.js";
@@ -18,6 +20,8 @@ export interface BundleVerification {
   valid: boolean;
   /** the one-line reason when not valid */
   problem?: string;
+  /** sealed under a member key this identity does not hold: it cannot be checked here (not necessarily bad) */
+  locked?: boolean;
   festival?: string;
   festivalName?: string | null;
   visibility?: "public" | "private";
@@ -40,7 +44,7 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function verifyOne(store: FestivalStore, file: string, lookup: (key: string) => string | undefined): Promise<BundleVerification> {
+async function verifyOne(store: FestivalStore, file: string, reader: ReaderKeys): Promise<BundleVerification> {
   let bytes: Uint8Array;
   try {
     bytes = await readBundleFile(file);
@@ -50,10 +54,12 @@ async function verifyOne(store: FestivalStore, file: string, lookup: (key: strin
   }
   let bundle;
   try {
-    bundle = decodeBundle(bytes, { festivalIdFor: lookup });
+    await reader.prepare([bytes]);
+    const options: DecodeOptions = reader.options;
+    bundle = decodeBundle(bytes, options);
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;
-    return { file, valid: false, problem: error.message };
+    return { file, valid: false, problem: error.message, ...(error instanceof FestivalKeyNotHeld ? { locked: true, festival: error.festivalId } : {}) };
   }
   const { header } = bundle;
   const result: BundleVerification = {
@@ -90,7 +96,8 @@ export async function verifyBundleFiles(store: FestivalStore, files: readonly st
   useNativeSha256();
   if (files.length === 0) throw new PandafestError("no bundle files given: pandafest bundle verify FILE...", { code: "usage" });
   const known = await knownFestivals(store);
+  const reader = await ReaderKeys.open(store, known.lookup);
   const results: BundleVerification[] = [];
-  for (const file of files) results.push(await verifyOne(store, file, known.lookup));
+  for (const file of files) results.push(await verifyOne(store, file, reader));
   return results;
 }

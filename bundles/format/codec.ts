@@ -21,15 +21,20 @@ import {
   type BundleHeader,
   type BundleKind,
   type ClearPrivateHeader,
+  type MemberKeysClearHeader,
   bundleKind,
-  decodeClearPrivateHeader,
   decodeHeader,
+  decodeSealedClearHeader,
   encodeClearPrivateHeader,
   encodeHeader,
+  encodeMemberKeysClearHeader,
   validateHeader,
 } from "./header.js";
+import { type BundleKeys, FestivalKeyNotHeld, type MemberSealing, sealEnvelopes } from "./member-keys.js";
 import {
   FLAG_ENCRYPTED,
+  FLAG_MEMBER_KEYS,
+  hasMemberKeys,
   MAX_HEADER_LENGTH,
   MAX_PAYLOAD_SECTION_LENGTH,
   PRELUDE_LENGTH,
@@ -58,6 +63,11 @@ export interface BundleInput {
   payload: Uint8Array;
   /** Milliseconds since 1970; defaults to now. */
   createdAt?: number;
+  /**
+   * A private festival whose bundles go to its members only (memberSealingFor): sealed under this key, with an
+   * envelope per member (flag member-keys). Absent: a private festival's bundle is sealed with the id-derived key.
+   */
+  sealing?: MemberSealing;
 }
 
 export interface DecodedBundle {
@@ -68,6 +78,9 @@ export interface DecodedBundle {
   header: BundleHeader;
   /** The plaintext payload (its own copy, not a view of the file bytes). */
   payload: Uint8Array;
+  /** member-keys bundles: the id of the key it is sealed under, and how many envelopes it carries */
+  keyId?: string;
+  envelopeCount?: number;
 }
 
 /** Tells a reader which festival a private bundle's discovery key belongs to, among those it knows. */
@@ -75,6 +88,8 @@ export type FestivalIdLookup = (discoveryKey: string) => string | undefined;
 
 export interface DecodeOptions {
   festivalIdFor?: FestivalIdLookup;
+  /** the member keys this reader holds, and its identity to open envelopes with (member-keys bundles) */
+  keys?: BundleKeys;
 }
 
 function refuse(message: string): never {
@@ -126,7 +141,8 @@ export function encodeBundle(input: BundleInput): Uint8Array {
     payloadLength: input.payload.length,
     payloadHash: sha256Hex(input.payload),
   });
-  const flags = encrypted ? FLAG_ENCRYPTED : 0;
+  const sealing = encrypted ? input.sealing : undefined;
+  const flags = encrypted ? FLAG_ENCRYPTED | (sealing === undefined ? 0 : FLAG_MEMBER_KEYS) : 0;
   const headerBytes = encodeHeader(header);
   const prelude = new Uint8Array(PRELUDE_LENGTH);
   writePrelude(prelude, flags);
@@ -139,11 +155,12 @@ export function encodeBundle(input: BundleInput): Uint8Array {
     bytes.set(signature, signatureOffset);
     return bytes;
   }
-  const key = festivalSecretKey(header.festivalId);
-  const clearHeader = encodeClearPrivateHeader({
-    discoveryKey: header.discoveryKey,
-    sealedHeader: toHex(seal(headerBytes, key)),
-  });
+  const key = sealing?.key ?? festivalSecretKey(header.festivalId);
+  const sealedHeader = toHex(seal(headerBytes, key));
+  const clearHeader =
+    sealing === undefined
+      ? encodeClearPrivateHeader({ discoveryKey: header.discoveryKey, sealedHeader })
+      : encodeMemberKeysClearHeader({ discoveryKey: header.discoveryKey, keyId: sealing.keyId, envelopes: sealEnvelopes(sealing), sealedHeader });
   checkHeaderFits(clearHeader.length);
   const { bytes, payloadOffset, signatureOffset } = allocateBundle(flags, clearHeader, payloadSectionLength);
   sealInto(input.payload, key, bytes, payloadOffset);
@@ -166,6 +183,9 @@ export interface BundleReading {
   discoveryKey?: string;
   headerSectionLength?: number;
   payloadSectionLength?: number;
+  /** member-keys bundles: the key id and the number of envelopes, readable by anyone */
+  keyId?: string;
+  envelopeCount?: number;
   /** Present once the header was read (for private bundles: decrypted). Trust it only if the read completed. */
   header?: BundleHeader;
 }
@@ -187,13 +207,25 @@ interface OpenedPrivateBundle {
   signature: Uint8Array;
 }
 
+function isMemberKeysHeader(header: ClearPrivateHeader | MemberKeysClearHeader): header is MemberKeysClearHeader {
+  return "keyId" in header;
+}
+
+/** The key that opens a private bundle: the id-derived one, or for member-keys a key held or opened from an envelope. */
+function bundleKey(festivalId: string, clearHeader: ClearPrivateHeader | MemberKeysClearHeader, options: DecodeOptions): Uint8Array {
+  if (!isMemberKeysHeader(clearHeader)) return festivalSecretKey(festivalId);
+  const key = options.keys?.keyFor(festivalId, clearHeader.keyId, clearHeader.envelopes);
+  if (key === undefined) throw new FestivalKeyNotHeld(festivalId, clearHeader.keyId);
+  return key;
+}
+
 function openPrivateBundle(
-  clearHeader: ClearPrivateHeader,
+  clearHeader: ClearPrivateHeader | MemberKeysClearHeader,
   signatureSection: Uint8Array,
   options: DecodeOptions,
 ): OpenedPrivateBundle {
   const festivalId = lookUpFestival(clearHeader.discoveryKey, options);
-  const key = festivalSecretKey(festivalId);
+  const key = bundleKey(festivalId, clearHeader, options);
   const sealedHeader = fromHex(clearHeader.sealedHeader);
   const headerBytes = sealedHeader === undefined ? undefined : openSealed(sealedHeader, key);
   if (headerBytes === undefined) refuse("private bundle header could not be decrypted: the file is damaged");
@@ -232,7 +264,7 @@ export function checkSealedFront(front: Uint8Array, fileLength: number): SealedF
   const prelude = readPrelude(front);
   if (!isEncrypted(prelude.flags)) refuse("not a private bundle: it is not sealed");
   const headerSection = readHeaderSection(front, fileLength);
-  const clearHeader = decodeClearPrivateHeader(headerSection);
+  const clearHeader = decodeSealedClearHeader(headerSection, hasMemberKeys(prelude.flags));
   if (clearHeader.sealedHeader.length < 2 * (SHORTEST_HEADER_LENGTH + SEAL_OVERHEAD)) {
     refuse("private bundle header is too short to hold a sealed header: the file is damaged");
   }
@@ -254,10 +286,14 @@ export function readBundle(bytes: Uint8Array, options: DecodeOptions, reading: B
 
   const headerSection = readHeaderSection(bytes);
   reading.headerSectionLength = headerSection.length;
-  const clearHeader = encrypted ? decodeClearPrivateHeader(headerSection) : undefined;
+  const clearHeader = encrypted ? decodeSealedClearHeader(headerSection, hasMemberKeys(prelude.flags)) : undefined;
   const publicHeader = encrypted ? undefined : decodeHeader(headerSection);
   reading.header = publicHeader;
   reading.discoveryKey = clearHeader?.discoveryKey ?? publicHeader?.discoveryKey;
+  if (clearHeader !== undefined && isMemberKeysHeader(clearHeader)) {
+    reading.keyId = clearHeader.keyId;
+    reading.envelopeCount = clearHeader.envelopes.length;
+  }
 
   const { payloadSection, signatureSection } = readBodySections(bytes, headerSection.length, prelude.flags);
   reading.payloadSectionLength = payloadSection.length;
@@ -291,6 +327,7 @@ export function readBundle(bytes: Uint8Array, options: DecodeOptions, reading: B
     header,
     // A sealed payload was decrypted into fresh memory; a clear one is copied out of the file bytes.
     payload: key === undefined ? new Uint8Array(payload) : payload,
+    ...(reading.keyId === undefined ? {} : { keyId: reading.keyId, envelopeCount: reading.envelopeCount }),
   };
 }
 

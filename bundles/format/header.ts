@@ -34,6 +34,17 @@ export interface ClearPrivateHeader {
   sealedHeader: string;
 }
 
+/**
+ * The clear header of a bundle sealed under a member key (flags encrypted and member-keys): the key's public id
+ * and the key sealed to each member (envelopes, sorted), beside the discovery key and the sealed header.
+ */
+export interface MemberKeysClearHeader extends ClearPrivateHeader {
+  /** festivalKeyId of the key that seals header, payload and signature: 32 hex */
+  keyId: string;
+  /** hex of the key sealed to each member (sealKeyTo: 104 bytes each), distinct, in ascending order */
+  envelopes: string[];
+}
+
 export type BundleKind = "full" | "incremental";
 
 export function bundleKind(header: { prerequisites: readonly string[] }): BundleKind {
@@ -56,6 +67,12 @@ const HEADER_KEYS = [
 ] as const satisfies readonly (keyof BundleHeader)[];
 
 const CLEAR_PRIVATE_KEYS = ["discoveryKey", "sealedHeader"] as const satisfies readonly (keyof ClearPrivateHeader)[];
+const MEMBER_KEYS_CLEAR_KEYS = ["discoveryKey", "keyId", "envelopes", "sealedHeader"] as const satisfies readonly (keyof MemberKeysClearHeader)[];
+const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
+/** A key sealed to one member: 104 bytes (ephemeral key, nonce, box), as hex. */
+const ENVELOPE_PATTERN = /^[0-9a-f]{208}$/;
+/** At most this many envelopes (bundles/format/member-keys.ts MAX_ENVELOPES). */
+export const MAX_HEADER_ENVELOPES = 256;
 
 function invalid(field: string, expectation: string): never {
   throw new PandafestError(`bundle header field "${field}" ${expectation}`, { code: "input" });
@@ -128,6 +145,25 @@ function validateClearPrivateHeader(record: Record<string, unknown>): ClearPriva
   };
 }
 
+function validateMemberKeysClearHeader(record: Record<string, unknown>): MemberKeysClearHeader {
+  checkExactKeys(record, MEMBER_KEYS_CLEAR_KEYS, "member-keys bundle header");
+  const envelopes = record.envelopes;
+  const expectation = `must be a list of 1 to ${MAX_HEADER_ENVELOPES} sealed keys (208 lower-case hex characters each), distinct and in ascending order`;
+  if (!Array.isArray(envelopes) || envelopes.length === 0 || envelopes.length > MAX_HEADER_ENVELOPES) invalid("envelopes", expectation);
+  const list: string[] = [];
+  for (const envelope of envelopes as unknown[]) {
+    if (typeof envelope !== "string" || !ENVELOPE_PATTERN.test(envelope)) invalid("envelopes", expectation);
+    if (list.length > 0 && list[list.length - 1] >= envelope) invalid("envelopes", expectation);
+    list.push(envelope);
+  }
+  return {
+    discoveryKey: checkString(record, "discoveryKey", SHA256_HEX_PATTERN, "must be 64 lower-case hex characters"),
+    keyId: checkString(record, "keyId", KEY_ID_PATTERN, "must be 32 lower-case hex characters"),
+    envelopes: list,
+    sealedHeader: checkString(record, "sealedHeader", HEX_PATTERN, "must be lower-case hex"),
+  };
+}
+
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
@@ -144,6 +180,10 @@ export function encodeHeader(header: BundleHeader): Uint8Array {
 
 export function encodeClearPrivateHeader(header: ClearPrivateHeader): Uint8Array {
   return canonicalBytes(header, CLEAR_PRIVATE_KEYS);
+}
+
+export function encodeMemberKeysClearHeader(header: MemberKeysClearHeader): Uint8Array {
+  return canonicalBytes(header, MEMBER_KEYS_CLEAR_KEYS);
 }
 
 function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
@@ -180,4 +220,15 @@ export function decodeClearPrivateHeader(bytes: Uint8Array): ClearPrivateHeader 
   const header = validateClearPrivateHeader(parseJsonObject(bytes, "private bundle header"));
   requireCanonical(bytes, encodeClearPrivateHeader(header), "private bundle header");
   return header;
+}
+
+export function decodeMemberKeysClearHeader(bytes: Uint8Array): MemberKeysClearHeader {
+  const header = validateMemberKeysClearHeader(parseJsonObject(bytes, "member-keys bundle header"));
+  requireCanonical(bytes, encodeMemberKeysClearHeader(header), "member-keys bundle header");
+  return header;
+}
+
+/** The clear header of a sealed bundle, by its flags: with key id and envelopes when `memberKeys`. */
+export function decodeSealedClearHeader(bytes: Uint8Array, memberKeys: boolean): ClearPrivateHeader | MemberKeysClearHeader {
+  return memberKeys ? decodeMemberKeysClearHeader(bytes) : decodeClearPrivateHeader(bytes);
 }

@@ -5,7 +5,8 @@ import { PandafestError } from "../../engine/core/errors.js";
 import { memberNames } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { textOf } from "../../engine/core/views.js";
-import { type FestivalIdLookup, decodeBundle } from "./codec.js";
+import { type DecodeOptions, type FestivalIdLookup, decodeBundle } from "./codec.js";
+import { FestivalKeyNotHeld } from "./member-keys.js";
 import type { BundleKind } from "./header.js";
 import { bundleFileName } from "./naming.js";
 import { BundleRefusal, type BundleToApply, type FestivalImportPlan, type FestivalSizeBound, planFestivalImport } from "./plan.js";
@@ -62,30 +63,65 @@ export interface BundleImportReport {
   unsigned: number;
 }
 
+/** A bundle sealed under a member key this reader does not hold: not bad, it waits (or is carried) until the key arrives. */
+export interface LockedSource extends BundleSource {
+  festivalId: string;
+  keyId: string;
+  reason: string;
+}
+
 export interface DecodeSourcesOptions {
   /** sources larger than this are refused without being decoded */
   maxBytes?: number;
+  /** when given, bundles sealed under a member key this reader does not hold are put here instead of refused */
+  locked?: LockedSource[];
 }
 
-/** Decodes every source; failures are returned (one-line reasons naming the source), never thrown. */
+/** How a reader opens bundles: the discovery key lookup alone, or with the member keys it holds. */
+export type BundleReader = FestivalIdLookup | DecodeOptions;
+
+export function decodeOptionsOf(reader: BundleReader): DecodeOptions {
+  return typeof reader === "function" ? { festivalIdFor: reader } : reader;
+}
+
+/**
+ * Decodes every source; failures are returned (one-line reasons naming the source), never thrown. A bundle sealed
+ * under a member key is tried again after another bundle's envelope taught the reader that key.
+ */
 export function decodeSources(
   sources: readonly BundleSource[],
-  lookup: FestivalIdLookup,
+  reader: BundleReader,
   options: DecodeSourcesOptions = {},
 ): { decoded: DecodedSource[]; refused: BundleRefusal[] } {
+  const decodeOptions = decodeOptionsOf(reader);
   const decoded: DecodedSource[] = [];
   const refused: BundleRefusal[] = [];
+  let locked: Array<{ source: BundleSource; error: FestivalKeyNotHeld }> = [];
+  const attempt = (source: BundleSource): void => {
+    try {
+      decoded.push({ label: source.label, bytes: source.bytes, bundle: decodeBundle(source.bytes, decodeOptions) });
+    } catch (error) {
+      if (error instanceof FestivalKeyNotHeld) locked.push({ source, error });
+      else if (error instanceof PandafestError) refused.push(new BundleRefusal(source.label, error.message, error));
+      else throw error;
+    }
+  };
   for (const source of sources) {
     if (options.maxBytes !== undefined && source.bytes.length > options.maxBytes) {
       refused.push(new BundleRefusal(source.label, `${source.bytes.length} bytes is over the ${options.maxBytes}-byte limit for a bundle`));
       continue;
     }
-    try {
-      decoded.push({ label: source.label, bytes: source.bytes, bundle: decodeBundle(source.bytes, { festivalIdFor: lookup }) });
-    } catch (error) {
-      if (!(error instanceof PandafestError)) throw error;
-      refused.push(new BundleRefusal(source.label, error.message, error));
-    }
+    attempt(source);
+  }
+  for (;;) {
+    const retry = locked.filter(({ error }) => decodeOptions.keys?.has(error.festivalId, error.keyId) === true);
+    if (retry.length === 0) break;
+    locked = locked.filter((entry) => !retry.includes(entry));
+    for (const { source } of retry) attempt(source);
+  }
+  for (const { source, error } of locked) {
+    if (options.locked !== undefined) options.locked.push({ ...source, festivalId: error.festivalId, keyId: error.keyId, reason: error.message });
+    else refused.push(new BundleRefusal(source.label, error.message, error));
   }
   return { decoded, refused };
 }
@@ -115,11 +151,11 @@ export function refuseAll(refused: readonly BundleRefusal[]): never {
  */
 export async function decodeAndPlan<P>(
   sources: readonly BundleSource[],
-  lookup: FestivalIdLookup,
+  reader: BundleReader,
   planOne: (festivalId: string, inputs: DecodedSource[]) => Promise<P>,
   options: DecodeSourcesOptions = {},
 ): Promise<P[]> {
-  const { decoded, refused } = decodeSources(sources, lookup, options);
+  const { decoded, refused } = decodeSources(sources, reader, options);
   if (refused.length > 0) refuseAll(refused);
   const planned: P[] = [];
   for (const [id, inputs] of groupByFestival(decoded)) {
@@ -135,7 +171,7 @@ export async function decodeAndPlan<P>(
 
 export interface PlanFestivalOptions extends FestivalSizeBound {
   /** opens private bundles that were waiting */
-  lookup: FestivalIdLookup;
+  lookup: BundleReader;
   /** what a bundle that was waiting is reported as: this followed by its name ("pending/") */
   waitingLabel: string;
 }
@@ -154,10 +190,11 @@ export async function planFestival(
 ): Promise<PlannedFestival> {
   const given = new Set(inputs.map((input) => bundleFileName(input.bundle.header)));
   const earlier: DecodedSource[] = [];
+  const decodeOptions = decodeOptionsOf(options.lookup);
   for (const kept of await waiting.list(id)) {
     if (given.has(kept.name)) continue;
     try {
-      const bundle = decodeBundle(kept.bytes, { festivalIdFor: options.lookup });
+      const bundle = decodeBundle(kept.bytes, decodeOptions);
       if (bundle.header.festivalId === id) earlier.push({ label: `${options.waitingLabel}${kept.name}`, bytes: kept.bytes, bundle, pendingName: kept.name });
     } catch {
       // a damaged waiting bundle never blocks an import

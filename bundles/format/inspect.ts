@@ -3,6 +3,7 @@
 import { isPandafestError } from "../../engine/core/errors.js";
 import { type BundleReading, type DecodeOptions, readBundle } from "./codec.js";
 import { type BundleKind, bundleKind } from "./header.js";
+import { FestivalKeyNotHeld } from "./member-keys.js";
 
 export interface BundleInspection extends BundleReading {
   /** True when decodeBundle accepts the file (signature, payload hash and lengths all check out). */
@@ -11,6 +12,8 @@ export interface BundleInspection extends BundleReading {
   problem?: string;
   /** Full or incremental, when the header could be read. */
   kind?: BundleKind;
+  /** Sealed under a member key this reader does not hold (it is not known to be bad): the festival it belongs to. */
+  lockedFestival?: string;
 }
 
 export function inspectBundle(bytes: Uint8Array, options: DecodeOptions = {}): BundleInspection {
@@ -20,7 +23,8 @@ export function inspectBundle(bytes: Uint8Array, options: DecodeOptions = {}): B
     return { ...reading, verified: true, kind: kindOf(reading) };
   } catch (error) {
     if (!isPandafestError(error)) throw error;
-    return { ...reading, verified: false, problem: error.message, kind: kindOf(reading) };
+    const locked = error instanceof FestivalKeyNotHeld ? { lockedFestival: error.festivalId } : {};
+    return { ...reading, verified: false, problem: error.message, kind: kindOf(reading), ...locked };
   }
 }
 

@@ -11,9 +11,14 @@ export const BUNDLE_FORMAT_VERSION = 1;
 
 /** Flag bit 0: the festival is private; header details, payload and signature are sealed. */
 export const FLAG_ENCRYPTED = 0x0000_0001;
+/**
+ * Flag bit 1: sealed under the festival's member key (its current epoch), not the id-derived key; the clear header
+ * also carries the key id and the key sealed to each member. Always with FLAG_ENCRYPTED.
+ */
+export const FLAG_MEMBER_KEYS = 0x0000_0002;
 /** Bits 0-15 must be understood by a reader (unknown ones are refused); bits 16-31 may be ignored. */
 export const MUST_UNDERSTAND_FLAGS = 0x0000_ffff;
-export const KNOWN_FLAGS = FLAG_ENCRYPTED;
+export const KNOWN_FLAGS = FLAG_ENCRYPTED | FLAG_MEMBER_KEYS;
 
 export const MAX_HEADER_LENGTH = 64 * 1024;
 export const MAX_PAYLOAD_SECTION_LENGTH = 512 * 1024 * 1024;
@@ -26,6 +31,10 @@ export const FIXED_FIELDS_LENGTH = PRELUDE_LENGTH + HEADER_LENGTH_FIELD + PAYLOA
 
 export function isEncrypted(flags: number): boolean {
   return (flags & FLAG_ENCRYPTED) !== 0;
+}
+
+export function hasMemberKeys(flags: number): boolean {
+  return (flags & FLAG_MEMBER_KEYS) !== 0;
 }
 
 /** The last section: a bare ed25519 signature, or for private bundles a sealed one. */
@@ -103,6 +112,7 @@ export function readPrelude(bytes: Uint8Array): BundlePrelude {
         "update pandafest to read it",
     );
   }
+  if (hasMemberKeys(flags) && !isEncrypted(flags)) refuse("bundle has the member-keys flag without the encrypted flag: the file is damaged");
   return { formatVersion, flags, bytes: bytes.subarray(0, PRELUDE_LENGTH) };
 }
 

@@ -7,6 +7,8 @@ import { visibilityOf } from "../../engine/core/views.js";
 import { type CarrierKeyPair, encodeBundle } from "./codec.js";
 import type { BundleKind } from "./header.js";
 import { bundleFileName } from "./naming.js";
+import { memberSealingFor } from "./member-keys.js";
+import { toHex } from "./crypto.js";
 
 const HEAD_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -27,6 +29,8 @@ export interface PackedFestival {
   prerequisites: string[];
   heads: string[];
   changeCount: number;
+  /** member-keys bundles: the id of the festival key it is sealed under */
+  keyId?: string;
 }
 
 /** Checks heads typed by a person or read from a file: 64 hex each, all present in the document. */
@@ -81,6 +85,9 @@ export function packFestival(request: PackRequest): PackedFestival | null {
   }
   const incremental = prerequisites.length > 0;
   const visibility = visibilityOf(doc.visibility); // private unless the festival says "public": never left readable by mistake
+  // a private festival whose audience is its members is sealed under its current key, with an envelope per member
+  const sealing =
+    visibility === "private" ? memberSealingFor(doc, festivalId, { publicKey: toHex(request.carrier.publicKey), secretKey: request.carrier.secretKey }) : undefined;
   const bytes = encodeBundle({
     festivalId,
     visibility,
@@ -90,6 +97,7 @@ export function packFestival(request: PackRequest): PackedFestival | null {
     changeCount,
     payload,
     createdAt: request.createdAt,
+    sealing,
   });
   return {
     bytes,
@@ -99,5 +107,6 @@ export function packFestival(request: PackRequest): PackedFestival | null {
     prerequisites,
     heads,
     changeCount,
+    ...(sealing === undefined ? {} : { keyId: sealing.keyId }),
   };
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { PandafestError } from "../../engine/core/errors.js";
 import { errorCode, isTemporaryFileName, removeStaleTemporaryFile } from "../../engine/node/storage/atomic-file.js";
 import { parseBundleFileName } from "../format/naming.js";
+import { isRequestFileName } from "../format/request-file.js";
 
 export const STICK_FOLDER = "pandafest";
 /** A temporary file younger than this may belong to a sync still running on another machine's mount. */
@@ -19,11 +20,13 @@ export interface StickPaths {
   root: string;
   readme: string;
   visits: string;
+  /** access requests of newcomers: one sealed file per request (bundles/format/request-file.ts) */
+  requests: string;
 }
 
 export function stickPaths(mount: string): StickPaths {
   const root = path.join(path.resolve(mount), STICK_FOLDER);
-  return { mount: path.resolve(mount), root, readme: path.join(root, "README.txt"), visits: path.join(root, "visits") };
+  return { mount: path.resolve(mount), root, readme: path.join(root, "README.txt"), visits: path.join(root, "visits"), requests: path.join(root, "requests") };
 }
 
 /** The folder of one festival: named by the first 16 hex digits of its discovery key. */
@@ -154,10 +157,32 @@ export async function listStickBundles(paths: StickPaths): Promise<StickListing>
   return { files: found.sort((left, right) => left.label.localeCompare(right.label)), problems };
 }
 
+/**
+ * Every access request file on the stick (requests/<name>.pfr), sorted. A requests folder or file that is a link,
+ * or a file where the folder should be, is reported and never followed.
+ */
+export async function listStickRequests(paths: StickPaths): Promise<StickListing> {
+  const problems: StickPathProblem[] = [];
+  const kind = await entryKind(paths.requests);
+  if (kind === "missing") return { files: [], problems };
+  if (kind === "link") return { files: [], problems: [new StickPathProblem(labelOf(paths, paths.requests), LINK_REASON)] };
+  if (kind !== "directory") return { files: [], problems: [new StickPathProblem(labelOf(paths, paths.requests), NOT_A_FOLDER_REASON)] };
+  const found: StickBundleFile[] = [];
+  for (const file of await entries(paths.requests)) {
+    if (isTemporaryFileName(file.name) || !isRequestFileName(file.name)) continue;
+    const target = path.join(paths.requests, file.name);
+    if (file.isSymbolicLink()) problems.push(new StickPathProblem(labelOf(paths, target), LINK_REASON));
+    if (!file.isFile()) continue;
+    found.push({ label: path.join(STICK_FOLDER, "requests", file.name), file: target, name: file.name, folder: paths.requests });
+  }
+  return { files: found.sort((left, right) => left.label.localeCompare(right.label)), problems };
+}
+
 /** Removes temporary files an interrupted sync left behind, once they are old enough to be abandoned. */
 export async function removeAbandonedTemporaryFiles(paths: StickPaths, now = Date.now()): Promise<void> {
   const directories = [paths.root];
   if ((await entryKind(paths.visits)) === "directory") directories.push(paths.visits);
+  if ((await entryKind(paths.requests)) === "directory") directories.push(paths.requests);
   for (const folder of await entries(paths.root)) {
     if (folder.isDirectory() && FESTIVAL_FOLDER_PATTERN.test(folder.name)) directories.push(path.join(paths.root, folder.name));
   }

@@ -18,8 +18,8 @@ import { carrierOf } from "../datadir/export.js";
 import { type PreparedFestival, applyPrepared, prepareFestival } from "../datadir/import.js";
 import { type DecodedSource, groupByFestival } from "../format/import-steps.js";
 import { type KnownFestivals, knownFestivals } from "../datadir/known-festivals.js";
-import { isEncrypted, readHeaderSection, readPrelude } from "../format/layout.js";
-import { decodeClearPrivateHeader } from "../format/header.js";
+import { hasMemberKeys, isEncrypted, readHeaderSection, readPrelude } from "../format/layout.js";
+import { decodeSealedClearHeader } from "../format/header.js";
 import { decodePayloadChanges } from "../format/automerge-payload.js";
 import { documentHeads, checkPayloadExpansion } from "../format/payload-expansion.js";
 import { type CachedHeads, FestivalHeadsCache } from "../datadir/heads-cache.js";
@@ -37,10 +37,18 @@ import {
   checkStickFolder,
   festivalFolder,
   listStickBundles,
+  listStickRequests,
   removeAbandonedTemporaryFiles,
   stickPaths,
 } from "./stick-layout.js";
 import { encodeVisitRecord, signVisitRecord, visitRecordFileName } from "../format/visit-record.js";
+import { FestivalKeyNotHeld } from "../format/member-keys.js";
+import { ReaderKeys } from "../datadir/reader-keys.js";
+import { MAX_REQUEST_FILE_BYTES, decodeRequestFile, encodeRequestFile, requestFileName } from "../format/request-file.js";
+import { readPendingJoins } from "../../engine/node/pending-joins.js";
+import { admissibleRequest, requestName, requestRecorded } from "../../engine/core/membership/invitations.js";
+import { recordAccessRequest } from "../../engine/core/membership/manage-members.js";
+import type { GovernanceContext } from "../../engine/core/governance/manage.js";
 import { useNativeSha256 } from "../datadir/native-hash.js";
 
 /** More bundles than this for one festival are compacted into one full bundle. */
@@ -89,6 +97,24 @@ export interface StickFestivalSummary {
   filesKept: number;
   /** the festival's bundles on the stick were compacted into one */
   compacted: boolean;
+  /** bundle files sealed under a member key this identity does not hold (removed, or not accepted yet): carried sealed */
+  locked: number;
+  /** this data directory had asked to join the festival and now holds it as a member */
+  joined: boolean;
+  /** why nothing was written to the stick for this festival, when something should have been */
+  notWritten: string | null;
+}
+
+/** What happened to access requests (files under pandafest/requests/) in one sync. */
+export interface StickRequestsSummary {
+  /** requests of this data directory's pending joins written to the stick */
+  written: number;
+  /** requests of newcomers recorded in festivals held here (they travel to the managers with the festival) */
+  recorded: { festival: string; key: string; name: string }[];
+  /** request files of festivals held here that were not recorded, and why (left on the stick) */
+  refused: { file: string; festival: string; reason: string }[];
+  /** request files removed from the stick: their request is recorded in the festival, which carries it on */
+  removed: number;
 }
 
 export interface StickSyncSummary {
@@ -100,6 +126,7 @@ export interface StickSyncSummary {
   leftBehind: { file: string; reason: string }[];
   /** paths on the stick not used: links (never followed) and files where folders should be; the rest synced */
   problems: { path: string; reason: string }[];
+  requests: StickRequestsSummary;
   /** the visit record written, or null when the stick's visits folder could not be used (see problems) */
   visitRecord: string | null;
   durationMs: number;
@@ -139,8 +166,9 @@ interface SealedFile {
 /** The discovery key of a private bundle whose festival this machine does not know, judged from its front. */
 function unknownSealedKey(front: Uint8Array, fileLength: number, known: KnownFestivals): string | undefined {
   try {
-    if (!isEncrypted(readPrelude(front).flags)) return undefined;
-    const key = decodeClearPrivateHeader(readHeaderSection(front, fileLength)).discoveryKey;
+    const { flags } = readPrelude(front);
+    if (!isEncrypted(flags)) return undefined;
+    const key = decodeSealedClearHeader(readHeaderSection(front, fileLength), hasMemberKeys(flags)).discoveryKey;
     return known.lookup(key) === undefined ? key : undefined;
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;
@@ -165,6 +193,11 @@ class StickSync {
   private readonly problems = new Map<string, string>();
   private readonly stickBundles = new Map<string, StickBundle[]>();
   private readonly sealedOnStick = new Map<string, SealedFile[]>();
+  /** bundles of known festivals sealed under a member key not held (yet): tried again once another bundle taught it */
+  private lockedOnStick: Array<{ file: StickBundleFile; bytes: Uint8Array; error: FestivalKeyNotHeld }> = [];
+  private readonly requests: StickRequestsSummary = { written: 0, recorded: [], refused: [], removed: 0 };
+  /** request files on the stick whose request is recorded in a festival held here, by festival */
+  private readonly recordedRequestFiles: Array<{ festival: string; key: string; file: StickBundleFile }> = [];
   private readonly docs = new Map<string, A.Doc<Festival>>();
   private readonly cacheAnswers = new Map<string, Promise<CachedHeads | undefined>>();
   /** heads of festivals judged from the heads cache, not loaded */
@@ -178,6 +211,7 @@ class StickSync {
     private readonly paths: StickPaths,
     private readonly identity: Identity,
     private readonly known: KnownFestivals,
+    private readonly reader: ReaderKeys,
     private readonly only: Set<string> | undefined,
     private readonly options: StickSyncOptions,
     private readonly cache: FestivalHeadsCache,
@@ -206,6 +240,9 @@ class StickSync {
         filesWritten: 0,
         filesKept: 0,
         compacted: false,
+        locked: 0,
+        joined: false,
+        notWritten: null,
       };
       this.summaries.set(key, entry);
     }
@@ -252,6 +289,53 @@ class StickSync {
         await opened.handle.close();
       }
     }
+    this.resolveLocked();
+  }
+
+  /**
+   * Bundles sealed under a member key this identity lacked are read again once another bundle's envelope taught it
+   * the key (an older bundle of the epoch a newcomer was just let into); the rest are carried sealed, never lost.
+   */
+  private resolveLocked(): void {
+    for (;;) {
+      const retry = this.lockedOnStick.filter(({ error }) => this.reader.keys.has(error.festivalId, error.keyId));
+      if (retry.length === 0) break;
+      this.lockedOnStick = this.lockedOnStick.filter((entry) => !retry.includes(entry));
+      for (const { file, bytes } of retry) this.decodeWhole(file, bytes);
+    }
+    for (const { file, bytes, error } of this.lockedOnStick) {
+      if (this.only !== undefined && !this.only.has(error.festivalId)) continue;
+      const key = discoveryKey(error.festivalId);
+      const list = this.sealedOnStick.get(key) ?? [];
+      list.push({ discoveryKey: key, file, size: bytes.length });
+      this.sealedOnStick.set(key, list);
+      this.summary(key, error.festivalId).locked += 1;
+    }
+    this.lockedOnStick = [];
+  }
+
+  /** Reads a whole bundle of a known festival: readable ones are kept for the import, locked ones for later. */
+  private decodeWhole(file: StickBundleFile, bytes: Uint8Array): void {
+    const reading: BundleReading = { byteLength: bytes.length };
+    try {
+      const bundle = readBundle(bytes, this.reader.options, reading);
+      if (!bundle.header.discoveryKey.startsWith(path.basename(file.folder))) {
+        this.refused.push({ file: file.label, reason: "bundle lies in the folder of another festival" });
+        return;
+      }
+      const id = bundle.header.festivalId;
+      if (this.only !== undefined && !this.only.has(id)) return;
+      const list = this.stickBundles.get(id) ?? [];
+      list.push({ label: file.label, bytes, bundle, file });
+      this.stickBundles.set(id, list);
+    } catch (error) {
+      if (error instanceof FestivalKeyNotHeld && reading.discoveryKey?.startsWith(path.basename(file.folder))) {
+        this.lockedOnStick.push({ file, bytes, error });
+        return;
+      }
+      if (!(error instanceof PandafestError)) throw error;
+      this.refused.push({ file: file.label, reason: error.message });
+    }
   }
 
   /** Sealed bundles of festivals unknown here are checked from their front only; the rest are read whole. */
@@ -277,22 +361,8 @@ class StickSync {
       return;
     }
     const bytes = await readWholeBundle(opened);
-    const reading: BundleReading = { byteLength: bytes.length };
-    try {
-      const bundle = readBundle(bytes, { festivalIdFor: this.known.lookup }, reading);
-      if (!bundle.header.discoveryKey.startsWith(path.basename(file.folder))) {
-        this.refused.push({ file: file.label, reason: "bundle lies in the folder of another festival" });
-        return;
-      }
-      const id = bundle.header.festivalId;
-      if (this.only !== undefined && !this.only.has(id)) return;
-      const list = this.stickBundles.get(id) ?? [];
-      list.push({ label: file.label, bytes, bundle, file });
-      this.stickBundles.set(id, list);
-    } catch (error) {
-      if (!(error instanceof PandafestError)) throw error;
-      this.refused.push({ file: file.label, reason: error.message });
-    }
+    await this.reader.prepare([bytes]);
+    this.decodeWhole(file, bytes);
   }
 
   /** The heads cache's answer for a festival, asked once per sync (before anything is written). */
@@ -324,7 +394,7 @@ class StickSync {
 
   /** Leaves a festival of others behind when its bundles are more than one festival may take here. */
   private overCarryLimit(id: string, inputs: readonly StickBundle[]): boolean {
-    if (this.known.followed.has(id) || this.only?.has(id)) return false;
+    if (this.known.followed.has(id) || this.known.joins.has(id) || this.only?.has(id)) return false;
     const reason = this.carried.readableOverLimit(inputs.reduce((total, input) => total + input.bytes.length, 0));
     if (reason === undefined) return false;
     for (const input of inputs) this.leftBehind.push({ file: input.label, reason });
@@ -343,7 +413,7 @@ class StickSync {
       let candidates = inputs;
       while (candidates.length > 0) {
         try {
-          prepared.push(await prepareFestival(this.store, id, candidates, this.known.lookup));
+          prepared.push(await prepareFestival(this.store, id, candidates, this.reader.options));
           break;
         } catch (error) {
           if (!(error instanceof BundleRefusal)) throw error;
@@ -365,6 +435,7 @@ class StickSync {
       entry.in += result.new + result.released;
       entry.present += plan.outcomes.reduce((total, outcome) => total + outcome.present, 0);
       entry.waiting = result.waiting;
+      entry.joined = result.joined;
       for (const moved of result.forgedPending) this.refused.push({ file: moved, reason: "a bundle that waited here brings a forged change; moved to quarantine" });
       if (this.only !== undefined) this.known.followed.add(id);
       else if (!this.known.followed.has(id)) this.known.carried.add(id);
@@ -436,7 +507,14 @@ class StickSync {
       const stickHeads = hasFull ? [...onStickHeads].filter((head) => A.hasHeads(doc, [head])) : [];
       const held = new Set(stickHeads);
       if (hasFull && A.getHeads(doc).every((head) => held.has(head))) continue;
-      const packed = packFestival({ festivalId: id, doc, carrier, since: stickHeads, createdAt: this.now() });
+      let packed;
+      try {
+        packed = packFestival({ festivalId: id, doc, carrier, since: stickHeads, createdAt: this.now() });
+      } catch (error) {
+        if (!(error instanceof PandafestError)) throw error;
+        entry.notWritten = error.message; // e.g. sealed under a member key this identity does not hold
+        continue;
+      }
       if (packed === null) continue;
       const folder = festivalFolder(this.paths, discoveryKey(id));
       const file = path.join(folder, packed.fileName);
@@ -446,7 +524,8 @@ class StickSync {
       entry.out += packed.changeCount;
       entry.filesWritten += 1;
       const label = path.relative(this.paths.mount, file);
-      const bundle = readBundle(packed.bytes, { festivalIdFor: () => id }, { byteLength: packed.bytes.length });
+      if (packed.keyId !== undefined) this.reader.keys.addFromFestival(doc, id);
+      const bundle = readBundle(packed.bytes, { festivalIdFor: () => id, keys: this.reader.keys }, { byteLength: packed.bytes.length });
       onStick.push({ label, bytes: packed.bytes, bundle, file: { label, file, name: packed.fileName, folder } });
       this.stickBundles.set(id, onStick);
     }
@@ -486,7 +565,13 @@ class StickSync {
       if (bundles.length <= COMPACT_ABOVE) continue;
       const doc = await this.docFor(id);
       if (doc === undefined || !bundles.every((bundle) => A.hasHeads(doc, bundle.bundle.header.heads))) continue;
-      const packed = packFestival({ festivalId: id, doc, carrier, createdAt: this.now() });
+      let packed;
+      try {
+        packed = packFestival({ festivalId: id, doc, carrier, createdAt: this.now() });
+      } catch (error) {
+        if (!(error instanceof PandafestError)) throw error;
+        continue; // not this identity's to compact (it cannot seal under the festival's current key)
+      }
       if (packed === null) continue;
       const folder = festivalFolder(this.paths, discoveryKey(id));
       if (!(await this.usableFolder(folder))) continue;
@@ -497,8 +582,106 @@ class StickSync {
       const entry = this.summary(discoveryKey(id), id);
       entry.compacted = true;
       const label = path.join(path.relative(this.paths.mount, folder), packed.fileName);
-      const bundle = readBundle(packed.bytes, { festivalIdFor: () => id }, { byteLength: packed.bytes.length });
+      if (packed.keyId !== undefined) this.reader.keys.addFromFestival(doc, id);
+      const bundle = readBundle(packed.bytes, { festivalIdFor: () => id, keys: this.reader.keys }, { byteLength: packed.bytes.length });
       this.stickBundles.set(id, [{ label, bytes: packed.bytes, bundle, file: { label, file: path.join(folder, packed.fileName), name: packed.fileName, folder } }]);
+    }
+  }
+
+  /**
+   * Takes newcomers' access requests for festivals followed here: checks each (admissibleRequest) and records it in
+   * the festival as this identity (recordAccessRequest), so it reaches the managers with the festival's changes. A
+   * request already recorded is noted for removal; one refused stays on the stick, reported.
+   */
+  async takeRequests(): Promise<void> {
+    const listing = await listStickRequests(this.paths);
+    for (const problem of listing.problems) this.notePathProblem(problem);
+    for (const file of listing.files) {
+      const opened = await this.openOrRefuse(file);
+      if (opened === undefined) continue;
+      let decoded;
+      try {
+        if (opened.size > MAX_REQUEST_FILE_BYTES) throw new PandafestError(`${opened.size} bytes is more than a request file can be (${MAX_REQUEST_FILE_BYTES})`, { code: "input" });
+        decoded = decodeRequestFile(await readWholeBundle(opened), this.known.lookup);
+      } catch (error) {
+        if (!(error instanceof PandafestError)) throw error;
+        this.refused.push({ file: file.label, reason: error.message });
+        continue;
+      } finally {
+        await opened.handle.close();
+      }
+      if (decoded === undefined) continue; // a request for a festival not known here: left for others
+      const { festivalId, request } = decoded;
+      if (!this.known.followed.has(festivalId) || (this.only !== undefined && !this.only.has(festivalId))) continue;
+      const local = await findLocalFestival(this.store, festivalId);
+      if (local === undefined) continue;
+      const doc = local.handle.doc();
+      if (requestRecorded(doc, festivalId, request.key)) {
+        this.recordedRequestFiles.push({ festival: festivalId, key: request.key, file });
+        continue;
+      }
+      if (request.key === this.identity.publicKey) continue; // our own request: a member records it
+      const now = this.now();
+      const problem = admissibleRequest(doc, festivalId, request, now);
+      if (problem !== undefined) {
+        this.requests.refused.push({ file: file.label, festival: festivalId, reason: problem });
+        continue;
+      }
+      const editor = this.store.editor(local.handle, this.identity);
+      const context: GovernanceContext = { doc, festivalId, actor: this.identity.publicKey, festivalName: String(this.store.visible(local.handle).name) };
+      try {
+        recordAccessRequest(editor, context, request, now);
+        await this.store.commit();
+      } catch (error) {
+        this.store.discard();
+        if (!(error instanceof PandafestError)) throw error;
+        this.requests.refused.push({ file: file.label, festival: festivalId, reason: error.message });
+        continue;
+      }
+      this.requests.recorded.push({ festival: festivalId, key: request.key, name: requestName(request) });
+      this.recordedRequestFiles.push({ festival: festivalId, key: request.key, file });
+      this.docs.set(festivalId, local.handle.doc());
+    }
+  }
+
+  /** Writes the access request of each festival this data directory asked to join and does not hold yet. */
+  async writeRequests(): Promise<void> {
+    const joins = await readPendingJoins(this.store.dataDir);
+    for (const join of joins) {
+      if (this.only !== undefined && !this.only.has(join.festivalId)) continue;
+      if (!this.known.joins.has(join.festivalId)) continue; // joined in this sync
+      const file = path.join(this.paths.requests, requestFileName(join.festivalId, join.request.key));
+      try {
+        await checkStickFile(this.paths, file);
+      } catch (error) {
+        if (!(error instanceof StickPathProblem)) throw error;
+        this.notePathProblem(error);
+        continue;
+      }
+      try {
+        await fs.lstat(file);
+        continue; // written already (the same request always gets the same name)
+      } catch {
+        // not on the stick yet
+      }
+      await writeFileAtomically(file, encodeRequestFile(join.festivalId, join.request), { sharing: "shared" });
+      this.requests.written += 1;
+    }
+  }
+
+  /** Removes request files whose request the festival now carries (after the festival was written to the stick). */
+  async removeRecordedRequests(): Promise<void> {
+    for (const { festival, file } of this.recordedRequestFiles) {
+      const entry = this.summaries.get(discoveryKey(festival));
+      if (entry?.notWritten !== null && entry?.notWritten !== undefined) continue; // the stick may lack the record
+      try {
+        await checkStickFile(this.paths, file.file);
+        await fs.rm(file.file, { force: true });
+        this.requests.removed += 1;
+      } catch (error) {
+        if (!(error instanceof StickPathProblem)) throw error;
+        this.notePathProblem(error);
+      }
     }
   }
 
@@ -560,6 +743,7 @@ class StickSync {
       refused: this.refused,
       leftBehind: this.leftBehind,
       problems,
+      requests: this.requests,
       visitRecord,
       durationMs: Math.round(this.now() - startedAt),
     };
@@ -586,14 +770,18 @@ export async function syncStick(store: FestivalStore, mount: string, options: St
   await ensureDirectory(paths.root, { sharing: "shared" }); // read on other machines, as other users
   await removeAbandonedTemporaryFiles(paths);
   const known = await knownFestivals(store, only === undefined ? [] : [...only]);
+  const reader = await ReaderKeys.open(store, known.lookup);
   const cache = await FestivalHeadsCache.open(store);
-  const sync = new StickSync(store, paths, identity, known, only, options, cache);
+  const sync = new StickSync(store, paths, identity, known, reader, only, options, cache);
   const listing = await listStickBundles(paths);
   for (const problem of listing.problems) sync.notePathProblem(problem);
   await sync.read(listing.files);
   await sync.importReadable();
+  await sync.takeRequests();
   await sync.keepSealed();
+  await sync.writeRequests();
   await sync.writeWhatStickLacks();
+  await sync.removeRecordedRequests();
   await sync.forwardSealed();
   await sync.compact();
   await sync.leaveReadme();

@@ -6,6 +6,7 @@ import { exportFestivalBundle } from "../../../bundles/datadir/export.js";
 import { inspectBundle } from "../../../bundles/format/format.js";
 import { importBundleFiles } from "../../../bundles/datadir/import.js";
 import { knownFestivals } from "../../../bundles/datadir/known-festivals.js";
+import { ReaderKeys } from "../../../bundles/datadir/reader-keys.js";
 import { useNativeSha256 } from "../../../bundles/datadir/native-hash.js";
 import { findLocalFestival } from "../../../bundles/datadir/local-festivals.js";
 import { verifyBundleFiles } from "../../../bundles/datadir/verify.js";
@@ -64,6 +65,12 @@ function registerImport(bundle: Command): void {
         const join = await Promise.all(options.join.map((reference) => store.resolveId(reference)));
         const result = await importBundleFiles(store, files.map((file) => ctx.path(file)), { follow: true, join });
         const released = result.festivals.reduce((total, festival) => total + festival.released, 0);
+        for (const locked of result.locked) {
+          ctx.out.info(`${locked.file}: ${locked.reason}; kept in ${locked.keptAs} and read once this identity holds that key`);
+        }
+        for (const festival of result.festivals) {
+          if (festival.joined) ctx.out.info(`joined ${festival.name ?? festival.festival}: your access request was accepted and the festival is here now`);
+        }
         if (released > 0) ctx.out.info(`${released} change(s) that were waiting for history are now applied`);
         for (const festival of result.festivals) {
           if (festival.setAside > 0) {
@@ -147,9 +154,12 @@ function registerInspect(bundle: Command): void {
         const store = await ctx.openStore();
         const known = await knownFestivals(store);
         const bytes = await readBundleFile(ctx.path(file));
-        const inspection = inspectBundle(bytes, { festivalIdFor: known.lookup });
+        const reader = await ReaderKeys.open(store, known.lookup);
+        await reader.prepare([bytes]);
+        const inspection = inspectBundle(bytes, reader.options);
         const header = inspection.header;
         const sealedUnknown = inspection.visibility === "private" && header === undefined && inspection.discoveryKey !== undefined && known.lookup(inspection.discoveryKey) === undefined;
+        const locked = inspection.lockedFestival !== undefined;
         const local = header === undefined ? undefined : await findLocalFestival(store, header.festivalId);
         const shown = {
           file,
@@ -158,6 +168,8 @@ function registerInspect(bundle: Command): void {
           visibility: inspection.visibility ?? null,
           kind: inspection.kind ?? null,
           discoveryKey: inspection.discoveryKey ?? null,
+          keyId: inspection.keyId ?? null,
+          envelopes: inspection.envelopeCount ?? null,
           readable: header !== undefined,
           verified: inspection.verified,
           problem: sealedUnknown ? "private festival not known here: only its discovery key and sizes can be read" : (inspection.problem ?? null),
@@ -175,6 +187,7 @@ function registerInspect(bundle: Command): void {
           const lines = [`${s.file}: ${s.bytes} bytes`];
           if (s.formatVersion !== null) lines.push(`format:        pandafest bundle, version ${s.formatVersion}, ${s.visibility ?? "?"}`);
           if (s.discoveryKey !== null) lines.push(`discovery key: ${s.discoveryKey}`);
+          if (s.keyId !== null) lines.push(`member key:    ${s.keyId} (sealed to ${s.envelopes} member(s))`);
           if (s.festival !== null) {
             lines.push(`festival:      ${s.festivalName ? `${s.festivalName} (${s.festival})` : s.festival}`);
             lines.push(`kind:          ${s.kind}`);
@@ -187,7 +200,7 @@ function registerInspect(bundle: Command): void {
           lines.push(s.verified ? "verified:      signature and payload check out" : `not verified:  ${s.problem}`);
           return lines;
         });
-        if (!inspection.verified && !sealedUnknown) throw new PandafestError(`${file}: ${inspection.problem ?? "not a valid bundle"}`, { code: "input" });
+        if (!inspection.verified && !sealedUnknown && !locked) throw new PandafestError(`${file}: ${inspection.problem ?? "not a valid bundle"}`, { code: "input" });
       }),
     );
 }

@@ -47,6 +47,11 @@ function describe(summary: StickSyncSummary): string[] {
           const notes: string[] = [];
           if (entry.sealed) notes.push(`private, carried sealed (${entry.filesKept} file(s) kept, ${entry.filesWritten} forwarded)`);
           else if (!entry.followed) notes.push("carried (not followed here)");
+          if (entry.locked > 0) {
+            notes.push(`${entry.locked} file(s) sealed under a key this identity does not hold (removed, or not accepted yet): carried sealed`);
+          }
+          if (entry.joined) notes.push("joined: your access request was accepted");
+          if (entry.notWritten !== null) notes.push(`not written: ${entry.notWritten}`);
           if (entry.compacted) notes.push("compacted");
           return [
             entry.festival === null ? `? ${entry.discoveryKey.slice(0, 16)}` : `${entry.name ?? ""} (${entry.festival.slice(0, 8)})`,
@@ -59,6 +64,13 @@ function describe(summary: StickSyncSummary): string[] {
       ),
     );
   }
+  const requests = summary.requests;
+  if (requests.written > 0) lines.push(`${requests.written} access request(s) of yours written to the stick, for a member to record`);
+  for (const recorded of requests.recorded) {
+    lines.push(`recorded the access request of ${recorded.name || "(no name)"} (${recorded.key.slice(0, 12)}…) in ${recorded.festival.slice(0, 8)}: a manager can accept it`);
+  }
+  for (const refused of requests.refused) lines.push(`access request ${refused.file} not recorded: ${refused.reason}`);
+  if (requests.removed > 0) lines.push(`${requests.removed} access request file(s) removed from the stick: the festival carries them now`);
   for (const refused of summary.refused) lines.push(`refused ${refused.file}: ${refused.reason}`);
   for (const left of summary.leftBehind) lines.push(`left behind ${left.file}: ${left.reason}`);
   for (const problem of summary.problems) lines.push(`not used ${problem.path}: ${problem.reason}`);

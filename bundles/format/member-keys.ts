@@ -1,0 +1,134 @@
+// Bundles sealed under a private festival's member key (flag member-keys): the key a packer seals with and the
+// envelopes that hand it to each member, and the keys a reader holds or opens from envelopes. Browser-safe.
+import type * as A from "@automerge/automerge";
+import { PandafestError } from "../../engine/core/errors.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { governanceOf } from "../../engine/core/governance/standing.js";
+import { festivalAudience } from "../../engine/core/membership/access.js";
+import { festivalKeyFor, festivalKeyId, keyringOf, openEpochKey } from "../../engine/core/membership/keyring.js";
+import { openSealedKey, sealKeyTo } from "../../engine/core/membership/member-box.js";
+
+/** At most this many envelopes in one bundle (as many as an epoch record seals to). */
+export const MAX_ENVELOPES = 256;
+
+/** What a packer seals a member-keys bundle with: the festival's current key and the members it goes to. */
+export interface MemberSealing {
+  keyId: string;
+  key: Uint8Array;
+  /** ed25519 public keys (hex) of the festival's current members: each gets an envelope */
+  members: readonly string[];
+}
+
+/** Seals `key` to each member (anonymous envelopes, sealKeyTo); sorted, so their order says nothing. */
+export function sealEnvelopes(sealing: MemberSealing): string[] {
+  const members = [...new Set(sealing.members)];
+  if (members.length === 0) throw new PandafestError("cannot pack bundle: a member-keys bundle needs at least one member to seal its key to", { code: "input" });
+  if (members.length > MAX_ENVELOPES) {
+    throw new PandafestError(`cannot pack bundle: the festival has ${members.length} members, more than the ${MAX_ENVELOPES} envelopes a bundle holds`, { code: "input" });
+  }
+  return members.map((member) => sealKeyTo(member, sealing.key)).sort();
+}
+
+/**
+ * How a festival's bundles are sealed when `packer` packs them: undefined for a public festival or one still at
+ * epoch 0 (version-1 bundles, the id-derived key), else its current key and members. Throws when the festival's
+ * bundles go to members only and the packer does not hold the current key.
+ */
+export function memberSealingFor(doc: A.Doc<Festival>, festivalId: string, packer: { publicKey: string; secretKey: Uint8Array }): MemberSealing | undefined {
+  if (festivalAudience(doc, festivalId) !== "members") return undefined;
+  const current = festivalKeyFor(doc, festivalId, packer);
+  if (current === undefined) {
+    throw new PandafestError(
+      `cannot pack a bundle of ${festivalId}: its bundles are sealed under its members' key, and this identity (${packer.publicKey.slice(0, 12)}…) ` +
+        "does not hold the current one (it is not a member, or no manager has handed it the key yet)",
+      { code: "input" },
+    );
+  }
+  return { keyId: current.keyId, key: current.key, members: [...governanceOf(doc, festivalId).roles.keys()].sort() };
+}
+
+/** Raised when a member-keys bundle is sealed under a key this reader neither holds nor finds an envelope for. */
+export class FestivalKeyNotHeld extends PandafestError {
+  constructor(
+    readonly festivalId: string,
+    readonly keyId: string,
+  ) {
+    super(
+      `bundle of festival ${festivalId} is sealed under a festival key this identity does not hold (key ${keyId.slice(0, 16)}…): ` +
+        "it was made after this identity was removed from the festival, or before its access request was accepted",
+      { code: "input" },
+    );
+    this.name = "FestivalKeyNotHeld";
+  }
+}
+
+/**
+ * The festival keys a reader holds, by festival and key id: those it adds (its current key, earlier epochs' keys it
+ * can open) and those it opened from envelopes sealed to its identity (remembered, so one envelope is opened once
+ * per key). Without an identity secret key it opens no envelope.
+ */
+export class BundleKeys {
+  private readonly held = new Map<string, Map<string, Uint8Array>>();
+
+  constructor(private readonly identity?: { publicKey: string; secretKey: Uint8Array }) {}
+
+  add(festivalId: string, key: Uint8Array): string {
+    const keyId = festivalKeyId(key);
+    let keys = this.held.get(festivalId);
+    if (keys === undefined) this.held.set(festivalId, (keys = new Map()));
+    keys.set(keyId, key);
+    return keyId;
+  }
+
+  /** Adds the keys this reader's identity holds in `doc`: the current key and every counting epoch's it can open. */
+  addFromFestival(doc: A.Doc<Festival>, festivalId: string): void {
+    if (this.identity === undefined) return;
+    const current = festivalKeyFor(doc, festivalId, this.identity);
+    if (current !== undefined && current.number > 0) this.add(festivalId, current.key);
+    const keyring = keyringOf(doc, festivalId);
+    for (const epoch of keyring.epochs) {
+      if (this.has(festivalId, epoch.keyId)) continue;
+      const key = openEpochKey(keyring, epoch.keyId, this.identity);
+      if (key !== undefined) this.add(festivalId, key);
+    }
+  }
+
+  has(festivalId: string, keyId: string): boolean {
+    return this.held.get(festivalId)?.has(keyId) ?? false;
+  }
+
+  find(festivalId: string, keyId: string): Uint8Array | undefined {
+    return this.held.get(festivalId)?.get(keyId);
+  }
+
+  /**
+   * The key named `keyId`, held or opened from an envelope sealed to this identity. Undefined when neither;
+   * throws when an envelope sealed to this identity holds another key than the one named (forged or damaged).
+   */
+  keyFor(festivalId: string, keyId: string, envelopes: readonly string[]): Uint8Array | undefined {
+    const held = this.find(festivalId, keyId);
+    if (held !== undefined || this.identity === undefined) return held;
+    let mismatch = false;
+    for (const envelope of envelopes) {
+      const key = openSealedKey(envelope, this.identity.secretKey);
+      if (key === undefined) continue;
+      if (festivalKeyId(key) === keyId) {
+        this.add(festivalId, key);
+        return key;
+      }
+      mismatch = true;
+    }
+    if (mismatch) {
+      throw new PandafestError(
+        `private bundle's envelope for this identity holds another key than the key id it names (${keyId.slice(0, 16)}…): the file is damaged or forged`,
+        { code: "input" },
+      );
+    }
+    return undefined;
+  }
+
+  /** The public key of the identity that opens envelopes, when there is one. */
+  get reader(): string | undefined {
+    return this.identity?.publicKey;
+  }
+}
