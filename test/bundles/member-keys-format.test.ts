@@ -101,7 +101,7 @@ describe("member-keys bundles", () => {
     let after = record(doc, id, ada, { kind: "withdraw", key: cy.publicKey });
     after = record(after, id, ada, newEpoch([ada.publicKey, bo.publicKey], 2).record);
     after = edit(after, id, ada, "secret plans", (draft) => {
-      draft.description = "after the removal";
+      draft.description = new A.ImmutableString("after the removal");
     });
     const later = (packFestival({ festivalId: id, doc: after, carrier: carrierOf(ada) }) as { bytes: Uint8Array }).bytes;
     expect(decodeMemberKeysClearHeader(readHeaderSection(later)).envelopes).toHaveLength(2);
