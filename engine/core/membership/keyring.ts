@@ -1,6 +1,6 @@
 // A private festival's keys: the epochs its managers started (each a random key sealed to every member), which
 // of them are current, and the key a member opens from them. Epoch 0 is the key derived from the festival id.
-import * as A from "@automerge/automerge";
+import type * as A from "@automerge/automerge";
 import { sha256 } from "@noble/hashes/sha2";
 import nacl from "tweetnacl";
 import { bytesEqual, randomBytes, toHex } from "../keys.js";

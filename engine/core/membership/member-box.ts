@@ -1,5 +1,6 @@
 // Sealing a festival key to one member: X25519 from the member's ed25519 key (ed2curve), tweetnacl's box from a
 // throwaway key pair. The sealed bytes name nobody; only the member's secret key opens them.
+/// <reference path="./ed2curve.d.ts" />
 import ed2curve from "ed2curve";
 import nacl from "tweetnacl";
 import { fromHex, toHex } from "../keys.js";
