@@ -17,11 +17,14 @@ pandafest/<16 hex digits>/   one folder per festival. The name is the start of
 pandafest/visits/*.json      signed visit records: which machine (public key)
                              synced when, and which state each festival was in;
                              the entries of private festivals are encrypted.
+pandafest/requests/*.pfr     requests to join a private festival, encrypted;
+                             a member's sync records them in the festival.
 pandafest/README.txt         this file.
 
 Bundles are signed by the machine that wrote them. Bundles of private
-festivals are encrypted: without the festival's id they reveal nothing but
-their discovery key and size. Files whose names start with "." are unfinished
+festivals are encrypted: without the festival's id (or, for festivals with
+member keys, without a member's key) they reveal nothing but their discovery
+key and size. Files whose names start with "." are unfinished
 writes from an interrupted sync; pandafest ignores them and removes them later.
 
 Please do not rename or edit these files: other groups may be waiting for the
