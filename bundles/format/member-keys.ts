@@ -6,7 +6,10 @@ import type { Festival } from "../../engine/core/schema.js";
 import { governanceOf } from "../../engine/core/governance/standing.js";
 import { festivalAudience } from "../../engine/core/membership/access.js";
 import { festivalKeyFor, festivalKeyId, keyringOf, openEpochKey } from "../../engine/core/membership/keyring.js";
-import { openSealedKey, sealKeyTo } from "../../engine/core/membership/member-box.js";
+import { FESTIVAL_KEY_BYTES, SEALED_KEY_BYTES } from "../../engine/core/membership/member-box.js";
+import { fromHex, toHex } from "../../engine/core/keys.js";
+import ed2curve from "ed2curve";
+import nacl from "tweetnacl";
 
 /** At most this many envelopes in one bundle (as many as an epoch record seals to). */
 export const MAX_ENVELOPES = 256;
@@ -19,14 +22,68 @@ export interface MemberSealing {
   members: readonly string[];
 }
 
-/** Seals `key` to each member (anonymous envelopes, sealKeyTo); sorted, so their order says nothing. */
+const EPHEMERAL_BYTES = nacl.box.publicKeyLength; // 32
+const NONCE_BYTES = nacl.box.nonceLength; // 24
+
+/** Members' X25519 keys, converted once per process (a field inversion each). */
+const curveKeys = new Map<string, Uint8Array | null>();
+
+function curveKeyOf(member: string): Uint8Array {
+  let converted = curveKeys.get(member);
+  if (converted === undefined) {
+    converted = ed2curve.convertPublicKey(fromHex(member, "member key", 32));
+    if (curveKeys.size >= 4096) curveKeys.clear();
+    curveKeys.set(member, converted);
+  }
+  if (converted === null) throw new PandafestError(`cannot pack bundle: member key ${member.slice(0, 12)}… is not a valid ed25519 key`, { code: "input" });
+  return converted;
+}
+
+/**
+ * Seals `key` to each member: the envelope of sealKeyTo (engine/core/membership/member-box.ts: ephemeral X25519 public
+ * key ‖ nonce ‖ box), with one ephemeral key pair for all envelopes of a bundle and a fresh nonce for each, so a reader
+ * computes one shared key and tries each envelope cheaply. Sorted, so their order says nothing.
+ */
 export function sealEnvelopes(sealing: MemberSealing): string[] {
   const members = [...new Set(sealing.members)];
   if (members.length === 0) throw new PandafestError("cannot pack bundle: a member-keys bundle needs at least one member to seal its key to", { code: "input" });
   if (members.length > MAX_ENVELOPES) {
     throw new PandafestError(`cannot pack bundle: the festival has ${members.length} members, more than the ${MAX_ENVELOPES} envelopes a bundle holds`, { code: "input" });
   }
-  return members.map((member) => sealKeyTo(member, sealing.key)).sort();
+  if (sealing.key.length !== FESTIVAL_KEY_BYTES) throw new PandafestError(`cannot pack bundle: a festival key is ${FESTIVAL_KEY_BYTES} bytes`, { code: "input" });
+  const ephemeral = nacl.box.keyPair();
+  const envelopes = members.map((member) => {
+    const nonce = nacl.randomBytes(NONCE_BYTES);
+    const envelope = new Uint8Array(SEALED_KEY_BYTES);
+    envelope.set(ephemeral.publicKey, 0);
+    envelope.set(nonce, EPHEMERAL_BYTES);
+    envelope.set(nacl.box(sealing.key, nonce, curveKeyOf(member), ephemeral.secretKey), EPHEMERAL_BYTES + NONCE_BYTES);
+    return toHex(envelope);
+  });
+  return envelopes.sort();
+}
+
+/**
+ * Opens the envelopes sealed to `secretKey` (an ed25519 secret key): one shared key per distinct ephemeral key,
+ * then each envelope is a secretbox to try. The keys they hold, in envelope order.
+ */
+function openEnvelopes(envelopes: readonly string[], secretKey: Uint8Array): Uint8Array[] {
+  const curveSecret = ed2curve.convertSecretKey(secretKey);
+  const shared = new Map<string, Uint8Array>();
+  const opened: Uint8Array[] = [];
+  for (const hex of envelopes) {
+    if (hex.length !== SEALED_KEY_BYTES * 2) continue;
+    const envelope = fromHex(hex, "envelope", SEALED_KEY_BYTES);
+    const ephemeralHex = hex.slice(0, EPHEMERAL_BYTES * 2);
+    let before = shared.get(ephemeralHex);
+    if (before === undefined) {
+      before = nacl.box.before(envelope.subarray(0, EPHEMERAL_BYTES), curveSecret);
+      shared.set(ephemeralHex, before);
+    }
+    const key = nacl.box.open.after(envelope.subarray(EPHEMERAL_BYTES + NONCE_BYTES), envelope.subarray(EPHEMERAL_BYTES, EPHEMERAL_BYTES + NONCE_BYTES), before);
+    if (key !== null && key.length === FESTIVAL_KEY_BYTES) opened.push(key);
+  }
+  return opened;
 }
 
 /**
@@ -109,9 +166,7 @@ export class BundleKeys {
     const held = this.find(festivalId, keyId);
     if (held !== undefined || this.identity === undefined) return held;
     let mismatch = false;
-    for (const envelope of envelopes) {
-      const key = openSealedKey(envelope, this.identity.secretKey);
-      if (key === undefined) continue;
+    for (const key of openEnvelopes(envelopes, this.identity.secretKey)) {
       if (festivalKeyId(key) === keyId) {
         this.add(festivalId, key);
         return key;

@@ -67,7 +67,8 @@ export type VisitRecord = VisitRecordV1 | VisitRecordV2;
 export interface VisitInput {
   visitor: { publicKey: string; secretKey: Uint8Array };
   visitedAt: number;
-  festivals: ReadonlyArray<{ festivalId: string; visibility: Visibility; heads: readonly string[] }>;
+  /** `sealKey`: a private festival with member keys seals its entry under its current member key (else the id-derived key) */
+  festivals: ReadonlyArray<{ festivalId: string; visibility: Visibility; heads: readonly string[]; sealKey?: Uint8Array }>;
 }
 
 const Hex64 = v.pipe(v.string(), v.regex(HEX64));
@@ -130,7 +131,7 @@ export function signVisitRecord(input: VisitInput): VisitRecordV2 {
     const unsigned = { discoveryKey: discoveryKey(festival.festivalId), heads: [...festival.heads].sort(), visitor: input.visitor.publicKey };
     const entry: VisitEntry = { ...unsigned, signature: toHex(sign(entrySignedBytes(input.visitedAt, unsigned), input.visitor.secretKey)) };
     if (festival.visibility === "public") festivals.push(entry);
-    else sealed.push(toHex(seal(utf8.encode(JSON.stringify(entry)), festivalSecretKey(festival.festivalId))));
+    else sealed.push(toHex(seal(utf8.encode(JSON.stringify(entry)), festival.sealKey ?? festivalSecretKey(festival.festivalId))));
   }
   festivals.sort((left, right) => left.discoveryKey.localeCompare(right.discoveryKey));
   // sealed entries are random bytes to an outsider; sorted, their order says nothing about the festivals
@@ -175,8 +176,11 @@ function parseHeads(bytes: Uint8Array): string[] | undefined {
   }
 }
 
-/** Who synced a festival and the heads it had, opening sealed entries with the festival id; undefined when absent. */
-export function visitedEntry(record: VisitRecord, festivalId: string): { visitor: string; heads: string[] } | undefined {
+/**
+ * Who synced a festival and the heads it had, opening sealed entries with the festival id (or, for a festival with
+ * member keys, with one of `memberKeys`); undefined when absent.
+ */
+export function visitedEntry(record: VisitRecord, festivalId: string, memberKeys: readonly Uint8Array[] = []): { visitor: string; heads: string[] } | undefined {
   const key = discoveryKey(festivalId);
   if (record.version === 1) {
     const festival = record.festivals.find((entry) => entry.discoveryKey === key);
@@ -189,10 +193,11 @@ export function visitedEntry(record: VisitRecord, festivalId: string): { visitor
   }
   const clear = record.festivals.find((entry) => entry.discoveryKey === key);
   if (clear !== undefined) return { visitor: clear.visitor, heads: clear.heads };
-  const festivalKey = festivalSecretKey(festivalId);
+  const keys = [festivalSecretKey(festivalId), ...memberKeys];
   for (const sealed of record.sealed) {
     const bytes = hexBytes(sealed);
-    const opened = bytes === undefined ? undefined : openSealed(bytes, festivalKey);
+    let opened: Uint8Array | undefined;
+    for (const key of keys) opened ??= bytes === undefined ? undefined : openSealed(bytes, key);
     if (opened === undefined) continue;
     let parsed: unknown;
     try {
@@ -209,8 +214,8 @@ export function visitedEntry(record: VisitRecord, festivalId: string): { visitor
 }
 
 /** The heads a record names for a festival (sealed ones opened with the festival id); undefined when absent. */
-export function visitedHeads(record: VisitRecord, festivalId: string): string[] | undefined {
-  return visitedEntry(record, festivalId)?.heads;
+export function visitedHeads(record: VisitRecord, festivalId: string, memberKeys: readonly Uint8Array[] = []): string[] | undefined {
+  return visitedEntry(record, festivalId, memberKeys)?.heads;
 }
 
 /** `<UTC time>-<random, 16 hex>.json`: sorts by time, never collides, and names nobody. */

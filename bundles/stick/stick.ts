@@ -42,7 +42,7 @@ import {
   stickPaths,
 } from "./stick-layout.js";
 import { encodeVisitRecord, signVisitRecord, visitRecordFileName } from "../format/visit-record.js";
-import { FestivalKeyNotHeld } from "../format/member-keys.js";
+import { FestivalKeyNotHeld, memberSealingFor } from "../format/member-keys.js";
 import { ReaderKeys } from "../datadir/reader-keys.js";
 import { MAX_REQUEST_FILE_BYTES, decodeRequestFile, encodeRequestFile, requestFileName } from "../format/request-file.js";
 import { readPendingJoins } from "../../engine/node/pending-joins.js";
@@ -685,6 +685,16 @@ class StickSync {
     }
   }
 
+  /**
+   * The member key of a festival judged from the heads cache (not loaded): the key of its member-keys bundle on the
+   * stick that ends at those heads (the stick holds what this machine holds), read in this sync.
+   */
+  private stickKeyOf(id: string, heads: readonly string[]): Uint8Array | undefined {
+    const wanted = [...heads].sort().join();
+    const bundle = (this.stickBundles.get(id) ?? []).find((candidate) => candidate.bundle.keyId !== undefined && [...candidate.bundle.header.heads].sort().join() === wanted);
+    return bundle?.bundle.keyId === undefined ? undefined : this.reader.keys.find(id, bundle.bundle.keyId);
+  }
+
   async leaveVisitRecord(): Promise<string | null> {
     if (!(await this.usableFolder(this.paths.visits))) return null;
     const festivals = [];
@@ -692,9 +702,16 @@ class StickSync {
       const id = entry.festival;
       const doc = id === null ? undefined : this.docs.get(id);
       const cached = id === null ? undefined : this.cachedHeads.get(id);
-      if (id !== null && doc !== undefined) festivals.push({ festivalId: id, visibility: visibilityOf(doc.visibility), heads: A.getHeads(doc) });
+      if (id !== null && doc !== undefined) {
+        const visibility = visibilityOf(doc.visibility);
+        // a festival with member keys seals its entry under its current key: who knows only the id learns nothing
+        const sealKey = visibility === "private" ? memberSealKey(doc, id, this.identity) : undefined;
+        festivals.push({ festivalId: id, visibility, heads: A.getHeads(doc), ...(sealKey === undefined ? {} : { sealKey }) });
+      }
       else if (id !== null && cached !== undefined) {
-        festivals.push({ festivalId: id, visibility: this.known.entries.get(id)?.visibility ?? "private", heads: cached });
+        const visibility = this.known.entries.get(id)?.visibility ?? "private";
+        const sealKey = visibility === "private" ? this.stickKeyOf(id, cached) : undefined;
+        festivals.push({ festivalId: id, visibility, heads: cached, ...(sealKey === undefined ? {} : { sealKey }) });
       }
       // a festival carried sealed is left out: its entry could not be sealed, and in clear it would tie this
       // machine's key to a private festival for whoever finds the stick
@@ -747,6 +764,16 @@ class StickSync {
       visitRecord,
       durationMs: Math.round(this.now() - startedAt),
     };
+  }
+}
+
+/** The current member key of a private festival with member keys, when this identity holds it. */
+function memberSealKey(doc: A.Doc<Festival>, festivalId: string, identity: Identity): Uint8Array | undefined {
+  try {
+    return memberSealingFor(doc, festivalId, identity)?.key;
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return undefined; // not held: sealed with the id-derived key, as before
   }
 }
 

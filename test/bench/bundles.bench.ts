@@ -1,14 +1,9 @@
 // Bundle benchmarks: full-bundle export and import against Automerge save()/load() of the same document in the
-// same run, bundle size against save() size, member-keys bundles against public ones, and a stick sync of 20
-// festivals that finds nothing new.
+// same run, bundle size against save() size, and a stick sync of 20 festivals that finds nothing new.
 import * as A from "@automerge/automerge";
 import { generateAutomergeUrl, parseAutomergeUrl, type DocumentId } from "@automerge/automerge-repo";
 import nacl from "tweetnacl";
-import { decodeBundle, encodeBundle, type BundleInput } from "../../bundles/format/codec.js";
-import { BundleKeys, type MemberSealing } from "../../bundles/format/member-keys.js";
-import { discoveryKey } from "../../bundles/format/discovery.js";
-import { festivalKeyId } from "../../engine/core/membership/keyring.js";
-import { toHex } from "../../engine/core/keys.js";
+import { decodeBundle } from "../../bundles/format/codec.js";
 import { exportFestivalBundle } from "../../bundles/datadir/export.js";
 import { importBundles } from "../../bundles/datadir/import.js";
 import { packFestival } from "../../bundles/format/pack.js";
@@ -120,61 +115,6 @@ async function importRows(ctx: BenchContext, festival: BenchFestival, doc: A.Doc
   ];
 }
 
-/** Members of the festival a member-keys bundle is sealed to in the bench (an envelope each). */
-const BENCH_MEMBERS = 20;
-
-/**
- * A large festival's full bundle sealed under a member key (an envelope per member) against the same festival as a
- * public bundle, in the same process, taking turns: pack (A.save, hash, sign, and for member keys seal the sections
- * and the envelopes) then open (a member without the festival finds its envelope, opens the sections, checks hash and
- * signature) and plan the import (A.load, heads and count checks). A second row leaves A.save and the import out.
- */
-async function memberKeyRows(ctx: BenchContext, festival: BenchFestival, doc: A.Doc<Festival>): Promise<BenchRow[]> {
-  const carrier = nacl.sign.keyPair();
-  const members = Array.from({ length: BENCH_MEMBERS }, () => nacl.sign.keyPair());
-  const reader = members[members.length - 1];
-  const key = nacl.randomBytes(32);
-  const sealing: MemberSealing = { keyId: festivalKeyId(key), key, members: members.map((member) => toHex(member.publicKey)) };
-  const id = festival.festivalId;
-  const lookup = (candidate: string) => (candidate === discoveryKey(id) ? id : undefined);
-  const heads = A.getHeads(doc);
-  const changeCount = A.stats(doc).numChanges;
-  const input = (payload: Uint8Array, sealed: boolean): BundleInput => ({
-    festivalId: id,
-    visibility: sealed ? "private" : "public",
-    carrier,
-    prerequisites: [],
-    heads,
-    changeCount,
-    payload,
-    ...(sealed ? { sealing } : {}),
-  });
-  const open = (bytes: Uint8Array, sealed: boolean) =>
-    decodeBundle(bytes, sealed ? { festivalIdFor: lookup, keys: new BundleKeys({ publicKey: toHex(reader.publicKey), secretKey: reader.secretKey }) } : {});
-  const roundTrip = (sealed: boolean) => () =>
-    time(() => {
-      const bundle = open(encodeBundle(input(A.save(doc), sealed)), sealed);
-      const plan = planFestivalImport(id, undefined, [{ label: "full.pfb", bundle }]);
-      if (!plan.changed || (sealed && bundle.keyId !== sealing.keyId)) throw new Error("the bundle did not open whole");
-    });
-  const whole = await interleave(roundTrip(true), roundTrip(false), ctx.runOptions);
-  const payload = A.save(doc);
-  const codecOnly = (sealed: boolean) => () => time(() => open(encodeBundle(input(payload, sealed)), sealed));
-  const codec = await interleave(codecOnly(true), codecOnly(false), ctx.runOptions);
-  const wholeName = `bundles: member-keys bundle, pack + open + plan vs a public one (${ctx.size})`;
-  const codecName = `bundles: member-keys bundle, seal + open the sections only vs a public one (${ctx.size})`;
-  ctx.note(
-    wholeName,
-    `${BENCH_MEMBERS} members; subject: A.save, pack sealed under a member key with ${BENCH_MEMBERS} envelopes, open by the last member's envelope (no festival held), ` +
-      "hash, signature, planFestivalImport (A.load); baseline: the same as a public bundle, interleaved",
-  );
-  ctx.note(codecName, `${payload.length} bytes of payload given; encodeBundle + decodeBundle only (XSalsa20-Poly1305 in pure JS, tweetnacl): no target`);
-  return [
-    comparisonRow(wholeName, median(whole.subject), median(whole.baseline), "ms", ratioTarget(ctx, 1.1)),
-    comparisonRow(codecName, median(codec.subject), median(codec.baseline), "ms"),
-  ];
-}
-
 /** A data directory following STICK_FESTIVALS festivals (the small generated one under fresh ids), and a stick holding them all. */
 async function stickRows(ctx: BenchContext): Promise<BenchRow[]> {
   const small = await ctx.festival("small");
@@ -226,8 +166,6 @@ export const bundleSuite: BenchSuite = {
     const rows = await exportRows(ctx, festival, doc);
     ctx.log("bundles: import");
     rows.push(...(await importRows(ctx, festival, doc)));
-    ctx.log("bundles: member keys");
-    rows.push(...(await memberKeyRows(ctx, festival, doc)));
     ctx.log("bundles: stick sync");
     rows.push(...(await stickRows(ctx)));
     return rows;

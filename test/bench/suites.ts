@@ -7,6 +7,7 @@ import { governanceSuite } from "./governance.bench.js";
 import type { BenchSuite } from "./harness.js";
 import { hostileSuite } from "./hostile.bench.js";
 import { lanSuite } from "./lan.bench.js";
+import { memberKeysSuite } from "./member-keys.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, lanSuite, hostileSuite, governanceSuite, uiSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, uiSuite];

@@ -121,6 +121,7 @@ function registerVerify(bundle: Command): void {
         const results = await verifyBundleFiles(store, files.map((file) => ctx.path(file)));
         ctx.out.result(results, (list) =>
           list.flatMap((r) => {
+              if (r.locked) return [`${r.file}: cannot be checked here: ${r.problem ?? "sealed under a key this identity does not hold"}`];
               if (!r.valid) return [`${r.file}: INVALID: ${r.problem ?? "unknown problem"}`];
               const lines = [
                 `${r.file}: valid ${r.kind} ${r.visibility} bundle, signature by ${carrierText(r.carrier, r.carrierName)}`,
@@ -137,8 +138,10 @@ function registerVerify(bundle: Command): void {
               return lines;
             }),
         );
-        const invalid = results.filter((r) => !r.valid).length;
+        const invalid = results.filter((r) => !r.valid && !r.locked).length;
+        const locked = results.filter((r) => r.locked).length;
         if (invalid > 0) throw new PandafestError(`${invalid} of ${results.length} bundle file(s) are invalid`, { code: "input" });
+        if (locked > 0) throw new PandafestError(`${locked} of ${results.length} bundle file(s) are sealed under a festival key this identity does not hold: they could not be checked`, { code: "input" });
       }),
     );
 }
