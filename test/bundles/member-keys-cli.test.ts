@@ -30,8 +30,10 @@ async function stickSync(dataDir: string, stick: string): Promise<StickJson> {
 }
 
 async function venues(dataDir: string, id: string): Promise<string[]> {
-  const shown = await cliJson<{ venues: { name: string }[] }>(dataDir, ["festival", "show", id, "--json"]);
-  return shown.venues.map((venue) => venue.name).sort();
+  const shown = await cliJson<{ venues: Record<string, { name: string }> }>(dataDir, ["festival", "show", id, "--json"]);
+  return Object.values(shown.venues)
+    .map((venue) => venue.name)
+    .sort();
 }
 
 describe("member keys by stick, from the command line", { timeout: 300_000 }, () => {
