@@ -85,8 +85,16 @@ describe("bundle commands (CLI)", () => {
     ]);
     expect(unknown).toMatchObject({ readable: false, festival: null, carrier: null, visibility: "private" });
     expect(unknown.discoveryKey).toMatch(/^[0-9a-f]{64}$/);
-    const joined = await cliJson<Imported[]>(stranger, ["bundle", "import", exported.file, "--join", source.festival]);
-    expect(joined[0]).toMatchObject({ festival: source.festival, waiting: 0 });
-    expect(joined[0].new).toBe(exported.changeCount);
+    // a festival created private goes to its members only: knowing its id is not enough to read it
+    const keyed = await cliJson<{ keyId: string; envelopes: number }>(source.dataDir, ["bundle", "inspect", exported.file]);
+    expect(keyed.keyId).toMatch(/^[0-9a-f]{32}$/);
+    expect(keyed.envelopes).toBe(1);
+    const knowing = await runCli(stranger, ["bundle", "inspect", exported.file]);
+    expect(knowing.code).toBe(0);
+    const joined = await runCli(stranger, ["--json", "bundle", "import", exported.file, "--join", source.festival]);
+    expect(joined.code).toBe(0);
+    expect(JSON.parse(joined.stdout)).toEqual([]);
+    expect(joined.stderr).toMatch(/sealed under a festival key this identity does not hold .*kept in pending/);
+    expect((await runCli(stranger, ["festival", "show", source.festival])).code).not.toBe(0);
   });
 });

@@ -34,6 +34,11 @@ export async function withStore<T>(dataDir: string, work: (store: FestivalStore)
 export interface FestivalSpec {
   name: string;
   visibility?: "public" | "private";
+  /**
+   * A private festival still at key epoch 0 (its id is its key), as festivals made before member keys are: made
+   * public, then set private by an edit (a private festival created now starts its own epoch at once).
+   */
+  epochZero?: boolean;
   venues?: string[];
   events?: { title: string; description?: string }[];
 }
@@ -43,12 +48,13 @@ export async function createFestival(dataDir: string, spec: FestivalSpec): Promi
   return withStore(dataDir, async (store) => {
     const { id } = await store.create({
       name: spec.name,
-      visibility: spec.visibility ?? "public",
+      visibility: spec.epochZero ? "public" : (spec.visibility ?? "public"),
       timeZone: "Europe/Berlin",
       startDate: "2027-07-01",
       endDate: "2027-07-04",
     });
     const { editor } = await store.editorFor(id);
+    if (spec.epochZero) editFestival(editor, { visibility: "private" });
     const venueIds = (spec.venues ?? ["Main Stage"]).map((name) => addVenue(editor, { name }));
     for (const [index, event] of (spec.events ?? []).entries()) {
       addEvent(editor, {

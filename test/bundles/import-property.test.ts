@@ -82,7 +82,7 @@ describe("import of mutated bundles (property)", () => {
   beforeAll(async () => {
     const source = await dataDirWithIdentity("Ada");
     festivals.push(await createFestival(source.dataDir, { name: "Open Mutant Fest", venues: ["Hall"] }));
-    festivals.push(await createFestival(source.dataDir, { name: "Closed Mutant Fest", visibility: "private", venues: ["Crypt"] }));
+    festivals.push(await createFestival(source.dataDir, { name: "Closed Mutant Fest", visibility: "private", epochZero: true, venues: ["Crypt"] }));
     receiver = (await dataDirWithIdentity("Rae")).dataDir;
     const early = await Promise.all(festivals.map((id) => festivalDoc(source.dataDir, id)));
     store = await FestivalStore.open(receiver);

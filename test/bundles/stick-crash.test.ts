@@ -56,6 +56,7 @@ describe("stick sync killed at random points", () => {
         await createFestival(source.dataDir, {
           name: `Crash Fest ${index}`,
           visibility: index === 0 ? "private" : "public",
+          epochZero: index === 0, // the fresh data directory below reads it knowing only its id
           venues: Array.from({ length: 20 }, (_, venue) => `Venue ${index}.${venue}`),
         }),
       );

@@ -78,7 +78,7 @@ describe("stick sync (in process)", () => {
     const a = await dataDirWithIdentity("Ada");
     const stick = await tempDir("pandafest-stick-");
     const open = await createFestival(a.dataDir, { name: "Open Fest" });
-    const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private" });
+    const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private", epochZero: true });
     const summary = await sync(a.dataDir, stick);
     const bytes = new Uint8Array(await fs.readFile(summary.visitRecord ?? ""));
     const record = decodeVisitRecord(bytes);
@@ -100,7 +100,7 @@ describe("stick sync (in process)", () => {
     const first = await tempDir("pandafest-stick-");
     const second = await tempDir("pandafest-stick-");
     const out = await tempDir();
-    const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private" });
+    const secret = await createFestival(a.dataDir, { name: "Secret Fest", visibility: "private", epochZero: true });
     // C joined long ago: it holds an early full bundle, so it knows the festival's id
     const early = await withStore(a.dataDir, (store) => exportFestivalBundle(store, secret, { directory: out }));
     await withStore(c.dataDir, (store) => importBundleFiles(store, [early.file ?? ""], { follow: true, join: [secret] }));
