@@ -61,13 +61,33 @@ export function festivalSecretKey(festivalId: string): Uint8Array {
   return labelledHash(FESTIVAL_KEY_LABEL, festivalId);
 }
 
-/** Encrypts into `target` at `offset`: a fresh random nonce, then the secretbox. Returns bytes written. */
+/** tweetnacl's crypto_secretbox and crypto_secretbox_open (NaCl's padded interface), which work in place. */
+interface SecretboxPrimitives {
+  crypto_secretbox(c: Uint8Array, m: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number;
+  crypto_secretbox_open(m: Uint8Array, c: Uint8Array, d: number, n: Uint8Array, k: Uint8Array): number;
+}
+const primitives = (nacl as unknown as { lowlevel: SecretboxPrimitives }).lowlevel;
+/** NaCl's padding: 32 zero bytes before a plaintext, 16 before a box. */
+const ZERO_BYTES = 32;
+const BOX_ZERO_BYTES = 16;
+
+/**
+ * Encrypts into `target` at `offset`: a fresh random nonce, then the secretbox (tag and ciphertext); the same bytes
+ * as nacl.secretbox, made in the target itself (crypto_secretbox on 32 zero bytes and the plaintext writes 16 zero
+ * bytes, the tag and the ciphertext; it starts 16 bytes before the tag, where the nonce goes last). A large payload is
+ * neither copied twice nor allocated again. Returns bytes written.
+ */
 export function sealInto(plaintext: Uint8Array, key: Uint8Array, target: Uint8Array, offset: number): number {
   const nonce = nacl.randomBytes(SEAL_NONCE_LENGTH);
-  const box = nacl.secretbox(plaintext, nonce, key);
+  const length = ZERO_BYTES + plaintext.length;
+  const start = offset + SEAL_NONCE_LENGTH - BOX_ZERO_BYTES;
+  if (key.length !== nacl.secretbox.keyLength || start + length > target.length) throw new Error("sealInto: bad key length or no room in the target");
+  const region = target.subarray(start, start + length);
+  region.fill(0, 0, ZERO_BYTES);
+  region.set(plaintext, ZERO_BYTES);
+  primitives.crypto_secretbox(region, region, length, nonce, key);
   target.set(nonce, offset);
-  target.set(box, offset + SEAL_NONCE_LENGTH);
-  return SEAL_NONCE_LENGTH + box.length;
+  return SEAL_OVERHEAD + plaintext.length;
 }
 
 export function seal(plaintext: Uint8Array, key: Uint8Array): Uint8Array {
@@ -76,12 +96,18 @@ export function seal(plaintext: Uint8Array, key: Uint8Array): Uint8Array {
   return sealed;
 }
 
-/** Opens a sealed section; undefined when it is too short, damaged, or sealed under another key. */
+/**
+ * Opens a sealed section; undefined when it is too short, damaged, or sealed under another key. As nacl.secretbox.open,
+ * in one buffer: the box after 16 zero bytes, checked, then decrypted in place; the plaintext is a view of it.
+ */
 export function openSealed(sealed: Uint8Array, key: Uint8Array): Uint8Array | undefined {
-  if (sealed.length < SEAL_OVERHEAD) return undefined;
-  const nonce = sealed.subarray(0, SEAL_NONCE_LENGTH);
-  const box = sealed.subarray(SEAL_NONCE_LENGTH);
-  return nacl.secretbox.open(box, nonce, key) ?? undefined;
+  if (sealed.length < SEAL_OVERHEAD || key.length !== nacl.secretbox.keyLength) return undefined;
+  const nonce = sealed.slice(0, SEAL_NONCE_LENGTH);
+  const length = BOX_ZERO_BYTES + sealed.length - SEAL_NONCE_LENGTH;
+  const buffer = new Uint8Array(length);
+  buffer.set(sealed.subarray(SEAL_NONCE_LENGTH), BOX_ZERO_BYTES);
+  if (primitives.crypto_secretbox_open(buffer, buffer, length, nonce, key) !== 0) return undefined;
+  return buffer.subarray(ZERO_BYTES);
 }
 
 /** ed25519 through engine/core/keys.ts, which uses Node's native ed25519 where it is installed, else tweetnacl. */
