@@ -12,6 +12,7 @@ import { loadProgrammeSnapshot } from "../state/view-cache.js";
 import { parseRoute, type Route } from "../state/routes.js";
 import "./pf-festival.js";
 import "./pf-festivals.js";
+import "./pf-join.js";
 import "./pf-name-form.js";
 import { sharedStyles } from "./shared-styles.js";
 
@@ -110,6 +111,11 @@ export class PfApp extends LitElement {
   #renderMain() {
     if (this.identityError) return html`<p class="notice error" role="alert">${this.identityError}</p>`;
     if (!this.identityLoaded) return html`<p class="muted" role="status">Loading…</p>`;
+    const route = this.route;
+    if (route.screen === "join" && !this.renaming) {
+      // the join screen asks the newcomer's name itself, and makes the identity with it
+      return html`<pf-join .services=${this.services} .identity=${this.identity} .code=${route.code} @named=${this.#onNamed}></pf-join>`;
+    }
     if (!this.identity || this.renaming) {
       return html`<pf-name-form
         .identities=${this.services.identities}
@@ -118,8 +124,7 @@ export class PfApp extends LitElement {
         @cancel=${() => (this.renaming = false)}
       ></pf-name-form>`;
     }
-    const route = this.route;
-    if (route.screen === "festivals") {
+    if (route.screen === "festivals" || route.screen === "join") {
       return html`<pf-festivals .services=${this.services} .identity=${this.identity} @open-session=${this.#onOpenSession}></pf-festivals>`;
     }
     if (this.session && this.session.id === route.festivalId) {
@@ -137,7 +142,7 @@ export class PfApp extends LitElement {
 
   override updated(): void {
     const route = this.route;
-    if (!this.identity || route.screen === "festivals") return;
+    if (!this.identity || route.screen === "festivals" || route.screen === "join") return;
     if (this.session?.id === route.festivalId || this.openingId === route.festivalId) return;
     void this.#open(route.festivalId);
   }
