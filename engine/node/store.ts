@@ -37,6 +37,7 @@ import {
   type Mode,
 } from "../core/governance/index.js";
 import { recordMember } from "../core/members.js";
+import { withFirstEpoch } from "../core/membership/manage-members.js";
 import { failAtChange } from "./fault-injection.js";
 import { internals } from "../internals/node/internals-guard.js";
 import { finishInterruptedReplacements, replaceStoredChunks } from "./storage/chunk-replacement.js";
@@ -208,7 +209,8 @@ export class FestivalStore {
     checkSchema(built);
     const founded = foundFestival(built, options.mode ?? "organised", { base: options.base?.(), also: (draft) => recordMember(draft, identity) });
     const id = founded.id;
-    const doc = withVisibleAttestation(founded.doc, id, identity);
+    let doc = withVisibleAttestation(founded.doc, id, identity);
+    if (String(doc.visibility) === "private") doc = withFirstEpoch(doc, id, identity);
     const handle = await this.storeNewFestival(id, doc);
     return { id, url: stringifyAutomergeUrl(id), handle };
   }

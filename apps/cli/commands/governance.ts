@@ -6,17 +6,16 @@ import {
   acceptProposal,
   findProposal,
   governanceOf,
-  grantRole,
   memberKeyArgument,
   proposalsOf,
   rejectProposal,
   revertAuthor,
   setMode,
-  withdrawRole,
   type GovernanceContext,
   type Mode,
   type Role,
 } from "../../../engine/core/governance/index.js";
+import { addMember, removeMember } from "../../../engine/core/membership/index.js";
 import { memberNames } from "../../../engine/core/provenance.js";
 import type { FestivalStore } from "../../../engine/node/store.js";
 import { action } from "../context.js";
@@ -61,8 +60,8 @@ export function registerGovernanceCommands(program: Command): void {
         const store = await ctx.openStore();
         const role = roleArgument(options.role);
         const key = memberKeyArgument(keyText);
-        const { editor, context } = await governed(store, festival);
-        grantRole(editor, context, key, role);
+        const { editor, context, identity } = await governed(store, festival);
+        addMember(editor, context, identity, key, role);
         await store.commit();
         ctx.out.result({ key, role }, (r) => [`${r.key.slice(0, 16)} may now ${r.role === "manage" ? "manage" : "edit"} "${context.festivalName}"`]);
       }),
@@ -70,7 +69,7 @@ export function registerGovernanceCommands(program: Command): void {
 
   member
     .command("remove")
-    .description("withdraw a key's role: its later changes become proposals")
+    .description("withdraw a key's role: its later changes become proposals; a private festival also gets a new key they lack")
     .argument("<festival>")
     .argument("<key>")
     .action(
@@ -78,10 +77,11 @@ export function registerGovernanceCommands(program: Command): void {
         const store = await ctx.openStore();
         const key = memberKeyArgument(keyText);
         const { editor, context } = await governed(store, festival);
-        withdrawRole(editor, context, key);
+        const { rekeyed } = removeMember(editor, context, key);
         await store.commit();
-        ctx.out.result({ key, role: null }, (r) => [
+        ctx.out.result({ key, role: null, epoch: rekeyed }, (r) => [
           `${r.key.slice(0, 16)} has no role in "${context.festivalName}" any more; to undo what it changed: pandafest revert FESTIVAL --author ${r.key}`,
+          ...(r.epoch === null ? [] : [`The festival is now at key epoch ${r.epoch}: nothing made from now on reaches that key by any node, stick or bundle (what it held before stays with it).`]),
         ]);
       }),
     );

@@ -1,7 +1,7 @@
 // `pandafest history`: every change of a festival, newest first, with its verified author or "unverified".
 // Authorship comes from signed attestations inside the document, so it holds after any number of hops.
 import type { Command } from "commander";
-import { governanceOf, standingText } from "../../../engine/core/governance/index.js";
+import { describeGovernanceMessage, governanceOf, standingText } from "../../../engine/core/governance/index.js";
 import { memberNames, newestFirst, verifyHistory } from "../../../engine/core/provenance.js";
 import { action } from "../context.js";
 import { authorLabel, table } from "../output.js";
@@ -43,7 +43,8 @@ export function registerHistoryCommand(program: Command): void {
             governed ? ["TIME", "AUTHOR", "CHANGE", "STANDING", "MESSAGE"] : ["TIME", "AUTHOR", "CHANGE", "MESSAGE"],
             shown.map((r) => {
               const author = r.author ? authorLabel(r.author.name, r.author.key) : "unverified";
-              return governed ? [r.time, author, r.hash.slice(0, 12), r.standing, r.message ?? ""] : [r.time, author, r.hash.slice(0, 12), r.message ?? ""];
+              const message = describeGovernanceMessage(r.message) ?? "";
+              return governed ? [r.time, author, r.hash.slice(0, 12), r.standing, message] : [r.time, author, r.hash.slice(0, 12), message];
             }),
           );
           return list.length > shown.length ? [...body, `… ${list.length - shown.length} older change(s); --limit shows more, --json shows all`] : body;

@@ -18,6 +18,7 @@ import { registerBundleCommands } from "./bundle.js";
 import { registerStickCommands } from "./stick.js";
 import { registerRepairCommand } from "./repair.js";
 import { registerGovernanceCommands } from "./governance.js";
+import { registerMembershipCommands } from "./membership.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
@@ -37,4 +38,5 @@ export function registerCommands(program: Command): void {
   registerStickCommands(program);
   registerRepairCommand(program);
   registerGovernanceCommands(program);
+  registerMembershipCommands(program);
 }

@@ -207,3 +207,33 @@ export function memberKeyArgument(text: string): string {
   }
   return key;
 }
+
+/** A record in words for history ("new key epoch 2, sealed to 3 members"); other messages are returned as they are. */
+export function describeGovernanceMessage(message: string | null): string | null {
+  const record = parseGovernanceMessage(message);
+  if (record === null) return message;
+  const short = (key: string) => `${key.slice(0, 12)}…`;
+  switch (record.kind) {
+    case "found":
+      return `founded the festival (${record.mode})`;
+    case "mode":
+      return `made the festival ${record.mode}`;
+    case "grant":
+      return `granted ${record.role} to ${short(record.key)}`;
+    case "withdraw":
+      return `withdrew the role of ${short(record.key)}`;
+    case "accept":
+    case "reject":
+      return `${record.kind}ed proposal ${record.hash.slice(0, 12)}`;
+    case "epoch":
+      return `new key epoch ${record.number}, sealed to ${record.seals.length} member(s)`;
+    case "share":
+      return `handed the key to ${record.seals.map((seal) => short(seal.member)).join(", ")}`;
+    case "invite":
+      return `invitation for ${record.uses} (${record.role}), until ${new Date(record.expiresAt).toISOString()}`;
+    case "request":
+      return `access request from ${short(record.request.key)}`;
+    case "decline":
+      return `declined the request of ${short(record.key)}`;
+  }
+}

@@ -2,10 +2,13 @@
 // new epochs (rekey, and removal from a private festival) and handing the current keys to members who lack them.
 import type { FestivalEditor } from "../editor.js";
 import { PandafestError } from "../errors.js";
-import { requireRole, withdrawRole, type GovernanceContext } from "../governance/manage.js";
+import { grantRole, requireRole, withdrawRole, type GovernanceContext } from "../governance/manage.js";
 import { MAX_SEALS_PER_RECORD, type AccessRequestFields, type GovernanceRecord, type Role } from "../governance/records.js";
 import { governanceOf } from "../governance/standing.js";
-import { visibleFestival } from "../governance/visible.js";
+import { changeVisibly, visibleFestival, withVisibleAttestation } from "../governance/visible.js";
+import { recordMember } from "../members.js";
+import type { Festival } from "../schema.js";
+import type * as A from "@automerge/automerge";
 import { governanceChange } from "../governance/write.js";
 import { accessRequestsOf, admissibleRequest, invitationKeys, newInvitation, requestRecorded, type AccessRequest, type Invitation } from "./invitations.js";
 import { festivalKeyFor, keyringOf, membersLackingKey, newEpoch, shareRecords } from "./keyring.js";
@@ -106,9 +109,30 @@ export function rekeyFestival(editor: FestivalEditor, context: GovernanceContext
   return number;
 }
 
+/** Grants a role; in a private festival also hands the new member the current keys. */
+export function addMember(editor: FestivalEditor, context: GovernanceContext, sharer: MemberSecret, key: string, role: Role): void {
+  grantRole(editor, context, key, role);
+  if (isPrivateFestival(context)) shareWith(editor, context, sharer, [key]);
+}
+
 /** Withdraws a member's role; in a private festival also starts a new epoch without them. */
 export function removeMember(editor: FestivalEditor, context: GovernanceContext, key: string): { rekeyed: number | null } {
+  if (!isPrivateFestival(context)) {
+    withdrawRole(editor, context, key);
+    return { rekeyed: null };
+  }
+  // the new epoch first: written while the remover still manages, so it counts even when they remove themselves
+  const rekeyed = rekeyFestival(editor, context, { without: key });
   withdrawRole(editor, context, key);
-  if (!isPrivateFestival(context)) return { rekeyed: null };
-  return { rekeyed: rekeyFestival(editor, context, { without: key }) };
+  return { rekeyed };
+}
+
+/** A new private festival's first epoch, sealed to its founder, so its id is never its key (written and attested). */
+export function withFirstEpoch(doc: A.Doc<Festival>, festivalId: string, founder: MemberSecret & { name: string }): A.Doc<Festival> {
+  const { message, apply } = governanceChange(newEpoch([founder.publicKey], 1).record);
+  const changed = changeVisibly(doc, festivalId, message, (draft) => {
+    apply(draft);
+    recordMember(draft, founder);
+  });
+  return withVisibleAttestation(changed, festivalId, founder);
 }
