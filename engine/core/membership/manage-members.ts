@@ -117,9 +117,14 @@ export function addMember(editor: FestivalEditor, context: GovernanceContext, sh
 
 /** Withdraws a member's role; in a private festival also starts a new epoch without them. */
 export function removeMember(editor: FestivalEditor, context: GovernanceContext, key: string): { rekeyed: number | null } {
+  if (!isPrivateFestival(context)) {
+    withdrawRole(editor, context, key);
+    return { rekeyed: null };
+  }
+  // the new epoch first: written while the remover still manages, so it counts even when they remove themselves
+  const rekeyed = rekeyFestival(editor, context, { without: key });
   withdrawRole(editor, context, key);
-  if (!isPrivateFestival(context)) return { rekeyed: null };
-  return { rekeyed: rekeyFestival(editor, context, { without: key }) };
+  return { rekeyed };
 }
 
 /** A new private festival's first epoch, sealed to its founder, so its id is never its key (written and attested). */
