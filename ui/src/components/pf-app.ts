@@ -188,6 +188,7 @@ export class PfApp extends LitElement {
 
   readonly #onNamed = (event: CustomEvent<BrowserIdentity>): void => {
     this.identity = event.detail;
+    this.services.server?.setIdentity(event.detail);
     this.renaming = false;
     this.session?.setIdentity(event.detail);
     this.#identityChannel.postMessage("changed");
@@ -195,7 +196,10 @@ export class PfApp extends LitElement {
 
   async #loadIdentity(): Promise<void> {
     try {
-      this.identity = await this.services.identities.load();
+      const identity = await this.services.identities.load();
+      // the connection proves this key to the node first, so members-only festivals come to this page
+      if (identity) this.services.server?.setIdentity(identity);
+      this.identity = identity;
       if (this.identity) this.session?.setIdentity(this.identity);
     } catch (error) {
       this.identityError = error instanceof Error ? error.message : String(error);

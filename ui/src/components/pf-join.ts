@@ -12,8 +12,11 @@ import { fetchDirectory, postAccessRequest } from "../state/server-api.js";
 import { formText, inputField } from "./form-fields.js";
 import { sharedStyles } from "./shared-styles.js";
 
-/** How often a waiting request is sent again (the node's answer says when a manager accepted or declined it). */
-const ASK_AGAIN_MS = 4000;
+/**
+ * How often a waiting request is sent again (the node's answer says when a manager accepted or declined it); slower
+ * than the node's limit per address (one every 5 s after a burst), so a waiting page never runs into it.
+ */
+const ASK_AGAIN_MS = 6000;
 /** How often the festival is asked for once accepted, before the screen says it has not arrived. */
 const OPEN_ATTEMPTS = 5;
 
@@ -239,6 +242,9 @@ export class PfJoin extends LitElement {
         this.#timer = setTimeout(() => void this.#ask(updated), ASK_AGAIN_MS);
         return;
       }
+      case "unchanged":
+        this.#timer = setTimeout(() => void this.#ask(sent), ASK_AGAIN_MS);
+        return;
       case "retry":
         this.phase = { phase: "waiting", sent, retry: state.text };
         this.#timer = setTimeout(() => void this.#ask(sent), ASK_AGAIN_MS);

@@ -237,10 +237,12 @@ export class PfMembers extends LitElement {
       <section aria-labelledby="your-key" data-your-key>
         <h3 id="your-key">Your key</h3>
         <p><code data-key=${me}>${me}</code></p>
-        <p class="muted">
-          This browser's identity. An organiser can add it from the command line with
-          <code>pandafest member add ${session.id} ${me} --role edit</code>, or a manager here.
-        </p>
+        ${myRole
+          ? html`<p class="muted">This browser's identity: your changes are signed with it.</p>`
+          : html`<p class="muted">
+              This browser's identity. A manager can add it here, or from the command line with
+              <code>pandafest member add ${session.id} ${me} --role edit</code>.
+            </p>`}
       </section>
       ${governance.founded ? this.#renderFounded(session, canManage) : nothing}
     `;
@@ -251,7 +253,9 @@ export class PfMembers extends LitElement {
     const governance = governanceOf(doc, session.id);
     const names = memberNames(doc, session.id);
     const { invitations, requests } = accessRequestsOf(doc, session.id, Date.now());
-    const nameOf = (key: string) => names.get(key) || "unnamed";
+    // a newcomer who has not written anything yet is known by the name their request gave
+    const requestNames = new Map(requests.filter((request) => request.name !== "").map((request) => [request.key, request.name]));
+    const nameOf = (key: string) => names.get(key) || requestNames.get(key) || "unnamed";
     return html`
       ${canManage ? this.#renderRequests(requests) : nothing}
       <section aria-labelledby="members-heading">
@@ -295,34 +299,41 @@ export class PfMembers extends LitElement {
 
   #renderRequests(requests: AccessRequest[]) {
     const session = this.session as FestivalSession;
-    const sorted = [...requests].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
-    const pending = requests.filter((request) => request.status === "pending").length;
-    return html`<section aria-labelledby="requests-heading" data-requests=${pending}>
-      <h3 id="requests-heading">Requests to join${pending > 0 ? ` (${pending} waiting)` : ""}</h3>
-      ${sorted.length === 0
-        ? html`<p class="muted">No requests. Someone with an invitation asks to join by opening its link (or with <code>pandafest join</code>).</p>`
-        : html`<ul class="plain card-list">
-            ${sorted.map(
-              (request) => html`<li class="entry" data-request=${request.key} data-status=${request.status}>
-                <div class="who">
-                  <strong>${request.name || "no name given"}</strong> <span class="muted">(self-declared)</span> · asks for
-                  ${request.role ?? "an unknown role"} · <span class="status-${request.status}">${request.status}</span>
-                  ${request.reason ? html`<span class="muted">: ${request.reason}</span>` : nothing}
-                  <code class="key">${request.key}</code>
-                </div>
-                ${request.status === "pending"
-                  ? html`<div class="actions">
-                      <button class="primary" type="button" @click=${() =>
-                        this.#act(`${request.name || "The newcomer"} is in now, as ${request.role}.`, (editor, context) =>
-                          acceptAccessRequest(editor, context, this.#secret(session), request),
-                        )}>Accept</button>
-                      <button type="button" @click=${() =>
-                        this.#act("Request declined.", (editor, context) => declineAccessRequest(editor, context, request))}>Decline</button>
-                    </div>`
-                  : nothing}
-              </li>`,
-            )}
-          </ul>`}
+    const waiting = requests.filter((request) => request.status === "pending");
+    const decided = [...requests].filter((request) => request.status !== "pending").sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status]);
+    const list = (shown: AccessRequest[]) => html`<ul class="plain card-list">
+      ${shown.map(
+        (request) => html`<li class="entry" data-request=${request.key} data-status=${request.status}>
+          <div class="who">
+            <strong>${request.name || "no name given"}</strong> <span class="muted">(self-declared)</span> · asks for
+            ${request.role ?? "an unknown role"} · <span class="status-${request.status}">${request.status}</span>
+            ${request.reason ? html`<span class="muted">: ${request.reason}</span>` : nothing}
+            <code class="key">${request.key}</code>
+          </div>
+          ${request.status === "pending"
+            ? html`<div class="actions">
+                <button class="primary" type="button" @click=${() =>
+                  this.#act(`${request.name || "The newcomer"} is in now, as ${request.role}.`, (editor, context) =>
+                    acceptAccessRequest(editor, context, this.#secret(session), request),
+                  )}>Accept</button>
+                <button type="button" @click=${() =>
+                  this.#act("Request declined.", (editor, context) => declineAccessRequest(editor, context, request))}>Decline</button>
+              </div>`
+            : nothing}
+        </li>`,
+      )}
+    </ul>`;
+    return html`<section aria-labelledby="requests-heading" data-requests=${waiting.length}>
+      <h3 id="requests-heading">Requests to join${waiting.length > 0 ? ` (${waiting.length} waiting)` : ""}</h3>
+      ${waiting.length === 0
+        ? html`<p class="muted">No requests waiting. Someone with an invitation asks to join by opening its link (or with <code>pandafest join</code>).</p>`
+        : list(waiting)}
+      ${decided.length > 0
+        ? html`<details>
+            <summary>Decided and refused requests (${decided.length})</summary>
+            ${list(decided)}
+          </details>`
+        : nothing}
     </section>`;
   }
 

@@ -61,6 +61,8 @@ export function forgetSentRequest(festivalId: string): void {
 /** Where a request stands, as the join screen shows it. */
 export type JoinState =
   | { state: "waiting"; role?: string }
+  /** no news: ask again later, as before */
+  | { state: "unchanged" }
   | { state: "accepted" }
   /** nothing more will come of this request: `text` says why and what to do */
   | { state: "refused"; text: string }
@@ -75,6 +77,8 @@ export function joinStateOf(answer: AccessRequestAnswer): JoinState {
   switch (answer.outcome) {
     case "recorded":
       return { state: "waiting", ...(answer.role ? { role: answer.role } : {}) };
+    case "busy":
+      return { state: "unchanged" };
     case "not-held":
       return {
         state: "refused",
@@ -83,7 +87,7 @@ export function joinStateOf(answer: AccessRequestAnswer): JoinState {
     case "malformed":
       return { state: "refused", text: `The node could not read the request (${answer.detail}). Reload the page and try again; if it stays so, this page and the node may be of different pandafest versions.` };
     case "unreachable":
-      return { state: "retry", text: `The node serving this page did not answer (${answer.detail}). The request is kept: it is sent again when the node is back.` };
+      return { state: "retry", text: `The node serving this page could not take the request (${answer.detail}). The request is kept: it is sent again by itself.` };
     case "refused":
       return refusal(answer.reason);
   }

@@ -133,6 +133,8 @@ export type AccessRequestAnswer =
   | { outcome: "malformed"; detail: string }
   /** the node does not hold the festival (404) */
   | { outcome: "not-held" }
+  /** the node asks to wait before sending again (429: it limits how often one address sends requests) */
+  | { outcome: "busy" }
   /** no answer, or one this page does not know */
   | { outcome: "unreachable"; detail: string };
 
@@ -163,6 +165,7 @@ export async function postAccessRequest(festivalId: string, request: AccessReque
   if (response.status === 201 || response.status === 200) return { outcome: "recorded", again: response.status === 200 || body.recorded === false, ...(role ? { role } : {}) };
   if (response.status === 403) return { outcome: "refused", reason: said || "the node refused it without saying why" };
   if (response.status === 404) return { outcome: "not-held" };
+  if (response.status === 429) return { outcome: "busy" };
   if (response.status === 400 || response.status === 413) return { outcome: "malformed", detail: said || `${response.status} ${response.statusText}` };
   return { outcome: "unreachable", detail: `${response.status} ${response.statusText}${said ? `: ${said}` : ""}` };
 }
