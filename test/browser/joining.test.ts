@@ -86,12 +86,22 @@ describe.skipIf(!browserTestsRun("joining.test.ts"))("invitations and joining in
     await join.getByRole("heading", { name: "Join a festival" }).waitFor();
     expect(await join.locator("[data-invitation]").textContent()).toContain("an invitation to a private festival");
     expect(await newcomer.content()).not.toContain("Hidden Meadow");
+    expect(await overflow(newcomer)).toBeLessThanOrEqual(0);
+    await screenshot(newcomer, "join-form-phone.png");
     await join.getByLabel("Your name", { exact: true }).fill("Noa");
     await join.getByRole("button", { name: "Ask to join" }).click();
     await join.locator("[data-waiting-for-manager]").waitFor();
     expect(await join.locator("[data-waiting-for-manager]").textContent()).toContain("Waiting for a manager to accept");
     expect(await overflow(newcomer)).toBeLessThanOrEqual(0);
     await screenshot(newcomer, "join-waiting-phone.png");
+    // the festivals screen lists the request; its link comes back to where it stands (the request is sent again)
+    await newcomer.goto(`${server.url}/#/`);
+    const asked = newcomer.locator("pf-festivals [data-asked-to-join]");
+    await asked.waitFor();
+    expect(await asked.textContent()).toContain("asked as Noa");
+    await screenshot(newcomer, "festivals-asked-phone.png");
+    await asked.getByRole("link", { name: "where it stands" }).click();
+    await join.locator("[data-waiting-for-manager]").waitFor();
 
     // the manager sees the request (name marked self-declared, key, role of the invitation) and accepts it
     await manager.goto(festivalUrl(server.url, festivalId, "members"));
@@ -125,6 +135,7 @@ describe.skipIf(!browserTestsRun("joining.test.ts"))("invitations and joining in
     const refused = late.locator("pf-join [data-join-refused]");
     await refused.waitFor({ timeout: 15_000 });
     expect(await refused.textContent()).toContain("used as often as it allowed");
+    await screenshot(late, "join-refused-phone.png");
 
     // removing the newcomer starts a new key epoch without them
     await manager.goto(festivalUrl(server.url, festivalId, "members"));

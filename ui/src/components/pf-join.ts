@@ -6,7 +6,8 @@ import type { BrowserIdentity } from "../../../engine/browser/browser-identity.j
 import { makeAccessRequest, parseInvitation, type Invitation } from "../../../engine/core/membership/index.js";
 import { festivalHere, findFestivalAfresh, type AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
-import { forgetSentRequest, joinStateOf, rememberSentRequest, sentRequestFor, type JoinState, type SentRequest } from "../state/join-requests.js";
+import { forgetSentRequest, rememberSentRequest, sentRequestFor, type SentRequest } from "../state/join-requests.js";
+import { joinStateOf, type JoinState } from "../state/join-state.js";
 import { festivalHash } from "../state/routes.js";
 import { fetchDirectory, postAccessRequest } from "../state/server-api.js";
 import { formText, inputField } from "./form-fields.js";

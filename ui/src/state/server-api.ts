@@ -1,6 +1,7 @@
 // What the serving node tells the page over HTTP: its status, its public directory, and a newcomer's access request
 // (POST /api/festivals/ID/requests). Responses are untrusted JSON: sizes are bounded and only known fields are read.
 import type { AccessRequestFields } from "../../../engine/core/governance/records.js";
+import type { AccessRequestAnswer } from "./join-state.js";
 
 export interface DirectoryEntry {
   id: string;
@@ -122,21 +123,6 @@ export async function fetchNodeWaiting(festivalId: string, signal?: AbortSignal)
     return undefined;
   }
 }
-
-/** How the node answered an access request (POST /api/festivals/:id/requests). */
-export type AccessRequestAnswer =
-  /** recorded now (201) or before (200); `role` when the node says which role the invitation offers */
-  | { outcome: "recorded"; again: boolean; role?: string }
-  /** refused (403), with the node's reason */
-  | { outcome: "refused"; reason: string }
-  /** the node could not read it (400, 413) */
-  | { outcome: "malformed"; detail: string }
-  /** the node does not hold the festival (404) */
-  | { outcome: "not-held" }
-  /** the node asks to wait before sending again (429: it limits how often one address sends requests) */
-  | { outcome: "busy" }
-  /** no answer, or one this page does not know */
-  | { outcome: "unreachable"; detail: string };
 
 const MAX_REASON = 400;
 
