@@ -105,7 +105,7 @@ export class PfFestivals extends LitElement {
               label: "Festival id, automerge: URL, link or invitation",
               value: "",
               error: this.openError,
-              hint: "Someone organising it can give it to you; a private festival is reachable only with it.",
+              hint: "Someone organising it can give it to you. A private festival opens only for its members: its invitation link lets you ask to join.",
             })}
             <div class="actions"><button type="submit">Open</button></div>
           </form>
@@ -174,7 +174,7 @@ export class PfFestivals extends LitElement {
       </div>
       <fieldset>
         <legend>Who can find it</legend>
-        <label><input type="radio" name="visibility" value="private" checked /> Private: only people who have its id or link</label><br />
+        <label><input type="radio" name="visibility" value="private" checked /> Private: only members you let in</label><br />
         <label><input type="radio" name="visibility" value="public" /> Public: listed in directories for anyone</label>
         ${errors.visibility ? html`<p class="field-error" role="alert">${errors.visibility}</p>` : null}
       </fieldset>
