@@ -76,6 +76,10 @@ describe.skipIf(!browserTestsRun("joining.test.ts"))("invitations and joining in
     expect(await qr.locator("path").getAttribute("d")).toBe(qrSvgPath(encodeQr(link, { level: "M" })));
     expect((await qr.boundingBox())?.width ?? 0).toBeGreaterThan(120);
     await screenshot(manager, "members-invitation-desktop.png");
+    await manager.setViewportSize({ width: 360, height: 740 });
+    expect(await overflow(manager)).toBeLessThanOrEqual(0);
+    await screenshot(manager, "members-invitation-phone.png");
+    await manager.setViewportSize({ width: 1100, height: 900 });
 
     // a newcomer in another browser profile, on a phone, opens the link: an invitation to a private festival, no name shown
     const newcomerContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
@@ -157,6 +161,43 @@ describe.skipIf(!browserTestsRun("joining.test.ts"))("invitations and joining in
     await screenshot(manager, "members-phone.png");
     expect(managerSeen.errors).toEqual([]);
     expect(newcomerSeen.errors).toEqual([]);
+  });
+
+  it("tells a newcomer whose request a manager declined, and lets an invitation serve as many as it allows", async () => {
+    const manager = await openApp(await browser.newContext(), server.url, "Max");
+    const festivalId = await createFestival(manager, { name: "Closed Barn", startDate: "2027-08-01", endDate: "2027-08-01", timeZone: "UTC" });
+    await manager.goto(festivalUrl(server.url, festivalId, "members"));
+    const members = manager.locator("pf-members");
+    const invite = members.locator("form[data-invite]");
+    await invite.getByLabel("Role").selectOption("manage");
+    await invite.getByLabel("Uses").fill("2");
+    await invite.getByRole("button", { name: "Create invitation" }).click();
+    const link = await members.locator("[data-invitation-made] [data-invitation-link]").inputValue();
+
+    const asking = async (name: string): Promise<Page> => {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(link);
+      await page.locator("pf-join").getByLabel("Your name", { exact: true }).fill(name);
+      await page.locator("pf-join").getByRole("button", { name: "Ask to join" }).click();
+      await page.locator("pf-join [data-waiting-for-manager]").waitFor();
+      return page;
+    };
+    const first = await asking("Pat");
+    const second = await asking("Quinn");
+    const pending = (name: string) => members.locator("[data-request][data-status='pending']").filter({ hasText: name });
+    await pending("Pat").waitFor({ timeout: 30_000 });
+    await pending("Quinn").waitFor({ timeout: 30_000 });
+    expect(await pending("Pat").textContent()).toMatch(/asks for\s*manage/);
+    await pending("Pat").getByRole("button", { name: "Decline" }).click();
+    await pending("Quinn").getByRole("button", { name: "Accept" }).click();
+    await members.locator("[data-members] [data-member]").filter({ hasText: "Quinn" }).waitFor();
+
+    const declined = first.locator("pf-join [data-join-refused]");
+    await declined.waitFor({ timeout: 30_000 });
+    expect(await declined.textContent()).toContain("A manager declined your request");
+    await second.getByRole("heading", { level: 1, name: "Closed Barn" }).waitFor({ timeout: 45_000 });
+    await second.goto(festivalUrl(server.url, festivalId, "members"));
+    await second.locator("pf-members [data-role='manage']").waitFor({ timeout: 15_000 });
   });
 
   it("says what is wrong with a damaged invitation link", async () => {

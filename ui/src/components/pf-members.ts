@@ -202,6 +202,8 @@ export class PfMembers extends LitElement {
       keepInvitation(invitation);
       this.shown = invitation;
       this.copied = undefined;
+      // on a phone the card is below the form: bring it into view
+      void this.updateComplete.then(() => this.renderRoot.querySelector("[data-invitation-made]")?.scrollIntoView({ block: "nearest" }));
     }
   }
 
