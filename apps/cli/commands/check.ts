@@ -6,7 +6,8 @@ import { findClashes, findDangling, type DanglingKind } from "../../../engine/co
 import { findConflicts, pickConflictValue } from "../../../engine/core/conflicts.js";
 import { PandafestError } from "../../../engine/core/errors.js";
 import { memberNames, verifyHistory } from "../../../engine/core/provenance.js";
-import { GOVERNANCE_PREFIX, governanceMessage, governanceOf, waitingChanges, type GovernanceRecord } from "../../../engine/core/governance/index.js";
+import { describeGovernanceMessage, governanceMessage, governanceOf, waitingChanges, type GovernanceRecord } from "../../../engine/core/governance/index.js";
+import { accessRequestsOf, festivalAudience, keyringOf, membersLackingKey } from "../../../engine/core/membership/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { findUnbackedSchemaNumber } from "../../../engine/core/schema-write.js";
 import type { StorageHealth } from "../../../engine/node/store.js";
@@ -46,7 +47,19 @@ function governanceReport(doc: A.Doc<Festival>, festivalId: string) {
       author: change.author === null ? null : { key: change.author, name: names.get(change.author) ?? "" },
       reason: change.reason ?? "",
     }));
-  return { founded: governance.founded, mode: governance.mode, waiting, refused };
+  const audience = festivalAudience(doc, festivalId);
+  const keyring = keyringOf(doc, festivalId);
+  const keys =
+    audience === "public"
+      ? null
+      : {
+          audience,
+          epoch: keyring.number,
+          concurrentEpochs: keyring.current.length > 1 ? keyring.current.length : 0,
+          lacking: membersLackingKey(doc, festivalId).map((key) => ({ key, name: names.get(key) ?? "" })),
+        };
+  const requests = governance.founded ? accessRequestsOf(doc, festivalId, Date.now()).requests.filter((request) => request.status === "pending").length : 0;
+  return { founded: governance.founded, mode: governance.mode, waiting, refused, keys, requests };
 }
 
 function governanceLines(report: ReturnType<typeof governanceReport>): string[] {
@@ -58,9 +71,21 @@ function governanceLines(report: ReturnType<typeof governanceReport>): string[] 
         : "Organised: only members with a role change it; other changes are proposals.",
   ];
   if (report.waiting > 0) lines.push(`${report.waiting} change(s) wait for a decision: see \`pandafest proposals FESTIVAL\``);
+  if (report.requests > 0) lines.push(`${report.requests} access request(s) wait for a manager: see \`pandafest requests FESTIVAL\``);
   for (const refused of report.refused) {
     const who = refused.author ? authorLabel(refused.author.name, refused.author.key) : "an unverified writer";
-    lines.push(`  not applied: ${refused.record.replace(GOVERNANCE_PREFIX, "")} by ${who} (${refused.hash.slice(0, 12)}): ${refused.reason}`);
+    lines.push(`  not applied: ${describeGovernanceMessage(refused.record)} by ${who} (${refused.hash.slice(0, 12)}): ${refused.reason}`);
+  }
+  const keys = report.keys;
+  if (keys !== null) {
+    lines.push(
+      keys.audience === "knows-id"
+        ? "Private, key epoch 0: whoever knows the id can read it; `pandafest festival rekey FESTIVAL` gives it a key only members hold."
+        : `Private, key epoch ${keys.epoch}: only members receive it${keys.concurrentEpochs > 0 ? ` (${keys.concurrentEpochs} epochs started apart are joined: whoever lacks any of them is out)` : ""}.`,
+    );
+    for (const member of keys.lacking) {
+      lines.push(`  ${authorLabel(member.name, member.key)} is a member but lacks the current key: \`pandafest festival rekey FESTIVAL\` by a manager hands it over`);
+    }
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 // Sealing a festival key to one member: X25519 from the member's ed25519 key (ed2curve), tweetnacl's box from a
 // throwaway key pair. The sealed bytes name nobody; only the member's secret key opens them.
+/// <reference path="./ed2curve.d.ts" />
 import ed2curve from "ed2curve";
 import nacl from "tweetnacl";
 import { fromHex, toHex } from "../keys.js";
@@ -7,6 +8,15 @@ import { fromHex, toHex } from "../keys.js";
 export const FESTIVAL_KEY_BYTES = 32;
 /** ephemeral public key (32) ‖ nonce (24) ‖ box of the 32-byte key (16 + 32) */
 export const SEALED_KEY_BYTES = nacl.box.publicKeyLength + nacl.box.nonceLength + nacl.box.overheadLength + FESTIVAL_KEY_BYTES;
+
+/** Whether a sealed key can be made for this ed25519 public key (hex): it must be a valid curve point. */
+export function canHoldKey(memberPublicKey: string): boolean {
+  try {
+    return ed2curve.convertPublicKey(fromHex(memberPublicKey, "member key", 32)) !== null;
+  } catch {
+    return false;
+  }
+}
 
 /** Seals a 32-byte key so that only the holder of `memberPublicKey` (ed25519, hex) can open it; hex of the sealed bytes. */
 export function sealKeyTo(memberPublicKey: string, key: Uint8Array): string {
