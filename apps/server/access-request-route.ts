@@ -15,7 +15,7 @@ export const ACCESS_REQUEST_PATH = "/api/festivals/:id/requests";
 /** The most a request body may weigh (a request is about 600 bytes of JSON). */
 export const MAX_ACCESS_REQUEST_BYTES = 4096;
 /** Requests one address may send: a burst, then one every few seconds. */
-export const ACCESS_REQUEST_RATE = { burst: 10, perSecond: 0.2 };
+export const ACCESS_REQUEST_RATE = { burst: 20, perSecond: 0.5 };
 /** Addresses whose rate is remembered at once; the oldest is forgotten first. */
 const MAX_TRACKED_ADDRESSES = 1024;
 

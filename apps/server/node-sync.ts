@@ -204,6 +204,7 @@ export class NodeSync {
       if (arrived.length > 0 && (await removePendingJoins(dataDir, arrived))) {
         for (const id of arrived) log.info(`joined festival ${id.slice(0, 8)}…: it arrived from a peer node`);
       }
+      for (const id of arrived) this.joinsAsked.delete(id);
       const waiting = joins.map((join) => join.festivalId).filter((id) => !arrived.includes(id) && isValidDocumentId(id));
       this.sharing.setWanted(waiting);
       let asked = false;

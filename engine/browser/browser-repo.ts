@@ -143,6 +143,8 @@ export class ServerConnection extends WebSocketClientAdapter {
 
   /** Takes the messages of the key handshake; true when the message was one of them (or is held back for it). */
   #handshakeMessage(messageBytes: Uint8Array): boolean {
+    // only while this socket's proof is under way: the sync messages after it are not decoded twice
+    if (!this.#identity || this.#provedKey !== undefined) return false;
     let message: { type?: unknown; senderId?: unknown };
     try {
       message = cbor.decode(new Uint8Array(messageBytes)) as { type?: unknown; senderId?: unknown };
