@@ -16,6 +16,9 @@ import "./pf-join.js";
 import "./pf-name-form.js";
 import { sharedStyles } from "./shared-styles.js";
 
+/** How long the connection must stay offline before the header says so (the socket retries every 2 s). */
+const OFFLINE_GRACE_MS = 3000;
+
 @customElement("pf-app")
 export class PfApp extends LitElement {
   static override styles = [
@@ -68,6 +71,9 @@ export class PfApp extends LitElement {
   @state() accessor preview: { id: string; model: FestivalModel } | undefined;
   @state() accessor openError: string | undefined;
   @state() accessor connection: ServerConnectionState | undefined = this.services.server?.status().state;
+  /** the connection has been offline for OFFLINE_GRACE_MS (a reconnect to prove a new name's key is no outage) */
+  @state() accessor offlineShown = false;
+  #offlineTimer: ReturnType<typeof setTimeout> | undefined;
   #openRequest = 0;
   #unsubscribeConnection: (() => void) | undefined;
   #identityChannel = new BroadcastChannel("pandafest-identity");
@@ -76,14 +82,33 @@ export class PfApp extends LitElement {
     super.connectedCallback();
     window.addEventListener("hashchange", this.#onHashChange);
     this.#unsubscribeConnection = this.services.server?.onStatus((status) => {
-      if (status.state !== this.connection) this.connection = status.state;
+      if (status.state === this.connection) return;
+      this.connection = status.state;
+      this.#noteConnection();
     });
+    this.#noteConnection();
     this.#identityChannel.onmessage = () => void this.#loadIdentity();
     void this.#loadIdentity();
   }
 
+  /** Shows the offline badge once the connection stayed offline for a moment; hides it as soon as it is back. */
+  #noteConnection(): void {
+    if (this.connection !== "offline") {
+      clearTimeout(this.#offlineTimer);
+      this.#offlineTimer = undefined;
+      this.offlineShown = false;
+      return;
+    }
+    if (this.#offlineTimer !== undefined || this.offlineShown) return;
+    this.#offlineTimer = setTimeout(() => {
+      this.#offlineTimer = undefined;
+      this.offlineShown = this.connection === "offline";
+    }, OFFLINE_GRACE_MS);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#offlineTimer);
     window.removeEventListener("hashchange", this.#onHashChange);
     this.#unsubscribeConnection?.();
     this.#identityChannel.close();
@@ -95,7 +120,7 @@ export class PfApp extends LitElement {
       <header>
         <a class="brand" href="#/">pandafest</a>
         <span class="spacer"></span>
-        ${this.connection === "offline"
+        ${this.offlineShown
           ? html`<span class="badge offline" role="status" title="Edits are kept in this browser and sent when the node is back">offline</span>`
           : null}
         ${this.identity
