@@ -5,6 +5,7 @@ import { PandafestError } from "../../engine/core/errors.js";
 import type { GovernanceContext } from "../../engine/core/governance/manage.js";
 import type { AccessRequestFields } from "../../engine/core/governance/records.js";
 import { recordAccessRequest } from "../../engine/core/membership/manage-members.js";
+import { accessRequestsOf } from "../../engine/core/membership/invitations.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendError, sendJson, type RouteTable } from "./http.js";
@@ -94,16 +95,18 @@ export function addAccessRequestRoute(routes: RouteTable, inputs: { store: Festi
     if ("problem" in parsed) return sendError(response, 400, parsed.problem);
     const festivalId = params.id;
     if (catalog.get(festivalId) === undefined) return sendError(response, 404, "this node does not hold that festival; send the request to a node that does (the invitation's link names one)");
-    let outcome: { recorded: boolean } | { status: number; error: string };
+    let outcome: { recorded: boolean; role?: string } | { status: number; error: string };
     try {
       outcome = await turns.run(async () => {
         const { handle, editor, identity } = await store.editorFor(festivalId);
         const context: GovernanceContext = { doc: handle.doc(), festivalId: handle.documentId, actor: identity.publicKey, festivalName: String(store.visible(handle).name) };
         try {
           const recorded = recordAccessRequest(editor, context, parsed, now());
+          // the role the invitation offers, so the newcomer's page can say what they asked for
+          const role = accessRequestsOf(context.doc, festivalId, now()).invitations.find((invitation) => invitation.invitation === parsed.invitation)?.role;
           if (recorded) await store.commit();
           else store.discard();
-          return { recorded };
+          return role === undefined ? { recorded } : { recorded, role };
         } catch (error) {
           store.discard();
           throw error;

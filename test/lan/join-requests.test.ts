@@ -93,8 +93,8 @@ describe("joining over the LAN", { timeout: 240_000 }, () => {
     // Eve's request, handed to Cy's node (an editor's): recorded there, and it travels to Ada's (a manager's)
     const eveRequest = makeAccessRequest(invitation, eve.identity, "Eve");
     const body = JSON.stringify({ request: eveRequest });
-    expect(await post(c, id, body)).toEqual({ status: 201, body: { recorded: true } });
-    expect(await post(c, id, body), "the same request again: nothing new").toEqual({ status: 200, body: { recorded: false } });
+    expect(await post(c, id, body)).toEqual({ status: 201, body: { recorded: true, role: "edit" } });
+    expect(await post(c, id, body), "the same request again: nothing new").toEqual({ status: 200, body: { recorded: false, role: "edit" } });
     await waitFor("Eve's request to reach Ada's node", () => requestsOn(a, id).requests.find((request) => request.key === eve.identity.publicKey)?.status === "pending");
     expect(requestsOn(a, id).requests).toMatchObject([{ key: eve.identity.publicKey, name: "Eve", role: "edit", status: "pending" }]);
 
