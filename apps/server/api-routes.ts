@@ -5,15 +5,16 @@ import type { DocumentId } from "@automerge/automerge-repo";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendError, sendJson, type RouteTable } from "./http.js";
+import { hiddenOverHttp } from "./members-only.js";
 import { festivalDirectory, type StatusReport } from "./status.js";
 
 export function addApiRoutes(routes: RouteTable, inputs: { store: FestivalStore; catalog: FestivalCatalog; status: () => StatusReport }): void {
   const { store, catalog } = inputs;
   routes.get("/api/status", ({ response }) => sendJson(response, 200, inputs.status()));
   routes.get("/api/festivals", ({ response }) => sendJson(response, 200, festivalDirectory(catalog)));
-  routes.get("/api/heads/:id", ({ response, params, url }) => {
+  routes.get("/api/heads/:id", ({ request, response, params, url }) => {
     const handle = store.loadedHandle(params.id);
-    if (!handle) return sendError(response, 404, "this server does not hold that document");
+    if (!handle || hiddenOverHttp(request, handle.doc(), params.id)) return sendError(response, 404, "this server does not hold that document");
     const doc = handle.doc() as A.Doc<unknown>;
     const heads = A.getHeads(doc);
     const asked = url.searchParams.get("contains");
@@ -22,8 +23,8 @@ export function addApiRoutes(routes: RouteTable, inputs: { store: FestivalStore;
     if (wanted.length > 256 || !wanted.every((h) => /^[0-9a-f]{64}$/.test(h))) return sendError(response, 400, "contains must be up to 256 comma-separated change hashes");
     sendJson(response, 200, { heads, contains: A.hasHeads(doc, wanted) });
   });
-  routes.get("/api/festivals/:id/waiting", async ({ response, params }) => {
-    if (catalog.get(params.id) === undefined) return sendError(response, 404, "this server does not follow that festival");
+  routes.get("/api/festivals/:id/waiting", async ({ request, response, params }) => {
+    if (catalog.get(params.id) === undefined || hiddenOverHttp(request, catalog.handle(params.id)?.doc(), params.id)) return sendError(response, 404, "this server does not follow that festival");
     const health = await store.storageHealth(params.id as DocumentId);
     sendJson(response, 200, { missing: health.missing.length, waiting: health.waiting.length, quarantined: health.quarantined.length });
   });

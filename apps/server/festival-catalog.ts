@@ -60,6 +60,8 @@ export class FestivalCatalog {
   /** told every festival's visibility as it is followed or changes (the node's sharing policy listens) */
   private readonly visibilityListeners = new Set<(id: string, visibility: Visibility) => void>();
   private readonly log: ServerLog;
+  /** told every version of a tracked document as its heads change (who may have it is re-decided on each) */
+  private readonly documentListeners = new Set<(id: string, doc: unknown) => void>();
 
   constructor(
     private readonly store: FestivalStore,
@@ -145,6 +147,15 @@ export class FestivalCatalog {
     for (const listener of this.visibilityListeners) listener(id, visibility);
   }
 
+  /** Calls `listener` with every tracked document as it is first tracked and on every change of its heads. */
+  onDocument(listener: (id: string, doc: unknown) => void): void {
+    this.documentListeners.add(listener);
+  }
+
+  private tellDocument(id: string, doc: unknown): void {
+    for (const listener of this.documentListeners) listener(id, doc);
+  }
+
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -182,9 +193,15 @@ export class FestivalCatalog {
     if (this.tracked.has(handle.documentId)) return;
     this.tracked.add(handle.documentId);
     // the first heads-changed of a document arriving from a peer comes before the handle counts as ready
-    handle.on("heads-changed", ({ doc }) => this.refresh(handle.documentId, doc));
+    handle.on("heads-changed", ({ doc }) => {
+      this.tellDocument(handle.documentId, doc);
+      this.refresh(handle.documentId, doc);
+    });
     syncOnEveryHeadsChange(handle);
-    if (handle.isReady()) this.refresh(handle.documentId, handle.doc());
+    if (handle.isReady()) {
+      this.tellDocument(handle.documentId, handle.doc());
+      this.refresh(handle.documentId, handle.doc());
+    }
   }
 
   /** How many documents were seen and not followed (planted by clients, or not festivals made by pandafest). */

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Writable } from "node:stream";
 import type { FestivalStore } from "../../engine/node/store.js";
 import { sendError, type RouteTable } from "./http.js";
+import { StoreTurns } from "./store-turns.js";
 import { LOCAL_COMMAND_PATH, parseForwardedCommand, type CommandFrame, type ForwardedCommand } from "./local-command-protocol.js";
 
 /** the most a forwarded command line may weigh, as JSON */
@@ -24,9 +25,9 @@ export type LocalCommandRunner = (command: ForwardedCommand, io: { stdout: Forwa
  */
 export function addLocalCommandRoute(
   routes: RouteTable,
-  options: { token: string; store: FestivalStore; run: LocalCommandRunner },
+  options: { token: string; store: FestivalStore; run: LocalCommandRunner; turns?: StoreTurns },
 ): { drain(): Promise<void> } {
-  let queue: Promise<unknown> = Promise.resolve();
+  const turns = options.turns ?? new StoreTurns();
   let stopping = false;
   routes.add("POST", LOCAL_COMMAND_PATH, async ({ request, response }) => {
     const refusal = refusalOf(request, options.token);
@@ -59,8 +60,7 @@ export function addLocalCommandRoute(
       );
     const stdout = sink("stdout", command.stdoutIsTTY);
     const stderr = sink("stderr", command.stderrIsTTY);
-    const turn = queue.then(() => options.run(command, { stdout, stderr, store: options.store }));
-    queue = turn.catch(() => undefined);
+    const turn = turns.run(() => options.run(command, { stdout, stderr, store: options.store }));
     let exit: number;
     try {
       exit = await turn;
@@ -75,7 +75,7 @@ export function addLocalCommandRoute(
   return {
     async drain() {
       stopping = true;
-      await queue;
+      await turns.idle();
     },
   };
 }

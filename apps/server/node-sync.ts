@@ -1,7 +1,12 @@
 // A node's sync with the world: the /sync endpoint for clients and nodes, outbound links to other nodes, which
-// festival goes to whom (sharing, proofs of private ones), the hub relay, and the bounds on what peers may send.
+// festival goes to whom (sharing, proofs of private ones, members-only ones to members), the hub relay, the bounds on
+// what peers may send, and the festivals this data directory asked to join (asked of peer nodes until they arrive).
 import * as A from "@automerge/automerge";
 import { FestivalSizeLedger, MAX_FESTIVAL_BYTES } from "../../engine/core/festival-size.js";
+import { isValidDocumentId } from "@automerge/automerge-repo";
+import { readPendingJoins, removePendingJoins } from "../../engine/node/pending-joins.js";
+import { FestivalAccess } from "./festival-access.js";
+import type { StoreTurns } from "./store-turns.js";
 import { internals } from "../../engine/internals/node/internals-guard.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
@@ -32,11 +37,17 @@ export interface NodeSyncOptions {
   /** sync clients through automerge-repo alone, without the hub relay */
   noHub?: boolean;
   hubRoundMs?: number;
+  /** the data directory: its pending joins (engine/node/pending-joins.ts) are asked of peer nodes */
+  dataDir?: string;
+  /** the server's one-at-a-time queue on its store (the pending joins file is read and written in turn) */
+  turns?: StoreTurns;
 }
 
 export class NodeSync {
   readonly registry = new PeerRegistry();
   readonly sharing: FestivalSharing;
+  /** who may have a members-only festival (festival-access.ts) */
+  readonly access: FestivalAccess;
   readonly endpoint: SyncEndpoint;
   private readonly outbound = new Map<string, PeerClientAdapter>();
   private readonly unknownDocuments: UnknownDocuments;
@@ -44,10 +55,18 @@ export class NodeSync {
   /** the festival size bound: a festival's saved size, measured when a peer first sends it changes, plus what peers sent since */
   private readonly festivalSizes: FestivalSizeLedger;
   private privateCount = 0;
+  /** pending joins this node asked its repo for (each asked once per run; peers are asked again as they connect) */
+  private readonly joinsAsked = new Set<string>();
+  private joinsRefresh: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: NodeSyncOptions) {
     const { store, catalog, log } = options;
-    this.sharing = new FestivalSharing(this.registry, (id) => catalog.get(id) !== undefined || store.loadedHandle(id) !== undefined);
+    this.access = new FestivalAccess(
+      (id) => store.loadedHandle(id)?.doc(),
+      (peerId) => this.registry.provedKey(peerId),
+    );
+    const mayExchange = (peerId: string, documentId: string) => this.access.mayExchange(peerId, documentId);
+    this.sharing = new FestivalSharing(this.registry, (id) => catalog.get(id) !== undefined || store.loadedHandle(id) !== undefined, this.access);
     this.festivalSizes = new FestivalSizeLedger((id) => {
       const handle = store.loadedHandle(id);
       return handle === undefined ? 0 : A.save(handle.doc()).byteLength;
@@ -71,6 +90,9 @@ export class NodeSync {
       onKnows: (message) => this.knows(message),
       nodeKey: options.nodeKey,
       onAuthenticated: (peerId, link) => this.authenticated(peerId, link, (proofs) => this.endpoint.sendKnows(peerId, proofs)),
+      // a browser proved its key: the members-only festivals it asked for may now be synced with it
+      onClientProved: () => store.shareConfigChanged(),
+      mayExchange,
       maxFrameBytes: options.maxFrameBytes,
       maxConnections: options.maxConnections,
       joinTimeoutMs: options.joinTimeoutMs,
@@ -90,14 +112,24 @@ export class NodeSync {
         roundMs: options.hubRoundMs,
         storage: store.storage,
         warn: (message) => log.warn(message),
+        mayExchange,
       });
       if (!this.hub.enabled) log.warn(`sync: clients are synced through automerge-repo alone (${wasmSyncStateProblem() ?? "no wasm sync states"})`);
     }
     catalog.onVisibility((id, visibility) => {
       if (this.sharing.setVisibility(id, visibility)) store.shareConfigChanged();
     });
-    catalog.onChange(() => this.announcePrivateFestivals());
-    store.shareWith(this.sharing.announce);
+    catalog.onChange(() => {
+      this.announcePrivateFestivals();
+      if (this.joinsAsked.size > 0) void this.refreshPendingJoins();
+    });
+    // who may have a festival is re-decided on every change of it: a removed member's connections stop at once
+    catalog.onDocument((id, doc) => {
+      if (!this.access.noteChange(id, doc)) return;
+      this.hub?.recheck(id);
+      store.shareConfigChanged();
+    });
+    store.shareWith(this.sharing.announce, this.sharing.access);
     store.addNetworkAdapter(this.endpoint.adapter);
   }
 
@@ -122,6 +154,7 @@ export class NodeSync {
       onKnows: (message) => this.knows(message),
       nodeKey: this.options.nodeKey,
       onAuthenticated: (peerId, proved) => this.authenticated(peerId, proved, (proofs) => adapter.sendKnows(proofs)),
+      mayExchange: (peerId, documentId) => this.access.mayExchange(peerId, documentId),
     });
     adapter.on("peer-disconnected", ({ peerId }) => {
       this.sharing.forgetPeer(peerId);
@@ -153,7 +186,40 @@ export class NodeSync {
   private knows(message: KnowsMessage): void {
     const { store } = this.options;
     if (message.targetId !== store.peerId) return;
-    if (this.sharing.acceptProofs(message.senderId, message.proofs).length > 0) store.shareConfigChanged();
+    this.sharing.acceptProofs(message.senderId, message.proofs);
+    // festivals it proved may be offered to it, and those this node wants (asked for, or waits to join) asked of it
+    store.shareConfigChanged();
+  }
+
+  /**
+   * Reads the data directory's pending joins: those whose festival arrived are removed from joins.json, the others
+   * are asked of the peer nodes that prove they hold them (as a client's ask is), and fetched once they may be.
+   */
+  refreshPendingJoins(): Promise<void> {
+    const { dataDir, turns, store, catalog, log } = this.options;
+    if (dataDir === undefined) return Promise.resolve();
+    const refresh = async () => {
+      const joins = await readPendingJoins(dataDir);
+      const arrived = joins.filter((join) => catalog.get(join.festivalId) !== undefined).map((join) => join.festivalId);
+      if (arrived.length > 0 && (await removePendingJoins(dataDir, arrived))) {
+        for (const id of arrived) log.info(`joined festival ${id.slice(0, 8)}…: it arrived from a peer node`);
+      }
+      for (const id of arrived) this.joinsAsked.delete(id);
+      const waiting = joins.map((join) => join.festivalId).filter((id) => !arrived.includes(id) && isValidDocumentId(id));
+      this.sharing.setWanted(waiting);
+      let asked = false;
+      for (const id of waiting) {
+        if (this.joinsAsked.has(id)) continue;
+        this.joinsAsked.add(id);
+        asked = true;
+        // the repo asks the peer nodes the share policy allows (those that proved they hold it); unavailable for now is fine
+        store.find(id).catch(() => undefined);
+      }
+      if (asked) store.shareConfigChanged();
+    };
+    const run = () => refresh().catch((error: unknown) => log.warn(`pending joins: ${error instanceof Error ? error.message : String(error)}`));
+    this.joinsRefresh = this.joinsRefresh.then(() => (turns ? turns.run(run) : run()));
+    return this.joinsRefresh;
   }
 
   /** A peer node proved its key on its connection: proofs are exchanged, and it may now be offered festivals. */

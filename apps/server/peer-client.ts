@@ -14,7 +14,7 @@ import { silentLog, type ServerLog } from "./log.js";
 import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type AuthenticatedLink, type NodeAuthMessage, type NodeHelloMessage, type NodeKey } from "./node-auth.js";
 import { KNOWS_MESSAGE_TYPE, type KnowsMessage, type SyncProtocolMessage } from "./sync-messages.js";
 import { ROLE_METADATA_KEY, type PeerLink } from "./peer-registry.js";
-import { DEFAULT_MAX_FRAME_BYTES, closeWithReason } from "./sync-socket.js";
+import { DEFAULT_MAX_FRAME_BYTES, closeWithReason, outboundAllowed } from "./sync-socket.js";
 
 export interface PeerClientOptions {
   /** ws://host:port/sync */
@@ -48,6 +48,8 @@ export interface PeerClientOptions {
   nodeKey?: NodeKey;
   /** the other end proved its identity key on this connection (see node-auth.ts) */
   onAuthenticated?: (peerId: string, link: AuthenticatedLink) => void;
+  /** whether the other end may be sent anything of a document (checked as each message is sent; see sync-socket.ts) */
+  mayExchange?: (peerId: string, documentId: string) => boolean;
 }
 
 export type PeerClientState = "idle" | "connecting" | "open" | "waiting" | "stopped";
@@ -126,6 +128,7 @@ export class PeerClientAdapter extends NetworkAdapter {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN || this.currentState !== "open") return; // resent by the sync protocol after reconnecting
     if ("data" in message && message.data && message.data.byteLength === 0) return;
+    if (!outboundAllowed(message, this.options.mayExchange)) return; // a members-only festival, and the other end is no member
     try {
       socket.send(cbor.encode(message));
     } catch (error) {

@@ -38,6 +38,8 @@ export class PeerLink {
   role: PeerRole = "client";
   /** the identity key (hex) the other end proved it holds on this connection; unset until it authenticated */
   nodeKey?: string;
+  /** the identity key a client (a browser) proved on this connection: it stays a client (see node-auth.ts) */
+  clientKey?: string;
   ephemeral = false;
   connectedAt?: number;
   lastError?: string;
@@ -57,6 +59,7 @@ export class PeerLink {
     this.ephemeral = details.ephemeral;
     this.role = "client";
     this.nodeKey = undefined;
+    this.clientKey = undefined;
     this.connectedAt = Date.now();
     this.lastError = undefined;
     this.nextAttemptAt = undefined;
@@ -68,6 +71,17 @@ export class PeerLink {
     this.nodeKey = publicKey;
     this.role = "server";
     this.registry.changed();
+  }
+
+  /** A client proved it holds this identity key on this connection: members-only festivals of that key may reach it. */
+  clientProved(publicKey: string): void {
+    this.clientKey = publicKey;
+    this.registry.changed();
+  }
+
+  /** The identity key proved on this connection (a node's or a client's), if any. */
+  get provedKey(): string | undefined {
+    return this.nodeKey ?? this.clientKey;
   }
 
   /** Why this connection may not take a peer id or identity key (see PeerRegistry.claimConflict), if it may not. */
@@ -89,6 +103,7 @@ export class PeerLink {
     this.state = "waiting";
     this.peerId = undefined;
     this.nodeKey = undefined;
+    this.clientKey = undefined;
     this.role = "client";
     this.nextAttemptAt = nextAttemptAt;
     if (error) this.lastError = error;
@@ -156,6 +171,11 @@ export class PeerRegistry {
   byPeerId(peerId: string): PeerLink | undefined {
     for (const link of this.links) if (link.peerId === peerId && link.state === "connected") return link;
     return undefined;
+  }
+
+  /** The identity key a connected peer proved on its connection (node or client), if it proved one. */
+  provedKey(peerId: string): string | undefined {
+    return this.byPeerId(peerId)?.provedKey;
   }
 
   /** Whether a connected peer is an authenticated pandafest node (false for clients, whatever they claim, and unknown peers). */

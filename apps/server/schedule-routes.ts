@@ -1,5 +1,6 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
-// and calendar.ics. Public festivals to anyone; private ones (their id is the key) never to another web site's page.
+// and calendar.ics. Public festivals to anyone; private ones never to another web site's page, members-only ones
+// never to another machine (plain HTTP proves no member key).
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
@@ -7,6 +8,7 @@ import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
+import { hiddenOverHttp } from "./members-only.js";
 import { crossOriginOf } from "./web-origin.js";
 
 export interface ScheduleResponse {
@@ -18,8 +20,8 @@ export interface ScheduleResponse {
 const PLAIN_TEXT = "text/plain; charset=utf-8";
 
 /** The response for one festival's schedule file: the export, 404 for a festival this server does not hold. */
-export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat): ScheduleResponse {
-  const handle = catalog.handle(festivalId);
+export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat, options: { hidden?: boolean } = {}): ScheduleResponse {
+  const handle = options.hidden ? undefined : catalog.handle(festivalId);
   if (handle === undefined) {
     return {
       status: 404,
@@ -50,7 +52,9 @@ export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog):
       if (foreign) {
         return sendText(response, 403, `pandafest: a private festival's schedule is not given to ${foreign}; open the link directly or from this node's web app\n`);
       }
-      const { status, contentType, body } = scheduleResponse(catalog, params.id, format);
+      // members only: another machine gets the answer for an unknown id
+      const hidden = hiddenOverHttp(request, catalog.handle(params.id)?.doc(), params.id);
+      const { status, contentType, body } = scheduleResponse(catalog, params.id, format, { hidden });
       response.setHeader("cache-control", "no-cache");
       // public schedules are public: calendar sites may embed them; everything else stays same-origin
       if (isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");

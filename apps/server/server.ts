@@ -5,6 +5,7 @@ import { PandafestError } from "../../engine/core/errors.js";
 import { generateKeyPair, toHex } from "../../engine/core/keys.js";
 import { hasIdentity, loadIdentity } from "../../engine/node/identity.js";
 import { FestivalStore } from "../../engine/node/store.js";
+import { addAccessRequestRoute } from "./access-request-route.js";
 import { addApiRoutes } from "./api-routes.js";
 import { DEFAULT_PORT, SYNC_PATH } from "./endpoints.js";
 import { FestivalCatalog } from "./festival-catalog.js";
@@ -21,6 +22,7 @@ import type { PeerRegistry } from "./peer-registry.js";
 import { addScheduleRoutes } from "./schedule-routes.js";
 import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo } from "./server-info.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
+import { StoreTurns } from "./store-turns.js";
 import { WebOrigin } from "./web-origin.js";
 
 export { DEFAULT_PORT, SYNC_PATH };
@@ -108,17 +110,20 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     onBadChunk: (report) => log.warn(`a damaged chunk of stored data was moved aside to ${report.movedTo} (${report.reason})`),
   });
   const catalog = new FestivalCatalog(store, log);
-  const sync = new NodeSync({ ...options, store, catalog, nodeKey, log });
+  const turns = new StoreTurns();
+  const sync = new NodeSync({ ...options, store, catalog, nodeKey, log, turns });
   await catalog.start();
+  await sync.refreshPendingJoins();
 
   const addresses = { publicUrl: "", localUrl: "" };
   const status = () =>
     statusReport({ instanceId, url: addresses.publicUrl, startedAt, lan: Boolean(options.lan), catalog, registry: sync.registry, connections: sync.endpoint.connectionCount });
   const routes = new RouteTable();
   addApiRoutes(routes, { store, catalog, status });
+  addAccessRequestRoute(routes, { store, catalog, turns });
   addScheduleRoutes(routes, catalog);
   const commandToken = options.commands ? randomBytes(32).toString("hex") : undefined;
-  const localCommands = options.commands && commandToken ? addLocalCommandRoute(routes, { token: commandToken, store, run: catchingUp(catalog, options.commands) }) : undefined;
+  const localCommands = options.commands && commandToken ? addLocalCommandRoute(routes, { token: commandToken, store, turns, run: catchingUp(catalog, sync, options.commands) }) : undefined;
 
   const httpServer = createNodeHttpServer({
     routes,
@@ -176,13 +181,15 @@ async function refuseSecondServer(dataDir: string): Promise<void> {
 }
 
 /** Runs a forwarded command; then what it followed or forgot is listed, announced and synced like any festival here. */
-function catchingUp(catalog: FestivalCatalog, run: LocalCommandRunner): LocalCommandRunner {
+function catchingUp(catalog: FestivalCatalog, sync: NodeSync, run: LocalCommandRunner): LocalCommandRunner {
   return async (command, io) => {
     const before = await catalog.indexedIds();
     try {
       return await run(command, io);
     } finally {
       await catalog.catchUpWithIndex(before);
+      // a `pandafest join` it ran is asked of peer nodes (read after this turn: the command holds the store's turn)
+      void sync.refreshPendingJoins();
     }
   };
 }

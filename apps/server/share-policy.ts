@@ -1,9 +1,10 @@
-// Which festivals this node offers to which peer: public ones are announced to authenticated pandafest nodes; a
-// private one goes only to a client that asks for its id (the id is the capability) or a node that proves it holds it.
+// Which festivals this node offers to which peer: public ones are announced to authenticated pandafest nodes; a private
+// one at epoch 0 goes to a client that asks for its id or a node that proves it holds it; a members-only one to members.
 import { createHash, createHmac } from "node:crypto";
 import type { DocumentId, PeerId, SharePolicy } from "@automerge/automerge-repo";
 import type { Visibility } from "../../engine/core/schema.js";
 import { otherRole as otherRoleOf, type AuthRole, type AuthenticatedLink } from "./node-auth.js";
+import type { FestivalAccess } from "./festival-access.js";
 import type { PeerRegistry } from "./peer-registry.js";
 
 export const KNOWLEDGE_PROOF_LABEL = "pandafest-knows-v2";
@@ -30,22 +31,30 @@ export class FestivalSharing {
   private readonly offered = new Map<string, Set<string>>();
   /** documents this node's clients asked for while this node did not hold them (asked of peer nodes in turn) */
   private readonly asked = new Set<string>();
+  /** festivals this data directory asked to join (engine/node/pending-joins.ts): asked of peer nodes like `asked` */
+  private wanted = new Set<string>();
 
-  /** `holds` tells whether this node holds a document (ready, with content). */
+  /**
+   * `holds` tells whether this node holds a document (ready, with content); `access` who may have a members-only
+   * festival (festival-access.ts).
+   */
   constructor(
     private readonly registry: PeerRegistry,
     private readonly holds: (documentId: string) => boolean,
+    private readonly festivalAccess?: FestivalAccess,
   ) {}
 
   /**
-   * automerge-repo's announce policy (access stays open: a peer that sends the exact id gets the festival).
-   * Clients (CLI runs, browser tabs, anything that did not authenticate as a node) are never sent anything
-   * unasked, whatever they claim. An authenticated node is offered the public festivals, the private ones it
-   * proved it holds, and a document our clients asked for that we lack only when it proved it holds that one.
+   * automerge-repo's announce policy. Clients (CLI runs, browser tabs, anything that did not authenticate as a
+   * node) are never sent anything unasked, whatever they claim. An authenticated node is offered the public
+   * festivals, the members-only ones when its key is a member's, the private ones at epoch 0 it proved it holds,
+   * and a document our clients asked for (or this node wants to join) that we lack only when it proved it holds it.
    */
   readonly announce: SharePolicy = async (peerId: PeerId, documentId?: DocumentId) => {
     if (documentId === undefined || !this.registry.isServer(peerId) || !this.links.has(peerId)) return false;
+    if (this.festivalAccess?.audience(documentId) === "members") return this.festivalAccess.mayExchange(peerId, documentId);
     if (this.mayReceive(peerId, documentId)) return true;
+    if (this.wanted.has(documentId) && !this.holds(documentId)) return this.provedHolding(peerId, documentId);
     if (this.asked.has(documentId)) {
       if (!this.holds(documentId)) return this.provedHolding(peerId, documentId);
       this.asked.delete(documentId); // arrived: from now on it is shared like any festival of its visibility
@@ -54,9 +63,18 @@ export class FestivalSharing {
   };
 
   /**
-   * The seam for membership: today a node may receive a private festival when it proved it holds it; once
-   * festivals carry member keys this becomes "its authenticated key is a member's".
+   * automerge-repo's access policy: whether a peer that asks for a document (or sends it) may have it. A members-only
+   * festival only a peer whose proved key is a member's; anything else anyone who knows the id (the old rule). A
+   * peer refused is answered as if the document were unavailable, and what it sends of the document is dropped.
    */
+  readonly access = async (peerId: PeerId, documentId: DocumentId): Promise<boolean> => this.festivalAccess?.mayExchange(peerId, documentId) ?? true;
+
+  /** The festivals this data directory waits to join: asked of peer nodes that prove they hold them. */
+  setWanted(festivalIds: readonly string[]): void {
+    this.wanted = new Set(festivalIds);
+  }
+
+  /** A private festival at epoch 0 goes to a node that proved it holds it. */
   private mayReceive(peerId: string, festivalId: string): boolean {
     return this.known.get(peerId)?.has(festivalId) === true;
   }

@@ -45,6 +45,12 @@ export interface SyncHubOptions {
   syncStateSaveMs?: number;
   /** reports a stored sync state that could not be read or written */
   warn?: (message: string) => void;
+  /**
+   * Whether a peer may exchange the document with this node now (a members-only festival: only members' proved
+   * keys). Asked as each message is taken in and before each is sent; a peer that may not is left to the repo, which
+   * answers it as if the document were unavailable.
+   */
+  mayExchange?: (peerId: string, documentId: string) => boolean;
 }
 
 /** What the hub has taken in since it started. */
@@ -152,6 +158,11 @@ export class SyncHub {
     const pair = `${senderId}\0${documentId}`;
     if (this.repoPairs.has(pair)) return false;
     let document = this.documents.get(documentId);
+    if (!this.allowed(senderId, documentId)) {
+      if (document) this.dropPeer(document, senderId, false);
+      this.repoPairs.add(pair);
+      return false;
+    }
     if (!document?.peers.has(senderId)) {
       const handle = ownValue(this.options.repo.handles, documentId) as DocHandle<unknown> | undefined;
       if (!handle?.isReady()) {
@@ -174,6 +185,29 @@ export class SyncHub {
     }
     document.inbox.push({ peerId: senderId, data });
     this.schedule(document);
+    return true;
+  }
+
+  /** Whether a peer may exchange the document now (see SyncHubOptions.mayExchange). */
+  private allowed(peerId: string, documentId: string): boolean {
+    return this.options.mayExchange?.(peerId, documentId) ?? true;
+  }
+
+  /**
+   * Who may have a document changed: its peers that may no longer exchange it are dropped at once (their later
+   * messages go to the repo, which answers them as if it were unavailable).
+   */
+  recheck(documentId: string): void {
+    const document = this.documents.get(documentId);
+    if (!document) return;
+    for (const peerId of [...document.peers.keys()]) this.refuseAccess(document, peerId);
+  }
+
+  /** Drops a peer that may not exchange the document any more; true when it was dropped. */
+  private refuseAccess(document: HubDocument, peerId: string): boolean {
+    if (this.allowed(peerId, document.id)) return false;
+    this.dropPeer(document, peerId, false);
+    this.repoPairs.add(`${peerId}\0${document.id}`);
     return true;
   }
 
@@ -311,6 +345,8 @@ export class SyncHub {
   private round(document: HubDocument): void {
     if (!document.handle.isReady()) return this.closeDocument(document);
     document.lastRoundAt = performance.now();
+    // a peer that may no longer have the document (a member removed) gives it nothing and gets nothing from now on
+    for (const peerId of [...document.peers.keys()]) this.refuseAccess(document, peerId);
     const inbox = document.inbox;
     document.inbox = [];
     const answered = new Set<string>();
@@ -368,6 +404,7 @@ export class SyncHub {
       const peer = document.peers.get(peerId);
       const state = peer?.state;
       if (!peer || !state) continue;
+      if (this.refuseAccess(document, peerId)) continue;
       if (peer.unansweredSince !== undefined && now - peer.unansweredSince < this.answerWaitMs) {
         // it has changes from us it has not taken in yet; its answer brings it into a round, with all it lacks by then
         nextDeadline = Math.min(nextDeadline, peer.unansweredSince + this.answerWaitMs);
@@ -404,7 +441,7 @@ export class SyncHub {
     const document = this.documents.get(message.documentId as string);
     if (!document) return;
     for (const peerId of document.peers.keys()) {
-      if (peerId === message.senderId) continue;
+      if (peerId === message.senderId || !this.allowed(peerId, document.id)) continue;
       this.options.send(peerId, { ...message, targetId: peerId } as HubOutgoingMessage);
     }
   }

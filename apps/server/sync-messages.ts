@@ -124,7 +124,7 @@ const messageSchema = v.variant("type", [
     ...addressed,
     proofs: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))), v.maxLength(MAX_KNOWLEDGE_PROOFS)),
   }),
-  v.looseObject({ type: v.literal(NODE_HELLO_TYPE), ...addressed, publicKey: hexSchema(32), nonce: hexSchema(32) }),
+  v.looseObject({ type: v.literal(NODE_HELLO_TYPE), ...addressed, publicKey: hexSchema(32), nonce: hexSchema(32), kind: v.optional(v.literal("client")) }),
   v.looseObject({ type: v.literal(NODE_AUTH_TYPE), ...addressed, signature: hexSchema(64) }),
 ]);
 

@@ -51,6 +51,13 @@ export class GuardedSocket extends WebSocket {
  */
 class ListeningServerAdapter extends WebSocketServerAdapter {
   private stopped = false;
+  /** the last check of every message the repo sends a peer: false drops it (see SyncEndpointOptions.mayExchange) */
+  outboundFilter: ((message: { type: string; targetId?: unknown; documentId?: unknown }) => boolean) | undefined;
+
+  override send(message: Parameters<WebSocketServerAdapter["send"]>[0]): void {
+    if (this.outboundFilter && !this.outboundFilter(message as { type: string })) return;
+    super.send(message);
+  }
 
   /** The repo connects adapters asynchronously; one connecting after the endpoint closed would start a keep-alive timer nothing stops. */
   override connect(...args: Parameters<WebSocketServerAdapter["connect"]>): void {
@@ -97,6 +104,20 @@ export interface SyncEndpointOptions {
   claim?: (message: SyncProtocolMessage) => boolean;
   /** a joined peer's connection closed (and it has no newer one) */
   onLeft?: (peerId: string) => void;
+  /**
+   * Whether a peer may be sent anything of a document (checked on every message that carries one, from the repo
+   * and the hub alike, at the moment it is sent): a members-only festival goes to members' proved keys only.
+   */
+  mayExchange?: (peerId: string, documentId: string) => boolean;
+  /** a client (a browser) proved its identity key on its connection; it stays a client */
+  onClientProved?: (peerId: string, publicKey: string) => void;
+}
+
+/** Whether a message the node sends may go to its target (messages about no document, and doc-unavailable, always may). */
+export function outboundAllowed(message: { type: string; targetId?: unknown; documentId?: unknown }, mayExchange: ((peerId: string, documentId: string) => boolean) | undefined): boolean {
+  if (!mayExchange || message.type === "doc-unavailable") return true;
+  if (typeof message.targetId !== "string" || typeof message.documentId !== "string") return true;
+  return mayExchange(message.targetId, message.documentId);
 }
 
 export class SyncEndpoint {
@@ -124,6 +145,7 @@ export class SyncEndpoint {
     // the adapter's typings name ws through isomorphic-ws; the class is the same
     const adapterServer = this.server as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0];
     this.adapter = new ListeningServerAdapter(adapterServer, options.keepAliveMs ?? 5000);
+    if (options.mayExchange) this.adapter.outboundFilter = (message) => outboundAllowed(message, options.mayExchange);
   }
 
   get connectionCount(): number {
@@ -198,8 +220,10 @@ export class SyncEndpoint {
         const localPeerId = this.adapter.peerId;
         if (!nodeKey || !localPeerId) return refuse("this server does not authenticate nodes");
         if (handshake) return refuse("a second pandafest-hello on the same connection");
-        handshake = new NodeHandshake(nodeKey, "acceptor", localPeerId, message.senderId);
-        const answer = handshake.receiveHello(message as unknown as NodeHelloMessage);
+        const hello = message as unknown as NodeHelloMessage;
+        if (hello.kind === "client" && (link.peerId === undefined || link.peerId !== hello.senderId)) return refuse("a client's pandafest-hello before its join, or under another peer id");
+        handshake = NodeHandshake.forHello(nodeKey, localPeerId, hello);
+        const answer = handshake.receiveHello(hello);
         if ("problem" in answer) return refuse(answer.problem);
         socket.send(cbor.encode(handshake.hello()));
         socket.send(cbor.encode(answer));
@@ -210,6 +234,13 @@ export class SyncEndpoint {
         const problem = handshake.receiveAuth(message as unknown as NodeAuthMessage);
         const proved = handshake.authenticated;
         if (problem || !proved) return refuse(problem ?? "pandafest-auth refused");
+        if (proved.kind === "client") {
+          // a browser proved its key: recorded for this connection, and it stays a client (never a node)
+          link.clientProved(proved.remotePublicKey);
+          const peerId = message.senderId;
+          setImmediate(() => this.options.onClientProved?.(peerId, proved.remotePublicKey));
+          return false;
+        }
         const conflict = link.conflict({ peerId: message.senderId, nodeKey: proved.remotePublicKey });
         if (conflict) return refuse(conflict);
         link.authenticated(proved.remotePublicKey);
@@ -258,6 +289,7 @@ export class SyncEndpoint {
   send(peerId: string, message: object): boolean {
     const socket = this.socketsByPeer.get(peerId);
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+    if (!outboundAllowed(message as { type: string }, this.options.mayExchange)) return true; // not for this peer: dropped
     socket.send(cbor.encode(message));
     return true;
   }

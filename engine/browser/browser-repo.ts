@@ -1,10 +1,18 @@
 // The browser's automerge-repo: IndexedDB storage (offline, survives reloads), BroadcastChannel between tabs,
-// and a websocket to the serving node at /sync that never throws on a closed socket and reports its state.
+// and a websocket to the serving node at /sync that proves the browser's key, never throws on a closed socket
+// and reports its state.
 import { BroadcastChannelNetworkAdapter } from "@automerge/automerge-repo-network-broadcastchannel";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
-import { Repo, type Message, type NetworkAdapterInterface, type PeerId, type PeerMetadata } from "@automerge/automerge-repo/slim";
+import { Repo, cbor, type Message, type NetworkAdapterInterface, type PeerId, type PeerMetadata } from "@automerge/automerge-repo/slim";
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
+import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type NodeAuthMessage, type NodeHelloMessage } from "../sync/peer-auth.js";
+
+/** The key pair a page proves to its node (its BrowserIdentity: see browser-identity.ts). */
+export interface ConnectionIdentity {
+  publicKey: string;
+  secretKey: Uint8Array;
+}
 
 /** Where the serving node is, as far as the page knows it (window.location has this shape). */
 export interface PageLocation {
@@ -21,6 +29,8 @@ export interface ServerConnectionStatus {
   lastReceivedAt?: number;
   /** When the socket last opened (ms since 1970), if ever. */
   connectedAt?: number;
+  /** The public key this connection proved to the node (undefined: none proved; members-only festivals stay away). */
+  provedKey?: string;
 }
 
 export interface BrowserRepoOptions {
@@ -34,6 +44,11 @@ export interface BrowserRepoOptions {
   retryIntervalMs?: number;
   /** How long to wait for other tabs to answer before looking elsewhere. Default 150 ms (tabs answer at once). */
   tabWaitMs?: number;
+  /**
+   * The browser's identity: the connection proves it to the node, which then gives this page the members-only
+   * festivals whose member it is. Without one (no name chosen yet) the page gets none of them; see setIdentity.
+   */
+  identity?: ConnectionIdentity;
 }
 
 export interface BrowserRepo {
@@ -70,8 +85,33 @@ export class ServerConnection extends WebSocketClientAdapter {
   #lastReceivedAt: number | undefined;
   #connectedAt: number | undefined;
   readonly #listeners = new Set<(status: ServerConnectionStatus) => void>();
+  #identity: ConnectionIdentity | undefined;
+  /** this socket's handshake, while the node's peer message is held back until it completes */
+  #handshake: { handshake: NodeHandshake; peer: Uint8Array } | undefined;
+  #provedKey: string | undefined;
+
+  /**
+   * With an identity, every connection first proves it (the handshake of engine/sync/peer-auth.ts, as a client):
+   * the repo hears of the node only once the proof is through, so it asks for nothing before the node knows its key.
+   */
+  constructor(url: string, retryInterval?: number, identity?: ConnectionIdentity) {
+    super(url, retryInterval);
+    this.#identity = identity;
+  }
+
+  /**
+   * The identity to prove from now on (a name was just chosen). A connection open without a proof is closed, and
+   * reconnects with one; one that proved the same key stays.
+   */
+  setIdentity(identity: ConnectionIdentity): void {
+    const changed = this.#identity?.publicKey !== identity.publicKey;
+    this.#identity = identity;
+    if (changed && this.socket && this.socket.readyState === SOCKET_OPEN && this.#provedKey !== identity.publicKey) this.socket.close();
+  }
 
   override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.#handshake = undefined;
+    this.#provedKey = undefined;
     super.connect(peerId, peerMetadata);
     const socket = this.socket;
     if (!socket) return;
@@ -97,8 +137,57 @@ export class ServerConnection extends WebSocketClientAdapter {
 
   override receiveMessage(messageBytes: Uint8Array): void {
     this.#lastReceivedAt = Date.now();
-    super.receiveMessage(messageBytes);
+    if (!this.#handshakeMessage(messageBytes)) super.receiveMessage(messageBytes);
     this.#notify();
+  }
+
+  /** Takes the messages of the key handshake; true when the message was one of them (or is held back for it). */
+  #handshakeMessage(messageBytes: Uint8Array): boolean {
+    // only while this socket's proof is under way: the sync messages after it are not decoded twice
+    if (!this.#identity || this.#provedKey !== undefined) return false;
+    let message: { type?: unknown; senderId?: unknown };
+    try {
+      message = cbor.decode(new Uint8Array(messageBytes)) as { type?: unknown; senderId?: unknown };
+    } catch {
+      return false;
+    }
+    if (message === null || typeof message !== "object") return false;
+    const identity = this.#identity;
+    if (message.type === "peer" && identity && this.peerId && typeof message.senderId === "string" && !this.#handshake) {
+      const handshake = new NodeHandshake(identity, "initiator", this.peerId, message.senderId, "client");
+      this.#handshake = { handshake, peer: new Uint8Array(messageBytes) };
+      this.#sendRaw(handshake.hello());
+      return true;
+    }
+    if (message.type === NODE_HELLO_TYPE) {
+      const answer = this.#handshake?.handshake.receiveHello(message as unknown as NodeHelloMessage);
+      if (answer === undefined || "problem" in answer) this.socket?.close();
+      else this.#sendRaw(answer);
+      return true;
+    }
+    if (message.type === NODE_AUTH_TYPE) {
+      const held = this.#handshake;
+      const problem = held ? held.handshake.receiveAuth(message as unknown as NodeAuthMessage) : "pandafest-auth that was not asked for";
+      if (problem !== undefined || !held) {
+        this.socket?.close();
+        return true;
+      }
+      this.#provedKey = identity?.publicKey;
+      // the node knows our key now: the repo may hear of it and start asking
+      super.receiveMessage(held.peer);
+      return true;
+    }
+    return false;
+  }
+
+  #sendRaw(message: object): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== SOCKET_OPEN) return;
+    try {
+      socket.send(cbor.encode(message));
+    } catch {
+      // closed meanwhile; the next connection proves the key again
+    }
   }
 
   override disconnect(): void {
@@ -107,7 +196,7 @@ export class ServerConnection extends WebSocketClientAdapter {
   }
 
   status(): ServerConnectionStatus {
-    return { url: this.url, state: this.#state, lastReceivedAt: this.#lastReceivedAt, connectedAt: this.#connectedAt };
+    return { url: this.url, state: this.#state, lastReceivedAt: this.#lastReceivedAt, connectedAt: this.#connectedAt, provedKey: this.#provedKey };
   }
 
   /** Calls listener on every state change and received message; returns the unsubscribe function. */
@@ -140,7 +229,7 @@ export function createBrowserRepo(options: BrowserRepoOptions): BrowserRepo {
     new BroadcastChannelNetworkAdapter({ channelName: options.channelName ?? "pandafest", peerWaitMs: options.tabWaitMs ?? DEFAULT_TAB_WAIT_MS }),
   ];
   const server =
-    options.syncUrl === null ? undefined : new ServerConnection(options.syncUrl, options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS);
+    options.syncUrl === null ? undefined : new ServerConnection(options.syncUrl, options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS, options.identity);
   if (server) network.push(server);
   const repo = new Repo({
     storage: new IndexedDBStorageAdapter(options.databaseName ?? "pandafest"),

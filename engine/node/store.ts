@@ -385,9 +385,13 @@ export class FestivalStore {
     return ownValue(this.repo.handles, id) as DocHandle<unknown> | undefined;
   }
 
-  /** Which peers this store offers documents to (automerge-repo's share policy); none until a node sets one. */
-  shareWith(policy: SharePolicy): void {
-    this.repo.sharePolicy = policy;
+  /**
+   * Which peers this store offers documents to (automerge-repo's share policy); none until a node sets one. With
+   * `access`, also which peers may have a document they ask for or send (without it: any peer that knows the id).
+   */
+  shareWith(policy: SharePolicy, access?: (peerId: PeerId, documentId: DocumentId) => Promise<boolean>): void {
+    if (access) this.repo.shareConfig = { announce: policy, access };
+    else this.repo.sharePolicy = policy;
   }
 
   /** The ids of every document loaded and ready now. */

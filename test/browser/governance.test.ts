@@ -46,10 +46,9 @@ describe.skipIf(!browserTestsRun("governance.test.ts"))("roles and proposals in 
   }
 
   async function keyOf(page: Page, festivalId: string): Promise<string> {
-    await page.goto(festivalUrl(server.url, festivalId, "proposals"));
-    const text = await page.locator("pf-proposals").getByText("Your key:").textContent();
-    const key = /[0-9a-f]{64}/.exec(text ?? "")?.[0];
-    if (!key) throw new Error(`no key on the Proposals screen: ${text}`);
+    await page.goto(festivalUrl(server.url, festivalId, "members"));
+    const key = await page.locator("pf-members [data-your-key] code[data-key]").getAttribute("data-key");
+    if (!key || !/^[0-9a-f]{64}$/.test(key)) throw new Error(`no key on the Members screen: ${key}`);
     return key;
   }
 
@@ -87,19 +86,19 @@ describe.skipIf(!browserTestsRun("governance.test.ts"))("roles and proposals in 
 
     // granted a role, Vic's edit shows at once; once removed, Vic's next edit stays out
     const vicKey = await keyOf(visitor, festivalId);
-    await member.goto(festivalUrl(server.url, festivalId, "proposals"));
-    const grant = member.locator("pf-proposals form");
+    await member.goto(festivalUrl(server.url, festivalId, "members"));
+    const grant = member.locator("pf-members form[data-add-member]");
     await grant.getByLabel("Public key").fill(vicKey);
     await grant.getByRole("button", { name: "Add member" }).click();
-    await member.locator("pf-proposals table[data-members]").getByText("Vic").waitFor();
+    await member.locator(`pf-members [data-members] [data-member="${vicKey}"]`).getByText("Vic").waitFor();
     await visitor.goto(festivalUrl(server.url, festivalId, "proposals"));
     await visitor.locator("pf-proposals [data-role='edit']").waitFor({ timeout: 15_000 });
     await addEvent(visitor, festivalId, { title: "Vic's second talk", venue: "Hall", date: "2027-07-01", start: "17:00", end: "18:00" });
     await member.goto(festivalUrl(server.url, festivalId));
     await member.locator("pf-programme").getByText("Vic's second talk").first().waitFor({ timeout: 15_000 });
 
-    await member.goto(festivalUrl(server.url, festivalId, "proposals"));
-    await member.locator("pf-proposals table[data-members] tr").filter({ hasText: "Vic" }).getByRole("button", { name: "Remove" }).click();
+    await member.goto(festivalUrl(server.url, festivalId, "members"));
+    await member.locator(`pf-members [data-member="${vicKey}"]`).getByRole("button", { name: "Remove" }).click();
     await eventually("Vic's role to be withdrawn on the node", async () => {
       const listed = await cliJson<{ members: Array<{ key: string; role: string | null }> }>(server.dataDir, ["member", "list", festivalId]);
       return listed.members.find((row) => row.key === vicKey)?.role === null ? true : undefined;

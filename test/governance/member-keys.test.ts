@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   accessRequestsOf,
   admissibleRequest,
+  canHoldKey,
   festivalKeyFor,
   festivalKeyId,
   idDerivedKey,
@@ -20,8 +21,8 @@ import {
   sealKeyTo,
   shareRecords,
 } from "../../engine/core/membership/index.js";
-import { toHex } from "../../engine/core/keys.js";
-import type { Festival, GovernanceRecord } from "../../engine/core/index.js";
+import { randomBytes, toHex } from "../../engine/core/keys.js";
+import { governanceOf, type Festival, type GovernanceRecord } from "../../engine/core/index.js";
 import { founded, merged, person, record, replicaOf, type Person } from "./governance-helpers.js";
 
 const ada = person("Ada");
@@ -65,6 +66,22 @@ describe("epochs", () => {
     expect(adaKey?.number).toBe(1);
     expect(festivalKeyFor(rekeyed, id, bo)?.keyId).toBe(adaKey?.keyId);
     expect(festivalKeyFor(rekeyed, id, mallory), "no seal, no key").toBeUndefined();
+  });
+
+  it("starts an epoch for everyone else when a granted key is no ed25519 point", () => {
+    const { doc, id } = withMembers();
+    let bogus = "";
+    for (let attempt = 0; attempt < 200 && bogus === ""; attempt++) {
+      const candidate = toHex(randomBytes(32));
+      if (!canHoldKey(candidate)) bogus = candidate;
+    }
+    expect(bogus, "a random 32 bytes is no curve point about half the time").not.toBe("");
+    const granted = record(doc, id, ada, { kind: "grant", key: bogus, role: "edit" });
+    const { record: epoch } = newEpoch([...governanceOf(granted, id).roles.keys()], 1);
+    expect(epoch.seals.map((seal) => seal.member).sort()).toEqual([ada, bo, cy, dee].map((who) => who.publicKey).sort());
+    const rekeyed = record(granted, id, ada, epoch);
+    expect(festivalKeyFor(rekeyed, id, dee)?.number).toBe(1);
+    expect(membersLackingKey(rekeyed, id), "a key that can hold nothing is not listed as lacking").toEqual([]);
   });
 
   it("ignores an epoch written by someone who does not manage", () => {

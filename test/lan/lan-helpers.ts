@@ -1,7 +1,11 @@
 // Helpers for the LAN tests: real `pandafest serve` processes on loopback, bounded waiting, and the
 // read-only JSON a server publishes. Every wait has a deadline; every server binds 127.0.0.1.
+import * as A from "@automerge/automerge";
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
+import type { Mode } from "../../engine/core/governance/index.js";
+import type { FestivalInput } from "../../engine/core/skeleton.js";
+import type { FestivalStore } from "../../engine/node/store.js";
 import { cliPath } from "../helpers/cli.js";
 
 export interface ServeProcess {
@@ -117,4 +121,18 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A private festival still at epoch 0 (no key of its own), as festivals made before member keys are: whoever knows
+ * its id may get it (today a private festival starts its own key epoch when it is made: members only).
+ */
+export async function epochZeroPrivateFestival(store: FestivalStore, input: Omit<FestivalInput, "visibility">, options: { mode?: Mode } = {}): Promise<{ id: string }> {
+  const made = await store.create({ ...input, visibility: "public" }, options);
+  const { editor } = await store.editorFor(made.id);
+  editor.change((doc) => {
+    (doc as unknown as { visibility: A.ImmutableString }).visibility = new A.ImmutableString("private");
+  }, "private, before member keys");
+  await store.commit();
+  return { id: made.id };
 }

@@ -12,7 +12,7 @@ import { ROLE_METADATA_KEY } from "../../apps/server/peer-registry.js";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
-import { waitFor } from "./lan-helpers.js";
+import { epochZeroPrivateFestival, waitFor } from "./lan-helpers.js";
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -93,7 +93,7 @@ async function privateFestival(name: string): Promise<{ dir: string; id: string;
   const dir = await tempDir();
   await cliJson(dir, ["init", "--name", "Ana"]);
   const store = await FestivalStore.open(dir);
-  const festival = await store.create({ name, timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
+  const festival = await epochZeroPrivateFestival(store, { name, timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02" }, { mode: "open" });
   await store.close();
   const copy = async () => {
     const other = await tempDir();

@@ -49,6 +49,26 @@ describe("node handshake", () => {
     expect(third.acceptor.authenticated).toBeUndefined();
   });
 
+  it("authenticates a client (a browser) as a client, and never takes a client's proof for a node's", () => {
+    const browser = nodeKey();
+    const node = nodeKey();
+    const initiator = new NodeHandshake(browser, "initiator", "tab", "node", "client");
+    const hello = initiator.hello();
+    expect(hello.kind).toBe("client");
+    const acceptor = NodeHandshake.forHello(node, "node", hello);
+    const acceptorAuth = acceptor.receiveHello(hello) as NodeAuthMessage;
+    const initiatorAuth = initiator.receiveHello(acceptor.hello()) as NodeAuthMessage;
+    expect(initiator.receiveAuth(acceptorAuth)).toBeUndefined();
+    expect(acceptor.receiveAuth(initiatorAuth)).toBeUndefined();
+    expect(acceptor.authenticated).toMatchObject({ kind: "client", remotePublicKey: browser.publicKey });
+    // the same hello with the kind stripped opens a node's handshake, where the client's signature does not verify
+    const asNode = NodeHandshake.forHello(node, "node", { ...hello, kind: undefined });
+    asNode.receiveHello({ ...hello, kind: undefined });
+    expect(asNode.receiveAuth(initiatorAuth)).toMatch(/does not verify/);
+    // a node's handshake refuses a client's hello outright
+    expect(new NodeHandshake(node, "acceptor", "node", "tab").receiveHello(hello)).toEqual({ problem: expect.stringMatching(/client/) });
+  });
+
   it("binds knowledge proofs to the connection and the prover's role", () => {
     const a = nodeKey();
     const b = nodeKey();

@@ -1,5 +1,5 @@
-// Sharing: public festivals are announced to peer nodes and listed; a private festival reaches only someone who
-// asks for its exact id. Guessing ids, the directory, /api/status and the mDNS announcement reveal nothing of it.
+// Sharing: public festivals are announced to peer nodes and listed; a private festival at epoch 0 (made before member
+// keys) reaches only someone who asks for its exact id. Guessing ids, the directory, /api/status and mDNS reveal nothing.
 import * as A from "@automerge/automerge";
 import { Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
@@ -10,7 +10,7 @@ import type { Announcement, MdnsBackend } from "../../apps/server/mdns.js";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
-import { waitFor } from "./lan-helpers.js";
+import { epochZeroPrivateFestival, waitFor } from "./lan-helpers.js";
 
 const running: RunningServer[] = [];
 afterAll(async () => {
@@ -31,7 +31,7 @@ describe("private festivals", () => {
     await cliJson(dirA, ["init", "--name", "Ana"]);
     const store = await FestivalStore.open(dirA);
     const open = await store.create({ name: "Open Air", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "public" });
-    const secret = await store.create({ name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
+    const secret = await epochZeroPrivateFestival(store, { name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02" }, { mode: "open" });
     await store.close();
 
     const announcements: Announcement[] = [];
@@ -104,7 +104,7 @@ describe("private festivals", () => {
     const dirA = await tempDir();
     await cliJson(dirA, ["init", "--name", "Ana"]);
     const store = await FestivalStore.open(dirA);
-    const secret = await store.create({ name: "Hidden Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" }, { mode: "open" });
+    const secret = await epochZeroPrivateFestival(store, { name: "Hidden Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02" }, { mode: "open" });
     await store.close();
     const dirB = await tempDir();
     const dirC = await tempDir();

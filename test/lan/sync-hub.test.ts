@@ -8,7 +8,7 @@ import { PeerClientAdapter } from "../../apps/server/peer-client.js";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { cliJson, tempDir } from "../helpers/cli.js";
-import { waitFor } from "./lan-helpers.js";
+import { epochZeroPrivateFestival, waitFor } from "./lan-helpers.js";
 import { pace } from "../helpers/pace.js";
 
 const running: RunningServer[] = [];
@@ -102,7 +102,7 @@ async function serverWithFestivals(): Promise<{ dataDir: string; server: Running
   await cliJson(dataDir, ["init", "--name", "Ana"]);
   const store = await FestivalStore.open(dataDir);
   const open = await store.create({ name: "Open Air", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "public" });
-  const secret = await store.create({ name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
+  const secret = await epochZeroPrivateFestival(store, { name: "Secret Garden", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02" });
   const bytes = A.save(open.handle.doc());
   await store.close();
   const server = await startServer({ dataDir, port: 0, host: "127.0.0.1", staticRoot: null });

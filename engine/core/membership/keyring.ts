@@ -7,7 +7,7 @@ import { bytesEqual, randomBytes, toHex } from "../keys.js";
 import type { Festival } from "../schema.js";
 import type { GovernanceRecord, KeySeal } from "../governance/records.js";
 import { governanceOf, type FestivalGovernance } from "../governance/standing.js";
-import { FESTIVAL_KEY_BYTES, openSealedKey, sealKeyTo } from "./member-box.js";
+import { canHoldKey, FESTIVAL_KEY_BYTES, openSealedKey, sealKeyTo } from "./member-box.js";
 
 /*
  * The rule. An epoch record ("epoch <key id> <number> <seals>") that counts (its author manages at its past)
@@ -117,6 +117,19 @@ function inPast(governance: FestivalGovernance, from: number, target: number): b
 /** The festival key of the current epoch(s) that `secretKey` (a member's ed25519 secret) opens; undefined when it lacks one. */
 export function festivalKeyFor(doc: A.Doc<Festival>, festivalId: string, member: { publicKey: string; secretKey: Uint8Array }): FestivalKey | undefined {
   const keyring = keyringOf(doc, festivalId);
+  let opened = openedKeys.get(keyring);
+  if (opened === undefined) openedKeys.set(keyring, (opened = new Map()));
+  const known = opened.get(member.publicKey);
+  if (known !== undefined) return known ?? undefined;
+  const key = openCurrentKey(keyring, festivalId, member);
+  opened.set(member.publicKey, key ?? null);
+  return key;
+}
+
+/** Keys opened per keyring and member (opening a seal costs a scalar multiplication). */
+const openedKeys = new WeakMap<Keyring, Map<string, FestivalKey | null>>();
+
+function openCurrentKey(keyring: Keyring, festivalId: string, member: { publicKey: string; secretKey: Uint8Array }): FestivalKey | undefined {
   if (keyring.current.length === 0) {
     const key = idDerivedKey(festivalId);
     return { keyId: festivalKeyId(key), key, number: 0 };
@@ -151,13 +164,14 @@ function joinedKey(parts: readonly Uint8Array[]): Uint8Array {
 export function membersLackingKey(doc: A.Doc<Festival>, festivalId: string): string[] {
   const keyring = keyringOf(doc, festivalId);
   const governance = governanceOf(doc, festivalId);
-  return [...governance.roles.keys()].filter((member) => keyring.current.some((epoch) => !keyring.seals.get(epoch.keyId)?.has(member))).sort();
+  return [...governance.roles.keys()].filter((member) => canHoldKey(member) && keyring.current.some((epoch) => !keyring.seals.get(epoch.keyId)?.has(member))).sort();
 }
 
 /** A new epoch: a fresh random key sealed to each of `members`. */
 export function newEpoch(members: readonly string[], number: number): { record: GovernanceRecord & { kind: "epoch" }; key: Uint8Array } {
   const key = randomBytes(FESTIVAL_KEY_BYTES);
-  const unique = [...new Set(members)].sort();
+  // a granted key that is no ed25519 point can hold nothing; it must not stop everyone else's epoch
+  const unique = [...new Set(members)].filter(canHoldKey).sort();
   return { record: { kind: "epoch", keyId: festivalKeyId(key), number, seals: unique.map((member) => ({ member, sealed: sealKeyTo(member, key) })) }, key };
 }
 
@@ -171,7 +185,7 @@ export function shareRecords(doc: A.Doc<Festival>, festivalId: string, sharer: {
   for (const epoch of keyring.current) {
     const key = openEpochKey(keyring, epoch.keyId, sharer);
     if (key === undefined) continue;
-    const lacking = [...new Set(members)].filter((member) => !keyring.seals.get(epoch.keyId)?.has(member)).sort();
+    const lacking = [...new Set(members)].filter((member) => canHoldKey(member) && !keyring.seals.get(epoch.keyId)?.has(member)).sort();
     if (lacking.length > 0) records.push({ kind: "share", keyId: epoch.keyId, seals: lacking.map((member) => ({ member, sealed: sealKeyTo(member, key) })) });
   }
   return records;

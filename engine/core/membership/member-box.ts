@@ -9,6 +9,15 @@ export const FESTIVAL_KEY_BYTES = 32;
 /** ephemeral public key (32) ‖ nonce (24) ‖ box of the 32-byte key (16 + 32) */
 export const SEALED_KEY_BYTES = nacl.box.publicKeyLength + nacl.box.nonceLength + nacl.box.overheadLength + FESTIVAL_KEY_BYTES;
 
+/** Whether a sealed key can be made for this ed25519 public key (hex): it must be a valid curve point. */
+export function canHoldKey(memberPublicKey: string): boolean {
+  try {
+    return ed2curve.convertPublicKey(fromHex(memberPublicKey, "member key", 32)) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** Seals a 32-byte key so that only the holder of `memberPublicKey` (ed25519, hex) can open it; hex of the sealed bytes. */
 export function sealKeyTo(memberPublicKey: string, key: Uint8Array): string {
   if (key.length !== FESTIVAL_KEY_BYTES) throw new Error(`a festival key is ${FESTIVAL_KEY_BYTES} bytes`);

@@ -12,8 +12,12 @@ import { loadProgrammeSnapshot } from "../state/view-cache.js";
 import { parseRoute, type Route } from "../state/routes.js";
 import "./pf-festival.js";
 import "./pf-festivals.js";
+import "./pf-join.js";
 import "./pf-name-form.js";
 import { sharedStyles } from "./shared-styles.js";
+
+/** How long the connection must stay offline before the header says so (the socket retries every 2 s). */
+const OFFLINE_GRACE_MS = 3000;
 
 @customElement("pf-app")
 export class PfApp extends LitElement {
@@ -67,6 +71,9 @@ export class PfApp extends LitElement {
   @state() accessor preview: { id: string; model: FestivalModel } | undefined;
   @state() accessor openError: string | undefined;
   @state() accessor connection: ServerConnectionState | undefined = this.services.server?.status().state;
+  /** the connection has been offline for OFFLINE_GRACE_MS (a reconnect to prove a new name's key is no outage) */
+  @state() accessor offlineShown = false;
+  #offlineTimer: ReturnType<typeof setTimeout> | undefined;
   #openRequest = 0;
   #unsubscribeConnection: (() => void) | undefined;
   #identityChannel = new BroadcastChannel("pandafest-identity");
@@ -75,14 +82,33 @@ export class PfApp extends LitElement {
     super.connectedCallback();
     window.addEventListener("hashchange", this.#onHashChange);
     this.#unsubscribeConnection = this.services.server?.onStatus((status) => {
-      if (status.state !== this.connection) this.connection = status.state;
+      if (status.state === this.connection) return;
+      this.connection = status.state;
+      this.#noteConnection();
     });
+    this.#noteConnection();
     this.#identityChannel.onmessage = () => void this.#loadIdentity();
     void this.#loadIdentity();
   }
 
+  /** Shows the offline badge once the connection stayed offline for a moment; hides it as soon as it is back. */
+  #noteConnection(): void {
+    if (this.connection !== "offline") {
+      clearTimeout(this.#offlineTimer);
+      this.#offlineTimer = undefined;
+      this.offlineShown = false;
+      return;
+    }
+    if (this.#offlineTimer !== undefined || this.offlineShown) return;
+    this.#offlineTimer = setTimeout(() => {
+      this.#offlineTimer = undefined;
+      this.offlineShown = this.connection === "offline";
+    }, OFFLINE_GRACE_MS);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#offlineTimer);
     window.removeEventListener("hashchange", this.#onHashChange);
     this.#unsubscribeConnection?.();
     this.#identityChannel.close();
@@ -94,7 +120,7 @@ export class PfApp extends LitElement {
       <header>
         <a class="brand" href="#/">pandafest</a>
         <span class="spacer"></span>
-        ${this.connection === "offline"
+        ${this.offlineShown
           ? html`<span class="badge offline" role="status" title="Edits are kept in this browser and sent when the node is back">offline</span>`
           : null}
         ${this.identity
@@ -110,6 +136,11 @@ export class PfApp extends LitElement {
   #renderMain() {
     if (this.identityError) return html`<p class="notice error" role="alert">${this.identityError}</p>`;
     if (!this.identityLoaded) return html`<p class="muted" role="status">Loading…</p>`;
+    const route = this.route;
+    if (route.screen === "join" && !this.renaming) {
+      // the join screen asks the newcomer's name itself, and makes the identity with it
+      return html`<pf-join .services=${this.services} .identity=${this.identity} .code=${route.code} @named=${this.#onNamed}></pf-join>`;
+    }
     if (!this.identity || this.renaming) {
       return html`<pf-name-form
         .identities=${this.services.identities}
@@ -118,8 +149,7 @@ export class PfApp extends LitElement {
         @cancel=${() => (this.renaming = false)}
       ></pf-name-form>`;
     }
-    const route = this.route;
-    if (route.screen === "festivals") {
+    if (route.screen === "festivals" || route.screen === "join") {
       return html`<pf-festivals .services=${this.services} .identity=${this.identity} @open-session=${this.#onOpenSession}></pf-festivals>`;
     }
     if (this.session && this.session.id === route.festivalId) {
@@ -137,7 +167,7 @@ export class PfApp extends LitElement {
 
   override updated(): void {
     const route = this.route;
-    if (!this.identity || route.screen === "festivals") return;
+    if (!this.identity || route.screen === "festivals" || route.screen === "join") return;
     if (this.session?.id === route.festivalId || this.openingId === route.festivalId) return;
     void this.#open(route.festivalId);
   }
@@ -183,6 +213,7 @@ export class PfApp extends LitElement {
 
   readonly #onNamed = (event: CustomEvent<BrowserIdentity>): void => {
     this.identity = event.detail;
+    this.services.server?.setIdentity(event.detail);
     this.renaming = false;
     this.session?.setIdentity(event.detail);
     this.#identityChannel.postMessage("changed");
@@ -190,7 +221,10 @@ export class PfApp extends LitElement {
 
   async #loadIdentity(): Promise<void> {
     try {
-      this.identity = await this.services.identities.load();
+      const identity = await this.services.identities.load();
+      // the connection proves this key to the node first, so members-only festivals come to this page
+      if (identity) this.services.server?.setIdentity(identity);
+      this.identity = identity;
       if (this.identity) this.session?.setIdentity(this.identity);
     } catch (error) {
       this.identityError = error instanceof Error ? error.message : String(error);

@@ -203,7 +203,10 @@ export class PfEventForm extends LitElement {
       let endDate = formText(form, "endDate");
       if (endDate === "" && isCalendarDate(startDate)) endDate = isTimeOfDay(endTime) && endTime <= startTime ? addDays(startDate, 1) : startDate;
       const end = wallClockInstant("end", endDate, endTime, timeZone);
-      const hostIds = [...form.querySelectorAll<HTMLInputElement>('input[name="hostIds"]:checked')].map((box) => box.value);
+      const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="hostIds"]:checked')].map((box) => box.value);
+      // the stored order is kept (the boxes are sorted by name): only what the person changed is written
+      const stored = this.eventId === "new" ? [] : (this.#event()?.hostIds ?? []);
+      const hostIds = [...stored.filter((id) => checked.includes(id)), ...checked.filter((id) => !stored.includes(id))];
       const newHosts: string[] = [];
       for (const name of listFromText(formText(form, "newHosts"))) {
         const existing = findPersonByName(editor.read(), name);

@@ -12,8 +12,10 @@ import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
 import "./pf-conflicts.js";
 import "./pf-event-form.js";
 import "./pf-history.js";
+import "./pf-members.js";
 import "./pf-proposals.js";
-import { governanceOf } from "../../../engine/core/governance/index.js";
+import { governanceOf, roleIncludes } from "../../../engine/core/governance/index.js";
+import { accessRequestsOf } from "../../../engine/core/membership/index.js";
 import "./pf-people.js";
 import "./pf-person-form.js";
 import "./pf-programme.js";
@@ -36,6 +38,7 @@ const NAVIGATION: ReadonlyArray<{ screen: FestivalScreen["screen"]; label: strin
   { screen: "people", label: "People", matches: ["people", "person"] },
   { screen: "conflicts", label: "Conflicts", matches: ["conflicts"] },
   { screen: "proposals", label: "Proposals", matches: ["proposals"] },
+  { screen: "members", label: "Members", matches: ["members"] },
   { screen: "history", label: "History", matches: ["history"] },
   { screen: "sync", label: "Sync", matches: ["sync"] },
   { screen: "settings", label: "Settings", matches: ["settings"] },
@@ -75,6 +78,16 @@ export class PfFestival extends LitElement {
         color: var(--pf-text);
         border-bottom: 3px solid transparent;
         white-space: nowrap;
+      }
+      nav .count {
+        display: inline-block;
+        min-width: 1.3rem;
+        padding: 0 0.3rem;
+        border-radius: 0.65rem;
+        background: var(--pf-accent);
+        color: var(--pf-accent-text);
+        font-size: 0.8rem;
+        text-align: center;
       }
       nav a[aria-current="page"] {
         border-bottom-color: var(--pf-accent);
@@ -140,6 +153,13 @@ export class PfFestival extends LitElement {
     return governance.founded && governance.mode === "organised" && !governance.roles.has(session.identity.publicKey);
   }
 
+  /** For a manager: how many access requests wait for a decision (shown beside Members). */
+  #waitingRequests(session: FestivalSession): number {
+    const governance = governanceOf(session.doc(), session.id);
+    if (!roleIncludes(governance.roles.get(session.identity.publicKey), "manage")) return 0;
+    return accessRequestsOf(session.doc(), session.id, Date.now()).requests.filter((request) => request.status === "pending").length;
+  }
+
   /** The notice for changes that wait for history (on the node, or in this browser), every time until healed. */
   #renderWaiting(session: FestivalSession) {
     const inBrowser = getMissingDeps(session.doc(), []).length;
@@ -168,6 +188,7 @@ export class PfFestival extends LitElement {
     const festivalId = session?.id ?? this.previewId;
     if (!model || !festivalId || !route) return null;
     const settings = model.settings;
+    const waitingRequests = session ? this.#waitingRequests(session) : 0;
     return html`
       <div class="title">
         <h1>${settings.name || "Untitled festival"}</h1>
@@ -184,7 +205,9 @@ export class PfFestival extends LitElement {
           ${NAVIGATION.map(
             (item) => html`<li>
               <a href=${festivalHash(festivalId, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
-                >${item.label}</a
+                >${item.label}${item.screen === "members" && waitingRequests > 0
+                  ? html` <span class="count" data-waiting-requests=${waitingRequests} aria-label="(${waitingRequests} waiting to join)">${waitingRequests}</span>`
+                  : nothing}</a
               >
             </li>`,
           )}
@@ -226,6 +249,8 @@ export class PfFestival extends LitElement {
         return html`<pf-history .session=${session} .version=${version}></pf-history>`;
       case "proposals":
         return html`<pf-proposals .session=${session} .version=${version}></pf-proposals>`;
+      case "members":
+        return html`<pf-members .session=${session} .version=${version}></pf-members>`;
       case "sync":
         return html`<pf-sync .services=${this.services} .session=${session} .version=${version}></pf-sync>`;
       case "settings":

@@ -1,5 +1,5 @@
-// The festivals screen: the festivals on this device, the serving node's public directory, creating a
-// festival, and opening one from an id, an automerge: URL or a shared link.
+// The festivals screen: this device's festivals and those it asked to join, the node's public directory, creating
+// a festival, and opening one from an id, an automerge: URL or a link (an invitation goes to the join screen).
 import { LitElement, css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
@@ -8,10 +8,12 @@ import { FESTIVAL_DEFAULTS, festivalInit } from "../../../engine/core/skeleton.j
 import type { AppServices } from "../state/app-services.js";
 import { listDeviceFestivals, onDeviceFestivalsChanged, type DeviceFestival } from "../state/device-festivals.js";
 import { festivalIdFromReference } from "../state/festival-reference.js";
+import { sentRequests } from "../state/join-requests.js";
+import { invitationCode, parseInvitation } from "../../../engine/core/membership/index.js";
 import { FestivalSession } from "../state/festival-session.js";
 import { foundNewFestival } from "../state/festival-founding.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
-import { festivalHash } from "../state/routes.js";
+import { festivalHash, routeHash } from "../state/routes.js";
 import { fetchDirectory, type DirectoryEntry } from "../state/server-api.js";
 import { formText, inputField, textAreaField } from "./form-fields.js";
 import "./pf-bundle-import.js";
@@ -87,6 +89,7 @@ export class PfFestivals extends LitElement {
                   </li>`,
                 )}
               </ul>`}
+          ${this.#renderWaitingJoins()}
           <h2 id="directory">On this node</h2>
           ${this.#renderDirectory()}
         </section>
@@ -99,10 +102,10 @@ export class PfFestivals extends LitElement {
           <form @submit=${this.#open} novalidate>
             ${inputField({
               name: "reference",
-              label: "Festival id, automerge: URL or link",
+              label: "Festival id, automerge: URL, link or invitation",
               value: "",
               error: this.openError,
-              hint: "Someone organising it can give it to you; a private festival is reachable only with it.",
+              hint: "Someone organising it can give it to you. A private festival opens only for its members: its invitation link lets you ask to join.",
             })}
             <div class="actions"><button type="submit">Open</button></div>
           </form>
@@ -112,6 +115,21 @@ export class PfFestivals extends LitElement {
         </section>
       </div>
     `;
+  }
+
+  /** Festivals this browser asked to join, until they arrive (or a manager declines). */
+  #renderWaitingJoins() {
+    const waiting = sentRequests();
+    if (waiting.length === 0) return null;
+    return html`<h2 id="joining">Asked to join</h2>
+      <ul class="plain card-list" data-asked-to-join>
+        ${waiting.map(
+          (sent) => html`<li>
+            A private festival (<code>${sent.festivalId.slice(0, 10)}…</code>), asked as ${sent.name}${sent.role ? ` for ${sent.role}` : ""}:
+            <a href=${routeHash({ screen: "join", code: sent.code })}>where it stands</a>
+          </li>`,
+        )}
+      </ul>`;
   }
 
   #renderDirectory() {
@@ -156,7 +174,7 @@ export class PfFestivals extends LitElement {
       </div>
       <fieldset>
         <legend>Who can find it</legend>
-        <label><input type="radio" name="visibility" value="private" checked /> Private: only people who have its id or link</label><br />
+        <label><input type="radio" name="visibility" value="private" checked /> Private: only members you let in</label><br />
         <label><input type="radio" name="visibility" value="public" /> Public: listed in directories for anyone</label>
         ${errors.visibility ? html`<p class="field-error" role="alert">${errors.visibility}</p>` : null}
       </fieldset>
@@ -205,8 +223,20 @@ export class PfFestivals extends LitElement {
   #open(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
+    const reference = formText(form, "reference");
+    if (/\/join\/|^[1-9A-HJ-NP-Za-km-z]+\.[0-9a-f]{32}$/.test(reference.trim())) {
+      // an invitation: the join screen asks to be let in
+      try {
+        const invitation = parseInvitation(reference);
+        this.openError = undefined;
+        window.location.hash = routeHash({ screen: "join", code: invitationCode(invitation) });
+      } catch (error) {
+        this.openError = error instanceof Error ? error.message : String(error);
+      }
+      return;
+    }
     try {
-      const id = festivalIdFromReference(formText(form, "reference"));
+      const id = festivalIdFromReference(reference);
       this.openError = undefined;
       window.location.hash = festivalHash(id, { screen: "programme" });
     } catch (error) {

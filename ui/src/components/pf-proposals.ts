@@ -1,25 +1,11 @@
-// The Proposals screen: who may change the festival (roles, granted and withdrawn here by its managers) and
-// the changes of people without a role, which a member accepts (they count) or rejects (they stay out).
+// The Proposals screen: the changes of people without a role, which a member accepts (they count) or rejects (they
+// stay out). Who has a role is on the Members screen (pf-members.ts).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import {
-  acceptProposal,
-  governanceOf,
-  grantRole,
-  memberKeyArgument,
-  proposalsOf,
-  rejectProposal,
-  roleIncludes,
-  setMode,
-  withdrawRole,
-  type GovernanceContext,
-  type Proposal,
-  type Role,
-} from "../../../engine/core/governance/index.js";
+import { acceptProposal, governanceOf, proposalsOf, rejectProposal, roleIncludes, type GovernanceContext, type Proposal } from "../../../engine/core/governance/index.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
-import { memberNames } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
-import { formText } from "./form-fields.js";
+import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
 
 @customElement("pf-proposals")
@@ -35,15 +21,6 @@ export class PfProposals extends LitElement {
       }
       .proposal ul {
         margin: 0.3rem 0;
-      }
-      table {
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.3rem 0.5rem;
-        border-bottom: 1px solid var(--pf-border);
       }
     `,
   ];
@@ -72,24 +49,14 @@ export class PfProposals extends LitElement {
     }
   }
 
-  #addMember(event: SubmitEvent): void {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const role = formText(form, "role") === "manage" ? "manage" : "edit";
-    this.#act("Role granted.", (editor, context) => grantRole(editor, context, memberKeyArgument(formText(form, "key")), role as Role));
-  }
-
   override render() {
     const session = this.session;
     if (!session) return nothing;
     const governance = governanceOf(session.doc(), session.id);
-    const names = memberNames(session.doc(), session.id);
     const me = session.identity.publicKey;
     const myRole = governance.roles.get(me);
     const proposals = proposalsOf(session.doc(), session.id);
     const canDecide = roleIncludes(myRole, "edit");
-    const canManage = roleIncludes(myRole, "manage");
-    const nameOf = (key: string) => names.get(key) || "unnamed";
     return html`
       <h2>Proposals</h2>
       <p role="status" data-role=${myRole ?? "none"}>
@@ -106,42 +73,7 @@ export class PfProposals extends LitElement {
       ${proposals.length === 0
         ? html`<p class="muted" data-proposals="0">No proposals waiting.</p>`
         : proposals.map((proposal) => this.#renderProposal(proposal, canDecide))}
-      ${governance.founded
-        ? html`<h3>Members</h3>
-            <table data-members>
-              <thead><tr><th scope="col">Name (self-declared)</th><th scope="col">Key</th><th scope="col">Role</th><th></th></tr></thead>
-              <tbody>
-                ${[...governance.roles].map(
-                  ([key, role]) => html`<tr>
-                    <td>${nameOf(key)}</td>
-                    <td><code title=${key}>${key.slice(0, 12)}</code></td>
-                    <td>${role}${key === governance.founder ? " (founder)" : ""}</td>
-                    <td>
-                      ${canManage
-                        ? html`<button type="button" @click=${() => this.#act("Role withdrawn.", (editor, context) => withdrawRole(editor, context, key))}>Remove</button>`
-                        : nothing}
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-            ${canManage
-              ? html`<form @submit=${this.#addMember} novalidate>
-                    <label>Public key <input name="key" required size="40" /></label>
-                    <label>Role <select name="role"><option value="edit">edit</option><option value="manage">manage</option></select></label>
-                    <button class="primary" type="submit">Add member</button>
-                  </form>
-                  <div class="actions">
-                    <button type="button" @click=${() =>
-                      this.#act(governance.mode === "open" ? "The festival is organised now." : "The festival is open now.", (editor, context) =>
-                        setMode(editor, context, governance.mode === "open" ? "organised" : "open"),
-                      )}>
-                      ${governance.mode === "open" ? "Organise: only members edit" : "Open: anyone may edit"}
-                    </button>
-                  </div>`
-              : nothing}
-            <p class="muted">Your key: <code>${me}</code></p>`
-        : nothing}
+      <p class="muted">Who may change the festival, invitations and requests to join are on the <a href=${festivalHash(session.id, { screen: "members" })}>Members</a> screen.</p>
     `;
   }
 

@@ -2,6 +2,7 @@
 // share it; links to the exports; and forking it.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
+import { festivalAudience } from "../../../engine/core/membership/index.js";
 import { editFestival } from "../../../engine/core/operations.js";
 import type { FestivalSettings } from "../../../engine/core/schema.js";
 import type { FestivalPatch } from "../../../engine/core/validate.js";
@@ -43,6 +44,7 @@ export class PfSettings extends LitElement {
     const errors = this.errors.fields;
     const link = `${window.location.origin}${window.location.pathname}${festivalHash(session.id, { screen: "programme" })}`;
     const id = encodeURIComponent(session.id);
+    const audience = festivalAudience(session.doc(), session.id);
     return html`
       <h2>Festival settings</h2>
       <form @submit=${this.#save} novalidate>
@@ -58,7 +60,7 @@ export class PfSettings extends LitElement {
         </div>
         <fieldset>
           <legend>Who can find it</legend>
-          <label><input type="radio" name="visibility" value="private" ?checked=${draft.visibility === "private"} /> Private: only people who have its id or link</label><br />
+          <label><input type="radio" name="visibility" value="private" ?checked=${draft.visibility === "private"} /> Private: only its members (invite people on the Members screen)</label><br />
           <label><input type="radio" name="visibility" value="public" ?checked=${draft.visibility === "public"} /> Public: listed in directories for anyone</label>
           ${errors.visibility ? html`<p class="field-error" role="alert">${errors.visibility}</p>` : nothing}
         </fieldset>
@@ -67,7 +69,15 @@ export class PfSettings extends LitElement {
         <div class="actions"><button class="primary" type="submit">Save settings</button></div>
       </form>
       <h2>Share</h2>
-      <p>Anyone with this link or id can get the festival from a node that has it${draft.visibility === "private" ? " (it is private: share it only with people who organise it)" : ""}.</p>
+      <p data-share-rule>
+        ${audience === "members"
+          ? html`Only its members get this festival from a node, by the key they prove: the link opens it for them. To let someone in,
+              <a href=${festivalHash(session.id, { screen: "members" })}>invite them</a>.`
+          : audience === "knows-id"
+            ? html`Anyone with this link or id can get the festival from a node that has it (it is private, but still at key epoch 0: share it
+                only with people who organise it, or <a href=${festivalHash(session.id, { screen: "members" })}>seal it to its members</a>).`
+            : "Anyone with this link or id can get the festival from a node that has it."}
+      </p>
       <ul>
         <li>Link: <code>${link}</code></li>
         <li>Id: <code id="festival-id">${session.id}</code></li>

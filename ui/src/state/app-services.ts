@@ -67,3 +67,19 @@ export async function findFestival(services: AppServices, id: string): Promise<D
 }
 
 const nudged = new WeakSet<DocHandle<Festival>>();
+
+/**
+ * Asks for the festival afresh: a handle the node answered "unavailable" for (before this browser's key was a
+ * member) is dropped first, so the node is asked again instead of the old answer being kept.
+ */
+export async function findFestivalAfresh(services: AppServices, id: string): Promise<DocHandle<Festival>> {
+  const cached = services.repo.handles[id as DocumentId] as DocHandle<Festival> | undefined;
+  if (cached && !cached.isReady()) await services.repo.removeFromCache(id as DocumentId);
+  return findFestival(services, id);
+}
+
+/** Whether the festival is in this page's repo already (found, or arrived from the node), without asking anyone. */
+export function festivalHere(services: AppServices, id: string): boolean {
+  const cached = services.repo.handles[id as DocumentId] as DocHandle<Festival> | undefined;
+  return cached?.isReady() === true;
+}

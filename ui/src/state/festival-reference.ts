@@ -19,6 +19,9 @@ export function festivalIdFromReference(reference: string): string {
       throw new PandafestError(`"${text.slice(0, 80)}" is not a valid link: ${ACCEPTED}`);
     }
     const route = parseRoute(hash);
+    if (route.screen === "join") {
+      throw new PandafestError("that is an invitation link: open it in the address bar to ask the festival's managers to let you in");
+    }
     if (route.screen !== "festivals" && isValidDocumentId(route.festivalId)) return route.festivalId;
     throw new PandafestError(`the link does not point to a festival (it should end in #/f/FESTIVAL-ID): ${ACCEPTED}`);
   }

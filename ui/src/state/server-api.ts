@@ -1,5 +1,8 @@
-// What the serving node tells the page over HTTP: its status (/api/status) and its public directory
-// (/api/festivals). Responses are untrusted JSON: sizes are bounded and only known fields are read.
+// What the serving node tells the page over HTTP: its status, its public directory, and a newcomer's access request
+// (POST /api/festivals/ID/requests). Responses are untrusted JSON: sizes are bounded and only known fields are read.
+import type { AccessRequestFields } from "../../../engine/core/governance/records.js";
+import type { AccessRequestAnswer } from "./join-state.js";
+
 export interface DirectoryEntry {
   id: string;
   name: string;
@@ -119,4 +122,36 @@ export async function fetchNodeWaiting(festivalId: string, signal?: AbortSignal)
   } catch {
     return undefined;
   }
+}
+
+const MAX_REASON = 400;
+
+/** Sends a newcomer's signed access request to the node that served the page; never throws. */
+export async function postAccessRequest(festivalId: string, request: AccessRequestFields, signal?: AbortSignal): Promise<AccessRequestAnswer> {
+  let response: Response;
+  try {
+    response = await fetch(`api/festivals/${encodeURIComponent(festivalId)}/requests`, {
+      method: "POST",
+      signal,
+      cache: "no-store",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ request }),
+    });
+  } catch (error) {
+    return { outcome: "unreachable", detail: error instanceof Error ? error.message : String(error) };
+  }
+  let body: Record<string, unknown> = {};
+  try {
+    body = record(JSON.parse((await response.text()).slice(0, 8192)) as unknown);
+  } catch {
+    // not JSON: the status says enough
+  }
+  const said = typeof body.error === "string" ? body.error.slice(0, MAX_REASON) : "";
+  const role = typeof body.role === "string" && /^(edit|manage)$/.test(body.role) ? body.role : undefined;
+  if (response.status === 201 || response.status === 200) return { outcome: "recorded", again: response.status === 200 || body.recorded === false, ...(role ? { role } : {}) };
+  if (response.status === 403) return { outcome: "refused", reason: said || "the node refused it without saying why" };
+  if (response.status === 404) return { outcome: "not-held" };
+  if (response.status === 429) return { outcome: "busy" };
+  if (response.status === 400 || response.status === 413) return { outcome: "malformed", detail: said || `${response.status} ${response.statusText}` };
+  return { outcome: "unreachable", detail: `${response.status} ${response.statusText}${said ? `: ${said}` : ""}` };
 }
