@@ -25,17 +25,16 @@ export interface MemberSealing {
 const EPHEMERAL_BYTES = nacl.box.publicKeyLength; // 32
 const NONCE_BYTES = nacl.box.nonceLength; // 24
 
-/** Members' X25519 keys, converted once per process (a field inversion each). */
+/** Members' X25519 keys, converted once per process (a field inversion each); null for a key that is no ed25519 point. */
 const curveKeys = new Map<string, Uint8Array | null>();
 
-function curveKeyOf(member: string): Uint8Array {
+function curveKeyOf(member: string): Uint8Array | null {
   let converted = curveKeys.get(member);
   if (converted === undefined) {
-    converted = ed2curve.convertPublicKey(fromHex(member, "member key", 32));
+    converted = /^[0-9a-f]{64}$/.test(member) ? ed2curve.convertPublicKey(fromHex(member, "member key", 32)) : null;
     if (curveKeys.size >= 4096) curveKeys.clear();
     curveKeys.set(member, converted);
   }
-  if (converted === null) throw new PandafestError(`cannot pack bundle: member key ${member.slice(0, 12)}… is not a valid ed25519 key`, { code: "input" });
   return converted;
 }
 
@@ -45,7 +44,11 @@ function curveKeyOf(member: string): Uint8Array {
  * computes one shared key and tries each envelope cheaply. Sorted, so their order says nothing.
  */
 export function sealEnvelopes(sealing: MemberSealing): string[] {
-  const members = [...new Set(sealing.members)];
+  // a granted key that is no ed25519 point can hold no key (engine/core/membership canHoldKey): it gets no envelope
+  const members = [...new Set(sealing.members)].flatMap((member) => {
+    const curveKey = curveKeyOf(member);
+    return curveKey === null ? [] : [curveKey];
+  });
   if (members.length === 0) throw new PandafestError("cannot pack bundle: a member-keys bundle needs at least one member to seal its key to", { code: "input" });
   if (members.length > MAX_ENVELOPES) {
     throw new PandafestError(`cannot pack bundle: the festival has ${members.length} members, more than the ${MAX_ENVELOPES} envelopes a bundle holds`, { code: "input" });
@@ -57,7 +60,7 @@ export function sealEnvelopes(sealing: MemberSealing): string[] {
     const envelope = new Uint8Array(SEALED_KEY_BYTES);
     envelope.set(ephemeral.publicKey, 0);
     envelope.set(nonce, EPHEMERAL_BYTES);
-    envelope.set(nacl.box(sealing.key, nonce, curveKeyOf(member), ephemeral.secretKey), EPHEMERAL_BYTES + NONCE_BYTES);
+    envelope.set(nacl.box(sealing.key, nonce, member, ephemeral.secretKey), EPHEMERAL_BYTES + NONCE_BYTES);
     return toHex(envelope);
   });
   return envelopes.sort();

@@ -18,7 +18,7 @@ import {
   withVisibleAttestation,
   type Festival,
 } from "../../engine/core/index.js";
-import { festivalKeyFor, festivalKeyId, newEpoch, sealKeyTo } from "../../engine/core/membership/index.js";
+import { canHoldKey, festivalKeyFor, festivalKeyId, newEpoch, sealKeyTo } from "../../engine/core/membership/index.js";
 import { edit, person, record, type Person } from "../governance/governance-helpers.js";
 
 const ada = person("Ada");
@@ -240,5 +240,15 @@ describe("encodeBundle with sealing", () => {
       sealing: { keyId: festivalKeyId(key), key, members: [] },
     };
     expect(() => encodeBundle(input)).toThrow(/needs at least one member/);
+    // a granted key that is no ed25519 point gets no envelope, and stops nobody else's
+    let bogus = "";
+    for (let attempt = 0; attempt < 200 && bogus === ""; attempt++) {
+      const candidate = toHex(nacl.randomBytes(32));
+      if (!canHoldKey(candidate)) bogus = candidate;
+    }
+    expect(() => encodeBundle({ ...input, sealing: { keyId: festivalKeyId(key), key, members: [bogus] } })).toThrow(/needs at least one member/);
+    const bytes = encodeBundle({ ...input, sealing: { keyId: festivalKeyId(key), key, members: [bogus, bo.publicKey] } });
+    expect(decodeMemberKeysClearHeader(readHeaderSection(bytes)).envelopes).toHaveLength(1);
+    expect(decodeBundle(bytes, { festivalIdFor: lookupOf(input.festivalId), keys: new BundleKeys(bo) }).keyId).toBe(festivalKeyId(key));
   });
 });
