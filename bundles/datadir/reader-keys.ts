@@ -3,22 +3,8 @@
 import { PandafestError } from "../../engine/core/errors.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { DecodeOptions, FestivalIdLookup } from "../format/codec.js";
-import { decodeMemberKeysClearHeader } from "../format/header.js";
-import { hasMemberKeys, readHeaderSection, readPrelude } from "../format/layout.js";
-import { BundleKeys } from "../format/member-keys.js";
+import { BundleKeys, memberKeysFront } from "../format/member-keys.js";
 import { findLocalFestival } from "./local-festivals.js";
-
-/** The key id, envelopes and discovery key of a member-keys bundle, from its front; undefined for any other bundle. */
-export function memberKeysFront(bytes: Uint8Array, fileLength = bytes.length): { discoveryKey: string; keyId: string; envelopes: string[] } | undefined {
-  try {
-    const { flags } = readPrelude(bytes);
-    if (!hasMemberKeys(flags)) return undefined;
-    return decodeMemberKeysClearHeader(readHeaderSection(bytes, fileLength));
-  } catch (error) {
-    if (!(error instanceof PandafestError)) throw error;
-    return undefined; // decoding it reports the problem
-  }
-}
 
 /**
  * How this data directory reads `sources`: the lookup, and the member keys its identity holds for the festivals

@@ -10,6 +10,8 @@ import { FESTIVAL_KEY_BYTES, SEALED_KEY_BYTES } from "../../engine/core/membersh
 import { fromHex, toHex } from "../../engine/core/keys.js";
 import ed2curve from "ed2curve";
 import nacl from "tweetnacl";
+import { decodeMemberKeysClearHeader } from "./header.js";
+import { hasMemberKeys, readHeaderSection, readPrelude } from "./layout.js";
 
 /** At most this many envelopes in one bundle (as many as an epoch record seals to). */
 export const MAX_ENVELOPES = 256;
@@ -188,5 +190,17 @@ export class BundleKeys {
   /** The public key of the identity that opens envelopes, when there is one. */
   get reader(): string | undefined {
     return this.identity?.publicKey;
+  }
+}
+
+/** The key id, envelopes and discovery key of a member-keys bundle, from its front; undefined for any other bundle. */
+export function memberKeysFront(bytes: Uint8Array, fileLength = bytes.length): { discoveryKey: string; keyId: string; envelopes: string[] } | undefined {
+  try {
+    const { flags } = readPrelude(bytes);
+    if (!hasMemberKeys(flags)) return undefined;
+    return decodeMemberKeysClearHeader(readHeaderSection(bytes, fileLength));
+  } catch (error) {
+    if (!(error instanceof PandafestError)) throw error;
+    return undefined; // decoding it reports the problem
   }
 }

@@ -127,4 +127,38 @@ describe.skipIf(!browserTestsRun("bundles.test.ts"))("bundles between the browse
     expect(await importer.locator(".notice.ok").textContent()).toMatch(/0 new change\(s\), \d+ already here/);
     expect(seen.errors).toEqual([]);
   });
+
+  it("imports a private festival's bundle sealed to this browser's key, and tells a browser it is not sealed to", async () => {
+    // this browser's key, as its Members screen shows it
+    const someFestival = (await cliJson<Array<{ id: string }>>(server.dataDir, ["festival", "list"]))[0].id;
+    await page.goto(festivalUrl(server.url, someFestival, "members"));
+    const browserKey = await page.locator("pf-members [data-your-key] code[data-key]").getAttribute("data-key");
+    expect(browserKey).toMatch(/^[0-9a-f]{64}$/);
+
+    const cliDir = await tempDir("pandafest-ui-bundles-members-");
+    await cliJson(cliDir, ["init", "--name", "Dee"]);
+    const created = await cliJson<{ id: string }>(cliDir, ["festival", "create", "Sealed Fest", "--private", "--start", "2027-09-10", "--end", "2027-09-11"]);
+    await cliJson(cliDir, ["venue", "add", created.id, "--name", "Cellar"]);
+    await cliJson(cliDir, ["member", "add", created.id, browserKey as string, "--role", "edit"]);
+    const sealedFile = path.join(workDir, "sealed-fest.pfb");
+    await cliJson(cliDir, ["bundle", "export", created.id, "--output", sealedFile]);
+
+    // a second browser profile holds another key: the id alone no longer opens the bundle
+    const stranger = await openApp(await browser.newContext(), server.url, "Stranger");
+    const strangerImporter = stranger.locator("pf-festivals pf-bundle-import");
+    await strangerImporter.locator("#join").fill(created.id);
+    await strangerImporter.locator('input[type="file"]').setInputFiles(sealedFile);
+    const strangerNotice = strangerImporter.locator(".notice, [role=alert]").first();
+    await strangerNotice.waitFor({ timeout: 15_000 });
+    expect(await strangerNotice.textContent()).toMatch(/key this identity does not hold/);
+    expect(await stranger.locator("pf-festivals").getByRole("link", { name: "Sealed Fest" }).count()).toBe(0);
+
+    await page.goto(`${server.url}/#/`);
+    const importer = page.locator("pf-festivals pf-bundle-import");
+    await importer.locator("#join").fill(created.id);
+    await importer.locator('input[type="file"]').setInputFiles(sealedFile);
+    await importer.locator(".notice.ok").waitFor();
+    expect(await importer.locator(".notice.ok").textContent()).toMatch(/sealed-fest\.pfb: "Sealed Fest", \d+ new change\(s\)/);
+    await page.locator("pf-festivals").getByRole("link", { name: "Sealed Fest" }).first().waitFor();
+  });
 });

@@ -57,7 +57,7 @@ export class PfBundleImport extends LitElement {
         ? html`<div class="field">
             <label for="join">Private festival id (optional)</label>
             <input id="join" name="join" autocomplete="off" aria-describedby="join-hint" />
-            <span id="join-hint" class="hint">A private festival's bundles open only with its id: paste the id you were given.</span>
+            <span id="join-hint" class="hint">A private festival's bundles need its id here: paste the id you were given. Those of a festival with member keys open only for its members.</span>
           </div>`
         : nothing}
       ${this.busy ? html`<p role="status" class="muted">Verifying…</p>` : nothing}

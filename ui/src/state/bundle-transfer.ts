@@ -5,6 +5,7 @@ import * as A from "@automerge/automerge/slim";
 import type { DocHandle, DocumentId } from "@automerge/automerge-repo/slim";
 import { discoveryKey } from "../../../bundles/format/discovery.js";
 import { type BundleImportReport, applyPlanned, decodeAndPlan, planFestival, plannedState, reportFiles } from "../../../bundles/format/import-steps.js";
+import { BundleKeys, memberKeysFront } from "../../../bundles/format/member-keys.js";
 import { packFestival, type PackedFestival } from "../../../bundles/format/pack.js";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import { PandafestError } from "../../../engine/core/errors.js";
@@ -61,6 +62,25 @@ async function festivalLookup(pending: PendingBundleStore, join: readonly string
   return (key) => byKey.get(key);
 }
 
+/**
+ * The member keys this browser's identity reads the files with: envelopes sealed to it (opened while decoding),
+ * and the keys it holds in the festivals it has here that member-keys bundles among the files name.
+ */
+async function readerKeys(services: AppServices, sources: ReadonlyArray<{ bytes: Uint8Array }>, lookup: (key: string) => string | undefined): Promise<BundleKeys> {
+  const keys = new BundleKeys((await services.identities.load()) ?? undefined);
+  const named = new Set<string>();
+  for (const source of sources) {
+    const front = memberKeysFront(source.bytes);
+    const festivalId = front === undefined ? undefined : lookup(front.discoveryKey);
+    if (festivalId !== undefined) named.add(festivalId);
+  }
+  for (const festivalId of named) {
+    const handle = await handleFor(services, festivalId);
+    if (handle.isReady() && hasChanges(handle.doc())) keys.addFromFestival(handle.doc(), festivalId);
+  }
+  return keys;
+}
+
 /** The festival's handle here (this browser, other tabs, or the node), or a new empty one. */
 async function handleFor(services: AppServices, festivalId: string): Promise<DocHandle<Festival>> {
   try {
@@ -101,7 +121,7 @@ export async function importBundleFiles(
   const sources = files.map((file) => ({ label: file.name, bytes: file.bytes }));
   const planned = await decodeAndPlan(
     sources,
-    lookup,
+    { festivalIdFor: lookup, keys: await readerKeys(services, sources, lookup) },
     async (id, inputs) => {
       const handle = await handleFor(services, id);
       const current = handle.isReady() ? handle.doc() : undefined;
