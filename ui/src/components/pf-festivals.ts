@@ -25,6 +25,9 @@ function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || FESTIVAL_DEFAULTS.timeZone;
 }
 
+/** How often the festivals screen asks the node for its directory again while it is shown. */
+const DIRECTORY_REFRESH_MS = 5000;
+
 @customElement("pf-festivals")
 export class PfFestivals extends LitElement {
   static override styles = [
@@ -60,18 +63,31 @@ export class PfFestivals extends LitElement {
     super.connectedCallback();
     this.#unsubscribe = onDeviceFestivalsChanged(() => (this.festivals = listDeviceFestivals()));
     this.#abort = new AbortController();
-    fetchDirectory(this.#abort.signal).then(
-      (entries) => (this.directory = entries),
-      (error: unknown) => {
-        if (!this.#abort.signal.aborted) this.directoryError = `The directory of the node serving this page is not available (${error instanceof Error ? error.message : String(error)}).`;
-      },
-    );
+    this.#refreshDirectory();
+    // festivals reach the node while the screen is open (from peers, other tabs): the list follows
+    this.#directoryTimer = setInterval(() => this.#refreshDirectory(), DIRECTORY_REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     this.#abort.abort();
+    clearInterval(this.#directoryTimer);
+  }
+
+  #directoryTimer: ReturnType<typeof setInterval> | undefined;
+
+  #refreshDirectory(): void {
+    const signal = this.#abort.signal;
+    fetchDirectory(signal).then(
+      (entries) => {
+        this.directory = entries;
+        this.directoryError = undefined;
+      },
+      (error: unknown) => {
+        if (!signal.aborted) this.directoryError = `The directory of the node serving this page is not available (${error instanceof Error ? error.message : String(error)}).`;
+      },
+    );
   }
 
   override render() {
