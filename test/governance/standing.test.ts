@@ -125,6 +125,21 @@ describe("who may change an organised festival", () => {
     expect(governanceOf(all, id).roles.has(mallory.publicKey)).toBe(false);
   });
 
+  it("gives the founder manage again when concurrent withdrawals, each fine at its own past, leave no manager", () => {
+    const { doc, id } = founded(ada);
+    const withBo = record(doc, id, ada, { kind: "grant", key: bo.publicKey, role: "manage" });
+    // apart: Bo withdraws Ada (Bo still manages there); Ada makes Bo an editor (Ada still manages there)
+    const boSide = record(replicaOf(withBo), id, bo, { kind: "withdraw", key: ada.publicKey });
+    const adaSide = record(replicaOf(withBo), id, ada, { kind: "grant", key: bo.publicKey, role: "edit" });
+    expect(governanceOf(boSide, id).roles.get(bo.publicKey)).toBe("manage");
+    expect(governanceOf(adaSide, id).roles.get(ada.publicKey)).toBe("manage");
+    for (const all of [merged(boSide, adaSide), merged(adaSide, boSide)]) {
+      const roles = governanceOf(all, id).roles;
+      expect(roles.get(ada.publicKey), "the founder manages again").toBe("manage");
+      expect(roles.get(bo.publicKey)).toBe("edit");
+    }
+  });
+
   it("refuses a grant by someone without manage, and a withdrawal of the last manager", () => {
     const { doc, id } = founded(ada);
     const selfGrant = record(replicaOf(doc), id, mallory, { kind: "grant", key: mallory.publicKey, role: "manage" });

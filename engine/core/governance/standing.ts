@@ -514,6 +514,9 @@ class Graph {
       }
       if (lowest !== "none") roles.set(subject, lowest);
     }
+    // each withdrawal left a manager at its own past, but concurrent ones can together leave none: the founder
+    // manages again, so a festival always has someone who can grant roles
+    if (this.founder !== null && ![...roles.values()].includes("manage")) roles.set(this.founder, "manage");
     const result = { mode, roles };
     this.derived.set(stateId, result);
     return result;
