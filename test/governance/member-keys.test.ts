@@ -178,6 +178,16 @@ describe("invitations and access requests", () => {
     expect(accessRequestsOf(late, id, now).requests.find((r) => r.name === "Second")).toMatchObject({ status: "refused", reason: expect.stringMatching(/all taken/) });
   });
 
+  it("lets one invitation gather only so many undecided requests", () => {
+    const { doc, id, invitation } = invited({ uses: 1 });
+    let next = doc;
+    for (let index = 0; index < 10; index++) next = record(next, id, bo, { kind: "request", request: makeAccessRequest(invitation, person(`N${index}`), "n") });
+    expect(accessRequestsOf(next, id, now).requests.filter((r) => r.status === "pending")).toHaveLength(10);
+    expect(admissibleRequest(next, id, makeAccessRequest(invitation, person("Eleventh"), "n"), now)).toMatch(/10 requests with this invitation already wait/);
+    const declined = record(next, id, ada, { kind: "decline", key: accessRequestsOf(next, id, now).requests[0].key });
+    expect(admissibleRequest(declined, id, makeAccessRequest(invitation, person("Eleventh"), "n"), now), "a decision makes room").toBeUndefined();
+  });
+
   it("refuses forged, foreign, expired and unknown invitations, and counts a replayed request once", () => {
     const { doc, id, invitation } = invited({ uses: 5 });
     const newcomer = person("Newcomer");

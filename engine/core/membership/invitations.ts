@@ -170,7 +170,16 @@ export function admissibleRequest(doc: A.Doc<Festival>, festivalId: string, requ
   if (earlier?.status === "accepted") return "that key is a member already";
   if (earlier?.status === "declined") return "a manager declined that key's request";
   if (invitation.used >= invitation.uses) return `the invitation was for ${invitation.uses} use(s), all taken`;
+  const waiting = requests.filter((candidate) => candidate.invitation === request.invitation && candidate.status === "pending").length;
+  if (earlier === undefined && waiting >= pendingLimit(invitation.uses)) {
+    return `${waiting} requests with this invitation already wait for a manager; ask them to decide those first`;
+  }
   return undefined;
+}
+
+/** How many undecided requests one invitation may gather: whoever holds a code cannot fill the festival with them. */
+export function pendingLimit(uses: number): number {
+  return Math.max(10, uses * 4);
 }
 
 /** Whether the festival already holds a request of this key (a repeat is not recorded again). */
