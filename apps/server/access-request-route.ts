@@ -3,7 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import { PandafestError } from "../../engine/core/errors.js";
 import type { GovernanceContext } from "../../engine/core/governance/manage.js";
-import type { AccessRequestFields } from "../../engine/core/governance/records.js";
+import { accessRequestFrom, type AccessRequestFields } from "../../engine/core/governance/records.js";
 import { recordAccessRequest } from "../../engine/core/membership/manage-members.js";
 import { accessRequestsOf } from "../../engine/core/membership/invitations.js";
 import type { FestivalStore } from "../../engine/node/store.js";
@@ -20,15 +20,6 @@ export const ACCESS_REQUEST_RATE = { burst: 20, perSecond: 0.5 };
 /** Addresses whose rate is remembered at once; the oldest is forgotten first. */
 const MAX_TRACKED_ADDRESSES = 1024;
 
-const FIELD_PATTERNS: Record<keyof AccessRequestFields, RegExp> = {
-  key: /^[0-9a-f]{64}$/,
-  invitation: /^[0-9a-f]{64}$/,
-  nonce: /^[0-9a-f]{32}$/,
-  nameHex: /^(?:[0-9a-f]{2}){0,64}$/,
-  invitationSignature: /^[0-9a-f]{128}$/,
-  requesterSignature: /^[0-9a-f]{128}$/,
-};
-
 /** The request in a body `{"request": {...}}`, or what is wrong with it (for a 400). */
 export function parseAccessRequestBody(text: string): AccessRequestFields | { problem: string } {
   let body: unknown;
@@ -39,14 +30,7 @@ export function parseAccessRequestBody(text: string): AccessRequestFields | { pr
   }
   const request = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as { request?: unknown }).request : undefined;
   if (request === null || typeof request !== "object" || Array.isArray(request)) return { problem: 'the body has no "request" object; send {"request": {...}} as `pandafest join` makes it' };
-  const fields = request as Record<string, unknown>;
-  const parsed: Partial<AccessRequestFields> = {};
-  for (const [name, pattern] of Object.entries(FIELD_PATTERNS) as [keyof AccessRequestFields, RegExp][]) {
-    const value = fields[name];
-    if (typeof value !== "string" || !pattern.test(value)) return { problem: `request.${name} is missing or malformed (expected lower-case hex matching ${pattern.source})` };
-    parsed[name] = value;
-  }
-  return parsed as AccessRequestFields;
+  return accessRequestFrom(request);
 }
 
 /** The body, at most `limit` bytes; undefined when it is longer. */

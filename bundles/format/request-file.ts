@@ -1,7 +1,7 @@
 // Access request files on a stick: a newcomer's signed request for one festival, sealed with the festival's
 // id-derived key and named by its discovery key, so a found stick shows no id, name or key. Browser-safe.
 import { PandafestError } from "../../engine/core/errors.js";
-import type { AccessRequestFields } from "../../engine/core/governance/records.js";
+import { ACCESS_REQUEST_FIELD_PATTERNS, accessRequestFrom, type AccessRequestFields } from "../../engine/core/governance/records.js";
 import { idDerivedKey } from "../../engine/core/membership/keyring.js";
 import { fromHex, labelledHash, openSealed, seal, toHex } from "./crypto.js";
 import { discoveryKey } from "./discovery.js";
@@ -16,15 +16,7 @@ export const MAX_REQUEST_FILE_BYTES = 8 * 1024;
 
 const FILE_NAME_PATTERN = /^([0-9a-f]{16})-([0-9a-f]{16})\.pfr$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
-const FIELD_PATTERNS: Record<keyof AccessRequestFields, RegExp> = {
-  key: /^[0-9a-f]{64}$/,
-  invitation: /^[0-9a-f]{64}$/,
-  nonce: /^[0-9a-f]{32}$/,
-  nameHex: /^(?:[0-9a-f]{2}){0,64}$/,
-  invitationSignature: /^[0-9a-f]{128}$/,
-  requesterSignature: /^[0-9a-f]{128}$/,
-};
-const FIELDS = Object.keys(FIELD_PATTERNS) as (keyof AccessRequestFields)[];
+const FIELDS = Object.keys(ACCESS_REQUEST_FIELD_PATTERNS) as (keyof AccessRequestFields)[];
 
 /**
  * `<first 16 hex of the discovery key>-<16 hex>.pfr`, the second part SHA-256("pandafest-request-name-v1" ‖ festival
@@ -100,15 +92,7 @@ export function decodeRequestFile(bytes: Uint8Array, lookup: FestivalIdLookup): 
   }
   const inner = parseObject(text, "request file's sealed part");
   if (inner.festivalId !== festivalId) refuse("request file names another festival inside than its discovery key");
-  const fields = inner.request;
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) refuse("request file holds no request");
-  const record = fields as Record<string, unknown>;
-  if (Object.keys(record).length !== FIELDS.length) refuse("request file's request has other fields than an access request");
-  const request = {} as AccessRequestFields;
-  for (const field of FIELDS) {
-    const value = record[field];
-    if (typeof value !== "string" || !FIELD_PATTERNS[field].test(value)) refuse(`request file's field "${field}" is not what an access request holds`);
-    request[field] = value;
-  }
+  const request = accessRequestFrom(inner.request);
+  if ("problem" in request) refuse(`request file: ${request.problem}`);
   return { festivalId, request };
 }

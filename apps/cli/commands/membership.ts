@@ -14,8 +14,7 @@ import {
   keyringOf,
   makeAccessRequest,
   parseInvitation,
-  parseGovernanceMessage,
-  governanceMessage,
+  accessRequestFrom,
   recordAccessRequest,
   rekeyFestival,
   type AccessRequestFields,
@@ -46,12 +45,9 @@ function parseRequestToken(text: string): { festivalId: string; request: AccessR
   } catch {
     throw fail();
   }
-  const message = typeof parsed.festivalId === "string" && typeof parsed.request === "object" && parsed.request !== null
-    ? governanceMessage({ kind: "request", request: parsed.request as AccessRequestFields })
-    : undefined;
-  const record = message === undefined ? null : parseGovernanceMessage(message);
-  if (record?.kind !== "request") throw fail();
-  return { festivalId: parsed.festivalId as string, request: record.request };
+  const request = accessRequestFrom(parsed.request);
+  if (typeof parsed.festivalId !== "string" || "problem" in request) throw fail();
+  return { festivalId: parsed.festivalId, request };
 }
 const MAX_EXPIRY_MS = 366 * 86_400_000;
 

@@ -153,6 +153,37 @@ export function parseGovernanceMessage(message: string | null | undefined): Gove
   return null;
 }
 
+/** What each field of an access request must look like (lower-case hex throughout). */
+export const ACCESS_REQUEST_FIELD_PATTERNS: Readonly<Record<keyof AccessRequestFields, RegExp>> = {
+  key: KEY_PATTERN,
+  invitation: KEY_PATTERN,
+  nonce: NONCE_PATTERN,
+  nameHex: NAME_HEX_PATTERN,
+  invitationSignature: SIGNATURE_PATTERN,
+  requesterSignature: SIGNATURE_PATTERN,
+};
+
+/**
+ * An access request read from untrusted JSON (an HTTP body, a stick file, a line of text): exactly its six fields,
+ * each well formed, or the first problem found.
+ */
+export function accessRequestFrom(value: unknown): AccessRequestFields | { problem: string } {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return { problem: "it holds no request object" };
+  const record = value as Record<string, unknown>;
+  const names = Object.keys(ACCESS_REQUEST_FIELD_PATTERNS) as (keyof AccessRequestFields)[];
+  const extra = Object.keys(record).find((name) => !(names as string[]).includes(name));
+  if (extra !== undefined) return { problem: `request has a field an access request does not hold: "${extra.slice(0, 40)}"` };
+  const request = {} as AccessRequestFields;
+  for (const name of names) {
+    const field = record[name];
+    if (typeof field !== "string" || !ACCESS_REQUEST_FIELD_PATTERNS[name].test(field)) {
+      return { problem: `request.${name} is missing or malformed (expected lower-case hex matching ${ACCESS_REQUEST_FIELD_PATTERNS[name].source})` };
+    }
+    request[name] = field;
+  }
+  return request;
+}
+
 /** The role a record needs of its author: managing for who may do what, editing for deciding proposals. */
 export function roleNeeded(record: GovernanceRecord | null): Role {
   if (record === null || record.kind === "accept" || record.kind === "reject" || record.kind === "request") return "edit";
