@@ -2,10 +2,10 @@
 // holds the festival, which records it as its own change, so it travels to the festival's managers like any other.
 import type { IncomingMessage } from "node:http";
 import { PandafestError } from "../../engine/core/errors.js";
-import type { GovernanceContext } from "../../engine/core/governance/manage.js";
 import { accessRequestFrom, type AccessRequestFields } from "../../engine/core/governance/records.js";
 import { recordAccessRequest } from "../../engine/core/membership/manage-members.js";
 import { accessRequestsOf } from "../../engine/core/membership/invitations.js";
+import { governedFestival } from "../../engine/node/governed-festival.js";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendError, sendJson, type RouteTable } from "./http.js";
@@ -82,8 +82,7 @@ export function addAccessRequestRoute(routes: RouteTable, inputs: { store: Festi
     let outcome: { recorded: boolean; role?: string } | { status: number; error: string };
     try {
       outcome = await turns.run(async () => {
-        const { handle, editor, identity } = await store.editorFor(festivalId);
-        const context: GovernanceContext = { doc: handle.doc(), festivalId: handle.documentId, actor: identity.publicKey, festivalName: String(store.visible(handle).name) };
+        const { editor, context } = await governedFestival(store, festivalId);
         try {
           const recorded = recordAccessRequest(editor, context, parsed, now());
           // the role the invitation offers, so the newcomer's page can say what they asked for

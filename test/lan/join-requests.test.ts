@@ -1,6 +1,7 @@
 // Joining a members-only festival over the LAN: POST /api/festivals/:id/requests records a valid access request (it
 // then travels to the managers' nodes), refuses forged, expired, used-up and replayed ones with the reason, and a
 // joiner's node asks its peers for the festival it waits to join, which arrives once a manager accepts.
+import { governedFestival } from "../../engine/node/governed-festival.js";
 import type * as A from "@automerge/automerge";
 import type { DocHandle } from "@automerge/automerge-repo";
 import fs from "node:fs/promises";
@@ -8,7 +9,6 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MAX_ACCESS_REQUEST_BYTES } from "../../apps/server/access-request-route.js";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
-import type { GovernanceContext } from "../../engine/core/governance/manage.js";
 import { accessRequestsOf, makeAccessRequest, type Invitation } from "../../engine/core/membership/invitations.js";
 import { acceptAccessRequest, addMember, findRequest, inviteMember } from "../../engine/core/membership/manage-members.js";
 import type { Festival } from "../../engine/core/schema.js";
@@ -35,14 +35,9 @@ async function person(name: string): Promise<Person> {
   return { dataDir, identity: await createIdentity(dataDir, name) };
 }
 
-async function governed(store: FestivalStore, id: string) {
-  const { handle, editor, identity } = await store.editorFor(id);
-  const context: GovernanceContext = { doc: handle.doc(), festivalId: handle.documentId, actor: identity.publicKey, festivalName: String(store.visible(handle).name) };
-  return { handle, editor, identity, context };
-}
 
 async function invite(store: FestivalStore, id: string, options: { expiresAt?: number; uses?: number } = {}): Promise<Invitation> {
-  const { editor, context } = await governed(store, id);
+  const { editor, context } = await governedFestival(store, id);
   const invitation = inviteMember(editor, context, { role: "edit", expiresAt: options.expiresAt ?? Date.now() + 3_600_000, uses: options.uses ?? 1 });
   await store.commit();
   return invitation;
@@ -77,7 +72,7 @@ describe("joining over the LAN", { timeout: 240_000 }, () => {
     const { id } = await store.create({ name: "Members Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
     const { id: publicId } = await store.create({ name: "Open Air", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "public" });
     {
-      const { editor, context, identity } = await governed(store, id);
+      const { editor, context, identity } = await governedFestival(store, id);
       addMember(editor, context, identity, cy.identity.publicKey, "edit");
       await store.commit();
     }
@@ -121,7 +116,7 @@ describe("joining over the LAN", { timeout: 240_000 }, () => {
 
     // Ada accepts Eve: the one use is taken, so Fay is refused; Eve's request replayed is refused too
     {
-      const { editor, context, identity } = await governed(a.store, id);
+      const { editor, context, identity } = await governedFestival(a.store, id);
       acceptAccessRequest(editor, context, identity, findRequest(context, eve.identity.publicKey, Date.now()));
       await a.store.commit();
     }

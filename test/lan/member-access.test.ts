@@ -1,6 +1,7 @@
 // Members-only festivals over the LAN: only peers whose proved key is a member get them (nodes and browser-like
 // clients alike), a removed member's connections get nothing made after the removal while the others converge, a
 // non-member asking by id gets nothing, and a handshake replayed on another connection is refused.
+import { governedFestival } from "../../engine/node/governed-festival.js";
 import * as A from "@automerge/automerge";
 import { cbor, Repo, type DocHandle, type DocumentId } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
@@ -8,7 +9,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
 import { ServerConnection } from "../../engine/browser/browser-repo.js";
-import type { GovernanceContext } from "../../engine/core/governance/manage.js";
 import { addMember, rekeyFestival, removeMember } from "../../engine/core/membership/manage-members.js";
 import { festivalAudience } from "../../engine/core/membership/access.js";
 import type { Festival } from "../../engine/core/schema.js";
@@ -35,22 +35,17 @@ async function person(name: string): Promise<Person> {
   return { dataDir, identity: await createIdentity(dataDir, name) };
 }
 
-async function governed(store: FestivalStore, id: string) {
-  const { handle, editor, identity } = await store.editorFor(id);
-  const context: GovernanceContext = { doc: handle.doc(), festivalId: handle.documentId, actor: identity.publicKey, festivalName: String(store.visible(handle).name) };
-  return { handle, editor, identity, context };
-}
 
 /** A private festival of `founder`'s with these editors, at its own key epoch (members only). */
 async function membersOnlyFestival(founder: Person, editors: Person[]): Promise<string> {
   const store = await FestivalStore.open(founder.dataDir);
   const { id } = await store.create({ name: "Members Meadow", timeZone: "UTC", startDate: "2027-08-01", endDate: "2027-08-02", visibility: "private" });
   for (const editor of editors) {
-    const { editor: edit, context, identity } = await governed(store, id);
+    const { editor: edit, context, identity } = await governedFestival(store, id);
     addMember(edit, context, identity, editor.identity.publicKey, "edit");
     await store.commit();
   }
-  const { editor, context } = await governed(store, id);
+  const { editor, context } = await governedFestival(store, id);
   rekeyFestival(editor, context);
   await store.commit();
   const handle = await store.find(id);
@@ -123,7 +118,7 @@ describe("members-only festivals", { timeout: 120_000 }, () => {
 
     // Ada removes Bo (a new epoch without him), then writes more
     {
-      const { editor, context } = await governed(a.store, id);
+      const { editor, context } = await governedFestival(a.store, id);
       removeMember(editor, context, bo.identity.publicKey);
       await a.store.commit();
     }

@@ -11,26 +11,14 @@ import {
   rejectProposal,
   revertAuthor,
   setMode,
-  type GovernanceContext,
   type Mode,
   type Role,
 } from "../../../engine/core/governance/index.js";
 import { addMember, removeMember } from "../../../engine/core/membership/index.js";
 import { memberNames } from "../../../engine/core/provenance.js";
-import type { FestivalStore } from "../../../engine/node/store.js";
+import { governedFestival } from "../../../engine/node/governed-festival.js";
 import { action } from "../context.js";
 import { authorLabel, table } from "../output.js";
-
-async function governed(store: FestivalStore, festival: string) {
-  const { handle, editor, identity } = await store.editorFor(festival);
-  const context: GovernanceContext = {
-    doc: handle.doc(),
-    festivalId: handle.documentId,
-    actor: identity.publicKey,
-    festivalName: String(store.visible(handle).name),
-  };
-  return { handle, editor, identity, context };
-}
 
 function roleArgument(text: string): Role {
   if (text === "edit" || text === "manage") return text;
@@ -60,7 +48,7 @@ export function registerGovernanceCommands(program: Command): void {
         const store = await ctx.openStore();
         const role = roleArgument(options.role);
         const key = memberKeyArgument(keyText);
-        const { editor, context, identity } = await governed(store, festival);
+        const { editor, context, identity } = await governedFestival(store, festival);
         addMember(editor, context, identity, key, role);
         await store.commit();
         ctx.out.result({ key, role }, (r) => [`${r.key.slice(0, 16)} may now ${r.role === "manage" ? "manage" : "edit"} "${context.festivalName}"`]);
@@ -76,7 +64,7 @@ export function registerGovernanceCommands(program: Command): void {
       action(async (ctx, festival: string, keyText: string) => {
         const store = await ctx.openStore();
         const key = memberKeyArgument(keyText);
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const { rekeyed } = removeMember(editor, context, key);
         await store.commit();
         ctx.out.result({ key, role: null, epoch: rekeyed }, (r) => [
@@ -120,7 +108,7 @@ export function registerGovernanceCommands(program: Command): void {
       .action(
         action(async (ctx, festival: string) => {
           const store = await ctx.openStore();
-          const { editor, context } = await governed(store, festival);
+          const { editor, context } = await governedFestival(store, festival);
           const changed = setMode(editor, context, mode);
           await store.commit();
           ctx.out.result({ mode, changed }, () => [changed ? `"${context.festivalName}" is now ${mode}` : `"${context.festivalName}" was already ${mode}`]);
@@ -163,7 +151,7 @@ export function registerGovernanceCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string, reference: string) => {
         const store = await ctx.openStore();
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const accepted = acceptProposal(editor, context, findProposal(context, reference, { rejected: true }));
         await store.commit();
         ctx.out.result({ accepted }, (r) => [`Accepted ${r.accepted.length} change(s): ${r.accepted.map((hash) => hash.slice(0, 12)).join(", ")}`]);
@@ -178,7 +166,7 @@ export function registerGovernanceCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string, reference: string) => {
         const store = await ctx.openStore();
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const hash = findProposal(context, reference);
         rejectProposal(editor, context, hash);
         await store.commit();
@@ -197,7 +185,7 @@ export function registerGovernanceCommands(program: Command): void {
         const store = await ctx.openStore();
         const author = memberKeyArgument(options.author);
         const since = options.since === undefined ? undefined : sinceArgument(options.since);
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const result = revertAuthor(editor, context, author, since);
         await store.commit();
         ctx.out.result(result, (r) => [

@@ -18,11 +18,10 @@ import {
   recordAccessRequest,
   rekeyFestival,
   type AccessRequestFields,
-  type GovernanceContext,
   type Role,
 } from "../../../engine/core/index.js";
 import { addPendingJoin, readPendingJoins } from "../../../engine/node/pending-joins.js";
-import type { FestivalStore } from "../../../engine/node/store.js";
+import { governedFestival } from "../../../engine/node/governed-festival.js";
 import { readServerInfo } from "../../server/server-info.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
@@ -50,12 +49,6 @@ function parseRequestToken(text: string): { festivalId: string; request: AccessR
   return { festivalId: parsed.festivalId, request };
 }
 const MAX_EXPIRY_MS = 366 * 86_400_000;
-
-async function governed(store: FestivalStore, festival: string) {
-  const { handle, editor, identity } = await store.editorFor(festival);
-  const context: GovernanceContext = { doc: handle.doc(), festivalId: handle.documentId, actor: identity.publicKey, festivalName: String(store.visible(handle).name) };
-  return { handle, editor, identity, context };
-}
 
 function roleArgument(text: string): Role {
   if (text === "edit" || text === "manage") return text;
@@ -130,7 +123,7 @@ export function registerMembershipCommands(program: Command): void {
         const uses = usesArgument(options.uses);
         const base = options.node !== undefined ? nodeOrigin(options.node, "--node") : ((await readServerInfo(ctx.dataDir))?.url ?? DEFAULT_NODE_URL);
         const store = await ctx.openStore();
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const invitation = inviteMember(editor, context, { role, expiresAt, uses });
         await store.commit();
         const result = { code: invitationCode(invitation), link: invitationLink(base, invitation), role, expiresAt: new Date(expiresAt).toISOString(), uses };
@@ -215,7 +208,7 @@ export function registerMembershipCommands(program: Command): void {
       action(async (ctx, festival: string, text: string) => {
         const store = await ctx.openStore();
         const { festivalId, request } = parseRequestToken(text);
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         if (festivalId !== context.festivalId) throw new PandafestError(`that request is for festival ${festivalId}, not "${context.festivalName}"`, { code: "usage" });
         const recorded = recordAccessRequest(editor, context, request, Date.now());
         await store.commit();
@@ -230,7 +223,7 @@ export function registerMembershipCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string, reference: string) => {
         const store = await ctx.openStore();
-        const { editor, context, identity } = await governed(store, festival);
+        const { editor, context, identity } = await governedFestival(store, festival);
         const request = findRequest(context, reference, Date.now());
         acceptAccessRequest(editor, context, identity, request);
         await store.commit();
@@ -245,7 +238,7 @@ export function registerMembershipCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string, reference: string) => {
         const store = await ctx.openStore();
-        const { editor, context } = await governed(store, festival);
+        const { editor, context } = await governedFestival(store, festival);
         const request = findRequest(context, reference, Date.now());
         declineAccessRequest(editor, context, request);
         await store.commit();
@@ -261,7 +254,7 @@ export function registerMembershipCommands(program: Command): void {
     .action(
       action(async (ctx, festival: string) => {
         const store = await ctx.openStore();
-        const { editor, context, handle } = await governed(store, festival);
+        const { editor, context, handle } = await governedFestival(store, festival);
         if (String(store.visible(handle).visibility) !== "private") throw new PandafestError(`"${context.festivalName}" is public: it has no key to move on`, { code: "usage" });
         const before = keyringOf(context.doc, context.festivalId).number;
         const number = rekeyFestival(editor, context);
