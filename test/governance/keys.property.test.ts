@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { governanceOf, type Festival, type GovernanceRecord } from "../../engine/core/index.js";
 import { festivalKeyFor, keyringOf, membersLackingKey, newEpoch, shareRecords } from "../../engine/core/membership/index.js";
+import { toHex } from "../../engine/core/keys.js";
 import { founded, person, record, type Person } from "./governance-helpers.js";
 
 const people: Person[] = [person("Ada"), person("Bo"), person("Cy"), person("Dee"), person("Eve")];
@@ -25,25 +26,33 @@ const step = (replicas: number): fc.Arbitrary<Step> =>
 
 const roleOf = (doc: A.Doc<Festival>, id: string, who: Person) => governanceOf(doc, id).roles.get(who.publicKey);
 
-function write(doc: A.Doc<Festival>, id: string, who: Person, records: GovernanceRecord[]): A.Doc<Festival> {
-  return records.reduce((next, one) => record(next, id, who, one), doc);
+/** Each person writes under an actor of their own on each replica, as each device has its own. */
+function actorOf(who: Person, replica: number): string {
+  return toHex(new Uint8Array([people.indexOf(who) + 1, replica + 1, ...new Array(14).fill(7)]));
+}
+
+function write(doc: A.Doc<Festival>, id: string, who: Person, records: GovernanceRecord[], replica = 0): A.Doc<Festival> {
+  if (records.length === 0) return doc;
+  const own = A.getActorId(doc) === actorOf(who, replica) ? doc : A.clone(doc, { actor: actorOf(who, replica) });
+  return records.reduce((next, one) => record(next, id, who, one), own);
 }
 
 /** One step as the CLI would take it, or nothing when the actor may not (no manage role where they are). */
 function apply(doc: A.Doc<Festival>, id: string, step: Exclude<Step, { kind: "sync" }>): A.Doc<Festival> {
+  const replica = step.replica;
   const who = people[step.who];
   if (roleOf(doc, id, who) !== "manage") return doc;
   const members = () => [...governanceOf(doc, id).roles.keys()];
   const number = keyringOf(doc, id).number + 1;
-  if (step.kind === "rekey") return write(doc, id, who, [newEpoch(members(), number).record]);
+  if (step.kind === "rekey") return write(doc, id, who, [newEpoch(members(), number).record], replica);
   const subject = people[step.subject];
   if (step.kind === "join") {
-    const granted = write(doc, id, who, [{ kind: "grant", key: subject.publicKey, role: step.role }]);
-    return write(granted, id, who, shareRecords(doc, id, who, [subject.publicKey]));
+    const granted = write(doc, id, who, [{ kind: "grant", key: subject.publicKey, role: step.role }], replica);
+    return write(granted, id, who, shareRecords(doc, id, who, [subject.publicKey]), replica);
   }
   if (!governanceOf(doc, id).roles.has(subject.publicKey) || subject === people[0]) return doc; // the founder stays, so a manager remains
   const epoch = newEpoch(members().filter((key) => key !== subject.publicKey), number).record;
-  return write(doc, id, who, [epoch, { kind: "withdraw", key: subject.publicKey }]);
+  return write(doc, id, who, [epoch, { kind: "withdraw", key: subject.publicKey }], replica);
 }
 
 /** Nobody without a role holds the current key; a member either holds it or is listed as lacking it. */
