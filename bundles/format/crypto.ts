@@ -5,6 +5,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
 import nacl from "tweetnacl";
 import { sign, verify } from "../../engine/core/keys.js";
+import { ID_DERIVED_KEY_LABEL, idDerivedKey } from "../../engine/core/membership/keyring.js";
 
 export const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 export const SIGNATURE_LENGTH = nacl.sign.signatureLength; // 64
@@ -54,11 +55,11 @@ export function fromHex(text: string): Uint8Array | undefined {
   return hexToBytes(text);
 }
 
-export const FESTIVAL_KEY_LABEL = "pandafest-bundle-key-v1";
+export const FESTIVAL_KEY_LABEL = ID_DERIVED_KEY_LABEL;
 
-/** The secretbox key of a private festival: SHA-256("pandafest-bundle-key-v1" || festival id). */
+/** The secretbox key of a private festival at epoch 0: SHA-256("pandafest-bundle-key-v1" || festival id), one rule with engine/core/membership. */
 export function festivalSecretKey(festivalId: string): Uint8Array {
-  return labelledHash(FESTIVAL_KEY_LABEL, festivalId);
+  return idDerivedKey(festivalId);
 }
 
 /** tweetnacl's crypto_secretbox and crypto_secretbox_open (NaCl's padded interface), which work in place. */
