@@ -189,6 +189,14 @@ export class FestivalCatalog {
     attempt(0);
   }
 
+  /** A document a peer asked for and this node never held was given up on: nothing about it is kept here either. */
+  forgetUnheld(documentId: string): void {
+    if (this.followed.has(documentId) || this.entries.has(documentId)) return;
+    this.tracked.delete(documentId);
+    this.pending.delete(documentId);
+    this.fromNodes.delete(documentId);
+  }
+
   private track(handle: DocHandle<unknown>): void {
     if (this.tracked.has(handle.documentId)) return;
     this.tracked.add(handle.documentId);

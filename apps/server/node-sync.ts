@@ -71,7 +71,7 @@ export class NodeSync {
       const handle = store.loadedHandle(id);
       return handle === undefined ? 0 : A.save(handle.doc()).byteLength;
     }, options.maxFestivalBytes ?? MAX_FESTIVAL_BYTES);
-    this.unknownDocuments = new UnknownDocuments(store.repo);
+    this.unknownDocuments = new UnknownDocuments(store.repo, undefined, (id) => catalog.forgetUnheld(id));
     this.endpoint = new SyncEndpoint({
       registry: this.registry,
       log,

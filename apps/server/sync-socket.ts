@@ -205,7 +205,7 @@ export class SyncEndpoint {
       closeWithReason(socket, CLOSE_POLICY, reason);
       return false;
     };
-    socket.frameFilter = (data, isBinary) => {
+    const filter: FrameFilter = (data, isBinary) => {
       if (refused) return false;
       const verdict = guard.inspect(data, isBinary);
       if (!verdict.accept) return refuse(verdict.reason);
@@ -267,9 +267,11 @@ export class SyncEndpoint {
         link.synced(message.documentId);
       }
       this.options.onMessage?.(message, address);
+      if (socket.frameFilter !== filter) return false; // onMessage refused the peer: this frame goes no further either
       if (link.role === "client" && this.options.claim?.(message)) return false;
       return true;
     };
+    socket.frameFilter = filter;
     socket.on("error", (error: Error & { code?: string }) => {
       refused = true;
       this.warn(`sync: closed the connection from ${address}: ${error.message}${error.code ? ` (${error.code})` : ""}`);

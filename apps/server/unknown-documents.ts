@@ -19,6 +19,8 @@ export class UnknownDocuments {
   constructor(
     private readonly repo: Repo,
     private readonly limits: UnknownDocumentLimits = DEFAULT_UNKNOWN_DOCUMENT_LIMITS,
+    /** told each id whose handle was dropped, so what else remembers it can let go too */
+    private readonly onForgotten: (documentId: string) => void = () => undefined,
   ) {}
 
   /** How many ids are remembered as asked for and not held. */
@@ -78,16 +80,25 @@ export class UnknownDocuments {
    * Stops remembering an id and, once the repo has found it unavailable (in storage and with its peers), drops the
    * repo's handle. repo.removeFromCache throws for a handle that is not ready, so repo.delete does it: it also
    * removes the id's storage, which is safe only because an unavailable id has none (storage was read first).
+   *
+   * The delete waits one macrotask past the handle settling: the repo's own find is still finishing on that same
+   * settling, and a delete before it ends makes it fail, and its failure path creates a fresh handle for the id
+   * that never loads (automerge-repo 2.5.6, Repo#loadDocumentWithProgress), which would then be kept for ever.
    */
   private forget(documentId: string): void {
     for (const peerId of this.askers.get(documentId) ?? []) this.byPeer.get(peerId)?.delete(documentId);
     this.askers.delete(documentId);
     const handle = this.repo.handles[documentId as DocumentId];
     if (!handle) return;
-    void handle.whenReady([...SETTLED_STATES]).then(() => {
-      if (this.askers.has(documentId)) return; // asked for again meanwhile
-      if (handle.state === "unavailable" && this.repo.handles[documentId as DocumentId] === handle) this.repo.delete(documentId as DocumentId);
-    }, () => undefined);
+    void handle
+      .whenReady([...SETTLED_STATES])
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        if (this.askers.has(documentId)) return; // asked for again meanwhile
+        if (handle.state !== "unavailable" || this.repo.handles[documentId as DocumentId] !== handle) return;
+        this.repo.delete(documentId as DocumentId);
+        this.onForgotten(documentId);
+      }, () => undefined);
   }
 }
 

@@ -106,6 +106,8 @@ export class SafeFileStorageAdapter implements StorageAdapterInterface {
       return;
     }
     const target = path.join(this.baseDirectory, ...prefixParts);
+    // nothing there (the repo removes every id it gives up on, most never stored): no removal, no directory fsync
+    if (!(await pathExists(target))) return;
     await fs.rm(target, { recursive: true, force: true });
     await syncDirectory(path.dirname(target)).catch(() => undefined);
   }
@@ -195,6 +197,17 @@ async function readDirectory(directory: string) {
   } catch (error) {
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
+async function pathExists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
     throw error;
   }
 }
