@@ -12,8 +12,10 @@ import { governanceOf, type FestivalGovernance } from "./standing.js";
  * nothing else serves, from copying the festival at its counting heads (A.clone of A.view: a second or more on a
  * large festival, once).
  *
- * A replica handed to a reader (shared) is never changed again: the next one is a copy with the new changes. One
- * nobody else holds (private: the copy an edit was just made on) is handed out to the next edit as it is.
+ * A replica handed to a reader (shared) is not extended in place: the next one is a copy with the new changes. An
+ * edit by the replica's own actor takes it as it is, shared or not (the copy an edit was just made on, or what
+ * members see, made under the editing document's actor): Automerge leaves a reader's object readable at its own
+ * heads once the document changes, and the replica leaves the known list, so nothing builds on it again.
  */
 
 interface KnownReplica {
@@ -53,8 +55,8 @@ export function rememberReplica(doc: A.Doc<Festival>, shared = false): void {
 
 /**
  * A writable document at exactly `heads` under `actor` (a fresh actor when none is given), from a known replica at
- * those heads, or undefined when none is known. A private one is handed out as it is (and forgotten); a shared one,
- * or one of another actor, is copied (cheap: Automerge copies a document without replaying it).
+ * those heads, or undefined when none is known. One of `actor` is handed out as it is (and forgotten); one of another
+ * actor is copied (Automerge copies a document without replaying it, yet on a large festival that is milliseconds).
  */
 export function takeReplicaAt(heads: readonly string[], actor?: string): A.Doc<Festival> | undefined {
   const at = headsKey(heads);
@@ -62,7 +64,7 @@ export function takeReplicaAt(heads: readonly string[], actor?: string): A.Doc<F
   if (index < 0) return undefined;
   const entry = known[index];
   try {
-    if (!entry.shared && actor !== undefined && A.getActorId(entry.doc) === actor) {
+    if (actor !== undefined && A.getActorId(entry.doc) === actor) {
       known.splice(index, 1);
       return entry.doc;
     }
@@ -84,7 +86,6 @@ export function replicaFromKnown(doc: A.Doc<Festival>, governance: FestivalGover
   const remembered = replicaOf.get(doc);
   if (remembered !== undefined) return remembered;
   const target = headsKey(governance.visibleHeads);
-  const notCounting = notCountingIn(governance);
   const spare = festivalId === undefined ? undefined : standby.get(festivalId);
   if (spare !== undefined && festivalId !== undefined) {
     // the copy taken before the changes arrived: the replica to build on, once
@@ -94,10 +95,15 @@ export function replicaFromKnown(doc: A.Doc<Festival>, governance: FestivalGover
   for (const entry of [...known]) {
     let replica: A.Doc<Festival> | undefined;
     try {
-      // every change of the candidate is in `doc` and counts there
+      // every change of the candidate is in `doc` and counts there; one at the counting heads holds exactly the
+      // changes that count (a document holds the past of its heads), so only another needs checking
       if (!A.hasHeads(doc, A.getHeads(entry.doc))) continue;
-      if ([...notCounting].some((hash) => A.hasHeads(entry.doc, [hash]))) continue;
-      replica = entry.at === target ? entry.doc : extendedBy(entry, doc, notCounting);
+      if (entry.at === target) replica = entry.doc;
+      else {
+        const notCounting = notCountingIn(governance);
+        if ([...notCounting].some((hash) => A.hasHeads(entry.doc, [hash]))) continue;
+        replica = extendedBy(entry, doc, notCounting);
+      }
     } catch {
       // a candidate its owner freed or changed since: forgotten
       const index = known.indexOf(entry);
@@ -165,7 +171,7 @@ export function keepStandbyReplica(doc: A.Doc<Festival>, festivalId: string): vo
   if (known.some((entry) => entry.at === at)) return;
   if (spare !== undefined) A.free(spare);
   standby.delete(festivalId);
-  standby.set(festivalId, A.clone(doc));
+  standby.set(festivalId, A.clone(doc, { actor: A.getActorId(doc) })); // the document's actor: its next edit may take it
   if (standby.size > STANDBY_LIMIT) {
     const [oldest, copy] = standby.entries().next().value as [string, A.Doc<Festival>];
     standby.delete(oldest);

@@ -82,9 +82,14 @@ export interface FestivalGovernance {
 }
 
 interface Pass {
-  counts: boolean[];
+  /** 1 where the change counts (typed arrays: a later version copies them cheaply) */
+  counts: Uint8Array;
   standings: ChangeStanding[];
-  stateBefore: number[];
+  stateBefore: Int32Array;
+  /** the indices of the changes that are pending (kept so a later version need not look at every change) */
+  pending: number[];
+  /** the indices of the counting changes no other counting change depends on (the visible heads) */
+  heads: number[];
 }
 
 const results = new WeakMap<object, { festivalId: string; governance: FestivalGovernance }>();
@@ -194,9 +199,9 @@ function decide(doc: A.Doc<Festival>, festivalId: string): Decision {
 }
 
 function summary(doc: A.Doc<Festival>, graph: Graph, pass: Pass, founder: string | null, metadata: A.ChangeMetadata[]): FestivalGovernance {
-  const visibleHeads = graph.headsOf(pass.counts);
-  const allCount = pass.counts.every(Boolean);
-  const atHeads = graph.derive(graph.stateAt(visibleHeads.map((hash) => graph.indexOf.get(hash) ?? -1), pass));
+  const visibleHeads = pass.heads.map((index) => metadata[index].hash).sort();
+  const allCount = !pass.counts.includes(0);
+  const atHeads = graph.derive(graph.stateAt(pass.heads, pass));
   return {
     founded: true,
     founder,
@@ -221,12 +226,10 @@ function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string):
   if (previous.heads.length === 0 || previous.founder === null || !A.hasHeads(doc, previous.heads)) return undefined;
   const added = A.getChangesMetaSince(doc, previous.heads);
   if (added.length === 0) return { ...previous, heads: A.getHeads(doc) };
+  // the changes since the previous heads are new to it (Automerge lists none in their past); the graph's index
+  // drops any it knows all the same
   const graphIndex = previous.graph?.indexOf;
-  const isKnown =
-    graphIndex !== undefined && graphIndex.size === previous.metadata.length
-      ? (hash: string) => graphIndex.has(hash)
-      : setMembership(previous.metadata.map((change) => change.hash));
-  const fresh = causalOrderAfter(added, isKnown);
+  const fresh = causalOrderAfter(added, graphIndex === undefined || graphIndex.size !== previous.metadata.length ? () => false : (hash) => graphIndex.has(hash));
   const records = fresh.map((change) => parseGovernanceMessage(change.message));
   if (records.some((record) => record?.kind === "found" || record?.kind === "accept" || record?.kind === "reject")) return undefined;
   // a decision that arrived before the change it names
@@ -236,15 +239,16 @@ function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string):
   // a pending change whose actor wrote again (usually its attestation) may count now: the pass is run again from it
   let firstPending = previous.metadata.length;
   if (previous.pass !== undefined) {
-    for (const standing of previous.pass.standings) {
-      if (standing.status === "pending" && actors.has(previous.metadata[standing.index].actor)) {
+    for (const index of previous.pass.pending) {
+      const standing = previous.pass.standings[index];
+      if (actors.has(previous.metadata[index].actor)) {
         // a pending decision or role change may change what else counts (acceptances are settled together): decided again
         if (standing.record !== null) return undefined;
         firstPending = Math.min(firstPending, standing.index);
       }
     }
   }
-  const metadata = [...previous.metadata, ...fresh];
+  const metadata = previous.metadata.concat(fresh);
   const coverages = new Map(previous.coverages);
   const byActor = changesByActorOf(previous);
   const nextByActor = new Map(byActor);
@@ -256,7 +260,7 @@ function extended(previous: Decision, doc: A.Doc<Festival>, festivalId: string):
     decidedHashes.set(decision, decided);
     return decision;
   };
-  const allRecords = [...previous.records, ...records];
+  const allRecords = previous.records.concat(records);
   if (previous.graph === undefined || previous.pass === undefined || previous.accepted === undefined) {
     // open, with no record but the founding one: so it stays while no record arrives
     if (records.some((record) => record !== null) || firstPending < previous.metadata.length) return undefined;
@@ -315,11 +319,6 @@ function causalOrderAfter(changes: A.ChangeMetadata[], isKnown: (hash: string) =
     seen.add(change.hash);
     return true;
   });
-}
-
-function setMembership(hashes: readonly string[]): (hash: string) => boolean {
-  const set = new Set(hashes);
-  return (hash) => set.has(hash);
 }
 
 /** The indices of the change at `index` and of every change it depends on (`metadata` in causal order). */
@@ -529,18 +528,16 @@ class Graph {
     let first = 0;
     if (continuing === undefined) {
       this.derived.clear(); // a record's past may differ from the last pass's
-      pass = { counts: new Array<boolean>(count).fill(false), standings: [], stateBefore: new Array<number>(count).fill(0) };
+      pass = { counts: new Uint8Array(count), standings: [], stateBefore: new Int32Array(count), pending: [], heads: [] };
     } else {
       // earlier changes stand as they stood; the pass goes on with the new ones
       // copies: the earlier version's decision stays as it was
       first = continuing.start;
-      const counts = continuing.pass.counts.slice(0, first);
-      const stateBefore = continuing.pass.stateBefore.slice(0, first);
-      for (let index = first; index < count; index += 1) {
-        counts.push(false);
-        stateBefore.push(0);
-      }
-      pass = { counts, standings: continuing.pass.standings.slice(0, first), stateBefore };
+      const counts = new Uint8Array(count);
+      counts.set(continuing.pass.counts.subarray(0, first));
+      const stateBefore = new Int32Array(count);
+      stateBefore.set(continuing.pass.stateBefore.subarray(0, first));
+      pass = { counts, standings: continuing.pass.standings.slice(0, first), stateBefore, pending: continuing.pass.pending.filter((index) => index < first), heads: [] };
     }
     for (let index = first; index < count; index += 1) {
       const change = this.metadata[index];
@@ -554,7 +551,7 @@ class Graph {
         standing.reason = reason;
       };
       if (this.beforeFounding[index]) {
-        pass.counts[index] = true;
+        pass.counts[index] = 1;
         continue;
       }
       if (!this.descends[index]) {
@@ -568,7 +565,7 @@ class Graph {
       }
       const state = this.derive(pass.stateBefore[index]);
       if (record === null && state.mode === "open") {
-        pass.counts[index] = true;
+        pass.counts[index] = 1;
         continue;
       }
       if (standing.author === null) {
@@ -578,12 +575,12 @@ class Graph {
       const needed = roleNeeded(record);
       const allowed = record?.kind !== "found" && roleIncludes(state.roles.get(standing.author), needed) && leavesAManager(record, state);
       if (allowed) {
-        pass.counts[index] = true;
+        pass.counts[index] = 1;
         continue;
       }
       const acceptor = accepted.get(index);
       if (acceptor !== undefined && record?.kind !== "found" && leavesAManager(record, state)) {
-        pass.counts[index] = true;
+        pass.counts[index] = 1;
         standing.acceptedBy = acceptor;
         continue;
       }
@@ -596,6 +593,9 @@ class Graph {
             : `its author has no ${needed === "manage" ? "manage" : "edit"} role here`,
       );
     }
+    for (let index = first; index < count; index += 1) if (pass.standings[index].status === "pending") pass.pending.push(index);
+    // a pass that went on from the previous version's last change leaves that version's counting changes as they were
+    pass.heads = continuing !== undefined && first === continuing.pass.counts.length ? this.extendHeads(continuing.pass.heads, pass, first) : this.headsOf(pass.counts);
     return pass;
   }
 
@@ -658,12 +658,23 @@ class Graph {
   }
 
   /** The heads of a set of changes closed under dependencies. */
-  headsOf(counts: readonly boolean[]): string[] {
-    const covered = new Array<boolean>(counts.length).fill(false);
-    counts.forEach((counting, index) => {
-      if (counting) for (const dep of this.deps[index]) covered[dep] = true;
-    });
-    return this.metadata.filter((_, index) => counts[index] && !covered[index]).map((change) => change.hash).sort();
+  private headsOf(counts: Uint8Array): number[] {
+    const covered = new Uint8Array(counts.length);
+    for (let index = 0; index < counts.length; index += 1) {
+      if (counts[index] === 1) for (const dep of this.deps[index]) covered[dep] = 1;
+    }
+    const heads: number[] = [];
+    for (let index = 0; index < counts.length; index += 1) if (counts[index] === 1 && covered[index] === 0) heads.push(index);
+    return heads;
+  }
+
+  /** The visible heads after changes from `first` on were added to a pass whose earlier changes kept their standing. */
+  private extendHeads(previousHeads: readonly number[], pass: Pass, first: number): number[] {
+    const covered = new Set<number>();
+    for (let index = first; index < pass.counts.length; index += 1) if (pass.counts[index] === 1) for (const dep of this.deps[index]) covered.add(dep);
+    const heads = previousHeads.filter((index) => !covered.has(index));
+    for (let index = first; index < pass.counts.length; index += 1) if (pass.counts[index] === 1 && !covered.has(index)) heads.push(index);
+    return heads;
   }
 }
 

@@ -39,7 +39,8 @@ export function visibleReplica(doc: A.Doc<Festival>, festivalId: string): A.Doc<
   if (governance.allCount) return doc;
   const replica = replicaFromKnown(doc, governance, festivalId);
   if (replica !== undefined) return replica;
-  const made = A.clone(A.view(doc, governance.visibleHeads));
+  // under the document's actor, so the next edit of it is made on this replica as it is (replica.ts)
+  const made = A.clone(A.view(doc, governance.visibleHeads), { actor: A.getActorId(doc) });
   recordReplica(doc, made);
   return made;
 }
@@ -156,6 +157,29 @@ export function changeVisibly(doc: A.Doc<Festival>, festivalId: string, message:
   if (base === null) return A.change(doc, { message }, apply);
   const changes = changeAtHeads(doc, base, message, apply);
   return changes.length === 0 ? doc : A.applyChanges(doc, changes)[0];
+}
+
+/**
+ * `doc` with one change by its own actor and the attestation that signs it, both made at the editing base (see
+ * changeVisibly) and added together: one copy, one addition to the festival and one decision, where a change and
+ * then its attestation would take two of each.
+ */
+export function signedChangeVisibly(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner, message: string, apply: (draft: Festival) => void): A.Doc<Festival> {
+  const base = editingBase(doc, festivalId);
+  if (base === null) {
+    const changed = A.change(doc, { message }, apply);
+    return changed === doc ? doc : withAttestation(changed, festivalId, signer);
+  }
+  const fork = forkAt(doc, base);
+  const forkHeads = A.getHeads(fork);
+  const changed = A.change(fork, { message }, apply);
+  if (changed === fork) {
+    rememberFork(fork);
+    return doc;
+  }
+  const signed = withAttestation(changed, festivalId, signer);
+  rememberFork(signed);
+  return A.applyChanges(doc, A.getChangesSince(signed, forkHeads))[0];
 }
 
 /** `doc` with its actor's latest change attested, the attestation written at the editing base. */

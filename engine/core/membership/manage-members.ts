@@ -5,7 +5,7 @@ import { PandafestError } from "../errors.js";
 import { grantRole, requireRole, withdrawRole, type GovernanceContext } from "../governance/manage.js";
 import { MAX_SEALS_PER_RECORD, type AccessRequestFields, type GovernanceRecord, type Role } from "../governance/records.js";
 import { governanceOf } from "../governance/standing.js";
-import { changeVisibly, visibleFestival, withVisibleAttestation } from "../governance/visible.js";
+import { signedChangeVisibly, visibleFestival } from "../governance/visible.js";
 import { recordMember } from "../members.js";
 import type { Festival } from "../schema.js";
 import type * as A from "@automerge/automerge";
@@ -130,9 +130,8 @@ export function removeMember(editor: FestivalEditor, context: GovernanceContext,
 /** A new private festival's first epoch, sealed to its founder, so its id is never its key (written and attested). */
 export function withFirstEpoch(doc: A.Doc<Festival>, festivalId: string, founder: MemberSecret & { name: string }): A.Doc<Festival> {
   const { message, apply } = governanceChange(newEpoch([founder.publicKey], 1).record);
-  const changed = changeVisibly(doc, festivalId, message, (draft) => {
+  return signedChangeVisibly(doc, festivalId, founder, message, (draft) => {
     apply(draft);
     recordMember(draft, founder);
   });
-  return withVisibleAttestation(changed, festivalId, founder);
 }

@@ -6,7 +6,7 @@ import type { BrowserIdentity } from "../../../engine/browser/browser-identity.j
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
 import { ATTESTATION_MESSAGE, attest, withAttestation } from "../../../engine/core/provenance.js";
-import { changeAtHeads, changesUnderFreshActor, editingBase, forkAt, freshActorCopy, governanceOf, rememberFork, visibleFestival } from "../../../engine/core/governance/index.js";
+import { changeAtHeads, changesUnderFreshActor, editingBase, forkAt, freshActorCopy, governanceOf, rememberFork, signedChangeVisibly, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
@@ -85,8 +85,8 @@ export class FestivalSession {
         this.handle.update((doc) => applyChanges(doc, fresh)[0]);
         return;
       }
-      this.#changeVisibly(apply, message);
-      this.#attest(identity);
+      // the change and its signature in one update: one addition to the festival, one decision, one render
+      this.handle.update((doc) => signedChangeVisibly(doc, this.handle.documentId, identity, message, apply));
     },
   };
 
