@@ -47,7 +47,7 @@ export interface ServerConnectionStatus {
 export interface HeartbeatOptions {
   /** An HTTP URL of the node that answers quickly (its /api/status); any answer, even an error status, is a sign of life. */
   url: string;
-  /** How often to ask. Default 4000 ms. */
+  /** How often to ask. Default 3000 ms. */
   intervalMs?: number;
   /** How long an answer may take before the node counts as gone. Default 2500 ms. */
   timeoutMs?: number;
@@ -73,7 +73,7 @@ export interface BrowserRepoOptions {
   channelName?: string;
   /** Delays between reconnection attempts; see ServerConnectionOptions. */
   backoff?: BackoffOptions;
-  /** The heartbeat; default: the node's /api/status every 4 s (see heartbeatUrlFor). */
+  /** The heartbeat; default: the node's /api/status every 3 s (see heartbeatUrlFor). */
   heartbeat?: HeartbeatOptions;
   /** How long to wait for other tabs to answer before looking elsewhere. Default 150 ms (tabs answer at once). */
   tabWaitMs?: number;
@@ -95,7 +95,7 @@ const SOCKET_OPEN = 1;
 const DEFAULT_TAB_WAIT_MS = 150;
 /** A page reconnects to one node (its own machine, or one on the LAN): soon at first, never more than every 15 s. */
 export const PAGE_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 15_000 };
-const DEFAULT_HEARTBEAT_MS = 4000;
+const DEFAULT_HEARTBEAT_MS = 3000;
 const DEFAULT_HEARTBEAT_TIMEOUT_MS = 2500;
 const DEFAULT_ATTEMPT_TIMEOUT_MS = 5000;
 /** The retry interval handed to automerge-repo's adapter: its own timers never fire, this class schedules retries. */
