@@ -147,6 +147,8 @@ function browserSaysOffline(): boolean {
   return pageWindow()?.navigator?.onLine === false;
 }
 
+function ignoreEvent(): void {}
+
 /**
  * The websocket client of automerge-repo, hardened for pages that go offline: sending while the socket is
  * not open drops the message instead of throwing (the sync protocol catches up after reconnecting), the
@@ -370,6 +372,8 @@ export class ServerConnection extends WebSocketClientAdapter {
     socket.removeEventListener("close", this.onClose);
     socket.removeEventListener("message", this.onMessage);
     socket.removeEventListener("error", this.onError);
+    // closing a socket still connecting reports an error, which Node's ws throws when nobody listens
+    socket.addEventListener("error", ignoreEvent);
     if (this.remotePeerId) this.emit("peer-disconnected", { peerId: this.remotePeerId });
     this.remotePeerId = undefined;
     this.#handshake = undefined;

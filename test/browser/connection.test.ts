@@ -61,8 +61,9 @@ describe.skipIf(!browserTestsRun("connection.test.ts"))("the connection badge", 
     expect(await offlineBadge(page).count()).toBe(0);
 
     const errorsBefore = errors.length;
-    await server.stop();
+    // taken before the node goes: the pauses below are counted from no later than the loss
     const stoppedAt = Date.now();
+    await server.stop();
     await offlineBadge(page).waitFor({ timeout: TRUTH_WITHIN_MS });
     const badgeAfterMs = Date.now() - stoppedAt;
     await page.locator('pf-sync [data-state="offline"]').waitFor({ timeout: TRUTH_WITHIN_MS });
