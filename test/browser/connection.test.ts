@@ -105,11 +105,19 @@ describe.skipIf(!browserTestsRun("connection.test.ts"))("the connection badge", 
     await createFestival(page, { name: "Silent Fest", ...FESTIVAL });
     await eventually("the page online through the relay", async () => ((await connectionStatus(page)).state === "online" ? true : undefined));
 
+    await eventually("the service worker to control the page", async () =>
+      (await page.evaluate<boolean>("navigator.serviceWorker.controller !== null")) ? true : undefined,
+    );
+
     proxy.stall();
     const stalledAt = Date.now();
     await offlineBadge(page).waitFor({ timeout: TRUTH_WITHIN_MS });
     console.log(`[connection] node silent: badge after ${Date.now() - stalledAt} ms`);
     expect((await connectionStatus(page)).offlineReason).toBe("no-answer");
+    // opened again while the node is silent, the app starts from the service worker's cache after a short wait
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Silent Fest" }).waitFor({ timeout: 15_000 });
+    await offlineBadge(page).waitFor({ timeout: TRUTH_WITHIN_MS });
 
     proxy.resume();
     await eventually("the page online again", async () => ((await connectionStatus(page)).state === "online" ? true : undefined), 30_000);

@@ -1,6 +1,5 @@
 // The web app's service worker: keeps one build of the app (index.html, scripts, styles, the Automerge wasm) in a cache
 // named by that build, so the app starts with no network; /api, /sync and every other answer of the node pass untouched.
-// The build writes PANDAFEST_BUILD into sw.js (ui/vite.config.ts): a new build is a new sw.js, which replaces the cache.
 
 interface BuildManifest {
   /** a hash of every file of the build */
@@ -14,6 +13,7 @@ export {};
 declare const self: ServiceWorkerGlobalScope;
 declare const PANDAFEST_BUILD: BuildManifest;
 
+/** Written into sw.js by the build (ui/vite.config.ts): a new build is a new sw.js, which replaces the cache. */
 const BUILD: BuildManifest = PANDAFEST_BUILD;
 const CACHE_PREFIX = "pandafest-app-";
 const CACHE_NAME = `${CACHE_PREFIX}${BUILD.version}`;
