@@ -1,11 +1,42 @@
-// The web app's build: vite bundles ui/src into ui/dist, the folder `pandafest serve` serves at `/`.
-// Automerge runs from its slim entry; its WebAssembly is a separate file the page loads once (see src/main.ts).
+// The web app's build: vite bundles ui/src into ui/dist, the folder `pandafest serve` serves at `/`, with the service
+// worker (ui/sw) as dist/sw.js. Automerge runs from its slim entry; its WebAssembly is a separate file (src/main.ts).
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const uiRoot = fileURLToPath(new URL(".", import.meta.url));
 /** During `vite` development, the running `pandafest serve` that answers /api, /festivals and /sync. */
 const node = process.env.PANDAFEST_NODE ?? "http://127.0.0.1:4321";
+
+const SERVICE_WORKER_FILE = "sw.js";
+
+/**
+ * Writes the build's manifest into sw.js where the worker reads PANDAFEST_BUILD: every other file of the build and a
+ * version hashed from all of them. Any change to the app changes sw.js, which is how browsers learn of a new build.
+ */
+function serviceWorkerManifest(): Plugin {
+  return {
+    name: "pandafest-service-worker-manifest",
+    apply: "build",
+    enforce: "post",
+    generateBundle(_options, bundle) {
+      const worker = bundle[SERVICE_WORKER_FILE];
+      if (!worker || worker.type !== "chunk") throw new Error(`the build has no ${SERVICE_WORKER_FILE}`);
+      if (worker.imports.length > 0 || worker.dynamicImports.length > 0) throw new Error(`${SERVICE_WORKER_FILE} must import nothing`);
+      const files = Object.keys(bundle)
+        .filter((name) => name !== SERVICE_WORKER_FILE && !name.endsWith(".map"))
+        .sort();
+      const hash = createHash("sha256");
+      for (const name of files) {
+        const item = bundle[name];
+        hash.update(name).update("\0").update(item.type === "chunk" ? item.code : item.source).update("\0");
+      }
+      const manifest = JSON.stringify({ version: hash.digest("hex").slice(0, 16), files });
+      if (!/\bPANDAFEST_BUILD\b/.test(worker.code)) throw new Error(`${SERVICE_WORKER_FILE} does not read PANDAFEST_BUILD`);
+      worker.code = worker.code.replace(/\bPANDAFEST_BUILD\b/g, `(${manifest})`);
+    },
+  };
+}
 
 export default defineConfig({
   root: uiRoot,
@@ -18,6 +49,7 @@ export default defineConfig({
       { find: /^@automerge\/automerge-repo$/, replacement: "@automerge/automerge-repo/slim" },
     ],
   },
+  plugins: [serviceWorkerManifest()],
   esbuild: { target: "es2022" },
   build: {
     outDir: fileURLToPath(new URL("./dist", import.meta.url)),
@@ -27,6 +59,14 @@ export default defineConfig({
     sourcemap: process.env.PANDAFEST_SOURCEMAPS === "1",
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL("./index.html", import.meta.url)),
+        sw: fileURLToPath(new URL("./sw/service-worker.ts", import.meta.url)),
+      },
+      // the worker keeps a fixed name at the root: its address is what browsers check for a new build
+      output: { entryFileNames: (chunk) => (chunk.name === "sw" ? SERVICE_WORKER_FILE : "assets/[name]-[hash].js") },
+    },
   },
   server: {
     host: "127.0.0.1",

@@ -116,6 +116,9 @@ const CONTENT_TYPES = new Map<string, string>(Object.entries({
   ".txt": "text/plain; charset=utf-8",
 }));
 
+/** The files of the web app a browser must ask the node for again each time (304 when unchanged). */
+const ALWAYS_REVALIDATED = new Set(["index.html", "sw.js"]);
+
 /** Source maps would publish the source tree; the build makes none, and any left in the folder are not served. */
 const UNSERVED_EXTENSIONS = new Set([".map"]);
 
@@ -174,7 +177,8 @@ export async function serveStatic(
   if (!stats || !stats.isFile()) return sendText(response, 404, "not found\n");
   const headers: OutgoingHttpHeaders = {
     "content-type": CONTENT_TYPES.get(path.extname(file).toLowerCase()) ?? "application/octet-stream",
-    "cache-control": path.basename(file) === "index.html" ? "no-cache" : "public, max-age=3600",
+    // the page and the service worker name the build; the files they name carry a content hash in their names
+    "cache-control": ALWAYS_REVALIDATED.has(path.basename(file)) ? "no-cache" : "public, max-age=3600",
     "x-content-type-options": "nosniff",
   };
   const compressible = isCompressibleType(file);

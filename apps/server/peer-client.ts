@@ -8,7 +8,7 @@ import {
   type PeerMetadata,
 } from "@automerge/automerge-repo";
 import { WebSocket, type RawData } from "ws";
-import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "../../engine/sync/backoff.js";
 import { DEFAULT_FRAME_LIMITS, FrameGuard, CLOSE_POLICY, type FrameLimits } from "./frame-guard.js";
 import { silentLog, type ServerLog } from "./log.js";
 import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type AuthenticatedLink, type NodeAuthMessage, type NodeHelloMessage, type NodeKey } from "./node-auth.js";

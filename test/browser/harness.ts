@@ -75,10 +75,11 @@ export interface ServeProcess {
 
 const SERVE_START_TIMEOUT_MS = 15_000;
 
-/** Starts `pandafest serve` on 127.0.0.1 and resolves once it printed its URL (--json). */
-export function startServe(dataDir: string, options: { port?: number; peers?: string[] } = {}): Promise<ServeProcess> {
+/** Starts `pandafest serve` on 127.0.0.1 and resolves once it printed its URL (--json); `args` adds options of serve. */
+export function startServe(dataDir: string, options: { port?: number; peers?: string[]; args?: string[] } = {}): Promise<ServeProcess> {
   const args = [cliPath, "--data", dataDir, "--json", "serve", "--port", String(options.port ?? 0)];
   for (const peer of options.peers ?? []) args.push("--peer", peer);
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

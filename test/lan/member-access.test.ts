@@ -64,7 +64,7 @@ const syncUrl = (server: RunningServer) => `${server.localUrl.replace("http", "w
 
 /** A browser-like client: a repo whose connection to the node proves `identity` (the web app's ServerConnection). */
 function browserLike(server: RunningServer, identity?: Identity): { repo: Repo; connection: ServerConnection } {
-  const connection = new ServerConnection(syncUrl(server), 300, identity);
+  const connection = new ServerConnection(syncUrl(server), { identity, backoff: { initialMs: 300, maxMs: 300 } });
   const repo = new Repo({ network: [connection], sharePolicy: async () => true });
   repos.push(repo);
   return { repo, connection };

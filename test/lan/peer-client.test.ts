@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { Backoff } from "../../apps/server/backoff.js";
+import { Backoff } from "../../engine/sync/backoff.js";
 import type { AdmissionLimits } from "../../apps/server/connection-admission.js";
 import type { FrameLimits } from "../../apps/server/frame-guard.js";
 import { PeerClientAdapter } from "../../apps/server/peer-client.js";

@@ -1,12 +1,14 @@
-// The page's entry point: loads Automerge's WebAssembly once, then the app (which needs it).
-// A failure to start is shown on the page, never only in the console.
+// The page's entry point: loads Automerge's WebAssembly once, then the app (which needs it), then the service worker
+// that lets it start offline next time. A failure to start is shown on the page, never only in the console.
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
 import { prepareAutomerge } from "../../engine/browser/browser-repo.js";
+import { registerServiceWorker } from "./offline-start.js";
 
 async function start(): Promise<void> {
   await prepareAutomerge(wasmUrl);
   performance.mark("pandafest:automerge-ready");
   await import("./components/pf-app.js");
+  registerServiceWorker();
 }
 
 start().catch((error: unknown) => {

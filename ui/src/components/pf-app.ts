@@ -16,8 +16,11 @@ import "./pf-join.js";
 import "./pf-name-form.js";
 import { sharedStyles } from "./shared-styles.js";
 
-/** How long the connection must stay offline before the header says so (the socket retries every 2 s). */
-const OFFLINE_GRACE_MS = 3000;
+/**
+ * How long the connection must stay offline before the header says so: a node restarting is back within it. The
+ * connection itself tells the truth quickly (a closed socket at once, a silent node within its heartbeat).
+ */
+const OFFLINE_GRACE_MS = 1000;
 
 @customElement("pf-app")
 export class PfApp extends LitElement {
@@ -71,7 +74,7 @@ export class PfApp extends LitElement {
   @state() accessor preview: { id: string; model: FestivalModel } | undefined;
   @state() accessor openError: string | undefined;
   @state() accessor connection: ServerConnectionState | undefined = this.services.server?.status().state;
-  /** the connection has been offline for OFFLINE_GRACE_MS (a reconnect to prove a new name's key is no outage) */
+  /** the connection has been offline for OFFLINE_GRACE_MS */
   @state() accessor offlineShown = false;
   #offlineTimer: ReturnType<typeof setTimeout> | undefined;
   #openRequest = 0;

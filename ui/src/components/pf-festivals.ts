@@ -65,7 +65,10 @@ export class PfFestivals extends LitElement {
     this.#abort = new AbortController();
     this.#refreshDirectory();
     // festivals reach the node while the screen is open (from peers, other tabs): the list follows
-    this.#directoryTimer = setInterval(() => this.#refreshDirectory(), DIRECTORY_REFRESH_MS);
+    // (not while the node is known to be away: each failed request is an error in the console; it is asked once back)
+    this.#directoryTimer = setInterval(() => {
+      if (this.services?.server?.status().state !== "offline") this.#refreshDirectory();
+    }, DIRECTORY_REFRESH_MS);
   }
 
   override disconnectedCallback(): void {

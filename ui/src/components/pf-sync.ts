@@ -2,7 +2,7 @@
 // exporting this festival as a signed bundle file, and importing bundle files.
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import type { ServerConnectionStatus } from "../../../engine/browser/browser-repo.js";
+import type { OfflineReason, ServerConnectionStatus } from "../../../engine/browser/browser-repo.js";
 import type { AppServices } from "../state/app-services.js";
 import { downloadFile, packFullBundle } from "../state/bundle-transfer.js";
 import type { FestivalSession } from "../state/festival-session.js";
@@ -16,6 +16,18 @@ const STATE_TEXT: Record<ServerConnectionStatus["state"], string> = {
   online: "Connected to the node",
   offline: "Offline: edits are kept in this browser and sent when the node is back",
 };
+
+const OFFLINE_REASON_TEXT: Record<OfflineReason, string> = {
+  closed: "The node closed the connection, or is not running.",
+  "no-answer": "The node stopped answering.",
+  "browser-offline": "This device has no network.",
+};
+
+function inSeconds(at: number | undefined): string {
+  if (at === undefined) return "";
+  const seconds = Math.max(0, Math.round((at - Date.now()) / 1000));
+  return seconds === 0 ? "Trying again now." : `Trying again in ${seconds} s.`;
+}
 
 function ago(ms: number | undefined): string {
   if (ms === undefined) return "never";
@@ -48,7 +60,8 @@ export class PfSync extends LitElement {
     void this.#refreshNode();
     this.#timer = setInterval(() => {
       this.status = this.services?.server?.status();
-      void this.#refreshNode();
+      // not while the node is known to be away (each failed request is an error in the console)
+      if (this.status?.state !== "offline") void this.#refreshNode();
     }, 5000);
   }
 
@@ -76,6 +89,12 @@ export class PfSync extends LitElement {
         ? html`<p class="notice ${status.state === "online" ? "ok" : status.state === "offline" ? "warn" : ""}" role="status" data-state=${status.state}>
             ${STATE_TEXT[status.state]}
           </p>
+          ${status.state === "offline"
+            ? html`<p>
+                ${status.offlineReason ? OFFLINE_REASON_TEXT[status.offlineReason] : nothing} ${inSeconds(status.nextAttemptAt)}
+                <button type="button" @click=${() => this.services?.server?.retryNow()}>Try now</button>
+              </p>`
+            : nothing}
           <ul>
             <li>Node: <code>${status.url}</code></li>
             <li>Last message from the node: ${ago(status.lastReceivedAt)}</li>

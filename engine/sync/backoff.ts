@@ -1,5 +1,5 @@
-// Reconnection delays: exponential growth with jitter, capped, reset after a successful connection.
-// Jitter spreads out many peers that lost the same server so they do not all come back in the same instant.
+// Reconnection delays: exponential growth with jitter, capped, reset after a successful connection (node links and
+// the web app's socket alike). Jitter spreads out many peers that lost the same server so they do not all return at once.
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;

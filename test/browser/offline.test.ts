@@ -1,0 +1,156 @@
+// The web app starts offline in real Chromium: loaded once from `pandafest serve`, it reloads with the node stopped
+// (from its service worker's cache), edits, and the edit reaches the node once it is back; a new build replaces the cache.
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../../apps/server/server.js";
+import { cliJson, tempDir } from "../helpers/cli.js";
+import {
+  addEvent,
+  addVenue,
+  browserTestsRun,
+  createFestival,
+  eventually,
+  festivalUrl,
+  launchBrowser,
+  openApp,
+  programmeTitles,
+  repoRoot,
+  startServe,
+  watchPage,
+  type ServeProcess,
+} from "./harness.js";
+
+interface ShownFestival {
+  events: Record<string, { title: string }>;
+}
+
+const FESTIVAL = { startDate: "2027-10-01", endDate: "2027-10-02", timeZone: "Europe/Vienna" };
+
+/** Waits until the service worker controls the page; returns the names of the app's caches. */
+async function controlledByServiceWorker(page: Page): Promise<string[]> {
+  await eventually("the service worker to control the page", async () =>
+    (await page.evaluate<boolean>("navigator.serviceWorker.controller !== null")) ? true : undefined,
+  );
+  return page.evaluate<string[]>(`caches.keys().then((names) => names.filter((name) => name.startsWith("pandafest-app-")))`);
+}
+
+/** The files a cache holds, as paths of the page's origin. */
+function cachedPaths(page: Page, cacheName: string): Promise<string[]> {
+  return page.evaluate<string[]>(
+    `caches.open(${JSON.stringify(cacheName)}).then((cache) => cache.keys()).then((requests) => requests.map((request) => new URL(request.url).pathname).sort())`,
+  );
+}
+
+describe.skipIf(!browserTestsRun("offline.test.ts"))("the web app offline", { timeout: 120_000 }, () => {
+  let browser: Browser;
+  const servers: ServeProcess[] = [];
+  const inProcess: RunningServer[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) await server.stop();
+    for (const server of inProcess) await server.close();
+  });
+
+  async function serve(dataDir: string, options: { port?: number } = {}): Promise<ServeProcess> {
+    const server = await startServe(dataDir, options);
+    servers.push(server);
+    return server;
+  }
+
+  it("reloads with the node stopped, edits, and the edit reaches the node when it is back", async () => {
+    const dataDir = await tempDir("pandafest-ui-swoffline-");
+    await cliJson(dataDir, ["init", "--name", "Node keeper"]);
+    let server = await serve(dataDir);
+    const port = server.port;
+    const worker = await fetch(`${server.url}/sw.js`);
+    expect(worker.headers.get("cache-control")).toBe("no-cache");
+    expect(worker.headers.get("content-type")).toMatch(/^text\/javascript/);
+
+    const context = await browser.newContext();
+    const page = await openApp(context, server.url, "Cache Cleo");
+    const seen = watchPage(page);
+    const festivalId = await createFestival(page, { name: "Cached Fest", ...FESTIVAL });
+    await addVenue(page, festivalId, "Cellar");
+    await eventually("the node to store the festival", async () => ((await fetch(`${server.url}/api/heads/${festivalId}`)).ok ? true : undefined), 10_000);
+
+    const caches = await controlledByServiceWorker(page);
+    expect(caches).toHaveLength(1);
+    const cached = await cachedPaths(page, caches[0]);
+    expect(cached).toContain("/index.html");
+    expect(cached.some((file) => /^\/assets\/automerge-.*\.wasm$/.test(file))).toBe(true);
+    expect(cached.filter((file) => file.endsWith(".js")).length).toBeGreaterThanOrEqual(2);
+    expect(cached.every((file) => file === "/index.html" || file.startsWith("/assets/"))).toBe(true);
+
+    await server.stop();
+    await page.goto(festivalUrl(server.url, festivalId));
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Cached Fest" }).waitFor({ timeout: 15_000 });
+    await page.locator("pf-app header").getByRole("status").filter({ hasText: "offline" }).waitFor({ timeout: 10_000 });
+    // the node's live answers are never kept: offline, /api fails instead of answering from a cache
+    expect(await page.evaluate<string>(`fetch("/api/status").then(() => "answered", () => "failed")`)).toBe("failed");
+    expect(await page.evaluate<string>(`fetch("/api/heads/${festivalId}").then(() => "answered", () => "failed")`)).toBe("failed");
+
+    await addEvent(page, festivalId, { title: "Written in the dark", venue: "Cellar", date: "2027-10-01", start: "21:00", end: "22:00" });
+    expect(await programmeTitles(page)).toContain("Written in the dark");
+
+    server = await serve(dataDir, { port });
+    const shown = await eventually(
+      "the offline edit in `pandafest festival show --json`",
+      async () => {
+        const festival = await cliJson<ShownFestival>(dataDir, ["festival", "show", festivalId]);
+        return Object.values(festival.events).some((event) => event.title === "Written in the dark") ? festival : undefined;
+      },
+      40_000,
+      500,
+    );
+    expect(Object.values(shown.events).map((event) => event.title)).toEqual(["Written in the dark"]);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
+  it("takes a new build at once when the node answers, and keeps only the new build's cache", async () => {
+    // a copy of the built app that this test changes as a new build would
+    const app = path.join(await tempDir("pandafest-ui-swbuild-"), "app");
+    await fs.cp(path.join(repoRoot, "ui", "dist"), app, { recursive: true });
+    const server = await startServer({ dataDir: await tempDir("pandafest-ui-swbuild-data-"), port: 0, staticRoot: app });
+    inProcess.push(server);
+    const context = await browser.newContext();
+    const page = await openApp(context, server.localUrl, "Build Bo");
+    const seen = watchPage(page);
+    const [firstCache] = await controlledByServiceWorker(page);
+    const firstVersion = firstCache.replace("pandafest-app-", "");
+
+    // the next build: another page, and a worker with another version
+    const nextVersion = [...firstVersion].reverse().join("");
+    const workerFile = path.join(app, "sw.js");
+    const worker = await fs.readFile(workerFile, "utf8");
+    expect(worker).toContain(`"version":"${firstVersion}"`);
+    await fs.writeFile(workerFile, worker.replace(`"version":"${firstVersion}"`, `"version":"${nextVersion}"`));
+    const pageFile = path.join(app, "index.html");
+    await fs.writeFile(pageFile, (await fs.readFile(pageFile, "utf8")).replace("<head>", `<head><meta name="pandafest-build" content="next" />`));
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Your festivals" }).waitFor();
+    expect(await page.locator('meta[name="pandafest-build"]').count()).toBe(1);
+    await eventually("only the new build's cache", async () => {
+      const names = await page.evaluate<string[]>(`caches.keys()`);
+      return names.length === 1 && names[0] === `pandafest-app-${nextVersion}` ? true : undefined;
+    });
+
+    // and offline, the page is the new build's
+    await server.close();
+    inProcess.splice(inProcess.indexOf(server), 1);
+    await page.reload();
+    await page.getByRole("heading", { name: "Your festivals" }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('meta[name="pandafest-build"]').count()).toBe(1);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+});
