@@ -17,6 +17,8 @@ export interface FieldEdit {
   path: string[];
   before: unknown;
   after: unknown;
+  /** one of several concurrent values was kept (a pick) */
+  picked?: boolean;
 }
 
 /** What a change did, as facts (the words are made from them with the document's current names). */
@@ -226,8 +228,10 @@ function factsOf(reader: ChangeReader, objectPaths: ReadonlyMap<string, string[]
       edited.set(owner.join("\u0000"), { path: owner, before: undefined, after: undefined });
       return;
     }
-    const after = op.action === "del" ? valueKept(reader, change, op)?.value : valueWritten(change, op, opId);
-    edited.set(path.join("\u0000"), { path, before: valueBefore(reader, op), after });
+    const kept = op.action === "del" ? valueKept(reader, change, op) : undefined;
+    const after = op.action === "del" ? kept?.value : valueWritten(change, op, opId);
+    const picked = kept !== undefined || (op.action === "set" && op.pred.length > 1);
+    edited.set(path.join("\u0000"), { path, before: valueBefore(reader, op), after, ...(picked ? { picked } : {}) });
   });
   facts.added = [...addedItems.values()];
   facts.edits = [...edited.values()];
@@ -249,6 +253,11 @@ function editWords(doc: Festival, field: string, edit: FieldEdit): string {
   const name = fieldWords(field);
   const { before, after } = edit;
   if (before === undefined && after === undefined) return `${name} changed`;
+  if (edit.picked) {
+    const candidates = typeof before === "object" && before !== null && "concurrent" in before ? (before as { concurrent: unknown[] }).concurrent : [before];
+    const others = candidates.filter((value) => !sameValue(value, after)).map((value) => valueWords(doc, field, value));
+    return `${name}: kept ${valueWords(doc, field, after)}${others.length > 0 ? ` over ${others.join(", ")}` : ""}`;
+  }
   const beforeWords =
     typeof before === "object" && before !== null && "concurrent" in before
       ? (before as { concurrent: unknown[] }).concurrent.map((value) => valueWords(doc, field, value)).join(" / ")
@@ -282,7 +291,7 @@ export function wordsOf(doc: Festival, facts: ChangeFacts): string[] {
       continue;
     }
     const [collection, id] = edits[0].path as [ItemCollection, string];
-    const renamed = edits.find((edit) => edit.path[2] === NAME_FIELD[collection] && typeof edit.before === "string");
+    const renamed = edits.find((edit) => edit.path[2] === NAME_FIELD[collection] && typeof edit.before === "string" && !edit.picked);
     const label = itemWords(collection, id, typeof renamed?.before === "string" ? renamed.before : itemName(doc, collection, id));
     const words: string[] = [];
     for (const edit of edits) {

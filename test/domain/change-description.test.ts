@@ -64,7 +64,7 @@ describe("describing a change", () => {
     editVenue(bob, venueId, { name: "Huge Stage" });
     const merged = mergeInto(alice, bob);
     pickConflictValue(merged, ["venues", venueId, "name"], "Huge Stage");
-    expect(lastWords(merged)).toBe("venue “Big Stage”: name “Big Stage” → “Huge Stage”");
+    expect(lastWords(merged)).toBe("venue “Huge Stage”: name: kept “Huge Stage” over “Big Stage”");
     expect(fieldLabel(merged.doc, ["venues", venueId, "name"])).toBe("venue “Huge Stage”: name");
   });
 
