@@ -16,6 +16,8 @@ import "./pf-members.js";
 import "./pf-proposals.js";
 import { governanceOf, roleIncludes } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf } from "../../../engine/core/membership/index.js";
+import { authoredConflicts, itemsWithConflicts, lostValues, type AuthoredConflict } from "../../../engine/core/conflict-notices.js";
+import { fieldLabel, valueWords } from "../../../engine/core/field-words.js";
 import "./pf-people.js";
 import "./pf-person-form.js";
 import "./pf-programme.js";
@@ -108,6 +110,8 @@ export class PfFestival extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: FestivalSession | undefined;
   #waitingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the concurrent values of the festival as members see it, read once per version */
+  #conflicts: { session: FestivalSession; version: number; conflicts: AuthoredConflict[]; events: ReadonlySet<string> } | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -160,6 +164,36 @@ export class PfFestival extends LitElement {
     return accessRequestsOf(session.doc(), session.id, Date.now()).requests.filter((request) => request.status === "pending").length;
   }
 
+  /** The festival's concurrent values (with authors) and the events holding one, read again after each change. */
+  #conflictsOf(session: FestivalSession): { conflicts: AuthoredConflict[]; events: ReadonlySet<string> } {
+    const known = this.#conflicts;
+    if (known && known.session === session && known.version === session.model.version) return known;
+    const conflicts = authoredConflicts(session.visible(), session.doc(), session.id);
+    this.#conflicts = { session, version: session.model.version, conflicts, events: itemsWithConflicts(conflicts, "events") };
+    return this.#conflicts;
+  }
+
+  /** Tells this browser's person where a value they wrote is not the one shown (someone wrote another at the same time). */
+  #renderLostValues(session: FestivalSession, conflicts: readonly AuthoredConflict[]) {
+    const lost = lostValues(conflicts, session.identity.publicKey);
+    if (lost.length === 0) return nothing;
+    const visible = session.visible();
+    const by = (author: AuthoredConflict["values"][number]["author"]) => (author ? author.name || author.key.slice(0, 8) : "an unverified author");
+    return html`<div class="notice warn" role="status" data-lost-values=${lost.length}>
+      <p>Someone changed what you changed, at the same time. Both values are kept, and theirs is shown:</p>
+      <ul>
+        ${lost.map(({ conflict, yours, shown }) => {
+          const field = conflict.path[conflict.path.length - 1];
+          return html`<li>
+            ${fieldLabel(visible, conflict.path)}: yours is ${valueWords(visible, field, yours.value)}, shown is
+            ${valueWords(visible, field, shown.value)} (by ${by(shown.author)})
+          </li>`;
+        })}
+      </ul>
+      <p><a href=${festivalHash(session.id, { screen: "conflicts" })}>Choose the value to keep</a></p>
+    </div>`;
+  }
+
   /** The notice for changes that wait for history (on the node, or in this browser), every time until healed. */
   #renderWaiting(session: FestivalSession) {
     const inBrowser = getMissingDeps(session.doc(), []).length;
@@ -189,6 +223,8 @@ export class PfFestival extends LitElement {
     if (!model || !festivalId || !route) return null;
     const settings = model.settings;
     const waitingRequests = session ? this.#waitingRequests(session) : 0;
+    const conflicts = session ? this.#conflictsOf(session) : { conflicts: [], events: new Set<string>() };
+    const conflictCount = conflicts.conflicts.length;
     return html`
       <div class="title">
         <h1>${settings.name || "Untitled festival"}</h1>
@@ -207,12 +243,15 @@ export class PfFestival extends LitElement {
               <a href=${festivalHash(festivalId, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
                 >${item.label}${item.screen === "members" && waitingRequests > 0
                   ? html` <span class="count" data-waiting-requests=${waitingRequests} aria-label="(${waitingRequests} waiting to join)">${waitingRequests}</span>`
+                  : nothing}${item.screen === "conflicts" && conflictCount > 0
+                  ? html` <span class="count" data-conflicts=${conflictCount} aria-label="(${conflictCount} with two values)">${conflictCount}</span>`
                   : nothing}</a
               >
             </li>`,
           )}
         </ul>
       </nav>
+      ${session ? this.#renderLostValues(session, conflicts.conflicts) : nothing}
       ${session ? this.#renderWaiting(session) : nothing}
       ${!session ? html`<p class="muted" role="status">${route.screen === "programme" ? "Loading the latest changes…" : "Opening the festival…"}</p>` : nothing}
       <pf-programme
@@ -221,6 +260,7 @@ export class PfFestival extends LitElement {
         .active=${route.screen === "programme"}
         .model=${model}
         .festivalId=${festivalId}
+        .conflicted=${conflicts.events}
         .version=${session ? this.version : -1}
       ></pf-programme>
       ${session && route.screen !== "programme" ? this.#renderScreen(session, route) : nothing}
