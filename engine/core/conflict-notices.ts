@@ -22,18 +22,26 @@ export interface LostValue {
   shown: AuthoredValue;
 }
 
-/** `conflicts` with the verified author of each value, read from the whole history `history`. */
-export function withAuthors(conflicts: readonly FieldConflict[], history: A.Doc<Festival>, festivalId: string): AuthoredConflict[] {
+/** The verified author of each actor whose changes are all verified so far, read from the whole history. */
+export function authorsOfActors(history: A.Doc<Festival>, festivalId: string): Map<string, ChangeAuthor> {
   const authorOfActor = new Map<string, ChangeAuthor>();
-  if (conflicts.length > 0) {
-    for (const record of verifyHistory(history, festivalId)) {
-      if (record.verified && record.author) authorOfActor.set(record.actor, record.author);
-    }
+  for (const record of verifyHistory(history, festivalId)) {
+    if (record.verified && record.author) authorOfActor.set(record.actor, record.author);
   }
+  return authorOfActor;
+}
+
+/** `conflicts` with the author of each value, from authorsOfActors (null where it has none). */
+export function attachAuthors(conflicts: readonly FieldConflict[], authorOfActor: ReadonlyMap<string, ChangeAuthor>): AuthoredConflict[] {
   return conflicts.map((conflict) => ({
     ...conflict,
     values: conflict.values.map((value) => ({ ...value, author: authorOfActor.get(value.actor) ?? null })),
   }));
+}
+
+/** `conflicts` with the verified author of each value, read from the whole history `history`. */
+export function withAuthors(conflicts: readonly FieldConflict[], history: A.Doc<Festival>, festivalId: string): AuthoredConflict[] {
+  return attachAuthors(conflicts, conflicts.length > 0 ? authorsOfActors(history, festivalId) : new Map());
 }
 
 /** The concurrent values of `visible` (the festival as members see it), authors read from `history`. */
