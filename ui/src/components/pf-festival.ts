@@ -16,7 +16,7 @@ import "./pf-members.js";
 import "./pf-proposals.js";
 import { governanceOf, roleIncludes } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf } from "../../../engine/core/membership/index.js";
-import { authoredConflicts, itemsWithConflicts, lostValues, type AuthoredConflict } from "../../../engine/core/conflict-notices.js";
+import { lostValues, type AuthoredConflict } from "../../../engine/core/conflict-notices.js";
 import { fieldLabel, valueWords } from "../../../engine/core/field-words.js";
 import "./pf-people.js";
 import "./pf-person-form.js";
@@ -110,8 +110,8 @@ export class PfFestival extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: FestivalSession | undefined;
   #waitingTimer: ReturnType<typeof setTimeout> | undefined;
-  /** the concurrent values of the festival as members see it, read once per version */
-  #conflicts: { session: FestivalSession; version: number; conflicts: AuthoredConflict[]; events: ReadonlySet<string> } | undefined;
+  /** the pending idle callback that finds the festival's concurrent values the first time */
+  #findingConflicts: number | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -120,6 +120,11 @@ export class PfFestival extends LitElement {
     this.#subscribed = undefined;
     clearTimeout(this.#waitingTimer);
     this.#waitingTimer = undefined;
+    if (this.#findingConflicts !== undefined) {
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(this.#findingConflicts);
+      else clearTimeout(this.#findingConflicts);
+      this.#findingConflicts = undefined;
+    }
   }
 
   override willUpdate(): void {
@@ -164,13 +169,21 @@ export class PfFestival extends LitElement {
     return accessRequestsOf(session.doc(), session.id, Date.now()).requests.filter((request) => request.status === "pending").length;
   }
 
-  /** The festival's concurrent values (with authors) and the events holding one, read again after each change. */
-  #conflictsOf(session: FestivalSession): { conflicts: AuthoredConflict[]; events: ReadonlySet<string> } {
-    const known = this.#conflicts;
-    if (known && known.session === session && known.version === session.model.version) return known;
-    const conflicts = authoredConflicts(session.visible(), session.doc(), session.id);
-    this.#conflicts = { session, version: session.model.version, conflicts, events: itemsWithConflicts(conflicts, "events") };
-    return this.#conflicts;
+  /**
+   * The festival's concurrent values (with authors) and the events holding one. Found the first time when the page is
+   * idle (after the programme shows); after that each change re-checks only what it touched (state/conflict-watch.ts).
+   */
+  #conflictsOf(session: FestivalSession) {
+    if (!session.conflicts.known && this.#findingConflicts === undefined) {
+      const find = () => {
+        this.#findingConflicts = undefined;
+        if (this.session === session) session.conflicts.find();
+        this.requestUpdate();
+      };
+      this.#findingConflicts =
+        typeof requestIdleCallback === "function" ? requestIdleCallback(find, { timeout: 2000 }) : (setTimeout(find, 200) as unknown as number);
+    }
+    return session.conflicts.state();
   }
 
   /** Tells this browser's person where a value they wrote is not the one shown (someone wrote another at the same time). */
