@@ -295,3 +295,35 @@ export function pickConflictValue(editor: FestivalEditor, path: readonly string[
     target[key] = stored;
   }, `pick value for ${describePath(path)}`);
 }
+
+/**
+ * The field a change patch touched, as findConflicts names it (["name"], ["events", id, "title"]), or null when
+ * the patch touches no field that can hold concurrent values people see (the skeleton, authors, governance).
+ */
+export function conflictFieldOf(patchPath: readonly (string | number)[]): string[] | null {
+  const path = patchPath.map(String);
+  if (path.length === 0) return null;
+  if (path[0] === "eventShards") return path.length >= 4 ? ["events", path[2], path[3]] : null;
+  if ((ITEM_COLLECTIONS as readonly string[]).includes(path[0])) return path.length >= 3 ? path.slice(0, 3) : null;
+  return SKELETON_KEYS.has(path[0]) ? null : [path[0]];
+}
+
+/**
+ * The concurrent values now held at each of `fields` (as conflictFieldOf names them); a field without any, or
+ * whose item is gone, is left out. What a change touched is checked this way, without scanning the festival.
+ */
+export function conflictsAtFields(doc: Festival, fields: Iterable<readonly string[]>): FieldConflict[] {
+  const found: FieldConflict[] = [];
+  for (const path of fields) {
+    let parent: object | undefined;
+    if (path.length === 1 && !SKELETON_KEYS.has(path[0])) parent = doc;
+    else if (path.length === 3 && (ITEM_COLLECTIONS as readonly string[]).includes(path[0])) {
+      const item = itemAt(doc, path[0] as ItemCollection, path[1]);
+      parent = isObject(item) ? item : undefined;
+    }
+    if (parent === undefined || !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])) continue;
+    const conflict = conflictAt(parent, path[path.length - 1], [...path]);
+    if (conflict) found.push(conflict);
+  }
+  return sortConflicts(found);
+}

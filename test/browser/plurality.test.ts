@@ -84,7 +84,7 @@ describe.skipIf(!browserTestsRun("plurality.test.ts"))("conflicts, history and f
     expect(authors.filter((author) => author.startsWith("unverified"))).toEqual([]);
     const names = new Set(authors.map((author) => author.split(" ")[0]));
     expect(names).toEqual(new Set(["Ada", "Bob", "Kim"]));
-    expect(await history.locator("tbody tr").filter({ hasText: "remove venue" }).locator("td:nth-child(2)").first().textContent()).toMatch(/Kim/);
+    expect(await history.locator("tbody tr").filter({ hasText: "removed venue “Huge Stage”" }).locator("td:nth-child(2)").first().textContent()).toMatch(/Kim/);
   });
 
   it("forks the festival keeping its events and opens the fork", async () => {

@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findConflicts, pickConflictValue } from "../../engine/core/conflicts.js";
+import { conflictFieldOf, conflictsAtFields, findConflicts, pickConflictValue } from "../../engine/core/conflicts.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { addEvent, addVenue, editEvent, editFestival, editVenue, removeVenue, restoreVenue } from "../../engine/core/operations.js";
 import { eventView, festivalView } from "../../engine/core/views.js";
@@ -71,6 +71,35 @@ describe("findConflicts", () => {
     const merged = mergeInto(alice, bob);
     for (let i = 0; i < 5; i++) editVenue(merged, venueId, { description: `note ${i}` });
     expect(findConflicts(merged.doc).map((c) => c.path)).toEqual([["events", eventId, "status"]]);
+  });
+});
+
+describe("conflictsAtFields", () => {
+  it("finds from a change's patches alone what a scan finds, and sees a pick resolve it", () => {
+    const { alice, bob, eventId, venueId } = twoPeers();
+    editEvent(alice, eventId, { title: "Grand opening", status: "tentative" });
+    editEvent(bob, eventId, { title: "Opening night" });
+    editVenue(alice, venueId, { name: "Big Stage" });
+    editVenue(bob, venueId, { name: "Huge Stage", address: "Field 2" });
+    editFestival(bob, { name: "Seaside" });
+    const before = A.getHeads(alice.doc);
+    const merged = mergeInto(alice, bob);
+    const touched = (from: A.Heads) =>
+      A.diff(merged.doc, from, A.getHeads(merged.doc)).flatMap((patch) => {
+        const field = conflictFieldOf(patch.path);
+        return field ? [field] : [];
+      });
+    const fields = touched(before);
+    expect(fields).toContainEqual(["events", eventId, "title"]);
+    expect(conflictsAtFields(merged.doc, fields)).toEqual(findConflicts(merged.doc));
+    expect(findConflicts(merged.doc).map((conflict) => conflict.path)).toEqual([["events", eventId, "title"], ["venues", venueId, "name"]]);
+
+    const beforePick = A.getHeads(merged.doc);
+    pickConflictValue(merged, ["events", eventId, "title"], "Opening night");
+    expect(conflictsAtFields(merged.doc, touched(beforePick))).toEqual([]);
+    expect(conflictFieldOf(["eventShards", "07", eventId, "hostIds", 0])).toEqual(["events", eventId, "hostIds"]);
+    expect(conflictFieldOf(["authors", "aaaa"])).toBeNull();
+    expect(conflictFieldOf(["timeZone"])).toEqual(["timeZone"]);
   });
 });
 

@@ -3,9 +3,10 @@
 import type * as A from "@automerge/automerge";
 import type { Command } from "commander";
 import { findClashes, findDangling, type DanglingKind } from "../../../engine/core/checks.js";
+import { authoredConflicts } from "../../../engine/core/conflict-notices.js";
 import { findConflicts, pickConflictValue } from "../../../engine/core/conflicts.js";
 import { PandafestError } from "../../../engine/core/errors.js";
-import { memberNames, verifyHistory } from "../../../engine/core/provenance.js";
+import { memberNames } from "../../../engine/core/provenance.js";
 import { describeGovernanceMessage, governanceMessage, governanceOf, waitingChanges, type GovernanceRecord } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf, festivalAudience, keyringOf, membersLackingKey } from "../../../engine/core/membership/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
@@ -23,14 +24,10 @@ const DANGLING_TEXT: Record<DanglingKind, string> = {
 
 /** Concurrent values with the verified author of each write, when known. */
 function conflictsWithAuthors(doc: Festival, history: A.Doc<Festival>, festivalId: string) {
-  const authorOfActor = new Map<string, { key: string; name: string } | null>();
-  for (const record of verifyHistory(history, festivalId)) {
-    if (record.verified && record.author) authorOfActor.set(record.actor, record.author);
-  }
-  return findConflicts(doc).map((conflict) => ({
+  return authoredConflicts(doc, history, festivalId).map((conflict) => ({
     path: conflict.path,
     field: conflict.path.join("."),
-    values: conflict.values.map((v) => ({ value: v.value, actor: v.actor, author: authorOfActor.get(v.actor) ?? null })),
+    values: conflict.values.map((v) => ({ value: v.value, actor: v.actor, author: v.author })),
   }));
 }
 

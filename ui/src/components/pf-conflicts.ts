@@ -3,6 +3,7 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { pickConflictValue } from "../../../engine/core/conflicts.js";
+import { fieldLabel } from "../../../engine/core/field-words.js";
 import { conflictReport, type AuthoredConflict, type ConflictReport } from "../state/conflict-report.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
@@ -34,14 +35,9 @@ export class PfConflicts extends LitElement {
   }
 
   #fieldLabel(conflict: AuthoredConflict): string {
-    const model = this.session?.model;
-    const [collection, id, field] = conflict.path;
-    if (conflict.path.length === 1) return `Festival ${collection}`;
-    if (collection === "events") return `Event “${model?.events.get(id)?.title ?? id}”: ${field}`;
-    if (collection === "venues") return `Venue “${model?.venues.get(id)?.name ?? id}”: ${field}`;
-    if (collection === "people") return `Person “${model?.people.get(id)?.name ?? id}”: ${field}`;
-    if (collection === "members") return `Member ${id.slice(0, 12)}…: ${field}`;
-    return conflict.path.join(".");
+    const session = this.session;
+    const label = session ? fieldLabel(session.visible(), conflict.path) : conflict.path.join(".");
+    return label.charAt(0).toUpperCase() + label.slice(1);
   }
 
   override render() {

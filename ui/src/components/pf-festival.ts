@@ -16,6 +16,8 @@ import "./pf-members.js";
 import "./pf-proposals.js";
 import { governanceOf, roleIncludes } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf } from "../../../engine/core/membership/index.js";
+import { lostValues, type AuthoredConflict } from "../../../engine/core/conflict-notices.js";
+import { fieldLabel, valueWords } from "../../../engine/core/field-words.js";
 import "./pf-people.js";
 import "./pf-person-form.js";
 import "./pf-programme.js";
@@ -108,6 +110,8 @@ export class PfFestival extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #subscribed: FestivalSession | undefined;
   #waitingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the pending idle callback that finds the festival's concurrent values the first time */
+  #findingConflicts: number | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -116,6 +120,11 @@ export class PfFestival extends LitElement {
     this.#subscribed = undefined;
     clearTimeout(this.#waitingTimer);
     this.#waitingTimer = undefined;
+    if (this.#findingConflicts !== undefined) {
+      if (typeof cancelIdleCallback === "function") cancelIdleCallback(this.#findingConflicts);
+      else clearTimeout(this.#findingConflicts);
+      this.#findingConflicts = undefined;
+    }
   }
 
   override willUpdate(): void {
@@ -160,6 +169,44 @@ export class PfFestival extends LitElement {
     return accessRequestsOf(session.doc(), session.id, Date.now()).requests.filter((request) => request.status === "pending").length;
   }
 
+  /**
+   * The festival's concurrent values (with authors) and the events holding one. Found the first time when the page is
+   * idle (after the programme shows); after that each change re-checks only what it touched (state/conflict-watch.ts).
+   */
+  #conflictsOf(session: FestivalSession) {
+    if (!session.conflicts.known && this.#findingConflicts === undefined) {
+      const find = () => {
+        this.#findingConflicts = undefined;
+        if (this.session === session) session.conflicts.find();
+        this.requestUpdate();
+      };
+      this.#findingConflicts =
+        typeof requestIdleCallback === "function" ? requestIdleCallback(find, { timeout: 2000 }) : (setTimeout(find, 200) as unknown as number);
+    }
+    return session.conflicts.state();
+  }
+
+  /** Tells this browser's person where a value they wrote is not the one shown (someone wrote another at the same time). */
+  #renderLostValues(session: FestivalSession, conflicts: readonly AuthoredConflict[]) {
+    const lost = lostValues(conflicts, session.identity.publicKey);
+    if (lost.length === 0) return nothing;
+    const visible = session.visible();
+    const by = (author: AuthoredConflict["values"][number]["author"]) => (author ? author.name || author.key.slice(0, 8) : "an unverified author");
+    return html`<div class="notice warn" role="status" data-lost-values=${lost.length}>
+      <p>Someone changed what you changed, at the same time. Both values are kept, and theirs is shown:</p>
+      <ul>
+        ${lost.map(({ conflict, yours, shown }) => {
+          const field = conflict.path[conflict.path.length - 1];
+          return html`<li>
+            ${fieldLabel(visible, conflict.path)}: yours is ${valueWords(visible, field, yours.value)}, shown is
+            ${valueWords(visible, field, shown.value)} (by ${by(shown.author)})
+          </li>`;
+        })}
+      </ul>
+      <p><a href=${festivalHash(session.id, { screen: "conflicts" })}>Choose the value to keep</a></p>
+    </div>`;
+  }
+
   /** The notice for changes that wait for history (on the node, or in this browser), every time until healed. */
   #renderWaiting(session: FestivalSession) {
     const inBrowser = getMissingDeps(session.doc(), []).length;
@@ -189,6 +236,8 @@ export class PfFestival extends LitElement {
     if (!model || !festivalId || !route) return null;
     const settings = model.settings;
     const waitingRequests = session ? this.#waitingRequests(session) : 0;
+    const conflicts = session ? this.#conflictsOf(session) : { conflicts: [], events: new Set<string>() };
+    const conflictCount = conflicts.conflicts.length;
     return html`
       <div class="title">
         <h1>${settings.name || "Untitled festival"}</h1>
@@ -207,12 +256,15 @@ export class PfFestival extends LitElement {
               <a href=${festivalHash(festivalId, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
                 >${item.label}${item.screen === "members" && waitingRequests > 0
                   ? html` <span class="count" data-waiting-requests=${waitingRequests} aria-label="(${waitingRequests} waiting to join)">${waitingRequests}</span>`
+                  : nothing}${item.screen === "conflicts" && conflictCount > 0
+                  ? html` <span class="count" data-conflicts=${conflictCount} aria-label="(${conflictCount} with two values)">${conflictCount}</span>`
                   : nothing}</a
               >
             </li>`,
           )}
         </ul>
       </nav>
+      ${session ? this.#renderLostValues(session, conflicts.conflicts) : nothing}
       ${session ? this.#renderWaiting(session) : nothing}
       ${!session ? html`<p class="muted" role="status">${route.screen === "programme" ? "Loading the latest changes…" : "Opening the festival…"}</p>` : nothing}
       <pf-programme
@@ -221,6 +273,7 @@ export class PfFestival extends LitElement {
         .active=${route.screen === "programme"}
         .model=${model}
         .festivalId=${festivalId}
+        .conflicted=${conflicts.events}
         .version=${session ? this.version : -1}
       ></pf-programme>
       ${session && route.screen !== "programme" ? this.#renderScreen(session, route) : nothing}

@@ -1,9 +1,11 @@
-// The History screen: every change of the festival, newest first, with its verified author or "unverified"
+// The History screen: every change of the festival in words, newest first, with its verified author or "unverified"
 // and why. Authorship is checked here, in the browser, from the signed attestations inside the document.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { governanceOf, standingText, type ChangeStanding } from "../../../engine/core/governance/index.js";
-import { looksLikeAttestation, memberNames, newestFirst, verifyHistory, type ChangeRecord } from "../../../engine/core/provenance.js";
+import { ChangeDescriber } from "../../../engine/core/change-description.js";
+import { historyEntries, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
+import { memberNames } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { sharedStyles } from "./shared-styles.js";
 
@@ -27,6 +29,15 @@ export class PfHistory extends LitElement {
       }
       .unverified {
         color: var(--pf-danger);
+        font-weight: 600;
+      }
+      ul.lines {
+        margin: 0;
+        padding-left: 1.1rem;
+      }
+      ul.lines.single {
+        list-style: none;
+        padding-left: 0;
       }
       @media (max-width: 600px) {
         thead {
@@ -49,8 +60,8 @@ export class PfHistory extends LitElement {
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
   @property({ type: Number }) accessor version = 0;
   @state() accessor shown = PAGE;
-  @state() accessor showAttestations = false;
-  #records: ChangeRecord[] = [];
+  #entries: HistoryEntry[] = [];
+  #describer: ChangeDescriber | undefined;
   #recordsVersion = -1;
   /** each change's standing where not every change counts (empty otherwise), and the names of deciding keys */
   #standings = new Map<string, ChangeStanding>();
@@ -60,7 +71,8 @@ export class PfHistory extends LitElement {
     const session = this.session;
     if (session && this.#recordsVersion !== session.model.version) {
       const doc = session.doc();
-      this.#records = newestFirst(doc, verifyHistory(doc, session.id));
+      this.#entries = historyEntries(doc, session.id);
+      this.#describer = new ChangeDescriber(doc);
       const governance = governanceOf(doc, session.id);
       this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
       this.#names = memberNames(doc, session.id);
@@ -73,39 +85,50 @@ export class PfHistory extends LitElement {
     return text === "" ? nothing : html`<span class="badge" data-standing>${text}</span>`;
   }
 
+  #renderChange(entry: HistoryEntry) {
+    const record = entry.record;
+    const lines = this.#describer?.describe(record.hash).lines ?? [];
+    return html`<ul class="lines ${lines.length === 1 ? "single" : ""}" data-change>
+        ${lines.map((line) => html`<li>${line}</li>`)}
+      </ul>
+      <code class="muted" title=${record.hash}>${record.hash.slice(0, 10)}</code> ${this.#standing(record.hash)}`;
+  }
+
+  #renderAuthor(entry: HistoryEntry) {
+    const record = entry.record;
+    if (record.verified && record.author) {
+      const signature = entry.signatures.length > 0 ? `; its signature: ${entry.signatures.map((hash) => hash.slice(0, 10)).join(", ")}` : "";
+      return html`<span title="verified: signed with this key${signature}">${record.author.name || "unnamed"}</span>
+        <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`;
+    }
+    return html`<span class="unverified">unverified</span> <span class="muted" data-unverified-why>${unverifiedWords(record.reason)}</span>`;
+  }
+
   override render() {
-    const records = this.showAttestations ? this.#records : this.#records.filter((record) => !looksLikeAttestation(record));
-    const unverified = this.#records.filter((record) => !record.verified).length;
+    const entries = this.#entries;
+    const unverified = entries.filter((entry) => !entry.record.verified).length;
     return html`
       <h2>History</h2>
       <p class="muted">
-        ${this.#records.length} change(s), ${unverified === 0 ? "all with a verified author" : `${unverified} unverified`}.
-        <label><input type="checkbox" .checked=${this.showAttestations} @change=${(event: Event) => (this.showAttestations = (event.target as HTMLInputElement).checked)} />
-          show attestation writes</label>
+        ${entries.length} change(s), ${unverified === 0 ? "all with a verified author" : `${unverified} unverified (nobody's valid signature says who made them)`}.
+        Each change is signed by its author's key; the signature is counted with the change it signs.
       </p>
       <table>
         <thead>
           <tr><th scope="col">When</th><th scope="col">Author</th><th scope="col">Change</th></tr>
         </thead>
         <tbody>
-          ${records.slice(0, this.shown).map(
-            (record) => html`<tr>
-              <td>${record.time > 0 ? new Date(record.time).toLocaleString() : "unknown time"}</td>
-              <td>
-                ${record.verified && record.author
-                  ? html`${record.author.name || "unnamed"} <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`
-                  : html`<span class="unverified">unverified</span> <span class="muted">${record.reason ?? ""}</span>`}
-              </td>
-              <td>
-                ${record.message ?? html`<span class="muted">(no message)</span>`} <code class="muted" title=${record.hash}>${record.hash.slice(0, 10)}</code>
-                ${this.#standing(record.hash)}
-              </td>
+          ${entries.slice(0, this.shown).map(
+            (entry) => html`<tr>
+              <td>${entry.record.time > 0 ? new Date(entry.record.time).toLocaleString() : "unknown time"}</td>
+              <td>${this.#renderAuthor(entry)}</td>
+              <td>${this.#renderChange(entry)}</td>
             </tr>`,
           )}
         </tbody>
       </table>
-      ${records.length > this.shown
-        ? html`<div class="actions"><button type="button" @click=${() => (this.shown += PAGE)}>Show ${Math.min(PAGE, records.length - this.shown)} older</button></div>`
+      ${entries.length > this.shown
+        ? html`<div class="actions"><button type="button" @click=${() => (this.shown += PAGE)}>Show ${Math.min(PAGE, entries.length - this.shown)} older</button></div>`
         : nothing}
     `;
   }

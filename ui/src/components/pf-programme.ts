@@ -1,5 +1,6 @@
 // The programme: on wide screens a grid per festival day (venues across, time down), on phones a list.
-// Cancelled and tentative events are marked as such, clashing events are flagged; every event links to its form.
+// Cancelled and tentative events are marked as such, clashing events and events holding concurrent values are
+// flagged; every event links to its form.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
@@ -16,8 +17,10 @@ function dayLabel(date: string): string {
   return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(instant);
 }
 
-function statusBadges(event: ScheduledEvent, clashing: boolean) {
-  return html`${event.status === "cancelled" ? html` <span class="badge cancelled">cancelled</span>` : nothing}${event.status === "tentative"
+function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: boolean) {
+  return html`${conflicted
+    ? html` <span class="badge conflict" data-conflict title="people set a field of this event differently at the same time: see Conflicts">two values</span>`
+    : nothing}${event.status === "cancelled" ? html` <span class="badge cancelled">cancelled</span>` : nothing}${event.status === "tentative"
     ? html` <span class="badge tentative">tentative</span>`
     : nothing}${clashing ? html` <span class="badge clash" title="overlaps another event in this venue">clash</span>` : nothing}`;
 }
@@ -148,6 +151,13 @@ export class PfProgramme extends LitElement {
       .cancelled .title {
         text-decoration: line-through;
       }
+      .badge.conflict {
+        background: var(--pf-danger);
+        color: var(--pf-bg);
+      }
+      .has-conflict {
+        border-left-color: var(--pf-danger);
+      }
       .clash {
         outline: 2px solid var(--pf-warn);
         outline-offset: -2px;
@@ -194,6 +204,8 @@ export class PfProgramme extends LitElement {
   /** whether the programme is the screen shown; while not, it does not re-render (it catches up when shown) */
   @property({ type: Boolean }) accessor active = true;
   @property({ type: Number }) accessor version = 0;
+  /** ids of the events with a field holding concurrent values (marked, and counted in the summary) */
+  @property({ attribute: false }) accessor conflicted: ReadonlySet<string> = new Set();
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
   @state() accessor layoutChosen = false;
   #media = window.matchMedia(WIDE_QUERY);
@@ -244,6 +256,8 @@ export class PfProgramme extends LitElement {
       <p class="muted" id="summary" role="status">
         ${model.events.size} event${model.events.size === 1 ? "" : "s"} in ${venueCount} venue${venueCount === 1 ? "" : "s"}${programme.clashing.size > 0
           ? html`, <strong>${programme.clashing.size} clashing</strong> (see <a href=${festivalHash(id, { screen: "conflicts" })}>Conflicts</a>)`
+          : nothing}${this.conflicted.size > 0
+          ? html`, <strong data-conflict-summary>${this.conflicted.size} with two values</strong> (choose one in <a href=${festivalHash(id, { screen: "conflicts" })}>Conflicts</a>)`
           : nothing}
       </p>
       ${venueCount === 0 ? html`<p class="notice">Add a venue first; then events can be placed in it.</p>` : nothing}
@@ -317,12 +331,12 @@ export class PfProgramme extends LitElement {
                   const lane = lanes.get(event.id) ?? { lane: 0, lanes: 1 };
                   const width = 100 / lane.lanes;
                   return html`<a
-                    class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""}"
+                    class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
                     href=${this.#eventHref(event)}
                     style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
                     ><span class="time">${event.startTime}–${event.endTime}</span><span class="title title-text">${event.title}</span><span class="visually-hidden">
                       at ${venueName}</span
-                    >${statusBadges(event, clashing.has(event.id))}</a
+                    >${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</a
                   >`;
                 });
               })}
@@ -348,9 +362,9 @@ export class PfProgramme extends LitElement {
 
   #renderListItem(event: ScheduledEvent, clashing: ReadonlySet<string>, venueName: string) {
     return html`<li>
-      <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""}" href=${this.#eventHref(event)}>
+      <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}" href=${this.#eventHref(event)}>
         <span class="time">${event.startTime}–${event.endTime}</span>
-        <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id))}</span>
+        <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span>
         <span class="venue">${venueName}</span>
       </a>
     </li>`;

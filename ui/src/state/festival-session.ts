@@ -8,6 +8,7 @@ import { recordMember } from "../../../engine/core/members.js";
 import { ATTESTATION_MESSAGE, attest, withAttestation } from "../../../engine/core/provenance.js";
 import { changeAtHeads, changesUnderFreshActor, editingBase, forkAt, freshActorCopy, governanceOf, rememberFork, signedChangeVisibly, visibleFestival } from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
+import { ConflictWatch } from "./conflict-watch.js";
 import { FestivalModel } from "./festival-model.js";
 import { saveProgrammeSnapshot } from "./view-cache.js";
 
@@ -17,6 +18,8 @@ const SNAPSHOT_DELAY_MS = 3000;
 
 export class FestivalSession {
   readonly model: FestivalModel;
+  /** the concurrent values of the festival as members see it, followed change by change */
+  readonly conflicts: ConflictWatch;
   readonly #listeners = new Set<() => void>();
   #snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -32,6 +35,7 @@ export class FestivalSession {
     this.#identity = identity;
     this.model = new FestivalModel(visibleFestival(handle.doc(), handle.documentId));
     this.#modelComplete = governanceOf(handle.doc(), handle.documentId).allCount;
+    this.conflicts = new ConflictWatch(() => this.visible(), () => this.doc(), handle.documentId);
     this.#scheduleSnapshot(500);
     handle.on("change", this.#onChange);
     document.addEventListener("visibilitychange", this.#onVisibility);
@@ -174,6 +178,7 @@ export class FestivalSession {
     const allCount = governanceOf(payload.doc, this.handle.documentId).allCount;
     if (allCount && this.#modelComplete) this.model.update(payload.doc, payload.patches);
     else this.model.reset(visibleFestival(payload.doc, this.handle.documentId));
+    this.conflicts.changed(allCount && this.#modelComplete ? payload.patches : null);
     this.#modelComplete = allCount;
     this.#scheduleSnapshot();
     for (const listener of this.#listeners) listener();
