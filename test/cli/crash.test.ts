@@ -25,7 +25,8 @@ function editOrKill(dataDir: string, festival: string, n: number, killAfterMs: n
   });
 }
 
-describe("crash safety of the CLI", () => {
+// 33 CLI processes one after another: on a loaded 2-core machine that can take over a minute
+describe("crash safety of the CLI", { timeout: 180_000 }, () => {
   it("keeps every reported edit when processes are killed mid-run", async () => {
     const { dataDir, festival } = await festivalFixture();
     // learn how long one edit takes on this machine, then kill at points spread across that span
