@@ -1,6 +1,7 @@
 // Labelled form fields with their hint and validation message wired up for screen readers.
 // Values are set once from a draft (never live), so a remote edit arriving mid-typing never erases input.
 import { html, nothing, type TemplateResult } from "lit";
+import { guard } from "lit/directives/guard.js";
 import { ifDefined } from "lit/directives/if-defined.js";
 import { timeZoneNames } from "../state/time-zones.js";
 
@@ -68,7 +69,7 @@ export function timeZoneField(options: { value: string; error?: string; onInput?
       aria-describedby=${ifDefined(describedBy(name, hint, options.error))}
       @input=${options.onInput}
     />
-    <datalist id="${name}-choices">${timeZoneNames().map((zone) => html`<option value=${zone}></option>`)}</datalist>
+    <datalist id="${name}-choices">${guard([], () => timeZoneNames().map((zone) => html`<option value=${zone}></option>`))}</datalist>
     ${fieldMessages(name, hint, options.error)}
   </div>`;
 }
