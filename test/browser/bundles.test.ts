@@ -61,10 +61,23 @@ describe.skipIf(!browserTestsRun("bundles.test.ts"))("bundles between the browse
 
     await page.goto(festivalUrl(server.url, festivalId, "sync"));
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export a bundle" }).click()]);
-    expect(download.suggestedFilename()).toMatch(/^[0-9a-f]{16}-[0-9a-f]{12}-full\.pfb$/);
+    // named by the festival and the day of the export (the browser's local date), with the CLI's extension
+    const today = await page.evaluate(() => {
+      const now = new Date();
+      return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+    });
+    expect(download.suggestedFilename()).toBe(`browser-fest-${today}.pfb`);
     const file = path.join(workDir, download.suggestedFilename());
     await download.saveAs(file);
-    await page.locator("pf-sync").getByText(/Saved .*\.pfb/).waitFor();
+    await page.locator("pf-sync").getByText(`Saved browser-fest-${today}.pfb`, { exact: false }).waitFor();
+
+    // importing it back into the browser that made it brings nothing new, and says so
+    const ownImporter = page.locator("pf-sync pf-bundle-import");
+    await ownImporter.locator('input[type="file"]').setInputFiles(file);
+    await ownImporter.locator(".notice.ok").waitFor();
+    expect(await ownImporter.locator(".notice.ok").textContent()).toMatch(
+      new RegExp(`browser-fest-${today}\\.pfb: "Browser Fest", nothing new: this browser already had everything in this bundle \\(\\d+ change\\(s\\)\\); carried by Kim`),
+    );
 
     const elsewhere = await tempDir("pandafest-ui-bundles-cli-");
     await cliJson(elsewhere, ["init", "--name", "Bea"]);
@@ -124,7 +137,7 @@ describe.skipIf(!browserTestsRun("bundles.test.ts"))("bundles between the browse
     await page.goto(`${server.url}/#/`);
     await importer.locator('input[type="file"]').setInputFiles(bundleFile);
     await importer.locator(".notice.ok").waitFor();
-    expect(await importer.locator(".notice.ok").textContent()).toMatch(/0 new change\(s\), \d+ already here/);
+    expect(await importer.locator(".notice.ok").textContent()).toMatch(/stick-fest\.pfb: "Stick Fest", nothing new: this browser already had everything in this bundle \(\d+ change\(s\)\); carried by Cy/);
     expect(seen.errors).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { createFestivalDoc } from "../../engine/core/skeleton.js";
+import { bundleDownloadName, fileNameSlug } from "../../ui/src/state/bundle-download-name.js";
 import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
 import { festivalIdFromReference } from "../../ui/src/state/festival-reference.js";
 import { FestivalModel } from "../../ui/src/state/festival-model.js";
@@ -180,5 +181,17 @@ describe("clashes in the web app", () => {
       }),
       { numRuns: 100, seed: 20261204 },
     );
+  });
+});
+
+describe("bundle download names", () => {
+  it("name the festival and the day of the export, with the CLI's extension", () => {
+    expect(bundleDownloadName("Open Air", new Date(2027, 7, 1, 23, 59))).toBe("open-air-2027-08-01.pfb");
+    expect(bundleDownloadName("Café Bühne: Nacht & Tag!", new Date(2027, 0, 9))).toBe("cafe-buhne-nacht-tag-2027-01-09.pfb");
+    expect(bundleDownloadName("東京 Fest", new Date(2027, 0, 9))).toBe("東京-fest-2027-01-09.pfb");
+    // nothing of the name that can be a path or hidden file
+    expect(bundleDownloadName("../../etc/passwd", new Date(2027, 0, 9))).toBe("etc-passwd-2027-01-09.pfb");
+    expect(bundleDownloadName("  ***  ", new Date(2027, 0, 9))).toBe("festival-2027-01-09.pfb");
+    expect(fileNameSlug("x".repeat(100))).toHaveLength(48);
   });
 });

@@ -123,4 +123,24 @@ describe("pandafest fork", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/is not a fork .*only a fork made with `pandafest fork` can pull/);
   });
+
+  it("--shift-to moves the dates and the kept events to the new edition's first day, and says so", async () => {
+    const origin = await originFixture();
+    const result = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Sommerfest 2028", "--keep", "events", "--shift-to", "2028-06-29"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dates: 2028-06-29 to 2028-07-01, everything moved 364 day(s) later");
+    const id = /^id: +(\S+)$/m.exec(result.stdout)?.[1] ?? "";
+    const copy = await readFestival(origin.dataDir, id);
+    expect([copy.view.startDate, copy.view.endDate]).toEqual(["2028-06-29", "2028-07-01"]);
+    expect(Object.values(copy.view.events).map((event) => [event.title, event.start, event.end])).toEqual([
+      ["Opening", "2028-06-29T18:00:00+02:00", "2028-06-29T19:00:00+02:00"],
+    ]);
+
+    const bad = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Nope", "--shift-to", "next year"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('the new first day "next year" is not a date; give it as YYYY-MM-DD');
+    const clone = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Nope", "--with-history", "--shift-to", "2028-06-29"]);
+    expect(clone.code).toBe(2);
+    expect(clone.stderr).toContain("--shift-to does not go with --with-history");
+  });
 });

@@ -1,4 +1,4 @@
-// `pandafest fork FESTIVAL --name NAME [--keep ...] [--at HEADS] [--with-history]` and `pandafest fork pull FORK`:
+// `pandafest fork FESTIVAL --name NAME [--keep ...] [--at HEADS] [--shift-to DATE] [--with-history]` and `pandafest fork pull FORK`:
 // reuse a festival (its venues above all) as a new one, and bring the origin's later venue edits in.
 import type { Command } from "commander";
 import { PandafestError } from "../../../engine/core/errors.js";
@@ -11,6 +11,7 @@ interface ForkCommandOptions {
   keep?: string;
   at?: string;
   withHistory?: boolean;
+  shiftTo?: string;
 }
 
 function shown(value: VenueFieldValue): string {
@@ -48,6 +49,7 @@ export function registerForkCommands(program: Command): void {
     .option("--name <name>", "the new festival's name (required)")
     .option("--keep <parts>", "what to keep, comma separated: venues, people, events (venues always)")
     .option("--at <heads>", "fork the origin as it was at these heads (change hashes, comma separated)")
+    .option("--shift-to <date>", "the new edition's first day (YYYY-MM-DD): the dates and kept events move by as many days")
     .option("--with-history", "a full-history clone instead of a copy: keeps everything and can be merged back later")
     .action(
       action(async (ctx, reference: string, options: ForkCommandOptions) => {
@@ -58,12 +60,13 @@ export function registerForkCommands(program: Command): void {
         const at = options.at === undefined ? undefined : parseHeads(options.at);
         const keep = options.keep === undefined ? undefined : parseList(options.keep);
         const store = await ctx.openStore();
-        const result = await forkFestival(store, reference, { name, keep, at, withHistory: options.withHistory });
+        const result = await forkFestival(store, reference, { name, keep, at, withHistory: options.withHistory, shiftTo: options.shiftTo });
         ctx.out.result(result, (r) =>
           [
             `${r.withHistory ? "Cloned" : "Forked"} "${r.forkedFrom.name}" into "${r.name}"`,
             `id:   ${r.id}`,
             `url:  ${r.url}`,
+            ...(r.shiftedDays === 0 ? [] : [`dates: ${r.startDate} to ${r.endDate}, everything moved ${r.shiftedDays} day(s) ${r.shiftedDays > 0 ? "later" : "earlier"}`]),
             `kept: ${r.kept.venues} venues, ${r.kept.people} people, ${r.kept.events} events${r.withHistory ? ", and the whole history" : ""}`,
             ...r.notes.map((note) => `note: ${note}`),
             `Pull the origin's later venue edits with \`pandafest fork pull ${r.id}\`.`,

@@ -3,9 +3,10 @@
 // A fork is a new document at the current schema: kept events go into their shards.
 import * as A from "@automerge/automerge";
 import { emptyEventShards, shardOf } from "../event-shards.js";
-import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView } from "../schema.js";
+import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView, Visibility } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
 import type { KeepPlan } from "./keep.js";
+import { planDateShift, shiftInstant } from "./shift.js";
 
 export interface ForkSource {
   /** the origin as it is (or was, at `heads`) */
@@ -14,6 +15,14 @@ export interface ForkSource {
   url: string;
   /** the origin heads the copy is made from */
   heads: string[];
+}
+
+/** How the fork differs from its origin besides what it keeps. */
+export interface ForkChoices {
+  /** the new edition's first day (YYYY-MM-DD): the dates and every kept event move by as many days as the first day does */
+  shiftTo?: string;
+  /** the fork's visibility; the origin's when not given */
+  visibility?: Visibility;
 }
 
 export interface KeptCounts {
@@ -74,19 +83,27 @@ function byId<T extends { id: string }>(items: Record<string, T>): T[] {
  * - venues: every venue not removed, plus removed venues that a kept event is at (still marked removed);
  * - events (when kept): every event, with its venue and hosts;
  * - people: all (when kept), or only the hosts of kept events.
- * Settings (description, time zone, dates, day start, visibility) are the origin's; members and
+ * Settings (description, time zone, dates, day start, visibility) are the origin's, except that `choices` may
+ * move the dates (and the kept events with them, see shift.ts) and set the visibility; members and
  * attestations are not copied (the fork's history starts with the person who forks).
  */
-export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { init: (doc: Festival) => void; kept: KeptCounts } {
+export function forkInit(
+  source: ForkSource,
+  name: string,
+  plan: KeepPlan,
+  choices: ForkChoices = {},
+): { init: (doc: Festival) => void; kept: KeptCounts; shiftedDays: number } {
   const { view } = source;
+  const shift = choices.shiftTo === undefined ? undefined : planDateShift(view, choices.shiftTo);
+  const days = shift?.days ?? 0;
   const skeleton = festivalSkeleton({
     name,
     description: view.description,
     timeZone: view.timeZone,
-    startDate: view.startDate,
-    endDate: view.endDate,
+    startDate: shift?.startDate ?? view.startDate,
+    endDate: shift?.endDate ?? view.endDate,
     dayStartsAt: view.dayStartsAt,
-    visibility: view.visibility,
+    visibility: choices.visibility ?? view.visibility,
   });
   const eventShards = emptyEventShards();
   let eventCount = 0;
@@ -94,7 +111,8 @@ export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { in
   const hosts = new Set<string>();
   if (plan.parts.has("events")) {
     for (const event of byId(view.events)) {
-      eventShards[shardOf(event.id)][event.id] = eventRecord(event);
+      const moved = days === 0 ? event : { ...event, start: shiftInstant(event.start, days, view.timeZone), end: shiftInstant(event.end, days, view.timeZone) };
+      eventShards[shardOf(event.id)][event.id] = eventRecord(moved);
       eventCount += 1;
       usedVenues.add(event.venueId);
       for (const hostId of event.hostIds) hosts.add(hostId);
@@ -116,6 +134,7 @@ export function forkInit(source: ForkSource, name: string, plan: KeepPlan): { in
   };
   return {
     kept,
+    shiftedDays: days,
     init: (doc) => {
       Object.assign(doc, { ...skeleton, venues, people, eventShards, forkedFrom });
     },

@@ -21,6 +21,8 @@ export interface ForkOptions {
   at?: string[];
   /** a full-history clone instead of a copy: everything is kept and can be merged back later */
   withHistory?: boolean;
+  /** the new edition's first day (YYYY-MM-DD): dates and kept events move by as many days as the first day */
+  shiftTo?: string;
 }
 
 export interface ForkResult {
@@ -31,6 +33,10 @@ export interface ForkResult {
   withHistory: boolean;
   /** what was copied (a clone keeps everything, counted the same way) */
   kept: KeptCounts;
+  /** days the dates and kept events moved by (0 without --shift-to) */
+  shiftedDays: number;
+  startDate: string;
+  endDate: string;
   notes: string[];
 }
 
@@ -64,6 +70,11 @@ function countsOf(doc: Festival): KeptCounts {
 export async function forkFestival(store: FestivalStore, reference: string, options: ForkOptions): Promise<ForkResult> {
   if (options.withHistory && options.keep !== undefined && options.keep.length > 0) {
     throw new PandafestError("--keep does not go with --with-history: a full-history clone keeps everything; leave out one of them", {
+      code: "usage",
+    });
+  }
+  if (options.withHistory && options.shiftTo !== undefined) {
+    throw new PandafestError("--shift-to does not go with --with-history: a full-history clone keeps the origin's dates; leave out one of them", {
       code: "usage",
     });
   }
@@ -105,6 +116,9 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
       forkedFrom,
       withHistory: true,
       kept: countsOf(source),
+      shiftedDays: 0,
+      startDate: sourceView.startDate,
+      endDate: sourceView.endDate,
       notes: [
         "the clone shares the origin's history: its changes can be merged back into the origin (see engine/fork/README.md)",
       ],
@@ -112,12 +126,24 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
   }
 
   const plan = planKeep(options.keep);
-  const { init, kept } = forkInit({ view: sourceView, url: origin.url, heads }, options.name, plan);
+  const { init, kept, shiftedDays } = forkInit({ view: sourceView, url: origin.url, heads }, options.name, plan, { shiftTo: options.shiftTo });
   const created = await store.createFromDoc(() =>
     A.change(A.init<Festival>(), { message: `fork of ${JSON.stringify(sourceView.name)} keeping ${[...plan.parts].join(", ")}` }, init),
   );
   await store.commit();
-  return { id: created.id, url: created.url, name: String(created.handle.doc().name), forkedFrom, withHistory: false, kept, notes: plan.notes };
+  const made = created.handle.doc();
+  return {
+    id: created.id,
+    url: created.url,
+    name: String(made.name),
+    forkedFrom,
+    withHistory: false,
+    kept,
+    shiftedDays,
+    startDate: String(made.startDate),
+    endDate: String(made.endDate),
+    notes: plan.notes,
+  };
 }
 
 /** Brings the origin's venue edits since the fork (or the last pull) into the fork `reference`. */

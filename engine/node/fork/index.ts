@@ -2,7 +2,8 @@
 // commands (fork, pull). keep/heads/copy/pull are browser-safe; fork.ts needs the Node store.
 export { FORK_PARTS, planKeep, type ForkPart, type KeepPlan } from "../../core/fork/keep.js";
 export { parseHeads } from "../../core/fork/heads.js";
-export { eventRecord, forkInit, forkOriginRecord, personRecord, venueRecord, type ForkSource, type KeptCounts } from "../../core/fork/copy.js";
+export { planDateShift, shiftInstant, type DateShift } from "../../core/fork/shift.js";
+export { eventRecord, forkInit, forkOriginRecord, personRecord, venueRecord, type ForkChoices, type ForkSource, type KeptCounts } from "../../core/fork/copy.js";
 export {
   applyVenuePull,
   planVenuePull,

@@ -1,7 +1,9 @@
 // Labelled form fields with their hint and validation message wired up for screen readers.
 // Values are set once from a draft (never live), so a remote edit arriving mid-typing never erases input.
 import { html, nothing, type TemplateResult } from "lit";
+import { guard } from "lit/directives/guard.js";
 import { ifDefined } from "lit/directives/if-defined.js";
+import { timeZoneNames } from "../state/time-zones.js";
 
 export interface FieldOptions {
   name: string;
@@ -45,6 +47,30 @@ export function inputField(options: FieldOptions): TemplateResult {
       aria-describedby=${ifDefined(describedBy(name, hint, error))}
     />
     ${fieldMessages(name, hint, error)}
+  </div>`;
+}
+
+/** A time zone: typed with suggestions from the browser's IANA zones (a <datalist>), checked against them on submit. */
+export function timeZoneField(options: { value: string; error?: string; onInput?: (event: Event) => void }): TemplateResult {
+  const name = "timeZone";
+  const hint = "Type part of a city or region, e.g. Berlin, and pick from the list";
+  return html`<div class="field">
+    <label for=${name}>Time zone</label>
+    <input
+      id=${name}
+      name=${name}
+      type="text"
+      list="${name}-choices"
+      autocomplete="off"
+      spellcheck="false"
+      .value=${options.value}
+      required
+      aria-invalid=${options.error ? "true" : "false"}
+      aria-describedby=${ifDefined(describedBy(name, hint, options.error))}
+      @input=${options.onInput}
+    />
+    <datalist id="${name}-choices">${guard([], () => timeZoneNames().map((zone) => html`<option value=${zone}></option>`))}</datalist>
+    ${fieldMessages(name, hint, options.error)}
   </div>`;
 }
 

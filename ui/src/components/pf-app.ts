@@ -9,7 +9,9 @@ import { rememberFestival } from "../state/device-festivals.js";
 import { FestivalModel } from "../state/festival-model.js";
 import { FestivalSession } from "../state/festival-session.js";
 import { loadProgrammeSnapshot } from "../state/view-cache.js";
-import { parseRoute, type Route } from "../state/routes.js";
+import { festivalHash, parseRoute, type Route } from "../state/routes.js";
+import { pageTitle } from "../state/page-title.js";
+import type { PfFestival } from "./pf-festival.js";
 import "./pf-festival.js";
 import "./pf-festivals.js";
 import "./pf-join.js";
@@ -38,6 +40,23 @@ export class PfApp extends LitElement {
       }
       .spacer {
         flex: 1;
+      }
+      .skip-link {
+        position: absolute;
+        left: -10000px;
+        top: 0.5rem;
+        z-index: 10;
+        padding: 0.5rem 0.75rem;
+        background: var(--pf-surface);
+        color: var(--pf-accent);
+        border: 2px solid var(--pf-accent);
+        border-radius: var(--pf-radius);
+      }
+      .skip-link:focus {
+        left: 0.5rem;
+      }
+      main:focus {
+        outline: none;
       }
       .offline {
         color: var(--pf-warn);
@@ -119,7 +138,11 @@ export class PfApp extends LitElement {
   }
 
   override render() {
+    const route = this.route;
     return html`
+      <a class="skip-link" href=${"festivalId" in route ? festivalHash(route.festivalId, { screen: "programme" }) : "#/"} @click=${this.#skip}
+        >${"festivalId" in route ? "Skip to the programme" : "Skip to the main content"}</a
+      >
       <header>
         <a class="brand" href="#/">pandafest</a>
         <span class="spacer"></span>
@@ -132,7 +155,7 @@ export class PfApp extends LitElement {
             </button>`
           : null}
       </header>
-      <main>${this.#renderMain()}</main>
+      <main tabindex="-1">${this.#renderMain()}</main>
     `;
   }
 
@@ -168,8 +191,29 @@ export class PfApp extends LitElement {
     return html`<p class="muted" role="status">Opening the festival…</p>`;
   }
 
+  /** The skip link: past the header and the festival's navigation, to the programme (shown first when needed). */
+  readonly #skip = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const route = this.route;
+    if ("festivalId" in route) {
+      if (route.screen !== "programme") window.location.hash = festivalHash(route.festivalId, { screen: "programme" });
+      this.route = parseRoute(window.location.hash);
+      await this.updateComplete;
+      const festival = this.renderRoot.querySelector<PfFestival>("pf-festival");
+      if (festival) {
+        await festival.updateComplete;
+        festival.focusProgramme();
+        return;
+      }
+    }
+    this.renderRoot.querySelector<HTMLElement>("main")?.focus();
+  };
+
   override updated(): void {
     const route = this.route;
+    // the festival screen titles itself once the festival (or its last snapshot) is there
+    const festivalShown = "festivalId" in route && (this.session?.id === route.festivalId || this.preview?.id === route.festivalId);
+    if (!festivalShown) document.title = pageTitle(route);
     if (!this.identity || route.screen === "festivals" || route.screen === "join") return;
     if (this.session?.id === route.festivalId || this.openingId === route.festivalId) return;
     void this.#open(route.festivalId);

@@ -149,11 +149,11 @@ export class PfEventForm extends LitElement {
         ${selectField({ name: "venueId", label: "Venue", value: draft.venueId, choices: venueChoices, error: errors.venueId, required: true })}
         <div class="row">
           ${inputField({ name: "startDate", label: "Starts on", type: "date", value: draft.startDate, required: true })}
-          ${inputField({ name: "startTime", label: "at", type: "time", value: draft.startTime, error: errors.start, required: true, hint: model.settings.timeZone })}
+          ${inputField({ name: "startTime", label: "Start time", type: "time", value: draft.startTime, error: errors.start, required: true, hint: model.settings.timeZone })}
         </div>
         <div class="row">
           ${inputField({ name: "endDate", label: "Ends on", type: "date", value: draft.endDate, hint: "Empty: the same day, or the next if it ends before it starts" })}
-          ${inputField({ name: "endTime", label: "at", type: "time", value: draft.endTime, error: errors.end, required: true })}
+          ${inputField({ name: "endTime", label: "End time", type: "time", value: draft.endTime, error: errors.end, required: true })}
         </div>
         ${selectField({
           name: "status",

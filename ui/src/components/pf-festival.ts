@@ -8,6 +8,7 @@ import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
+import { pageTitle } from "../state/page-title.js";
 import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
 import "./pf-conflicts.js";
 import "./pf-event-form.js";
@@ -226,6 +227,20 @@ export class PfFestival extends LitElement {
         ? html`<p>This browser holds changes that wait for ${inBrowser} earlier change(s) it does not have; they apply once the node or a bundle brings them.</p>`
         : nothing}
     </div>`;
+  }
+
+  /** Names the festival and the screen in the document title (the shell titles the screens without a festival). */
+  protected override updated(): void {
+    const model = this.session?.model ?? this.preview;
+    if (model && this.route) document.title = pageTitle(this.route, model.settings.name);
+  }
+
+  /** Moves keyboard focus to the programme (the skip link's target); the programme screen must be shown. */
+  focusProgramme(): void {
+    const programme = this.renderRoot.querySelector<HTMLElement>("pf-programme");
+    if (!programme) return;
+    programme.tabIndex = -1;
+    programme.focus();
   }
 
   override render() {

@@ -15,7 +15,8 @@ import { foundNewFestival } from "../state/festival-founding.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import { festivalHash, routeHash } from "../state/routes.js";
 import { fetchDirectory, type DirectoryEntry } from "../state/server-api.js";
-import { formText, inputField, textAreaField } from "./form-fields.js";
+import { timeZoneProblem } from "../state/time-zones.js";
+import { formText, inputField, textAreaField, timeZoneField } from "./form-fields.js";
 import "./pf-bundle-import.js";
 import { sharedStyles } from "./shared-styles.js";
 
@@ -175,13 +176,7 @@ export class PfFestivals extends LitElement {
         ${inputField({ name: "endDate", label: "Last day", type: "date", value: "", error: errors.endDate })}
       </div>
       <div class="row">
-        ${inputField({
-          name: "timeZone",
-          label: "Time zone",
-          value: browserTimeZone(),
-          error: errors.timeZone,
-          hint: "IANA name, e.g. Europe/Berlin",
-        })}
+        ${timeZoneField({ value: browserTimeZone(), error: errors.timeZone, onInput: this.#checkTimeZone })}
         ${inputField({
           name: "dayStartsAt",
           label: "Days start at",
@@ -224,6 +219,11 @@ export class PfFestivals extends LitElement {
       dayStartsAt: optional("dayStartsAt"),
       visibility: checked?.value === "public" ? ("public" as const) : ("private" as const),
     };
+    const zoneProblem = timeZoneProblem(formText(form, "timeZone"));
+    if (zoneProblem !== undefined) {
+      this.createErrors = { fields: { timeZone: zoneProblem } };
+      return;
+    }
     let init: (doc: Festival) => void;
     try {
       init = festivalInit(input);
@@ -238,6 +238,14 @@ export class PfFestivals extends LitElement {
     this.dispatchEvent(new CustomEvent("open-session", { detail: session, bubbles: true, composed: true }));
     window.location.hash = festivalHash(session.id, { screen: "programme" });
   }
+
+  /** Once a refused zone is corrected, its message goes while typing (a new problem waits for the next submit). */
+  #checkTimeZone = (event: Event): void => {
+    if (this.createErrors.fields.timeZone === undefined) return;
+    const problem = timeZoneProblem((event.target as HTMLInputElement).value);
+    const { timeZone: _previous, ...others } = this.createErrors.fields;
+    this.createErrors = { ...this.createErrors, fields: problem === undefined ? others : { ...others, timeZone: problem } };
+  };
 
   #open(event: SubmitEvent): void {
     event.preventDefault();

@@ -1,4 +1,5 @@
-// The fork dialog: choose a name and what to keep (venues by default; people, events), then open the fork.
+// The fork dialog: choose a name, what to keep (venues by default; people, events), the new edition's first day
+// (dates and kept events move with it) and public or private, then open the fork.
 // A native modal <dialog>: focus stays inside, Escape closes it.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
@@ -9,6 +10,7 @@ import { FestivalSession } from "../state/festival-session.js";
 import { foundNewFestival } from "../state/festival-founding.js";
 import { governanceOf } from "../../../engine/core/governance/index.js";
 import { forkInit } from "../../../engine/core/fork/copy.js";
+import { PandafestError } from "../../../engine/core/errors.js";
 import { planKeep } from "../../../engine/core/fork/keep.js";
 import { festivalView } from "../../../engine/core/views.js";
 import { festivalHash } from "../state/routes.js";
@@ -62,6 +64,21 @@ export class PfForkDialog extends LitElement {
           <label class="choice"><input type="checkbox" name="people" /> People (${model.people.size})</label>
           <label class="choice"><input type="checkbox" name="events" /> Events (${model.events.size}, with their hosts)</label>
         </fieldset>
+        ${inputField({
+          name: "shiftTo",
+          label: "New edition's first day",
+          type: "date",
+          value: "",
+          error: this.errors.fields.shiftTo,
+          hint: model.settings.startDate
+            ? `Optional. This festival starts on ${model.settings.startDate}: its dates and the kept events move by as many days as the first day does. Leave empty to keep the dates.`
+            : "Optional; this festival has no first day, so its dates cannot be moved.",
+        })}
+        <fieldset>
+          <legend>Who can find the fork</legend>
+          <label class="choice"><input type="radio" name="forkVisibility" value="private" ?checked=${model.settings.visibility !== "public"} /> Private: only its members</label>
+          <label class="choice"><input type="radio" name="forkVisibility" value="public" ?checked=${model.settings.visibility === "public"} /> Public: listed in directories for anyone</label>
+        </fieldset>
         ${this.errors.form ? html`<p class="notice error" role="alert">${this.errors.form}</p>` : nothing}
         <div class="actions">
           <button class="primary" type="submit">Fork and open</button>
@@ -84,10 +101,13 @@ export class PfForkDialog extends LitElement {
       const plan = planKeep(["people", "events"].filter((part) => checked(part)));
       const view = festivalView(session.visible());
       const heads = [...governanceOf(session.doc(), session.id).visibleHeads].sort();
-      ({ init } = forkInit({ view, url: session.handle.url, heads }, formText(form, "name"), plan));
-      message = `fork of ${JSON.stringify(view.name)} keeping ${[...plan.parts].join(", ")}`;
+      const shiftTo = formText(form, "shiftTo").trim() || undefined;
+      const visibility = form.querySelector<HTMLInputElement>('input[name="forkVisibility"]:checked')?.value === "public" ? "public" : "private";
+      ({ init } = forkInit({ view, url: session.handle.url, heads }, formText(form, "name"), plan, { shiftTo, visibility }));
+      message = `fork of ${JSON.stringify(view.name)} keeping ${[...plan.parts].join(", ")}${shiftTo ? `, from ${shiftTo}` : ""}`;
     } catch (error) {
-      this.errors = formErrorsFrom(error, "festival", ["name"]);
+      const aboutFork = error instanceof PandafestError && error.about?.subject === "fork";
+      this.errors = aboutFork ? formErrorsFrom(error, "fork", ["shiftTo"]) : formErrorsFrom(error, "festival", ["name"]);
       return;
     }
     const handle = foundNewFestival(services.repo, session.identity, init, message, "organised");

@@ -10,7 +10,8 @@ import type { AppServices } from "../state/app-services.js";
 import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
-import { formText, inputField, textAreaField } from "./form-fields.js";
+import { timeZoneProblem } from "../state/time-zones.js";
+import { formText, inputField, textAreaField, timeZoneField } from "./form-fields.js";
 import "./pf-fork-dialog.js";
 import type { PfForkDialog } from "./pf-fork-dialog.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -55,7 +56,7 @@ export class PfSettings extends LitElement {
           ${inputField({ name: "endDate", label: "Last day", type: "date", value: draft.endDate, error: errors.endDate })}
         </div>
         <div class="row">
-          ${inputField({ name: "timeZone", label: "Time zone", value: draft.timeZone, error: errors.timeZone, hint: "IANA name, e.g. Europe/Berlin" })}
+          ${timeZoneField({ value: draft.timeZone, error: errors.timeZone, onInput: this.#checkTimeZone })}
           ${inputField({ name: "dayStartsAt", label: "Days start at", type: "time", value: draft.dayStartsAt, error: errors.dayStartsAt })}
         </div>
         <fieldset>
@@ -96,6 +97,14 @@ export class PfSettings extends LitElement {
     `;
   }
 
+  /** Once a refused zone is corrected, its message goes while typing (a new problem waits for the next submit). */
+  #checkTimeZone = (event: Event): void => {
+    if (this.errors.fields.timeZone === undefined) return;
+    const problem = timeZoneProblem((event.target as HTMLInputElement).value, this.session?.model.settings.timeZone);
+    const { timeZone: _previous, ...others } = this.errors.fields;
+    this.errors = { ...this.errors, fields: problem === undefined ? others : { ...others, timeZone: problem } };
+  };
+
   #save(event: SubmitEvent): void {
     event.preventDefault();
     const session = this.session;
@@ -111,6 +120,12 @@ export class PfSettings extends LitElement {
       dayStartsAt: formText(form, "dayStartsAt"),
       visibility: checked?.value === "public" ? "public" : "private",
     };
+    const zoneProblem = timeZoneProblem(patch.timeZone ?? "", session.model.settings.timeZone);
+    if (zoneProblem !== undefined) {
+      this.errors = { fields: { timeZone: zoneProblem } };
+      this.saved = undefined;
+      return;
+    }
     try {
       const written = editFestival(session.editor, patch);
       this.errors = NO_ERRORS;

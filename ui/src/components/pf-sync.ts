@@ -4,6 +4,7 @@ import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { OfflineReason, ServerConnectionStatus } from "../../../engine/browser/browser-repo.js";
 import type { AppServices } from "../state/app-services.js";
+import { bundleDownloadName } from "../state/bundle-download-name.js";
 import { downloadFile, packFullBundle } from "../state/bundle-transfer.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { fetchNodeStatus, type NodeStatus } from "../state/server-api.js";
@@ -146,9 +147,10 @@ export class PfSync extends LitElement {
     if (!session || !identity) return;
     try {
       const packed = packFullBundle(session.handle, identity);
-      downloadFile(packed.fileName, packed.bytes);
+      const fileName = bundleDownloadName(session.model.settings.name, new Date());
+      downloadFile(fileName, packed.bytes);
       this.exportError = undefined;
-      this.exported = `Saved ${packed.fileName}: ${packed.changeCount} change(s), signed by you.`;
+      this.exported = `Saved ${fileName}: ${packed.changeCount} change(s), signed by you.`;
     } catch (error) {
       this.exported = undefined;
       this.exportError = error instanceof Error ? error.message : String(error);

@@ -161,7 +161,8 @@ export const sharedStyles = css`
     color: var(--pf-danger);
   }
   .badge.tentative {
-    color: var(--pf-tentative);
+    color: var(--pf-tentative-text);
+    background: var(--pf-surface);
   }
   .badge.clash {
     color: var(--pf-warn);

@@ -99,10 +99,14 @@ function hasChanges(doc: A.Doc<Festival>): boolean {
 
 /** One line for people, as the CLI's `bundle import` prints it. */
 function reportMessage(report: BundleImportReport, name: string): string {
+  const carrier = `carried by ${report.carrierName ?? "an unnamed key"} (${report.carrier.slice(0, 12)}…)`;
+  if (report.new === 0 && report.waiting === 0) {
+    return `${report.file}: "${name}", nothing new: this browser already had everything in this bundle (${report.present} change(s)); ${carrier}`;
+  }
   const parts = [`${report.new} new change(s)`, `${report.present} already here`];
   if (report.waiting > report.unsigned) parts.push(`${report.waiting - report.unsigned} waiting for earlier changes that have not arrived yet (kept, applied when they do)`);
   if (report.unsigned > 0) parts.push(`${report.unsigned} waiting for their author's signature (kept, applied once a change signed by their author covers them)`);
-  return `${report.file}: "${name}", ${parts.join(", ")}; carried by ${report.carrierName ?? "an unnamed key"} (${report.carrier.slice(0, 12)}…)`;
+  return `${report.file}: "${name}", ${parts.join(", ")}; ${carrier}`;
 }
 
 /**
