@@ -6,6 +6,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
 import { assignLanes, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
 import { festivalHash } from "../state/routes.js";
+import { tagHue } from "../state/tag-colours.js";
 import { sharedStyles } from "./shared-styles.js";
 
 type Layout = "grid" | "list";
@@ -15,6 +16,15 @@ function dayLabel(date: string): string {
   const instant = Date.parse(`${date}T12:00:00Z`);
   if (Number.isNaN(instant)) return date;
   return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(instant);
+}
+
+/** The event's hosts by name (people removed or unknown here are left out) and its tags, each in its colour. */
+function hostsAndTags(event: ScheduledEvent, people: ReadonlyMap<string, { name: string }> | undefined) {
+  const hosts = event.hostIds.map((id) => people?.get(id)?.name ?? "").filter((name) => name !== "");
+  if (hosts.length === 0 && event.tags.length === 0) return nothing;
+  return html`<span class="meta">${hosts.length > 0 ? html`<span class="hosts">with ${hosts.join(", ")}</span>` : nothing}${event.tags.length > 0
+    ? html`<span class="tags">${event.tags.map((tag) => html`<span class="tag" data-tag=${tag} style="--tag-hue: ${tagHue(tag)}">${tag}</span>`)}</span>`
+    : nothing}</span>`;
 }
 
 function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: boolean) {
@@ -196,6 +206,37 @@ export class PfProgramme extends LitElement {
         color: var(--pf-muted);
         font-size: 0.9rem;
       }
+      .meta {
+        display: block;
+      }
+      .list .meta {
+        grid-column: 2;
+      }
+      .hosts {
+        font-size: 0.75rem;
+        color: var(--pf-muted);
+        overflow-wrap: anywhere;
+      }
+      /* hosts and tags share one line, so a one-hour slot shows them */
+      .hosts {
+        margin-right: 0.3rem;
+      }
+      .tags {
+        display: inline-flex;
+        flex-wrap: wrap;
+        gap: 0.2rem;
+        vertical-align: baseline;
+      }
+      /* a light chip with dark text in the tag's hue: readable (well over 4.5:1) in light and dark mode alike */
+      .tag {
+        font-size: 0.7rem;
+        line-height: 1.3;
+        padding: 0 0.3rem;
+        border-radius: 999px;
+        background: hsl(var(--tag-hue) 70% 90%);
+        color: hsl(var(--tag-hue) 70% 20%);
+        border: 1px solid hsl(var(--tag-hue) 50% 70%);
+      }
     `,
   ];
 
@@ -336,7 +377,7 @@ export class PfProgramme extends LitElement {
                     style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
                     ><span class="time">${event.startTime}–${event.endTime}</span><span class="title title-text">${event.title}</span><span class="visually-hidden">
                       at ${venueName}</span
-                    >${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</a
+                    >${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}${hostsAndTags(event, this.model?.people)}</a
                   >`;
                 });
               })}
@@ -366,6 +407,7 @@ export class PfProgramme extends LitElement {
         <span class="time">${event.startTime}–${event.endTime}</span>
         <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span>
         <span class="venue">${venueName}</span>
+        ${hostsAndTags(event, this.model?.people)}
       </a>
     </li>`;
   }
