@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { test } from "vitest";
+import { cliJson } from "../helpers/cli.js";
 
 /** The repository root, found from this file whether it runs from test/ or compiled under dist/test/. */
 function findRepoRoot(start: string): string {
@@ -121,6 +122,27 @@ export function startServe(dataDir: string, options: { port?: number; peers?: st
       });
     });
   });
+}
+
+/**
+ * `pandafest festival show --json` of the festival in `dataDir` once it holds an event titled `title` (an edit made
+ * in a page has reached the node), polled every 500 ms for at most `timeoutMs`.
+ */
+export function eventuallyShownWithEvent<T extends { events: Record<string, { title: string }> }>(
+  dataDir: string,
+  festivalId: string,
+  title: string,
+  timeoutMs: number,
+): Promise<T> {
+  return eventually(
+    `the event "${title}" in \`pandafest festival show --json\``,
+    async () => {
+      const festival = await cliJson<T>(dataDir, ["festival", "show", festivalId]);
+      return Object.values(festival.events).some((event) => event.title === title) ? festival : undefined;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
 /** Polls `check` until it returns a value (not undefined), at most `timeoutMs`. */

@@ -12,6 +12,7 @@ import {
   browserTestsRun,
   createFestival,
   eventually,
+  eventuallyShownWithEvent,
   festivalUrl,
   launchBrowser,
   openApp,
@@ -101,15 +102,7 @@ describe.skipIf(!browserTestsRun("offline.test.ts"))("the web app offline", { ti
     expect(await programmeTitles(page)).toContain("Written in the dark");
 
     server = await serve(dataDir, { port });
-    const shown = await eventually(
-      "the offline edit in `pandafest festival show --json`",
-      async () => {
-        const festival = await cliJson<ShownFestival>(dataDir, ["festival", "show", festivalId]);
-        return Object.values(festival.events).some((event) => event.title === "Written in the dark") ? festival : undefined;
-      },
-      40_000,
-      500,
-    );
+    const shown = await eventuallyShownWithEvent<ShownFestival>(dataDir, festivalId, "Written in the dark", 40_000);
     expect(Object.values(shown.events).map((event) => event.title)).toEqual(["Written in the dark"]);
     expect(seen.errors).toEqual([]);
     await context.close();

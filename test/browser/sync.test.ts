@@ -9,6 +9,7 @@ import {
   browserTestsRun,
   createFestival,
   eventually,
+  eventuallyShownWithEvent,
   festivalUrl,
   launchBrowser,
   openApp,
@@ -126,15 +127,7 @@ describe.skipIf(!browserTestsRun("sync.test.ts"))("live sync in the browser", { 
     expect((await programmeTitles(page)).includes("Planned offline")).toBe(true);
 
     server = await serve(dataDir, { port });
-    const shown = await eventually(
-      "the offline edit in `pandafest festival show --json`",
-      async () => {
-        const festival = await cliJson<ShownFestival>(dataDir, ["festival", "show", festivalId]);
-        return Object.values(festival.events).some((event) => event.title === "Planned offline") ? festival : undefined;
-      },
-      20_000,
-      500,
-    );
+    const shown = await eventuallyShownWithEvent<ShownFestival>(dataDir, festivalId, "Planned offline", 20_000);
     expect(Object.values(shown.venues).map((venue) => venue.name)).toEqual(["Barn"]);
     expect(Object.values(shown.members).map((member) => member.name)).toContain("Offline Olga");
     expect(seen.errors).toEqual([]);

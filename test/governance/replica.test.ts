@@ -3,11 +3,14 @@
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import {
+  ATTESTATION_MESSAGE,
   festivalView,
   governanceOf,
   keepStandbyReplica,
   proposalsOf,
+  recordMember,
   replicaFromKnown,
+  signedChangeVisibly,
   visibleFestival,
   visibleReplica,
   type Festival,
@@ -86,6 +89,27 @@ describe("the replica of what counts", () => {
     expect(byBo?.deps).not.toContain(proposal.hash);
     expect(festivalView(visibleFestival(renamed, id))).toEqual(viewAtCountingHeads(renamed, id));
     expect(festivalView(visibleFestival(renamed, id)).name).toBe("Bo's Fest");
+  });
+});
+
+describe("an edit and its signature in one step", () => {
+  it("writes both at the editing base on the replica itself, counts, and leaves a reader's copy as it was", () => {
+    const { id, both, proposal } = withProposal();
+    const shown = visibleReplica(both, id);
+    const signed = signedChangeVisibly(both, id, bo, "rename", (draft) => {
+      rename("Bo's Fest")(draft);
+      recordMember(draft, bo);
+    });
+    const added = A.getChangesMetaSince(signed, A.getHeads(both));
+    expect(added.map((change) => change.message)).toEqual(["rename", ATTESTATION_MESSAGE]);
+    for (const change of added) expect(change.deps).not.toContain(proposal.hash);
+    const governance = governanceOf(signed, id);
+    for (const change of added) expect(governance.changes.find((standing) => standing.hash === change.hash)?.status).toBe("counts");
+    expect(festivalView(visibleFestival(signed, id))).toEqual(viewAtCountingHeads(signed, id));
+    expect(festivalView(visibleFestival(signed, id)).name).toBe("Bo's Fest");
+    // the replica the edit was made on was the one a reader held: that reader still reads it as it was
+    expect(String(shown.name)).not.toBe("Bo's Fest");
+    expect(festivalView(shown)).toEqual(viewAtCountingHeads(both, id));
   });
 });
 

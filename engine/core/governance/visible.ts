@@ -143,10 +143,20 @@ export function rememberFork(fork: A.Doc<Festival>): void {
   rememberReplica(fork);
 }
 
-/** The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing). */
-export function changeAtHeads(doc: A.Doc<Festival>, heads: readonly string[], message: string, apply: (draft: Festival) => void): Uint8Array[] {
+/**
+ * The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing), followed by the
+ * attestation that signs it when `signedBy` is given.
+ */
+export function changeAtHeads(
+  doc: A.Doc<Festival>,
+  heads: readonly string[],
+  message: string,
+  apply: (draft: Festival) => void,
+  signedBy?: { festivalId: string; signer: AttestationSigner },
+): Uint8Array[] {
   const fork = forkAt(doc, heads);
-  const after = A.change(fork, { message }, apply);
+  const changed = A.change(fork, { message }, apply);
+  const after = signedBy === undefined || changed === fork ? changed : withAttestation(changed, signedBy.festivalId, signedBy.signer);
   rememberFork(after);
   return A.getChanges(fork, after);
 }
@@ -170,16 +180,8 @@ export function signedChangeVisibly(doc: A.Doc<Festival>, festivalId: string, si
     const changed = A.change(doc, { message }, apply);
     return changed === doc ? doc : withAttestation(changed, festivalId, signer);
   }
-  const fork = forkAt(doc, base);
-  const forkHeads = A.getHeads(fork);
-  const changed = A.change(fork, { message }, apply);
-  if (changed === fork) {
-    rememberFork(fork);
-    return doc;
-  }
-  const signed = withAttestation(changed, festivalId, signer);
-  rememberFork(signed);
-  return A.applyChanges(doc, A.getChangesSince(signed, forkHeads))[0];
+  const changes = changeAtHeads(doc, base, message, apply, { festivalId, signer });
+  return changes.length === 0 ? doc : A.applyChanges(doc, changes)[0];
 }
 
 /** `doc` with its actor's latest change attested, the attestation written at the editing base. */
