@@ -1,8 +1,11 @@
 // Engine benchmarks on a generated festival: cold opens in fresh processes (from the view cache, and loading the whole
-// document), `festival show --json` end to end, peak memory, history verification, a day's programme, one edit's latency.
+// document), `festival show --json` end to end, peak memory, history verification, a day's programme, a conflict search, one edit's latency.
+import * as A from "@automerge/automerge";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findConflicts } from "../../engine/core/conflicts.js";
 import { programme } from "../../engine/core/programme.js";
+import type { Festival } from "../../engine/core/schema.js";
 import { editEvent } from "../../engine/core/operations.js";
 import { FestivalStore } from "../../engine/node/store.js";
 import { addDays } from "../../engine/core/time.js";
@@ -224,9 +227,29 @@ async function programmeQuery(ctx: BenchContext, festival: BenchFestival, dataDi
   }
 }
 
+/** Finding every concurrent value (as `check` and the web app's conflict count do) against loading the festival. */
+function conflictSearch(ctx: BenchContext, festival: BenchFestival): BenchRow {
+  const doc = A.load<Festival>(festival.bytes);
+  let found = 0;
+  const searchMs: number[] = [];
+  const loadMs: number[] = [];
+  for (let run = 0; run < ctx.runOptions.runs; run += 1) {
+    let started = performance.now();
+    found = findConflicts(doc).length;
+    searchMs.push(performance.now() - started);
+    started = performance.now();
+    A.free(A.load(festival.bytes));
+    loadMs.push(performance.now() - started);
+  }
+  A.free(doc);
+  const name = `engine: find every conflict vs load the festival (${ctx.size})`;
+  ctx.note(name, `findConflicts on the loaded festival (${found} conflicts among ${festival.stats.changes} changes), interleaved with A.load of the same bytes as the baseline`);
+  return comparisonRow(name, median(searchMs), median(loadMs), "ms");
+}
+
 export const engineSuite: BenchSuite = {
   name: "engine",
-  description: "cold opens (view cache, whole document), festival show --json, peak RSS, history verification, programme query, edit latency",
+  description: "cold opens (view cache, whole document), festival show --json, peak RSS, history verification, programme query, conflict search, edit latency",
   async run(ctx) {
     const festival = await ctx.festival();
     const dataDir = await ctx.dataDirectory(festival);
@@ -234,6 +257,8 @@ export const engineSuite: BenchSuite = {
     const rows = await coldOpens(ctx, festival, dataDir);
     ctx.log(`engine: programme query (${ctx.size})`);
     rows.push(await programmeQuery(ctx, festival, dataDir));
+    ctx.log(`engine: conflict search (${ctx.size})`);
+    rows.push(conflictSearch(ctx, festival));
     ctx.log(`engine: ${EDITS} edits (${ctx.size})`);
     rows.push(...(await editLatency(ctx, festival)));
     ctx.log(`engine: a CLI edit while a server runs, against the direct path (${ctx.size})`);
