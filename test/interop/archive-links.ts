@@ -1,0 +1,48 @@
+// Crawls a static archive (path -> text) from index.html the way a reader clicks: every href of every page it
+// reaches, resolved relative to the page; reports links to files that are not there and fragments with no target.
+import path from "node:path";
+
+export interface CrawlResult {
+  /** pages reached from index.html by following links */
+  reached: Set<string>;
+  /** "from -> href" for each link whose file (or #fragment) does not exist */
+  broken: string[];
+  /** every href seen, as written */
+  hrefs: string[];
+}
+
+/** The href and src attributes of a page (the archive writes them double-quoted). */
+export function hrefsOf(text: string): string[] {
+  return [...text.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((match) => match[1].replace(/&amp;/g, "&"));
+}
+
+export function crawlArchive(files: ReadonlyMap<string, string>, start = "index.html"): CrawlResult {
+  const reached = new Set<string>([start]);
+  const broken: string[] = [];
+  const hrefs: string[] = [];
+  const queue = [start];
+  for (let steps = 0; queue.length > 0 && steps < 1_000_000; steps += 1) {
+    const from = queue.shift() as string;
+    const text = files.get(from) ?? "";
+    for (const href of hrefsOf(text)) {
+      hrefs.push(href);
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("/")) {
+        broken.push(`${from} -> ${href} (not relative)`);
+        continue;
+      }
+      const [file, fragment] = href.split("#");
+      const target = file === "" ? from : path.posix.normalize(path.posix.join(path.posix.dirname(from), file));
+      const targetText = files.get(target);
+      if (targetText === undefined || target.startsWith("..")) {
+        broken.push(`${from} -> ${href}`);
+        continue;
+      }
+      if (fragment !== undefined && !targetText.includes(`id="${fragment}"`)) broken.push(`${from} -> ${href} (no such id)`);
+      if (target.endsWith(".html") && !reached.has(target)) {
+        reached.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  return { reached, broken, hrefs };
+}
