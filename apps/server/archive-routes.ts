@@ -1,7 +1,7 @@
 // The static archive as `pandafest serve` offers it: /festivals/ID/archive/ and every page below it, with the
-// access rules of the festival's schedule files, rendered once per version of the festival.
+// access rules of the festival's schedule files; planned once per version of the festival, each page rendered when asked.
 import * as A from "@automerge/automerge";
-import { archiveContentType, renderArchive } from "../../engine/core/archive/index.js";
+import { archiveContentType, archiveRenderer, type ArchiveRenderer } from "../../engine/core/archive/index.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
@@ -10,23 +10,27 @@ import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteContext, type RouteTable } from "./http.js";
 import { scheduleAccess, unknownFestivalMessage } from "./schedule-routes.js";
 
-/** Archives kept rendered (one per festival, the newest version): a large festival's archive is some megabytes. */
+/**
+ * Festivals whose archive plan is kept (one per festival, its newest version). A plan holds the festival's view and
+ * the archive's model, not the pages (the large bench festival's archive is 47 MB written out); each request
+ * renders its one page.
+ */
 const CACHED_ARCHIVES = 4;
 
-/** The rendered archive of each recently asked festival, for the version (heads) it was rendered from. */
+/** The archive plan of each recently asked festival, for the version (heads) it was made from. */
 class ArchiveCache {
-  private readonly archives = new Map<string, { heads: string; files: Map<string, string> }>();
+  private readonly archives = new Map<string, { heads: string; renderer: ArchiveRenderer }>();
 
-  files(festivalId: string, heads: string, render: () => Map<string, string>): Map<string, string> {
+  renderer(festivalId: string, heads: string, plan: () => ArchiveRenderer): ArchiveRenderer {
     const cached = this.archives.get(festivalId);
     this.archives.delete(festivalId);
-    const files = cached !== undefined && cached.heads === heads ? cached.files : render();
-    this.archives.set(festivalId, { heads, files });
+    const renderer = cached !== undefined && cached.heads === heads ? cached.renderer : plan();
+    this.archives.set(festivalId, { heads, renderer });
     for (const oldest of this.archives.keys()) {
       if (this.archives.size <= CACHED_ARCHIVES) break;
       this.archives.delete(oldest);
     }
-    return files;
+    return renderer;
   }
 }
 
@@ -56,21 +60,18 @@ export function addArchiveRoutes(routes: RouteTable, catalog: FestivalCatalog): 
     if ("refusal" in access) return sendText(response, 403, access.refusal);
     const handle = access.hidden ? undefined : catalog.handle(params.id);
     if (handle === undefined) return sendText(response, 404, unknownFestivalMessage(params.id));
-    let files: Map<string, string>;
+    let text: string | undefined;
     try {
       const doc = handle.doc();
       checkSchema(doc);
       const heads = A.getHeads(doc as A.Doc<unknown>).join(",");
-      files = cache.files(params.id, heads, () => {
-        const archive = renderArchive(festivalView(visibleReplica(doc, params.id)), params.id);
-        return new Map(archive.files.map((file) => [file.path, file.text]));
-      });
+      const renderer = cache.renderer(params.id, heads, () => archiveRenderer(festivalView(visibleReplica(doc, params.id)), params.id));
+      // the lookup is in the archive's own list of paths, so no request path reaches the file system
+      text = renderer.render(filePath);
     } catch (error) {
       if (!(error instanceof PandafestError)) throw error;
       return sendText(response, 500, `cannot make this festival's archive: ${error.message}\n`);
     }
-    // the lookup is in the archive's own list of paths, so no request path reaches the file system
-    const text = files.get(filePath);
     if (text === undefined) return sendText(response, 404, "no such page in this festival's archive\n");
     response.setHeader("cache-control", "no-cache");
     if (access.isPublic) response.setHeader("cross-origin-resource-policy", "cross-origin");

@@ -70,7 +70,7 @@ describe.skipIf(!browserTestsRun("archive.test.ts"))("the static archive in Chro
     // venues in name order, events by time; the event after midnight is still this festival day's
     const headings = await page.getByRole("heading", { level: 2 }).allTextContents();
     expect(headings).toEqual(["Lake shore", "Main Stage", "Workshop tent"]);
-    expect(await page.locator("main").textContent()).toContain("01:30–03:00");
+    expect(await page.locator("main").textContent()).toContain("Fri 2 Jul 01:30–03:00");
     await page.screenshot({ path: path.join(artifactsDir, "archive-day-1280.png"), fullPage: true });
 
     await page.getByRole("link", { name: HOSTILE }).click();

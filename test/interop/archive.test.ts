@@ -130,7 +130,7 @@ describe("static archive renderer", () => {
     expect(cancelled).toContain('<h1 dir="auto" class="cancelled">Fire show</h1>');
     expect(cancelled).toContain('<span class="status cancelled">Cancelled</span>');
     // an event after midnight belongs to the day before (day start 04:00); one past midnight says when it ends
-    expect(files.get("days/2027-07-01.html")).toContain("01:30–02:30");
+    expect(files.get("days/2027-07-01.html")).toContain("Fri 2 Jul 01:30–02:30");
     expect(pageOf(files, "events/", "Bell")).toContain("12:00–Sun 4 Jul 01:00");
     // an unknown venue (even one named like an Object property) is named, not linked
     expect(pageOf(files, "events/", "Bell")).toContain("<dd><bdi>Unknown venue</bdi></dd>");
@@ -171,6 +171,16 @@ describe("static archive renderer", () => {
     for (const [path, text] of privateFiles) if (path.endsWith(".html")) expect(text, path).toContain('<meta name="robots" content="noindex, nofollow">');
     expect(privateFiles.get("index.html")).toContain("private festival");
     expect(files.get("index.html")).not.toContain("noindex");
+  });
+
+  it("links each day from every page's header, or the index's list of days past two weeks", () => {
+    expect(files.get("events/e_aaaaaaaaaaaaaaaaaaaaaaaaaa.html")).toContain('<li><a href="../days/2027-07-03.html">Sat 3 Jul</a></li>');
+    const long = filesOf(renderArchive({ ...hostileFestival(), endDate: "2027-07-31" }, FESTIVAL_ID, { stamp: STAMP }));
+    expect([...long.keys()].filter((path) => path.startsWith("days/")).length).toBe(31);
+    const header = (long.get("days/2027-07-15.html") as string).split("</header>")[0];
+    expect(header).toContain('<a href="../index.html#days">Days</a>');
+    expect(header).not.toContain("2027-07-14.html");
+    expect(crawlArchive(long).broken).toEqual([]);
   });
 
   it("refuses a festival whose zone is unknown with the exports' error", () => {

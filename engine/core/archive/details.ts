@@ -1,5 +1,6 @@
 // What the archive shows of one event or venue, wherever it appears: the details block of its own page and its
 // line in a list. Add a field (links, streams) here and every page shows it.
+import { formatLocalDate, localDateTimeAt } from "../interop/zoned-time.js";
 import type { EventStatus } from "../schema.js";
 import type { ArchiveEvent, ArchiveVenue } from "./archive-model.js";
 import { html, paragraphs, userText, type Fragment, type Markup } from "./html.js";
@@ -42,9 +43,13 @@ export interface EventLineOptions {
   showDay: boolean;
 }
 
-/** An event in a list: time, title (to its page), status when not confirmed, venue and hosts. */
+/**
+ * An event in a list: time, title (to its page), status when not confirmed, venue and hosts. An event after midnight
+ * is listed under its festival day (day start) and names the calendar day it starts on.
+ */
 export function eventLine(event: ArchiveEvent, from: string, timeZone: string, options: EventLineOptions): Markup {
-  const when = timeRange(event.startMs, event.endMs, timeZone);
+  const startDate = formatLocalDate(localDateTimeAt(event.startMs, timeZone));
+  const when = `${startDate === event.day.name ? "" : `${shortDayLabel(startDate)} `}${timeRange(event.startMs, event.endMs, timeZone)}`;
   return html`<li class="event ${event.status}"><span class="time">${options.showDay ? html`${pageLink(from, event.day.path, shortDayLabel(event.day.name))} ` : ""}${when}</span> <span class="what">${pageLink(from, event.path, userText(event.name), "title")}${statusBadge(event.status)}${options.showVenue ? html` <span class="where">at ${venueOf(event, from)}</span>` : ""}${event.hosts.length > 0 ? html` <span class="who">with ${hostsOf(event, from)}</span>` : ""}</span></li>\n`;
 }
 
