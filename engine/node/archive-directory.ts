@@ -5,6 +5,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ARCHIVE_MANIFEST, parseArchiveManifest, type ArchiveFile } from "../core/archive/index.js";
 import { PandafestError } from "../core/errors.js";
+import { crashPoint } from "./fault-injection.js";
 import { diskFullError, ensureDirectory, errorCode, isDiskFull, syncDirectory } from "./storage/atomic-file.js";
 
 /** What was at the target before: nothing, an empty folder, an archive written before, or (forced) anything else. */
@@ -160,11 +161,13 @@ export async function writeArchiveDirectory(directory: string, files: readonly A
   try {
     await fs.mkdir(staging, { mode: SHARED_DIRECTORY_MODE });
     written = await writeFiles(staging, files);
+    crashPoint("archive-written");
     if (replaced === "nothing") {
       await fs.rename(staging, target);
     } else {
       const aside = path.join(parent, siblingName(base, "old"));
       await fs.rename(target, aside);
+      crashPoint("archive-old-aside");
       try {
         await fs.rename(staging, target);
       } catch (error) {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addEvent, addPerson, addVenue } from "../../engine/core/operations.js";
 import { startServe, type ServeProcess } from "../browser/harness.js";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { runCli, snapshotDir, tempDir } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity } from "../fork/store-fixtures.js";
 import { crawlArchive } from "./archive-links.js";
 
@@ -121,6 +121,25 @@ describe("pandafest export --format html and serve's /festivals/ID/archive/", ()
       expect(result.code, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as ArchiveJson).replaced).toBe("previous archive");
       expect((await fs.readdir(work)).filter((name) => name.includes("again"))).toEqual(["again"]);
+    });
+
+    it("leaves the old archive or none, never a half one, when killed while writing (SIGKILL at each step)", async () => {
+      const out = path.join(work, "killed");
+      expect((await runCli(dataDir, ["export", publicId, "--format", "html", "-o", out])).code).toBe(0);
+      const before = await snapshotDir(out);
+      const written = await runCli(dataDir, ["export", publicId, "--format", "html", "-o", out], { PANDAFEST_CRASH_AT: "archive-written" });
+      expect(written.code).not.toBe(0);
+      expect(await snapshotDir(out)).toEqual(before);
+      const aside = await runCli(dataDir, ["export", publicId, "--format", "html", "-o", out], { PANDAFEST_CRASH_AT: "archive-old-aside" });
+      expect(aside.code).not.toBe(0);
+      await expect(fs.stat(out)).rejects.toThrow(/ENOENT/);
+      // what is left is hidden: the new files not yet in place, the old archive set aside
+      const hidden = (await fs.readdir(work)).filter((name) => name.startsWith(".killed.archive-"));
+      expect(hidden.map((name) => name.slice(-4)).sort()).toEqual([".old", ".tmp", ".tmp"]);
+      const again = await runCli(dataDir, ["--json", "export", publicId, "--format", "html", "-o", out]);
+      expect(again.code, again.stderr).toBe(0);
+      const { "calendar.ics": _stampedNow, ...pages } = before; // DTSTAMP is the export's time
+      expect(await snapshotDir(out)).toMatchObject(pages);
     });
 
     it("refuses a non-empty folder it did not write (and one where files were added to an archive) unless --force", async () => {
