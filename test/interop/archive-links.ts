@@ -1,5 +1,6 @@
 // Crawls a static archive (path -> text) from index.html the way a reader clicks: every href of every page it
 // reaches, resolved relative to the page; reports links to files that are not there and fragments with no target.
+// A link out of the archive is allowed only as an http(s) URL on a tag marked rel="external".
 import path from "node:path";
 
 export interface CrawlResult {
@@ -11,9 +12,14 @@ export interface CrawlResult {
   hrefs: string[];
 }
 
-/** The href and src attributes of a page (the archive writes them double-quoted). */
-export function hrefsOf(text: string): string[] {
-  return [...text.matchAll(/\s(?:href|src)="([^"]*)"/g)].map((match) => match[1].replace(/&amp;/g, "&"));
+/** The href and src attributes of a page (the archive writes them double-quoted), and whether their tag says rel="external". */
+export function linksOf(text: string): { href: string; external: boolean }[] {
+  const links: { href: string; external: boolean }[] = [];
+  for (const tag of text.matchAll(/<[a-z][^>]*>/g)) {
+    const href = /\s(?:href|src)="([^"]*)"/.exec(tag[0]);
+    if (href) links.push({ href: href[1].replace(/&amp;/g, "&"), external: /\srel="[^"]*\bexternal\b[^"]*"/.test(tag[0]) });
+  }
+  return links;
 }
 
 export function crawlArchive(files: ReadonlyMap<string, string>, start = "index.html"): CrawlResult {
@@ -24,8 +30,9 @@ export function crawlArchive(files: ReadonlyMap<string, string>, start = "index.
   for (let steps = 0; queue.length > 0 && steps < 1_000_000; steps += 1) {
     const from = queue.shift() as string;
     const text = files.get(from) ?? "";
-    for (const href of hrefsOf(text)) {
+    for (const { href, external } of linksOf(text)) {
       hrefs.push(href);
+      if (external && /^https?:\/\//.test(href)) continue;
       if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("/")) {
         broken.push(`${from} -> ${href} (not relative)`);
         continue;

@@ -2,6 +2,7 @@
 // venue, event and person has a page reached from the index, and no relative link is broken.
 import { describe, expect, it } from "vitest";
 import { renderArchive, type StaticArchive } from "../../engine/core/archive/index.js";
+import { documentText, externalLink } from "../../engine/core/archive/html.js";
 import { parseArchiveManifest } from "../../engine/core/archive/manifest.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { crawlArchive } from "./archive-links.js";
@@ -181,6 +182,16 @@ describe("static archive renderer", () => {
     expect(header).toContain('<a href="../index.html#days">Days</a>');
     expect(header).not.toContain("2027-07-14.html");
     expect(crawlArchive(long).broken).toEqual([]);
+  });
+
+  it("links out of the archive only to http(s) URLs, escaped, and the crawler tells such links from broken ones", () => {
+    expect(documentText(externalLink('https://stream.example.org/a?b=1&c="x"', "Stream <live>"))).toBe(
+      '<a href="https://stream.example.org/a?b=1&amp;c=%22x%22" rel="external noopener noreferrer"><bdi>Stream &lt;live&gt;</bdi></a>',
+    );
+    expect(documentText(externalLink("javascript:alert(1)", "Tickets"))).toBe("<bdi>Tickets</bdi> (<bdi>javascript:alert(1)</bdi>)");
+    expect(documentText(externalLink("../index.html", "Home"))).not.toContain("href");
+    const page = `<a href="https://example.org/" rel="external noopener noreferrer">out</a><a href="https://example.org/">unmarked</a><a href="javascript:x()" rel="external">js</a>`;
+    expect(crawlArchive(new Map([["index.html", page]])).broken).toEqual(["index.html -> https://example.org/ (not relative)", "index.html -> javascript:x() (not relative)"]);
   });
 
   it("refuses a festival whose zone is unknown with the exports' error", () => {

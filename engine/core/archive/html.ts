@@ -59,6 +59,21 @@ export function userText(text: string): Markup {
   return html`<bdi>${text}</bdi>`;
 }
 
+/**
+ * A link out of the archive (a stream, tickets, a website): only an absolute http or https URL becomes an href,
+ * marked `rel="external noopener noreferrer"`; anything else (javascript:, data:, relative) is shown as text.
+ */
+export function externalLink(url: string, label: string): Markup {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return html`${userText(label)} (${userText(url)})`;
+  return html`<a href="${parsed.href}" rel="external noopener noreferrer">${userText(label)}</a>`;
+}
+
 /** Multi-line festival text (a description, a bio): paragraphs at blank lines, line breaks kept, nothing else. */
 export function paragraphs(text: string): Markup {
   const blocks = text
