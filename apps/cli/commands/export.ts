@@ -57,9 +57,9 @@ export function registerExportCommand(program: Command): void {
     .addHelpText(
       "after",
       "\nThe html archive shows what the other exports show: the festival as this data directory sees it, private festivals\n" +
-        "included (their pages ask search engines not to index them). It is written into a hidden folder beside DIR and\n" +
-        "renamed into place, so DIR is a whole archive or not there. An archive written before is replaced; any other\n" +
-        "non-empty folder is refused unless --force.",
+        "included (their pages ask search engines not to index them). It is written into a hidden folder beside the -o\n" +
+        "folder and renamed into place, so the folder is a whole archive or not there. An archive written before is\n" +
+        "replaced; any other non-empty folder is refused unless --force.",
     )
     .action(
       action(async (ctx, reference: string, options: ExportCommandOptions) => {
