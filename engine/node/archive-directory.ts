@@ -148,12 +148,23 @@ function checkPaths(files: readonly ArchiveFile[]): void {
  * then the old one removed. An interrupted export leaves only hidden siblings, removed by a later export.
  */
 export async function writeArchiveDirectory(directory: string, files: readonly ArchiveFile[], options: { force?: boolean } = {}): Promise<WrittenArchive> {
-  const target = path.resolve(directory);
+  try {
+    return await writeArchive(path.resolve(directory), files, options.force === true);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+      throw new PandafestError(`cannot write the archive ${path.resolve(directory)}: ${code === "EROFS" ? "the file system is read-only" : "permission denied"} (${code}); choose a folder you may write to`, { code: "input", cause: error });
+    }
+    throw error;
+  }
+}
+
+async function writeArchive(target: string, files: readonly ArchiveFile[], force: boolean): Promise<WrittenArchive> {
   const parent = path.dirname(target);
   const base = path.basename(target);
   if (base === "" || target === parent) throw new PandafestError(`cannot write an archive as ${target}; give a folder below it`, { code: "usage" });
   checkPaths(files);
-  const replaced = await inspectTarget(target, options.force === true);
+  const replaced = await inspectTarget(target, force);
   await ensureDirectory(parent, { sharing: "shared" });
   await removeStaleSiblings(parent, base);
   const staging = path.join(parent, siblingName(base, "tmp"));
