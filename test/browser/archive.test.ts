@@ -2,6 +2,7 @@
 // its links, hostile text shown as text, readable at 1280 and 360 px (screenshots in test/artifacts).
 import fs from "node:fs/promises";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,8 @@ import { addEvent, addPerson, addVenue } from "../../engine/core/operations.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { createFestival, dataDirWithIdentity } from "../fork/store-fixtures.js";
 import { artifactsDir, browserTestsRun, launchBrowser, watchPage } from "./harness.js";
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const HOSTILE = 'Opening <script>alert("title")</script><img src=x onerror=alert(2)>';
 const LONG_TITLE = "A workshop with a very long title about Verbundwerkstoffrecyclinganlagenbetriebsgenehmigungsverfahren and more";
@@ -122,4 +125,34 @@ describe.skipIf(!browserTestsRun("archive.test.ts"))("the static archive in Chro
     expect(seen.errors).toEqual([]);
     await page.context().close();
   });
+
+  it("has no accessibility fault axe-core finds on the index, a day, an event and a person", async () => {
+    const page = await open(1280, true);
+    const faults: string[] = [];
+    for (const target of ["index.html", "days/2027-07-01.html"]) {
+      await page.goto(indexUrl.replace(/index\.html$/, target));
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      faults.push(...(await axeFaults(page)).map((fault) => `${target}: ${fault}`));
+    }
+    await page.getByRole("link", { name: HOSTILE }).click();
+    await page.getByRole("heading", { level: 1, name: HOSTILE }).waitFor();
+    faults.push(...(await axeFaults(page)).map((fault) => `event: ${fault}`));
+    await page.getByRole("link", { name: "Ana Lima" }).click();
+    await page.getByRole("heading", { level: 1, name: "Ana Lima" }).waitFor();
+    faults.push(...(await axeFaults(page)).map((fault) => `person: ${fault}`));
+    expect(faults).toEqual([]);
+    await page.context().close();
+  });
 });
+
+/** axe-core's violations on the page (WCAG 2 A and AA rules and best practices), as "rule: target" lines. */
+async function axeFaults(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  // a string: the tests compile without the DOM's types
+  const faults: unknown = await page.evaluate(`(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return result.violations.flatMap((violation) => violation.nodes.map((node) => violation.id + ": " + JSON.stringify(node.target)));
+  })()`);
+  if (!Array.isArray(faults)) throw new Error("axe-core did not run");
+  return faults.map(String);
+}
