@@ -29,8 +29,9 @@ interface Route {
 }
 
 /**
- * Routes by method and path pattern: "/api/status", "/festivals/:id/schedule.xml".
- * A GET route also answers HEAD. First match wins, in the order routes were added.
+ * Routes by method and path pattern: "/api/status", "/festivals/:id/schedule.xml", "/festivals/:id/archive/*".
+ * A final "*" matches the rest of the path (one or more segments, maybe empty) and gives it, still encoded, as
+ * params["*"]. A GET route also answers HEAD. First match wins, in the order routes were added.
  */
 export class RouteTable {
   private readonly routes: Route[] = [];
@@ -59,9 +60,11 @@ export class RouteTable {
 }
 
 function matchSegments(pattern: string[], parts: string[]): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
+  const rest = pattern[pattern.length - 1] === "*";
+  if (rest ? parts.length < pattern.length : pattern.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
+  if (rest) params["*"] = parts.slice(pattern.length - 1).join("/");
+  for (let i = 0; i < pattern.length - (rest ? 1 : 0); i++) {
     const expected = pattern[i];
     const actual = parts[i];
     if (expected.startsWith(":")) {

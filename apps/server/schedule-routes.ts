@@ -1,6 +1,7 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
 // and calendar.ics. Public festivals to anyone; private ones never to another web site's page, members-only ones
 // never to another machine (plain HTTP proves no member key).
+import type { IncomingMessage } from "node:http";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
@@ -19,6 +20,25 @@ export interface ScheduleResponse {
 
 const PLAIN_TEXT = "text/plain; charset=utf-8";
 
+/** The 404 for a festival this server does not hold (or must look as if it did not). */
+export function unknownFestivalMessage(festivalId: string): string {
+  return `no festival with id ${JSON.stringify(festivalId.slice(0, 100))} on this server; check the id (public festivals are listed at /api/festivals)\n`;
+}
+
+export type ScheduleAccess = { refusal: string } | { isPublic: boolean; hidden: boolean };
+
+/**
+ * Who may fetch a festival's schedule files and archive over HTTP. A page of another site must not learn a private
+ * festival through the browser of someone who holds it (unknown ids get the same refusal, so it tells nothing about
+ * which private ids exist here); a members-only festival looks unknown to another machine.
+ */
+export function scheduleAccess(request: IncomingMessage, catalog: FestivalCatalog, festivalId: string): ScheduleAccess {
+  const isPublic = catalog.get(festivalId)?.visibility === "public";
+  const foreign = isPublic ? undefined : crossOriginOf(request);
+  if (foreign) return { refusal: `pandafest: a private festival's schedule is not given to ${foreign}; open the link directly or from this node's web app\n` };
+  return { isPublic, hidden: hiddenOverHttp(request, catalog.handle(festivalId)?.doc(), festivalId) };
+}
+
 /** The response for one festival's schedule file: the export, 404 for a festival this server does not hold. */
 export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat, options: { hidden?: boolean } = {}): ScheduleResponse {
   const handle = options.hidden ? undefined : catalog.handle(festivalId);
@@ -26,7 +46,7 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
     return {
       status: 404,
       contentType: PLAIN_TEXT,
-      body: `no festival with id ${JSON.stringify(festivalId.slice(0, 100))} on this server; check the id (public festivals are listed at /api/festivals)\n`,
+      body: unknownFestivalMessage(festivalId),
     };
   }
   try {
@@ -45,19 +65,12 @@ export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog):
   for (const format of EXPORT_FORMATS) {
     const fileName = EXPORT_FILE_NAMES[format];
     routes.get(`/festivals/:id/${fileName}`, ({ request, response, params }) => {
-      const isPublic = catalog.get(params.id)?.visibility === "public";
-      // a page of another site must not learn a private festival through the browser of someone who holds it;
-      // unknown ids get the same answer, so the refusal does not tell which private ids exist here
-      const foreign = isPublic ? undefined : crossOriginOf(request);
-      if (foreign) {
-        return sendText(response, 403, `pandafest: a private festival's schedule is not given to ${foreign}; open the link directly or from this node's web app\n`);
-      }
-      // members only: another machine gets the answer for an unknown id
-      const hidden = hiddenOverHttp(request, catalog.handle(params.id)?.doc(), params.id);
-      const { status, contentType, body } = scheduleResponse(catalog, params.id, format, { hidden });
+      const access = scheduleAccess(request, catalog, params.id);
+      if ("refusal" in access) return sendText(response, 403, access.refusal);
+      const { status, contentType, body } = scheduleResponse(catalog, params.id, format, { hidden: access.hidden });
       response.setHeader("cache-control", "no-cache");
       // public schedules are public: calendar sites may embed them; everything else stays same-origin
-      if (isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
+      if (access.isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
       if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
       sendText(response, status, body, contentType);
     });

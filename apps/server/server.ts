@@ -19,6 +19,7 @@ import { createNodeHttpServer, listenOrExplain, nodeUrls } from "./node-http.js"
 import { NodeSync } from "./node-sync.js";
 import type { PeerClientAdapter } from "./peer-client.js";
 import type { PeerRegistry } from "./peer-registry.js";
+import { addArchiveRoutes } from "./archive-routes.js";
 import { addScheduleRoutes } from "./schedule-routes.js";
 import { findRunningServer, removeServerInfo, writeServerInfo, type ServerInfo } from "./server-info.js";
 import { festivalDirectory, statusPage, statusReport } from "./status.js";
@@ -122,6 +123,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   addApiRoutes(routes, { store, catalog, status });
   addAccessRequestRoute(routes, { store, catalog, turns });
   addScheduleRoutes(routes, catalog);
+  addArchiveRoutes(routes, catalog);
   const commandToken = options.commands ? randomBytes(32).toString("hex") : undefined;
   const localCommands = options.commands && commandToken ? addLocalCommandRoute(routes, { token: commandToken, store, turns, run: catchingUp(catalog, sync, options.commands) }) : undefined;
 
