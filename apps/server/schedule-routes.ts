@@ -1,9 +1,10 @@
-// The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
-// and calendar.ics. Public festivals to anyone; private ones never to another web site's page, members-only ones
-// never to another machine (plain HTTP proves no member key).
+// The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json,
+// calendar.ics and programme.json (the web app's attendee view). Public festivals to anyone; private ones never to
+// another web site's page, members-only ones never to another machine (plain HTTP proves no member key).
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
-import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
+import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-json.js";
+import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
@@ -19,8 +20,11 @@ export interface ScheduleResponse {
 
 const PLAIN_TEXT = "text/plain; charset=utf-8";
 
+/** What a schedule route serves: one of the export formats, or the attendee view's programme. */
+export type ScheduleFile = ExportFormat | "programme";
+
 /** The response for one festival's schedule file: the export, 404 for a festival this server does not hold. */
-export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat, options: { hidden?: boolean } = {}): ScheduleResponse {
+export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ScheduleFile, options: { hidden?: boolean } = {}): ScheduleResponse {
   const handle = options.hidden ? undefined : catalog.handle(festivalId);
   if (handle === undefined) {
     return {
@@ -32,18 +36,27 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const rendered = renderExport(festivalView(visibleReplica(doc, festivalId)), festivalId, format);
+    const view = festivalView(visibleReplica(doc, festivalId));
+    if (format === "programme") {
+      return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId)) };
+    }
+    const rendered = renderExport(view, festivalId, format);
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;
-    return { status: 500, contentType: PLAIN_TEXT, body: `cannot export this festival as ${EXPORT_FILE_NAMES[format]}: ${error.message}\n` };
+    return { status: 500, contentType: PLAIN_TEXT, body: `cannot export this festival as ${fileNameOf(format)}: ${error.message}\n` };
   }
 }
 
-/** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json and calendar.ics to the route table. */
+function fileNameOf(format: ScheduleFile): string {
+  return format === "programme" ? PROGRAMME_JSON_FILE : EXPORT_FILE_NAMES[format];
+}
+
+/** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json, calendar.ics and programme.json to the route table. */
 export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog): void {
-  for (const format of EXPORT_FORMATS) {
-    const fileName = EXPORT_FILE_NAMES[format];
+  const files: ScheduleFile[] = [...EXPORT_FORMATS, "programme"];
+  for (const format of files) {
+    const fileName = fileNameOf(format);
     routes.get(`/festivals/:id/${fileName}`, ({ request, response, params }) => {
       const isPublic = catalog.get(params.id)?.visibility === "public";
       // a page of another site must not learn a private festival through the browser of someone who holds it;
