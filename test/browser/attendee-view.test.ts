@@ -1,11 +1,12 @@
 // The attendee view in real Chromium: a shared festival link opened in a fresh profile shows the festival's programme
 // at once, with no name asked and no Automerge loaded; day tabs, search and filters, favourites kept on the device,
 // offline reload after a visit, nothing wider than a 360 px phone, sticky venue headers and time column.
+import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
-import { artifactsDir, browserTestsRun, eventually, festivalUrl, launchBrowser, startServe, watchPage, type ServeProcess } from "./harness.js";
+import { artifactsDir, browserTestsRun, repoRoot, eventually, festivalUrl, launchBrowser, startServe, watchPage, type ServeProcess } from "./harness.js";
 
 const ATTEND = "pf-attend";
 
@@ -32,6 +33,14 @@ function overflowingElements(page: Page): Promise<string[]> {
     if (document.documentElement.scrollWidth > width) found.push("document scrollWidth=" + document.documentElement.scrollWidth);
     return found;
   })()`);
+}
+
+/** Serious and critical accessibility faults axe-core finds on the page (shadow roots included). */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  // evaluated through the DevTools protocol, which the page's content security policy does not govern
+  await page.evaluate(fs.readFileSync(path.join(repoRoot, "node_modules", "axe-core", "axe.min.js"), "utf8"));
+  return page.evaluate<string[]>(`axe.run(document, { resultTypes: ["violations"] }).then((result) =>
+    result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`);
 }
 
 /** Titles of the events shown (grid cards or list items). */
@@ -64,7 +73,7 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     server = await startServe(dataDir);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -86,6 +95,7 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     // the organiser's app is one click away, and asks for a name there
     const organise = page.getByRole("link", { name: "Edit / organise" });
     expect(await organise.getAttribute("href")).toBe(`./#/f/${festival}/programme`);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(seen.errors).toEqual([]);
     await page.close();
   });
@@ -123,6 +133,7 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     const details = view.locator("dialog");
     await details.getByRole("heading", { name: "Morning yoga" }).waitFor();
     expect(await details.innerText()).toContain("Bring a mat.");
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await details.getByRole("button", { name: "☆ Add to my programme" }).click();
     await details.getByRole("button", { name: "Close" }).click();
 
@@ -146,6 +157,7 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBeGreaterThan(300);
     const head = await page.locator(`${ATTEND} .venue-head`).first().boundingBox();
     expect(box && head && Math.abs(head.y - box.y)).toBeLessThan(3);
+    await page.screenshot({ path: path.join(artifactsDir, "attendee-view-1280-scrolled.png") });
 
     await page.setViewportSize({ width: 360, height: 740 });
     await page.locator(`${ATTEND}`).getByRole("button", { name: "Grid" }).click();
@@ -170,9 +182,10 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     await eventually("the service worker to control the page", async () =>
       (await page.evaluate<boolean>("navigator.serviceWorker.controller !== null")) ? true : undefined,
     );
-    // the programme is kept once the worker has seen it answered
-    await page.reload();
-    await expect.poll(() => shownTitles(page)).toContain("Opening");
+    // the worker keeps the programme from this one visit
+    await eventually("the programme to be kept for offline visits", async () =>
+      (await page.evaluate<number>(`caches.open("pandafest-programmes").then((cache) => cache.keys()).then((keys) => keys.length)`)) > 0 ? true : undefined,
+    );
     await context.setOffline(true);
     try {
       await page.reload();

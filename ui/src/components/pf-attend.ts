@@ -3,7 +3,7 @@
 // No name asked and no Automerge loaded; "Edit / organise" opens the organiser's app.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import { AttendeeProgramme, fetchProgramme, ProgrammeUnavailable } from "../state/attendee-programme.js";
+import { AttendeeProgramme, fetchProgramme, programmeUrl, ProgrammeUnavailable } from "../state/attendee-programme.js";
 import { chooseToOrganise, organiseHref } from "../state/entry-choice.js";
 import { loadFavourites, toggleFavourite } from "../state/favourites.js";
 import { dayLabel, layoutDays, openingDay, type ProgrammeDays } from "../state/programme-days.js";
@@ -18,6 +18,13 @@ const FESTIVAL_ROUTE = /^#\/f\/([A-Za-z0-9_-]{1,100})(?:\/(mine))?\/?$/;
 const NOW_TICK_MS = 60_000;
 
 type Layout = "grid" | "list";
+
+/** Dispatched (bubbling out of the shadow root) once the first programme, or why there is none, is on screen. */
+export const PROGRAMME_SETTLED = "pf-programme-settled";
+export interface ProgrammeSettled {
+  /** the programme's address when there is one to keep for offline visits */
+  programmeUrl?: string;
+}
 
 function routeOf(hash: string): { festivalId: string; mine: boolean } | undefined {
   const match = FESTIVAL_ROUTE.exec(hash);
@@ -115,8 +122,8 @@ export class PfAttend extends LitElement {
       }
       .list .open {
         display: grid;
-        grid-template-columns: 6rem 1fr;
-        gap: 0.1rem 0.6rem;
+        grid-template-columns: 5.6rem 1fr;
+        gap: 0.1rem 0.5rem;
         text-align: left;
         border: none;
         background: none;
@@ -129,6 +136,7 @@ export class PfAttend extends LitElement {
       }
       .list .time {
         grid-row: span 3;
+        font-size: 0.9rem;
       }
       .star {
         border: none;
@@ -246,6 +254,9 @@ export class PfAttend extends LitElement {
       if (festivalId !== this.festivalId) return;
       this.problem = error instanceof ProgrammeUnavailable ? error : new ProgrammeUnavailable(String(error), "unreadable");
     }
+    await this.updateComplete;
+    const detail: ProgrammeSettled = { programmeUrl: this.programme ? programmeUrl(festivalId) : undefined };
+    requestAnimationFrame(() => this.dispatchEvent(new CustomEvent(PROGRAMME_SETTLED, { bubbles: true, composed: true, detail })));
   }
 
   #laidOut(programme: AttendeeProgramme): ProgrammeDays {
@@ -294,7 +305,7 @@ export class PfAttend extends LitElement {
       ${programme.description ? html`<p class="description">${programme.description}</p>` : nothing}
       <div class="views">
         <span role="group" aria-label="Which events">
-          <a class="button" href="#/f/${this.festivalId}" aria-current=${this.mine ? nothing : "page"}>Whole programme</a>
+          <a class="button" href="#/f/${this.festivalId}" aria-current=${this.mine ? nothing : "page"}>Programme</a>
           <a class="button" href="#/f/${this.festivalId}/mine" aria-current=${this.mine ? "page" : nothing}>My programme (${this.favourites.size})</a>
         </span>
         <span class="spacer"></span>

@@ -6,6 +6,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
 import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
 import { attendeeHref } from "../state/entry-choice.js";
+import { takeProgrammeFocus } from "../state/programme-focus.js";
 import { festivalHash } from "../state/routes.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -133,6 +134,13 @@ export class PfProgramme extends LitElement {
     const rendered = this.#rendered;
     const onlyShown = changed.size === 1 && changed.has("active");
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
+  }
+
+  protected override willUpdate(): void {
+    // just saved: the programme opens on that event's day
+    const focused = takeProgrammeFocus();
+    const day = focused === undefined ? "" : (this.model?.events.get(focused)?.day ?? "");
+    if (day !== "") this.selectedDay = day;
   }
 
   protected override updated(): void {

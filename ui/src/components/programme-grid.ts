@@ -229,7 +229,11 @@ export const programmeStyles = css`
   .event {
     position: relative;
     z-index: 1;
-    display: block;
+    /* a column from the top: a button would centre its content */
+    display: flex;
+    flex-direction: column;
+    justify-content: flex-start;
+    align-items: stretch;
     margin: 1px 2px;
     padding: 0.15rem 0.35rem;
     border-radius: 4px;
@@ -312,6 +316,7 @@ export const programmeStyles = css`
   }
   .list .time {
     font-variant-numeric: tabular-nums;
+    white-space: nowrap;
     color: var(--pf-muted);
   }
   .list .venue {

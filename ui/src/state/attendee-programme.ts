@@ -71,6 +71,11 @@ export class ProgrammeUnavailable extends Error {
   }
 }
 
+/** The address of a festival's programme.json on the node that served this page. */
+export function programmeUrl(festivalId: string): string {
+  return new URL(`festivals/${encodeURIComponent(festivalId)}/${PROGRAMME_JSON_FILE}`, document.baseURI).href;
+}
+
 /**
  * Fetches the festival's programme from the node that served this page (the service worker answers with the last
  * copy when offline). Throws ProgrammeUnavailable saying why there is none.
@@ -78,7 +83,7 @@ export class ProgrammeUnavailable extends Error {
 export async function fetchProgramme(festivalId: string): Promise<AttendeeProgramme> {
   let response: Response;
   try {
-    response = await fetch(new URL(`festivals/${encodeURIComponent(festivalId)}/${PROGRAMME_JSON_FILE}`, document.baseURI), { credentials: "same-origin" });
+    response = await fetch(programmeUrl(festivalId), { credentials: "same-origin" });
   } catch {
     throw new ProgrammeUnavailable("The node that shares this festival cannot be reached, and this device has not kept its programme from an earlier visit.", "unreachable");
   }
