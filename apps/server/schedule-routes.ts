@@ -7,6 +7,7 @@ import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
+import { compressBytes, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding } from "./compressed-files.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
 import { hiddenOverHttp } from "./members-only.js";
@@ -57,7 +58,7 @@ export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog):
   const files: ScheduleFile[] = [...EXPORT_FORMATS, "programme"];
   for (const format of files) {
     const fileName = fileNameOf(format);
-    routes.get(`/festivals/:id/${fileName}`, ({ request, response, params }) => {
+    routes.get(`/festivals/:id/${fileName}`, async ({ request, response, params }) => {
       const isPublic = catalog.get(params.id)?.visibility === "public";
       // a page of another site must not learn a private festival through the browser of someone who holds it;
       // unknown ids get the same answer, so the refusal does not tell which private ids exist here
@@ -72,6 +73,18 @@ export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog):
       // public schedules are public: calendar sites may embed them; everything else stays same-origin
       if (isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
       if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
+      // the attendee view's programme goes compressed to a phone on a weak network (a tenth of its size)
+      if (format === "programme" && status === 200) {
+        response.setHeader("vary", "accept-encoding");
+        const coding = negotiateContentCoding(request.headers["accept-encoding"]);
+        const bytes = Buffer.from(body, "utf8");
+        if (coding && bytes.length >= MIN_COMPRESSIBLE_BYTES) {
+          const compressed = await compressBytes(bytes, coding);
+          response.writeHead(status, { "content-type": contentType, "content-encoding": coding, "content-length": compressed.length });
+          response.end(compressed);
+          return;
+        }
+      }
       sendText(response, status, body, contentType);
     });
   }

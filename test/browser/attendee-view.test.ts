@@ -166,6 +166,20 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     const narrowBox = await scroller.boundingBox();
     const label = await page.locator(`${ATTEND} .time-label`).first().boundingBox();
     expect(narrowBox && label && Math.abs(label.x - narrowBox.x)).toBeLessThan(3);
+    // a 15-minute slot in a phone's column: its title in whole lines inside the card, the full title on hover
+    const shortTalk = page.locator(`${ATTEND} .event`, { hasText: "A short talk" });
+    expect(await shortTalk.getAttribute("title")).toBe("A short talk whose rather long title needs more than one line");
+    const fit = await shortTalk.evaluate((card) => {
+      // runs in the page (the test's own types have no DOM)
+      const title = (card as unknown as { querySelector(selector: string): { clientHeight: number; scrollHeight: number; getBoundingClientRect(): { bottom: number } } }).querySelector(".title");
+      const page = globalThis as unknown as { getComputedStyle(element: unknown): { lineHeight: string } };
+      const bounds = (card as unknown as { getBoundingClientRect(): { bottom: number } }).getBoundingClientRect();
+      return { lines: title.clientHeight / parseFloat(page.getComputedStyle(title).lineHeight), clamped: title.scrollHeight > title.clientHeight, inside: title.getBoundingClientRect().bottom <= bounds.bottom + 0.5 };
+    });
+    expect(fit.clamped).toBe(true);
+    expect(fit.inside).toBe(true);
+    expect(Math.abs(fit.lines - Math.round(fit.lines))).toBeLessThan(0.05);
+    expect(Math.round(fit.lines)).toBeGreaterThanOrEqual(1);
     expect(await overflowingElements(page)).toEqual([]);
     await page.close();
   });

@@ -8,11 +8,17 @@ import { tagHue } from "../state/tag-colours.js";
 
 /** Height of one 15-minute row, in rem (the styles below and the clamping of titles share it). */
 const ROW_REM = 1.1;
-const LINE_REM = 0.85 * 1.2;
-/** padding and margin of an event card, in rem */
-const CARD_CHROME_REM = 0.45;
+/** A card's lines, in rem, as the styles below set them: time 0.75rem × 1.2, title 0.85rem × 1.2, a row of chips. */
+const TIME_LINE_REM = 0.9;
+const TITLE_LINE_REM = 1.02;
+const META_LINE_REM = 1;
+/** A compact card's line (0.75rem × 1.1), and its vertical margin (no padding) */
+const COMPACT_LINE_REM = 0.825;
+const COMPACT_CHROME_REM = 0.125;
+/** a card's vertical padding and margin */
+const CARD_CHROME_REM = 0.425;
 
-/** How an event card fits its slot: a one-row card shows its title alone, on one line; taller ones time and title. */
+/** How an event card fits its slot: short cards show their title alone, small; taller ones the time and title. */
 export interface CardFit {
   compact: boolean;
   /** whole lines the title may take */
@@ -21,11 +27,14 @@ export interface CardFit {
   meta: boolean;
 }
 
+/** What of an event fits a card `rows` slots high, in whole lines. */
 export function cardFit(rows: number): CardFit {
-  if (rows <= 1) return { compact: true, titleLines: 1, meta: false };
-  const lines = Math.max(1, Math.floor((rows * ROW_REM - CARD_CHROME_REM) / LINE_REM));
-  const titleLines = Math.max(1, Math.min(3, lines - 1));
-  return { compact: false, titleLines, meta: lines - 1 - titleLines >= 1 };
+  if (rows <= 2) return { compact: true, titleLines: Math.max(1, Math.floor((rows * ROW_REM - COMPACT_CHROME_REM) / COMPACT_LINE_REM)), meta: false };
+  const titleSpace = rows * ROW_REM - CARD_CHROME_REM - TIME_LINE_REM;
+  if (titleSpace >= 2 * TITLE_LINE_REM + META_LINE_REM) {
+    return { compact: false, titleLines: Math.min(3, Math.floor((titleSpace - META_LINE_REM) / TITLE_LINE_REM)), meta: true };
+  }
+  return { compact: false, titleLines: Math.max(1, Math.floor(titleSpace / TITLE_LINE_REM)), meta: false };
 }
 
 /** Day tabs: one button per festival day, the shown one selected; nothing for a one-day programme. */
