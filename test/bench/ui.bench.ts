@@ -1,11 +1,12 @@
 // The UI suite: a 2,000-event festival served by `pandafest serve` and shown in Chromium, timed from navigation
 // to the rendered programme (reload from the browser's storage, switching screens, first visit) and from an
 // edit in one browser to its display in another.
+import path from "node:path";
 import type { DocumentId } from "@automerge/automerge-repo";
 import type { Browser, Page } from "playwright-core";
 import { createIdentity } from "../../engine/node/identity.js";
 import { FestivalStore } from "../../engine/node/store.js";
-import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
+import { artifactsDir, chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
 import { generateFestival } from "../fixtures/generate-festival.js";
 import { measureFirstLoads, type FirstLoadFigures } from "./first-load.js";
 import { comparisonRow, figureRow, type BenchRow, type BenchSuite } from "./harness.js";
@@ -127,11 +128,14 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
   const festivalId = await prepareFestival(options.dataDir, events);
   const server = await startServe(options.dataDir);
   let browser: Browser | undefined;
+  /** the pages a failure is shown from (screenshots in test/artifacts) */
+  const shown: Page[] = [];
   try {
     browser = await launchBrowser();
     const url = festivalUrl(server.url, festivalId);
     const contextA = await browser.newContext({ viewport: VIEWPORT });
     const pageA = await openApp(contextA, server.url, "Bench A");
+    shown.push(pageA);
     await pageA.goto(url);
     await programmeShownAt(pageA, events, true);
 
@@ -165,6 +169,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     log("ui: remote edits");
     const contextB = await browser.newContext({ viewport: VIEWPORT });
     const pageB = await openApp(contextB, server.url, "Bench B");
+    shown.push(pageB);
     await pageB.goto(url);
     await programmeShownAt(pageB, events, true);
     await pageA.goto(url);
@@ -189,6 +194,12 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
       return shownAt - (await pageB.evaluate<number>("window.__benchSubmittedAt"));
     }, options);
     return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads };
+  } catch (error) {
+    for (const [index, page] of shown.entries()) {
+      await page.screenshot({ path: path.join(artifactsDir, `ui-bench-failure-${index + 1}.png`) }).catch(() => undefined);
+      log(`ui: page ${index + 1} was at ${page.url()} (screenshot in test/artifacts)`);
+    }
+    throw error;
   } finally {
     await browser?.close();
     await server.stop();
