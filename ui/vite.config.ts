@@ -62,6 +62,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL("./index.html", import.meta.url)),
+        // the attendee view: a page of its own, sharing no Automerge with the organiser's app
+        attend: fileURLToPath(new URL("./attend.html", import.meta.url)),
         sw: fileURLToPath(new URL("./sw/service-worker.ts", import.meta.url)),
       },
       // the worker keeps a fixed name at the root: its address is what browsers check for a new build

@@ -120,7 +120,7 @@ const CONTENT_TYPES = new Map<string, string>(Object.entries({
 }));
 
 /** The files of the web app a browser must ask the node for again each time (304 when unchanged). */
-const ALWAYS_REVALIDATED = new Set(["index.html", "sw.js"]);
+const ALWAYS_REVALIDATED = new Set(["index.html", "attend.html", "sw.js"]);
 
 /** Source maps would publish the source tree; the build makes none, and any left in the folder are not served. */
 const UNSERVED_EXTENSIONS = new Set([".map"]);

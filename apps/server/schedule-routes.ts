@@ -1,12 +1,14 @@
-// The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
-// and calendar.ics. Public festivals to anyone; private ones never to another web site's page, members-only ones
-// never to another machine (plain HTTP proves no member key).
+// The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json,
+// calendar.ics and programme.json (the web app's attendee view). Public festivals to anyone; private ones never to
+// another web site's page, members-only ones never to another machine (plain HTTP proves no member key).
 import type { IncomingMessage } from "node:http";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
-import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
+import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-json.js";
+import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
+import { compressBytes, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding } from "./compressed-files.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
 import { hiddenOverHttp } from "./members-only.js";
@@ -39,8 +41,11 @@ export function scheduleAccess(request: IncomingMessage, catalog: FestivalCatalo
   return { isPublic, hidden: hiddenOverHttp(request, catalog.handle(festivalId)?.doc(), festivalId) };
 }
 
+/** What a schedule route serves: one of the export formats, or the attendee view's programme. */
+export type ScheduleFile = ExportFormat | "programme";
+
 /** The response for one festival's schedule file: the export, 404 for a festival this server does not hold. */
-export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ExportFormat, options: { hidden?: boolean } = {}): ScheduleResponse {
+export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, format: ScheduleFile, options: { hidden?: boolean } = {}): ScheduleResponse {
   const handle = options.hidden ? undefined : catalog.handle(festivalId);
   if (handle === undefined) {
     return {
@@ -52,19 +57,28 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const rendered = renderExport(festivalView(visibleReplica(doc, festivalId)), festivalId, format);
+    const view = festivalView(visibleReplica(doc, festivalId));
+    if (format === "programme") {
+      return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId)) };
+    }
+    const rendered = renderExport(view, festivalId, format);
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;
-    return { status: 500, contentType: PLAIN_TEXT, body: `cannot export this festival as ${EXPORT_FILE_NAMES[format]}: ${error.message}\n` };
+    return { status: 500, contentType: PLAIN_TEXT, body: `cannot export this festival as ${fileNameOf(format)}: ${error.message}\n` };
   }
 }
 
-/** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json and calendar.ics to the route table. */
+function fileNameOf(format: ScheduleFile): string {
+  return format === "programme" ? PROGRAMME_JSON_FILE : EXPORT_FILE_NAMES[format];
+}
+
+/** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json, calendar.ics and programme.json to the route table. */
 export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog): void {
-  for (const format of EXPORT_FORMATS) {
-    const fileName = EXPORT_FILE_NAMES[format];
-    routes.get(`/festivals/:id/${fileName}`, ({ request, response, params }) => {
+  const files: ScheduleFile[] = [...EXPORT_FORMATS, "programme"];
+  for (const format of files) {
+    const fileName = fileNameOf(format);
+    routes.get(`/festivals/:id/${fileName}`, async ({ request, response, params }) => {
       const access = scheduleAccess(request, catalog, params.id);
       if ("refusal" in access) return sendText(response, 403, access.refusal);
       const { status, contentType, body } = scheduleResponse(catalog, params.id, format, { hidden: access.hidden });
@@ -72,6 +86,18 @@ export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog):
       // public schedules are public: calendar sites may embed them; everything else stays same-origin
       if (access.isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
       if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
+      // the attendee view's programme goes compressed to a phone on a weak network (a tenth of its size)
+      if (format === "programme" && status === 200) {
+        response.setHeader("vary", "accept-encoding");
+        const coding = negotiateContentCoding(request.headers["accept-encoding"]);
+        const bytes = Buffer.from(body, "utf8");
+        if (coding && bytes.length >= MIN_COMPRESSIBLE_BYTES) {
+          const compressed = await compressBytes(bytes, coding);
+          response.writeHead(status, { "content-type": contentType, "content-encoding": coding, "content-length": compressed.length });
+          response.end(compressed);
+          return;
+        }
+      }
       sendText(response, status, body, contentType);
     });
   }

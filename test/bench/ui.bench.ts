@@ -1,13 +1,15 @@
 // The UI suite: a 2,000-event festival served by `pandafest serve` and shown in Chromium, timed from navigation
 // to the rendered programme (reload from the browser's storage, switching screens, first visit) and from an
 // edit in one browser to its display in another.
+import path from "node:path";
 import type { DocumentId } from "@automerge/automerge-repo";
 import type { Browser, Page } from "playwright-core";
 import { createIdentity } from "../../engine/node/identity.js";
 import { FestivalStore } from "../../engine/node/store.js";
-import { chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
+import { artifactsDir, chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
 import { generateFestival } from "../fixtures/generate-festival.js";
-import { figureRow, type BenchRow, type BenchSuite } from "./harness.js";
+import { measureFirstLoads, type FirstLoadFigures } from "./first-load.js";
+import { comparisonRow, figureRow, type BenchRow, type BenchSuite } from "./harness.js";
 import { median, repeat, type RunOptions } from "./stats.js";
 
 export const UI_BENCH_EVENTS = 2000;
@@ -38,6 +40,8 @@ export interface UiFigures {
   firstVisit: number[];
   /** edit saved in one browser to its text shown in another browser's programme (ms) */
   remoteEdit: number[];
+  /** fresh profiles: the attendee view against the organiser's app, bytes and time to the first programme */
+  firstLoads: FirstLoadFigures;
 }
 
 /** A data directory holding one generated festival with a multi-author history; returns the festival's id. */
@@ -70,7 +74,10 @@ async function programmeShownAt(page: Page, events: number, live = false): Promi
     const deadline = performance.now() + 60000;
     const check = () => {
       const root = ${root};
-      if (root && root.querySelectorAll("a.event").length >= ${events}) return resolve(performance.now());
+      // the programme shows one day at a time: every event of the day shown, and the model holds them all
+      const expected = Number(root?.querySelector(".programme")?.getAttribute("data-day-events") ?? "0");
+      const total = Number(/^(\\d+) event/.exec(root?.querySelector("#summary")?.textContent?.trim() ?? "")?.[1] ?? "0");
+      if (root && expected > 0 && total >= ${events} && root.querySelectorAll("a.event").length >= expected) return resolve(performance.now());
       if (performance.now() > deadline) return reject(new Error("the programme did not show ${events} events within 60 s"));
       requestAnimationFrame(check);
     };
@@ -121,11 +128,14 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
   const festivalId = await prepareFestival(options.dataDir, events);
   const server = await startServe(options.dataDir);
   let browser: Browser | undefined;
+  /** the pages a failure is shown from (screenshots in test/artifacts) */
+  const shown: Page[] = [];
   try {
     browser = await launchBrowser();
     const url = festivalUrl(server.url, festivalId);
     const contextA = await browser.newContext({ viewport: VIEWPORT });
     const pageA = await openApp(contextA, server.url, "Bench A");
+    shown.push(pageA);
     await pageA.goto(url);
     await programmeShownAt(pageA, events, true);
 
@@ -153,9 +163,13 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     log("ui: first visits");
     const firstVisit = await measureFirstVisits(browser, server, url, events, options);
 
+    log("ui: first loads, attendee view against the organiser's app");
+    const firstLoads = await measureFirstLoads(browser, server, festivalId, options);
+
     log("ui: remote edits");
     const contextB = await browser.newContext({ viewport: VIEWPORT });
     const pageB = await openApp(contextB, server.url, "Bench B");
+    shown.push(pageB);
     await pageB.goto(url);
     await programmeShownAt(pageB, events, true);
     await pageA.goto(url);
@@ -179,7 +193,13 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
       const shownAt = await shown;
       return shownAt - (await pageB.evaluate<number>("window.__benchSubmittedAt"));
     }, options);
-    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit };
+    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads };
+  } catch (error) {
+    for (const [index, page] of shown.entries()) {
+      await page.screenshot({ path: path.join(artifactsDir, `ui-bench-failure-${index + 1}.png`) }).catch(() => undefined);
+      log(`ui: page ${index + 1} was at ${page.url()} (screenshot in test/artifacts)`);
+    }
+    throw error;
   } finally {
     await browser?.close();
     await server.stop();
@@ -198,12 +218,16 @@ export const uiSuite: BenchSuite = {
       figureRow(`ui: programme from another screen (${label})`, median(figures.switchScreen), "ms", { atMost: NAVIGATION_TARGET_MS }),
       figureRow(`ui: programme on a first visit (${label})`, median(figures.firstVisit), "ms"),
       figureRow(`ui: remote edit visible (${label})`, median(figures.remoteEdit), "ms", { atMost: REMOTE_EDIT_TARGET_MS }),
+      comparisonRow(`ui: attendee view first load, bytes vs organiser app (${label})`, median(figures.firstLoads.attendeeBytes) / 1024, median(figures.firstLoads.organiserBytes) / 1024, "KiB"),
+      comparisonRow(`ui: attendee view first programme vs organiser app (${label})`, median(figures.firstLoads.attendeeMs), median(figures.firstLoads.organiserMs), "ms"),
     ];
-    ctx.note(rows[0].name, "page reload until every event of the programme is rendered, from the programme snapshot the app keeps in IndexedDB");
-    ctx.note(rows[1].name, "page reload until every event is rendered from the festival's Automerge document, loaded from IndexedDB");
-    ctx.note(rows[2].name, "click on Programme in the app's navigation until every event is rendered");
+    ctx.note(rows[0].name, "page reload until every event of the day shown (day tabs) is rendered, from the programme snapshot the app keeps in IndexedDB");
+    ctx.note(rows[1].name, "page reload until every event of the day shown is rendered from the festival's Automerge document, loaded from IndexedDB");
+    ctx.note(rows[2].name, "click on Programme in the app's navigation until every event of the day shown is rendered");
     ctx.note(rows[3].name, "fresh browser profile: page load, the whole festival synced from the node over the websocket, rendered; no target (a one-time transfer)");
     ctx.note(rows[4].name, "another browser (own storage, own identity) saves an event form; until the new title is in this browser's programme, via the node");
+    ctx.note(rows[5].name, "fresh profiles: what the page received (HTTP bodies as sent, websocket frames) until the first programme; attendee: the shared link (attend.html, programme.json); baseline: the organiser's app (app, Automerge wasm, naming, the festival synced)");
+    ctx.note(rows[6].name, "fresh profiles, wall clock from opening the shared link to the first programme day on screen; baseline: the organiser's first visit to the festival (after naming)");
     return rows;
   },
 };

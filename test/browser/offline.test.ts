@@ -87,7 +87,7 @@ describe.skipIf(!browserTestsRun("offline.test.ts"))("the web app offline", { ti
     expect(cached).toContain("/index.html");
     expect(cached.some((file) => /^\/assets\/automerge-.*\.wasm$/.test(file))).toBe(true);
     expect(cached.filter((file) => file.endsWith(".js")).length).toBeGreaterThanOrEqual(2);
-    expect(cached.every((file) => file === "/index.html" || file.startsWith("/assets/"))).toBe(true);
+    expect(cached.every((file) => file === "/index.html" || file === "/attend.html" || file.startsWith("/assets/"))).toBe(true);
 
     await server.stop();
     await page.goto(festivalUrl(server.url, festivalId));

@@ -1,10 +1,17 @@
-// The page's entry point: loads Automerge's WebAssembly once, then the app (which needs it), then the service worker
-// that lets it start offline next time. A failure to start is shown on the page, never only in the console.
+// The page's entry point: a festival link opened by someone who does not organise goes to the light attendee view
+// (attend.html) before anything heavy loads; otherwise loads Automerge's WebAssembly once, then the app (which needs
+// it), then the service worker that lets it start offline next time. A failure to start is shown on the page.
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
-import { prepareAutomerge } from "../../engine/browser/browser-repo.js";
+import { attendeeRedirect } from "./state/entry-choice.js";
 import { registerServiceWorker } from "./offline-start.js";
 
 async function start(): Promise<void> {
+  const attendee = attendeeRedirect(window.location.hash);
+  if (attendee !== undefined) {
+    window.location.replace(new URL(attendee, document.baseURI).href);
+    return;
+  }
+  const { prepareAutomerge } = await import("../../engine/browser/browser-repo.js");
   await prepareAutomerge(wasmUrl);
   performance.mark("pandafest:automerge-ready");
   await import("./components/pf-app.js");

@@ -6,6 +6,7 @@ import type { BrowserIdentity } from "../../../engine/browser/browser-identity.j
 import type { ServerConnectionState } from "../../../engine/browser/browser-repo.js";
 import { startServices, findFestival, type AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
+import { markOrganiser } from "../state/entry-choice.js";
 import { FestivalModel } from "../state/festival-model.js";
 import { FestivalSession } from "../state/festival-session.js";
 import { loadProgrammeSnapshot } from "../state/view-cache.js";
@@ -260,6 +261,7 @@ export class PfApp extends LitElement {
 
   readonly #onNamed = (event: CustomEvent<BrowserIdentity>): void => {
     this.identity = event.detail;
+    markOrganiser();
     this.services.server?.setIdentity(event.detail);
     this.renaming = false;
     this.session?.setIdentity(event.detail);
@@ -270,7 +272,10 @@ export class PfApp extends LitElement {
     try {
       const identity = await this.services.identities.load();
       // the connection proves this key to the node first, so members-only festivals come to this page
-      if (identity) this.services.server?.setIdentity(identity);
+      if (identity) {
+        this.services.server?.setIdentity(identity);
+        markOrganiser();
+      }
       this.identity = identity;
       if (this.identity) this.session?.setIdentity(this.identity);
     } catch (error) {

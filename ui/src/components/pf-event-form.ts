@@ -1,5 +1,6 @@
 // The event form: add or edit an event (times entered on the festival's wall clock), cancel it, pick hosts.
 // The engine validates; its messages appear next to the field they are about.
+import { showInProgramme } from "../state/programme-focus.js";
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { PandafestError } from "../../../engine/core/errors.js";
@@ -225,6 +226,7 @@ export class PfEventForm extends LitElement {
         status: formText(form, "status") as EventStatus,
       };
       // one transaction: an event whose new host is refused is not stored either
+      let savedId = this.eventId;
       session.transaction((editor) => {
         let id: string;
         if (this.eventId === "new") {
@@ -237,8 +239,10 @@ export class PfEventForm extends LitElement {
           const added = newHosts.map((name) => addPerson(editor, { name }));
           editEvent(editor, id, { hostIds: [...hostIds, ...added] });
         }
+        savedId = id;
       });
       this.errors = NO_ERRORS;
+      showInProgramme(savedId);
       window.location.hash = festivalHash(session.id, { screen: "programme" });
     } catch (error) {
       this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);

@@ -1,30 +1,23 @@
-// The programme: on wide screens a grid per festival day (venues across, time down), on phones a list.
-// Cancelled and tentative events are marked as such, clashing events and events holding concurrent values are
-// flagged; every event links to its form.
+// The programme: one festival day at a time (day tabs), on wide screens a grid (venues across, time down, see
+// programme-grid.ts), on phones a list. Cancelled and tentative events are marked as such, clashing events and events
+// holding concurrent values are flagged; every event links to its form.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
-import { assignLanes, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
+import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
+import { attendeeHref } from "../state/entry-choice.js";
+import { takeProgrammeFocus } from "../state/programme-focus.js";
 import { festivalHash } from "../state/routes.js";
-import { tagHue } from "../state/tag-colours.js";
+import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
 
 type Layout = "grid" | "list";
 const WIDE_QUERY = "(min-width: 760px)";
 
-function dayLabel(date: string): string {
-  const instant = Date.parse(`${date}T12:00:00Z`);
-  if (Number.isNaN(instant)) return date;
-  return new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(instant);
-}
-
 /** The event's hosts by name (people removed or unknown here are left out) and its tags, each in its colour. */
 function hostsAndTags(event: ScheduledEvent, people: ReadonlyMap<string, { name: string }> | undefined) {
   const hosts = event.hostIds.map((id) => people?.get(id)?.name ?? "").filter((name) => name !== "");
-  if (hosts.length === 0 && event.tags.length === 0) return nothing;
-  return html`<span class="meta">${hosts.length > 0 ? html`<span class="hosts">with ${hosts.join(", ")}</span>` : nothing}${event.tags.length > 0
-    ? html`<span class="tags">${event.tags.map((tag) => html`<span class="tag" data-tag=${tag} style="--tag-hue: ${tagHue(tag)}">${tag}</span>`)}</span>`
-    : nothing}</span>`;
+  return renderHostsAndTags(hosts, event.tags);
 }
 
 function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: boolean) {
@@ -39,6 +32,7 @@ function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: bool
 export class PfProgramme extends LitElement {
   static override styles = [
     sharedStyles,
+    programmeStyles,
     css`
       /* hidden while another screen shows, but kept laid out: coming back costs no style or layout work */
       :host([hidden]) {
@@ -63,103 +57,8 @@ export class PfProgramme extends LitElement {
       .exports {
         font-size: 0.9rem;
       }
-      .days-nav {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 0.75rem;
-        margin: 0.5rem 0;
-        font-size: 0.95rem;
-      }
       section.day {
         margin-bottom: 1.5rem;
-        /* days off screen are neither laid out nor painted until scrolled to: big programmes open fast */
-        content-visibility: auto;
-        contain-intrinsic-size: auto 40rem;
-      }
-      .grid-scroll {
-        overflow-x: auto;
-        border: 1px solid var(--pf-border);
-        border-radius: var(--pf-radius);
-        background: var(--pf-surface);
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: 3.5rem repeat(var(--columns), minmax(10rem, 1fr));
-        grid-template-rows: auto repeat(var(--rows), 0.95rem);
-        position: relative;
-        /* a definite width: the tracks are sized without measuring 2,000 events' contents */
-        width: max(100%, calc(3.5rem + var(--columns) * 10rem));
-      }
-      .venue-head {
-        position: sticky;
-        top: 0;
-        z-index: 2;
-        padding: 0.35rem 0.5rem;
-        font-weight: 600;
-        border-bottom: 1px solid var(--pf-border);
-        border-left: 1px solid var(--pf-border);
-        background: var(--pf-surface);
-        overflow-wrap: anywhere;
-      }
-      .venue-head.problem {
-        color: var(--pf-danger);
-      }
-      .time-label {
-        grid-column: 1;
-        font-size: 0.75rem;
-        color: var(--pf-muted);
-        padding: 0 0.3rem;
-        border-top: 1px solid var(--pf-border);
-      }
-      .hour-line {
-        grid-column: 2 / -1;
-        border-top: 1px dashed var(--pf-border);
-        pointer-events: none;
-      }
-      a.event {
-        position: relative;
-        z-index: 1;
-        display: block;
-        margin: 1px 2px;
-        padding: 0.15rem 0.35rem;
-        border-radius: 4px;
-        border-left: 4px solid var(--pf-accent);
-        background: color-mix(in srgb, var(--pf-accent) 12%, var(--pf-surface));
-        color: var(--pf-text);
-        text-decoration: none;
-        overflow: hidden;
-        font-size: 0.85rem;
-        line-height: 1.2;
-        min-height: 0;
-      }
-      a.event:hover,
-      a.event:focus-visible {
-        z-index: 3;
-        overflow: visible;
-        min-height: min-content;
-        box-shadow: 0 2px 6px rgb(0 0 0 / 0.25);
-      }
-      a.event .title,
-      .list .title {
-        font-weight: 600;
-        overflow-wrap: anywhere;
-      }
-      a.event .time {
-        display: block;
-        color: var(--pf-muted);
-        font-size: 0.75rem;
-      }
-      .tentative {
-        border-left-style: dashed;
-        border-left-color: var(--pf-tentative);
-        background: color-mix(in srgb, var(--pf-tentative) 10%, var(--pf-surface));
-      }
-      .cancelled {
-        border-left-color: var(--pf-danger);
-        background: var(--pf-surface);
-      }
-      .cancelled .title {
-        text-decoration: line-through;
       }
       .badge.conflict {
         background: var(--pf-danger);
@@ -171,11 +70,6 @@ export class PfProgramme extends LitElement {
       .clash {
         outline: 2px solid var(--pf-warn);
         outline-offset: -2px;
-      }
-      .list {
-        list-style: none;
-        padding: 0;
-        margin: 0;
       }
       .list li a {
         display: grid;
@@ -199,43 +93,9 @@ export class PfProgramme extends LitElement {
       }
       .list .time {
         grid-row: span 2;
-        font-variant-numeric: tabular-nums;
-        color: var(--pf-muted);
-      }
-      .list .venue {
-        color: var(--pf-muted);
-        font-size: 0.9rem;
-      }
-      .meta {
-        display: block;
       }
       .list .meta {
         grid-column: 2;
-      }
-      .hosts {
-        font-size: 0.75rem;
-        color: var(--pf-muted);
-        overflow-wrap: anywhere;
-      }
-      /* hosts and tags share one line, so a one-hour slot shows them */
-      .hosts {
-        margin-right: 0.3rem;
-      }
-      .tags {
-        display: inline-flex;
-        flex-wrap: wrap;
-        gap: 0.2rem;
-        vertical-align: baseline;
-      }
-      /* a light chip with dark text in the tag's hue: readable (well over 4.5:1) in light and dark mode alike */
-      .tag {
-        font-size: 0.7rem;
-        line-height: 1.3;
-        padding: 0 0.3rem;
-        border-radius: 999px;
-        background: hsl(var(--tag-hue) 70% 90%);
-        color: hsl(var(--tag-hue) 70% 20%);
-        border: 1px solid hsl(var(--tag-hue) 50% 70%);
       }
     `,
   ];
@@ -249,6 +109,8 @@ export class PfProgramme extends LitElement {
   @property({ attribute: false }) accessor conflicted: ReadonlySet<string> = new Set();
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
   @state() accessor layoutChosen = false;
+  /** the day shown (a date); unset: the day running now during the festival, else the first */
+  @state() accessor selectedDay: string | undefined;
   #media = window.matchMedia(WIDE_QUERY);
 
   override connectedCallback(): void {
@@ -274,6 +136,13 @@ export class PfProgramme extends LitElement {
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
   }
 
+  protected override willUpdate(): void {
+    // just saved: the programme opens on that event's day
+    const focused = takeProgrammeFocus();
+    const day = focused === undefined ? "" : (this.model?.events.get(focused)?.day ?? "");
+    if (day !== "") this.selectedDay = day;
+  }
+
   protected override updated(): void {
     this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
   }
@@ -282,6 +151,8 @@ export class PfProgramme extends LitElement {
     const model = this.model;
     if (!model) return nothing;
     const programme = programmeOf(model);
+    const shownDate = this.selectedDay ?? openingDay(programme.days, Date.now());
+    const day = programme.days.find((candidate) => candidate.date === shownDate) ?? programme.days[0];
     const venueCount = model.liveVenues().length;
     const id = this.festivalId;
     return html`
@@ -303,18 +174,14 @@ export class PfProgramme extends LitElement {
       </p>
       ${venueCount === 0 ? html`<p class="notice">Add a venue first; then events can be placed in it.</p>` : nothing}
       <p class="exports">
-        For attendees' apps:
+        For attendees: <a href=${attendeeHref(id)}>the programme to share</a> (read-only, no name asked) · their apps:
         <a href="festivals/${encodeURIComponent(id)}/schedule.xml">schedule.xml</a> ·
         <a href="festivals/${encodeURIComponent(id)}/schedule.json">schedule.json</a> ·
         <a href="festivals/${encodeURIComponent(id)}/calendar.ics">calendar (.ics)</a>
       </p>
-      ${programme.days.length > 1
-        ? html`<nav class="days-nav" aria-label="Days">
-            ${programme.days.map((day) => html`<a href="#/f/${id}/programme" @click=${(event: Event) => this.#jump(event, day.date)}>${dayLabel(day.date)}</a>`)}
-          </nav>`
-        : nothing}
-      <div class="programme" data-layout=${this.layout}>
-        ${programme.days.map((day) => (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing) : this.#renderListDay(day, programme.clashing)))}
+      ${renderDayTabs(programme.days, day?.date ?? "", (date) => (this.selectedDay = date))}
+      <div class="programme" id="day-panel" role=${programme.days.length > 1 ? "tabpanel" : nothing} aria-labelledby=${day && programme.days.length > 1 ? `tab-${day.date}` : nothing} data-layout=${this.layout} data-day-events=${day?.events.length ?? 0}>
+        ${day ? (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing) : this.#renderListDay(day, programme.clashing)) : nothing}
       </div>
       ${programme.unscheduled.length > 0
         ? html`<section class="day"><h3>Without a readable time</h3>
@@ -329,60 +196,30 @@ export class PfProgramme extends LitElement {
     this.layoutChosen = true;
   }
 
-  #jump(event: Event, date: string): void {
-    event.preventDefault();
-    const target = this.renderRoot.querySelector<HTMLElement>(`#day-${date}`);
-    target?.scrollIntoView({ block: "start" });
-    target?.focus();
-  }
-
   #eventHref(event: ScheduledEvent): string {
     return festivalHash(this.festivalId, { screen: "event", id: event.id });
   }
 
   #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
-    const rows = day.lastSlot - day.firstSlot;
-    const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
-    const slotOf = (ms: number) => Math.floor((ms - day.dayStartMs) / 60_000 / 15);
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0
         ? html`<p class="muted">Nothing planned.</p>`
-        : html`<div class="grid-scroll">
-            <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}">
-              ${day.columns.map(
-                (column, index) => html`<div
-                  class="venue-head ${column.missing || column.removed ? "problem" : ""}"
-                  style="grid-column: ${index + 2}; grid-row: 1"
-                >
-                  ${column.missing ? "(missing venue)" : column.name}${column.removed ? " (removed)" : ""}
-                </div>`,
-              )}
-              ${day.labels.map(
-                (label) => html`<div class="time-label" style="grid-row: ${row(label.slot)} / span 4">${label.text}</div>
-                  <div class="hour-line" style="grid-row: ${row(label.slot)}"></div>`,
-              )}
-              ${day.columns.map((column, index) => {
-                const lanes = assignLanes(column.events);
-                const venueName = column.missing ? "missing venue" : column.name;
-                return column.events.map((event) => {
-                  const start = row(slotOf(event.startMs));
-                  const endMs = Number.isFinite(event.endMs) && event.endMs > event.startMs ? event.endMs : event.startMs + 15 * 60_000;
-                  const end = Math.max(start + 1, row(Math.ceil((endMs - day.dayStartMs) / 60_000 / 15)));
-                  const lane = lanes.get(event.id) ?? { lane: 0, lanes: 1 };
-                  const width = 100 / lane.lanes;
-                  return html`<a
-                    class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
-                    href=${this.#eventHref(event)}
-                    style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
-                    ><span class="time">${event.startTime}–${event.endTime}</span><span class="title title-text">${event.title}</span><span class="visually-hidden">
-                      at ${venueName}</span
-                    >${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}${hostsAndTags(event, this.model?.people)}</a
-                  >`;
-                });
-              })}
-            </div>
-          </div>`}
+        : renderDayGrid(
+            day,
+            (event, { style, fit, venueName }) => html`<a
+              class="event ${event.status} ${fit.compact ? "compact" : ""} ${fit.meta ? "" : "no-meta"} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id)
+                ? "has-conflict"
+                : ""}"
+              href=${this.#eventHref(event)}
+              title=${event.title}
+              style=${style}
+              ><span class="time">${event.startTime}–${event.endTime}</span><span class="title"
+                ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span
+              ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
+            >`,
+            { nowMs: Date.now() },
+          )}
     </section>`;
   }
 

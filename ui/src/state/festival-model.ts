@@ -3,40 +3,16 @@
 import type { Patch } from "@automerge/automerge/slim";
 import { eventsTouchedBy, storedEvents } from "../../../engine/core/event-shards.js";
 import type { EventView, Festival, FestivalSettings, PersonView, VenueView } from "../../../engine/core/schema.js";
-import { festivalDayOf, instantMs, localDateTime } from "../../../engine/core/time.js";
 import { eventView, festivalSettingsOf, personView, toEventView, venueView } from "../../../engine/core/views.js";
+import { scheduleEvent, type ScheduledEvent } from "./scheduled-event.js";
 
-/** An event with its times worked out in the festival's time zone. */
-export interface ScheduledEvent extends EventView {
-  /** NaN when the stored time is not a valid instant */
-  startMs: number;
-  endMs: number;
-  /** the festival day (YYYY-MM-DD) the event starts on; "" when its start is unreadable */
-  day: string;
-  /** HH:MM wall-clock times in the festival's time zone */
-  startTime: string;
-  endTime: string;
-}
+export { scheduleEvent, type ScheduledEvent };
 
 type Collection = "venues" | "events" | "people";
 const COLLECTIONS: readonly Collection[] = ["venues", "events", "people"];
 
 function isCollection(key: unknown): key is Collection {
   return typeof key === "string" && (COLLECTIONS as readonly string[]).includes(key);
-}
-
-export function scheduleEvent(view: EventView, settings: Pick<FestivalSettings, "timeZone" | "dayStartsAt">): ScheduledEvent {
-  const startMs = instantMs(view.start) ?? Number.NaN;
-  const endMs = instantMs(view.end) ?? Number.NaN;
-  const valid = Number.isFinite(startMs);
-  return {
-    ...view,
-    startMs,
-    endMs,
-    day: valid ? festivalDayOf(startMs, settings.timeZone, settings.dayStartsAt) : "",
-    startTime: valid ? localDateTime(startMs, settings.timeZone).time : "",
-    endTime: Number.isFinite(endMs) ? localDateTime(endMs, settings.timeZone).time : "",
-  };
 }
 
 /** What the programme needs of a festival, kept between visits so a large programme shows before the document loads. */

@@ -1,0 +1,122 @@
+// The festival's public programme as compact JSON (/festivals/ID/programme.json): what an attendee's page needs to
+// show and search the programme, nothing else (no members, no contacts). Building and tolerant reading; browser-safe.
+import type { EventStatus, FestivalView } from "./schema.js";
+
+export const PROGRAMME_JSON_VERSION = 1;
+export const PROGRAMME_JSON_FILE = "programme.json";
+/** Reading refuses more than this many events, venues or hosts (a festival document holds far fewer). */
+export const PROGRAMME_JSON_MAX_ITEMS = 50_000;
+/** Longer texts are cut when read (a hostile or broken answer cannot make the page lay out megabytes). */
+const MAX_TEXT = 20_000;
+
+export interface PublicProgramme {
+  version: typeof PROGRAMME_JSON_VERSION;
+  festival: {
+    id: string;
+    name: string;
+    description: string;
+    timeZone: string;
+    startDate: string;
+    endDate: string;
+    dayStartsAt: string;
+  };
+  /** venues in use or not removed; `removed` marks a removed venue events still name */
+  venues: Array<{ id: string; name: string; removed?: true }>;
+  /** only the people who host an event, by name */
+  hosts: Array<{ id: string; name: string }>;
+  events: Array<{
+    id: string;
+    title: string;
+    description: string;
+    venueId: string;
+    start: string;
+    end: string;
+    hostIds: string[];
+    tags: string[];
+    status: EventStatus;
+  }>;
+}
+
+/** The public programme of a festival view. */
+export function programmeJson(view: FestivalView, festivalId: string): PublicProgramme {
+  const events = Object.values(view.events).map(({ id, title, description, venueId, start, end, hostIds, tags, status }) => ({
+    id,
+    title,
+    description,
+    venueId,
+    start,
+    end,
+    hostIds,
+    tags,
+    status,
+  }));
+  const usedVenues = new Set(events.map((event) => event.venueId));
+  const hostIds = new Set(events.flatMap((event) => event.hostIds));
+  const venues = Object.values(view.venues)
+    .filter((venue) => !venue.removed || usedVenues.has(venue.id))
+    .map((venue) => (venue.removed ? { id: venue.id, name: venue.name, removed: true as const } : { id: venue.id, name: venue.name }));
+  const hosts = Object.values(view.people)
+    .filter((person) => hostIds.has(person.id))
+    .map((person) => ({ id: person.id, name: person.name }));
+  const { name, description, timeZone, startDate, endDate, dayStartsAt } = view;
+  return { version: PROGRAMME_JSON_VERSION, festival: { id: festivalId, name, description, timeZone, startDate, endDate, dayStartsAt }, venues, hosts, events };
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value.slice(0, MAX_TEXT) : "";
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`the programme has no list of ${what}`);
+  if (value.length > PROGRAMME_JSON_MAX_ITEMS) throw new Error(`the programme lists ${value.length} ${what}, more than ${PROGRAMME_JSON_MAX_ITEMS}`);
+  return value;
+}
+
+function texts(value: unknown): string[] {
+  return Array.isArray(value) ? value.slice(0, 1000).filter((item): item is string => typeof item === "string").map(text) : [];
+}
+
+function statusOf(value: unknown): EventStatus {
+  return value === "confirmed" || value === "cancelled" ? value : "tentative";
+}
+
+/**
+ * Reads a programme.json answer (or a copy kept on the device). Throws an Error saying what is wrong when it is not
+ * one; odd items (not objects, no id) are left out and an unknown status reads as tentative.
+ */
+export function parsePublicProgramme(value: unknown): PublicProgramme {
+  const root = record(value);
+  if (!root || root.version !== PROGRAMME_JSON_VERSION) throw new Error(`not a version ${PROGRAMME_JSON_VERSION} programme`);
+  const festival = record(root.festival);
+  if (!festival || typeof festival.id !== "string") throw new Error("the programme does not name its festival");
+  const items = (name: string) => list(root[name], name).map(record).filter((item) => item !== undefined && typeof item.id === "string" && item.id !== "") as Array<Record<string, unknown>>;
+  return {
+    version: PROGRAMME_JSON_VERSION,
+    festival: {
+      id: text(festival.id),
+      name: text(festival.name),
+      description: text(festival.description),
+      timeZone: text(festival.timeZone),
+      startDate: text(festival.startDate),
+      endDate: text(festival.endDate),
+      dayStartsAt: text(festival.dayStartsAt),
+    },
+    venues: items("venues").map((venue) => (venue.removed === true ? { id: text(venue.id), name: text(venue.name), removed: true as const } : { id: text(venue.id), name: text(venue.name) })),
+    hosts: items("hosts").map((host) => ({ id: text(host.id), name: text(host.name) })),
+    events: items("events").map((event) => ({
+      id: text(event.id),
+      title: text(event.title),
+      description: text(event.description),
+      venueId: text(event.venueId),
+      start: text(event.start),
+      end: text(event.end),
+      hostIds: texts(event.hostIds),
+      tags: texts(event.tags),
+      status: statusOf(event.status),
+    })),
+  };
+}
