@@ -4,7 +4,7 @@ import type { Patch } from "@automerge/automerge/slim";
 import { eventsTouchedBy, storedEvents } from "../../../engine/core/event-shards.js";
 import type { EventView, Festival, FestivalSettings, PersonView, VenueView } from "../../../engine/core/schema.js";
 import { festivalDayOf, instantMs, localDateTime } from "../../../engine/core/time.js";
-import { eventView, festivalSettingsOf, personView, toEventView, venueView } from "../../../engine/core/views.js";
+import { eventView, eventViewDefaults, festivalSettingsOf, personView, toEventView, venueView, venueViewDefaults } from "../../../engine/core/views.js";
 
 /** An event with its times worked out in the festival's time zone. */
 export interface ScheduledEvent extends EventView {
@@ -65,10 +65,10 @@ export class FestivalModel {
     const model = new FestivalModel();
     model.settings = snapshot.settings;
     for (const venue of snapshot.venues) {
-      model.venues.set(venue.id, { ...venue, description: "", address: "", accessibility: "", tags: [] });
+      model.venues.set(venue.id, { ...venue, ...venueViewDefaults(), description: "", address: "", accessibility: "", tags: [] });
     }
     for (const event of snapshot.events) {
-      model.events.set(event.id, scheduleEvent({ ...event, description: "", hostIds: [], tags: [] }, model.settings));
+      model.events.set(event.id, scheduleEvent({ ...event, ...eventViewDefaults(), description: "", hostIds: [], tags: [] }, model.settings));
     }
     return model;
   }
