@@ -3,6 +3,7 @@
 // never to another machine (plain HTTP proves no member key).
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
+import { eventRevisions } from "../../engine/core/event-revisions.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
@@ -32,7 +33,9 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const rendered = renderExport(festivalView(visibleReplica(doc, festivalId)), festivalId, format);
+    const visible = visibleReplica(doc, festivalId);
+    const revisions = format === "ical" ? eventRevisions(visible) : undefined;
+    const rendered = renderExport(festivalView(visible), festivalId, format, { revisions });
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;

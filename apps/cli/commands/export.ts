@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import type { ExportFormat } from "../../../engine/core/schedule-export.js";
 import { writeFileAtomically } from "../../../engine/node/storage/atomic-file.js";
 import { escapeForTerminalKeepingNewlines } from "../../../engine/core/terminal-text.js";
+import { eventRevisions } from "../../../engine/core/event-revisions.js";
 import { festivalView } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 
@@ -32,7 +33,9 @@ export function registerExportCommand(program: Command): void {
         const format = parseExportFormat(options.format);
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);
-        const rendered = renderExport(festivalView(store.visible(handle)), handle.documentId, format, { baseUrl: options.baseUrl });
+        const doc = store.visible(handle);
+        const revisions = format === "ical" ? eventRevisions(doc) : undefined;
+        const rendered = renderExport(festivalView(doc), handle.documentId, format, { baseUrl: options.baseUrl, revisions });
         for (const skipped of rendered.skipped) {
           ctx.out.info(`warning: event ${skipped.eventId} is left out: ${skipped.reason}`);
         }
