@@ -23,6 +23,20 @@ export function parseCount(option: string, text: string): number {
   return value;
 }
 
+/**
+ * A link typed as TITLE=URL ("Stream=https://example.org/live"); a bare URL is its own title. Only the shape is
+ * read here; the engine checks the address (http/https only) and the lengths.
+ */
+export function parseLink(option: string, text: string): { title: string; url: string } {
+  const match = /^(.*?)=((?:https?|[a-z][a-z0-9+.-]*):.*)$/is.exec(text.trim());
+  if (match === null) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) return { title: text.trim(), url: text.trim() };
+    throw new PandafestError(`${option} "${text}" is not TITLE=URL (e.g. ${option} "Stream=https://example.org/live")`, { code: "usage" });
+  }
+  const title = match[1].trim();
+  return { title: title === "" ? match[2].trim() : title, url: match[2].trim() };
+}
+
 export function parseList(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
+import { eventRevisions } from "../../engine/core/event-revisions.js";
 import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-json.js";
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { festivalView } from "../../engine/core/views.js";
@@ -57,11 +58,13 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const view = festivalView(visibleReplica(doc, festivalId));
+    const visible = visibleReplica(doc, festivalId);
+    const view = festivalView(visible);
     if (format === "programme") {
       return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId)) };
     }
-    const rendered = renderExport(view, festivalId, format);
+    const revisions = format === "ical" ? eventRevisions(visible) : undefined;
+    const rendered = renderExport(view, festivalId, format, { revisions });
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;

@@ -18,6 +18,7 @@ const FIELD_WORDS: Record<string, string> = {
   dayStartsAt: "day starts at",
   timeZone: "time zone",
   forkedFrom: "forked from",
+  doNotRecord: "do not record",
 };
 
 /** Longest text quoted in full; longer text is cut with an ellipsis. */

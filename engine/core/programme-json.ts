@@ -1,11 +1,14 @@
 // The festival's public programme as compact JSON (/festivals/ID/programme.json): what an attendee's page needs to
 // show and search the programme, nothing else (no members, no contacts). Building and tolerant reading; browser-safe.
-import type { EventStatus, FestivalView } from "./schema.js";
+import { effectiveLinksOf, isWebAddress } from "./links.js";
+import type { EventStatus, EventView, FestivalView, LinkView } from "./schema.js";
 
 export const PROGRAMME_JSON_VERSION = 1;
 export const PROGRAMME_JSON_FILE = "programme.json";
 /** Reading refuses more than this many events, venues or hosts (a festival document holds far fewer). */
 export const PROGRAMME_JSON_MAX_ITEMS = 50_000;
+/** Reading keeps at most this many links per event (the festival document allows 20 per list). */
+const MAX_LINKS = 20;
 /** Longer texts are cut when read (a hostile or broken answer cannot make the page lay out megabytes). */
 const MAX_TEXT = 20_000;
 
@@ -34,21 +37,26 @@ export interface PublicProgramme {
     hostIds: string[];
     tags: string[];
     status: EventStatus;
+    subtitle: string;
+    /** the event's links, or its venue's stream when it has none (engine/core/links.ts) */
+    links: LinkView[];
   }>;
 }
 
 /** The public programme of a festival view. */
 export function programmeJson(view: FestivalView, festivalId: string): PublicProgramme {
-  const events = Object.values(view.events).map(({ id, title, description, venueId, start, end, hostIds, tags, status }) => ({
-    id,
-    title,
-    description,
-    venueId,
-    start,
-    end,
-    hostIds,
-    tags,
-    status,
+  const events = Object.values(view.events).map((event) => ({
+    id: event.id,
+    title: event.title,
+    description: event.description,
+    venueId: event.venueId,
+    start: event.start,
+    end: event.end,
+    hostIds: event.hostIds,
+    tags: event.tags,
+    status: event.status,
+    subtitle: event.subtitle,
+    links: effectiveLinksOf(event, view.venues[event.venueId]),
   }));
   const usedVenues = new Set(events.map((event) => event.venueId));
   const hostIds = new Set(events.flatMap((event) => event.hostIds));
@@ -78,6 +86,21 @@ function list(value: unknown, what: string): unknown[] {
 
 function texts(value: unknown): string[] {
   return Array.isArray(value) ? value.slice(0, 1000).filter((item): item is string => typeof item === "string").map(text) : [];
+}
+
+/** The links of an answer that are web addresses (a hostile answer cannot make the page link javascript: or data:). */
+function links(value: unknown): LinkView[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .slice(0, MAX_LINKS)
+    .map(record)
+    .filter((link): link is Record<string, unknown> => link !== undefined && typeof link.url === "string" && isWebAddress(link.url))
+    .map((link) => ({ title: text(link.title).slice(0, 200), url: text(link.url) }));
+}
+
+/** An event of the programme as the event view the programme screens lay out (fields it does not carry left empty). */
+export function eventViewOfProgramme(event: PublicProgramme["events"][number]): EventView {
+  return { ...event, type: "", abstract: "", attachments: [], doNotRecord: false, origin: {} };
 }
 
 function statusOf(value: unknown): EventStatus {
@@ -117,6 +140,8 @@ export function parsePublicProgramme(value: unknown): PublicProgramme {
       hostIds: texts(event.hostIds),
       tags: texts(event.tags),
       status: statusOf(event.status),
+      subtitle: text(event.subtitle),
+      links: links(event.links),
     })),
   };
 }

@@ -25,6 +25,8 @@ export interface ExportOptions {
   baseUrl?: string;
   /** DTSTAMP of iCalendar events; default now */
   stamp?: Date;
+  /** iCalendar SEQUENCE per event id (eventRevisions in engine/core/event-revisions.ts) */
+  revisions?: ReadonlyMap<string, number>;
 }
 
 export interface RenderedExport {
@@ -55,6 +57,6 @@ export function renderExport(view: FestivalView, festivalId: string, format: Exp
       ? toFrabXml(view, festivalId, { baseUrl: options.baseUrl })
       : format === "frab-json"
         ? toFrabJsonString(view, festivalId, { baseUrl: options.baseUrl })
-        : toICalendar(view, festivalId, { baseUrl: options.baseUrl, stamp: options.stamp });
+        : toICalendar(view, festivalId, { baseUrl: options.baseUrl, stamp: options.stamp, revisions: options.revisions });
   return { format, text, contentType: EXPORT_CONTENT_TYPES[format], skipped };
 }

@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import type { FestivalEditor } from "./editor.js";
 import { PandafestError } from "./errors.js";
-import type { ScheduleImport } from "./interop/index.js";
+import type { ImportNotice, ScheduleImport } from "./interop/index.js";
 import { addEvent, addPerson, addVenue } from "./operations.js";
 import type { Festival, Visibility } from "./schema.js";
 import { festivalInit } from "./skeleton.js";
@@ -15,6 +15,8 @@ export interface ScheduleSeedOptions {
   visibility?: Visibility;
   /** how messages name the input, e.g. the file name */
   source?: string;
+  /** all or nothing: an event the engine refuses fails the whole import (otherwise it is skipped and listed) */
+  strict?: boolean;
 }
 
 export interface ScheduleSeed {
@@ -24,6 +26,8 @@ export interface ScheduleSeed {
   venues: number;
   people: number;
   events: number;
+  /** the schedule's notices, plus events the engine refused (skipped) */
+  notices: ImportNotice[];
 }
 
 /** An editor writing straight into one change's draft, so the whole import is a single change. */
@@ -42,8 +46,9 @@ function withContext<T>(source: string, what: string, run: () => T): T {
 
 /**
  * Builds a festival from a parsed schedule entirely in memory. Every venue, person and event goes
- * through the engine's validation; the first problem throws a PandafestError naming the item, and
- * nothing exists outside this function until the caller stores the returned document.
+ * through the engine's validation; an event the engine refuses is skipped and listed in `notices` (with
+ * `strict`, it throws a PandafestError naming the item). Nothing exists outside this function until the
+ * caller stores the returned document.
  */
 export function festivalFromSchedule(schedule: ScheduleImport, options: ScheduleSeedOptions = {}): ScheduleSeed {
   const source = options.source ?? "schedule";
@@ -56,21 +61,32 @@ export function festivalFromSchedule(schedule: ScheduleImport, options: Schedule
       startDate: schedule.startDate,
       endDate: schedule.endDate,
       visibility: options.visibility ?? "public",
+      ...(schedule.dayStartsAt === undefined ? {} : { dayStartsAt: schedule.dayStartsAt }),
+      schedule: {
+        ...(schedule.acronym === undefined ? {} : { acronym: schedule.acronym }),
+        ...(schedule.baseUrl === undefined ? {} : { baseUrl: schedule.baseUrl }),
+        ...(schedule.version === undefined ? {} : { version: schedule.version }),
+      },
     }),
   );
+  const notices = [...schedule.notices];
+  let eventCount = 0;
   const doc = A.change(A.init<Festival>(), { message: `import schedule ${JSON.stringify(source)}` }, (draft) => {
     init(draft);
     const editor = draftEditor(draft);
     const venueIds = new Map<string, string>();
     for (const venue of schedule.venues) {
-      venueIds.set(venue.key, withContext(source, `room "${venue.name}"`, () => addVenue(editor, { name: venue.name })));
+      venueIds.set(venue.key, withContext(source, `room "${venue.name}"`, () => addVenue(editor, { name: venue.name, origin: venue.origin })));
     }
     const personIds = new Map<string, string>();
     for (const person of schedule.people) {
-      personIds.set(person.key, withContext(source, `person "${person.name}"`, () => addPerson(editor, { name: person.name })));
+      personIds.set(
+        person.key,
+        withContext(source, `person "${person.name}"`, () => addPerson(editor, { name: person.name, bio: person.bio, origin: person.origin })),
+      );
     }
     for (const event of schedule.events) {
-      withContext(source, `event "${event.title}" (room "${event.venueKey}", ${event.start})`, () => {
+      const add = () => {
         const venueId = venueIds.get(event.venueKey);
         if (venueId === undefined) throw new PandafestError(`its room is not among the schedule's rooms`);
         addEvent(editor, {
@@ -82,9 +98,27 @@ export function festivalFromSchedule(schedule: ScheduleImport, options: Schedule
           hostIds: event.hostKeys.map((key) => personIds.get(key) ?? key),
           tags: event.tags,
           status: event.status,
+          type: event.type,
+          subtitle: event.subtitle,
+          abstract: event.abstract,
+          links: event.links,
+          attachments: event.attachments,
+          doNotRecord: event.doNotRecord,
+          origin: event.origin,
           ...(event.language === undefined ? {} : { language: event.language }),
         });
-      });
+        eventCount += 1;
+      };
+      if (options.strict) {
+        withContext(source, `event "${event.title}" (room "${event.venueKey}", ${event.start})`, add);
+        continue;
+      }
+      try {
+        add();
+      } catch (error) {
+        if (!(error instanceof PandafestError)) throw error;
+        notices.push({ where: event.where, action: "skipped", reason: error.message });
+      }
     }
   });
   const view = doc as Festival;
@@ -93,6 +127,7 @@ export function festivalFromSchedule(schedule: ScheduleImport, options: Schedule
     name: String(view.name),
     venues: schedule.venues.length,
     people: schedule.people.length,
-    events: schedule.events.length,
+    events: eventCount,
+    notices,
   };
 }

@@ -37,6 +37,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   "authors",
   "governance",
   "forkedFrom",
+  "schedule",
 ]);
 
 /** How this engine reads a festival's schema number. */

@@ -19,6 +19,33 @@ export interface Geo {
   lon: number;
 }
 
+/** A titled web address: a stream, tickets, a website, a recording, slides. Only http(s) URLs are stored. */
+export interface Link {
+  title: Short;
+  url: Short;
+}
+
+/**
+ * Where an imported entity came from: the identifiers of the frab/pretalx schedule it was read from. Exports
+ * reuse them, so attendees' apps keep their favourites and a second import of the same file exports the same.
+ */
+export interface SourceOrigin {
+  guid?: Short;
+  /** the numeric id in the source (a positive integer) */
+  id?: number;
+  /** pretalx's short code */
+  code?: Short;
+  slug?: Short;
+  url?: Short;
+}
+
+/** The schedule a festival was imported from: what frab/pretalx exports carry per conference. */
+export interface ScheduleOrigin {
+  acronym?: Short;
+  baseUrl?: Short;
+  version?: Short;
+}
+
 export interface Venue {
   name: Short;
   description: Short;
@@ -28,6 +55,11 @@ export interface Venue {
   accessibility: Short;
   tags: Short[];
   removed?: boolean;
+  /** absent means none; a stream link (see engine/core/links.ts) is the default link of the venue's events */
+  links?: Link[];
+  /** an online venue: a stream or a video call rather than a place; its events are online events */
+  online?: boolean;
+  origin?: SourceOrigin;
 }
 
 export interface FestivalEvent {
@@ -41,12 +73,23 @@ export interface FestivalEvent {
   tags: Short[];
   language?: Short;
   status: Short; // one of EventStatus
+  /** the kind of event as frab names it ("talk", "workshop", ...); absent reads as "" */
+  type?: Short;
+  subtitle?: Short;
+  /** a short summary, kept apart from the description */
+  abstract?: Short;
+  links?: Link[];
+  attachments?: Link[];
+  /** the speakers asked not to be recorded */
+  doNotRecord?: boolean;
+  origin?: SourceOrigin;
 }
 
 export interface Person {
   name: Short;
   bio: Short;
   contact?: Short;
+  origin?: SourceOrigin;
 }
 
 export interface Member {
@@ -92,12 +135,35 @@ export interface Festival {
   /** a mirror of the governance records written (engine/core/governance): shown, never trusted */
   governance?: { [recordId: string]: Short };
   forkedFrom?: ForkOrigin;
+  /** the frab/pretalx schedule this festival was imported from (absent for festivals made in pandafest) */
+  schedule?: ScheduleOrigin;
 }
 
 /**
  * Plain-JSON views (ImmutableStrings turned into strings), used by queries, exports and the CLI. Events
  * are one flat map here whatever the schema.
  */
+/** A link as every reader sees it. */
+export interface LinkView {
+  title: string;
+  url: string;
+}
+
+/** A SourceOrigin as plain JSON: only the identifiers the source gave. */
+export interface OriginView {
+  guid?: string;
+  id?: number;
+  code?: string;
+  slug?: string;
+  url?: string;
+}
+
+export interface ScheduleOriginView {
+  acronym?: string;
+  baseUrl?: string;
+  version?: string;
+}
+
 export interface VenueView {
   id: string;
   name: string;
@@ -108,6 +174,9 @@ export interface VenueView {
   accessibility: string;
   tags: string[];
   removed: boolean;
+  links: LinkView[];
+  online: boolean;
+  origin: OriginView;
 }
 
 export interface EventView {
@@ -121,6 +190,14 @@ export interface EventView {
   tags: string[];
   language?: string;
   status: EventStatus;
+  /** "" when not set */
+  type: string;
+  subtitle: string;
+  abstract: string;
+  links: LinkView[];
+  attachments: LinkView[];
+  doNotRecord: boolean;
+  origin: OriginView;
 }
 
 export interface PersonView {
@@ -128,6 +205,7 @@ export interface PersonView {
   name: string;
   bio: string;
   contact?: string;
+  origin: OriginView;
 }
 
 /** A festival's own settings, field by field, as stored (FestivalView) or as readers use them (FestivalSettings). */
@@ -159,4 +237,5 @@ export interface FestivalView extends SettingFields {
   people: Record<string, PersonView>;
   members: Record<string, { name: string }>;
   forkedFrom?: { url: string; heads: string[]; name: string; pulledHeads?: string[] };
+  schedule?: ScheduleOriginView;
 }

@@ -5,7 +5,7 @@ import { PandafestError } from "./errors.js";
 import { emptyEventShards } from "./event-shards.js";
 import { SCHEMA_VERSION, type Festival, type FestivalSettings, type Visibility } from "./schema.js";
 import { DEFAULT_DAY_START, DEFAULT_TIME_ZONE, addDays, todayIn } from "./time.js";
-import { assertDateRange, parseFestivalInput, type FestivalInput } from "./validate.js";
+import { assertDateRange, parseFestivalInput, type FestivalInput, type ScheduleOriginInput } from "./validate.js";
 
 export type { FestivalInput } from "./validate.js";
 
@@ -71,7 +71,18 @@ export function festivalSkeleton(input: FestivalInput, options: SkeletonOptions 
     members: {},
     authors: {},
     governance: {},
+    ...scheduleOriginRecord(parseFestivalInput(input).schedule),
   };
+}
+
+/** The schedule origin of an imported festival, as stored (nothing for a festival made in pandafest). */
+function scheduleOriginRecord(origin: ScheduleOriginInput | undefined): Pick<Festival, "schedule"> {
+  if (origin === undefined) return {};
+  const record: NonNullable<Festival["schedule"]> = {};
+  if (origin.acronym !== undefined) record.acronym = new A.ImmutableString(origin.acronym);
+  if (origin.baseUrl !== undefined) record.baseUrl = new A.ImmutableString(origin.baseUrl);
+  if (origin.version !== undefined) record.version = new A.ImmutableString(origin.version);
+  return Object.keys(record).length === 0 ? {} : { schedule: record };
 }
 
 /**

@@ -3,6 +3,7 @@
 import * as v from "valibot";
 import { PandafestError } from "./errors.js";
 import type { EventStatus, Geo, Visibility } from "./schema.js";
+import { isWebAddress } from "./links.js";
 import { canonicalTimeZone, explainBadInstant, isCalendarDate, isTimeOfDay, parseInstant } from "./time.js";
 
 /** Size limits for what one field may hold (untrusted input stays bounded). */
@@ -15,12 +16,43 @@ export const LIMITS = {
   hosts: 100,
   idLength: 100,
   capacity: 10_000_000,
+  /** a link's address */
+  urlLength: 2_000,
+  /** links (or attachments) of one event or venue */
+  links: 20,
+  /** an event's type ("talk", "workshop", ...) */
+  typeLength: 64,
+  subtitleLength: 500,
+  /** an identifier kept from an imported schedule (guid, code, slug) */
+  sourceIdLength: 200,
 } as const;
 
 export const EVENT_STATUSES: readonly EventStatus[] = ["confirmed", "tentative", "cancelled"];
 export const VISIBILITIES: readonly Visibility[] = ["public", "private"];
 
 // ---- input shapes (what operations accept) ----
+
+/** A link as written: a title and an http(s) address. */
+export interface LinkInput {
+  title: string;
+  url: string;
+}
+
+/** Identifiers kept from an imported schedule (see SourceOrigin in schema.ts). */
+export interface OriginInput {
+  guid?: string;
+  id?: number;
+  code?: string;
+  slug?: string;
+  url?: string;
+}
+
+/** Per-conference fields kept from an imported schedule. */
+export interface ScheduleOriginInput {
+  acronym?: string;
+  baseUrl?: string;
+  version?: string;
+}
 
 export interface VenueInput {
   name: string;
@@ -30,6 +62,9 @@ export interface VenueInput {
   capacity?: number;
   accessibility?: string;
   tags?: string[];
+  links?: LinkInput[];
+  online?: boolean;
+  origin?: OriginInput;
 }
 
 /** A venue edit: absent fields stay as they are; null clears an optional field. */
@@ -41,6 +76,8 @@ export interface VenuePatch {
   capacity?: number | null;
   accessibility?: string;
   tags?: string[];
+  links?: LinkInput[];
+  online?: boolean;
 }
 
 export interface EventInput {
@@ -55,6 +92,13 @@ export interface EventInput {
   /** a BCP 47 language tag, e.g. "en" or "pt-BR" */
   language?: string;
   status?: EventStatus;
+  type?: string;
+  subtitle?: string;
+  abstract?: string;
+  links?: LinkInput[];
+  attachments?: LinkInput[];
+  doNotRecord?: boolean;
+  origin?: OriginInput;
 }
 
 export interface EventPatch {
@@ -67,12 +111,19 @@ export interface EventPatch {
   tags?: string[];
   language?: string | null;
   status?: EventStatus;
+  type?: string;
+  subtitle?: string;
+  abstract?: string;
+  links?: LinkInput[];
+  attachments?: LinkInput[];
+  doNotRecord?: boolean;
 }
 
 export interface PersonInput {
   name: string;
   bio?: string;
   contact?: string;
+  origin?: OriginInput;
 }
 
 export interface PersonPatch {
@@ -92,9 +143,11 @@ export interface FestivalInput {
   /** HH:MM, default "04:00" */
   dayStartsAt?: string;
   visibility?: Visibility;
+  /** set by a schedule import */
+  schedule?: ScheduleOriginInput;
 }
 
-export type FestivalPatch = Partial<FestivalInput>;
+export type FestivalPatch = Partial<Omit<FestivalInput, "schedule">>;
 
 // ---- field schemas ----
 
@@ -125,6 +178,57 @@ function prose(maxLength: number = LIMITS.textLength) {
 function uniqueList<T>(list: T[]): T[] {
   return [...new Set(list)];
 }
+
+/** A single line that may be empty (subtitle, type). */
+function line(maxLength: number) {
+  const expected = `expected a single-line text of at most ${maxLength} characters`;
+  return v.pipe(
+    v.string(expected),
+    v.trim(),
+    v.maxLength(maxLength, expected),
+    v.check((text) => !CONTROL_CHARACTERS.test(text), expected),
+  );
+}
+
+const webAddressExpected = `expected an http:// or https:// address of at most ${LIMITS.urlLength} characters, without spaces or control characters`;
+const webAddress = v.pipe(
+  v.string(webAddressExpected),
+  v.trim(),
+  v.maxLength(LIMITS.urlLength, webAddressExpected),
+  v.check(isWebAddress, webAddressExpected),
+);
+
+const link = v.strictObject({ title: label(), url: webAddress }, "expected a link { title, url }");
+const links = v.pipe(
+  v.array(link, "expected a list of links { title, url }"),
+  v.maxLength(LIMITS.links, `expected at most ${LIMITS.links} links`),
+);
+
+const sourceIdExpected = `expected a positive whole number`;
+const origin = v.strictObject(
+  {
+    guid: v.optional(label(LIMITS.sourceIdLength)),
+    id: v.optional(
+      v.pipe(v.number(sourceIdExpected), v.safeInteger(sourceIdExpected), v.minValue(1, sourceIdExpected)),
+    ),
+    code: v.optional(label(LIMITS.sourceIdLength)),
+    slug: v.optional(label(LIMITS.sourceIdLength)),
+    url: v.optional(webAddress),
+  },
+  "expected the source's identifiers { guid, id, code, slug, url }",
+);
+
+const scheduleOrigin = v.strictObject(
+  {
+    acronym: v.optional(label(LIMITS.sourceIdLength)),
+    baseUrl: v.optional(webAddress),
+    version: v.optional(label(LIMITS.sourceIdLength)),
+  },
+  "expected the schedule's { acronym, baseUrl, version }",
+);
+
+const eventType = line(LIMITS.typeLength);
+const subtitle = line(LIMITS.subtitleLength);
 
 const tags = v.pipe(
   v.array(label(LIMITS.tagLength), `expected a list of tags`),
@@ -216,6 +320,9 @@ const venueInput = v.strictObject(
     capacity: v.optional(capacity),
     accessibility: v.optional(prose()),
     tags: v.optional(tags),
+    links: v.optional(links),
+    online: v.optional(v.boolean("expected true or false")),
+    origin: v.optional(origin),
   },
   objectExpected("venue"),
 );
@@ -229,9 +336,20 @@ const venuePatch = v.strictObject(
     capacity: v.optional(v.nullable(capacity)),
     accessibility: v.optional(prose()),
     tags: v.optional(tags),
+    links: v.optional(links),
+    online: v.optional(v.boolean("expected true or false")),
   },
   objectExpected("venue"),
 );
+
+const eventContentEntries = {
+  type: v.optional(eventType),
+  subtitle: v.optional(subtitle),
+  abstract: v.optional(prose()),
+  links: v.optional(links),
+  attachments: v.optional(links),
+  doNotRecord: v.optional(v.boolean("expected true or false")),
+};
 
 const eventInput = v.strictObject(
   {
@@ -244,6 +362,8 @@ const eventInput = v.strictObject(
     tags: v.optional(tags),
     language: v.optional(language),
     status: v.optional(status),
+    ...eventContentEntries,
+    origin: v.optional(origin),
   },
   objectExpected("event"),
 );
@@ -259,12 +379,18 @@ const eventPatch = v.strictObject(
     tags: v.optional(tags),
     language: v.optional(v.nullable(language)),
     status: v.optional(status),
+    ...eventContentEntries,
   },
   objectExpected("event"),
 );
 
 const personInput = v.strictObject(
-  { name: label(), bio: v.optional(prose()), contact: v.optional(prose(LIMITS.contactLength)) },
+  {
+    name: label(),
+    bio: v.optional(prose()),
+    contact: v.optional(prose(LIMITS.contactLength)),
+    origin: v.optional(origin),
+  },
   objectExpected("person"),
 );
 
@@ -287,7 +413,10 @@ const festivalEntries = {
   visibility: v.optional(visibility),
 };
 
-const festivalInput = v.strictObject(festivalEntries, objectExpected("festival"));
+const festivalInput = v.strictObject(
+  { ...festivalEntries, schedule: v.optional(scheduleOrigin) },
+  objectExpected("festival"),
+);
 const festivalPatch = v.strictObject(
   { ...festivalEntries, name: v.optional(label()) },
   objectExpected("festival"),

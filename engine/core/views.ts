@@ -12,7 +12,10 @@ import type {
   FestivalSettings,
   FestivalView,
   Geo,
+  LinkView,
+  OriginView,
   Person,
+  ScheduleOriginView,
   PersonView,
   Venue,
   VenueView,
@@ -40,6 +43,43 @@ function geoOf(value: unknown): Geo | undefined {
   return typeof lat === "number" && typeof lon === "number" ? { lat, lon } : undefined;
 }
 
+/** A stored list of links; entries that are not { title, url } are left out (odd data from a peer). */
+export function linksOf(value: unknown): LinkView[] {
+  if (!Array.isArray(value)) return [];
+  const links: LinkView[] = [];
+  for (const item of value) {
+    if (!isEntry(item)) continue;
+    const { title, url } = item as { title?: unknown; url?: unknown };
+    const text = textOf(url);
+    if (text !== "") links.push({ title: textOf(title), url: text });
+  }
+  return links;
+}
+
+/** A stored SourceOrigin: only the identifiers of the right type are read. */
+export function originOf(value: unknown): OriginView {
+  const origin: OriginView = {};
+  if (!isEntry(value)) return origin;
+  const stored = value as Record<string, unknown>;
+  for (const key of ["guid", "code", "slug", "url"] as const) {
+    const text = optionalText(stored[key]);
+    if (text !== undefined && text !== "") origin[key] = text;
+  }
+  if (typeof stored.id === "number" && Number.isSafeInteger(stored.id) && stored.id > 0) origin.id = stored.id;
+  return origin;
+}
+
+function scheduleOriginOf(value: unknown): ScheduleOriginView | undefined {
+  if (!isEntry(value)) return undefined;
+  const stored = value as Record<string, unknown>;
+  const origin: ScheduleOriginView = {};
+  for (const key of ["acronym", "baseUrl", "version"] as const) {
+    const text = optionalText(stored[key]);
+    if (text !== undefined && text !== "") origin[key] = text;
+  }
+  return origin;
+}
+
 /** An unknown status (from a newer or faulty peer) reads as "tentative": shown, but not promised. */
 export function statusOf(value: unknown): EventStatus {
   const status = textOf(value);
@@ -51,6 +91,16 @@ export function visibilityOf(value: unknown): Visibility {
   return textOf(value) === "public" ? "public" : "private";
 }
 
+/** The values an event view holds for the fields a stored event may leave out (for views built from partial data). */
+export function eventViewDefaults(): Pick<EventView, "type" | "subtitle" | "abstract" | "links" | "attachments" | "doNotRecord" | "origin"> {
+  return { type: "", subtitle: "", abstract: "", links: [], attachments: [], doNotRecord: false, origin: {} };
+}
+
+/** The values a venue view holds for the fields a stored venue may leave out. */
+export function venueViewDefaults(): Pick<VenueView, "links" | "online" | "origin"> {
+  return { links: [], online: false, origin: {} };
+}
+
 export function toVenueView(id: string, venue: Venue): VenueView {
   const view: VenueView = {
     id,
@@ -60,6 +110,9 @@ export function toVenueView(id: string, venue: Venue): VenueView {
     accessibility: textOf(venue.accessibility),
     tags: textList(venue.tags),
     removed: venue.removed === true,
+    links: linksOf(venue.links),
+    online: venue.online === true,
+    origin: originOf(venue.origin),
   };
   const geo = geoOf(venue.geo);
   if (geo) view.geo = geo;
@@ -78,6 +131,13 @@ export function toEventView(id: string, event: FestivalEvent): EventView {
     hostIds: textList(event.hostIds),
     tags: textList(event.tags),
     status: statusOf(event.status),
+    type: textOf(event.type),
+    subtitle: textOf(event.subtitle),
+    abstract: textOf(event.abstract),
+    links: linksOf(event.links),
+    attachments: linksOf(event.attachments),
+    doNotRecord: event.doNotRecord === true,
+    origin: originOf(event.origin),
   };
   const language = optionalText(event.language);
   if (language !== undefined) view.language = language;
@@ -85,7 +145,7 @@ export function toEventView(id: string, event: FestivalEvent): EventView {
 }
 
 export function toPersonView(id: string, person: Person): PersonView {
-  const view: PersonView = { id, name: textOf(person.name), bio: textOf(person.bio) };
+  const view: PersonView = { id, name: textOf(person.name), bio: textOf(person.bio), origin: originOf(person.origin) };
   const contact = optionalText(person.contact);
   if (contact !== undefined) view.contact = contact;
   return view;
@@ -186,5 +246,7 @@ export function festivalView(doc: Festival): FestivalView {
     };
     if (Array.isArray(doc.forkedFrom.pulledHeads)) view.forkedFrom.pulledHeads = textList(doc.forkedFrom.pulledHeads);
   }
+  const schedule = scheduleOriginOf(doc.schedule);
+  if (schedule !== undefined) view.schedule = schedule;
   return view;
 }

@@ -8,7 +8,7 @@ import { SCHEMA_VERSION, type FestivalView } from "../core/schema.js";
 import { writeFileAtomically } from "./storage/atomic-file.js";
 
 /** Bump when the file layout or the meaning of a cached view changes: older files then read as misses. */
-export const VIEW_CACHE_FORMAT = 1;
+export const VIEW_CACHE_FORMAT = 2; // 2: views carry links, online, type, subtitle, abstract, attachments, doNotRecord, origin
 export const VIEW_CACHE_SUFFIX = ".view-cache";
 const VIEW_CACHE_MAGIC = "pandafest-view-cache";
 /** Larger files are not read (a huge festival's view is a few tens of MB). */

@@ -9,6 +9,7 @@ import type { BenchSuite } from "./harness.js";
 import { hostileSuite } from "./hostile.bench.js";
 import { lanSuite } from "./lan.bench.js";
 import { memberKeysSuite } from "./member-keys.bench.js";
+import { schedulesSuite } from "./schedules.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, uiSuite, archiveSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, uiSuite, archiveSuite, schedulesSuite];

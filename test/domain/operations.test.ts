@@ -16,7 +16,7 @@ import {
   removeVenue,
   restoreVenue,
 } from "../../engine/core/operations.js";
-import { eventView, festivalView, personView, venueView } from "../../engine/core/views.js";
+import { eventView, eventViewDefaults, festivalView, personView, venueView } from "../../engine/core/views.js";
 import { lastChangeOps, newFestival, storedEvent } from "./helpers.js";
 
 function festivalWithVenue() {
@@ -65,9 +65,10 @@ describe("adding", () => {
       tags: [],
       language: "pt-BR",
       status: "confirmed",
+      ...eventViewDefaults(),
     });
     expect(venueView(editor.doc, venueId)).toMatchObject({ name: "Main stage", capacity: 500, tags: ["outdoor"], removed: false });
-    expect(personView(editor.doc, personId)).toEqual({ id: personId, name: "Ada", bio: "" });
+    expect(personView(editor.doc, personId)).toEqual({ id: personId, name: "Ada", bio: "", origin: {} });
   });
 
   it("trims names and drops duplicate tags", () => {
@@ -225,7 +226,7 @@ describe("editing", () => {
     const editor = newFestival();
     const personId = addPerson(editor, { name: "Bo", contact: "bo@example.org" });
     expect(editPerson(editor, personId, { bio: "drummer", contact: null })).toEqual(["bio", "contact"]);
-    expect(personView(editor.doc, personId)).toEqual({ id: personId, name: "Bo", bio: "drummer" });
+    expect(personView(editor.doc, personId)).toEqual({ id: personId, name: "Bo", bio: "drummer", origin: {} });
   });
 
   it("edits festival settings and keeps the dates running forward", () => {

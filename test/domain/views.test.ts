@@ -32,8 +32,11 @@ describe("views", () => {
       capacity: 80,
       tags: [],
       removed: false,
+      links: [],
+      online: false,
+      origin: {},
     });
-    expect(view.people[personId]).toEqual({ id: personId, name: "Kiri", bio: "", contact: "kiri@example.org" });
+    expect(view.people[personId]).toEqual({ id: personId, name: "Kiri", bio: "", contact: "kiri@example.org", origin: {} });
     expect(view.events[eventId]).toEqual(eventView(editor.doc, eventId));
     expect("language" in view.events[eventId]).toBe(false);
     expect(venueView(editor.doc, "v_none")).toBeUndefined();

@@ -25,14 +25,20 @@ function hostileFestival(visibility: "public" | "private" = "public") {
     endDate: "2027-07-03",
     visibility,
     venues: [
-      venue("v_aaaaaaaaaaaaaaaaaaaaaaaaaa", { name: "Main <Stage>", address: "Seestraße 1 \"<b>\"", accessibility: "step-free", capacity: 300 }),
+      venue("v_aaaaaaaaaaaaaaaaaaaaaaaaaa", {
+        name: "Main <Stage>",
+        address: "Seestraße 1 \"<b>\"",
+        accessibility: "step-free",
+        capacity: 300,
+        links: [{ title: "Livestream", url: "https://live.example/main" }],
+      }),
       venue("../../etc/passwd", { name: "Traversal hall", description: "</dd><script>alert(3)</script>" }),
       venue("CON", { name: "Device name" }),
       venue("v_rrrrrrrrrrrrrrrrrrrrrrrrrr", { name: "Old barn", removed: true }),
     ],
     people: [
       person("p_aaaaaaaaaaaaaaaaaaaaaaaaaa", "Ana <DJ> & 'Co'"),
-      { id: "<p>", name: RTL_HOST, bio: "Bio with <iframe src=//evil>\u0001 and more" },
+      { ...person("<p>", RTL_HOST), bio: "Bio with <iframe src=//evil>\u0001 and more" },
       person("P_UPPERCASEUPPERCASEUPPERCA", "Upper case id"),
       person("p_bbbbbbbbbbbbbbbbbbbbbbbbbb", "Nobody's host"),
     ],
@@ -46,9 +52,17 @@ function hostileFestival(visibility: "public" | "private" = "public") {
         hostIds: ["p_aaaaaaaaaaaaaaaaaaaaaaaaaa", "<p>", "p_mmmmmmmmmmmmmmmmmmmmmmmmmm"],
         tags: ["concert", "<tag>"],
         language: "de\"><x",
+        links: [{ title: "Tickets <b>", url: "https://tickets.example/a?x=1&y=\"2\"" }],
       }),
       event("../e", { title: ATTRIBUTE_TITLE, venueId: "../../etc/passwd", start: "2027-07-02T01:30:00+02:00", end: "2027-07-02T02:30:00+02:00", hostIds: ["<p>"], status: "tentative" }),
-      event("e_cccccccccccccccccccccccccc", { title: "Fire show", venueId: "CON", start: "2027-07-02T21:00:00+02:00", end: "2027-07-02T21:45:00+02:00", status: "cancelled" }),
+      event("e_cccccccccccccccccccccccccc", {
+        title: "Fire show",
+        venueId: "CON",
+        start: "2027-07-02T21:00:00+02:00",
+        end: "2027-07-02T21:45:00+02:00",
+        status: "cancelled",
+        links: [{ title: "Not a web page", url: "javascript:alert(4)" }],
+      }),
       event("e_dddddddddddddddddddddddddd", { title: CONTROL_TITLE, venueId: "constructor", start: "2027-07-03T12:00:00+02:00", end: "2027-07-04T01:00:00+02:00", hostIds: ["P_UPPERCASEUPPERCASEUPPERCA"] }),
       event("e_bbbbbbbbbbbbbbbbbbbbbbbbbb", { title: "In the old barn", venueId: "v_rrrrrrrrrrrrrrrrrrrrrrrrrr", start: "2027-07-03T10:00:00+02:00", end: "2027-07-03T11:00:00+02:00" }),
       event("e_uuuuuuuuuuuuuuuuuuuuuuuuuu", { title: "Never shown", venueId: "CON", start: "tomorrow", end: "later" }),
@@ -83,6 +97,16 @@ describe("static archive renderer", () => {
     expect([...files.keys()].filter((path) => /\/x-[0-9a-f]{8}(-\d+)?\.html$/.test(path)).length).toBe(5);
     expect([...files.keys()].some((path) => /con\.html$/i.test(path))).toBe(false);
     expect(files.has("days/2027-07-01.html")).toBe(true);
+  });
+
+  it("links an event's web addresses and its venue's stream, and shows any other address as text", () => {
+    const opening = files.get("events/e_aaaaaaaaaaaaaaaaaaaaaaaaaa.html") as string;
+    expect(opening).toContain('<a href="https://tickets.example/a?x=1&amp;y=%222%22" rel="external noopener noreferrer"><bdi>Tickets &lt;b&gt;</bdi></a>');
+    expect(opening).toContain('<a href="https://live.example/main" rel="external noopener noreferrer"><bdi>Livestream</bdi></a>');
+    expect(files.get("venues/v_aaaaaaaaaaaaaaaaaaaaaaaaaa.html")).toContain('href="https://live.example/main"');
+    const fireShow = pageOf(files, "events/", "Fire show");
+    expect(fireShow).toContain("<bdi>Not a web page</bdi> (<bdi>javascript:alert(4)</bdi>)");
+    expect(fireShow).not.toContain('href="javascript:');
   });
 
   it("keeps hostile text as text: no tag, attribute or control character from festival data", () => {

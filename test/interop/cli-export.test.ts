@@ -185,12 +185,15 @@ describe("pandafest export (CLI)", () => {
     expect(events.find((event) => event.title === NIGHT)).toMatchObject({ room: QUIET_ROOM, start: "01:30", persons: [HOST_RTL] });
   });
 
-  it.each(HOST_ZONES)("writes iCalendar with UTC times, escaped text and STATUS per event (TZ=%s)", (zone) => {
-    const events = calendarEvents((byZone.get(zone) as Outputs).ical);
+  it.each(HOST_ZONES)("writes iCalendar in the festival's local time with its VTIMEZONE, escaped text and STATUS per event (TZ=%s)", (zone) => {
+    const text = (byZone.get(zone) as Outputs).ical;
+    expect(text).toContain("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n");
+    expect(text).toContain("DTSTART;TZID=Europe/Berlin:20270701T200000\r\n");
+    const events = calendarEvents(text);
     expect(events).toHaveLength(3);
     const opening = events.find((event) => event.get("SUMMARY") === OPENING);
-    expect(opening?.get("DTSTART")).toBe("20270701T180000Z");
-    expect(opening?.get("DTEND")).toBe("20270701T193000Z");
+    expect(opening?.get("DTSTART")).toBe("20270701T200000");
+    expect(opening?.get("DTEND")).toBe("20270701T213000");
     expect(opening?.get("DESCRIPTION")).toContain("Doors at 19:30 & bring <snacks>; \"really\"");
     expect(opening?.get("DESCRIPTION")).toContain(`With: ${HOST}, ${HOST_RTL}`);
     expect(events.find((event) => event.get("SUMMARY") === NIGHT)?.get("STATUS")).toBe("TENTATIVE");

@@ -256,7 +256,7 @@ describe("pandafest import-schedule (CLI)", () => {
     expect(fromFrabJson(await exported(dataDir, imported.id, "frab-json"))).toEqual(original);
   });
 
-  it("refuses bad schedule files with a clear error and creates no festival", async () => {
+  it("refuses bad schedule files with a clear error and creates no festival (--strict: one bad event refuses the file)", async () => {
     const dataDir = await dataDirWithIdentity();
     const dir = await tempDir("pandafest-bad-schedule-");
     const missingFields = PRETALX_XML.replace("<title>Solder 'n' stuff</title>", "").replace("<date>2027-08-21T11:00:00+02:00</date>\n        <start>11:00</start>", "");
@@ -282,7 +282,7 @@ describe("pandafest import-schedule (CLI)", () => {
       ["untitled.json", /untitled\.json: conference: missing 'title'/],
       ["huge.xml", /huge\.xml is 50\.0 MB; schedule files are limited to 20\.0 MB/],
     ];
-    const results = await Promise.all(expectations.map(([name]) => runCli(dataDir, ["import-schedule", path.join(dir, name)])));
+    const results = await Promise.all(expectations.map(([name]) => runCli(dataDir, ["import-schedule", "--strict", path.join(dir, name)])));
     results.forEach((result, index) => {
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(expectations[index][1]);

@@ -100,13 +100,14 @@ describe("schedule files served by `pandafest serve`", () => {
     expect(JSON.stringify(body)).toContain(JSON.stringify(TITLE));
   });
 
-  it("serves calendar.ics as text/calendar with the event in UTC", async () => {
+  it("serves calendar.ics as text/calendar with the event in the festival's local time and VTIMEZONE", async () => {
     const response = await fetch(`${server.url}/festivals/${publicId}/calendar.ics`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
     const text = (await response.text()).replace(/\r\n[ \t]/g, "");
     expect(text.startsWith("BEGIN:VCALENDAR\r\n")).toBe(true);
-    expect(text).toContain("DTSTART:20270611T023000Z");
+    expect(text).toContain("TZID:America/Los_Angeles\r\n");
+    expect(text).toContain("DTSTART;TZID=America/Los_Angeles:20270610T193000\r\n");
     expect(text).toContain("SUMMARY:Sunset <set> & \"friends\" 🌅");
   });
 

@@ -8,24 +8,25 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import type { EventView, FestivalView, PersonView, VenueView } from "../../engine/core/schema.js";
+import { eventViewDefaults, venueViewDefaults } from "../../engine/core/views.js";
 
 export const schemasDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "schemas");
 export const jsonSchemaPath = path.join(schemasDir, "c3voc-schedule-schema.json");
 export const xsdPath = path.join(schemasDir, "c3voc-schedule.xml.xsd");
 
 export function venue(id: string, fields: Partial<VenueView> & { name: string }): VenueView {
-  return { id, description: "", address: "", accessibility: "", tags: [], removed: false, ...fields };
+  return { id, description: "", address: "", accessibility: "", tags: [], removed: false, ...venueViewDefaults(), ...fields };
 }
 
 export function person(id: string, name: string): PersonView {
-  return { id, name, bio: "" };
+  return { id, name, bio: "", origin: {} };
 }
 
 export function event(
   id: string,
   fields: Partial<EventView> & Pick<EventView, "title" | "venueId" | "start" | "end">,
 ): EventView {
-  return { id, description: "", hostIds: [], tags: [], status: "confirmed", ...fields };
+  return { id, description: "", hostIds: [], tags: [], status: "confirmed", ...eventViewDefaults(), ...fields };
 }
 
 export interface FestivalFixture extends Partial<Omit<FestivalView, "venues" | "events" | "people">> {

@@ -1,5 +1,5 @@
-// iCalendar export: one VEVENT per event with stable UIDs, UTC times right for any festival zone,
-// STATUS per event status, LOCATION with venue and address, and text that unfolds back intact.
+// iCalendar export: one VEVENT per event with stable UIDs, local times with the festival's VTIMEZONE (read back to
+// the right instants), SEQUENCE, STATUS per event status, LOCATION with venue and address, and text that unfolds back intact.
 import { describe, expect, it } from "vitest";
 import { eventGuid } from "../../engine/core/interop/guid.js";
 import { toICalendar } from "../../engine/core/interop/ical.js";
@@ -26,6 +26,39 @@ function readCalendar(text: string): { calendar: Map<string, string>; events: VE
     } else (current ?? calendar).set(name, value);
   }
   return { calendar, events };
+}
+
+interface ZoneRule {
+  startLocal: string;
+  from: number;
+  to: number;
+}
+
+/** The STANDARD/DAYLIGHT rules of the calendar's VTIMEZONE (offsets in minutes). */
+function zoneRules(text: string): ZoneRule[] {
+  const lines = text.replace(/\r\n[ \t]/g, "").split("\r\n");
+  const rules: ZoneRule[] = [];
+  let rule: Partial<ZoneRule> | undefined;
+  const minutes = (value: string) => (value.startsWith("-") ? -1 : 1) * (Number(value.slice(1, 3)) * 60 + Number(value.slice(3, 5)));
+  for (const line of lines) {
+    if (line === "BEGIN:STANDARD" || line === "BEGIN:DAYLIGHT") rule = {};
+    else if ((line === "END:STANDARD" || line === "END:DAYLIGHT") && rule !== undefined) {
+      rules.push(rule as ZoneRule);
+      rule = undefined;
+    } else if (rule !== undefined && line.startsWith("DTSTART:")) rule.startLocal = line.slice(8);
+    else if (rule !== undefined && line.startsWith("TZOFFSETFROM:")) rule.from = minutes(line.slice(13));
+    else if (rule !== undefined && line.startsWith("TZOFFSETTO:")) rule.to = minutes(line.slice(11));
+  }
+  return rules;
+}
+
+/** A local YYYYMMDDTHHMMSS read back to UTC with the VTIMEZONE's rules, as a calendar app does. */
+function utcOf(local: string, rules: ZoneRule[]): string {
+  const wall = Date.UTC(Number(local.slice(0, 4)), Number(local.slice(4, 6)) - 1, Number(local.slice(6, 8)), Number(local.slice(9, 11)), Number(local.slice(11, 13)));
+  let offset = rules[0].to;
+  for (const rule of rules) if (rule.startLocal <= local) offset = rule.to;
+  const utc = new Date(wall - offset * 60_000).toISOString();
+  return `${utc.slice(0, 4)}${utc.slice(5, 7)}${utc.slice(8, 13)}${utc.slice(14, 16)}${utc.slice(17, 19)}Z`;
 }
 
 function unescapeText(value: string): string {
@@ -68,23 +101,43 @@ describe("iCalendar export", () => {
     expect(toICalendar(aucklandFestival(), AUCKLAND_ID, { stamp })).toBe(toICalendar(aucklandFestival(), AUCKLAND_ID, { stamp }));
   });
 
-  it("writes DTSTART/DTEND in UTC, right for a Pacific/Auckland festival", () => {
-    const { events } = readCalendar(toICalendar(aucklandFestival(), AUCKLAND_ID, { stamp }));
+  it("writes DTSTART/DTEND as Pacific/Auckland wall time with TZID and a VTIMEZONE that reads back to the right instants", () => {
+    const text = toICalendar(aucklandFestival(), AUCKLAND_ID, { stamp });
+    expect(text).toContain("BEGIN:VTIMEZONE\r\nTZID:Pacific/Auckland\r\n");
+    expect(text).toContain("DTSTART;TZID=Pacific/Auckland:20270108T200000\r\n");
+    const { events } = readCalendar(text);
+    const rules = zoneRules(text);
     const opening = byUid(events, AUCKLAND_ID, "e-opening");
-    expect(opening.get("DTSTART")).toBe("20270108T070000Z");
-    expect(opening.get("DTEND")).toBe("20270108T083000Z");
+    expect(opening.get("DTSTART")).toBe("20270108T200000");
+    expect(utcOf(opening.get("DTSTART") ?? "", rules)).toBe("20270108T070000Z");
+    expect(utcOf(opening.get("DTEND") ?? "", rules)).toBe("20270108T083000Z");
     const late = byUid(events, AUCKLAND_ID, "e-late");
-    expect(late.get("DTSTART")).toBe("20270108T103000Z");
-    expect(late.get("DTEND")).toBe("20270108T123000Z");
+    expect(utcOf(late.get("DTSTART") ?? "", rules)).toBe("20270108T103000Z");
+    expect(utcOf(late.get("DTEND") ?? "", rules)).toBe("20270108T123000Z");
   });
 
-  it("writes DTSTART/DTEND right across a daylight-saving change in America/Los_Angeles", () => {
-    const { events } = readCalendar(toICalendar(losAngelesFestival(), LOS_ANGELES_ID, { stamp }));
+  it("writes local times right across a daylight-saving change in America/Los_Angeles (the VTIMEZONE lists the change)", () => {
+    const text = toICalendar(losAngelesFestival(), LOS_ANGELES_ID, { stamp });
+    const rules = zoneRules(text);
+    expect(rules).toContainEqual({ startLocal: "20270314T020000", from: -480, to: -420 });
+    const { events } = readCalendar(text);
     const before = byUid(events, LOS_ANGELES_ID, "e-before");
-    expect(before.get("DTSTART")).toBe("20270314T090000Z");
-    expect(before.get("DTEND")).toBe("20270314T103000Z");
+    expect(before.get("DTSTART")).toBe("20270314T010000");
+    expect(before.get("DTEND")).toBe("20270314T033000");
+    expect(utcOf(before.get("DTSTART") ?? "", rules)).toBe("20270314T090000Z");
+    expect(utcOf(before.get("DTEND") ?? "", rules)).toBe("20270314T103000Z");
     const after = byUid(events, LOS_ANGELES_ID, "e-after");
-    expect(after.get("DTSTART")).toBe("20270314T170000Z");
+    expect(utcOf(after.get("DTSTART") ?? "", rules)).toBe("20270314T170000Z");
+  });
+
+  it("keeps UTC times (no VTIMEZONE) for a UTC festival, and writes SEQUENCE from the revisions given", () => {
+    const view = { ...losAngelesFestival(), timeZone: "UTC" };
+    const text = toICalendar(view, LOS_ANGELES_ID, { stamp, revisions: new Map([["e-after", 3]]) });
+    expect(text).not.toContain("VTIMEZONE");
+    const { events } = readCalendar(text);
+    expect(byUid(events, LOS_ANGELES_ID, "e-before").get("DTSTART")).toBe("20270314T090000Z");
+    expect(byUid(events, LOS_ANGELES_ID, "e-before").get("SEQUENCE")).toBe("0");
+    expect(byUid(events, LOS_ANGELES_ID, "e-after").get("SEQUENCE")).toBe("3");
   });
 
   it("puts venue name and address in LOCATION, hosts in DESCRIPTION, tags in CATEGORIES", () => {

@@ -1,16 +1,18 @@
-// `pandafest event add|edit|cancel|list`: what happens when, where, and who hosts it.
+// `pandafest event add|edit|cancel|list|show`: what happens when, where, who hosts it, and its links.
 // Hosts are named; a host not yet among the festival's people is added as a person.
 import type { Command } from "commander";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { effectiveLinksOf, isOnlineEvent } from "../../../engine/core/links.js";
 import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/core/operations.js";
 import { programme } from "../../../engine/core/programme.js";
 import { findPersonByName, resolveEventId, resolveVenueId } from "../../../engine/core/references.js";
 import type { EventStatus, EventView } from "../../../engine/core/schema.js";
-import { instantInZone } from "../../../engine/core/time.js";
+import { formatLocalDateTime, instantInZone } from "../../../engine/core/time.js";
 import { festivalSettingsOf, festivalView } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
-import { collect } from "../parse.js";
+import { collect, parseLink } from "../parse.js";
 
 const START_HELP = "start: a local time in the festival's time zone (2027-07-01T20:00) or ISO 8601 with offset (2027-07-01T20:00:00+02:00)";
 const END_HELP = "end: a local time in the festival's time zone, or ISO 8601 with offset";
@@ -25,6 +27,20 @@ interface EventOptions {
   tag?: string[];
   language?: string;
   status?: string;
+  type?: string;
+  subtitle?: string;
+  abstract?: string;
+  link?: string[];
+  clearLinks?: boolean;
+}
+
+/** The links an add or edit writes: --link replaces the list, --clear-links empties it, neither leaves it. */
+function linksOption(options: EventOptions): { title: string; url: string }[] | undefined {
+  if (options.clearLinks && options.link !== undefined) {
+    throw new PandafestError("give either --link or --clear-links, not both", { code: "usage" });
+  }
+  if (options.clearLinks) return [];
+  return options.link?.map((text) => parseLink("--link", text));
 }
 
 function withEventOptions(command: Command): Command {
@@ -33,7 +49,12 @@ function withEventOptions(command: Command): Command {
     .option("--host <name>", "a host's name (repeat for more); new names are added as people", collect)
     .option("--tag <tag>", "a tag (repeat for more)", collect)
     .option("--language <code>", "e.g. en, de")
-    .option("--status <status>", "confirmed, tentative or cancelled");
+    .option("--status <status>", "confirmed, tentative or cancelled")
+    .option("--type <type>", "the kind of event: talk, workshop, concert, ...")
+    .option("--subtitle <text>")
+    .option("--abstract <text>", "a short summary, shown apart from the description")
+    .option("--link <title=url>", 'a link, e.g. "Slides=https://example.org/slides.pdf" (repeat for more; replaces the list)', collect)
+    .option("--clear-links", "remove every link of the event");
 }
 
 /** Host names split into the ids of people who exist and the names that are new. */
@@ -84,6 +105,10 @@ export function registerEventCommands(program: Command): void {
         tags: options.tag,
         language: options.language,
         status: options.status as EventStatus | undefined,
+        type: options.type,
+        subtitle: options.subtitle,
+        abstract: options.abstract,
+        links: linksOption(options),
       });
       attachNewHosts(editor, id, hosts.known, hosts.missing);
       await store.commit();
@@ -119,6 +144,10 @@ export function registerEventCommands(program: Command): void {
         tags: options.tag,
         language: options.language,
         status: options.status as EventStatus | undefined,
+        type: options.type,
+        subtitle: options.subtitle,
+        abstract: options.abstract,
+        links: linksOption(options),
       });
       if (hosts) attachNewHosts(editor, id, hosts.known, hosts.missing);
       await store.commit();
@@ -139,6 +168,52 @@ export function registerEventCommands(program: Command): void {
         cancelEvent(editor, id);
         await store.commit();
         ctx.out.result({ id }, (r) => [`Cancelled event ${r.id}`]);
+      }),
+    );
+
+  event
+    .command("show")
+    .description("one event in full: times in the festival's zone, venue, hosts, links")
+    .argument("<festival>")
+    .argument("<event>", "event id or unique title")
+    .action(
+      action(async (ctx, festival: string, eventRef: string) => {
+        const store = await ctx.openStore();
+        const doc = store.visible(await store.resolve(festival));
+        const id = resolveEventId(doc, eventRef);
+        const view = festivalView(doc);
+        const shown = view.events[id];
+        const venue = Object.prototype.hasOwnProperty.call(view.venues, shown.venueId) ? view.venues[shown.venueId] : undefined;
+        const { timeZone } = festivalSettingsOf(doc);
+        const hosts = shown.hostIds.map((hostId) => (Object.prototype.hasOwnProperty.call(view.people, hostId) ? view.people[hostId].name : `(missing ${hostId})`));
+        const result = {
+          ...shown,
+          venueName: venue?.name ?? null,
+          online: isOnlineEvent(venue),
+          hostNames: hosts,
+          /** its own links, then its venue's stream */
+          allLinks: effectiveLinksOf(shown, venue),
+        };
+        ctx.out.result(result, (r) => {
+          const lines = [r.title];
+          if (r.subtitle !== "") lines.push(r.subtitle);
+          lines.push(
+            `id:       ${r.id}`,
+            `when:     ${formatLocalDateTime(r.start, timeZone)} to ${formatLocalDateTime(r.end, timeZone)} (${timeZone})`,
+            `where:    ${r.venueName ?? `(missing venue ${r.venueId})`}${r.online ? " (online)" : ""}`,
+            `status:   ${r.status}`,
+          );
+          if (r.type !== "") lines.push(`type:     ${r.type}`);
+          if (r.hostNames.length > 0) lines.push(`hosts:    ${r.hostNames.join(", ")}`);
+          if (r.tags.length > 0) lines.push(`tags:     ${r.tags.join(", ")}`);
+          if (r.language !== undefined) lines.push(`language: ${r.language}`);
+          if (r.doNotRecord) lines.push("recording: the hosts asked not to be recorded");
+          for (const link of r.allLinks) lines.push(`link:     ${link.title} <${link.url}>`);
+          for (const link of r.attachments) lines.push(`attached: ${link.title} <${link.url}>`);
+          if (r.abstract !== "") lines.push("", ...r.abstract.split("\n"));
+          if (r.description !== "") lines.push("", ...r.description.split("\n"));
+          return lines;
+        });
       }),
     );
 

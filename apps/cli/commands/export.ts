@@ -7,6 +7,7 @@ import { writeFileAtomically } from "../../../engine/node/storage/atomic-file.js
 import { PandafestError } from "../../../engine/core/errors.js";
 import { escapeForTerminalKeepingNewlines } from "../../../engine/core/terminal-text.js";
 import type { FestivalView } from "../../../engine/core/schema.js";
+import { eventRevisions } from "../../../engine/core/event-revisions.js";
 import { festivalView } from "../../../engine/core/views.js";
 import { action, type CommandContext } from "../context.js";
 
@@ -73,9 +74,11 @@ export function registerExportCommand(program: Command): void {
         const format = isArchive ? undefined : parseExportFormat(options.format);
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);
-        const view = festivalView(store.visible(handle));
+        const doc = store.visible(handle);
+        const view = festivalView(doc);
         if (format === undefined) return exportArchive(ctx, view, handle.documentId, options);
-        const rendered = renderExport(view, handle.documentId, format, { baseUrl: options.baseUrl });
+        const revisions = format === "ical" ? eventRevisions(doc) : undefined;
+        const rendered = renderExport(view, handle.documentId, format, { baseUrl: options.baseUrl, revisions });
         for (const skipped of rendered.skipped) {
           ctx.out.info(`warning: event ${skipped.eventId} is left out: ${skipped.reason}`);
         }

@@ -1,5 +1,5 @@
-// `pandafest import-schedule FILE [--name NAME]`: a frab or pretalx schedule.xml / schedule.json becomes a
-// new festival. The file's size is checked before it is read; nothing is stored unless all of it imports.
+// `pandafest import-schedule FILE [--name NAME] [--strict]`: a frab or pretalx schedule.xml / schedule.json becomes
+// a new festival. Size is checked before reading; events that cannot be imported are skipped and listed (--strict: none stored).
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
@@ -10,7 +10,10 @@ import { action } from "../context.js";
 interface ImportScheduleOptions {
   name?: string;
   private?: boolean;
+  strict?: boolean;
 }
+
+const SHOWN_NOTICES = 50;
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -65,24 +68,44 @@ export function registerImportScheduleCommand(program: Command): void {
     .argument("<file>", "the schedule file")
     .option("--name <name>", "the festival's name (default: the schedule's title)")
     .option("--private", "only people who know the festival id can get it")
+    .option("--strict", "all or nothing: refuse the file if any event would be skipped or changed")
     .action(
       action(async (ctx, file: string, options: ImportScheduleOptions) => {
         const text = await readScheduleFile(ctx.path(file));
         const label = path.basename(file);
         const { parseSchedule } = await import("../../../engine/core/interop/index.js");
-        const schedule = parseSchedule(text, label);
+        const strict = options.strict === true;
+        const schedule = parseSchedule(text, label, { strict });
         const seed = festivalFromSchedule(schedule, {
           name: options.name,
           visibility: options.private ? "private" : "public",
           source: label,
+          strict,
         });
         const store = await ctx.openStore();
         const created = await store.createFromDoc(() => seed.doc);
         await store.commit();
-        const result = { id: created.id, url: created.url, name: seed.name, venues: seed.venues, people: seed.people, events: seed.events };
-        ctx.out.result(result, (r) =>
-          [`Imported "${r.name}" from ${label}: ${r.venues} venues, ${r.events} events, ${r.people} people`, `id:  ${r.id}`, `url: ${r.url}`],
-        );
+        const { notices } = seed;
+        const count = (action: string) => notices.filter((notice) => notice.action === action).length;
+        const result = {
+          id: created.id,
+          url: created.url,
+          name: seed.name,
+          venues: seed.venues,
+          people: seed.people,
+          events: seed.events,
+          skipped: count("skipped"),
+          changed: count("changed"),
+          notices,
+        };
+        ctx.out.result(result, (r) => {
+          const lines = [`Imported "${r.name}" from ${label}: ${r.venues} venues, ${r.events} events, ${r.people} people`];
+          if (r.skipped > 0 || r.changed > 0) lines.push(`${r.skipped} events skipped, ${r.changed} changed (--strict refuses such a file):`);
+          for (const notice of r.notices.slice(0, SHOWN_NOTICES)) lines.push(`  ${notice.action}: ${notice.where}: ${notice.reason}`);
+          if (r.notices.length > SHOWN_NOTICES) lines.push(`  … and ${r.notices.length - SHOWN_NOTICES} more (--json lists them all)`);
+          lines.push(`id:  ${r.id}`, `url: ${r.url}`);
+          return lines;
+        });
       }),
     );
 }

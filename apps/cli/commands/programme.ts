@@ -2,6 +2,7 @@
 // Times are shown in the festival's time zone, whatever the zone of this machine.
 import type { Command } from "commander";
 import { programme } from "../../../engine/core/programme.js";
+import { effectiveLinksOf, isOnlineEvent } from "../../../engine/core/links.js";
 import { formatLocalTime } from "../../../engine/core/time.js";
 import { action } from "../context.js";
 
@@ -23,10 +24,12 @@ export function registerProgrammeCommand(program: Command): void {
           for (const day of list) {
             lines.push(`== ${day.date} ==`);
             for (const venue of day.venues) {
-              lines.push(`  ${venue.name}`);
+              const place = Object.prototype.hasOwnProperty.call(view.venues, venue.venueId) ? view.venues[venue.venueId] : undefined;
+              lines.push(`  ${venue.name}${isOnlineEvent(place) ? " (online)" : ""}`);
               for (const e of venue.events) {
                 const flag = e.status === "confirmed" ? "" : `  [${e.status}]`;
                 lines.push(`    ${formatLocalTime(e.start, timeZone)}-${formatLocalTime(e.end, timeZone)}  ${e.title}${flag}`);
+                for (const link of effectiveLinksOf(e, place)) lines.push(`                 ${link.title} <${link.url}>`);
               }
             }
             lines.push("");

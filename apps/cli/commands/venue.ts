@@ -6,7 +6,8 @@ import { resolveVenueId } from "../../../engine/core/references.js";
 import { festivalView } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
-import { collect, parseCount, parseGeo } from "../parse.js";
+import { PandafestError } from "../../../engine/core/errors.js";
+import { collect, parseCount, parseGeo, parseLink } from "../parse.js";
 
 interface VenueOptions {
   name?: string;
@@ -16,9 +17,15 @@ interface VenueOptions {
   capacity?: string;
   accessibility?: string;
   tag?: string[];
+  link?: string[];
+  clearLinks?: boolean;
+  online?: boolean;
 }
 
 function venueFields(options: VenueOptions) {
+  if (options.clearLinks && options.link !== undefined) {
+    throw new PandafestError("give either --link or --clear-links, not both", { code: "usage" });
+  }
   return {
     name: options.name,
     description: options.description,
@@ -27,6 +34,8 @@ function venueFields(options: VenueOptions) {
     capacity: options.capacity === undefined ? undefined : parseCount("--capacity", options.capacity),
     accessibility: options.accessibility,
     tags: options.tag,
+    links: options.clearLinks ? [] : options.link?.map((text) => parseLink("--link", text)),
+    online: options.online,
   };
 }
 
@@ -37,7 +46,11 @@ function withVenueOptions(command: Command): Command {
     .option("--geo <lat,lon>", "coordinates, e.g. 52.52,13.405")
     .option("--capacity <n>", "how many people fit")
     .option("--accessibility <text>", "step-free access, toilets, seating, ...")
-    .option("--tag <tag>", "a tag (repeat for more)", collect);
+    .option("--tag <tag>", "a tag (repeat for more)", collect)
+    .option("--link <title=url>", 'a link, e.g. "Stream=https://example.org/live" (repeat for more; replaces the list); a stream link is the default link of the venue\'s events', collect)
+    .option("--clear-links", "remove every link of the venue")
+    .option("--online", "an online venue (a stream or a call, not a place): its first link is its stream")
+    .option("--no-online", "a physical place again");
 }
 
 export function registerVenueCommands(program: Command): void {
@@ -106,8 +119,15 @@ export function registerVenueCommands(program: Command): void {
           rows.length === 0
             ? ["No venues yet. Add one with `pandafest venue add FESTIVAL --name NAME`."]
             : table(
-                ["ID", "NAME", "CAPACITY", "ADDRESS", ""],
-                rows.map((v) => [v.id, v.name, v.capacity === undefined ? "" : String(v.capacity), v.address, v.removed ? "removed" : ""]),
+                ["ID", "NAME", "CAPACITY", "ADDRESS", "LINKS", ""],
+                rows.map((v) => [
+                  v.id,
+                  v.name,
+                  v.capacity === undefined ? "" : String(v.capacity),
+                  v.online ? "(online)" : v.address,
+                  v.links.map((link) => `${link.title} <${link.url}>`).join(", "),
+                  v.removed ? "removed" : "",
+                ]),
               ),
         );
       }),

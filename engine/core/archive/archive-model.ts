@@ -1,7 +1,8 @@
 // The festival as the static archive shows it: days with their venues and events, venues, events and people, each
 // with its page path and the links between them. Placement (days, day start, venue names) is the schedule model's.
 import { ownValue } from "../own-value.js";
-import type { EventStatus, FestivalView } from "../schema.js";
+import { effectiveLinksOf } from "../links.js";
+import type { EventStatus, FestivalView, LinkView } from "../schema.js";
 import { buildScheduleModel, type ScheduleExportOptions, type SkippedEvent } from "../interop/index.js";
 import { dayPath, pagePaths } from "./file-names.js";
 
@@ -24,6 +25,9 @@ export interface ArchiveEvent extends PageRef {
   venue: PageRef | undefined;
   venueName: string;
   hosts: PageRef[];
+  /** the event's links, and its venue's stream (engine/core/links.ts) */
+  links: LinkView[];
+  subtitle: string;
 }
 
 export interface ArchiveDay extends PageRef {
@@ -40,6 +44,8 @@ export interface ArchiveVenue extends PageRef {
   accessibility: string;
   capacity?: number;
   removed: boolean;
+  online: boolean;
+  links: LinkView[];
   events: ArchiveEvent[];
 }
 
@@ -97,6 +103,8 @@ export function buildArchiveModel(view: FestivalView, festivalId: string, option
       address: venue.address,
       accessibility: venue.accessibility,
       removed: venue.removed,
+      online: venue.online,
+      links: venue.links,
       events: [],
     };
     if (venue.capacity !== undefined) page.capacity = venue.capacity;
@@ -132,6 +140,8 @@ export function buildArchiveModel(view: FestivalView, festivalId: string, option
           venue: venueRef,
           venueName: room.name,
           hosts,
+          links: effectiveLinksOf(source, ownValue(view.venues, room.venueId)),
+          subtitle: source.subtitle,
         };
         if (source.language?.trim()) event.language = source.language.trim();
         dayEvents.push(event);

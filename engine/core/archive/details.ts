@@ -3,7 +3,8 @@
 import { formatLocalDate, localDateTimeAt } from "../interop/zoned-time.js";
 import type { EventStatus } from "../schema.js";
 import type { ArchiveEvent, ArchiveVenue } from "./archive-model.js";
-import { html, paragraphs, userText, type Fragment, type Markup } from "./html.js";
+import type { LinkView } from "../schema.js";
+import { externalLink, html, paragraphs, userText, type Fragment, type Markup } from "./html.js";
 import { pageLink } from "./layout.js";
 import { dayLabel, fullTime, shortDayLabel, timeRange } from "./when.js";
 
@@ -21,6 +22,10 @@ function commaList(items: readonly Markup[]): Markup {
   return html`${items.map((item, index) => html`${index > 0 ? ", " : ""}${item}`)}`;
 }
 
+function linksOf(links: readonly LinkView[]): Markup {
+  return html`<ul class="links">${links.map((link) => html`<li>${externalLink(link.url, link.title || link.url)}</li>`)}</ul>`;
+}
+
 function venueOf(event: ArchiveEvent, from: string): Markup {
   return event.venue ? pageLink(from, event.venue.path, userText(event.venue.name)) : userText(event.venueName);
 }
@@ -31,8 +36,8 @@ function hostsOf(event: ArchiveEvent, from: string): Markup {
 
 /** An event's own page body: when (with the zone), where, who, status, language, tags, then its description. */
 export function eventDetails(event: ArchiveEvent, from: string, timeZone: string): Markup {
-  return html`<dl class="details">
-${row("When", fullTime(event.startMs, event.endMs, timeZone))}${row("Programme", pageLink(from, event.day.path, dayLabel(event.day.name)))}${row("Where", venueOf(event, from))}${event.hosts.length > 0 ? row(event.hosts.length === 1 ? "Host" : "Hosts", hostsOf(event, from)) : ""}${row("Status", html`<span class="status ${event.status}">${STATUS_LABELS[event.status]}</span>`)}${event.language ? row("Language", userText(event.language)) : ""}${event.tags.length > 0 ? row("Tags", commaList(event.tags.map((tag) => userText(tag)))) : ""}</dl>
+  return html`${event.subtitle.trim() !== "" ? html`<p class="subtitle">${userText(event.subtitle)}</p>\n` : ""}<dl class="details">
+${row("When", fullTime(event.startMs, event.endMs, timeZone))}${row("Programme", pageLink(from, event.day.path, dayLabel(event.day.name)))}${row("Where", venueOf(event, from))}${event.hosts.length > 0 ? row(event.hosts.length === 1 ? "Host" : "Hosts", hostsOf(event, from)) : ""}${row("Status", html`<span class="status ${event.status}">${STATUS_LABELS[event.status]}</span>`)}${event.language ? row("Language", userText(event.language)) : ""}${event.tags.length > 0 ? row("Tags", commaList(event.tags.map((tag) => userText(tag)))) : ""}${event.links.length > 0 ? row("Links", linksOf(event.links)) : ""}</dl>
 ${event.description.trim() !== "" ? html`<section class="description">${paragraphs(event.description)}</section>` : ""}`;
 }
 
@@ -59,6 +64,8 @@ export function venueDetails(venue: ArchiveVenue): Markup {
     venue.address.trim() !== "" ? row("Address", userText(venue.address)) : "",
     venue.accessibility.trim() !== "" ? row("Accessibility", userText(venue.accessibility)) : "",
     venue.capacity !== undefined ? row("Capacity", String(venue.capacity)) : "",
+    venue.online ? row("Kind", "Online (a stream or a call, not a place)") : "",
+    venue.links.length > 0 ? row("Links", linksOf(venue.links)) : "",
     venue.removed ? row("Status", "No longer in use") : "",
   ];
   return html`${rows.some((entry) => entry !== "") ? html`<dl class="details">\n${rows}</dl>\n` : ""}${venue.description.trim() !== "" ? html`<section class="description">${paragraphs(venue.description)}</section>` : ""}`;

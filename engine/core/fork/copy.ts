@@ -3,6 +3,7 @@
 // A fork is a new document at the current schema: kept events go into their shards.
 import * as A from "@automerge/automerge";
 import { emptyEventShards, shardOf } from "../event-shards.js";
+import type { Link, LinkView } from "../schema.js";
 import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView, Visibility } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
 import type { KeepPlan } from "./keep.js";
@@ -33,6 +34,14 @@ export interface KeptCounts {
 
 const short = (text: string) => new A.ImmutableString(text);
 
+/**
+ * Links copy over; the source identifiers (origin) do not: a fork is a new edition, and its exports must not
+ * reuse the origin's guids (attendees' apps would mix the two editions' favourites).
+ */
+function linkRecords(links: readonly LinkView[]): Link[] {
+  return links.map((link) => ({ title: short(link.title), url: short(link.url) }));
+}
+
 /** A stored venue holding the fields of a venue view (removed only when set). */
 export function venueRecord(view: VenueView): Venue {
   const venue: Venue = {
@@ -45,6 +54,8 @@ export function venueRecord(view: VenueView): Venue {
   if (view.geo) venue.geo = { lat: view.geo.lat, lon: view.geo.lon };
   if (view.capacity !== undefined) venue.capacity = view.capacity;
   if (view.removed) venue.removed = true;
+  if (view.links.length > 0) venue.links = linkRecords(view.links);
+  if (view.online) venue.online = true;
   return venue;
 }
 
@@ -66,6 +77,12 @@ export function eventRecord(view: EventView): FestivalEvent {
     status: short(view.status),
   };
   if (view.language !== undefined) event.language = short(view.language);
+  if (view.type !== "") event.type = short(view.type);
+  if (view.subtitle !== "") event.subtitle = short(view.subtitle);
+  if (view.abstract !== "") event.abstract = short(view.abstract);
+  if (view.links.length > 0) event.links = linkRecords(view.links);
+  if (view.attachments.length > 0) event.attachments = linkRecords(view.attachments);
+  if (view.doNotRecord) event.doNotRecord = true;
   return event;
 }
 

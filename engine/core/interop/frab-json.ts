@@ -6,6 +6,7 @@ import {
   type ScheduleEvent,
   type ScheduleExportOptions,
   type ScheduleModel,
+  type SchedulePerson,
 } from "./schedule-model.js";
 
 export const C3VOC_SCHEDULE_SCHEMA_URL = "https://c3voc.de/schedule/schema.json";
@@ -17,9 +18,11 @@ export interface FrabJsonPerson {
   guid: string;
   id: number;
   name: string;
+  code?: string;
+  biography?: string;
 }
 
-/** A link or attachment of an event (pandafest events have none yet; the lists are always present). */
+/** A link or attachment of an event (the lists are always present). */
 export interface FrabJsonReference {
   url: string;
   title?: string;
@@ -43,6 +46,7 @@ export interface FrabJsonEvent {
   language: string | null;
   abstract: string;
   description: string;
+  do_not_record: boolean;
   persons: FrabJsonPerson[];
   links: FrabJsonReference[];
   attachments: FrabJsonReference[];
@@ -107,10 +111,18 @@ function renderEvent(event: ScheduleEvent): FrabJsonEvent {
     language: event.language,
     abstract: event.abstract,
     description: event.description,
-    persons: event.persons.map((person) => ({ guid: person.guid, id: person.id, name: person.name })),
-    links: [],
-    attachments: [],
+    do_not_record: event.doNotRecord,
+    persons: event.persons.map(renderPerson),
+    links: event.links.map((link) => ({ url: link.url, title: link.title })),
+    attachments: event.attachments.map((link) => ({ url: link.url, title: link.title })),
   };
+}
+
+function renderPerson(person: SchedulePerson): FrabJsonPerson {
+  const rendered: FrabJsonPerson = { guid: person.guid, id: person.id, name: person.name };
+  if (person.code !== undefined) rendered.code = person.code;
+  if (person.biography !== "") rendered.biography = person.biography;
+  return rendered;
 }
 
 /** Renders an already built schedule model as schedule.json. */

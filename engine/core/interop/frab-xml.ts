@@ -70,9 +70,16 @@ function eventElement(event: ScheduleEvent): XmlElement {
         ]),
       ),
     ),
-    element("links", []),
-    element("attachments", []),
+    element(
+      "links",
+      event.links.map((link) => element("link", link.title, [["href", link.url]])),
+    ),
+    element(
+      "attachments",
+      event.attachments.map((link) => element("attachment", link.title, [["href", link.url]])),
+    ),
   );
+  if (event.doNotRecord) children.push(element("recording", [element("license", ""), element("optout", "true")]));
   return element("event", children, [
     ["guid", event.guid],
     ["id", event.id],

@@ -42,6 +42,29 @@ export function numericIdFromGuid(guid: string): number {
 }
 
 /**
+ * Numeric ids for a set of guids, unique within the set, keeping a preferred id (the source's) where it is free:
+ * guids with a preferred id take it first (in sorted order), then every other guid gets an id as assignNumericIds does.
+ */
+export function assignPreferredNumericIds(entries: readonly { guid: string; preferred?: number }[]): Map<string, number> {
+  const taken = new Set<number>();
+  const assigned = new Map<string, number>();
+  const sorted = [...entries].sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
+  for (const { guid, preferred } of sorted) {
+    if (preferred === undefined || assigned.has(guid) || taken.has(preferred) || preferred > LARGEST_ID) continue;
+    taken.add(preferred);
+    assigned.set(guid, preferred);
+  }
+  for (const { guid } of sorted) {
+    if (assigned.has(guid)) continue;
+    let id = numericIdFromGuid(guid);
+    while (taken.has(id)) id = id === LARGEST_ID ? 1 : id + 1;
+    taken.add(id);
+    assigned.set(guid, id);
+  }
+  return assigned;
+}
+
+/**
  * Numeric ids for a set of guids, unique within the set: each guid gets its derived id unless an
  * earlier guid (in sorted order) took it, in which case the next free number is used.
  */
@@ -55,4 +78,15 @@ export function assignNumericIds(guids: readonly string[]): Map<string, number> 
     assigned.set(guid, id);
   }
   return assigned;
+}
+
+/** The fixed namespace of guids made for imported entities the source gave none. Never change it. */
+export const PANDAFEST_IMPORT_NAMESPACE = "6f1d0b52-8a57-4f0e-9d59-1f3c2a7be0c4";
+
+/**
+ * A guid for an imported room, person or event that its schedule gave none: derived from the schedule
+ * (its acronym or title) and what identifies the entity in it, so importing the same file again gives the same guid.
+ */
+export function importedGuid(schedule: string, kind: "room" | "person" | "event", key: string): string {
+  return uuidV5(`${kind}:${key}`, uuidV5(`schedule:${schedule}`, PANDAFEST_IMPORT_NAMESPACE));
 }

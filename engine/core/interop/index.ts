@@ -3,6 +3,7 @@
 export {
   eventGuid,
   festivalGuid,
+  importedGuid,
   numericIdFromGuid,
   personGuid,
   venueGuid,
@@ -25,6 +26,10 @@ export {
   parseSchedule,
   SCHEDULE_SIZE_LIMIT_BYTES,
   type ImportedEvent,
+  type ImportedLink,
+  type ImportedOrigin,
+  type ImportNotice,
+  type ImportOptions,
   type ImportedPerson,
   type ImportedVenue,
   type ScheduleImport,

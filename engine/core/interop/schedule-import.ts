@@ -1,8 +1,24 @@
-// Import of frab/pretalx schedule.xml and schedule.json: validated, time-zone-correct festival seed data.
-// Every problem names the file, day, room and event; callers seed a festival from ScheduleImport via the engine.
+// Import of frab/pretalx schedule.xml and schedule.json: validated, time-zone-correct festival seed data that keeps
+// what the source says (types, abstracts, links, source ids). Every problem names the file, day, room and event:
+// by default an unusable event is skipped and listed, a fixable one is fixed and listed; `strict` refuses the file.
 import * as v from "valibot";
 import { PandafestError } from "../errors.js";
 import type { EventStatus } from "../schema.js";
+import { LIMITS } from "../validate.js";
+import { importedGuid } from "./guid.js";
+import { chooseTimeZone, type WrittenOffset } from "./schedule-zone.js";
+import {
+  FitChanges,
+  fitLine,
+  fitLinks,
+  fitProse,
+  sourceCode,
+  sourceGuid,
+  sourceNumericId,
+  sourceSlug,
+  sourceUrl,
+  type ImportedLink,
+} from "./schedule-fit.js";
 import { CANCELLED_SUBTITLE, CANCELLED_TITLE_PREFIX, TENTATIVE_SUBTITLE } from "./schedule-model.js";
 import { readScheduleSource, type RawDay, type RawSchedule } from "./schedule-source.js";
 import {
@@ -15,21 +31,48 @@ import {
   parseClockMinutes,
   parseIsoDateTime,
   parseLocalDate,
-  formatOffset,
 } from "./zoned-time.js";
 
 export { SCHEDULE_SIZE_LIMIT_BYTES } from "./schedule-source.js";
+
+export type { ImportedLink } from "./schedule-fit.js";
+
+/** The identifiers an imported entity keeps from its source; guid is always set (derived when the file has none). */
+export interface ImportedOrigin {
+  guid: string;
+  id?: number;
+  code?: string;
+  slug?: string;
+  url?: string;
+}
 
 export interface ImportedVenue {
   /** The room name as written in the file; events refer to it. */
   key: string;
   name: string;
+  origin: ImportedOrigin;
 }
 
 export interface ImportedPerson {
   /** "guid:…", "code:…", "id:…" or "name:…", whichever the file offers first. */
   key: string;
   name: string;
+  bio: string;
+  origin: ImportedOrigin;
+}
+
+/** What the import did to one event (or the conference) other than reading it as written. */
+export interface ImportNotice {
+  /** file, day, room and event, as in error messages */
+  where: string;
+  /** skipped: left out; changed: imported with the named changes; note: imported as written, but worth knowing */
+  action: "skipped" | "changed" | "note";
+  reason: string;
+}
+
+export interface ImportOptions {
+  /** all or nothing: any event that would be skipped or changed makes the whole import fail (the notes do not) */
+  strict?: boolean;
 }
 
 export interface ImportedEvent {
@@ -44,6 +87,16 @@ export interface ImportedEvent {
   language?: string;
   /** "confirmed" unless the file carries pandafest's cancelled or tentative marks. */
   status: EventStatus;
+  /** "" when the file gives none */
+  type: string;
+  subtitle: string;
+  abstract: string;
+  links: ImportedLink[];
+  attachments: ImportedLink[];
+  doNotRecord: boolean;
+  origin: ImportedOrigin;
+  /** where the event is in the file, for messages */
+  where: string;
 }
 
 export interface ScheduleImport {
@@ -52,15 +105,24 @@ export interface ScheduleImport {
   timeZone: string;
   startDate: string;
   endDate: string;
+  /** HH:MM the schedule's days start at (its day_change, or its first day's start) */
+  dayStartsAt?: string;
+  acronym?: string;
+  baseUrl?: string;
+  version?: string;
   venues: ImportedVenue[];
   people: ImportedPerson[];
   events: ImportedEvent[];
+  /** events skipped or changed, and notes about the zone, in file order */
+  notices: ImportNotice[];
 }
 
 const MAX_LISTED_PROBLEMS = 20;
 const MINUTE_MS = 60_000;
 
 const OptionalText = v.optional(v.nullable(v.string("must be text")));
+const OptionalId = v.optional(v.nullable(v.union([v.number(), v.string()], "must be a number or text")));
+const OptionalList = v.optional(v.nullable(v.array(v.unknown(), "must be a list")));
 
 const ConferenceFields = v.object({
   title: OptionalText,
@@ -89,7 +151,16 @@ const EventFields = v.object({
   language: OptionalText,
   abstract: OptionalText,
   description: OptionalText,
-  persons: v.optional(v.nullable(v.array(v.unknown(), "must be a list"))),
+  type: OptionalText,
+  slug: OptionalText,
+  url: OptionalText,
+  guid: OptionalText,
+  code: OptionalText,
+  id: OptionalId,
+  do_not_record: v.optional(v.nullable(v.union([v.boolean(), v.string()], "must be true or false"))),
+  persons: OptionalList,
+  links: OptionalList,
+  attachments: OptionalList,
 });
 
 const PersonFields = v.object({
@@ -97,26 +168,42 @@ const PersonFields = v.object({
   public_name: OptionalText,
   guid: OptionalText,
   code: OptionalText,
-  id: v.optional(v.nullable(v.union([v.number(), v.string()], "must be a number or text"))),
+  id: OptionalId,
+  biography: OptionalText,
 });
 
 type EventInput = v.InferOutput<typeof EventFields>;
 
 class Problems {
-  private readonly list: string[] = [];
+  private readonly list: { where: string; what: string }[] = [];
 
   add(where: string, what: string): void {
-    this.list.push(`${where}: ${what}`);
+    this.list.push({ where, what });
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  /** What is wrong, without where (for one event's skip reason). */
+  reasons(): string[] {
+    return this.list.map((item) => item.what);
+  }
+
+  /** Each problem as "where: what". */
+  lines(): string[] {
+    return this.list.map((item) => `${item.where}: ${item.what}`);
   }
 
   throwIfAny(fileName: string): void {
-    if (this.list.length === 0) return;
-    if (this.list.length === 1) throw new PandafestError(this.list[0], { code: "input" });
-    const shown = this.list.slice(0, MAX_LISTED_PROBLEMS).map((line) => `  ${line}`);
-    const more = this.list.length - shown.length;
+    const lines = this.lines();
+    if (lines.length === 0) return;
+    if (lines.length === 1) throw new PandafestError(lines[0], { code: "input" });
+    const shown = lines.slice(0, MAX_LISTED_PROBLEMS).map((line) => `  ${line}`);
+    const more = lines.length - shown.length;
     if (more > 0) shown.push(`  … and ${more} more`);
     throw new PandafestError(
-      `${fileName}: ${this.list.length} problems; fix them and import again:\n${shown.join("\n")}`,
+      `${fileName}: ${lines.length} problems; fix them and import again:\n${shown.join("\n")}`,
       { code: "input" },
     );
   }
@@ -151,14 +238,6 @@ function present(text: string | null | undefined): string | undefined {
   return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 }
 
-/** A fixed-offset IANA zone for a schedule that gives only offsets ("Etc/GMT-2" is UTC+2). */
-function zoneForOffset(offsetMinutes: number): string | undefined {
-  if (offsetMinutes === 0) return "UTC";
-  if (offsetMinutes % 60 !== 0) return undefined;
-  const hours = offsetMinutes / 60;
-  return `Etc/GMT${hours > 0 ? "-" : "+"}${Math.abs(hours)}`;
-}
-
 interface PendingEvent {
   where: string;
   fields: EventInput;
@@ -167,27 +246,43 @@ interface PendingEvent {
   containerRoom: string | undefined;
 }
 
+/** The instant and offset of a date-time written with an offset, or undefined. */
+function writtenOffset(text: string | null | undefined): WrittenOffset | undefined {
+  const parsed = text === undefined || text === null ? undefined : parseIsoDateTime(text);
+  if (parsed?.offsetMinutes === undefined) return undefined;
+  const { local, offsetMinutes } = parsed;
+  const instantMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - offsetMinutes * MINUTE_MS;
+  return { instantMs, offsetMinutes };
+}
+
 function resolveTimeZone(
   conferenceZone: string | undefined,
   pending: PendingEvent[],
   where: string,
   problems: Problems,
+  notices: ImportNotice[],
 ): string | undefined {
-  if (conferenceZone !== undefined) {
-    if (isKnownTimeZone(conferenceZone)) return conferenceZone;
+  if (conferenceZone !== undefined && !isKnownTimeZone(conferenceZone)) {
     problems.add(where, `'time_zone_name' '${conferenceZone}' is not a known time zone (use an IANA name like Europe/Berlin)`);
     return undefined;
   }
+  const written: WrittenOffset[] = [];
   for (const { fields } of pending) {
-    const offset = fields.date === undefined || fields.date === null ? undefined : parseIsoDateTime(fields.date);
-    if (offset?.offsetMinutes === undefined) continue;
-    const zone = zoneForOffset(offset.offsetMinutes);
-    if (zone !== undefined) return zone;
-    problems.add(where, `missing 'time_zone_name' and offset ${formatOffset(offset.offsetMinutes)} is not whole hours; add 'time_zone_name'`);
+    const offset = writtenOffset(fields.date);
+    if (offset !== undefined) written.push(offset);
+  }
+  const choice = chooseTimeZone(conferenceZone, written);
+  if (choice === undefined) {
+    problems.add(
+      where,
+      written.length === 0
+        ? `missing 'time_zone_name' and no event has a 'date' with an offset; add 'time_zone_name'`
+        : `missing 'time_zone_name' and no time zone has the offsets the events are written with; add 'time_zone_name'`,
+    );
     return undefined;
   }
-  problems.add(where, `missing 'time_zone_name' and no event has a 'date' with an offset; add 'time_zone_name'`);
-  return undefined;
+  if (choice.note !== undefined) notices.push({ where, action: "note", reason: choice.note });
+  return choice.timeZone;
 }
 
 function parseDurationMinutes(text: string): number | undefined {
@@ -273,6 +368,7 @@ function resolveTimes(
     problems.add(where, `ends before it starts`);
     return undefined;
   }
+
   return { startMs, endMs };
 }
 
@@ -322,25 +418,60 @@ function statusOf(title: string, subtitle: string | undefined): { title: string;
   return { title, status: "confirmed" };
 }
 
-function joinDescription(abstract: string | undefined, description: string | undefined): string {
-  if (abstract === undefined) return description ?? "";
-  if (description === undefined || description.startsWith(abstract)) return description ?? abstract;
-  return `${abstract}\n\n${description}`;
+/** Minutes after midnight from a day_change ("04:00" or a date-time) or the first day's start, as HH:MM. */
+function dayStartsAtOf(dayChangeMinutes: number | undefined, days: readonly RawDay[], timeZone: string): string | undefined {
+  const minutes = dayChangeMinutes ?? (days.length > 0 ? dayStartClock(days[0], timeZone) : undefined);
+  if (minutes === undefined) return undefined;
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 
-function convert(raw: RawSchedule): ScheduleImport {
+function optionalLine(text: string | null | undefined, maxLength: number, field: string, changes: FitChanges): string | undefined {
+  const value = present(text);
+  return value === undefined ? undefined : fitLine(value, maxLength, field, changes);
+}
+
+function originOf(
+  fields: { guid?: unknown; id?: unknown; code?: unknown; slug?: unknown; url?: unknown },
+  fallbackGuid: () => string,
+): ImportedOrigin {
+  const origin: ImportedOrigin = { guid: sourceGuid(fields.guid) ?? fallbackGuid() };
+  const id = sourceNumericId(fields.id);
+  if (id !== undefined) origin.id = id;
+  const code = sourceCode(fields.code);
+  if (code !== undefined) origin.code = code;
+  const slug = sourceSlug(fields.slug);
+  if (slug !== undefined) origin.slug = slug;
+  const url = sourceUrl(fields.url);
+  if (url !== undefined) origin.url = url;
+  return origin;
+}
+
+function doNotRecordOf(value: boolean | string | null | undefined): boolean {
+  return value === true || (typeof value === "string" && (value.trim() === "true" || value.trim() === "1"));
+}
+
+function convert(raw: RawSchedule, options: ImportOptions): ScheduleImport {
   const { fileName } = raw;
+  const strict = options.strict === true;
   const problems = new Problems();
+  const notices: ImportNotice[] = [];
   const conferenceWhere = `${fileName}: conference`;
   const conference = check(ConferenceFields, raw.conference, conferenceWhere, problems);
+  const name = present(conference?.title) ?? present(conference?.acronym);
+  const scheduleKey = present(conference?.acronym) ?? name ?? fileName;
 
+  const roomGuids = new Map<string, string>();
   const venues = new Map<string, ImportedVenue>();
-  const addVenue = (name: string): void => {
-    if (!venues.has(name)) venues.set(name, { key: name, name });
+  const addVenue = (roomName: string, guid?: unknown): void => {
+    const known = sourceGuid(guid);
+    if (known !== undefined && !roomGuids.has(roomName)) roomGuids.set(roomName, known);
+    if (venues.has(roomName)) return;
+    venues.set(roomName, { key: roomName, name: roomName, origin: { guid: roomGuids.get(roomName) ?? importedGuid(scheduleKey, "room", roomName) } });
   };
   raw.conferenceRooms.forEach((room, position) => {
-    const name = typeof room === "object" && room !== null && "name" in room ? room.name : undefined;
-    if (typeof name === "string" && name.trim() !== "") addVenue(name.trim());
+    const record = typeof room === "object" && room !== null ? (room as Record<string, unknown>) : {};
+    const roomName = record.name;
+    if (typeof roomName === "string" && roomName.trim() !== "") addVenue(roomName.trim(), record.guid);
     else problems.add(`${conferenceWhere}, room ${position + 1}`, `missing 'name'`);
   });
 
@@ -356,23 +487,30 @@ function convert(raw: RawSchedule): ScheduleImport {
     day.rooms.forEach((room, roomPosition) => {
       const roomName = typeof room.name === "string" ? present(room.name) : undefined;
       const roomWhere = roomName === undefined ? `${dayWhere}, room ${roomPosition + 1}` : `${dayWhere}, room '${roomName}'`;
-      if (roomName !== undefined) addVenue(roomName);
+      if (roomName !== undefined) addVenue(roomName, room.guid);
       room.events.forEach((rawEvent, eventPosition) => {
         const title =
           typeof rawEvent === "object" && rawEvent !== null && "title" in rawEvent && typeof rawEvent.title === "string"
             ? rawEvent.title.trim()
             : "";
-        const where = `${roomWhere}, event ${eventPosition + 1}${title === "" ? "" : ` ('${title.slice(0, 60)}')`}`;
-        const fields = check(EventFields, rawEvent, where, problems);
-        if (fields === undefined) return;
+        const shownTitle = title.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 60);
+        const where = `${roomWhere}, event ${eventPosition + 1}${title === "" ? "" : ` ('${shownTitle}')`}`;
+        const issues = new Problems();
+        const fields = check(EventFields, rawEvent, where, issues);
+        if (fields === undefined) {
+          if (strict) for (const line of issues.reasons()) problems.add(where, line);
+          else notices.push({ where, action: "skipped", reason: issues.reasons().join("; ") });
+          return;
+        }
         pending.push({ where, fields, day, dayDate, containerRoom: roomName });
       });
     });
   });
 
   const timeZone =
-    conference === undefined ? undefined : resolveTimeZone(present(conference.time_zone_name), pending, conferenceWhere, problems);
-  const name = present(conference?.title) ?? present(conference?.acronym);
+    conference === undefined
+      ? undefined
+      : resolveTimeZone(present(conference.time_zone_name), pending, conferenceWhere, problems, notices);
   if (conference !== undefined && name === undefined) problems.add(conferenceWhere, `missing 'title'`);
   const dayChangeText = present(conference?.day_change);
   const dayChangeMinutes = dayChangeText === undefined ? undefined : parseClockMinutes(dayChangeText);
@@ -381,39 +519,73 @@ function convert(raw: RawSchedule): ScheduleImport {
   const events: ImportedEvent[] = [];
   if (timeZone !== undefined) {
     for (const event of pending) {
-      const times = resolveTimes(event, timeZone, dayChangeMinutes, problems);
+      const issues = new Problems();
+      const changes = new FitChanges();
+      const times = resolveTimes(event, timeZone, dayChangeMinutes, issues);
       const venueName = present(event.fields.room) ?? event.containerRoom;
-      if (venueName === undefined) problems.add(event.where, `missing 'room'`);
+      if (venueName === undefined) issues.add(event.where, `missing 'room'`);
       const hostKeys: string[] = [];
+      const eventPeople: ImportedPerson[] = [];
       (event.fields.persons ?? []).forEach((rawPerson, personPosition) => {
         const personWhere = `${event.where}, person ${personPosition + 1}`;
-        const person = check(PersonFields, rawPerson, personWhere, problems);
-        if (person === undefined) return;
-        const personName = present(person.name) ?? present(person.public_name);
-        if (personName === undefined) {
-          problems.add(personWhere, `missing 'name'`);
+        const personProblems = new Problems();
+        const person = check(PersonFields, rawPerson, personWhere, personProblems);
+        const personName = person === undefined ? undefined : present(person.name) ?? present(person.public_name);
+        if (person === undefined || personName === undefined) {
+          const why = person === undefined ? personProblems.reasons().join("; ") : `missing 'name'`;
+          // strict keeps the old all-or-nothing report; otherwise the event is kept without this person
+          if (strict) problems.add(personWhere, why);
+          else changes.add(`person ${personPosition + 1} left out (${why})`);
           return;
         }
         const key = personKey(person, personName);
-        if (!people.has(key)) people.set(key, { key, name: personName });
+        const fitName = fitLine(personName, LIMITS.labelLength, `person ${personPosition + 1} name`, changes);
+        const bio = fitProse(present(person.biography) ?? "", LIMITS.textLength, `person ${personPosition + 1} biography`, changes);
+        eventPeople.push({ key, name: fitName, bio, origin: originOf(person, () => importedGuid(scheduleKey, "person", key)) });
         if (!hostKeys.includes(key)) hostKeys.push(key);
       });
-      if (times === undefined || venueName === undefined) continue;
+      if (issues.count > 0 || times === undefined || venueName === undefined) {
+        const reasons = issues.reasons();
+        if (strict) for (const reason of reasons) problems.add(event.where, reason);
+        else notices.push({ where: event.where, action: "skipped", reason: reasons.join("; ") });
+        continue;
+      }
+      for (const person of eventPeople) if (!people.has(person.key)) people.set(person.key, person);
       addVenue(venueName);
-      const { title, status } = statusOf(event.fields.title, present(event.fields.subtitle));
-      const track = present(event.fields.track);
-      const language = present(event.fields.language);
+      const fields = event.fields;
+      const marked = statusOf(fields.title, present(fields.subtitle));
+      const title = fitLine(marked.title, LIMITS.labelLength, "title", changes);
+      const track = optionalLine(fields.track, LIMITS.tagLength, "track", changes);
+      const language = present(fields.language);
+      const usableLanguage = language !== undefined && canonicalLanguage(language) !== undefined ? language : undefined;
+      if (language !== undefined && usableLanguage === undefined) changes.add(`language '${language.slice(0, 35)}' left out (not a language tag)`);
+      const isMark = marked.status !== "confirmed";
+      const startIso = formatIsoInZone(times.startMs, timeZone);
+      const sourceId = sourceNumericId(fields.id);
+      const guidKey = sourceId !== undefined ? `id:${sourceId}` : sourceCode(fields.code) !== undefined ? `code:${fields.code}` : `${title}|${startIso}|${venueName}`;
       const imported: ImportedEvent = {
-        title,
+        title: title === "" ? "Untitled" : title,
         venueKey: venueName,
-        start: formatIsoInZone(times.startMs, timeZone),
+        start: startIso,
         end: formatIsoInZone(times.endMs, timeZone),
-        description: joinDescription(present(event.fields.abstract), present(event.fields.description)),
+        description: fitProse(present(fields.description) ?? "", LIMITS.textLength, "description", changes),
         hostKeys,
-        tags: track === undefined ? [] : [track],
-        status,
+        tags: track === undefined || track === "" ? [] : [track],
+        status: marked.status,
+        type: optionalLine(fields.type, LIMITS.typeLength, "type", changes) ?? "",
+        subtitle: isMark ? "" : optionalLine(fields.subtitle, LIMITS.subtitleLength, "subtitle", changes) ?? "",
+        abstract: fitProse(present(fields.abstract) ?? "", LIMITS.textLength, "abstract", changes),
+        links: fitLinks(fields.links, "links", changes),
+        attachments: fitLinks(fields.attachments, "attachments", changes),
+        doNotRecord: doNotRecordOf(fields.do_not_record),
+        origin: originOf(fields, () => importedGuid(scheduleKey, "event", guidKey)),
+        where: event.where,
       };
-      if (language !== undefined) imported.language = language;
+      if (usableLanguage !== undefined) imported.language = usableLanguage;
+      if (changes.list.length > 0) {
+        if (strict) for (const change of changes.list) problems.add(event.where, change);
+        else notices.push({ where: event.where, action: "changed", reason: changes.list.join("; ") });
+      }
       events.push(imported);
     }
   }
@@ -427,31 +599,51 @@ function convert(raw: RawSchedule): ScheduleImport {
     .map((day) => (typeof day.fields.date === "string" ? day.fields.date.trim() : ""))
     .filter((date) => parseLocalDate(date) !== undefined)
     .sort();
-  const startDate =
-    festivalDate(present(conference?.start), timeZone) ?? dayDates[0] ?? eventDates[0] ?? undefined;
-  const endDate =
-    festivalDate(present(conference?.end), timeZone) ?? dayDates[dayDates.length - 1] ?? eventDates[eventDates.length - 1];
+  // The days the file lists are its festival days; a conference 'end' written as the next morning's day boundary
+  // would otherwise add an empty day.
+  const startDate = dayDates[0] ?? festivalDate(present(conference?.start), timeZone) ?? eventDates[0];
+  const endDate = dayDates[dayDates.length - 1] ?? festivalDate(present(conference?.end), timeZone) ?? eventDates[eventDates.length - 1];
   if (startDate === undefined || endDate === undefined) {
     throw new PandafestError(`${conferenceWhere}: no 'start' and 'end' dates and no days or events to take them from`, {
       code: "input",
     });
   }
-  return {
-    name,
-    description: present(conference?.description) ?? "",
+  const result: ScheduleImport = {
+    name: fitLine(name, LIMITS.labelLength, "conference title", new FitChanges()),
+    description: fitProse(present(conference?.description) ?? "", LIMITS.textLength, "conference description", new FitChanges()),
     timeZone,
     startDate,
-    endDate,
+    endDate: endDate < startDate ? startDate : endDate,
     venues: [...venues.values()],
     people: [...people.values()],
     events,
+    notices,
   };
+  const dayStartsAt = dayStartsAtOf(dayChangeMinutes, raw.days, timeZone);
+  if (dayStartsAt !== undefined) result.dayStartsAt = dayStartsAt;
+  const acronym = present(conference?.acronym);
+  if (acronym !== undefined && acronym.length <= LIMITS.sourceIdLength && !/[\u0000-\u001f\u007f]/.test(acronym)) result.acronym = acronym;
+  const baseUrl = sourceUrl(raw.baseUrl) ?? sourceUrl(raw.conference.base_url);
+  if (baseUrl !== undefined) result.baseUrl = baseUrl;
+  const version = typeof raw.version === "string" ? present(raw.version) : undefined;
+  if (version !== undefined && version.length <= LIMITS.sourceIdLength && !/[\u0000-\u001f\u007f]/.test(version)) result.version = version;
+  return result;
+}
+
+function canonicalLanguage(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Reads a frab or pretalx schedule.xml / schedule.json (detected from the content). Throws PandafestError
- * with every problem found (file, day, room, event, field) for bad input, and refuses files over 20 MB.
+ * Reads a frab or pretalx schedule.xml / schedule.json (detected from the content). Throws PandafestError with
+ * every problem found (file, day, room, event, field) when the file as a whole is unusable. An event that cannot
+ * be imported is skipped, one that needs changes to fit is changed; both are listed in `notices`. With
+ * `strict`, any such event makes it throw instead. Refuses files over 20 MB.
  */
-export function parseSchedule(text: string, fileName?: string): ScheduleImport {
-  return convert(readScheduleSource(text, fileName));
+export function parseSchedule(text: string, fileName?: string, options: ImportOptions = {}): ScheduleImport {
+  return convert(readScheduleSource(text, fileName), options);
 }

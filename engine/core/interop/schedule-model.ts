@@ -2,8 +2,9 @@
 // Format-neutral (frab-json.ts and frab-xml.ts render it); all times are computed in the festival's zone with Intl.
 import { PandafestError } from "../errors.js";
 import { ownValue } from "../own-value.js";
-import type { EventStatus, EventView, FestivalView, VenueView } from "../schema.js";
-import { assignNumericIds, eventGuid, festivalGuid, personGuid, venueGuid } from "./guid.js";
+import { effectiveLinksOf } from "../links.js";
+import type { EventStatus, EventView, FestivalView, LinkView, VenueView } from "../schema.js";
+import { assignPreferredNumericIds, eventGuid, festivalGuid, personGuid, venueGuid } from "./guid.js";
 import {
   addDaysToDate,
   formatClock,
@@ -71,6 +72,10 @@ export interface SchedulePerson {
   name: string;
   guid: string;
   id: number;
+  /** "" when none */
+  biography: string;
+  /** pretalx's code, when the person has one in the shape the schemas allow */
+  code?: string;
 }
 
 export interface ScheduleEvent {
@@ -96,6 +101,10 @@ export interface ScheduleEvent {
   abstract: string;
   description: string;
   persons: SchedulePerson[];
+  /** the event's links, then its venue's stream (engine/core/links.ts) */
+  links: LinkView[];
+  attachments: LinkView[];
+  doNotRecord: boolean;
   status: EventStatus;
   startMs: number;
   endMs: number;
@@ -135,6 +144,7 @@ export interface SkippedEvent {
 
 export interface ScheduleModel {
   version: string;
+  /** the base_url exported: the one given to the export, else the imported schedule's */
   baseUrl?: string;
   conference: ScheduleConference;
   rooms: ScheduleRoom[];
@@ -162,7 +172,17 @@ function asciiWords(text: string, maxLength: number): string {
     .replace(/_+$/, "");
 }
 
-function acronymOf(name: string, guid: string): string {
+/** Patterns both c3voc schemas accept: a kept source value is exported only when it fits them. */
+const ACRONYM_PATTERN = /^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$/;
+const SLUG_PATTERN = /^(?=[a-z0-9_]{4,}-[a-z0-9_-]{4,}$)[a-z0-9_-]+[a-z0-9]$/;
+const PERSON_CODE_PATTERN = /^[A-Z0-9]+$/;
+
+function acronymOf(name: string, guid: string, kept: string | undefined): string {
+  if (kept !== undefined && ACRONYM_PATTERN.test(kept)) return kept;
+  if (kept !== undefined) {
+    const words = asciiWords(kept, 32);
+    if (ACRONYM_PATTERN.test(words)) return words;
+  }
   const words = asciiWords(name, 32);
   if (words.length >= 4) return words;
   return `${words === "" ? "festival" : words}_${guid.slice(0, 8)}`;
@@ -273,7 +293,7 @@ function buildRooms(view: FestivalView, festivalId: string, placed: PlacedEvent[
     const room: ScheduleRoom = {
       venueId,
       name,
-      guid: venueGuid(festivalId, venueId),
+      guid: venue?.origin.guid ?? venueGuid(festivalId, venueId),
       description: venue?.description ?? "",
       listedEveryDay: venue !== undefined && !venue.removed,
     };
@@ -312,21 +332,26 @@ export function buildScheduleModel(
     throw festivalProblem(view, `day start '${view.dayStartsAt}' is not a time of day like 04:00`);
   }
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
+  const exportedBaseUrl = baseUrl ?? view.schedule?.baseUrl;
   const cancelled = options.cancelled ?? "mark";
   const guid = festivalGuid(festivalId);
-  const acronym = acronymOf(view.name, guid);
+  const acronym = acronymOf(view.name, guid, view.schedule?.acronym);
   const skipped: SkippedEvent[] = [];
   const placed = placeEvents(view, dayStartMinutes, cancelled, skipped);
   const dates = festivalDates(view, placed);
   const rooms = buildRooms(view, festivalId, placed);
 
-  const eventIds = assignNumericIds(placed.map(({ event }) => eventGuid(festivalId, event.id)));
-  const personIds = assignNumericIds(Object.keys(view.people).map((personId) => personGuid(festivalId, personId)));
+  const guidOfEventView = (event: EventView): string => event.origin.guid ?? eventGuid(festivalId, event.id);
+  const guidOfPersonId = (personId: string): string => ownValue(view.people, personId)?.origin.guid ?? personGuid(festivalId, personId);
+  const eventIds = assignPreferredNumericIds(placed.map(({ event }) => ({ guid: guidOfEventView(event), preferred: event.origin.id })));
+  const personIds = assignPreferredNumericIds(
+    Object.entries(view.people).map(([personId, person]) => ({ guid: guidOfPersonId(personId), preferred: person.origin.id })),
+  );
   const tz = view.timeZone;
 
   const eventsByDay = new Map<string, ScheduleEvent[]>();
   for (const { event, startMs, endMs, dayDate } of placed) {
-    const guidOfEvent = eventGuid(festivalId, event.id);
+    const guidOfEvent = guidOfEventView(event);
     const id = eventIds.get(guidOfEvent) ?? 1;
     const durationMinutes = Math.round((endMs - startMs) / 60_000);
     const room = rooms.get(event.venueId);
@@ -334,8 +359,10 @@ export function buildScheduleModel(
     for (const hostId of new Set(event.hostIds)) {
       const person = ownValue(view.people, hostId);
       if (person === undefined) continue;
-      const guidOfPerson = personGuid(festivalId, hostId);
-      persons.push({ name: person.name, guid: guidOfPerson, id: personIds.get(guidOfPerson) ?? 1 });
+      const guidOfPerson = guidOfPersonId(hostId);
+      const scheduled: SchedulePerson = { name: person.name, guid: guidOfPerson, id: personIds.get(guidOfPerson) ?? 1, biography: person.bio };
+      if (person.origin.code !== undefined && PERSON_CODE_PATTERN.test(person.origin.code)) scheduled.code = person.origin.code;
+      persons.push(scheduled);
     }
     const track = event.tags.map((tag) => tag.trim()).find((tag) => tag !== "") ?? null;
     const language = event.language?.trim() ? event.language.trim() : null;
@@ -349,21 +376,28 @@ export function buildScheduleModel(
       duration: formatDuration(durationMinutes),
       durationMinutes,
       room: room?.name ?? UNKNOWN_VENUE_NAME,
-      slug: `${acronym}-${id}-${asciiWords(event.title, 40) || "event"}`,
+      slug:
+        event.origin.slug !== undefined && SLUG_PATTERN.test(event.origin.slug)
+          ? event.origin.slug
+          : `${acronym}-${id}-${asciiWords(event.title, 40) || "event"}`,
       title: event.status === "cancelled" ? `${CANCELLED_TITLE_PREFIX}${event.title}` : event.title,
       subtitle:
-        event.status === "cancelled" ? CANCELLED_SUBTITLE : event.status === "tentative" ? TENTATIVE_SUBTITLE : "",
+        event.status === "cancelled" ? CANCELLED_SUBTITLE : event.status === "tentative" ? TENTATIVE_SUBTITLE : event.subtitle,
       track,
-      type: eventTypeOf(event.tags),
+      type: event.type.trim() !== "" ? event.type.trim() : eventTypeOf(event.tags),
       language,
-      abstract: "",
+      abstract: event.abstract,
       description: event.description,
       persons,
+      links: effectiveLinksOf(event, ownValue(view.venues, event.venueId)),
+      attachments: event.attachments,
+      doNotRecord: event.doNotRecord,
       status: event.status,
       startMs,
       endMs,
     };
     if (baseUrl !== undefined) scheduled.url = new URL(`events/${encodeURIComponent(event.id)}`, baseUrl).href;
+    else if (event.origin.url !== undefined) scheduled.url = event.origin.url;
     const list = eventsByDay.get(dayDate) ?? [];
     list.push(scheduled);
     eventsByDay.set(dayDate, list);
@@ -384,7 +418,7 @@ export function buildScheduleModel(
     const dayRooms: ScheduleDayRoom[] = [];
     for (const room of orderedRooms) {
       const roomEvents = (eventsByRoom.get(room.name) ?? []).sort(
-        (a, b) => a.startMs - b.startMs || compareText(a.title, b.title) || (a.eventId < b.eventId ? -1 : 1),
+        (a, b) => a.startMs - b.startMs || compareText(a.title, b.title) || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0),
       );
       if (room.listedEveryDay || roomEvents.length > 0) dayRooms.push({ room, events: roomEvents });
     }
@@ -414,8 +448,8 @@ export function buildScheduleModel(
     dayStartsAt: view.dayStartsAt,
   };
   if (baseUrl !== undefined) conference.url = baseUrl;
-  const version = options.version ?? fingerprint(JSON.stringify({ conference, days }));
+  const version = options.version ?? view.schedule?.version ?? fingerprint(JSON.stringify({ conference, days }));
   const model: ScheduleModel = { version, conference, rooms: orderedRooms, tracks, days, skipped };
-  if (baseUrl !== undefined) model.baseUrl = baseUrl;
+  if (exportedBaseUrl !== undefined) model.baseUrl = exportedBaseUrl;
   return model;
 }

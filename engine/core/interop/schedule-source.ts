@@ -13,6 +13,8 @@ export type RawFields = Record<string, unknown>;
 
 export interface RawRoom {
   name: unknown;
+  /** the room's guid as the day lists it (schedule.xml) */
+  guid?: unknown;
   events: unknown[];
 }
 
@@ -26,6 +28,9 @@ export interface RawSchedule {
   /** The name used in messages ("schedule.xml" unless the caller gave one). */
   fileName: string;
   conference: RawFields;
+  /** The schedule's own version and base_url (beside the conference in frab files). */
+  version: unknown;
+  baseUrl: unknown;
   /** Rooms listed by the conference itself (schedule.json), whether or not they hold events. */
   conferenceRooms: unknown[];
   days: RawDay[];
@@ -89,7 +94,8 @@ function readJson(text: string, fileName: string): RawSchedule {
     return { fields: day, rooms };
   });
   const conferenceRooms = Array.isArray(conference.rooms) ? conference.rooms : [];
-  return { format: "json", fileName, conference, conferenceRooms, days };
+  const { version, base_url: baseUrl } = document.schedule;
+  return { format: "json", fileName, conference, version, baseUrl, conferenceRooms, days };
 }
 
 const XML_LISTS = new Set([
@@ -97,6 +103,8 @@ const XML_LISTS = new Set([
   "schedule.day.room",
   "schedule.day.room.event",
   "schedule.day.room.event.persons.person",
+  "schedule.day.room.event.links.link",
+  "schedule.day.room.event.attachments.attachment",
 ]);
 
 /** The text of a parsed XML element ("" for an empty one), or undefined when absent or repeated. */
@@ -106,12 +114,27 @@ function xmlText(value: unknown): unknown {
   return value;
 }
 
+/** `<links><link href="…">Title</link></links>` (or attachments) as the JSON form's [{ title, url }]. */
+function xmlReferences(container: unknown, element: string): unknown[] {
+  const items = isRecord(container) ? asArray(container[element]) : [];
+  return items.map((item) => (isRecord(item) ? { title: xmlText(item), url: item["@_href"] } : { title: item }));
+}
+
+/** `<recording><optout>true</optout></recording>` as the JSON form's do_not_record. */
+function xmlOptOut(recording: unknown): boolean | undefined {
+  if (!isRecord(recording)) return undefined;
+  const optout = xmlText(recording.optout);
+  return typeof optout === "string" && optout !== "" ? optout.trim() === "true" || optout.trim() === "1" : undefined;
+}
+
+const XML_EVENT_LISTS = new Set(["persons", "links", "attachments", "recording"]);
+
 function xmlEvent(event: unknown): unknown {
   if (!isRecord(event)) return event;
   const fields: RawFields = {};
   for (const [key, value] of Object.entries(event)) {
     if (key.startsWith("@_")) fields[key.slice(2)] = value;
-    else if (key !== "persons" && key !== "links" && key !== "attachments") fields[key] = xmlText(value);
+    else if (!XML_EVENT_LISTS.has(key)) fields[key] = xmlText(value);
   }
   const persons = isRecord(event.persons) ? asArray(event.persons.person) : [];
   fields.persons = persons.map((person) =>
@@ -119,6 +142,10 @@ function xmlEvent(event: unknown): unknown {
       ? { name: xmlText(person), id: person["@_id"], guid: person["@_guid"], code: person["@_code"] }
       : { name: xmlText(person) },
   );
+  fields.links = xmlReferences(event.links, "link");
+  fields.attachments = xmlReferences(event.attachments, "attachment");
+  const optOut = xmlOptOut(event.recording);
+  if (optOut !== undefined) fields.do_not_record = optOut;
   return fields;
 }
 
@@ -171,14 +198,14 @@ function readXml(text: string, fileName: string): RawSchedule {
     };
     const rooms = asArray(day.room).map((room): RawRoom => {
       if (!isRecord(room)) return { name: undefined, events: [] };
-      return { name: room["@_name"], events: asArray(room.event).map(xmlEvent) };
+      return { name: room["@_name"], guid: room["@_guid"], events: asArray(room.event).map(xmlEvent) };
     });
     if (rooms.length === 0 && day.room !== undefined && day.room !== "") {
       throw refuse(fileName, `day ${position + 1}: unreadable <room> elements`);
     }
     return { fields, rooms };
   });
-  return { format: "xml", fileName, conference, conferenceRooms: [], days };
+  return { format: "xml", fileName, conference, version: xmlText(schedule.version), baseUrl: conference.base_url, conferenceRooms: [], days };
 }
 
 /** Detects the format and parses a schedule file into the raw shape. Throws PandafestError on bad input. */

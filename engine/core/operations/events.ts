@@ -8,7 +8,7 @@ import type { Festival, FestivalEvent } from "../schema.js";
 import { instantMs } from "../time.js";
 import { parseEventInput, parseEventPatch, previewValue, type EventInput, type EventPatch } from "../validate.js";
 import { textOf } from "../views.js";
-import { commitChanges, FieldChanges, readFestival, short, shortList } from "./fields.js";
+import { commitChanges, FieldChanges, linkList, originRecord, readFestival, short, shortList } from "./fields.js";
 
 function requireUsableVenue(doc: Festival, venueId: string): void {
   const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? doc.venues[venueId] : undefined;
@@ -88,6 +88,13 @@ export function addEvent(editor: FestivalEditor, input: EventInput): string {
     status: short(fields.status ?? "confirmed"),
   };
   if (fields.language !== undefined) event.language = short(fields.language);
+  if (fields.type !== undefined && fields.type !== "") event.type = short(fields.type);
+  if (fields.subtitle !== undefined && fields.subtitle !== "") event.subtitle = short(fields.subtitle);
+  if (fields.abstract !== undefined && fields.abstract !== "") event.abstract = short(fields.abstract);
+  if (fields.links !== undefined && fields.links.length > 0) event.links = linkList(fields.links);
+  if (fields.attachments !== undefined && fields.attachments.length > 0) event.attachments = linkList(fields.attachments);
+  if (fields.doNotRecord === true) event.doNotRecord = true;
+  if (fields.origin !== undefined && Object.keys(fields.origin).length > 0) event.origin = originRecord(fields.origin);
   editor.change((draft) => {
     eventMapForNew(draft, id)[id] = event;
   }, `add event ${id}`);
@@ -123,7 +130,13 @@ export function editEvent(editor: FestivalEditor, eventId: string, patch: EventP
     .textList("hostIds", fields.hostIds)
     .textList("tags", fields.tags)
     .optionalText("language", fields.language)
-    .text("status", fields.status);
+    .text("status", fields.status)
+    .text("type", fields.type)
+    .text("subtitle", fields.subtitle)
+    .text("abstract", fields.abstract)
+    .links("links", fields.links)
+    .links("attachments", fields.attachments)
+    .flag("doNotRecord", fields.doNotRecord);
   return commitChanges(editor, changes, (draft) => heldEvent(draft, eventId), `edit event ${eventId}`);
 }
 

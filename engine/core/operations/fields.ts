@@ -4,8 +4,9 @@ import * as A from "@automerge/automerge";
 import { PandafestError } from "../errors.js";
 import type { FestivalEditor } from "../editor.js";
 import { checkSchema } from "../schema-version.js";
-import type { Festival, Geo, Short } from "../schema.js";
-import { textOf } from "../views.js";
+import type { Festival, Geo, Link, Short, SourceOrigin } from "../schema.js";
+import type { LinkInput, OriginInput } from "../validate.js";
+import { linksOf, textOf } from "../views.js";
 
 export function short(text: string): Short {
   return new A.ImmutableString(text);
@@ -20,6 +21,22 @@ export function readFestival(editor: FestivalEditor): Festival {
   const doc = editor.read();
   checkSchema(doc);
   return doc;
+}
+
+/** Links as stored: title and url as short fields. */
+export function linkList(links: readonly LinkInput[]): Link[] {
+  return links.map((link) => ({ title: short(link.title), url: short(link.url) }));
+}
+
+/** A source origin as stored (only the identifiers given). */
+export function originRecord(origin: OriginInput): SourceOrigin {
+  const record: SourceOrigin = {};
+  if (origin.guid !== undefined) record.guid = short(origin.guid);
+  if (origin.id !== undefined) record.id = origin.id;
+  if (origin.code !== undefined) record.code = short(origin.code);
+  if (origin.slug !== undefined) record.slug = short(origin.slug);
+  if (origin.url !== undefined) record.url = short(origin.url);
+  return record;
 }
 
 export type EntityLabel = "venue" | "event" | "person";
@@ -81,6 +98,27 @@ export class FieldChanges {
     } else if (value !== undefined && this.current(key) !== value) {
       this.set.set(key, value);
     }
+    return this;
+  }
+
+  /** A list of links, replaced whole when any title or address differs; an empty list removes the field. */
+  links(key: string, value: readonly LinkInput[] | undefined): this {
+    if (value === undefined) return this;
+    const current = linksOf(this.current(key));
+    const same =
+      current.length === value.length &&
+      current.every((link, index) => link.title === value[index].title && link.url === value[index].url);
+    if (same) return this;
+    if (value.length === 0) this.remove.push(key);
+    else this.set.set(key, linkList(value));
+    return this;
+  }
+
+  /** A true/false flag stored only when true (false removes it). */
+  flag(key: string, value: boolean | undefined): this {
+    if (value === undefined || (this.current(key) === true) === value) return this;
+    if (value) this.set.set(key, true);
+    else this.remove.push(key);
     return this;
   }
 

@@ -4,7 +4,7 @@ import { newId } from "../ids.js";
 import type { FestivalEditor } from "../editor.js";
 import type { Person } from "../schema.js";
 import { parsePersonInput, parsePersonPatch, type PersonInput, type PersonPatch } from "../validate.js";
-import { commitChanges, FieldChanges, readFestival, requireEntry, short } from "./fields.js";
+import { commitChanges, FieldChanges, originRecord, readFestival, requireEntry, short } from "./fields.js";
 
 /** Adds a person and returns the new id. */
 export function addPerson(editor: FestivalEditor, input: PersonInput): string {
@@ -13,6 +13,7 @@ export function addPerson(editor: FestivalEditor, input: PersonInput): string {
   const id = newId("person");
   const person: Person = { name: short(fields.name), bio: short(fields.bio ?? "") };
   if (fields.contact !== undefined) person.contact = short(fields.contact);
+  if (fields.origin !== undefined && Object.keys(fields.origin).length > 0) person.origin = originRecord(fields.origin);
   editor.change((doc) => {
     doc.people[id] = person;
   }, `add person ${id}`);

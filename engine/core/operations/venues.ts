@@ -5,7 +5,7 @@ import type { FestivalEditor } from "../editor.js";
 import type { Venue } from "../schema.js";
 import { parseVenueInput, parseVenuePatch, type VenueInput, type VenuePatch } from "../validate.js";
 import { textOf } from "../views.js";
-import { commitChanges, FieldChanges, readFestival, requireEntry, short, shortList } from "./fields.js";
+import { commitChanges, FieldChanges, linkList, originRecord, readFestival, requireEntry, short, shortList } from "./fields.js";
 
 /** Adds a venue and returns its new id. */
 export function addVenue(editor: FestivalEditor, input: VenueInput): string {
@@ -21,6 +21,9 @@ export function addVenue(editor: FestivalEditor, input: VenueInput): string {
   };
   if (fields.geo) venue.geo = { lat: fields.geo.lat, lon: fields.geo.lon };
   if (fields.capacity !== undefined) venue.capacity = fields.capacity;
+  if (fields.links !== undefined && fields.links.length > 0) venue.links = linkList(fields.links);
+  if (fields.online === true) venue.online = true;
+  if (fields.origin !== undefined && Object.keys(fields.origin).length > 0) venue.origin = originRecord(fields.origin);
   editor.change((doc) => {
     doc.venues[id] = venue;
   }, `add venue ${id}`);
@@ -38,7 +41,9 @@ export function editVenue(editor: FestivalEditor, venueId: string, patch: VenueP
     .text("accessibility", fields.accessibility)
     .textList("tags", fields.tags)
     .geo("geo", fields.geo)
-    .scalar("capacity", fields.capacity);
+    .scalar("capacity", fields.capacity)
+    .links("links", fields.links)
+    .flag("online", fields.online);
   return commitChanges(editor, changes, (doc) => doc.venues[venueId], `edit venue ${venueId}`);
 }
 

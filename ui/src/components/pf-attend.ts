@@ -413,6 +413,7 @@ export class PfAttend extends LitElement {
     const favourite = this.favourites.has(event.id);
     return html`<dialog aria-labelledby="details-title" @close=${() => (this.details = undefined)}>
       <h2 id="details-title">${event.title || "(untitled event)"}</h2>
+      ${event.subtitle ? html`<p class="subtitle">${event.subtitle}</p>` : nothing}
       <dl>
         <dt>When</dt>
         <dd>${event.day ? `${dayLabel(event.day)}, ${event.startTime}–${event.endTime}` : "time not readable"}</dd>
@@ -422,6 +423,9 @@ export class PfAttend extends LitElement {
         <dt>Status</dt>
         <dd>${event.status === "cancelled" ? "Cancelled" : event.status === "tentative" ? "Tentative: not yet confirmed" : "Confirmed"}</dd>
         ${event.tags.length > 0 ? html`<dt>Tags</dt><dd class="tags">${event.tags.map((tag) => renderTag(tag))}</dd>` : nothing}
+        ${event.links.length > 0
+          ? html`<dt>Links</dt><dd><ul class="links">${event.links.map((link) => html`<li><a href=${link.url} rel="noopener noreferrer" target="_blank">${link.title || link.url}</a></li>`)}</ul></dd>`
+          : nothing}
       </dl>
       ${event.description ? html`<p class="event-description">${event.description}</p>` : nothing}
       <div class="actions">

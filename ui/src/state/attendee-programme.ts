@@ -1,6 +1,6 @@
 // The attendee view's festival: the node's programme.json read into the shape the programme layout reads, with the
 // hosts by id. Read-only and free of Automerge, so reading a programme needs none of the organiser's app.
-import { parsePublicProgramme, PROGRAMME_JSON_FILE, type PublicProgramme } from "../../../engine/core/programme-json.js";
+import { eventViewOfProgramme, parsePublicProgramme, PROGRAMME_JSON_FILE, type PublicProgramme } from "../../../engine/core/programme-json.js";
 import { usableDayStart, usableTimeZone } from "../../../engine/core/time.js";
 import type { ProgrammeSource } from "./programme-days.js";
 import { scheduleEvent, type ScheduledEvent } from "./scheduled-event.js";
@@ -33,7 +33,7 @@ export class AttendeeProgramme implements ProgrammeSource {
     };
     for (const venue of programme.venues) this.venues.set(venue.id, { name: venue.name, removed: venue.removed === true });
     for (const host of programme.hosts) this.hosts.set(host.id, host.name);
-    for (const event of programme.events) this.events.set(event.id, scheduleEvent(event, this.settings));
+    for (const event of programme.events) this.events.set(event.id, scheduleEvent(eventViewOfProgramme(event), this.settings));
   }
 
   liveVenues(): Array<{ id: string; name: string }> {

@@ -3,7 +3,8 @@
 import type { Patch } from "@automerge/automerge/slim";
 import { eventsTouchedBy, storedEvents } from "../../../engine/core/event-shards.js";
 import type { EventView, Festival, FestivalSettings, PersonView, VenueView } from "../../../engine/core/schema.js";
-import { eventView, festivalSettingsOf, personView, toEventView, venueView } from "../../../engine/core/views.js";
+import { festivalDayOf, instantMs, localDateTime } from "../../../engine/core/time.js";
+import { eventView, eventViewDefaults, festivalSettingsOf, personView, toEventView, venueView, venueViewDefaults } from "../../../engine/core/views.js";
 import { scheduleEvent, type ScheduledEvent } from "./scheduled-event.js";
 
 export { scheduleEvent, type ScheduledEvent };
@@ -41,10 +42,10 @@ export class FestivalModel {
     const model = new FestivalModel();
     model.settings = snapshot.settings;
     for (const venue of snapshot.venues) {
-      model.venues.set(venue.id, { ...venue, description: "", address: "", accessibility: "", tags: [] });
+      model.venues.set(venue.id, { ...venue, ...venueViewDefaults(), description: "", address: "", accessibility: "", tags: [] });
     }
     for (const event of snapshot.events) {
-      model.events.set(event.id, scheduleEvent({ ...event, description: "", hostIds: [], tags: [] }, model.settings));
+      model.events.set(event.id, scheduleEvent({ ...event, ...eventViewDefaults(), description: "", hostIds: [], tags: [] }, model.settings));
     }
     return model;
   }
