@@ -41,12 +41,16 @@ export interface FestivalEvent {
   tags: Short[];
   language?: Short;
   status: Short; // one of EventStatus
+  /** deleted (a flag, like a venue's, so it can be restored and a concurrent edit is kept) */
+  removed?: boolean;
 }
 
 export interface Person {
   name: Short;
   bio: Short;
   contact?: Short;
+  /** deleted (a flag, so the person can be restored) */
+  removed?: boolean;
 }
 
 export interface Member {
@@ -121,6 +125,8 @@ export interface EventView {
   tags: string[];
   language?: string;
   status: EventStatus;
+  /** present (true) only for a deleted event: it is left out of the programme, exports, checks and forks */
+  removed?: true;
 }
 
 export interface PersonView {
@@ -128,6 +134,8 @@ export interface PersonView {
   name: string;
   bio: string;
   contact?: string;
+  /** present (true) only for a deleted person: not listed as a host, in exports or in forks */
+  removed?: true;
 }
 
 /** A festival's own settings, field by field, as stored (FestivalView) or as readers use them (FestivalSettings). */

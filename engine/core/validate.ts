@@ -341,6 +341,40 @@ function parseWith<TSchema extends v.GenericSchema>(
   throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about });
 }
 
+/**
+ * Every field problem of an input at once, the first for each field, each an error about its field: what a form
+ * shows beside its fields in one go. The same schemas as the parse functions, so the rule is written once.
+ */
+function problemsWith(schema: v.GenericSchema & { entries: v.ObjectEntries }, input: unknown, subject: string): PandafestError[] {
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return [];
+  const seen = new Set<string>();
+  const problems: PandafestError[] = [];
+  for (const issue of result.issues) {
+    const key = issue.path?.[0]?.key;
+    const field = typeof key === "string" ? key : "";
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const about = field !== "" && field in schema.entries ? { subject, field } : undefined;
+    problems.push(new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about }));
+  }
+  return problems;
+}
+
+/** Every problem of a new event's fields (one per field), before anything about the festival is checked. */
+export function eventInputProblems(input: unknown): PandafestError[] {
+  return problemsWith(eventInput, input, "event");
+}
+export function eventPatchProblems(input: unknown): PandafestError[] {
+  return problemsWith(eventPatch, input, "event");
+}
+export function personInputProblems(input: unknown): PandafestError[] {
+  return problemsWith(personInput, input, "person");
+}
+export function personPatchProblems(input: unknown): PandafestError[] {
+  return problemsWith(personPatch, input, "person");
+}
+
 export function parseVenueInput(input: unknown): VenueInput {
   return parseWith(venueInput, input, "venue");
 }
