@@ -81,5 +81,5 @@ describe("event and person delete/restore", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no event/i);
     expect((await runCli(dataDir, ["event", "delete", "--help"])).stdout).toMatch(/can be\s+restored/);
-  }, 120_000);
+  }, 400_000);
 });

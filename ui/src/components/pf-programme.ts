@@ -1,10 +1,12 @@
 // The programme: on wide screens a grid per festival day (venues across, time down), on phones a list.
 // Cancelled and tentative events are marked as such, clashing events and events holding concurrent values are
-// flagged; every event links to its form.
+// flagged; every event links to its form. An empty slot of the grid starts a new event there, and the event just saved
+// is scrolled to and marked, with a short note (and Undo when the change can be undone).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
-import { assignLanes, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
+import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
+import { assignLanes, programmeOf, SLOT_MINUTES, type ProgrammeDay } from "../state/programme-layout.js";
 import { festivalHash } from "../state/routes.js";
 import { tagHue } from "../state/tag-colours.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -172,6 +174,25 @@ export class PfProgramme extends LitElement {
         outline: 2px solid var(--pf-warn);
         outline-offset: -2px;
       }
+      /* an empty slot is a place for a new event */
+      .grid {
+        cursor: cell;
+      }
+      .grid > :not(a) {
+        cursor: default;
+      }
+      /* the event just saved, until its note is dismissed */
+      [data-saved] {
+        outline: 3px solid var(--pf-ok);
+        outline-offset: 1px;
+        z-index: 3;
+      }
+      .saved-note {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem;
+      }
       .list {
         list-style: none;
         padding: 0;
@@ -249,6 +270,10 @@ export class PfProgramme extends LitElement {
   @property({ attribute: false }) accessor conflicted: ReadonlySet<string> = new Set();
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
   @state() accessor layoutChosen = false;
+  /** the note about the event just saved (handed over by the form), shown until dismissed */
+  @state() accessor savedNote: Omit<SavedNote, "festivalId"> | undefined;
+  #scrollTo: string | undefined;
+  #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #media = window.matchMedia(WIDE_QUERY);
 
   override connectedCallback(): void {
@@ -270,12 +295,66 @@ export class PfProgramme extends LitElement {
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
     if (!this.active) return false;
     const rendered = this.#rendered;
+    if (hasSavedNote(this.festivalId)) return true;
     const onlyShown = changed.size === 1 && changed.has("active");
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
   }
 
+  protected override willUpdate(): void {
+    const note = takeSavedNote(this.festivalId);
+    if (note) this.#showNote(note);
+  }
+
   protected override updated(): void {
     this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
+    // kept until the event shows (an undone deletion brings it back a render later)
+    if (this.#scrollTo !== undefined && this.scrollToEvent(this.#scrollTo)) this.#scrollTo = undefined;
+  }
+
+  /** Scrolls the event into view (in whichever layout shows); false when it is not in the programme. */
+  scrollToEvent(eventId: string): boolean {
+    const target = this.renderRoot.querySelector<HTMLElement>(`[data-event-id="${CSS.escape(eventId)}"]`);
+    target?.scrollIntoView({ block: "center", inline: "center" });
+    return target !== null;
+  }
+
+  #showNote(note: SavedNote): void {
+    clearTimeout(this.#noteTimer);
+    this.savedNote = { eventId: note.eventId, words: note.words, undo: note.undo };
+    this.#scrollTo = note.eventId;
+    // a plain "saved" goes after a while; a note with Undo stays until dismissed (no time limit on undoing)
+    if (!note.undo) this.#noteTimer = setTimeout(() => (this.savedNote = undefined), 8000);
+  }
+
+  #dismissNote(): void {
+    this.savedNote = undefined;
+    this.#scrollTo = undefined;
+  }
+
+  #undo(): void {
+    const note = this.savedNote;
+    if (!note?.undo) return;
+    this.#showNote({ festivalId: this.festivalId, eventId: note.eventId, words: note.undo.run() });
+  }
+
+  /** A click on an empty slot of a day's grid: the new-event form, with that venue and start time filled in. */
+  #startEventAt(click: MouseEvent, day: ProgrammeDay): void {
+    const grid = click.currentTarget as HTMLElement;
+    if (click.target !== grid) return; // an event, a venue heading or a time label
+    const heads = [...grid.querySelectorAll<HTMLElement>(".venue-head")];
+    const column = heads.findIndex((head) => {
+      const box = head.getBoundingClientRect();
+      return click.clientX >= box.left && click.clientX < box.right;
+    });
+    if (column < 0 || column >= day.columns.length) return;
+    const box = grid.getBoundingClientRect();
+    const headHeight = heads[column].offsetHeight;
+    const rows = day.lastSlot - day.firstSlot;
+    const slot = Math.floor(((click.clientY - box.top - headHeight) / (box.height - headHeight)) * rows);
+    if (slot < 0 || slot >= rows) return;
+    const startMs = day.dayStartMs + (day.firstSlot + slot) * SLOT_MINUTES * 60_000;
+    handOverNewEventSlot({ festivalId: this.festivalId, venueId: day.columns[column].venueId, startMs });
+    window.location.hash = festivalHash(this.festivalId, { screen: "event", id: "new" });
   }
 
   override render() {
@@ -294,6 +373,13 @@ export class PfProgramme extends LitElement {
           <button type="button" aria-pressed=${this.layout === "list" ? "true" : "false"} @click=${() => this.#choose("list")}>List</button>
         </span>
       </div>
+      ${this.savedNote
+        ? html`<p class="notice ok saved-note" role="status" data-saved-note>
+            <span>${this.savedNote.words}</span>
+            ${this.savedNote.undo ? html`<button type="button" @click=${this.#undo}>${this.savedNote.undo.label}</button>` : nothing}
+            <button type="button" @click=${this.#dismissNote}>Dismiss</button>
+          </p>`
+        : nothing}
       <p class="muted" id="summary" role="status">
         ${model.events.size} event${model.events.size === 1 ? "" : "s"} in ${venueCount} venue${venueCount === 1 ? "" : "s"}${programme.clashing.size > 0
           ? html`, <strong>${programme.clashing.size} clashing</strong> (see <a href=${festivalHash(id, { screen: "conflicts" })}>Conflicts</a>)`
@@ -349,7 +435,7 @@ export class PfProgramme extends LitElement {
       ${day.events.length === 0
         ? html`<p class="muted">Nothing planned.</p>`
         : html`<div class="grid-scroll">
-            <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}">
+            <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}" @click=${(click: MouseEvent) => this.#startEventAt(click, day)}>
               ${day.columns.map(
                 (column, index) => html`<div
                   class="venue-head ${column.missing || column.removed ? "problem" : ""}"
@@ -374,6 +460,8 @@ export class PfProgramme extends LitElement {
                   return html`<a
                     class="event ${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
                     href=${this.#eventHref(event)}
+                    data-event-id=${event.id}
+                    ?data-saved=${this.savedNote?.eventId === event.id}
                     style="grid-column: ${index + 2}; grid-row: ${start} / ${end}; margin-left: calc(${lane.lane * width}% + 2px); width: calc(${width}% - 4px)"
                     ><span class="time">${event.startTime}–${event.endTime}</span><span class="title title-text">${event.title}</span><span class="visually-hidden">
                       at ${venueName}</span
@@ -403,7 +491,12 @@ export class PfProgramme extends LitElement {
 
   #renderListItem(event: ScheduledEvent, clashing: ReadonlySet<string>, venueName: string) {
     return html`<li>
-      <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}" href=${this.#eventHref(event)}>
+      <a
+        class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
+        href=${this.#eventHref(event)}
+        data-event-id=${event.id}
+        ?data-saved=${this.savedNote?.eventId === event.id}
+      >
         <span class="time">${event.startTime}–${event.endTime}</span>
         <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span>
         <span class="venue">${venueName}</span>
