@@ -295,6 +295,18 @@ const festivalPatch = v.strictObject(
 
 // ---- parsing ----
 
+/** The issue's expectation as what to do ("expected a text of …" → "Enter a text of …."), for a form field. */
+function adviceOf(issue: v.BaseIssue<unknown>, missing: boolean): string {
+  if (missing) return "Fill this in: it is required.";
+  const message = issue.message.trim();
+  const advice = message.startsWith("expected ") ? `Enter ${message.slice("expected ".length)}` : message.charAt(0).toUpperCase() + message.slice(1);
+  return advice.endsWith(".") ? advice : `${advice}.`;
+}
+
+function isMissing(issue: v.BaseIssue<unknown>): boolean {
+  return issue.type === "strict_object" && issue.input === undefined && (issue.path ?? []).length > 0;
+}
+
 const PREVIEW_LENGTH = 60;
 
 /** A short, printable rendering of a rejected value for an error message. */
@@ -337,7 +349,7 @@ function parseWith<TSchema extends v.GenericSchema>(
   if (result.success) return result.output;
   const issue = result.issues[0];
   const field = issue.path?.[0]?.key;
-  const about = typeof field === "string" && field in schema.entries ? { subject, field } : undefined;
+  const about = typeof field === "string" && field in schema.entries ? { subject, field, advice: adviceOf(issue, isMissing(issue)) } : undefined;
   throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about });
 }
 
@@ -355,7 +367,7 @@ function problemsWith(schema: v.GenericSchema & { entries: v.ObjectEntries }, in
     const field = typeof key === "string" ? key : "";
     if (seen.has(field)) continue;
     seen.add(field);
-    const about = field !== "" && field in schema.entries ? { subject, field } : undefined;
+    const about = field !== "" && field in schema.entries ? { subject, field, advice: adviceOf(issue, isMissing(issue)) } : undefined;
     problems.push(new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about }));
   }
   return problems;

@@ -48,7 +48,7 @@ describe.skipIf(!browserTestsRun("organiser-forms.test.ts"))("the organiser's fo
       await expect.poll(() => form.locator(`#${id}`).getAttribute("aria-invalid")).toBe("true");
       expect(await form.locator(`#${id}`).getAttribute("aria-describedby")).toContain(`${id}-error`);
     }
-    expect(await form.locator("#title-error").textContent()).toMatch(/title/);
+    expect(await form.locator("#title-error").textContent()).toContain("Enter a non-empty single-line text of at most 200 characters.");
     expect(await form.locator("#startTime-error").textContent()).toContain("Choose the start time");
     expect(await form.locator("#language-error").textContent()).toContain("BCP 47");
     expect(await focusedId(page)).toBe("title");
@@ -146,5 +146,32 @@ describe.skipIf(!browserTestsRun("organiser-forms.test.ts"))("the organiser's fo
 
     expect(seen.dialogs, "no window.confirm or alert").toEqual([]);
     expect(seen.errors).toEqual([]);
+  });
+
+  it("sends a visitor's deletion to the members as a proposal, like any other edit", async () => {
+    if (!server || !browser) throw new Error("the first test starts the node and the browser");
+    // an organised festival of the node's identity, in which this browser has no role
+    const organised = await cliJson<{ id: string }>(server.dataDir, ["festival", "create", "Organised Fest", "--time-zone", "Europe/Berlin", "--start", "2027-07-01", "--end", "2027-07-02"]);
+    await cliJson(server.dataDir, ["venue", "add", organised.id, "--name", "Hall"]);
+    const talk = await cliJson<{ id: string }>(server.dataDir, ["event", "add", organised.id, "--title", "Talk", "--venue", "Hall", "--start", "2027-07-01T10:00", "--end", "2027-07-01T11:00"]);
+    const page = await openApp(await browser.newContext(), server.url, "Visitor");
+    await page.goto(festivalUrl(server.url, organised.id, `event/${talk.id}`));
+    const form = page.locator("pf-event-form");
+    await form.getByRole("button", { name: "Delete the event…" }).click();
+    await form.getByRole("button", { name: "Yes, delete the event" }).click();
+    await page.locator("pf-programme [data-saved-note]").getByText("is sent to the members as a proposal").waitFor();
+    expect(await programmeTitles(page)).toEqual(["Talk"]);
+    const proposals = await eventually(
+      "the proposal on the node",
+      async () => {
+        const listed = await cliJson<Array<{ description?: string; summary?: string }>>(server!.dataDir, ["proposals", organised.id]);
+        return listed.length > 0 ? listed : undefined;
+      },
+      20_000,
+      500,
+    );
+    expect(JSON.stringify(proposals)).toMatch(/deletes event \W*Talk/);
+    const shown = await cliJson<Shown>(server.dataDir, ["festival", "show", organised.id]);
+    expect(shown.events[talk.id].removed, "what members see keeps the event").toBeUndefined();
   });
 });

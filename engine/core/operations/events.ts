@@ -23,13 +23,13 @@ function venueProblem(doc: Festival, venueId: string): PandafestError | undefine
   if (typeof venue !== "object" || venue === null) {
     return new PandafestError(
       `invalid event venueId ${previewValue(venueId)}: no such venue in this festival; add the venue first or use an existing venue id`,
-      { about: { subject: "event", field: "venueId" } },
+      { about: { subject: "event", field: "venueId", advice: "Choose a venue of this festival." } },
     );
   }
   if (venue.removed === true) {
     return new PandafestError(
       `invalid event venueId ${previewValue(venueId)}: the venue ${previewValue(textOf(venue.name))} is removed; restore it or choose another venue`,
-      { about: { subject: "event", field: "venueId" } },
+      { about: { subject: "event", field: "venueId", advice: `${textOf(venue.name)} is removed: restore it or choose another venue.` } },
     );
   }
   return undefined;
@@ -41,13 +41,13 @@ function hostsProblem(doc: Festival, personIds: readonly string[]): PandafestErr
     if (typeof person !== "object" || person === null) {
       return new PandafestError(
         `invalid event hostIds: ${previewValue(personId)} is not a person in this festival; add the person first`,
-        { about: { subject: "event", field: "hostIds" } },
+        { about: { subject: "event", field: "hostIds", advice: "Add the person first, or choose another host." } },
       );
     }
     if (isDeleted(person)) {
       return new PandafestError(
         `invalid event hostIds: ${previewValue(textOf(person.name))} is deleted; restore them first or choose another host`,
-        { about: { subject: "event", field: "hostIds" } },
+        { about: { subject: "event", field: "hostIds", advice: `${textOf(person.name)} is deleted: restore them first, or choose another host.` } },
       );
     }
   }
@@ -70,7 +70,7 @@ function timesProblem(start: string, end: string): PandafestError | undefined {
   if (endMs <= startMs) {
     return new PandafestError(
       `invalid event end ${previewValue(end)}: it is not after the start ${previewValue(start)}; an event must end after it starts`,
-      { about: { subject: "event", field: "end" } },
+      { about: { subject: "event", field: "end", advice: "Choose an end after the start: an event must end after it starts." } },
     );
   }
   return undefined;

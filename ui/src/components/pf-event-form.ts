@@ -386,11 +386,13 @@ export class PfEventForm extends LitElement {
     const eventId = this.eventId;
     try {
       deleteEvent(session.editor, eventId);
+      // without a role the deletion is a proposal: the event stays until a member accepts it
+      const proposed = session.model.events.has(eventId);
       handOverSavedNote({
         festivalId: session.id,
         eventId,
-        words: `Deleted “${current.title}”.`,
-        undo: {
+        words: proposed ? `Your deletion of “${current.title}” is sent to the members as a proposal.` : `Deleted “${current.title}”.`,
+        undo: proposed ? undefined : {
           label: "Undo",
           run: () => {
             restoreEvent(session.editor, eventId);

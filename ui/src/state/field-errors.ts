@@ -25,7 +25,8 @@ export function formErrorsFrom(error: unknown, subject: string, fields: readonly
   const message = messageOf(error);
   if (!(error instanceof PandafestError)) return { fields: {}, form: `Something went wrong: ${message}` };
   const about = error.about;
-  if (about !== undefined && about.subject === subject && fields.includes(about.field)) return { fields: { [about.field]: message } };
+  // beside its field, what to do is enough (the label names the field); the whole message otherwise
+  if (about !== undefined && about.subject === subject && fields.includes(about.field)) return { fields: { [about.field]: about.advice ?? message } };
   return { fields: {}, form: message };
 }
 
