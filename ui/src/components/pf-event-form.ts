@@ -274,7 +274,9 @@ export class PfEventForm extends LitElement {
     const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="hostIds"]:checked')].map((box) => box.value);
     // the stored order is kept (the boxes are sorted by name): only what the person changed is written
     const stored = isNew ? [] : (this.#event()?.hostIds ?? []);
-    const hostIds = [...stored.filter((id) => checked.includes(id)), ...checked.filter((id) => !stored.includes(id))];
+    // hosts without a box (deleted, or not known here) stay as they are
+    const hasBox = (id: string) => session.model.people.has(id);
+    const hostIds = [...stored.filter((id) => checked.includes(id) || !hasBox(id)), ...checked.filter((id) => !stored.includes(id))];
     const newHosts: string[] = [];
     const hostProblems: PandafestError[] = [];
     for (const name of listFromText(formText(form, "newHosts"))) {
