@@ -297,7 +297,7 @@ export function wordsOf(doc: Festival, facts: ChangeFacts): string[] {
     for (const edit of edits) {
       const field = edit.path[2];
       if (field === undefined) words.push(edit.after === undefined && edit.before !== undefined ? "deleted" : "replaced");
-      else if (field === "removed" && edit.after === true) words.push("removed");
+      else if (field === "removed" && edit.after === true) words.push(collection === "venues" ? "removed" : "deleted");
       else if (field === "removed" && edit.after === false) words.push("restored");
       else words.push(editWords(doc, field, edit));
     }

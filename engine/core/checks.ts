@@ -3,7 +3,7 @@
 import { storedEvents } from "./event-shards.js";
 import type { EventStatus, Festival } from "./schema.js";
 import { instantMs } from "./time.js";
-import { statusOf, textOf } from "./views.js";
+import { isDeleted, statusOf, textOf } from "./views.js";
 
 export interface ClashingEvent {
   id: string;
@@ -75,6 +75,7 @@ function venueName(doc: Festival, venueId: string): string {
 export function findClashes(doc: Festival): Clash[] {
   const candidates: TimedEvent[] = [];
   for (const [id, raw] of storedEvents(doc)) {
+    if (isDeleted(raw)) continue;
     const start = textOf(raw.start);
     const end = textOf(raw.end);
     candidates.push({
@@ -102,7 +103,7 @@ export function findClashes(doc: Festival): Clash[] {
   return clashes;
 }
 
-export type DanglingKind = "venue-removed" | "venue-missing" | "host-missing";
+export type DanglingKind = "venue-removed" | "venue-missing" | "host-missing" | "host-deleted";
 
 export interface DanglingReference {
   kind: DanglingKind;
@@ -112,10 +113,14 @@ export interface DanglingReference {
   refId: string;
 }
 
-/** Events that point at a removed or missing venue, or at hosts who are not among the people. */
+/**
+ * Events that point at a removed or missing venue, or at hosts who are not among the people or are deleted (a host
+ * added while someone else deleted the person). Deleted events are not checked.
+ */
 export function findDangling(doc: Festival): DanglingReference[] {
   const found: DanglingReference[] = [];
   for (const [eventId, raw] of storedEvents(doc)) {
+    if (isDeleted(raw)) continue;
     const eventTitle = textOf(raw.title);
     const venueId = textOf(raw.venueId);
     const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? doc.venues[venueId] : undefined;
@@ -128,6 +133,8 @@ export function findDangling(doc: Festival): DanglingReference[] {
     for (const hostId of hostIds) {
       if (!Object.prototype.hasOwnProperty.call(doc.people, hostId)) {
         found.push({ kind: "host-missing", eventId, eventTitle, refId: hostId });
+      } else if (isDeleted(doc.people[hostId])) {
+        found.push({ kind: "host-deleted", eventId, eventTitle, refId: hostId });
       }
     }
   }

@@ -7,6 +7,7 @@ import { getEvent, storedEvents } from "./event-shards.js";
 import { checkSchema } from "./schema-version.js";
 import type { Festival } from "./schema.js";
 import { previewValue } from "./validate.js";
+import { isDeleted } from "./views.js";
 
 export interface ConflictValue {
   /** plain JSON (ImmutableStrings as strings) */
@@ -149,8 +150,17 @@ function targetsOf(doc: Festival): Map<string, Target> {
   return targets;
 }
 
+/**
+ * A field of a deleted event or person other than its `removed` flag: its concurrent values are not shown (the item
+ * is in no programme or export); a concurrent delete and restore is, and so is everything once it is restored.
+ */
+function ofDeletedItem(path: readonly string[], item: object, key: string): boolean {
+  return (path[0] === "events" || path[0] === "people") && key !== "removed" && isDeleted(item as { removed?: unknown });
+}
+
 function checkTargetKey(target: Target, key: string, found: FieldConflict[]): void {
   if (target.isRoot && SKELETON_KEYS.has(key)) return;
+  if (!target.isRoot && ofDeletedItem(target.path, target.object, key)) return;
   const conflict = conflictAt(target.object, key, [...target.path, key]);
   if (conflict) found.push(conflict);
 }
@@ -328,6 +338,7 @@ export function conflictsAtFields(doc: Festival, fields: Iterable<readonly strin
       parent = isObject(item) ? item : undefined;
     }
     if (parent === undefined || !Object.prototype.hasOwnProperty.call(parent, path[path.length - 1])) continue;
+    if (path.length === 3 && ofDeletedItem(path, parent, path[2])) continue;
     const conflict = conflictAt(parent, path[path.length - 1], [...path]);
     if (conflict) found.push(conflict);
   }

@@ -6,6 +6,8 @@ export type PandafestErrorCode = "input" | "usage" | "data" | "internal";
 export interface ErrorField {
   subject: string;
   field: string;
+  /** what to do about it, in a few words, for a form that shows it beside the field (the message says it in full) */
+  advice?: string;
 }
 
 export class PandafestError extends Error {

@@ -45,7 +45,11 @@ export interface PublicProgramme {
 
 /** The public programme of a festival view. */
 export function programmeJson(view: FestivalView, festivalId: string): PublicProgramme {
-  const events = Object.values(view.events).map((event) => ({
+  // deleted events and people are not in the programme (the rule of views.ts withoutDeleted, not imported: this module
+  // is read by the attendee's page, which loads no Automerge)
+  const events = Object.values(view.events)
+    .filter((event) => event.removed !== true)
+    .map((event) => ({
     id: event.id,
     title: event.title,
     description: event.description,
@@ -64,7 +68,7 @@ export function programmeJson(view: FestivalView, festivalId: string): PublicPro
     .filter((venue) => !venue.removed || usedVenues.has(venue.id))
     .map((venue) => (venue.removed ? { id: venue.id, name: venue.name, removed: true as const } : { id: venue.id, name: venue.name }));
   const hosts = Object.values(view.people)
-    .filter((person) => hostIds.has(person.id))
+    .filter((person) => person.removed !== true && hostIds.has(person.id))
     .map((person) => ({ id: person.id, name: person.name }));
   const { name, description, timeZone, startDate, endDate, dayStartsAt } = view;
   return { version: PROGRAMME_JSON_VERSION, festival: { id: festivalId, name, description, timeZone, startDate, endDate, dayStartsAt }, venues, hosts, events };

@@ -4,7 +4,7 @@ import { PandafestError } from "./errors.js";
 import { storedEvents } from "./event-shards.js";
 import type { EventView, Festival, FestivalEvent, FestivalView, Venue } from "./schema.js";
 import { addDays, festivalDayOf, instantMs, isCalendarDate, zonedDateTimeToEpoch } from "./time.js";
-import { festivalSettingsOf, textOf, toEventView } from "./views.js";
+import { festivalSettingsOf, isDeleted, textOf, toEventView } from "./views.js";
 
 export interface ProgrammeVenue {
   venueId: string;
@@ -54,7 +54,7 @@ function isObject(value: unknown): boolean {
 function readerOf(source: ProgrammeSource): SourceReader {
   if (isView(source)) {
     return {
-      eventIds: () => Object.keys(source.events),
+      eventIds: () => Object.keys(source.events).filter((id) => source.events[id].removed !== true),
       eventStart: (id) => source.events[id].start,
       eventView: (id) => source.events[id],
       venue: (id) => (Object.prototype.hasOwnProperty.call(source.venues, id) ? source.venues[id] : undefined),
@@ -69,7 +69,7 @@ function readerOf(source: ProgrammeSource): SourceReader {
     return event;
   };
   return {
-    eventIds: () => [...events.keys()],
+    eventIds: () => [...events.keys()].filter((id) => !isDeleted(events.get(id))),
     eventStart: (id) => textOf(eventOf(id).start),
     eventView: (id) => toEventView(id, eventOf(id)),
     venue: (id) => {
@@ -100,7 +100,7 @@ function compareEvents(a: PlacedEvent, b: PlacedEvent): number {
  * The programme by festival day and venue. An event belongs to the festival day of its start (see
  * festivalDayOf). Only days and venues that hold events appear; a removed venue appears where it
  * still holds events, and events at a venue id that does not exist appear under a "missing" venue.
- * Events whose start cannot be read are left out (findDangling and the checks report bad data).
+ * Deleted events and events whose start cannot be read are left out (findDangling and the checks report bad data).
  * With `day`, only that day is built (without views of other days' events).
  */
 export function programme(source: ProgrammeSource, options: ProgrammeOptions = {}): ProgrammeDay[] {

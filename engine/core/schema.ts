@@ -83,6 +83,8 @@ export interface FestivalEvent {
   /** the speakers asked not to be recorded */
   doNotRecord?: boolean;
   origin?: SourceOrigin;
+  /** deleted (a flag, like a venue's, so it can be restored and a concurrent edit is kept) */
+  removed?: boolean;
 }
 
 export interface Person {
@@ -90,6 +92,8 @@ export interface Person {
   bio: Short;
   contact?: Short;
   origin?: SourceOrigin;
+  /** deleted (a flag, so the person can be restored) */
+  removed?: boolean;
 }
 
 export interface Member {
@@ -198,6 +202,8 @@ export interface EventView {
   attachments: LinkView[];
   doNotRecord: boolean;
   origin: OriginView;
+  /** present (true) only for a deleted event: it is left out of the programme, exports, checks and forks */
+  removed?: true;
 }
 
 export interface PersonView {
@@ -206,6 +212,8 @@ export interface PersonView {
   bio: string;
   contact?: string;
   origin: OriginView;
+  /** present (true) only for a deleted person: not listed as a host, in exports or in forks */
+  removed?: true;
 }
 
 /** A festival's own settings, field by field, as stored (FestivalView) or as readers use them (FestivalSettings). */

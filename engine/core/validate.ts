@@ -424,6 +424,18 @@ const festivalPatch = v.strictObject(
 
 // ---- parsing ----
 
+/** The issue's expectation as what to do ("expected a text of …" → "Enter a text of …."), for a form field. */
+function adviceOf(issue: v.BaseIssue<unknown>, missing: boolean): string {
+  if (missing) return "Fill this in: it is required.";
+  const message = issue.message.trim();
+  const advice = message.startsWith("expected ") ? `Enter ${message.slice("expected ".length)}` : message.charAt(0).toUpperCase() + message.slice(1);
+  return advice.endsWith(".") ? advice : `${advice}.`;
+}
+
+function isMissing(issue: v.BaseIssue<unknown>): boolean {
+  return issue.type === "strict_object" && issue.input === undefined && (issue.path ?? []).length > 0;
+}
+
 const PREVIEW_LENGTH = 60;
 
 /** A short, printable rendering of a rejected value for an error message. */
@@ -466,8 +478,42 @@ function parseWith<TSchema extends v.GenericSchema>(
   if (result.success) return result.output;
   const issue = result.issues[0];
   const field = issue.path?.[0]?.key;
-  const about = typeof field === "string" && field in schema.entries ? { subject, field } : undefined;
+  const about = typeof field === "string" && field in schema.entries ? { subject, field, advice: adviceOf(issue, isMissing(issue)) } : undefined;
   throw new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about });
+}
+
+/**
+ * Every field problem of an input at once, the first for each field, each an error about its field: what a form
+ * shows beside its fields in one go. The same schemas as the parse functions, so the rule is written once.
+ */
+function problemsWith(schema: v.GenericSchema & { entries: v.ObjectEntries }, input: unknown, subject: string): PandafestError[] {
+  const result = v.safeParse(schema, input, { abortEarly: false });
+  if (result.success) return [];
+  const seen = new Set<string>();
+  const problems: PandafestError[] = [];
+  for (const issue of result.issues) {
+    const key = issue.path?.[0]?.key;
+    const field = typeof key === "string" ? key : "";
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const about = field !== "" && field in schema.entries ? { subject, field, advice: adviceOf(issue, isMissing(issue)) } : undefined;
+    problems.push(new PandafestError(describeIssue(subject, issue, Object.keys(schema.entries)), { code: "input", about }));
+  }
+  return problems;
+}
+
+/** Every problem of a new event's fields (one per field), before anything about the festival is checked. */
+export function eventInputProblems(input: unknown): PandafestError[] {
+  return problemsWith(eventInput, input, "event");
+}
+export function eventPatchProblems(input: unknown): PandafestError[] {
+  return problemsWith(eventPatch, input, "event");
+}
+export function personInputProblems(input: unknown): PandafestError[] {
+  return problemsWith(personInput, input, "person");
+}
+export function personPatchProblems(input: unknown): PandafestError[] {
+  return problemsWith(personPatch, input, "person");
 }
 
 export function parseVenueInput(input: unknown): VenueInput {

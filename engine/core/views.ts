@@ -141,6 +141,7 @@ export function toEventView(id: string, event: FestivalEvent): EventView {
   };
   const language = optionalText(event.language);
   if (language !== undefined) view.language = language;
+  if (event.removed === true) view.removed = true;
   return view;
 }
 
@@ -148,7 +149,20 @@ export function toPersonView(id: string, person: Person): PersonView {
   const view: PersonView = { id, name: textOf(person.name), bio: textOf(person.bio), origin: originOf(person.origin) };
   const contact = optionalText(person.contact);
   if (contact !== undefined) view.contact = contact;
+  if (person.removed === true) view.removed = true;
   return view;
+}
+
+/** A stored event or person that is deleted (its `removed` flag is set): kept, restorable, and shown nowhere but among the deleted. */
+export function isDeleted(entry: { removed?: unknown } | undefined): boolean {
+  return entry !== undefined && entry.removed === true;
+}
+
+/** The festival view without its deleted events and people (what the programme, exports and forks are made from). */
+export function withoutDeleted(view: FestivalView): FestivalView {
+  const live = <T extends { removed?: true }>(items: Record<string, T>): Record<string, T> =>
+    Object.fromEntries(Object.entries(items).filter(([, item]) => item.removed !== true));
+  return { ...view, events: live(view.events), people: live(view.people) };
 }
 
 function isEntry(value: unknown): boolean {

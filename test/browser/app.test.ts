@@ -120,12 +120,12 @@ describe.skipIf(!browserTestsRun("app.test.ts"))("the web app", { timeout: 60_00
     await form.locator("#endTime").fill("19:00");
     await form.getByRole("button", { name: "Add event" }).click();
     await expect.poll(() => form.locator("#endTime").getAttribute("aria-invalid")).toBe("true");
-    expect(await form.locator("#endTime-error").textContent()).toMatch(/not after the start/);
+    expect(await form.locator("#endTime-error").textContent()).toMatch(/Choose an end after the start/);
     expect(await startTime.getAttribute("aria-invalid")).toBe("false");
 
     await form.getByLabel("Title").fill("");
     await form.getByRole("button", { name: "Add event" }).click();
-    await expect.poll(() => form.locator("#title-error").textContent()).toMatch(/event title/);
+    await expect.poll(() => form.locator("#title-error").textContent()).toMatch(/Enter a non-empty single-line text/);
   });
 
   it("stores nothing of an event whose new host is refused: the form's changes are one transaction", async () => {

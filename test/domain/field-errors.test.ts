@@ -1,8 +1,8 @@
 // Forms place an error beside the field the error carries (PandafestError.about), never by reading its text.
 import { describe, expect, it } from "vitest";
 import { PandafestError } from "../../engine/core/errors.js";
-import { parseEventInput } from "../../engine/core/validate.js";
-import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
+import { eventInputProblems, parseEventInput } from "../../engine/core/validate.js";
+import { formErrorsFrom, formErrorsFromAll } from "../../ui/src/state/field-errors.js";
 
 describe("form errors", () => {
   it("go beside the field the error is about, whatever the message says", () => {
@@ -25,6 +25,22 @@ describe("form errors", () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(PandafestError);
-    expect((caught as PandafestError).about).toEqual({ subject: "event", field: "title" });
+    expect((caught as PandafestError).about).toEqual({
+      subject: "event",
+      field: "title",
+      advice: "Enter a non-empty single-line text of at most 200 characters.",
+    });
+  });
+
+  it("are all found in one go, by the same rules, one per field", () => {
+    const problems = eventInputProblems({ title: "", venueId: "v", start: "yesterday", end: "2027-07-01T11:00:00Z", language: "not a tag!", tags: "x" });
+    const errors = formErrorsFromAll(problems, "event", ["title", "venueId", "start", "end", "tags", "language"]);
+    expect(Object.keys(errors.fields).sort()).toEqual(["language", "start", "tags", "title"]);
+    expect(errors.fields.language).toBe('Enter a BCP 47 language tag such as "en" or "pt-BR".');
+    // the one-at-a-time parse refuses the same input with the first of them
+    expect(() => parseEventInput({ title: "", venueId: "v", start: "yesterday", end: "2027-07-01T11:00:00Z" })).toThrow(/event title/);
+    expect(eventInputProblems({ title: "A", venueId: "v", start: "2027-07-01T10:00:00Z", end: "2027-07-01T11:00:00Z" })).toEqual([]);
+    // errors about no field of the form are joined into its message
+    expect(formErrorsFromAll([new Error("one"), new PandafestError("two")], "event", ["title"]).form).toBe("Something went wrong: one two");
   });
 });

@@ -13,9 +13,16 @@ import {
   editFestival,
   editPerson,
   editVenue,
+  deleteEvent,
+  deletePerson,
+  eventProblems,
   removeVenue,
+  restoreEvent,
+  restorePerson,
   restoreVenue,
 } from "../../engine/core/operations.js";
+import { findClashes, findDangling } from "../../engine/core/checks.js";
+import { programme } from "../../engine/core/programme.js";
 import { eventView, eventViewDefaults, festivalView, personView, venueView } from "../../engine/core/views.js";
 import { lastChangeOps, newFestival, storedEvent } from "./helpers.js";
 
@@ -220,6 +227,49 @@ describe("editing", () => {
     expect(restoreVenue(editor, venueId)).toBe(true);
     expect(venueView(editor.doc, venueId)?.removed).toBe(false);
     expect(restoreVenue(editor, venueId)).toBe(false);
+  });
+
+  it("deletes an event with a flag, out of the programme and the checks, and restores it", () => {
+    const { editor, venueId } = festivalWithVenue();
+    const kept = addEvent(editor, { title: "Kept", venueId, ...slot });
+    const gone = addEvent(editor, { title: "Gone", venueId, ...slot });
+    expect(findClashes(editor.doc)).toHaveLength(1);
+    expect(deleteEvent(editor, gone)).toBe(true);
+    expect(deleteEvent(editor, gone)).toBe(false);
+    expect(eventView(editor.doc, gone)?.removed).toBe(true);
+    expect(eventView(editor.doc, kept)?.removed).toBeUndefined();
+    expect(findClashes(editor.doc)).toEqual([]);
+    expect(programme(editor.doc).flatMap((day) => day.venues.flatMap((venue) => venue.events.map((event) => event.title)))).toEqual(["Kept"]);
+    expect(programme(festivalView(editor.doc)).flatMap((day) => day.venues.flatMap((venue) => venue.events.map((event) => event.title)))).toEqual(["Kept"]);
+    expect(restoreEvent(editor, gone)).toBe(true);
+    expect(restoreEvent(editor, gone)).toBe(false);
+    expect(storedEvent(editor.doc, gone).removed).toBe(false);
+    expect(findClashes(editor.doc)).toHaveLength(1);
+    expectRefused(editor, () => deleteEvent(editor, "e_nope"), /no event with id "e_nope"/);
+  });
+
+  it("deletes a host only when asked to take them off their events, and refuses them as a new host", () => {
+    const { editor, venueId, personId } = festivalWithVenue();
+    const eventId = addEvent(editor, { title: "Talk", venueId, ...slot, hostIds: [personId] });
+    expectRefused(editor, () => deletePerson(editor, personId), /"Ada" hosts 1 event\(s\) \("Talk"\); take them off .* --unhost/);
+    expect(deletePerson(editor, personId, { unhost: true })).toEqual({ deleted: true, unhosted: [{ id: eventId, title: "Talk" }] });
+    expect(eventView(editor.doc, eventId)?.hostIds).toEqual([]);
+    expect(personView(editor.doc, personId)?.removed).toBe(true);
+    expect(deletePerson(editor, personId)).toEqual({ deleted: false, unhosted: [] });
+    expectRefused(editor, () => editEvent(editor, eventId, { hostIds: [personId] }), /"Ada" is deleted; restore them first/);
+    expect(restorePerson(editor, personId)).toBe(true);
+    expect(personView(editor.doc, personId)?.removed).toBeUndefined();
+    expect(editEvent(editor, eventId, { hostIds: [personId] })).toEqual(["hostIds"]);
+    expect(findDangling(editor.doc)).toEqual([]);
+  });
+
+  it("finds every problem of an event at once, by the rules add and edit apply", () => {
+    const { editor, venueId } = festivalWithVenue();
+    removeVenue(editor, venueId);
+    const problems = eventProblems(editor.doc, { title: " ", venueId, start: slot.end, end: slot.start, hostIds: ["p_nobody"] });
+    expect(problems.map((problem) => problem.about?.field).sort()).toEqual(["end", "hostIds", "title", "venueId"]);
+    expect(problems.find((problem) => problem.about?.field === "end")?.about?.advice).toMatch(/Choose an end after the start/);
+    expect(eventProblems(editor.doc, { title: "Fine" }, "e_nope").map((problem) => problem.message)).toEqual(['no event with id "e_nope" in this festival; check the id']);
   });
 
   it("edits people, clearing contact with null", () => {

@@ -20,6 +20,7 @@ const DANGLING_TEXT: Record<DanglingKind, string> = {
   "venue-removed": "is at a removed venue",
   "venue-missing": "is at a venue that does not exist:",
   "host-missing": "names a host who is not among the people:",
+  "host-deleted": "names a deleted host (restore the person or take them off the hosts):",
 };
 
 /** Concurrent values with the verified author of each write, when known. */

@@ -1,15 +1,16 @@
-// `pandafest event add|edit|cancel|list|show`: what happens when, where, who hosts it, and its links.
+// `pandafest event add|edit|cancel|delete|restore|list|show`: what happens when, where, who hosts it, and its links.
 // Hosts are named; a host not yet among the festival's people is added as a person.
 import type { Command } from "commander";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { PandafestError } from "../../../engine/core/errors.js";
+import { getEvent } from "../../../engine/core/event-shards.js";
 import { effectiveLinksOf, isOnlineEvent } from "../../../engine/core/links.js";
-import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/core/operations.js";
+import { addEvent, addPerson, cancelEvent, deleteEvent, editEvent, restoreEvent } from "../../../engine/core/operations.js";
 import { programme } from "../../../engine/core/programme.js";
 import { findPersonByName, resolveEventId, resolveVenueId } from "../../../engine/core/references.js";
 import type { EventStatus, EventView } from "../../../engine/core/schema.js";
 import { formatLocalDateTime, instantInZone } from "../../../engine/core/time.js";
-import { festivalSettingsOf, festivalView } from "../../../engine/core/views.js";
+import { festivalSettingsOf, festivalView, textOf } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 import { table } from "../output.js";
 import { collect, parseLink } from "../parse.js";
@@ -77,7 +78,7 @@ function attachNewHosts(editor: FestivalEditor, eventId: string, known: string[]
 }
 
 export function registerEventCommands(program: Command): void {
-  const event = program.command("event").description("add, edit, cancel and list events");
+  const event = program.command("event").description("add, edit, cancel, delete, restore and list events");
 
   withEventOptions(
     event
@@ -171,6 +172,30 @@ export function registerEventCommands(program: Command): void {
       }),
     );
 
+  for (const [name, run, description, done, already] of [
+    ["delete", deleteEvent, "delete an event: it leaves the programme, exports and checks, and can be restored", "Deleted", "was deleted already"],
+    ["restore", restoreEvent, "bring a deleted event back as it was", "Restored", "is not deleted"],
+  ] as const) {
+    event
+      .command(name)
+      .description(description)
+      .argument("<festival>")
+      .argument("<event>", "event id or unique title (`event list --all` lists deleted events)")
+      .action(
+        action(async (ctx, festival: string, eventRef: string) => {
+          const store = await ctx.openStore();
+          const { editor } = await store.editorFor(festival);
+          const id = resolveEventId(editor.read(), eventRef);
+          const changed = run(editor, id);
+          await store.commit();
+          const title = textOf(getEvent(editor.read(), id)?.title);
+          ctx.out.result({ id, title, changed }, (r) => [
+            r.changed ? `${done} event "${r.title}" (${r.id})` : `Event "${r.title}" (${r.id}) ${already}; nothing changed`,
+          ]);
+        }),
+      );
+  }
+
   event
     .command("show")
     .description("one event in full: times in the festival's zone, venue, hosts, links")
@@ -219,18 +244,23 @@ export function registerEventCommands(program: Command): void {
 
   event
     .command("list")
-    .description("list events by start time")
+    .description("list events by start time (deleted events only with --all)")
     .argument("<festival>")
     .option("--day <date>", "only this festival day, YYYY-MM-DD")
+    .option("--all", "include deleted events (marked deleted)")
     .action(
-      action(async (ctx, festival: string, options: { day?: string }) => {
+      action(async (ctx, festival: string, options: { day?: string; all?: boolean }) => {
         const store = await ctx.openStore();
         const doc = store.visible(await store.resolve(festival));
         let events: EventView[];
-        if (options.day) {
+        if (options.day && !options.all) {
           events = programme(doc, { day: options.day }).flatMap((d) => d.venues.flatMap((v) => v.events));
         } else {
-          events = Object.values(festivalView(doc).events);
+          events = Object.values(festivalView(doc).events).filter((e) => options.all || e.removed !== true);
+          if (options.day) {
+            const onDay = new Set(programme(doc, { day: options.day }).flatMap((d) => d.venues.flatMap((v) => v.events.map((e) => e.id))));
+            events = events.filter((e) => onDay.has(e.id) || e.removed === true);
+          }
         }
         events.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.title.localeCompare(b.title));
         const venues = festivalView(doc).venues;
@@ -239,7 +269,7 @@ export function registerEventCommands(program: Command): void {
             ? ["No events."]
             : table(
                 ["ID", "START", "END", "VENUE", "TITLE", "STATUS"],
-                rows.map((e) => [e.id, e.start, e.end, venues[e.venueId]?.name ?? `(missing ${e.venueId})`, e.title, e.status === "confirmed" ? "" : e.status]),
+                rows.map((e) => [e.id, e.start, e.end, venues[e.venueId]?.name ?? `(missing ${e.venueId})`, e.title, e.removed ? "deleted" : e.status === "confirmed" ? "" : e.status]),
               ),
         );
       }),

@@ -126,6 +126,13 @@ export function registerFestivalCommands(program: Command): void {
     );
 }
 
+/** "12", or "12 (+2 deleted)": live items, and the deleted ones that can be restored. */
+function counted(items: Record<string, { removed?: true }>): string {
+  const all = Object.values(items);
+  const deleted = all.filter((item) => item.removed === true).length;
+  return `${all.length - deleted}${deleted > 0 ? ` (+${deleted} deleted)` : ""}`;
+}
+
 function describeFestival(f: FestivalView & { id: string; url: string; heads: string[] }): string[] {
   const live = Object.values(f.venues).filter((v) => !v.removed).length;
   const lines = [
@@ -135,8 +142,8 @@ function describeFestival(f: FestivalView & { id: string; url: string; heads: st
     `url:       ${f.url}`,
     `dates:     ${f.startDate} to ${f.endDate} (${f.timeZone}, days start at ${f.dayStartsAt})`,
     `venues:    ${live}${live !== Object.keys(f.venues).length ? ` (+${Object.keys(f.venues).length - live} removed)` : ""}`,
-    `events:    ${Object.keys(f.events).length}`,
-    `people:    ${Object.keys(f.people).length}`,
+    `events:    ${counted(f.events)}`,
+    `people:    ${counted(f.people)}`,
     `members:   ${Object.values(f.members).map((m) => m.name).join(", ") || "none"}`,
     f.forkedFrom ? `forked from: ${f.forkedFrom.name} (${f.forkedFrom.url})` : undefined,
   ];

@@ -2,6 +2,7 @@
 // with its page path and the links between them. Placement (days, day start, venue names) is the schedule model's.
 import { ownValue } from "../own-value.js";
 import { effectiveLinksOf } from "../links.js";
+import { withoutDeleted } from "../views.js";
 import type { EventStatus, FestivalView, LinkView } from "../schema.js";
 import { buildScheduleModel, type ScheduleExportOptions, type SkippedEvent } from "../interop/index.js";
 import { dayPath, pagePaths } from "./file-names.js";
@@ -81,7 +82,9 @@ function displayName(text: string, fallback: string): string {
 }
 
 /** Builds the archive's model. Throws PandafestError (code "data") when the festival cannot be exported at all. */
-export function buildArchiveModel(view: FestivalView, festivalId: string, options: ScheduleExportOptions = {}): ArchiveModel {
+export function buildArchiveModel(festival: FestivalView, festivalId: string, options: ScheduleExportOptions = {}): ArchiveModel {
+  // deleted events and people are left out, as every export leaves them out
+  const view = withoutDeleted(festival);
   const schedule = buildScheduleModel(view, festivalId, options);
   const venuePaths = pagePaths("venue", Object.keys(view.venues));
   const eventPaths = pagePaths("event", Object.keys(view.events));

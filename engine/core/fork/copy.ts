@@ -6,6 +6,7 @@ import { emptyEventShards, shardOf } from "../event-shards.js";
 import type { Link, LinkView } from "../schema.js";
 import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView, Visibility } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
+import { withoutDeleted } from "../views.js";
 import type { KeepPlan } from "./keep.js";
 import { planDateShift, shiftInstant } from "./shift.js";
 
@@ -110,7 +111,8 @@ export function forkInit(
   plan: KeepPlan,
   choices: ForkChoices = {},
 ): { init: (doc: Festival) => void; kept: KeptCounts; shiftedDays: number } {
-  const { view } = source;
+  // deleted events and people are not kept, and no kept event names a deleted host
+  const view = withoutDeleted(source.view);
   const shift = choices.shiftTo === undefined ? undefined : planDateShift(view, choices.shiftTo);
   const days = shift?.days ?? 0;
   const skeleton = festivalSkeleton({
@@ -129,10 +131,11 @@ export function forkInit(
   if (plan.parts.has("events")) {
     for (const event of byId(view.events)) {
       const moved = days === 0 ? event : { ...event, start: shiftInstant(event.start, days, view.timeZone), end: shiftInstant(event.end, days, view.timeZone) };
-      eventShards[shardOf(event.id)][event.id] = eventRecord(moved);
+      const hostIds = moved.hostIds.filter((hostId) => Object.prototype.hasOwnProperty.call(view.people, hostId));
+      eventShards[shardOf(event.id)][event.id] = eventRecord({ ...moved, hostIds });
       eventCount += 1;
       usedVenues.add(event.venueId);
-      for (const hostId of event.hostIds) hosts.add(hostId);
+      for (const hostId of hostIds) hosts.add(hostId);
     }
   }
   const venues: Record<string, Venue> = {};

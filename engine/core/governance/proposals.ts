@@ -121,6 +121,9 @@ function describePatch(patch: A.Patch, shown: Festival, added: Set<string>): str
   if (added.has(key)) return field === "title" || field === "name" ? `adds ${kind} ${value}` : null;
   const label = existing ?? id;
   if (patch.action === "del") return `${kind} ${label}: ${field} removed`;
+  if (field === "removed" && kind !== "venue" && "value" in patch && typeof patch.value === "boolean") {
+    return `${patch.value ? "deletes" : "restores"} ${kind} ${label}`;
+  }
   return `${kind} ${label}: ${field} → ${value ?? "(changed)"}`;
 }
 

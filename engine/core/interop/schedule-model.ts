@@ -3,6 +3,7 @@
 import { PandafestError } from "../errors.js";
 import { ownValue } from "../own-value.js";
 import { effectiveLinksOf } from "../links.js";
+import { withoutDeleted } from "../views.js";
 import type { EventStatus, EventView, FestivalView, LinkView, VenueView } from "../schema.js";
 import { assignPreferredNumericIds, eventGuid, festivalGuid, personGuid, venueGuid } from "./guid.js";
 import {
@@ -318,12 +319,14 @@ function eventTypeOf(tags: readonly string[]): string {
   return tags.map((tag) => tag.trim().toLowerCase()).find((tag) => KNOWN_EVENT_TYPES.has(tag)) ?? "other";
 }
 
-/** Builds the export model of a festival. Throws PandafestError (code "data") when the festival itself is unusable. */
+/** Builds the export model of a festival (without its deleted events and people). Throws PandafestError (code "data") when the festival itself is unusable. */
 export function buildScheduleModel(
-  view: FestivalView,
+  wholeView: FestivalView,
   festivalId: string,
   options: ScheduleExportOptions = {},
 ): ScheduleModel {
+  // deleted events and people are in no export (they stay in the festival, restorable)
+  const view = withoutDeleted(wholeView);
   if (!isKnownTimeZone(view.timeZone)) {
     throw festivalProblem(view, `time zone '${view.timeZone}' is unknown; set an IANA zone such as Europe/Berlin`);
   }

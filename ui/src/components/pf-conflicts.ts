@@ -90,7 +90,9 @@ export class PfConflicts extends LitElement {
                   ? html`is at a removed venue (<a href=${festivalHash(session.id, { screen: "venue", id: item.refId })}>${session.model.venues.get(item.refId)?.name ?? item.refId}</a>): restore the venue or move the event.`
                   : item.kind === "venue-missing"
                     ? html`is at a venue that does not exist (<code>${item.refId}</code>): move the event to another venue.`
-                    : html`names a host who is not among the people (<code>${item.refId}</code>).`}
+                    : item.kind === "host-deleted"
+                      ? html`names a deleted host (<a href=${festivalHash(session.id, { screen: "person", id: item.refId })}>${session.model.deletedPeople.get(item.refId)?.name ?? item.refId}</a>): restore the person or take them off the hosts.`
+                      : html`names a host who is not among the people (<code>${item.refId}</code>).`}
               </li>`,
             )}
           </ul>`}

@@ -1,22 +1,26 @@
-// The event form: add or edit an event (times entered on the festival's wall clock), cancel it, pick hosts.
-// The engine validates; its messages appear next to the field they are about.
-import { showInProgramme } from "../state/programme-focus.js";
+// The event form: add or edit an event (times entered on the festival's wall clock), pick hosts, cancel or delete it
+// after asking. The engine validates (every problem at once); its messages appear next to the field they are about.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { PandafestError } from "../../../engine/core/errors.js";
-import { addEvent, addPerson, cancelEvent, editEvent } from "../../../engine/core/operations.js";
+import { addEvent, addPerson, deleteEvent, editEvent, eventProblems, restoreEvent } from "../../../engine/core/operations.js";
 import type { EventStatus } from "../../../engine/core/schema.js";
 import { addDays, isCalendarDate, isTimeOfDay, localDateTime, wallClockToIso } from "../../../engine/core/time.js";
-import { EVENT_STATUSES } from "../../../engine/core/validate.js";
+import { EVENT_STATUSES, personInputProblems, type EventPatch } from "../../../engine/core/validate.js";
 import { findPersonByName } from "../../../engine/core/references.js";
-import { formErrorsFrom, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
+import { formErrorsFrom, formErrorsFromAll, hasErrors, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { ScheduledEvent } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { handOverSavedNote, takeNewEventSlot } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
 import { formText, inputField, listFromText, selectField, textAreaField } from "./form-fields.js";
 import { sharedStyles } from "./shared-styles.js";
 
-const EVENT_FIELDS = ["title", "venueId", "start", "end", "description", "hostIds", "tags", "language", "status"] as const;
+const EVENT_FIELDS = ["title", "venueId", "startDate", "start", "endDate", "end", "description", "hostIds", "tags", "language", "status"] as const;
+const HOUR_MS = 3_600_000;
+
+/** What a confirmation in the page asks about before it acts. */
+type Confirming = "cancel" | "delete" | undefined;
 
 interface EventDraft {
   title: string;
@@ -32,11 +36,12 @@ interface EventDraft {
   status: EventStatus;
 }
 
-/** An ISO 8601 instant with the zone's offset for a wall-clock date and time, or an error naming the field. */
-function wallClockInstant(field: "start" | "end", date: string, time: string, timeZone: string): string {
-  if (!isCalendarDate(date)) throw new PandafestError(`invalid event ${field}: choose a ${field} date`, { about: { subject: "event", field } });
-  if (!isTimeOfDay(time)) throw new PandafestError(`invalid event ${field}: choose a ${field} time (HH:MM)`, { about: { subject: "event", field } });
-  return wallClockToIso(date, time, timeZone);
+/** The date and time fields of one end of the event as an ISO 8601 instant in the zone, or the problems with them. */
+function wallClockInstant(field: "start" | "end", date: string, time: string, timeZone: string): { iso?: string; problems: PandafestError[] } {
+  const problems: PandafestError[] = [];
+  if (!isCalendarDate(date)) problems.push(new PandafestError(`Choose the date the event ${field === "start" ? "starts" : "ends"} on.`, { about: { subject: "event", field: `${field}Date` } }));
+  if (!isTimeOfDay(time)) problems.push(new PandafestError(`Choose the ${field} time (hours and minutes).`, { about: { subject: "event", field } }));
+  return problems.length > 0 ? { problems } : { iso: wallClockToIso(date, time, timeZone), problems };
 }
 
 @customElement("pf-event-form")
@@ -61,6 +66,9 @@ export class PfEventForm extends LitElement {
   @property() accessor eventId = "new";
   @state() accessor errors: FormErrors = NO_ERRORS;
   @state() accessor saved: string | undefined;
+  @state() accessor confirming: Confirming;
+  /** the status before the last cancellation made here, for its Undo */
+  @state() accessor undoStatus: EventStatus | undefined;
   #draft: EventDraft | undefined;
   #draftFor: string | undefined;
   #baseline: ScheduledEvent | undefined;
@@ -72,11 +80,16 @@ export class PfEventForm extends LitElement {
       this.#draft = this.#makeDraft();
       this.errors = NO_ERRORS;
       this.saved = undefined;
+      this.confirming = undefined;
+      this.undoStatus = undefined;
     }
   }
 
+  /** The event edited (deleted ones too: the form offers to restore them). */
   #event(): ScheduledEvent | undefined {
-    return this.eventId === "new" ? undefined : this.session?.model.events.get(this.eventId);
+    if (this.eventId === "new") return undefined;
+    const model = this.session?.model;
+    return model?.events.get(this.eventId) ?? model?.deletedEvents.get(this.eventId);
   }
 
   #makeDraft(): EventDraft {
@@ -101,15 +114,19 @@ export class PfEventForm extends LitElement {
         status: event.status,
       };
     }
-    const firstVenue = model?.liveVenues()[0]?.id ?? "";
-    const day = settings?.startDate ?? "";
+    const liveVenues = model?.liveVenues() ?? [];
+    // an empty slot clicked in the programme: its venue and start, an hour long
+    const slot = this.session ? takeNewEventSlot(this.session.id) : undefined;
+    const venueId = slot && liveVenues.some((venue) => venue.id === slot.venueId) ? slot.venueId : (liveVenues[0]?.id ?? "");
+    const start = slot ? localDateTime(slot.startMs, timeZone) : { date: settings?.startDate ?? "", time: "" };
+    const end = slot ? localDateTime(slot.startMs + HOUR_MS, timeZone) : { date: "", time: "" };
     return {
       title: "",
-      venueId: firstVenue,
-      startDate: day,
-      startTime: "",
-      endDate: "",
-      endTime: "",
+      venueId,
+      startDate: start.date,
+      startTime: start.time,
+      endDate: slot && end.date !== start.date ? end.date : "",
+      endTime: end.time,
       description: "",
       hostIds: [],
       tags: "",
@@ -136,9 +153,16 @@ export class PfEventForm extends LitElement {
       venueChoices.unshift({ value: current.venueId, label: venue ? `${venue.name} (removed)` : "(missing venue)" });
     }
     const errors = this.errors.fields;
+    const deleted = current?.removed === true;
     const changedElsewhere = current !== undefined && this.#baseline !== undefined && current !== this.#baseline;
     return html`
       <h2>${isNew ? "Add an event" : `Edit “${current?.title ?? ""}”`}</h2>
+      ${deleted
+        ? html`<div class="notice warn" role="status" data-deleted>
+            <p>This event is deleted: it is in no programme, export or check. Restore it to bring it back as it was.</p>
+            <button type="button" class="primary" @click=${this.#restore}>Restore this event</button>
+          </div>`
+        : nothing}
       ${changedElsewhere
         ? html`<p class="notice warn" role="status">This event was changed while you were editing it (here or by someone else). Saving writes only the fields you changed.</p>`
         : nothing}
@@ -149,11 +173,11 @@ export class PfEventForm extends LitElement {
         ${inputField({ name: "title", label: "Title", value: draft.title, error: errors.title, required: true })}
         ${selectField({ name: "venueId", label: "Venue", value: draft.venueId, choices: venueChoices, error: errors.venueId, required: true })}
         <div class="row">
-          ${inputField({ name: "startDate", label: "Starts on", type: "date", value: draft.startDate, required: true })}
+          ${inputField({ name: "startDate", label: "Starts on", type: "date", value: draft.startDate, error: errors.startDate, required: true })}
           ${inputField({ name: "startTime", label: "Start time", type: "time", value: draft.startTime, error: errors.start, required: true, hint: model.settings.timeZone })}
         </div>
         <div class="row">
-          ${inputField({ name: "endDate", label: "Ends on", type: "date", value: draft.endDate, hint: "Empty: the same day, or the next if it ends before it starts" })}
+          ${inputField({ name: "endDate", label: "Ends on", type: "date", value: draft.endDate, error: errors.endDate, hint: "Empty: the same day, or the next if it ends before it starts" })}
           ${inputField({ name: "endTime", label: "End time", type: "time", value: draft.endTime, error: errors.end, required: true })}
         </div>
         ${selectField({
@@ -171,22 +195,65 @@ export class PfEventForm extends LitElement {
               (person) => html`<label><input type="checkbox" name="hostIds" value=${person.id} .checked=${draft.hostIds.includes(person.id)} /> ${person.name}</label>`,
             )}
           </div>
-          ${inputField({ name: "newHosts", label: "New hosts", value: "", hint: "Names separated by commas; they are added to the people" })}
-          ${errors.hostIds ? html`<p class="field-error" role="alert">${errors.hostIds}</p>` : nothing}
+          ${inputField({ name: "newHosts", label: "New hosts", value: "", error: errors.hostIds, hint: "Names separated by commas; they are added to the people" })}
         </fieldset>
         <div class="row">
           ${inputField({ name: "tags", label: "Tags", value: draft.tags, error: errors.tags, hint: "Separated by commas" })}
           ${inputField({ name: "language", label: "Language", value: draft.language, error: errors.language, hint: "e.g. en, de, pt-BR" })}
         </div>
         ${this.errors.form ? html`<p class="notice error" role="alert">${this.errors.form}</p>` : nothing}
-        ${this.saved ? html`<p class="notice ok" role="status">${this.saved}</p>` : nothing}
+        ${this.saved
+          ? html`<p class="notice ok" role="status" data-saved>
+              ${this.saved}
+              ${this.undoStatus !== undefined ? html`<button type="button" @click=${this.#undoCancel}>Undo</button>` : nothing}
+            </p>`
+          : nothing}
         <div class="actions">
           <button class="primary" type="submit">${isNew ? "Add event" : "Save changes"}</button>
-          ${!isNew && current?.status !== "cancelled" ? html`<button class="danger" type="button" @click=${this.#cancelEvent}>Cancel this event</button>` : nothing}
+          ${!isNew && !deleted && current?.status !== "cancelled"
+            ? html`<button class="danger" type="button" data-action="cancel" aria-expanded=${this.confirming === "cancel" ? "true" : "false"} @click=${() => this.#ask("cancel")}>
+                Mark the event cancelled…
+              </button>`
+            : nothing}
+          ${!isNew && !deleted
+            ? html`<button class="danger" type="button" data-action="delete" aria-expanded=${this.confirming === "delete" ? "true" : "false"} @click=${() => this.#ask("delete")}>
+                Delete the event…
+              </button>`
+            : nothing}
           <a class="button" href=${festivalHash(session.id, { screen: "programme" })}>Back to the programme</a>
         </div>
+        ${this.confirming && current ? this.#renderConfirm(this.confirming, current) : nothing}
       </form>
     `;
+  }
+
+  /** The question asked in the page before cancelling or deleting, with the one button that acts and one that does not. */
+  #renderConfirm(what: "cancel" | "delete", event: ScheduledEvent) {
+    const question =
+      what === "cancel"
+        ? `Cancel “${event.title}”? It stays in the programme and in attendees' apps, marked cancelled. You can undo this.`
+        : `Delete “${event.title}”? It leaves the programme, the exports and the checks. It is kept, and can be restored.`;
+    return html`<div class="notice warn confirm" role="group" aria-labelledby="confirm-question" data-confirm=${what}>
+      <p id="confirm-question">${question}</p>
+      <div class="actions">
+        <button type="button" class="danger" data-confirm-yes @click=${what === "cancel" ? this.#cancelEvent : this.#deleteEvent}>
+          ${what === "cancel" ? "Yes, cancel the event" : "Yes, delete the event"}
+        </button>
+        <button type="button" @click=${this.#dismiss}>No, keep it</button>
+      </div>
+    </div>`;
+  }
+
+  #ask(what: "cancel" | "delete"): void {
+    this.confirming = what;
+    this.saved = undefined;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>("[data-confirm-yes]")?.focus());
+  }
+
+  #dismiss(): void {
+    const was = this.confirming;
+    this.confirming = undefined;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-action="${was}"]`)?.focus());
   }
 
   #submit(submitEvent: SubmitEvent): void {
@@ -196,69 +263,160 @@ export class PfEventForm extends LitElement {
     const form = submitEvent.currentTarget as HTMLFormElement;
     const timeZone = session.model.settings.timeZone;
     const editor = session.editor;
+    const isNew = this.eventId === "new";
+    const startDate = formText(form, "startDate");
+    const startTime = formText(form, "startTime");
+    const endTime = formText(form, "endTime");
+    const start = wallClockInstant("start", startDate, startTime, timeZone);
+    let endDate = formText(form, "endDate");
+    if (endDate === "" && isCalendarDate(startDate)) endDate = isTimeOfDay(endTime) && endTime <= startTime ? addDays(startDate, 1) : startDate;
+    const end = wallClockInstant("end", endDate, endTime, timeZone);
+    const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="hostIds"]:checked')].map((box) => box.value);
+    // the stored order is kept (the boxes are sorted by name): only what the person changed is written
+    const stored = isNew ? [] : (this.#event()?.hostIds ?? []);
+    // hosts without a box (deleted, or not known here) stay as they are
+    const hasBox = (id: string) => session.model.people.has(id);
+    const hostIds = [...stored.filter((id) => checked.includes(id) || !hasBox(id)), ...checked.filter((id) => !stored.includes(id))];
+    const newHosts: string[] = [];
+    const hostProblems: PandafestError[] = [];
+    for (const name of listFromText(formText(form, "newHosts"))) {
+      const existing = findPersonByName(editor.read(), name);
+      if (existing === undefined) {
+        newHosts.push(name);
+        // a new host is a new person: the person rules, said beside the hosts
+        for (const problem of personInputProblems({ name })) {
+          hostProblems.push(new PandafestError(`New host ${JSON.stringify(name.slice(0, 40))}: ${problem.message}`, { about: { subject: "event", field: "hostIds" } }));
+        }
+      } else if (!hostIds.includes(existing)) hostIds.push(existing);
+    }
+    const language = formText(form, "language").trim();
+    const fields: EventPatch = {
+      title: formText(form, "title"),
+      venueId: formText(form, "venueId"),
+      ...(start.iso !== undefined ? { start: start.iso } : {}),
+      ...(end.iso !== undefined ? { end: end.iso } : {}),
+      description: formText(form, "description"),
+      hostIds,
+      tags: listFromText(formText(form, "tags")),
+      status: formText(form, "status") as EventStatus,
+    };
+    // every problem at once, by the engine's own rules (the ones addEvent and editEvent apply), each beside its field
+    const withLanguage: EventPatch = isNew ? { ...fields, ...(language ? { language } : {}) } : { ...fields, language: language === "" ? null : language };
+    const engineProblems = eventProblems(editor.read(), withLanguage, isNew ? undefined : this.eventId).filter(
+      (problem) => !(isNew && (problem.about?.field === "start" || problem.about?.field === "end") && (start.iso === undefined || end.iso === undefined) && /is missing/.test(problem.message)),
+    );
+    const problems = [...start.problems, ...end.problems, ...engineProblems, ...hostProblems];
+    if (problems.length > 0) {
+      this.#showErrors(formErrorsFromAll(problems, "event", EVENT_FIELDS));
+      return;
+    }
     try {
-      const startDate = formText(form, "startDate");
-      const startTime = formText(form, "startTime");
-      const endTime = formText(form, "endTime");
-      const start = wallClockInstant("start", startDate, startTime, timeZone);
-      let endDate = formText(form, "endDate");
-      if (endDate === "" && isCalendarDate(startDate)) endDate = isTimeOfDay(endTime) && endTime <= startTime ? addDays(startDate, 1) : startDate;
-      const end = wallClockInstant("end", endDate, endTime, timeZone);
-      const checked = [...form.querySelectorAll<HTMLInputElement>('input[name="hostIds"]:checked')].map((box) => box.value);
-      // the stored order is kept (the boxes are sorted by name): only what the person changed is written
-      const stored = this.eventId === "new" ? [] : (this.#event()?.hostIds ?? []);
-      const hostIds = [...stored.filter((id) => checked.includes(id)), ...checked.filter((id) => !stored.includes(id))];
-      const newHosts: string[] = [];
-      for (const name of listFromText(formText(form, "newHosts"))) {
-        const existing = findPersonByName(editor.read(), name);
-        if (existing === undefined) newHosts.push(name);
-        else if (!hostIds.includes(existing)) hostIds.push(existing);
-      }
-      const language = formText(form, "language").trim();
-      const fields = {
-        title: formText(form, "title"),
-        venueId: formText(form, "venueId"),
-        start,
-        end,
-        description: formText(form, "description"),
-        hostIds,
-        tags: listFromText(formText(form, "tags")),
-        status: formText(form, "status") as EventStatus,
-      };
       // one transaction: an event whose new host is refused is not stored either
-      let savedId = this.eventId;
-      session.transaction((editor) => {
+      const id = session.transaction((editor) => {
         let id: string;
-        if (this.eventId === "new") {
-          id = addEvent(editor, { ...fields, ...(language ? { language } : {}) });
+        if (isNew) {
+          id = addEvent(editor, withLanguage as Parameters<typeof addEvent>[1]);
         } else {
           id = this.eventId;
-          editEvent(editor, id, { ...fields, language: language === "" ? null : language });
+          editEvent(editor, id, withLanguage);
         }
         if (newHosts.length > 0) {
           const added = newHosts.map((name) => addPerson(editor, { name }));
           editEvent(editor, id, { hostIds: [...hostIds, ...added] });
         }
-        savedId = id;
+        return id;
       });
       this.errors = NO_ERRORS;
-      showInProgramme(savedId);
+      const title = session.model.events.get(id)?.title ?? fields.title ?? "";
+      handOverSavedNote({ festivalId: session.id, eventId: id, words: `${isNew ? "Added" : "Saved"} “${title}”.` });
       window.location.hash = festivalHash(session.id, { screen: "programme" });
     } catch (error) {
-      this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"], .notice.error')?.focus());
+      this.#showErrors(formErrorsFrom(error, "event", EVENT_FIELDS));
     }
+  }
+
+  /** Shows the errors and moves focus to the first field that has one (or to the form's message). */
+  #showErrors(errors: FormErrors): void {
+    this.errors = errors;
+    if (!hasErrors(errors)) return;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"], .notice.error')?.focus());
   }
 
   #cancelEvent(): void {
     const session = this.session;
-    if (!session || this.eventId === "new") return;
+    const current = this.#event();
+    if (!session || !current) return;
+    const before = current.status;
     try {
-      cancelEvent(session.editor, this.eventId);
-      this.#baseline = this.#event();
-      this.#draft = this.#makeDraft();
-      this.errors = NO_ERRORS;
-      this.saved = "The event is cancelled: it stays in the programme, marked as cancelled.";
+      editEvent(session.editor, this.eventId, { status: "cancelled" });
+      this.#afterStatusChange();
+      this.undoStatus = before;
+      this.saved = `“${current.title}” is cancelled: it stays in the programme, marked cancelled.`;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>("[data-saved] button")?.focus());
+    } catch (error) {
+      this.confirming = undefined;
+      this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);
+    }
+  }
+
+  /** Undo of a cancellation: the status the event had before it. */
+  #undoCancel(): void {
+    const session = this.session;
+    const status = this.undoStatus;
+    if (!session || status === undefined) return;
+    try {
+      editEvent(session.editor, this.eventId, { status });
+      this.#afterStatusChange();
+      this.saved = `The cancellation is undone: the event is ${status} again.`;
+    } catch (error) {
+      this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);
+    }
+  }
+
+  #afterStatusChange(): void {
+    this.#baseline = this.#event();
+    this.#draft = this.#makeDraft();
+    this.errors = NO_ERRORS;
+    this.confirming = undefined;
+    this.undoStatus = undefined;
+  }
+
+  #deleteEvent(): void {
+    const session = this.session;
+    const current = this.#event();
+    if (!session || !current) return;
+    const eventId = this.eventId;
+    try {
+      deleteEvent(session.editor, eventId);
+      // without a role the deletion is a proposal: the event stays until a member accepts it
+      const proposed = session.model.events.has(eventId);
+      handOverSavedNote({
+        festivalId: session.id,
+        eventId,
+        words: proposed ? `Your deletion of “${current.title}” is sent to the members as a proposal.` : `Deleted “${current.title}”.`,
+        undo: proposed ? undefined : {
+          label: "Undo",
+          run: () => {
+            restoreEvent(session.editor, eventId);
+            return `Restored “${current.title}”.`;
+          },
+        },
+      });
+      window.location.hash = festivalHash(session.id, { screen: "programme" });
+    } catch (error) {
+      this.confirming = undefined;
+      this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);
+    }
+  }
+
+  #restore(): void {
+    const session = this.session;
+    const current = this.#event();
+    if (!session || !current) return;
+    try {
+      restoreEvent(session.editor, this.eventId);
+      this.#afterStatusChange();
+      this.saved = `Restored “${current.title}”: it is in the programme again.`;
     } catch (error) {
       this.errors = formErrorsFrom(error, "event", EVENT_FIELDS);
     }

@@ -11,6 +11,7 @@ import { festivalHash, type FestivalScreen, type Route } from "../state/routes.j
 import { pageTitle } from "../state/page-title.js";
 import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
 import "./pf-conflicts.js";
+import "./pf-deleted-events.js";
 import "./pf-event-form.js";
 import "./pf-history.js";
 import "./pf-members.js";
@@ -291,6 +292,7 @@ export class PfFestival extends LitElement {
         .conflicted=${conflicts.events}
         .version=${session ? this.version : -1}
       ></pf-programme>
+      ${session && route.screen === "programme" ? html`<pf-deleted-events .session=${session} .version=${this.version}></pf-deleted-events>` : nothing}
       ${session && route.screen !== "programme" ? this.#renderScreen(session, route) : nothing}
     `;
   }

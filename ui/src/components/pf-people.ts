@@ -1,7 +1,10 @@
-// The people of a festival (hosts, artists, contacts) and the members who edit it, each person linking to its form.
+// The people of a festival (hosts, artists, contacts), those deleted (to restore), and the members who edit it; each
+// person links to its form.
 import { LitElement, html, nothing } from "lit";
-import { customElement, property } from "lit/decorators.js";
+import { customElement, property, state } from "lit/decorators.js";
+import { restorePerson } from "../../../engine/core/operations.js";
 import { memberNames } from "../../../engine/core/provenance.js";
+import { formErrorsFrom } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -12,6 +15,8 @@ export class PfPeople extends LitElement {
 
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
   @property({ type: Number }) accessor version = 0;
+  /** what the last Restore here did (or why it failed) */
+  @state() accessor note: { ok: boolean; words: string } | undefined;
 
   #names = new Map<string, string>();
   #namesVersion = -1;
@@ -22,6 +27,32 @@ export class PfPeople extends LitElement {
       this.#namesVersion = session.model.version;
     }
     return this.#names;
+  }
+
+  #renderDeleted(session: FestivalSession) {
+    const deleted = [...session.model.deletedPeople.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    if (deleted.length === 0 && !this.note) return nothing;
+    return html`<h3>Deleted people</h3>
+      ${this.note ? html`<p class="notice ${this.note.ok ? "ok" : "error"}" role=${this.note.ok ? "status" : "alert"}>${this.note.words}</p>` : nothing}
+      ${deleted.length === 0
+        ? nothing
+        : html`<ul class="plain card-list" data-deleted-people>
+            ${deleted.map(
+              (person) => html`<li>
+                <a href=${festivalHash(session.id, { screen: "person", id: person.id })}><strong>${person.name}</strong></a>
+                <button type="button" @click=${() => this.#restore(session, person.id, person.name)}>Restore ${person.name}</button>
+              </li>`,
+            )}
+          </ul>`}`;
+  }
+
+  #restore(session: FestivalSession, personId: string, name: string): void {
+    try {
+      restorePerson(session.editor, personId);
+      this.note = { ok: true, words: `Restored ${name}.` };
+    } catch (error) {
+      this.note = { ok: false, words: formErrorsFrom(error, "person", []).form ?? "" };
+    }
   }
 
   override render() {
@@ -47,6 +78,7 @@ export class PfPeople extends LitElement {
               </li>`,
             )}
           </ul>`}
+      ${this.#renderDeleted(session)}
       <h3>Members</h3>
       <p class="muted">Everyone who has edited this festival, by the name they chose themselves (signed with their own key) and their key.</p>
       <ul class="plain card-list">

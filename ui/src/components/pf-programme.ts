@@ -1,12 +1,13 @@
 // The programme: one festival day at a time (day tabs), on wide screens a grid (venues across, time down, see
 // programme-grid.ts), on phones a list. Cancelled and tentative events are marked as such, clashing events and events
-// holding concurrent values are flagged; every event links to its form.
+// holding concurrent values are flagged; every event links to its form. An empty slot of the grid starts a new event
+// there, and the event just saved is shown (its day, scrolled to and marked) with a short note (and Undo when it can be undone).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
-import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
+import { dayLabel, openingDay, programmeOf, SLOT_MINUTES, type ProgrammeDay } from "../state/programme-layout.js";
 import { attendeeHref } from "../state/entry-choice.js";
-import { takeProgrammeFocus } from "../state/programme-focus.js";
+import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
@@ -56,6 +57,25 @@ export class PfProgramme extends LitElement {
       }
       .exports {
         font-size: 0.9rem;
+      }
+      /* an empty slot is a place for a new event */
+      .grid {
+        cursor: cell;
+      }
+      .grid > :not(a) {
+        cursor: default;
+      }
+      /* the event just saved, until its note is dismissed */
+      [data-saved] {
+        outline: 3px solid var(--pf-ok);
+        outline-offset: 1px;
+        z-index: 3;
+      }
+      .saved-note {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem;
       }
       section.day {
         margin-bottom: 1.5rem;
@@ -111,6 +131,10 @@ export class PfProgramme extends LitElement {
   @state() accessor layoutChosen = false;
   /** the day shown (a date); unset: the day running now during the festival, else the first */
   @state() accessor selectedDay: string | undefined;
+  /** the note about the event just saved (handed over by the form), shown until dismissed */
+  @state() accessor savedNote: Omit<SavedNote, "festivalId"> | undefined;
+  #scrollTo: string | undefined;
+  #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #media = window.matchMedia(WIDE_QUERY);
 
   override connectedCallback(): void {
@@ -131,20 +155,70 @@ export class PfProgramme extends LitElement {
 
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
     if (!this.active) return false;
+    if (hasSavedNote(this.festivalId)) return true;
     const rendered = this.#rendered;
     const onlyShown = changed.size === 1 && changed.has("active");
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
   }
 
   protected override willUpdate(): void {
-    // just saved: the programme opens on that event's day
-    const focused = takeProgrammeFocus();
-    const day = focused === undefined ? "" : (this.model?.events.get(focused)?.day ?? "");
-    if (day !== "") this.selectedDay = day;
+    const note = takeSavedNote(this.festivalId);
+    if (note) this.#showNote(note);
   }
 
   protected override updated(): void {
     this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
+    // kept until the event shows (an undone deletion brings it back a render later)
+    if (this.#scrollTo !== undefined && this.scrollToEvent(this.#scrollTo)) this.#scrollTo = undefined;
+  }
+
+  /** Scrolls the event into view (in whichever layout shows); false when it is not in the programme shown. */
+  scrollToEvent(eventId: string): boolean {
+    const target = this.renderRoot.querySelector<HTMLElement>(`[data-event-id="${CSS.escape(eventId)}"]`);
+    target?.scrollIntoView({ block: "center", inline: "center" });
+    return target !== null;
+  }
+
+  #showNote(note: SavedNote): void {
+    clearTimeout(this.#noteTimer);
+    this.savedNote = { eventId: note.eventId, words: note.words, undo: note.undo };
+    this.#scrollTo = note.eventId;
+    // the programme opens on the day of the event just saved
+    const day = this.model?.events.get(note.eventId)?.day ?? "";
+    if (day !== "") this.selectedDay = day;
+    // a plain "saved" goes after a while; a note with Undo stays until dismissed (no time limit on undoing)
+    if (!note.undo) this.#noteTimer = setTimeout(() => (this.savedNote = undefined), 8000);
+  }
+
+  #dismissNote(): void {
+    this.savedNote = undefined;
+    this.#scrollTo = undefined;
+  }
+
+  #undo(): void {
+    const note = this.savedNote;
+    if (!note?.undo) return;
+    this.#showNote({ festivalId: this.festivalId, eventId: note.eventId, words: note.undo.run() });
+  }
+
+  /** A click on an empty slot of a day's grid: the new-event form, with that venue and start time filled in. */
+  #startEventAt(click: MouseEvent, day: ProgrammeDay): void {
+    const grid = click.currentTarget as HTMLElement;
+    if (click.target !== grid) return; // an event, a venue heading, a time label or the now-line
+    const heads = [...grid.querySelectorAll<HTMLElement>(".venue-head")];
+    const column = heads.findIndex((head) => {
+      const box = head.getBoundingClientRect();
+      return click.clientX >= box.left && click.clientX < box.right;
+    });
+    if (column < 0 || column >= day.columns.length) return;
+    const box = grid.getBoundingClientRect();
+    const headHeight = heads[column].offsetHeight;
+    const rows = day.lastSlot - day.firstSlot;
+    const slot = Math.floor(((click.clientY - box.top - headHeight) / (box.height - headHeight)) * rows);
+    if (slot < 0 || slot >= rows) return;
+    const startMs = day.dayStartMs + (day.firstSlot + slot) * SLOT_MINUTES * 60_000;
+    handOverNewEventSlot({ festivalId: this.festivalId, venueId: day.columns[column].venueId, startMs });
+    window.location.hash = festivalHash(this.festivalId, { screen: "event", id: "new" });
   }
 
   override render() {
@@ -172,6 +246,13 @@ export class PfProgramme extends LitElement {
           ? html`, <strong data-conflict-summary>${this.conflicted.size} with two values</strong> (choose one in <a href=${festivalHash(id, { screen: "conflicts" })}>Conflicts</a>)`
           : nothing}
       </p>
+      ${this.savedNote
+        ? html`<p class="notice ok saved-note" role="status" data-saved-note>
+            <span>${this.savedNote.words}</span>
+            ${this.savedNote.undo ? html`<button type="button" @click=${this.#undo}>${this.savedNote.undo.label}</button>` : nothing}
+            <button type="button" @click=${this.#dismissNote}>Dismiss</button>
+          </p>`
+        : nothing}
       ${venueCount === 0 ? html`<p class="notice">Add a venue first; then events can be placed in it.</p>` : nothing}
       <p class="exports">
         For attendees: <a href=${attendeeHref(id)}>the programme to share</a> (read-only, no name asked) · their apps:
@@ -212,13 +293,15 @@ export class PfProgramme extends LitElement {
                 ? "has-conflict"
                 : ""}"
               href=${this.#eventHref(event)}
+              data-event-id=${event.id}
+              ?data-saved=${this.savedNote?.eventId === event.id}
               title=${event.title}
               style=${style}
               ><span class="time">${event.startTime}–${event.endTime}</span><span class="title"
                 ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span
               ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
             >`,
-            { nowMs: Date.now() },
+            { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day) },
           )}
     </section>`;
   }
@@ -240,7 +323,12 @@ export class PfProgramme extends LitElement {
 
   #renderListItem(event: ScheduledEvent, clashing: ReadonlySet<string>, venueName: string) {
     return html`<li>
-      <a class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}" href=${this.#eventHref(event)}>
+      <a
+        class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
+        href=${this.#eventHref(event)}
+        data-event-id=${event.id}
+        ?data-saved=${this.savedNote?.eventId === event.id}
+      >
         <span class="time">${event.startTime}–${event.endTime}</span>
         <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span>
         <span class="venue">${venueName}</span>

@@ -76,14 +76,18 @@ export type GridCard = (event: ScheduledEvent, place: { style: string; fit: Card
  * One festival day as a grid, venues across and time down, inside its own scroll box so the venue headers and the
  * time column stay in view. `nowMs` draws the now-line when it falls in the day.
  */
-export function renderDayGrid(day: ProgrammeDay, card: GridCard, options: { nowMs?: number; events?: readonly ScheduledEvent[] } = {}) {
+export function renderDayGrid(
+  day: ProgrammeDay,
+  card: GridCard,
+  options: { nowMs?: number; events?: readonly ScheduledEvent[]; onGridClick?: (click: MouseEvent) => void } = {},
+) {
   const rows = day.lastSlot - day.firstSlot;
   const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
   const slotOf = (ms: number) => Math.floor((ms - day.dayStartMs) / 60_000 / SLOT_MINUTES);
   const shown = options.events ? new Set(options.events.map((event) => event.id)) : undefined;
   const now = options.nowMs === undefined ? undefined : nowSlot(day, options.nowMs);
   return html`<div class="grid-scroll" tabindex="0" role="region" aria-label="Programme of ${dayLabel(day.date)}">
-    <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}">
+    <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}" @click=${options.onGridClick ?? nothing}>
       <div class="corner" style="grid-column: 1; grid-row: 1"></div>
       ${day.columns.map(
         (column, index) => html`<div class="venue-head ${column.missing || column.removed ? "problem" : ""}" style="grid-column: ${index + 2}; grid-row: 1">

@@ -51,6 +51,11 @@ export class ConflictWatch {
     const fields = new Map<string, string[]>();
     for (const patch of patches) {
       const field = conflictFieldOf(patch.path);
+      // an event or person deleted or restored hides or shows the conflicts of all its fields: find them again
+      if (field && (field[0] === "events" || field[0] === "people") && field[2] === "removed") {
+        this.#byPath = undefined;
+        return;
+      }
       if (field) fields.set(field.join("\u0000"), field);
     }
     if (fields.size === 0) return;

@@ -27,8 +27,13 @@ export interface ProgrammeSnapshot {
 export class FestivalModel {
   settings: FestivalSettings;
   readonly venues = new Map<string, VenueView>();
+  /** the events that are not deleted: what every screen but the list of deleted items shows */
   readonly events = new Map<string, ScheduledEvent>();
+  /** the people who are not deleted */
   readonly people = new Map<string, PersonView>();
+  /** deleted events and people (engine/core/operations: a flag), kept apart so they show only where they can be restored */
+  readonly deletedEvents = new Map<string, ScheduledEvent>();
+  readonly deletedPeople = new Map<string, PersonView>();
   version = 0;
 
   /** The model of a festival document; without one, an empty model (see fromSnapshot). */
@@ -105,9 +110,11 @@ export class FestivalModel {
   #reloadCollection(doc: Festival, collection: Collection): void {
     this[collection].clear();
     if (collection === "events") {
-      for (const [id, event] of storedEvents(doc)) this.events.set(id, scheduleEvent(toEventView(id, event), this.settings));
+      this.deletedEvents.clear();
+      for (const [id, event] of storedEvents(doc)) this.#placeEvent(id, scheduleEvent(toEventView(id, event), this.settings));
       return;
     }
+    if (collection === "people") this.deletedPeople.clear();
     for (const id of Object.keys(doc[collection] ?? {})) this.#reloadItem(doc, collection, id);
   }
 
@@ -118,12 +125,18 @@ export class FestivalModel {
       else this.venues.delete(id);
     } else if (collection === "events") {
       const event = eventView(doc, id);
-      if (event) this.events.set(id, scheduleEvent(event, this.settings));
-      else this.events.delete(id);
+      this.events.delete(id);
+      this.deletedEvents.delete(id);
+      if (event) this.#placeEvent(id, scheduleEvent(event, this.settings));
     } else {
       const person = personView(doc, id);
-      if (person) this.people.set(id, person);
-      else this.people.delete(id);
+      this.people.delete(id);
+      this.deletedPeople.delete(id);
+      if (person) (person.removed ? this.deletedPeople : this.people).set(id, person);
     }
+  }
+
+  #placeEvent(id: string, event: ScheduledEvent): void {
+    (event.removed ? this.deletedEvents : this.events).set(id, event);
   }
 }
