@@ -4,6 +4,7 @@ import ical, { escape, ICalEventStatus, type ICalEventData, type ICalLocation } 
 import { isOnlineEvent } from "../links.js";
 import { ownValue } from "../own-value.js";
 import type { EventStatus, FestivalView } from "../schema.js";
+import { foldContentLines, unfoldedCalendarText } from "./ical-folding.js";
 import { buildScheduleModel } from "./schedule-model.js";
 import { vtimezone, zonedProperty } from "./vtimezone.js";
 
@@ -126,6 +127,6 @@ export function toICalendar(view: FestivalView, festivalId: string, options: ICa
       }
     }
   }
-  const text = calendar.toString();
-  return view.timeZone === "UTC" || view.timeZone === "Etc/UTC" ? text : localise(text, view.timeZone, times);
+  const text = unfoldedCalendarText(calendar);
+  return foldContentLines(view.timeZone === "UTC" || view.timeZone === "Etc/UTC" ? text : localise(text, view.timeZone, times));
 }
