@@ -37,6 +37,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   "authors",
   "governance",
   "forkedFrom",
+  "resources",
+  "bookings",
 ]);
 
 /** How this engine reads a festival's schema number. */

@@ -28,6 +28,10 @@ export interface Venue {
   accessibility: Short;
   tags: Short[];
   removed?: boolean;
+  /** member keys whose decisions on requests for this venue count (absent: its creator) */
+  owners?: Short[];
+  /** "START/END" windows when it can be booked (absent: always) */
+  availability?: Short[];
 }
 
 export interface FestivalEvent {
@@ -92,6 +96,10 @@ export interface Festival {
   /** a mirror of the governance records written (engine/core/governance): shown, never trusted */
   governance?: { [recordId: string]: Short };
   forkedFrom?: ForkOrigin;
+  /** resources by id, created by the first one added (engine/core/bookings: read together with any made concurrently) */
+  resources?: { [id: string]: import("./bookings/model.js").Resource };
+  /** booking requests and shifts by id, created like resources */
+  bookings?: { [id: string]: import("./bookings/model.js").Booking };
 }
 
 /**
