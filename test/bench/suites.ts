@@ -1,6 +1,7 @@
 // The benchmark suites `npm run bench` runs, in order. Add a suite by importing it and listing it here
 // (the contract is in test/bench/harness.ts); `--only NAME` picks suites by these names.
 import { baselineSuite } from "./baselines.bench.js";
+import { bookingsSuite } from "./bookings.bench.js";
 import { bundleSuite } from "./bundles.bench.js";
 import { engineSuite } from "./engine.bench.js";
 import { governanceSuite } from "./governance.bench.js";
@@ -10,4 +11,4 @@ import { lanSuite } from "./lan.bench.js";
 import { memberKeysSuite } from "./member-keys.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, uiSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, bookingsSuite, uiSuite];

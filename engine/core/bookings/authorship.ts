@@ -1,7 +1,7 @@
 // Who made a stored object: the verified author (engine/core/provenance.ts) of the change that created it, read
 // from its object id (counter@actor). Owners' decisions are judged by this, never by a field any writer can set.
 import * as A from "@automerge/automerge";
-import { actorCoverages, parseOpId, type ActorBinding } from "../provenance.js";
+import { actorCoverages, type ActorBinding } from "../provenance.js";
 import type { Festival } from "../schema.js";
 import { objectIdOf } from "./model.js";
 
@@ -47,11 +47,13 @@ export function authorshipOf(doc: A.Doc<Festival>, festivalId: string): Authorsh
     authorOf(object) {
       const objectId = objectIdOf(object);
       if (objectId === null) return null;
-      const op = parseOpId(objectId);
-      if (op === null) return null;
-      const entry = actors.get(op.actor);
+      const at = objectId.indexOf("@");
+      if (at <= 0) return null;
+      const entry = actors.get(objectId.slice(at + 1));
       if (entry === undefined || entry.binding === null) return null;
-      const seq = seqOfOp(entry, op.counter);
+      const counter = Number(objectId.slice(0, at));
+      if (!Number.isInteger(counter)) return null;
+      const seq = seqOfOp(entry, counter);
       return seq !== null && seq <= entry.binding.throughSeq ? entry.binding.key : null;
     },
   };

@@ -7,3 +7,5 @@ export * from "./state.js";
 export * from "./clashes.js";
 export * from "./input.js";
 export * from "./operations.js";
+export * from "./report.js";
+export * from "./references.js";

@@ -106,12 +106,14 @@ export function lazyMapEntries(doc: Festival, key: "resources" | "bookings"): Ma
   const record = doc as unknown as Record<string, unknown>;
   const winner = record[key];
   if (!isMap(winner)) return entries;
-  for (const id of Object.keys(winner)) entries.set(id, winner[id]);
+  for (const id in winner) entries.set(id, winner[id]);
+  // asking the backend how many values the key holds costs nothing; getConflicts copies every one of them
+  const backend = A.getBackend(doc as A.Doc<unknown>);
+  if (backend.getAll("_root", key).length <= 1) return entries;
   const conflicts = A.getConflicts(doc, key) as Record<string, unknown> | undefined;
   const winnerId = objectIdOf(winner);
   const losers = Object.entries(conflicts ?? {}).filter(([mapId, map]) => mapId !== winnerId && isMap(map));
   if (losers.length === 0) return entries;
-  const backend = A.getBackend(doc as A.Doc<unknown>);
   for (const [mapId, map] of losers as [string, Record<string, unknown>][]) {
     recordCopiedIds(backend, map, mapId, 1);
     for (const id of Object.keys(map)) if (!entries.has(id)) entries.set(id, map[id]);

@@ -113,12 +113,15 @@ type Entry = [id: string, value: Record<string, unknown>];
 
 /** The bookings map split into requests and the decisions on each (by request id), at most BOOKING_LIMITS.bookings entries by id. */
 export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: Map<string, Entry[]>; notMaps: string[]; ignored: number } {
-  const all = [...lazyMapEntries(doc, "bookings").entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-  const ignored = Math.max(0, all.length - BOOKING_LIMITS.bookings);
+  const stored = lazyMapEntries(doc, "bookings");
+  let ids = [...stored.keys()];
+  const ignored = Math.max(0, ids.length - BOOKING_LIMITS.bookings);
+  if (ignored > 0) ids = ids.sort().slice(0, BOOKING_LIMITS.bookings); // which ones are read must not depend on arrival order
   const requests: Entry[] = [];
   const decisions = new Map<string, Entry[]>();
   const notMaps: string[] = [];
-  for (const [id, value] of all.slice(0, BOOKING_LIMITS.bookings)) {
+  for (const id of ids) {
+    const value = stored.get(id);
     if (!isMap(value)) notMaps.push(id);
     else if (value.bookingId !== undefined) {
       const bookingId = textOf(value.bookingId);
@@ -166,8 +169,9 @@ export function latestGeneration(entries: readonly Entry[]): number {
  * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
  *   owner of the event's venue may decline the shift as a whole;
  * - every other decision that applies is a proposal, shown with its author.
+ * With `decidedOnly` (for `check`), requests nobody decided yet are checked for what they point at but left out.
  */
-export function bookingsOf(doc: Festival, authorship: Authorship): BookingsOfFestival {
+export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean } = {}): BookingsOfFestival {
   const resources = resourceFacts(doc, authorship);
   const venueAvailability = new Map<string, Window[] | null>();
   const venueOwners = new Map<string, string[]>();
@@ -185,10 +189,23 @@ export function bookingsOf(doc: Festival, authorship: Authorship): BookingsOfFes
   const { requests, decisions: decisionsOf, notMaps, ignored } = bookingEntries(doc);
   const bookings: BookingStanding[] = [];
   const broken: BrokenBooking[] = notMaps.map((id) => ({ id, problem: "it is not a request or a decision (not a map)" }));
+  const events = new Map<string, { event: Record<string, unknown> | null; startMs: number; endMs: number }>();
+  const eventOf = (eventId: string) => {
+    let known = events.get(eventId);
+    if (known === undefined) {
+      const event = getEvent(doc, eventId) as unknown;
+      known = isMap(event)
+        ? { event, startMs: instantMs(textOf(event.start)) ?? Number.NaN, endMs: instantMs(textOf(event.end)) ?? Number.NaN }
+        : { event: null, startMs: Number.NaN, endMs: Number.NaN };
+      events.set(eventId, known);
+    }
+    return known;
+  };
   for (const [id, raw] of requests) {
     const eventId = textOf(raw.eventId);
-    const event = getEvent(doc, eventId);
-    if (!isMap(event)) {
+    const known = eventOf(eventId);
+    const event = known.event;
+    if (event === null) {
       broken.push({ id, problem: `it asks for event ${JSON.stringify(eventId.slice(0, 100))}, which is not in this festival` });
       continue;
     }
@@ -228,8 +245,10 @@ export function bookingsOf(doc: Festival, authorship: Authorship): BookingsOfFes
       targetName = venue.name;
       owners = venue.owners;
     }
+    const decisionEntries = decisionsOf.get(id);
+    if (options.decidedOnly === true && decisionEntries === undefined) continue;
     const askedBy = authorship.authorOf(raw);
-    const decisions = readDecisions(decisionsOf.get(id) ?? [], authorship, venueId, start, end);
+    const decisions = readDecisions(decisionEntries ?? [], authorship, venueId, start, end);
     const standing: BookingStanding = {
       id,
       kind,
@@ -247,8 +266,8 @@ export function bookingsOf(doc: Festival, authorship: Authorship): BookingsOfFes
       owners,
       start,
       end,
-      startMs: instantMs(start) ?? Number.NaN,
-      endMs: instantMs(end) ?? Number.NaN,
+      startMs: known.startMs,
+      endMs: known.endMs,
       eventCancelled: statusOf(event.status) === "cancelled",
     };
     if (kind === "shift") {
