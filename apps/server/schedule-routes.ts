@@ -1,10 +1,10 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json
 // and calendar.ics. Public festivals to anyone; private ones never to another web site's page, members-only ones
 // never to another machine (plain HTTP proves no member key).
+import { confirmedFestivalView } from "../../engine/core/bookings/confirmed-view.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
-import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { sendText, type RouteTable } from "./http.js";
@@ -32,7 +32,7 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
   try {
     const doc = handle.doc();
     checkSchema(doc);
-    const rendered = renderExport(festivalView(visibleReplica(doc, festivalId)), festivalId, format);
+    const rendered = renderExport(confirmedFestivalView(visibleReplica(doc, festivalId), festivalId), festivalId, format);
     return { status: 200, contentType: rendered.contentType, body: rendered.text };
   } catch (error) {
     if (!(error instanceof PandafestError)) throw error;

@@ -66,6 +66,11 @@ describe("bookings through the CLI", { timeout: 300_000 }, () => {
     const text = await runCli(ada.dataDir, ["check", ada.festival]);
     expect(text.stdout).toMatch(/1 overbooking\(s\):\n {2}PA \(1 available\): 2 accepted at once/);
 
+    // exports: Talk (PA accepted, venue pending) is tentative; Opening (its one request accepted) stays confirmed
+    const ical = await runCli(ada.dataDir, ["export", ada.festival, "--format", "ical"]);
+    const statusOf = (title: string) => ical.stdout.split("BEGIN:VEVENT").find((block) => block.includes(`SUMMARY:${title}`))?.match(/STATUS:(\w+)/)?.[1];
+    expect([statusOf("Talk"), statusOf("Opening")]).toEqual(["TENTATIVE", "CONFIRMED"]);
+
     // moving the event puts its bookings back to pending; the owner of the venue (its creator, Ada) accepts
     await cliJson(ada.dataDir, ["event", "edit", ada.festival, talk.id, "--start", "2027-07-01T20:00"]);
     const moved = await cliJson<Listed>(ada.dataDir, ["bookings", ada.festival, "--event", talk.id]);

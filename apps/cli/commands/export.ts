@@ -1,11 +1,11 @@
 // `pandafest export FESTIVAL --format frab-xml|frab-json|ical [-o FILE]`: the schedule as attendees' apps
 // read it, on stdout or written atomically to a file. Times are right in the festival's zone on any host.
+import { confirmedFestivalView } from "../../../engine/core/bookings/confirmed-view.js";
 import path from "node:path";
 import type { Command } from "commander";
 import type { ExportFormat } from "../../../engine/core/schedule-export.js";
 import { writeFileAtomically } from "../../../engine/node/storage/atomic-file.js";
 import { escapeForTerminalKeepingNewlines } from "../../../engine/core/terminal-text.js";
-import { festivalView } from "../../../engine/core/views.js";
 import { action } from "../context.js";
 
 /** The formats named in the help text; parseExportFormat holds the authoritative list. */
@@ -32,7 +32,7 @@ export function registerExportCommand(program: Command): void {
         const format = parseExportFormat(options.format);
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);
-        const rendered = renderExport(festivalView(store.visible(handle)), handle.documentId, format, { baseUrl: options.baseUrl });
+        const rendered = renderExport(confirmedFestivalView(store.visible(handle), handle.documentId), handle.documentId, format, { baseUrl: options.baseUrl });
         for (const skipped of rendered.skipped) {
           ctx.out.info(`warning: event ${skipped.eventId} is left out: ${skipped.reason}`);
         }

@@ -9,3 +9,4 @@ export * from "./input.js";
 export * from "./operations.js";
 export * from "./report.js";
 export * from "./references.js";
+export * from "./confirmed-view.js";
