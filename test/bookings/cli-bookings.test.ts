@@ -96,3 +96,30 @@ describe("bookings through the CLI", { timeout: 300_000 }, () => {
     expect(await cliJson(ada.dataDir, ["resource", "list", ada.festival])).toEqual([]);
   });
 });
+
+describe("forks and shifts", { timeout: 300_000 }, () => {
+  it("keeps resources with their owners and venue owners in a fork, but no requests; lists shifts and who staffs them", async () => {
+    const ada = await festivalFixture("Kept Fest");
+    const adaKey = await publicKeyOf(ada.dataDir);
+    const bo = await tempDir();
+    await cliJson(bo, ["init", "--name", "Bo"]);
+    const boKey = await publicKeyOf(bo);
+    await cliJson(ada.dataDir, ["resource", "add", ada.festival, "--name", "PA", "--quantity", "2", "--available", "2027-07-01T10:00:00+02:00/2027-07-01T23:00:00+02:00"]);
+    await cliJson(ada.dataDir, ["owners", ada.festival, "Main Stage", "--owner", boKey]);
+    const gig = await cliJson<{ id: string }>(ada.dataDir, ["event", "add", ada.festival, "--title", "Gig", "--venue", ada.venue, "--start", "2027-07-01T20:00", "--end", "2027-07-01T22:00"]);
+    await cliJson(ada.dataDir, ["book", ada.festival, gig.id, "--resource", "PA"]);
+    const shift = await cliJson<{ id: string }>(ada.dataDir, ["shift", "add", ada.festival, "Gig", "--role", "bar", "--count", "2"]);
+    expect(await cliJson(ada.dataDir, ["shift", "join", ada.festival, shift.id])).toMatchObject({ signedUp: [adaKey], count: 2 });
+    const shifts = await cliJson<{ shifts: { id: string; role: string; signedUp: string[] }[]; unstaffed: number }>(ada.dataDir, ["shifts", ada.festival]);
+    expect(shifts).toMatchObject({ shifts: [{ id: shift.id, role: "bar", signedUp: [adaKey] }], unstaffed: 1 });
+
+    const fork = await cliJson<{ id: string }>(ada.dataDir, ["fork", ada.festival, "--name", "Kept Fest 2028"]);
+    const resources = await cliJson<{ name: string; quantity: number; owners: string[]; requests: number }[]>(ada.dataDir, ["resource", "list", fork.id]);
+    expect(resources).toMatchObject([{ name: "PA", quantity: 2, owners: [adaKey], requests: 0 }]);
+    const shown = await cliJson<{ owners: string[]; availability: string[] }>(ada.dataDir, ["resource", "show", fork.id, "PA"]);
+    expect(shown.availability).toEqual(["2027-07-01T10:00:00+02:00/2027-07-01T23:00:00+02:00"]);
+    const venueOwners = await cliJson<{ owners: string[] }>(ada.dataDir, ["owners", fork.id, "Main Stage", "--available", "2028-07-01T10:00:00+02:00/2028-07-01T23:00:00+02:00"]);
+    expect(venueOwners.owners).toEqual([boKey]);
+    expect(await cliJson(ada.dataDir, ["bookings", fork.id])).toMatchObject({ bookings: [] });
+  });
+});

@@ -10,3 +10,4 @@ export * from "./operations.js";
 export * from "./report.js";
 export * from "./references.js";
 export * from "./confirmed-view.js";
+export * from "./fork-keep.js";

@@ -5,6 +5,7 @@ import * as A from "@automerge/automerge";
 import { emptyEventShards, shardOf } from "../event-shards.js";
 import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView, Visibility } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
+import type { OwnedItems } from "../bookings/fork-keep.js";
 import type { KeepPlan } from "./keep.js";
 import { planDateShift, shiftInstant } from "./shift.js";
 
@@ -15,6 +16,8 @@ export interface ForkSource {
   url: string;
   /** the origin heads the copy is made from */
   heads: string[];
+  /** the origin's resources and venue owners and availability (engine/core/bookings/fork-keep.ts), kept when given */
+  owned?: OwnedItems;
 }
 
 /** How the fork differs from its origin besides what it keeps. */
@@ -27,11 +30,13 @@ export interface ForkChoices {
 
 export interface KeptCounts {
   venues: number;
+  resources?: number;
   people: number;
   events: number;
 }
 
 const short = (text: string) => new A.ImmutableString(text);
+const textOfShort = (value: A.ImmutableString | string) => (typeof value === "string" ? value : value.val);
 
 /** A stored venue holding the fields of a venue view (removed only when set). */
 export function venueRecord(view: VenueView): Venue {
@@ -120,7 +125,11 @@ export function forkInit(
   }
   const venues: Record<string, Venue> = {};
   for (const venue of byId(view.venues)) {
-    if (!venue.removed || usedVenues.has(venue.id)) venues[venue.id] = venueRecord(venue);
+    if (!venue.removed || usedVenues.has(venue.id)) venues[venue.id] = { ...venueRecord(venue), ...(source.owned?.venues[venue.id] ?? {}) };
+  }
+  const resources = source.owned?.resources ?? {};
+  for (const resource of Object.values(resources)) {
+    if (resource.venueId !== undefined && !Object.prototype.hasOwnProperty.call(venues, textOfShort(resource.venueId))) delete resource.venueId;
   }
   const people: Record<string, Person> = {};
   for (const person of byId(view.people)) {
@@ -132,11 +141,13 @@ export function forkInit(
     people: Object.keys(people).length,
     events: eventCount,
   };
+  if (source.owned) kept.resources = Object.keys(resources).length;
   return {
     kept,
     shiftedDays: days,
     init: (doc) => {
       Object.assign(doc, { ...skeleton, venues, people, eventShards, forkedFrom });
+      if (Object.keys(resources).length > 0) doc.resources = resources;
     },
   };
 }
