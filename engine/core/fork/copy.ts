@@ -141,7 +141,7 @@ export function forkInit(
     people: Object.keys(people).length,
     events: eventCount,
   };
-  if (source.owned) kept.resources = Object.keys(resources).length;
+  if (Object.keys(resources).length > 0) kept.resources = Object.keys(resources).length;
   return {
     kept,
     shiftedDays: days,
