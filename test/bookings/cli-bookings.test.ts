@@ -71,6 +71,10 @@ describe("bookings through the CLI", { timeout: 300_000 }, () => {
     const statusOf = (title: string) => ical.stdout.split("BEGIN:VEVENT").find((block) => block.includes(`SUMMARY:${title}`))?.match(/STATUS:(\w+)/)?.[1];
     expect([statusOf("Talk"), statusOf("Opening")]).toEqual(["TENTATIVE", "CONFIRMED"]);
 
+    const listedEvents = await cliJson<{ id: string; confirmation: { accepted: number; requested: number } }[]>(ada.dataDir, ["event", "list", ada.festival]);
+    expect(listedEvents.find((e) => e.id === talk.id)?.confirmation).toEqual({ accepted: 1, requested: 2 });
+    expect((await runCli(ada.dataDir, ["event", "list", ada.festival])).stdout).toMatch(/Talk .*50% confirmed \(1 of 2\)/);
+
     // moving the event puts its bookings back to pending; the owner of the venue (its creator, Ada) accepts
     await cliJson(ada.dataDir, ["event", "edit", ada.festival, talk.id, "--start", "2027-07-01T20:00"]);
     const moved = await cliJson<Listed>(ada.dataDir, ["bookings", ada.festival, "--event", talk.id]);
