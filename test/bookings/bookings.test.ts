@@ -183,6 +183,29 @@ describe("booking requests and owners' decisions", () => {
     expect(festivalView(visibleFestival(hostile, f.id)).name).toBe("Summer Fest");
   });
 
+  it("reads huge hand-made lists only up to their limits", () => {
+    const f = setUp();
+    const text = (value: string) => new A.ImmutableString(value);
+    const forOpening = { venueId: text(f.stage), start: text("2027-07-01T18:00:00+02:00"), end: text("2027-07-01T20:00:00+02:00"), reason: text("") };
+    const filler = Array.from({ length: 100 }, (_, index) => text(index.toString(16).padStart(64, "0")));
+    let doc = edit(A.clone(f.doc), f.id, ada, "hand-made", (draft: Festival) => {
+      const bookings = draft.bookings as unknown as Record<string, unknown>;
+      // 200 decisions on one request: the 64 latest are read, so the latest (an accept) counts
+      for (let index = 1; index <= 200; index++) {
+        bookings[`d_${String(index).padStart(4, "0")}`] = { bookingId: text(f.r1), state: text(index === 200 ? "accepted" : "declined"), generation: index, ...forOpening };
+      }
+      // a resource whose owners list hides Bo past the first 32
+      const resources = draft.resources as unknown as Record<string, Record<string, unknown>>;
+      resources[f.pa].owners = [text(ada.publicKey), ...filler.slice(0, 40), text(bo.publicKey)];
+    });
+    doc = as(doc, f.id, bo, (e) => decideBooking(e, f.r2, "accepted")).doc;
+    const report = shown(doc, f.id);
+    expect(report.bookings.find((b) => b.id === f.r1)).toMatchObject({ state: "accepted", decidedBy: ada.publicKey });
+    expect(report.bookings.find((b) => b.id === f.r2)).toMatchObject({ state: "pending", proposals: [{ by: bo.publicKey }] });
+    // and writing refuses past the limit on one request
+    expect(() => as(doc, f.id, ada, (e) => decideBooking(e, f.r1, "revoked"))).toThrow(/already holds 200 decisions/);
+  });
+
   it("refuses bad input before writing anything", () => {
     const f = setUp();
     const tries: [string, (doc: A.Doc<Festival>) => unknown][] = [
