@@ -1,6 +1,7 @@
 // The stored shape of resources, booking requests and owners' decisions, their limits, and how they are read
 // from a festival (tolerant of hand-made data: anything malformed reads as absent). Browser-safe.
 import * as A from "@automerge/automerge";
+import { valuesWithWriters } from "../../internals/automerge-backend.js";
 import type { Festival, Short } from "../schema.js";
 import { textOf } from "../views.js";
 
@@ -86,13 +87,15 @@ export function objectIdOf(value: unknown): string | null {
 }
 
 /** Records the object ids of `value`'s nested maps (depth-bounded) from the backend, under object `objectId`. */
-function recordCopiedIds(backend: ReturnType<typeof A.getBackend>, value: Record<string, unknown>, objectId: string, depth: number): void {
+function recordCopiedIds(doc: A.Doc<unknown>, value: Record<string, unknown>, objectId: string, depth: number): void {
   copiedObjectIds.set(value, objectId);
   if (depth === 0) return;
   for (const [key, child] of Object.entries(value)) {
     if (!isMap(child)) continue;
-    const full = backend.getWithType(objectId, key);
-    if (full !== null && full[0] === "map" && typeof full[1] === "string") recordCopiedIds(backend, child, full[1], depth - 1);
+    // the winning value at the key is the one the copy holds; a map's object id is the op that made it
+    const written = valuesWithWriters(doc, objectId, key);
+    const made = written[written.length - 1];
+    if (made !== undefined && made.datatype === "map") recordCopiedIds(doc, child, made.opId, depth - 1);
   }
 }
 
@@ -108,14 +111,13 @@ export function lazyMapEntries(doc: Festival, key: "resources" | "bookings"): Ma
   if (!isMap(winner)) return entries;
   for (const id in winner) entries.set(id, winner[id]);
   // asking the backend how many values the key holds costs nothing; getConflicts copies every one of them
-  const backend = A.getBackend(doc as A.Doc<unknown>);
-  if (backend.getAll("_root", key).length <= 1) return entries;
+  if (valuesWithWriters(doc as A.Doc<unknown>, "_root", key).length <= 1) return entries;
   const conflicts = A.getConflicts(doc, key) as Record<string, unknown> | undefined;
   const winnerId = objectIdOf(winner);
   const losers = Object.entries(conflicts ?? {}).filter(([mapId, map]) => mapId !== winnerId && isMap(map));
   if (losers.length === 0) return entries;
   for (const [mapId, map] of losers as [string, Record<string, unknown>][]) {
-    recordCopiedIds(backend, map, mapId, 1);
+    recordCopiedIds(doc as A.Doc<unknown>, map, mapId, 1);
     for (const id of Object.keys(map)) if (!entries.has(id)) entries.set(id, map[id]);
   }
   return entries;
