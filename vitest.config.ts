@@ -15,6 +15,7 @@ const UNIT = [
   "test/storage/acceptance.test.ts",
   "test/structure/**/*.test.ts",
   "test/governance/!(cli-*).test.ts",
+  "test/bookings/!(cli-*).test.ts",
   "test/fork/shift.test.ts",
 ];
 

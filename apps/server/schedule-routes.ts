@@ -2,12 +2,12 @@
 // calendar.ics and programme.json (the web app's attendee view). Public festivals to anyone; private ones never to
 // another web site's page, members-only ones never to another machine (plain HTTP proves no member key).
 import type { IncomingMessage } from "node:http";
+import { confirmedFestivalView } from "../../engine/core/bookings/confirmed-view.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { eventRevisions } from "../../engine/core/event-revisions.js";
 import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-json.js";
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
-import { festivalView } from "../../engine/core/views.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
 import { compressBytes, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding } from "./compressed-files.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
@@ -59,7 +59,8 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
     const doc = handle.doc();
     checkSchema(doc);
     const visible = visibleReplica(doc, festivalId);
-    const view = festivalView(visible);
+    // with bookings, an event is tentative until every request it made is accepted
+    const view = confirmedFestivalView(visible, festivalId);
     if (format === "programme") {
       return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId)) };
     }

@@ -30,3 +30,4 @@ export { FORK_PARTS, planKeep, type ForkPart, type KeepPlan } from "./fork/keep.
 export { parseHeads } from "./fork/heads.js";
 export { forkInit, type ForkSource, type KeptCounts } from "./fork/copy.js";
 export { applyVenuePull, planVenuePull, PULLED_VENUE_FIELDS, type VenuePull } from "./fork/pull.js";
+export * from "./bookings/index.js";

@@ -38,6 +38,8 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set([
   "governance",
   "forkedFrom",
   "schedule",
+  "resources",
+  "bookings",
 ]);
 
 /** How this engine reads a festival's schema number. */

@@ -60,6 +60,10 @@ export interface Venue {
   /** an online venue: a stream or a video call rather than a place; its events are online events */
   online?: boolean;
   origin?: SourceOrigin;
+  /** member keys whose decisions on requests for this venue count (absent: its creator) */
+  owners?: Short[];
+  /** "START/END" windows when it can be booked (absent: always) */
+  availability?: Short[];
 }
 
 export interface FestivalEvent {
@@ -141,6 +145,10 @@ export interface Festival {
   forkedFrom?: ForkOrigin;
   /** the frab/pretalx schedule this festival was imported from (absent for festivals made in pandafest) */
   schedule?: ScheduleOrigin;
+  /** resources by id, created by the first one added (engine/core/bookings: read together with any made concurrently) */
+  resources?: { [id: string]: import("./bookings/model.js").Resource };
+  /** booking requests and shifts by id, created like resources */
+  bookings?: { [id: string]: import("./bookings/model.js").Booking };
 }
 
 /**

@@ -2,6 +2,7 @@
 // (the contract is in test/bench/harness.ts); `--only NAME` picks suites by these names.
 import { archiveSuite } from "./archive.bench.js";
 import { baselineSuite } from "./baselines.bench.js";
+import { bookingsSuite } from "./bookings.bench.js";
 import { bundleSuite } from "./bundles.bench.js";
 import { engineSuite } from "./engine.bench.js";
 import { governanceSuite } from "./governance.bench.js";
@@ -12,4 +13,4 @@ import { memberKeysSuite } from "./member-keys.bench.js";
 import { schedulesSuite } from "./schedules.bench.js";
 import { uiSuite } from "./ui.bench.js";
 
-export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, uiSuite, archiveSuite, schedulesSuite];
+export const SUITES: readonly BenchSuite[] = [engineSuite, baselineSuite, bundleSuite, memberKeysSuite, lanSuite, hostileSuite, governanceSuite, bookingsSuite, uiSuite, archiveSuite, schedulesSuite];

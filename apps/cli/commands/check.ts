@@ -10,6 +10,7 @@ import { memberNames } from "../../../engine/core/provenance.js";
 import { describeGovernanceMessage, governanceMessage, governanceOf, waitingChanges, type GovernanceRecord } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf, festivalAudience, keyringOf, membersLackingKey } from "../../../engine/core/membership/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
+import { bookingCheckLines, checkBookings } from "../../../engine/core/bookings/report.js";
 import { findUnbackedSchemaNumber } from "../../../engine/core/schema-write.js";
 import type { StorageHealth } from "../../../engine/node/store.js";
 import { action } from "../context.js";
@@ -104,7 +105,7 @@ function storageLines(health: StorageHealth, quarantineDirectory: string): strin
 export function registerCheckCommands(program: Command): void {
   program
     .command("check")
-    .description("report clashes (overlapping events in one venue), dangling references and concurrent values")
+    .description("report clashes (overlapping events in one venue, overbooked resources, bookings outside availability), dangling references and concurrent values")
     .argument("<festival>")
     .action(
       action(async (ctx, festival: string) => {
@@ -115,6 +116,7 @@ export function registerCheckCommands(program: Command): void {
         const storage = await store.storageHealth(handle.documentId);
         const report = {
           clashes: findClashes(doc),
+          bookings: checkBookings(doc, handle.documentId),
           dangling: findDangling(doc),
           conflicts: conflictsWithAuthors(doc, handle.doc(), handle.documentId),
           governance: governanceReport(handle.doc(), handle.documentId),
@@ -134,6 +136,7 @@ export function registerCheckCommands(program: Command): void {
           for (const c of r.clashes) {
             lines.push(`  ${c.venueName || c.venueId}: "${c.first.title}" and "${c.second.title}" overlap by ${c.overlapMinutes} min (from ${c.overlapStart})`);
           }
+          lines.push(...bookingCheckLines(r.bookings));
           lines.push(r.dangling.length === 0 ? "No dangling references." : `${r.dangling.length} dangling reference(s):`);
           for (const d of r.dangling) lines.push(`  "${d.eventTitle}" (${d.eventId}): ${DANGLING_TEXT[d.kind]} ${d.refId}`);
           lines.push(r.conflicts.length === 0 ? "No concurrent values." : `${r.conflicts.length} field(s) with concurrent values:`);

@@ -1,5 +1,6 @@
 // `pandafest event add|edit|cancel|delete|restore|list|show`: what happens when, where, who hosts it, and its links.
 // Hosts are named; a host not yet among the festival's people is added as a person.
+import { authorshipOf, bookingsOf, confirmationsOf, confirmationText, lazyMapEntries } from "../../../engine/core/bookings/index.js";
 import type { Command } from "commander";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { PandafestError } from "../../../engine/core/errors.js";
@@ -264,12 +265,24 @@ export function registerEventCommands(program: Command): void {
         }
         events.sort((a, b) => Date.parse(a.start) - Date.parse(b.start) || a.title.localeCompare(b.title));
         const venues = festivalView(doc).venues;
-        ctx.out.result(events, (rows) =>
-          rows.length === 0
+        // with bookings, each event that asked for something says how far it is confirmed
+        const handle = await store.resolve(festival);
+        const confirmations = lazyMapEntries(doc, "bookings").size === 0 ? null : confirmationsOf(bookingsOf(doc, authorshipOf(doc, handle.documentId)).bookings);
+        const rows = confirmations === null ? events : events.map((e) => ({ ...e, confirmation: confirmations.get(e.id) ?? { accepted: 0, requested: 0 } }));
+        ctx.out.result(rows, (list) =>
+          list.length === 0
             ? ["No events."]
             : table(
-                ["ID", "START", "END", "VENUE", "TITLE", "STATUS"],
-                rows.map((e) => [e.id, e.start, e.end, venues[e.venueId]?.name ?? `(missing ${e.venueId})`, e.title, e.removed ? "deleted" : e.status === "confirmed" ? "" : e.status]),
+                ["ID", "START", "END", "VENUE", "TITLE", "STATUS", ...(confirmations === null ? [] : ["BOOKED"])],
+                list.map((e) => [
+                  e.id,
+                  e.start,
+                  e.end,
+                  venues[e.venueId]?.name ?? `(missing ${e.venueId})`,
+                  e.title,
+                  e.removed ? "deleted" : e.status === "confirmed" ? "" : e.status,
+                  ...(confirmations === null ? [] : [confirmationText(confirmations.get(e.id)) || "nothing asked"]),
+                ]),
               ),
         );
       }),

@@ -1,5 +1,6 @@
 // `pandafest export FESTIVAL --format frab-xml|frab-json|ical [-o FILE]`: the schedule as attendees' apps
 // read it, on stdout or written atomically to a file; `--format html -o DIR`: the static archive, a folder of pages.
+import { confirmedFestivalView } from "../../../engine/core/bookings/confirmed-view.js";
 import path from "node:path";
 import type { Command } from "commander";
 import type { ExportFormat } from "../../../engine/core/schedule-export.js";
@@ -75,7 +76,8 @@ export function registerExportCommand(program: Command): void {
         const store = await ctx.openStore();
         const handle = await store.resolve(reference);
         const doc = store.visible(handle);
-        const view = festivalView(doc);
+        // with bookings, an event is tentative until every request it made is accepted
+        const view = confirmedFestivalView(doc, handle.documentId);
         if (format === undefined) return exportArchive(ctx, view, handle.documentId, options);
         const revisions = format === "ical" ? eventRevisions(doc) : undefined;
         const rendered = renderExport(view, handle.documentId, format, { baseUrl: options.baseUrl, revisions });

@@ -19,11 +19,15 @@ import { registerStickCommands } from "./stick.js";
 import { registerRepairCommand } from "./repair.js";
 import { registerGovernanceCommands } from "./governance.js";
 import { registerMembershipCommands } from "./membership.js";
+import { registerResourceCommands } from "./resource.js";
+import { registerBookingCommands } from "./bookings.js";
 
 export function registerCommands(program: Command): void {
   registerIdentityCommands(program);
   registerFestivalCommands(program);
   registerVenueCommands(program);
+  registerResourceCommands(program);
+  registerBookingCommands(program);
   registerEventCommands(program);
   registerPersonCommands(program);
   registerProgrammeCommand(program);

@@ -7,6 +7,7 @@ import type { Link, LinkView } from "../schema.js";
 import type { Festival, FestivalEvent, FestivalView, ForkOrigin, Person, PersonView, Venue, VenueView, EventView, Visibility } from "../schema.js";
 import { festivalSkeleton } from "../skeleton.js";
 import { withoutDeleted } from "../views.js";
+import type { OwnedItems } from "../bookings/fork-keep.js";
 import type { KeepPlan } from "./keep.js";
 import { planDateShift, shiftInstant } from "./shift.js";
 
@@ -17,6 +18,8 @@ export interface ForkSource {
   url: string;
   /** the origin heads the copy is made from */
   heads: string[];
+  /** the origin's resources and venue owners and availability (engine/core/bookings/fork-keep.ts), kept when given */
+  owned?: OwnedItems;
 }
 
 /** How the fork differs from its origin besides what it keeps. */
@@ -29,11 +32,13 @@ export interface ForkChoices {
 
 export interface KeptCounts {
   venues: number;
+  resources?: number;
   people: number;
   events: number;
 }
 
 const short = (text: string) => new A.ImmutableString(text);
+const textOfShort = (value: A.ImmutableString | string) => (typeof value === "string" ? value : value.val);
 
 /**
  * Links copy over; the source identifiers (origin) do not: a fork is a new edition, and its exports must not
@@ -140,7 +145,11 @@ export function forkInit(
   }
   const venues: Record<string, Venue> = {};
   for (const venue of byId(view.venues)) {
-    if (!venue.removed || usedVenues.has(venue.id)) venues[venue.id] = venueRecord(venue);
+    if (!venue.removed || usedVenues.has(venue.id)) venues[venue.id] = { ...venueRecord(venue), ...(source.owned?.venues[venue.id] ?? {}) };
+  }
+  const resources = source.owned?.resources ?? {};
+  for (const resource of Object.values(resources)) {
+    if (resource.venueId !== undefined && !Object.prototype.hasOwnProperty.call(venues, textOfShort(resource.venueId))) delete resource.venueId;
   }
   const people: Record<string, Person> = {};
   for (const person of byId(view.people)) {
@@ -152,11 +161,13 @@ export function forkInit(
     people: Object.keys(people).length,
     events: eventCount,
   };
+  if (Object.keys(resources).length > 0) kept.resources = Object.keys(resources).length;
   return {
     kept,
     shiftedDays: days,
     init: (doc) => {
       Object.assign(doc, { ...skeleton, venues, people, eventShards, forkedFrom });
+      if (Object.keys(resources).length > 0) doc.resources = resources;
     },
   };
 }

@@ -1,5 +1,6 @@
 // Forking festivals in a data directory: a copy of what is kept (or a full-history clone) as a new
 // festival, and `pull`, which brings the origin's later venue edits into a fork. Used by the CLI.
+import { ownedItemsOf } from "../../core/bookings/fork-keep.js";
 import * as A from "@automerge/automerge";
 import { isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { PandafestError } from "../../core/errors.js";
@@ -126,7 +127,12 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
   }
 
   const plan = planKeep(options.keep);
-  const { init, kept, shiftedDays } = forkInit({ view: sourceView, url: origin.url, heads }, options.name, plan, { shiftTo: options.shiftTo });
+  const { init, kept, shiftedDays } = forkInit(
+    { view: sourceView, url: origin.url, heads, owned: ownedItemsOf(source, origin.documentId) },
+    options.name,
+    plan,
+    { shiftTo: options.shiftTo },
+  );
   const created = await store.createFromDoc(() =>
     A.change(A.init<Festival>(), { message: `fork of ${JSON.stringify(sourceView.name)} keeping ${[...plan.parts].join(", ")}` }, init),
   );

@@ -1,0 +1,116 @@
+// Booking clashes `check` reports: a resource held by more accepted requests at once than it has (one sweep per
+// resource over start and end points, never pairwise), and accepted requests outside a venue's or resource's availability.
+import type { BookingsOfFestival, BookingStanding } from "./state.js";
+import { withinAvailability } from "./owners.js";
+
+/** The most requests an overbooking lists by id (the count says how many there were). */
+export const LISTED_PER_OVERBOOKING = 50;
+
+export interface Overbooking {
+  resourceId: string;
+  resourceName: string;
+  quantity: number;
+  /** the most accepted requests running at once in this stretch */
+  peak: number;
+  /** the stretch during which more than `quantity` were running */
+  fromMs: number;
+  toMs: number;
+  /** the requests involved (ids, by start), at most LISTED_PER_OVERBOOKING */
+  bookingIds: string[];
+  eventIds: string[];
+  involved: number;
+}
+
+export interface OutsideAvailability {
+  bookingId: string;
+  eventId: string;
+  kind: "venue" | "resource";
+  targetId: string;
+  targetName: string;
+}
+
+export interface BookingClashes {
+  overbookings: Overbooking[];
+  outside: OutsideAvailability[];
+}
+
+function holds(booking: BookingStanding): boolean {
+  return booking.state === "accepted" && !booking.eventCancelled && Number.isFinite(booking.startMs) && Number.isFinite(booking.endMs) && booking.endMs > booking.startMs;
+}
+
+/**
+ * The clashes among accepted requests. Concurrent acceptances merged from replicas apart are judged like any
+ * others, so two owners who each said yes while apart both show in the clash. Sorted by resource id, then time.
+ */
+export function findBookingClashes(festival: BookingsOfFestival): BookingClashes {
+  const byResource = new Map<string, BookingStanding[]>();
+  const outside: OutsideAvailability[] = [];
+  for (const booking of festival.bookings) {
+    if (!holds(booking)) continue;
+    if (booking.kind === "resource") {
+      const list = byResource.get(booking.targetId);
+      if (list) list.push(booking);
+      else byResource.set(booking.targetId, [booking]);
+      const windows = festival.resources.get(booking.targetId)?.availability ?? null;
+      if (!withinAvailability(windows, booking.startMs, booking.endMs)) {
+        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "resource", targetId: booking.targetId, targetName: booking.targetName });
+      }
+    } else if (booking.kind === "venue") {
+      const windows = festival.venueAvailability.get(booking.targetId) ?? null;
+      if (!withinAvailability(windows, booking.startMs, booking.endMs)) {
+        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "venue", targetId: booking.targetId, targetName: booking.targetName });
+      }
+    }
+  }
+  const overbookings: Overbooking[] = [];
+  for (const resourceId of [...byResource.keys()].sort()) {
+    const facts = festival.resources.get(resourceId);
+    const quantity = facts?.quantity ?? 1;
+    sweep(byResource.get(resourceId) ?? [], quantity, (stretch) =>
+      overbookings.push({ resourceId, resourceName: facts?.name ?? "", quantity, ...stretch }),
+    );
+  }
+  return { overbookings, outside };
+}
+
+type Stretch = Pick<Overbooking, "peak" | "fromMs" | "toMs" | "bookingIds" | "eventIds" | "involved">;
+
+/**
+ * One pass over the start and end points of one resource's accepted requests (ends before starts at the same
+ * instant: one ending as the next starts is no overbooking). A stretch opens when more than `quantity` run and
+ * closes when they drop back; it names every request running during it.
+ */
+function sweep(bookings: readonly BookingStanding[], quantity: number, report: (stretch: Stretch) => void): void {
+  if (bookings.length <= quantity) return;
+  const points: { at: number; delta: 1 | -1; booking: BookingStanding }[] = [];
+  for (const booking of bookings) {
+    points.push({ at: booking.startMs, delta: 1, booking }, { at: booking.endMs, delta: -1, booking });
+  }
+  points.sort((a, b) => a.at - b.at || a.delta - b.delta || (a.booking.id < b.booking.id ? -1 : a.booking.id > b.booking.id ? 1 : 0));
+  const running = new Set<BookingStanding>();
+  let open: { fromMs: number; peak: number; involved: Set<BookingStanding> } | null = null;
+  for (const point of points) {
+    if (point.delta === 1) {
+      running.add(point.booking);
+      if (open) open.involved.add(point.booking);
+      if (running.size > quantity) {
+        open ??= { fromMs: point.at, peak: 0, involved: new Set(running) };
+        open.peak = Math.max(open.peak, running.size);
+      }
+    } else {
+      running.delete(point.booking);
+      if (open && running.size <= quantity) {
+        const involved = [...open.involved];
+        report({
+          peak: open.peak,
+          fromMs: open.fromMs,
+          toMs: point.at,
+          involved: involved.length,
+          bookingIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.id),
+          eventIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.eventId),
+        });
+        open = null;
+      }
+    }
+  }
+}
