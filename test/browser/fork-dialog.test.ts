@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/cli.js";
-import { addEvent, addVenue, browserTestsRun, createFestival, festivalUrl, launchBrowser, openApp, startServe, watchPage, type ServeProcess } from "./harness.js";
+import { addEvent, addVenue, browserTestsRun, createFestival, festivalUrl, launchBrowser, openApp, programmeEvent, startServe, watchPage, type ServeProcess } from "./harness.js";
 
 describe.skipIf(!browserTestsRun("fork-dialog.test.ts"))("the fork dialog", { timeout: 60_000 }, () => {
   let server: ServeProcess;
@@ -38,7 +38,7 @@ describe.skipIf(!browserTestsRun("fork-dialog.test.ts"))("the fork dialog", { ti
 
   async function eventTimes(festival: string, title: string): Promise<string[]> {
     await page.goto(festivalUrl(server.url, festival));
-    await page.locator("pf-programme").getByRole("link", { name: new RegExp(title) }).click();
+    await (await programmeEvent(page, new RegExp(title))).click();
     const form = page.locator("pf-event-form");
     await expect.poll(() => form.getByLabel("Title").inputValue()).toBe(title);
     return [await form.getByLabel("Starts on").inputValue(), await form.locator("#startTime").inputValue(), await form.getByLabel("Ends on").inputValue(), await form.locator("#endTime").inputValue()];

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { test } from "vitest";
 import { cliJson } from "../helpers/cli.js";
 
@@ -246,6 +246,28 @@ export async function addEvent(page: Page, festivalId: string, event: EventField
   if (event.status) await form.getByLabel("Status").selectOption(event.status);
   await form.getByRole("button", { name: "Add event" }).click();
   await page.locator("pf-programme").getByText(event.title, { exact: true }).first().waitFor();
+}
+
+/**
+ * The programme's link to the event whose title matches `title`, on whichever day it is: the programme shows one day
+ * at a time, so the day tabs are tried in turn until the link shows (or `timeoutMs` passes: the festival may still be
+ * arriving from the node).
+ */
+export async function programmeEvent(page: Page, title: string | RegExp, timeoutMs = 15_000): Promise<Locator> {
+  const programme = page.locator("pf-programme");
+  const link = programme.getByRole("link", { name: title }).first();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await link.count()) > 0) return link;
+    const tabs = programme.getByRole("tab");
+    const count = await tabs.count();
+    for (let index = 0; index < count; index += 1) {
+      await tabs.nth(index).click();
+      if ((await link.count()) > 0) return link;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no event matching ${String(title)} in the programme on any day within ${timeoutMs} ms`);
 }
 
 /** The programme's event titles as rendered (text content, whatever the layout). */

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliJson, tempDir } from "../helpers/cli.js";
-import { artifactsDir, browserTestsRun, eventually, festivalUrl, launchBrowser, openApp, startServe, watchPage, type ServeProcess } from "./harness.js";
+import { artifactsDir, browserTestsRun, eventually, festivalUrl, launchBrowser, openApp, programmeEvent, startServe, watchPage, type ServeProcess } from "./harness.js";
 
 async function chunkFiles(dataDir: string): Promise<string[]> {
   const files = await readdir(path.join(dataDir, "documents"), { recursive: true });
@@ -70,7 +70,7 @@ describe.skipIf(!browserTestsRun("waiting-history.test.ts"))("changes waiting fo
       return body.waiting === 0 ? true : undefined;
     }, 30_000);
     await page.reload();
-    await page.locator("pf-programme").getByText("E3").waitFor();
+    await programmeEvent(page, /E3/);
     await expect.poll(() => notice.count()).toBe(0);
     expect(seen.errors).toEqual([]);
     await context.close();
