@@ -13,7 +13,9 @@ import { comparisonRow, figureRow, type BenchRow, type BenchSuite } from "./harn
 import { median, repeat, type RunOptions } from "./stats.js";
 
 export const UI_BENCH_EVENTS = 2000;
-const NAVIGATION_TARGET_MS = 1500;
+/** The web app issue's figures: a warm reload to the programme, a first visit to a readable programme, a remote edit. */
+const NAVIGATION_TARGET_MS = 1000;
+const FIRST_READABLE_TARGET_MS = 2000;
 const REMOTE_EDIT_TARGET_MS = 200;
 
 /** The programme component's shadow root, reached through the app's components (an expression run in the page). */
@@ -220,6 +222,7 @@ export const uiSuite: BenchSuite = {
       figureRow(`ui: remote edit visible (${label})`, median(figures.remoteEdit), "ms", { atMost: REMOTE_EDIT_TARGET_MS }),
       comparisonRow(`ui: attendee view first load, bytes vs organiser app (${label})`, median(figures.firstLoads.attendeeBytes) / 1024, median(figures.firstLoads.organiserBytes) / 1024, "KiB"),
       comparisonRow(`ui: attendee view first programme vs organiser app (${label})`, median(figures.firstLoads.attendeeMs), median(figures.firstLoads.organiserMs), "ms"),
+      figureRow(`ui: first visit to a readable programme, attendee view (${label})`, median(figures.firstLoads.attendeeMs), "ms", { atMost: FIRST_READABLE_TARGET_MS }),
     ];
     ctx.note(rows[0].name, "page reload until every event of the day shown (day tabs) is rendered, from the programme snapshot the app keeps in IndexedDB");
     ctx.note(rows[1].name, "page reload until every event of the day shown is rendered from the festival's Automerge document, loaded from IndexedDB");
@@ -228,6 +231,7 @@ export const uiSuite: BenchSuite = {
     ctx.note(rows[4].name, "another browser (own storage, own identity) saves an event form; until the new title is in this browser's programme, via the node");
     ctx.note(rows[5].name, "fresh profiles: what the page received (HTTP bodies as sent, websocket frames) until the first programme; attendee: the shared link (attend.html, programme.json); baseline: the organiser's app (app, Automerge wasm, naming, the festival synced)");
     ctx.note(rows[6].name, "fresh profiles, wall clock from opening the shared link to the first programme day on screen; baseline: the organiser's first visit to the festival (after naming)");
+    ctx.note(rows[7].name, "the attendee row above on its own, against the issue's 2 s for a first visit to a readable programme");
     return rows;
   },
 };
