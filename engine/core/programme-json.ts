@@ -1,5 +1,6 @@
 // The festival's public programme as compact JSON (/festivals/ID/programme.json): what an attendee's page needs to
 // show and search the programme, nothing else (no members, no contacts). Building and tolerant reading; browser-safe.
+import { withoutDeleted } from "./deleted.js";
 import { effectiveLinksOf, isWebAddress } from "./links.js";
 import type { EventStatus, EventView, FestivalView, LinkView } from "./schema.js";
 
@@ -27,29 +28,15 @@ export interface PublicProgramme {
   venues: Array<{ id: string; name: string; removed?: true }>;
   /** only the people who host an event, by name */
   hosts: Array<{ id: string; name: string }>;
-  events: Array<{
-    id: string;
-    title: string;
-    description: string;
-    venueId: string;
-    start: string;
-    end: string;
-    hostIds: string[];
-    tags: string[];
-    status: EventStatus;
-    subtitle: string;
-    /** the event's links, or its venue's stream when it has none (engine/core/links.ts) */
-    links: LinkView[];
-  }>;
+  /** `links`: the event's links, or its venue's stream when it has none (engine/core/links.ts) */
+  events: Array<Pick<EventView, "id" | "title" | "description" | "venueId" | "start" | "end" | "hostIds" | "tags" | "status" | "subtitle" | "links">>;
 }
 
 /** The public programme of a festival view. */
-export function programmeJson(view: FestivalView, festivalId: string): PublicProgramme {
-  // deleted events and people are not in the programme (the rule of views.ts withoutDeleted, not imported: this module
-  // is read by the attendee's page, which loads no Automerge)
-  const events = Object.values(view.events)
-    .filter((event) => event.removed !== true)
-    .map((event) => ({
+export function programmeJson(festival: FestivalView, festivalId: string): PublicProgramme {
+  // deleted events and people are not in the programme
+  const view = withoutDeleted(festival);
+  const events = Object.values(view.events).map((event) => ({
     id: event.id,
     title: event.title,
     description: event.description,
@@ -68,7 +55,7 @@ export function programmeJson(view: FestivalView, festivalId: string): PublicPro
     .filter((venue) => !venue.removed || usedVenues.has(venue.id))
     .map((venue) => (venue.removed ? { id: venue.id, name: venue.name, removed: true as const } : { id: venue.id, name: venue.name }));
   const hosts = Object.values(view.people)
-    .filter((person) => person.removed !== true && hostIds.has(person.id))
+    .filter((person) => hostIds.has(person.id))
     .map((person) => ({ id: person.id, name: person.name }));
   const { name, description, timeZone, startDate, endDate, dayStartsAt } = view;
   return { version: PROGRAMME_JSON_VERSION, festival: { id: festivalId, name, description, timeZone, startDate, endDate, dayStartsAt }, venues, hosts, events };

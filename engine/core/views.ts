@@ -22,6 +22,8 @@ import type {
   Visibility,
 } from "./schema.js";
 
+export { isDeleted, withoutDeleted } from "./deleted.js";
+
 /** The text of a stored short field: ImmutableString or string; anything else reads as "". */
 export function textOf(value: unknown): string {
   if (typeof value === "string") return value;
@@ -153,17 +155,6 @@ export function toPersonView(id: string, person: Person): PersonView {
   return view;
 }
 
-/** A stored event or person that is deleted (its `removed` flag is set): kept, restorable, and shown nowhere but among the deleted. */
-export function isDeleted(entry: { removed?: unknown } | undefined): boolean {
-  return entry !== undefined && entry.removed === true;
-}
-
-/** The festival view without its deleted events and people (what the programme, exports and forks are made from). */
-export function withoutDeleted(view: FestivalView): FestivalView {
-  const live = <T extends { removed?: true }>(items: Record<string, T>): Record<string, T> =>
-    Object.fromEntries(Object.entries(items).filter(([, item]) => item.removed !== true));
-  return { ...view, events: live(view.events), people: live(view.people) };
-}
 
 function isEntry(value: unknown): boolean {
   return typeof value === "object" && value !== null;
