@@ -16,6 +16,9 @@ import "./pf-event-form.js";
 import "./pf-history.js";
 import "./pf-members.js";
 import "./pf-proposals.js";
+import "./pf-bookings.js";
+import { festivalBookings, pendingForOwner } from "../state/festival-bookings.js";
+import type { Confirmation } from "../../../engine/core/bookings/index.js";
 import { governanceOf, roleIncludes } from "../../../engine/core/governance/index.js";
 import { accessRequestsOf } from "../../../engine/core/membership/index.js";
 import { lostValues, type AuthoredConflict } from "../../../engine/core/conflict-notices.js";
@@ -28,6 +31,9 @@ import "./pf-sync.js";
 import "./pf-venue-form.js";
 import "./pf-venues.js";
 import { sharedStyles } from "./shared-styles.js";
+
+/** the programme's confirmations while the festival loads (nothing judged yet) */
+const NO_CONFIRMATIONS: ReadonlyMap<string, Confirmation> = new Map();
 
 type FestivalRoute = Extract<Route, { festivalId: string }>;
 
@@ -42,6 +48,7 @@ const NAVIGATION: ReadonlyArray<{ screen: FestivalScreen["screen"]; label: strin
   { screen: "people", label: "People", matches: ["people", "person"] },
   { screen: "conflicts", label: "Conflicts", matches: ["conflicts"] },
   { screen: "proposals", label: "Proposals", matches: ["proposals"] },
+  { screen: "bookings", label: "Bookings", matches: ["bookings"] },
   { screen: "members", label: "Members", matches: ["members"] },
   { screen: "history", label: "History", matches: ["history"] },
   { screen: "sync", label: "Sync", matches: ["sync"] },
@@ -254,6 +261,9 @@ export class PfFestival extends LitElement {
     const waitingRequests = session ? this.#waitingRequests(session) : 0;
     const conflicts = session ? this.#conflictsOf(session) : { conflicts: [], events: new Set<string>() };
     const conflictCount = conflicts.conflicts.length;
+    // the engine's judgement of the requests, once per version: the inbox's count and the programme's confirmations
+    const bookings = session ? festivalBookings(session.visible(), session.id) : undefined;
+    const pendingBookings = session && bookings ? pendingForOwner(bookings, session.identity.publicKey) : 0;
     return html`
       <div class="title">
         <h1>${settings.name || "Untitled festival"}</h1>
@@ -272,6 +282,8 @@ export class PfFestival extends LitElement {
               <a href=${festivalHash(festivalId, { screen: item.screen } as FestivalScreen)} aria-current=${item.matches.includes(route.screen) ? "page" : "false"}
                 >${item.label}${item.screen === "members" && waitingRequests > 0
                   ? html` <span class="count" data-waiting-requests=${waitingRequests} aria-label="(${waitingRequests} waiting to join)">${waitingRequests}</span>`
+                  : nothing}${item.screen === "bookings" && pendingBookings > 0
+                  ? html` <span class="count" data-pending-bookings=${pendingBookings} aria-label="(${pendingBookings} waiting for your decision)">${pendingBookings}</span>`
                   : nothing}${item.screen === "conflicts" && conflictCount > 0
                   ? html` <span class="count" data-conflicts=${conflictCount} aria-label="(${conflictCount} with two values)">${conflictCount}</span>`
                   : nothing}</a
@@ -290,6 +302,7 @@ export class PfFestival extends LitElement {
         .model=${model}
         .festivalId=${festivalId}
         .conflicted=${conflicts.events}
+        .confirmations=${bookings?.confirmations ?? NO_CONFIRMATIONS}
         .version=${session ? this.version : -1}
       ></pf-programme>
       ${session && route.screen === "programme" ? html`<pf-deleted-events .session=${session} .version=${this.version}></pf-deleted-events>` : nothing}
@@ -319,6 +332,8 @@ export class PfFestival extends LitElement {
         return html`<pf-history .session=${session} .version=${version}></pf-history>`;
       case "proposals":
         return html`<pf-proposals .session=${session} .version=${version}></pf-proposals>`;
+      case "bookings":
+        return html`<pf-bookings .session=${session} .version=${version}></pf-bookings>`;
       case "members":
         return html`<pf-members .session=${session} .version=${version}></pf-members>`;
       case "sync":

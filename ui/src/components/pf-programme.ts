@@ -11,6 +11,7 @@ import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } fro
 import { festivalHash } from "../state/routes.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
+import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";
 
 type Layout = "grid" | "list";
 const WIDE_QUERY = "(min-width: 760px)";
@@ -21,8 +22,14 @@ function hostsAndTags(event: ScheduledEvent, people: ReadonlyMap<string, { name:
   return renderHostsAndTags(hosts, event.tags);
 }
 
-function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: boolean) {
-  return html`${conflicted
+/** "2/3 confirmed" for an event not every request of which is accepted (the engine's confirmationsOf). */
+function confirmationBadge(confirmation: Confirmation | undefined) {
+  if (!isTentative(confirmation) || confirmation === undefined) return nothing;
+  return html` <span class="badge tentative" data-confirmation="${confirmation.accepted}/${confirmation.requested}" title="${confirmation.accepted} of ${confirmation.requested} bookings accepted: see Bookings">${confirmation.accepted}/${confirmation.requested} confirmed</span>`;
+}
+
+function statusBadges(event: ScheduledEvent, clashing: boolean, conflicted: boolean, confirmation?: Confirmation) {
+  return html`${confirmationBadge(confirmation)}${conflicted
     ? html` <span class="badge conflict" data-conflict title="people set a field of this event differently at the same time: see Conflicts">two values</span>`
     : nothing}${event.status === "cancelled" ? html` <span class="badge cancelled">cancelled</span>` : nothing}${event.status === "tentative"
     ? html` <span class="badge tentative">tentative</span>`
@@ -127,6 +134,8 @@ export class PfProgramme extends LitElement {
   @property({ type: Number }) accessor version = 0;
   /** ids of the events with a field holding concurrent values (marked, and counted in the summary) */
   @property({ attribute: false }) accessor conflicted: ReadonlySet<string> = new Set();
+  /** per event that asked for its venue or resources: how many requests are accepted (not fully: marked tentative) */
+  @property({ attribute: false }) accessor confirmations: ReadonlyMap<string, Confirmation> = new Map();
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
   @state() accessor layoutChosen = false;
   /** the day shown (a date); unset: the day running now during the festival, else the first */
@@ -277,6 +286,11 @@ export class PfProgramme extends LitElement {
     this.layoutChosen = true;
   }
 
+  /** The card's status class: a confirmed event not fully booked is drawn tentative. */
+  #statusClass(event: ScheduledEvent): string {
+    return event.status === "confirmed" && isTentative(this.confirmations.get(event.id)) ? "tentative" : event.status;
+  }
+
   #eventHref(event: ScheduledEvent): string {
     return festivalHash(this.festivalId, { screen: "event", id: event.id });
   }
@@ -289,7 +303,7 @@ export class PfProgramme extends LitElement {
         : renderDayGrid(
             day,
             (event, { style, fit, venueName }) => html`<a
-              class="event ${event.status} ${fit.compact ? "compact" : ""} ${fit.meta ? "" : "no-meta"} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id)
+              class="event ${this.#statusClass(event)} ${fit.compact ? "compact" : ""} ${fit.meta ? "" : "no-meta"} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id)
                 ? "has-conflict"
                 : ""}"
               href=${this.#eventHref(event)}
@@ -298,7 +312,7 @@ export class PfProgramme extends LitElement {
               title=${event.title}
               style=${style}
               ><span class="time">${event.startTime}–${event.endTime}</span><span class="title"
-                ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span
+                ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id), this.confirmations.get(event.id))}</span
               ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
             >`,
             { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day) },
@@ -324,13 +338,13 @@ export class PfProgramme extends LitElement {
   #renderListItem(event: ScheduledEvent, clashing: ReadonlySet<string>, venueName: string) {
     return html`<li>
       <a
-        class="${event.status} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
+        class="${this.#statusClass(event)} ${clashing.has(event.id) ? "clash" : ""} ${this.conflicted.has(event.id) ? "has-conflict" : ""}"
         href=${this.#eventHref(event)}
         data-event-id=${event.id}
         ?data-saved=${this.savedNote?.eventId === event.id}
       >
         <span class="time">${event.startTime}–${event.endTime}</span>
-        <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id))}</span>
+        <span class="title"><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id), this.confirmations.get(event.id))}</span>
         <span class="venue">${venueName}</span>
         ${hostsAndTags(event, this.model?.people)}
       </a>

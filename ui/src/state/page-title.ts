@@ -16,6 +16,7 @@ const SCREEN_NAMES: Record<Route["screen"], string> = {
   conflicts: "Conflicts",
   history: "History",
   proposals: "Proposals",
+  bookings: "Bookings",
   members: "Members",
   sync: "Sync",
   settings: "Settings",

@@ -10,6 +10,7 @@ export type FestivalScreen =
   | { screen: "conflicts" }
   | { screen: "history" }
   | { screen: "proposals" }
+  | { screen: "bookings" }
   | { screen: "members" }
   | { screen: "sync" }
   | { screen: "settings" };
@@ -17,7 +18,7 @@ export type FestivalScreen =
 /** `join`: an invitation opened in the page (its code as the link carries it, checked by the join screen). */
 export type Route = { screen: "festivals" } | { screen: "join"; code: string } | ({ festivalId: string } & FestivalScreen);
 
-const SIMPLE_SCREENS = ["programme", "venues", "people", "conflicts", "proposals", "members", "history", "sync", "settings"] as const;
+const SIMPLE_SCREENS = ["programme", "venues", "people", "conflicts", "proposals", "bookings", "members", "history", "sync", "settings"] as const;
 /** An invitation code's characters (festival id, a dot, hex); the join screen says what is wrong with one. */
 const CODE_PATTERN = /^[A-Za-z0-9._-]{1,200}$/;
 const ITEM_SCREENS = ["event", "venue", "person"] as const;

@@ -1,0 +1,68 @@
+// The festival's booking requests as the engine judges them (bookingsOf, confirmationsOf, findBookingClashes), read once
+// per version of what members see: the Bookings screen, the navigation's count and the programme's marks share it.
+import type * as A from "@automerge/automerge";
+import {
+  authorshipOf,
+  bookingsOf,
+  confirmationsOf,
+  findBookingClashes,
+  lazyMapEntries,
+  type BookingClashes,
+  type BookingsOfFestival,
+  type BookingStanding,
+  type Confirmation,
+} from "../../../engine/core/bookings/index.js";
+import { memberNames } from "../../../engine/core/provenance.js";
+import type { Festival } from "../../../engine/core/schema.js";
+
+export interface FestivalBookings {
+  festival: BookingsOfFestival;
+  /** per event that asked for its venue or resources: how many of its live requests are accepted */
+  confirmations: ReadonlyMap<string, Confirmation>;
+  clashes: BookingClashes;
+}
+
+const NO_BOOKINGS: FestivalBookings = {
+  festival: { bookings: [], broken: [], ignored: 0, resources: new Map(), venueAvailability: new Map() },
+  confirmations: new Map(),
+  clashes: { overbookings: [], outside: [] },
+};
+
+/** Keyed by the visible document (a new object after every change), so each version is judged once. */
+const judged = new WeakMap<object, FestivalBookings>();
+
+/** The bookings of `visible` (the festival as members see it); the same object while the festival is unchanged. */
+export function festivalBookings(visible: Festival, festivalId: string): FestivalBookings {
+  const known = judged.get(visible);
+  if (known) return known;
+  const doc = visible as A.Doc<Festival>;
+  let result = NO_BOOKINGS;
+  // a festival that never asked for anything costs one look at a map
+  if (lazyMapEntries(doc, "bookings").size > 0 || lazyMapEntries(doc, "resources").size > 0) {
+    const festival = bookingsOf(doc, authorshipOf(doc, festivalId));
+    result = { festival, confirmations: confirmationsOf(festival.bookings), clashes: findBookingClashes(festival) };
+  }
+  judged.set(visible, result);
+  return result;
+}
+
+/** Requests (not shifts) of venues and resources `key` owns, waiting for a decision: the navigation's count. */
+export function pendingForOwner(bookings: FestivalBookings, key: string): number {
+  return bookings.festival.bookings.filter((booking) => isOwnersPending(booking, key)).length;
+}
+
+export function isOwnersPending(booking: BookingStanding, key: string): boolean {
+  return booking.kind !== "shift" && booking.state === "pending" && !booking.eventCancelled && booking.owners.includes(key);
+}
+
+const names = new WeakMap<object, Map<string, string>>();
+
+/** The self-declared names of the festival's keys (from the whole document, as the CLI reads them). */
+export function keyNames(doc: Festival, festivalId: string): Map<string, string> {
+  let known = names.get(doc);
+  if (known === undefined) {
+    known = memberNames(doc as A.Doc<Festival>, festivalId);
+    names.set(doc, known);
+  }
+  return known;
+}
