@@ -53,6 +53,8 @@ import { CHUNK_KINDS, keyToPathParts } from "./storage/storage-keys.js";
 import { snapshotKey } from "../internals/node/storage-key-scheme.js";
 import { ViewCache } from "./view-cache.js";
 import { festivalSettingsOf, festivalView, visibilityOf } from "../core/views.js";
+import { eventConfirmations } from "../core/bookings/confirmed-view.js";
+import type { Confirmation } from "../core/bookings/state.js";
 import { wasmHeapSteps } from "../internals/node/wasm-heap.js";
 import { useIsolatedViews } from "../internals/isolated-view.js";
 import { ownValue } from "../core/own-value.js";
@@ -335,7 +337,7 @@ export class FestivalStore {
    * is read), the cached view is returned; otherwise the festival is loaded, and the cache rewritten. Never for
    * edits, conflicts, history or exports that need the document itself.
    */
-  async readView(reference: string): Promise<{ id: DocumentId; heads: string[]; view: FestivalView; fromCache: boolean }> {
+  async readView(reference: string): Promise<{ id: DocumentId; heads: string[]; view: FestivalView; confirmations: Record<string, Confirmation>; fromCache: boolean }> {
     const id = await this.resolveId(reference);
     if (!this.openHandle(id)) {
       const chunkKeys = await this.storedChunkKeys(id);
@@ -347,12 +349,14 @@ export class FestivalStore {
     const heads = A.getHeads(doc);
     const staged = this.staged.get(id);
     // this run's own edits show even before they are signed (at commit); otherwise what counts
-    const view = festivalView(staged === undefined ? visibleFestival(doc, id) : materialized(staged).doc);
+    const visible = staged === undefined ? visibleFestival(doc, id) : materialized(staged).doc;
+    const view = festivalView(visible);
+    const confirmations = eventConfirmations(visible, id);
     if (chunkKeys) {
       // a cache that cannot be written (read-only data directory, disk full) only costs the next read its shortcut
-      await this.viewCache.write(id, chunkKeys, { heads, view }).catch(() => undefined);
+      await this.viewCache.write(id, chunkKeys, { heads, view, confirmations }).catch(() => undefined);
     }
-    return { id, heads, view, fromCache: false };
+    return { id, heads, view, confirmations, fromCache: false };
   }
 
   /**

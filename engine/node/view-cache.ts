@@ -4,17 +4,19 @@ import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import * as v from "valibot";
+import type { Confirmation } from "../core/bookings/state.js";
 import { SCHEMA_VERSION, type FestivalView } from "../core/schema.js";
 import { writeFileAtomically } from "./storage/atomic-file.js";
 
 /** Bump when the file layout or the meaning of a cached view changes: older files then read as misses. */
-export const VIEW_CACHE_FORMAT = 2; // 2: views carry links, online, type, subtitle, abstract, attachments, doNotRecord, origin
+export const VIEW_CACHE_FORMAT = 3; // 2: views carry links, online, type, subtitle, abstract, attachments, doNotRecord, origin; 3: confirmations
 export const VIEW_CACHE_SUFFIX = ".view-cache";
 const VIEW_CACHE_MAGIC = "pandafest-view-cache";
 /** Larger files are not read (a huge festival's view is a few tens of MB). */
 const MAX_VIEW_CACHE_BYTES = 512 * 1024 * 1024;
 
 const SHA256_HEX = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const COUNT = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** The first line of a cache file; the second is the view as JSON, `viewBytes` long, hashing to `viewSha256`. */
 const HeaderSchema = v.object({
@@ -26,6 +28,8 @@ const HeaderSchema = v.object({
   heads: v.array(SHA256_HEX),
   viewBytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
   viewSha256: SHA256_HEX,
+  /** per event that asked for its venue or resources: accepted and live requests (engine/core/bookings) */
+  confirmations: v.record(v.string(), v.object({ accepted: COUNT, requested: COUNT })),
 });
 type ViewCacheHeader = v.InferOutput<typeof HeaderSchema>;
 
@@ -42,6 +46,8 @@ const ViewShapeSchema = v.looseObject({
 export interface CachedView {
   heads: string[];
   view: FestivalView;
+  /** events' booking confirmations (bookings need the document and its signatures, so they are kept with the view) */
+  confirmations: Record<string, Confirmation>;
 }
 
 /**
@@ -84,7 +90,7 @@ export class ViewCache {
       if (sha256Hex(viewBytes) !== header.viewSha256) return undefined;
       const view: unknown = JSON.parse(viewBytes.toString("utf8"));
       if (!v.is(ViewShapeSchema, view)) return undefined;
-      return { heads: header.heads, view: view as unknown as FestivalView };
+      return { heads: header.heads, view: view as unknown as FestivalView, confirmations: header.confirmations };
     } catch {
       return undefined; // a cache that cannot be read is no cache
     }
@@ -102,6 +108,7 @@ export class ViewCache {
       heads: [...cached.heads],
       viewBytes: viewBytes.length,
       viewSha256: sha256Hex(viewBytes),
+      confirmations: cached.confirmations,
     };
     const headerBytes = new TextEncoder().encode(`${JSON.stringify(header)}\n`);
     const file = new Uint8Array(headerBytes.length + viewBytes.length + 1);

@@ -5,7 +5,7 @@ import type { FestivalView, Festival } from "../schema.js";
 import { festivalView } from "../views.js";
 import { authorshipOf } from "./authorship.js";
 import { lazyMapEntries } from "./model.js";
-import { bookingsOf, confirmationsOf, isTentative } from "./state.js";
+import { bookingsOf, confirmationsOf, isTentative, type Confirmation } from "./state.js";
 
 /** festivalView with each "confirmed" event that is not fully booked shown "tentative" (cancelled stays cancelled). */
 export function confirmedFestivalView(doc: A.Doc<Festival>, festivalId: string): FestivalView {
@@ -16,4 +16,10 @@ export function confirmedFestivalView(doc: A.Doc<Festival>, festivalId: string):
     if (event.status === "confirmed" && isTentative(confirmations.get(id))) view.events[id] = { ...event, status: "tentative" };
   }
   return view;
+}
+
+/** Per event that asked for its venue or resources, how many of its requests are accepted (none: the festival asked for nothing). */
+export function eventConfirmations(doc: A.Doc<Festival>, festivalId: string): Record<string, Confirmation> {
+  if (lazyMapEntries(doc, "bookings").size === 0) return {};
+  return Object.fromEntries(confirmationsOf(bookingsOf(doc, authorshipOf(doc, festivalId)).bookings));
 }
