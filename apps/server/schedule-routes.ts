@@ -2,7 +2,7 @@
 // calendar.ics and programme.json (the web app's attendee view). Public festivals to anyone; private ones never to
 // another web site's page, members-only ones never to another machine (plain HTTP proves no member key).
 import type { IncomingMessage } from "node:http";
-import { confirmedFestivalView } from "../../engine/core/bookings/confirmed-view.js";
+import { confirmedFestival } from "../../engine/core/bookings/confirmed-view.js";
 import { PandafestError } from "../../engine/core/errors.js";
 import { checkSchema } from "../../engine/core/schema-version.js";
 import { eventRevisions } from "../../engine/core/event-revisions.js";
@@ -60,9 +60,9 @@ export function scheduleResponse(catalog: FestivalCatalog, festivalId: string, f
     checkSchema(doc);
     const visible = visibleReplica(doc, festivalId);
     // with bookings, an event is tentative until every request it made is accepted
-    const view = confirmedFestivalView(visible, festivalId);
+    const { view, confirmations } = confirmedFestival(visible, festivalId);
     if (format === "programme") {
-      return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId)) };
+      return { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: JSON.stringify(programmeJson(view, festivalId, confirmations)) };
     }
     const revisions = format === "ical" ? eventRevisions(visible) : undefined;
     const rendered = renderExport(view, festivalId, format, { revisions });

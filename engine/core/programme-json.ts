@@ -2,6 +2,7 @@
 // show and search the programme, nothing else (no members, no contacts). Building and tolerant reading; browser-safe.
 import { withoutDeleted } from "./deleted.js";
 import { effectiveLinksOf, isWebAddress } from "./links.js";
+import type { Confirmation } from "./bookings/state.js";
 import type { EventStatus, EventView, FestivalView, LinkView } from "./schema.js";
 
 export const PROGRAMME_JSON_VERSION = 1;
@@ -28,12 +29,18 @@ export interface PublicProgramme {
   venues: Array<{ id: string; name: string; removed?: true }>;
   /** only the people who host an event, by name */
   hosts: Array<{ id: string; name: string }>;
-  /** `links`: the event's links, or its venue's stream when it has none (engine/core/links.ts) */
-  events: Array<Pick<EventView, "id" | "title" | "description" | "venueId" | "start" | "end" | "hostIds" | "tags" | "status" | "subtitle" | "links">>;
+  /**
+   * `links`: the event's links, or its venue's stream when it has none (engine/core/links.ts); `confirmation`: only for
+   * an event that asked for its venue or resources, how many of its requests are accepted (engine/core/bookings)
+   */
+  events: Array<Pick<EventView, "id" | "title" | "description" | "venueId" | "start" | "end" | "hostIds" | "tags" | "status" | "subtitle" | "links"> & { confirmation?: Confirmation }>;
 }
 
-/** The public programme of a festival view. */
-export function programmeJson(festival: FestivalView, festivalId: string): PublicProgramme {
+/** Counts of requests read from an answer: whole numbers up to this (the engine reads at most 200,000 requests). */
+const MAX_REQUESTS = 200_000;
+
+/** The public programme of a festival view; `confirmations` (engine/core/bookings) per event that asked for anything. */
+export function programmeJson(festival: FestivalView, festivalId: string, confirmations: Readonly<Record<string, Confirmation>> = {}): PublicProgramme {
   // deleted events and people are not in the programme
   const view = withoutDeleted(festival);
   const events = Object.values(view.events).map((event) => ({
@@ -48,6 +55,7 @@ export function programmeJson(festival: FestivalView, festivalId: string): Publi
     status: event.status,
     subtitle: event.subtitle,
     links: effectiveLinksOf(event, view.venues[event.venueId]),
+    ...(Object.hasOwn(confirmations, event.id) ? { confirmation: { accepted: confirmations[event.id].accepted, requested: confirmations[event.id].requested } } : {}),
   }));
   const usedVenues = new Set(events.map((event) => event.venueId));
   const hostIds = new Set(events.flatMap((event) => event.hostIds));
@@ -89,9 +97,19 @@ function links(value: unknown): LinkView[] {
     .map((link) => ({ title: text(link.title).slice(0, 200), url: text(link.url) }));
 }
 
+/** A confirmation as read from an answer: whole counts, accepted at most requested; anything else reads as absent. */
+function confirmationOf(value: unknown): { confirmation?: Confirmation } {
+  const counts = record(value);
+  if (!counts) return {};
+  const { accepted, requested } = counts;
+  const count = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_REQUESTS;
+  return count(accepted) && count(requested) && accepted <= requested ? { confirmation: { accepted, requested } } : {};
+}
+
 /** An event of the programme as the event view the programme screens lay out (fields it does not carry left empty). */
 export function eventViewOfProgramme(event: PublicProgramme["events"][number]): EventView {
-  return { ...event, type: "", abstract: "", attachments: [], doNotRecord: false, origin: {} };
+  const { confirmation: _confirmation, ...fields } = event;
+  return { ...fields, type: "", abstract: "", attachments: [], doNotRecord: false, origin: {} };
 }
 
 function statusOf(value: unknown): EventStatus {
@@ -133,6 +151,7 @@ export function parsePublicProgramme(value: unknown): PublicProgramme {
       status: statusOf(event.status),
       subtitle: text(event.subtitle),
       links: links(event.links),
+      ...confirmationOf(event.confirmation),
     })),
   };
 }

@@ -54,4 +54,16 @@ describe("programme.json", () => {
     expect(links[0]).toEqual({ title: "", url: "https://example.org/ok" });
     expect(links.length).toBe(16); // of the first 20 items, the four that are not web links are left out
   });
+
+  it("carries an event's booking confirmation only when it asked for something, and reads only whole counts back", () => {
+    const programme = programmeJson(sample(), ID, { e_open: { accepted: 1, requested: 2 }, e_gone: { accepted: 0, requested: 1 } });
+    expect(programme.events.map((item) => [item.id, item.confirmation])).toEqual([["e_open", { accepted: 1, requested: 2 }]]);
+    expect(programmeJson(sample(), ID).events[0]).not.toHaveProperty("confirmation");
+    const answer = JSON.parse(JSON.stringify(programme));
+    expect(parsePublicProgramme(answer).events[0].confirmation).toEqual({ accepted: 1, requested: 2 });
+    for (const hostile of [{ accepted: 3, requested: 2 }, { accepted: -1, requested: 2 }, { accepted: 0.5, requested: 1 }, { accepted: 0, requested: 1e9 }, "1/2", null]) {
+      answer.events[0].confirmation = hostile;
+      expect(parsePublicProgramme(answer).events[0]).not.toHaveProperty("confirmation");
+    }
+  });
 });

@@ -13,6 +13,11 @@ import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags, rend
 import { sharedStyles } from "./shared-styles.js";
 
 const WIDE_QUERY = "(min-width: 760px)";
+
+/** ": 1 of 2 bookings accepted" for an event that asked for its venue or resources and is not fully confirmed. */
+function confirmationWords(confirmation: { accepted: number; requested: number } | undefined): string {
+  return confirmation && confirmation.accepted < confirmation.requested ? ` (${confirmation.accepted} of ${confirmation.requested} bookings accepted)` : "";
+}
 const FESTIVAL_ROUTE = /^#\/f\/([A-Za-z0-9_-]{1,100})(?:\/(mine))?\/?$/;
 /** The now-line moves on this often. */
 const NOW_TICK_MS = 60_000;
@@ -421,7 +426,7 @@ export class PfAttend extends LitElement {
         <dd>${programme.venueName(event)}</dd>
         ${hosts.length > 0 ? html`<dt>Hosts</dt><dd>${hosts.join(", ")}</dd>` : nothing}
         <dt>Status</dt>
-        <dd>${event.status === "cancelled" ? "Cancelled" : event.status === "tentative" ? "Tentative: not yet confirmed" : "Confirmed"}</dd>
+        <dd data-status>${event.status === "cancelled" ? "Cancelled" : event.status === "tentative" ? "Tentative: not yet confirmed" : "Confirmed"}${confirmationWords(programme.confirmations.get(event.id))}</dd>
         ${event.tags.length > 0 ? html`<dt>Tags</dt><dd class="tags">${event.tags.map((tag) => renderTag(tag))}</dd>` : nothing}
         ${event.links.length > 0
           ? html`<dt>Links</dt><dd><ul class="links">${event.links.map((link) => html`<li><a href=${link.url} rel="noopener noreferrer" target="_blank">${link.title || link.url}</a></li>`)}</ul></dd>`

@@ -13,6 +13,8 @@ export class AttendeeProgramme implements ProgrammeSource {
   readonly events = new Map<string, ScheduledEvent>();
   readonly venues = new Map<string, { name: string; removed: boolean }>();
   readonly hosts = new Map<string, string>();
+  /** per event that asked for its venue or resources: how many of its requests are accepted */
+  readonly confirmations = new Map<string, { accepted: number; requested: number }>();
 
   /**
    * @param fromCache the service worker answered with the copy kept from an earlier visit (the node is unreachable)
@@ -33,7 +35,10 @@ export class AttendeeProgramme implements ProgrammeSource {
     };
     for (const venue of programme.venues) this.venues.set(venue.id, { name: venue.name, removed: venue.removed === true });
     for (const host of programme.hosts) this.hosts.set(host.id, host.name);
-    for (const event of programme.events) this.events.set(event.id, scheduleEvent(eventViewOfProgramme(event), this.settings));
+    for (const event of programme.events) {
+      this.events.set(event.id, scheduleEvent(eventViewOfProgramme(event), this.settings));
+      if (event.confirmation) this.confirmations.set(event.id, event.confirmation);
+    }
   }
 
   liveVenues(): Array<{ id: string; name: string }> {
