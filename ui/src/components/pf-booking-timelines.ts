@@ -5,6 +5,7 @@ import { customElement, property } from "lit/decorators.js";
 import type { BookingStanding, Overbooking } from "../../../engine/core/bookings/index.js";
 import { festivalDayOf, formatLocalTime, usableDayStart, usableTimeZone, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
 import type { FestivalBookings } from "../state/festival-bookings.js";
+import { dayLabel } from "../state/programme-days.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -61,6 +62,16 @@ export class PfBookingTimelines extends LitElement {
       .bar.clash {
         background: var(--pf-danger);
         border-color: var(--pf-danger);
+      }
+      .ticks {
+        position: relative;
+        height: 1.1rem;
+        font-size: 0.75rem;
+        color: var(--pf-muted);
+      }
+      .ticks span {
+        position: absolute;
+        top: 0;
       }
       ul.entries {
         list-style: none;
@@ -142,7 +153,7 @@ export class PfBookingTimelines extends LitElement {
         const dayStartMs = zonedDateTimeToEpoch(day, dayStart, zone);
         const entries = (timeline.days.get(day) ?? []).sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
         return html`<div class="day">
-          <h5>${day}</h5>
+          <h5>${dayLabel(day)}</h5>
           <div class="track" aria-hidden="true">
             ${entries.map((booking) => {
               const left = Math.max(0, Math.min(100, ((booking.startMs - dayStartMs) / DAY_MS) * 100));
@@ -150,6 +161,9 @@ export class PfBookingTimelines extends LitElement {
               const clash = overbooked.has(booking.id) || outside.has(booking.id);
               return html`<span class="bar ${booking.state} ${clash ? "clash" : ""}" style="left:${left}%;width:${right - left}%"></span>`;
             })}
+          </div>
+          <div class="ticks" aria-hidden="true">
+            ${[0, 6, 12, 18].map((hours) => html`<span style="left:${(hours / 24) * 100}%">${formatLocalTime(dayStartMs + hours * 3_600_000, zone)}</span>`)}
           </div>
           <ul class="entries">
             ${entries.map((booking) => {
