@@ -72,6 +72,7 @@ describe.skipIf(!browserTestsRun("axe-screens.test.ts"))("every main screen, che
       { name: "person-form", url: festivalUrl(server.url, festival, "person/new"), ready: "pf-person-form form" },
       { name: "conflicts", url: festivalUrl(server.url, festival, "conflicts"), ready: "pf-conflicts h2" },
       { name: "proposals", url: festivalUrl(server.url, festival, "proposals"), ready: "pf-proposals h2" },
+      { name: "bookings", url: festivalUrl(server.url, festival, "bookings"), ready: "pf-bookings pf-booking-timelines h3" },
       { name: "members", url: festivalUrl(server.url, festival, "members"), ready: "pf-members h2" },
       { name: "history", url: festivalUrl(server.url, festival, "history"), ready: "pf-history li" },
       { name: "sync", url: festivalUrl(server.url, festival, "sync"), ready: "pf-sync h2" },
