@@ -2,26 +2,14 @@
 // 24 hours and the same as a readable list, with the engine's clashes (overbookings, outside availability) marked.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
-import type { BookingStanding, Overbooking } from "../../../engine/core/bookings/index.js";
-import { festivalDayOf, formatLocalTime, usableDayStart, usableTimeZone, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
+import { formatLocalTime, usableDayStart, usableTimeZone, zonedDateTimeToEpoch } from "../../../engine/core/time.js";
+import { timelinesOf, type Timeline, type Timelines } from "../state/booking-timelines.js";
 import type { FestivalBookings } from "../state/festival-bookings.js";
 import { dayLabel } from "../state/programme-days.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const DAY_MS = 24 * 60 * 60_000;
-
-interface Timeline {
-  key: string;
-  kind: "venue" | "resource";
-  name: string;
-  quantity: number | undefined;
-  days: Map<string, BookingStanding[]>;
-}
-
-/** Requests that hold or ask for time: accepted and pending ones of events not cancelled (not shifts). */
-function onTimeline(booking: BookingStanding): boolean {
-  return (booking.kind === "venue" || booking.kind === "resource") && (booking.state === "accepted" || booking.state === "pending") && !booking.eventCancelled && Number.isFinite(booking.startMs) && Number.isFinite(booking.endMs);
-}
+const HOUR_MS = 60 * 60_000;
 
 @customElement("pf-booking-timelines")
 export class PfBookingTimelines extends LitElement {
@@ -93,90 +81,63 @@ export class PfBookingTimelines extends LitElement {
   @property() accessor timeZone = "UTC";
   @property() accessor dayStartsAt = "04:00";
 
-  #timelines(bookings: FestivalBookings): Timeline[] {
-    const zone = usableTimeZone(this.timeZone);
-    const dayStart = usableDayStart(this.dayStartsAt);
-    const timelines = new Map<string, Timeline>();
-    // every resource has a timeline, booked or not; venues once something asked for them
-    for (const [id, resource] of bookings.festival.resources) {
-      if (!resource.removed) timelines.set(`resource:${id}`, { key: `resource:${id}`, kind: "resource", name: resource.name, quantity: resource.quantity, days: new Map() });
-    }
-    for (const booking of bookings.festival.bookings) {
-      if (!onTimeline(booking)) continue;
-      const key = `${booking.kind}:${booking.targetId}`;
-      let timeline = timelines.get(key);
-      if (!timeline) {
-        const quantity = booking.kind === "resource" ? bookings.festival.resources.get(booking.targetId)?.quantity : undefined;
-        timeline = { key, kind: booking.kind as "venue" | "resource", name: booking.targetName, quantity, days: new Map() };
-        timelines.set(key, timeline);
-      }
-      const day = festivalDayOf(booking.startMs, zone, dayStart);
-      const list = timeline.days.get(day);
-      if (list) list.push(booking);
-      else timeline.days.set(day, [booking]);
-    }
-    return [...timelines.values()].sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === "venue" ? -1 : 1));
-  }
-
   override render() {
     const bookings = this.bookings;
     if (!bookings) return nothing;
-    const timelines = this.#timelines(bookings);
-    const overbooked = new Map<string, Overbooking>();
-    for (const overbooking of bookings.clashes.overbookings) for (const id of overbooking.bookingIds) overbooked.set(id, overbooking);
-    const outside = new Set(bookings.clashes.outside.map((entry) => entry.bookingId));
-    const clashCount = bookings.clashes.overbookings.length + bookings.clashes.outside.length;
-    return html`<section aria-labelledby="timelines-heading" data-timelines=${timelines.length}>
+    const shown = timelinesOf(bookings, this.timeZone, this.dayStartsAt);
+    const { overbookings, outside } = bookings.clashes;
+    const clashCount = overbookings.length + outside.length;
+    return html`<section aria-labelledby="timelines-heading" data-timelines=${shown.timelines.length}>
       <h3 id="timelines-heading">Timelines</h3>
       <p class="muted" data-booking-clashes=${clashCount}>
         ${clashCount === 0
           ? "No clashes among accepted bookings."
-          : `${bookings.clashes.overbookings.length} overbooking(s) and ${bookings.clashes.outside.length} booking(s) outside availability; pandafest check lists them too.`}
+          : `${overbookings.length} overbooking(s) and ${outside.length} booking(s) outside availability; pandafest check lists them too.`}
       </p>
-      ${timelines.length === 0 ? html`<p class="muted">No resources yet, and nothing asked for a venue.</p>` : nothing}
-      ${timelines.map((timeline) => this.#renderTimeline(timeline, overbooked, outside))}
+      ${shown.timelines.length === 0 ? html`<p class="muted">No resources yet, and nothing asked for a venue.</p>` : nothing}
+      ${shown.timelines.map((timeline) => this.#renderTimeline(timeline, shown))}
+      ${shown.more > 0 ? html`<p class="muted">${shown.more} more venue(s) and resource(s) not shown; <code>pandafest resource list</code> lists them.</p>` : nothing}
     </section>`;
   }
 
-  #renderTimeline(timeline: Timeline, overbooked: ReadonlyMap<string, Overbooking>, outside: ReadonlySet<string>) {
+  #renderTimeline(timeline: Timeline, shown: Timelines) {
     const zone = usableTimeZone(this.timeZone);
     const dayStart = usableDayStart(this.dayStartsAt);
-    const days = [...timeline.days.keys()].sort();
     return html`<section class="target" data-timeline=${timeline.key}>
       <h4>
         ${timeline.kind === "venue" ? "Venue" : "Resource"} ${timeline.name}${timeline.quantity !== undefined && timeline.quantity > 1
           ? html` <span class="muted">(${timeline.quantity} available)</span>`
           : nothing}
       </h4>
-      ${days.length === 0 ? html`<p class="muted">Nothing asked for.</p>` : nothing}
-      ${days.map((day) => {
+      ${timeline.days.size === 0 ? html`<p class="muted">Nothing asked for.</p>` : nothing}
+      ${[...timeline.days].map(([day, entries]) => {
         const dayStartMs = zonedDateTimeToEpoch(day, dayStart, zone);
-        const entries = (timeline.days.get(day) ?? []).sort((a, b) => a.startMs - b.startMs || (a.id < b.id ? -1 : 1));
         return html`<div class="day">
           <h5>${dayLabel(day)}</h5>
           <div class="track" aria-hidden="true">
             ${entries.map((booking) => {
               const left = Math.max(0, Math.min(100, ((booking.startMs - dayStartMs) / DAY_MS) * 100));
               const right = Math.max(left, Math.min(100, ((booking.endMs - dayStartMs) / DAY_MS) * 100));
-              const clash = overbooked.has(booking.id) || outside.has(booking.id);
+              const clash = shown.overbooked.has(booking.id) || shown.outside.has(booking.id);
               return html`<span class="bar ${booking.state} ${clash ? "clash" : ""}" style="left:${left}%;width:${right - left}%"></span>`;
             })}
           </div>
           <div class="ticks" aria-hidden="true">
-            ${[0, 6, 12, 18].map((hours) => html`<span style="left:${(hours / 24) * 100}%">${formatLocalTime(dayStartMs + hours * 3_600_000, zone)}</span>`)}
+            ${[0, 6, 12, 18].map((hours) => html`<span style="left:${(hours / 24) * 100}%">${formatLocalTime(dayStartMs + hours * HOUR_MS, zone)}</span>`)}
           </div>
           <ul class="entries">
             ${entries.map((booking) => {
-              const overbooking = overbooked.get(booking.id);
+              const overbooking = shown.overbooked.get(booking.id);
               return html`<li data-booking=${booking.id} data-state=${booking.state}>
                 ${formatLocalTime(booking.startMs, zone)}–${formatLocalTime(booking.endMs, zone)} ${booking.eventTitle}: ${booking.state}${overbooking
                   ? html` <span class="badge overbooked" data-overbooked>overbooked: ${overbooking.peak} at once, ${overbooking.quantity} available</span>`
-                  : nothing}${outside.has(booking.id) ? html` <span class="badge outside" data-outside>outside availability</span>` : nothing}
+                  : nothing}${shown.outside.has(booking.id) ? html` <span class="badge outside" data-outside>outside availability</span>` : nothing}
               </li>`;
             })}
           </ul>
         </div>`;
       })}
+      ${timeline.more > 0 ? html`<p class="muted">${timeline.more} more request(s) not shown; <code>pandafest bookings</code> lists them.</p>` : nothing}
     </section>`;
   }
 }

@@ -4,18 +4,12 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { BOOKING_LIMITS, decideBooking, proseInput, type BookingStanding, type DecisionState } from "../../../engine/core/bookings/index.js";
 import { formatLocalDateTime, formatLocalTime } from "../../../engine/core/time.js";
-import { festivalBookings, keyNames, type FestivalBookings } from "../state/festival-bookings.js";
+import { festivalBookings, inboxOf, keyNames } from "../state/festival-bookings.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import "./pf-booking-timelines.js";
 import { sharedStyles } from "./shared-styles.js";
 
-const STATE_ORDER: Record<BookingStanding["state"], number> = { pending: 0, accepted: 1, declined: 2, revoked: 3, cancelled: 4 };
 const DECISION_NOUNS: Record<DecisionState, string> = { accepted: "acceptance", declined: "decline", revoked: "revocation", cancelled: "cancellation" };
-
-/** Pending first, then by the event's start. */
-function inboxOrder(a: BookingStanding, b: BookingStanding): number {
-  return STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.startMs - b.startMs || (a.id < b.id ? -1 : 1);
-}
 
 @customElement("pf-bookings")
 export class PfBookings extends LitElement {
@@ -69,12 +63,9 @@ export class PfBookings extends LitElement {
     if (!session) return nothing;
     const me = session.identity.publicKey;
     const bookings = festivalBookings(session.visible(), session.id);
-    const requests = bookings.festival.bookings.filter((booking) => booking.kind !== "shift");
-    const owned = requests.filter((booking) => booking.owners.includes(me)).sort(inboxOrder);
-    const asked = requests.filter((booking) => booking.askedBy === me && !booking.owners.includes(me)).sort(inboxOrder);
+    const { owned, asked, pending, ownedMore, askedMore } = inboxOf(bookings, me);
     const names = keyNames(session.doc(), session.id);
     const nameOf = (key: string | null) => (key === null ? "someone not verified yet" : key === me ? "you" : names.get(key) || `${key.slice(0, 12)}…`);
-    const pending = owned.filter((booking) => booking.state === "pending").length;
     return html`
       <h2>Bookings</h2>
       <p class="muted">
@@ -88,12 +79,14 @@ export class PfBookings extends LitElement {
         ${owned.length === 0
           ? html`<p class="muted" data-inbox="0">Nobody asked for a venue or resource you own.</p>`
           : html`<div data-inbox=${owned.length}>${owned.map((booking) => this.#renderRequest(booking, "owner", nameOf))}</div>`}
+        ${ownedMore > 0 ? html`<p class="muted">${ownedMore} more not shown; <code>pandafest bookings</code> lists them all.</p>` : nothing}
       </section>
       <section aria-labelledby="asked-heading">
         <h3 id="asked-heading">Your requests</h3>
         ${asked.length === 0
           ? html`<p class="muted" data-asked="0">You have not asked for anything someone else owns.</p>`
           : html`<div data-asked=${asked.length}>${asked.map((booking) => this.#renderRequest(booking, "asker", nameOf))}</div>`}
+        ${askedMore > 0 ? html`<p class="muted">${askedMore} more not shown; <code>pandafest bookings</code> lists them all.</p>` : nothing}
       </section>
       <pf-booking-timelines
         .bookings=${bookings}

@@ -66,3 +66,38 @@ export function keyNames(doc: Festival, festivalId: string): Map<string, string>
   }
   return known;
 }
+
+/** The most requests each part of the inbox shows (the rest are counted; `pandafest bookings` lists them all). */
+export const INBOX_LIMIT = 200;
+
+export interface Inbox {
+  /** requests for what `key` owns: pending first, then by the event's start (at most the limit) */
+  owned: BookingStanding[];
+  /** requests `key` made for what others own, in the same order (at most the limit) */
+  asked: BookingStanding[];
+  /** how many owned requests wait for a decision */
+  pending: number;
+  /** requests left out past the limit */
+  ownedMore: number;
+  askedMore: number;
+}
+
+const STATE_ORDER: Record<BookingStanding["state"], number> = { pending: 0, accepted: 1, declined: 2, revoked: 3, cancelled: 4 };
+
+function inboxOrder(a: BookingStanding, b: BookingStanding): number {
+  return STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** What the inbox of `key` shows (shifts are not requests for a venue or resource, and are left out). */
+export function inboxOf(bookings: FestivalBookings, key: string, limit: number = INBOX_LIMIT): Inbox {
+  const requests = bookings.festival.bookings.filter((booking) => booking.kind !== "shift");
+  const owned = requests.filter((booking) => booking.owners.includes(key)).sort(inboxOrder);
+  const asked = requests.filter((booking) => booking.askedBy === key && !booking.owners.includes(key)).sort(inboxOrder);
+  return {
+    owned: owned.slice(0, limit),
+    asked: asked.slice(0, limit),
+    pending: owned.filter((booking) => isOwnersPending(booking, key)).length,
+    ownedMore: Math.max(0, owned.length - limit),
+    askedMore: Math.max(0, asked.length - limit),
+  };
+}
