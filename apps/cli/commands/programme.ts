@@ -11,7 +11,7 @@ import { action } from "../context.js";
 export function registerProgrammeCommand(program: Command): void {
   program
     .command("programme")
-    .description("the programme by day and venue, in the festival's time zone")
+    .description("the programme by day and venue, in the festival's time zone, with each event's booking confirmation")
     .argument("<festival>")
     .option("--day <date>", "only this festival day, YYYY-MM-DD")
     .action(

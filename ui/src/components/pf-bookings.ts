@@ -124,7 +124,7 @@ export class PfBookings extends LitElement {
   #ownerActions(booking: BookingStanding, label: string) {
     if (this.declining === booking.id) return this.#declineForm(booking, label);
     const accept = html`<button class="primary" type="button" data-accept @click=${() => this.#decide(booking, "accepted")} aria-label="Accept ${label}">Accept</button>`;
-    const decline = html`<button type="button" data-decline @click=${() => this.#openDecline(booking.id)} aria-label="Decline ${label}…">Decline…</button>`;
+    const decline = html`<button type="button" data-decline @click=${() => this.#openDecline(booking.id)} aria-label="Decline ${label}">Decline</button>`;
     if (booking.state === "pending") return html`<div class="actions">${accept} ${decline}</div>`;
     if (booking.state === "accepted") {
       return html`<div class="actions"><button class="danger" type="button" data-revoke @click=${() => this.#decide(booking, "revoked")} aria-label="Revoke ${label}">Revoke</button></div>`;
@@ -147,7 +147,6 @@ export class PfBookings extends LitElement {
         <textarea
           id=${fieldId}
           name="reason"
-          maxlength=${BOOKING_LIMITS.reasonLength * 2}
           aria-invalid=${this.reasonError ? "true" : "false"}
           aria-describedby="${fieldId}-hint${this.reasonError ? ` ${fieldId}-error` : ""}"
         ></textarea>
