@@ -33,7 +33,11 @@ export interface PublicProgramme {
    * `links`: the event's links, or its venue's stream when it has none (engine/core/links.ts); `confirmation`: only for
    * an event that asked for its venue or resources, how many of its requests are accepted (engine/core/bookings)
    */
-  events: Array<Pick<EventView, "id" | "title" | "description" | "venueId" | "start" | "end" | "hostIds" | "tags" | "status" | "subtitle" | "links"> & { confirmation?: Confirmation }>;
+  events: Array<
+    Pick<EventView, "id" | "title" | "description" | "venueId" | "start" | "end" | "hostIds" | "tags" | "status" | "type" | "subtitle" | "abstract" | "links"> & {
+      confirmation?: Confirmation;
+    }
+  >;
 }
 
 /** Counts of requests read from an answer: whole numbers up to this (the engine reads at most 200,000 requests). */
@@ -53,7 +57,9 @@ export function programmeJson(festival: FestivalView, festivalId: string, confir
     hostIds: event.hostIds,
     tags: event.tags,
     status: event.status,
+    type: event.type,
     subtitle: event.subtitle,
+    abstract: event.abstract,
     links: effectiveLinksOf(event, view.venues[event.venueId]),
     ...(Object.hasOwn(confirmations, event.id) ? { confirmation: { accepted: confirmations[event.id].accepted, requested: confirmations[event.id].requested } } : {}),
   }));
@@ -109,7 +115,7 @@ function confirmationOf(value: unknown): { confirmation?: Confirmation } {
 /** An event of the programme as the event view the programme screens lay out (fields it does not carry left empty). */
 export function eventViewOfProgramme(event: PublicProgramme["events"][number]): EventView {
   const { confirmation: _confirmation, ...fields } = event;
-  return { ...fields, type: "", abstract: "", attachments: [], doNotRecord: false, origin: {} };
+  return { ...fields, attachments: [], doNotRecord: false, origin: {} };
 }
 
 function statusOf(value: unknown): EventStatus {
@@ -149,7 +155,9 @@ export function parsePublicProgramme(value: unknown): PublicProgramme {
       hostIds: texts(event.hostIds),
       tags: texts(event.tags),
       status: statusOf(event.status),
+      type: text(event.type).slice(0, 200),
       subtitle: text(event.subtitle),
+      abstract: text(event.abstract),
       links: links(event.links),
       ...confirmationOf(event.confirmation),
     })),

@@ -509,6 +509,35 @@ export function eventInputProblems(input: unknown): PandafestError[] {
 export function eventPatchProblems(input: unknown): PandafestError[] {
   return problemsWith(eventPatch, input, "event");
 }
+/**
+ * Every problem of each link of a list, each about one link's part: field `links.N.title` or `links.N.url` (N counts
+ * from 0), and `links` for the list itself (too many). The rule of the `links` field of events and venues, for a form
+ * that shows a message beside each row.
+ */
+export function linkListProblems(input: readonly unknown[], subject: string): PandafestError[] {
+  const problems: PandafestError[] = [];
+  if (input.length > LIMITS.links) {
+    const advice = `Keep at most ${LIMITS.links} links: remove ${input.length - LIMITS.links}.`;
+    problems.push(new PandafestError(`invalid ${subject} links: expected at most ${LIMITS.links} links, got ${input.length}`, { code: "input", about: { subject, field: "links", advice } }));
+  }
+  input.forEach((item, index) => {
+    const result = v.safeParse(link, item, { abortEarly: false });
+    if (result.success) return;
+    const seen = new Set<string>();
+    for (const issue of result.issues) {
+      const key = issue.path?.[0]?.key;
+      const part = key === "title" || key === "url" ? key : "";
+      if (seen.has(part)) continue;
+      seen.add(part);
+      const field = part === "" ? "links" : `links.${index}.${part}`;
+      const where = part === "" ? `${subject} links.${index}` : `${subject} ${field}`;
+      problems.push(
+        new PandafestError(`invalid ${where} ${previewValue(issue.input)}: ${issue.message}`, { code: "input", about: { subject, field, advice: adviceOf(issue, isMissing(issue)) } }),
+      );
+    }
+  });
+  return problems;
+}
 export function personInputProblems(input: unknown): PandafestError[] {
   return problemsWith(personInput, input, "person");
 }

@@ -88,9 +88,13 @@ describe.skipIf(!browserTestsRun("axe-screens.test.ts"))("every main screen, che
         await page.goto(screen.url);
         await page.locator(screen.ready).first().waitFor();
         if (screen.name === "event-form") {
-          // with its validation messages showing: they are part of the screen too
-          await page.locator("pf-event-form").getByRole("button", { name: "Add event" }).click();
+          // with a link row and the validation messages showing (a bad address among them): they are part of the screen too
+          const form = page.locator("pf-event-form");
+          await form.getByRole("button", { name: "Add a link" }).click();
+          await form.getByLabel("Link 1 address").fill("ftp://example.org/slides");
+          await form.getByRole("button", { name: "Add event" }).click();
           await page.locator("pf-event-form #title-error").waitFor();
+          await form.locator('[id$="-url-error"]').waitFor();
         }
         const found = await seriousViolations(page);
         if (found.length > 0) violations[`${screen.name} @ ${width}px`] = found;

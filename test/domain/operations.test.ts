@@ -23,6 +23,7 @@ import {
 } from "../../engine/core/operations.js";
 import { findClashes, findDangling } from "../../engine/core/checks.js";
 import { programme } from "../../engine/core/programme.js";
+import { LIMITS, linkListProblems } from "../../engine/core/validate.js";
 import { eventView, eventViewDefaults, festivalView, personView, venueView } from "../../engine/core/views.js";
 import { lastChangeOps, newFestival, storedEvent } from "./helpers.js";
 
@@ -270,6 +271,24 @@ describe("editing", () => {
     expect(problems.map((problem) => problem.about?.field).sort()).toEqual(["end", "hostIds", "title", "venueId"]);
     expect(problems.find((problem) => problem.about?.field === "end")?.about?.advice).toMatch(/Choose an end after the start/);
     expect(eventProblems(editor.doc, { title: "Fine" }, "e_nope").map((problem) => problem.message)).toEqual(['no event with id "e_nope" in this festival; check the id']);
+  });
+
+  it("finds every problem of each link at once, about its row, by the rule the links field applies", () => {
+    const { editor, venueId } = festivalWithVenue();
+    const links = [
+      { title: "Slides", url: "https://example.org/slides.pdf" },
+      { title: " ", url: "javascript:alert(1)" },
+      { title: "Notes", url: "ftp://example.org/notes" },
+    ];
+    const problems = linkListProblems(links, "event");
+    expect(problems.map((problem) => problem.about?.field)).toEqual(["links.1.title", "links.1.url", "links.2.url"]);
+    expect(problems[1].about?.advice).toMatch(/^Enter an http:\/\/ or https:\/\/ address/);
+    expect(problems[1].message).toMatch(/^invalid event links\.1\.url "javascript:alert\(1\)"/);
+    // the same rule as the whole field: what it refuses, editing refuses
+    expectRefused(editor, () => addEvent(editor, { title: "Talk", venueId, ...slot, links: [links[2]] }), /links\.0\.url/);
+    expect(linkListProblems(links.slice(0, 1), "event")).toEqual([]);
+    const many = Array.from({ length: LIMITS.links + 2 }, (_, index) => ({ title: `L${index}`, url: `https://example.org/${index}` }));
+    expect(linkListProblems(many, "event").map((problem) => [problem.about?.field, problem.about?.advice])).toEqual([["links", `Keep at most ${LIMITS.links} links: remove 2.`]]);
   });
 
   it("edits people, clearing contact with null", () => {

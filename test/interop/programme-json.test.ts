@@ -19,6 +19,8 @@ function sample() {
         end: "2027-07-01T21:00:00+02:00",
         hostIds: ["p_ana", "p_gone"],
         subtitle: "Doors at 19:30",
+        type: "concert",
+        abstract: "Three bands, one stage.",
         links: [{ title: "Tickets", url: "https://tickets.example/open" }],
       }),
       event("e_gone", { title: "Deleted talk", venueId: "v_tent", start: "2027-07-01T18:00:00+02:00", end: "2027-07-01T19:00:00+02:00", removed: true }),
@@ -32,6 +34,8 @@ describe("programme.json", () => {
     expect(programme.events.map((item) => item.id)).toEqual(["e_open"]);
     expect(programme.hosts).toEqual([{ id: "p_ana", name: "Ana" }]);
     expect(programme.events[0].subtitle).toBe("Doors at 19:30");
+    expect(programme.events[0].type).toBe("concert");
+    expect(programme.events[0].abstract).toBe("Three bands, one stage.");
     expect(programme.events[0].links).toEqual([
       { title: "Tickets", url: "https://tickets.example/open" },
       { title: "Livestream", url: "https://live.example/stage" },

@@ -182,6 +182,7 @@ export class PfAttend extends LitElement {
         margin: 0;
         overflow-wrap: anywhere;
       }
+      .event-abstract,
       .event-description {
         white-space: pre-line;
         overflow-wrap: anywhere;
@@ -425,6 +426,7 @@ export class PfAttend extends LitElement {
         <dt>Where</dt>
         <dd>${programme.venueName(event)}</dd>
         ${hosts.length > 0 ? html`<dt>Hosts</dt><dd>${hosts.join(", ")}</dd>` : nothing}
+        ${event.type ? html`<dt>Type</dt><dd>${event.type}</dd>` : nothing}
         <dt>Status</dt>
         <dd data-status>${event.status === "cancelled" ? "Cancelled" : event.status === "tentative" ? "Tentative: not yet confirmed" : "Confirmed"}${confirmationWords(programme.confirmations.get(event.id))}</dd>
         ${event.tags.length > 0 ? html`<dt>Tags</dt><dd class="tags">${event.tags.map((tag) => renderTag(tag))}</dd>` : nothing}
@@ -432,6 +434,7 @@ export class PfAttend extends LitElement {
           ? html`<dt>Links</dt><dd><ul class="links">${event.links.map((link) => html`<li><a href=${link.url} rel="noopener noreferrer" target="_blank">${link.title || link.url}</a></li>`)}</ul></dd>`
           : nothing}
       </dl>
+      ${event.abstract ? html`<p class="event-abstract">${event.abstract}</p>` : nothing}
       ${event.description ? html`<p class="event-description">${event.description}</p>` : nothing}
       <div class="actions">
         <button type="button" class=${favourite ? "" : "primary"} aria-pressed=${favourite ? "true" : "false"} @click=${() => this.#toggle(event)}>

@@ -6,17 +6,21 @@ import { PandafestError } from "../../../engine/core/errors.js";
 import { addEvent, addPerson, deleteEvent, editEvent, eventProblems, restoreEvent } from "../../../engine/core/operations.js";
 import type { EventStatus } from "../../../engine/core/schema.js";
 import { addDays, isCalendarDate, isTimeOfDay, localDateTime, wallClockToIso } from "../../../engine/core/time.js";
-import { EVENT_STATUSES, personInputProblems, type EventPatch } from "../../../engine/core/validate.js";
+import { EVENT_STATUSES, linkListProblems, personInputProblems, type EventPatch, type LinkInput } from "../../../engine/core/validate.js";
 import { findPersonByName } from "../../../engine/core/references.js";
 import { formErrorsFrom, formErrorsFromAll, hasErrors, NO_ERRORS, type FormErrors } from "../state/field-errors.js";
 import type { ScheduledEvent } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { filledLinkRows, linkRow, sameLinks, type LinkRow } from "../state/link-rows.js";
 import { handOverSavedNote, takeNewEventSlot } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
 import { formText, inputField, listFromText, selectField, textAreaField } from "./form-fields.js";
+import { linkRowsField } from "./link-rows-field.js";
 import { sharedStyles } from "./shared-styles.js";
 
-const EVENT_FIELDS = ["title", "venueId", "startDate", "start", "endDate", "end", "description", "hostIds", "tags", "language", "status"] as const;
+const EVENT_FIELDS = [
+  "title", "venueId", "startDate", "start", "endDate", "end", "description", "hostIds", "tags", "language", "status", "type", "subtitle", "abstract", "links",
+] as const;
 const HOUR_MS = 3_600_000;
 
 /** What a confirmation in the page asks about before it acts. */
@@ -34,6 +38,11 @@ interface EventDraft {
   tags: string;
   language: string;
   status: EventStatus;
+  type: string;
+  subtitle: string;
+  abstract: string;
+  /** the stored links, as the form showed them */
+  links: LinkInput[];
 }
 
 /** The date and time fields of one end of the event as an ISO 8601 instant in the zone, or the problems with them. */
@@ -57,6 +66,16 @@ export class PfEventForm extends LitElement {
         display: block;
         padding: 0.15rem 0;
       }
+      .link-row {
+        align-items: flex-start;
+      }
+      .link-row > .field {
+        flex: 1 1 12rem;
+      }
+      /* level with the inputs, below their labels */
+      .link-row .remove-link {
+        margin-top: 1.75rem;
+      }
     `,
   ];
 
@@ -69,6 +88,10 @@ export class PfEventForm extends LitElement {
   @state() accessor confirming: Confirming;
   /** the status before the last cancellation made here, for its Undo */
   @state() accessor undoStatus: EventStatus | undefined;
+  /** the link rows as the person edits them (added, removed, typed into) */
+  @state() accessor linkRows: LinkRow[] = [];
+  /** the keys of the rows checked by the last submit, in order: the engine's `links.N.…` messages are about them */
+  #checkedLinkKeys: number[] = [];
   #draft: EventDraft | undefined;
   #draftFor: string | undefined;
   #baseline: ScheduledEvent | undefined;
@@ -78,6 +101,7 @@ export class PfEventForm extends LitElement {
       this.#draftFor = this.eventId;
       this.#baseline = this.#event();
       this.#draft = this.#makeDraft();
+      this.#resetLinkRows();
       this.errors = NO_ERRORS;
       this.saved = undefined;
       this.confirming = undefined;
@@ -112,6 +136,10 @@ export class PfEventForm extends LitElement {
         tags: event.tags.join(", "),
         language: event.language ?? "",
         status: event.status,
+        type: event.type,
+        subtitle: event.subtitle,
+        abstract: event.abstract,
+        links: event.links.map(({ title, url }) => ({ title, url })),
       };
     }
     const liveVenues = model?.liveVenues() ?? [];
@@ -132,6 +160,10 @@ export class PfEventForm extends LitElement {
       tags: "",
       language: "",
       status: "confirmed",
+      type: "",
+      subtitle: "",
+      abstract: "",
+      links: [],
     };
   }
 
@@ -171,6 +203,7 @@ export class PfEventForm extends LitElement {
         : nothing}
       <form @submit=${this.#submit} novalidate>
         ${inputField({ name: "title", label: "Title", value: draft.title, error: errors.title, required: true })}
+        ${inputField({ name: "subtitle", label: "Tagline", value: draft.subtitle, error: errors.subtitle, hint: "One line shown under the title (a schedule's subtitle)" })}
         ${selectField({ name: "venueId", label: "Venue", value: draft.venueId, choices: venueChoices, error: errors.venueId, required: true })}
         <div class="row">
           ${inputField({ name: "startDate", label: "Starts on", type: "date", value: draft.startDate, error: errors.startDate, required: true })}
@@ -187,7 +220,16 @@ export class PfEventForm extends LitElement {
           choices: EVENT_STATUSES.map((status) => ({ value: status, label: status })),
           error: errors.status,
         })}
+        ${inputField({ name: "type", label: "Type", value: draft.type, error: errors.type, hint: "What kind of event, e.g. talk, workshop, concert" })}
+        ${textAreaField({ name: "abstract", label: "Abstract", value: draft.abstract, error: errors.abstract, hint: "A short summary; the description can say more" })}
         ${textAreaField({ name: "description", label: "Description", value: draft.description, error: errors.description })}
+        ${linkRowsField({
+          rows: this.linkRows,
+          errorOf: (key, part) => this.#linkError(key, part),
+          listError: errors.links,
+          onAdd: () => this.#addLinkRow(),
+          onRemove: (key) => this.#removeLinkRow(key),
+        })}
         <fieldset>
           <legend>Hosts</legend>
           <div class="hosts">
@@ -290,6 +332,16 @@ export class PfEventForm extends LitElement {
       } else if (!hostIds.includes(existing)) hostIds.push(existing);
     }
     const language = formText(form, "language").trim();
+    // the new fields are written only when the person changed them (as the hosts): a save of the title alone
+    // leaves the stored links, type, subtitle and abstract as they are, so a concurrent edit of them merges cleanly
+    const draft = this.#draft;
+    const changedText = (name: "type" | "subtitle" | "abstract"): Partial<EventPatch> => {
+      const value = formText(form, name);
+      return value !== (draft?.[name] ?? "") ? { [name]: value } : {};
+    };
+    const filledRows = filledLinkRows(this.linkRows);
+    const links = filledRows.map(({ link }) => link);
+    const linksChanged = !sameLinks(links, draft?.links ?? []);
     const fields: EventPatch = {
       title: formText(form, "title"),
       venueId: formText(form, "venueId"),
@@ -299,15 +351,24 @@ export class PfEventForm extends LitElement {
       hostIds,
       tags: listFromText(formText(form, "tags")),
       status: formText(form, "status") as EventStatus,
+      ...changedText("type"),
+      ...changedText("subtitle"),
+      ...changedText("abstract"),
+      ...(linksChanged ? { links } : {}),
     };
     // every problem at once, by the engine's own rules (the ones addEvent and editEvent apply), each beside its field
     const withLanguage: EventPatch = isNew ? { ...fields, ...(language ? { language } : {}) } : { ...fields, language: language === "" ? null : language };
     const engineProblems = eventProblems(editor.read(), withLanguage, isNew ? undefined : this.eventId).filter(
       (problem) => !(isNew && (problem.about?.field === "start" || problem.about?.field === "end") && (start.iso === undefined || end.iso === undefined) && /is missing/.test(problem.message)),
     );
-    const problems = [...start.problems, ...end.problems, ...engineProblems, ...hostProblems];
+    // each link's problems beside its row, by the same rule (the list's own problem stays beside the list)
+    this.#checkedLinkKeys = filledRows.map(({ row }) => row.key);
+    const linkProblems = linksChanged ? linkListProblems(links, "event") : [];
+    const rowFields = links.flatMap((_link, index) => [`links.${index}.title`, `links.${index}.url`]);
+    const listProblems = linkProblems.length > 0 ? engineProblems.filter((problem) => problem.about?.field !== "links") : engineProblems;
+    const problems = [...start.problems, ...end.problems, ...listProblems, ...linkProblems, ...hostProblems];
     if (problems.length > 0) {
-      this.#showErrors(formErrorsFromAll(problems, "event", EVENT_FIELDS));
+      this.#showErrors(formErrorsFromAll(problems, "event", [...EVENT_FIELDS, ...rowFields]));
       return;
     }
     try {
@@ -333,6 +394,31 @@ export class PfEventForm extends LitElement {
     } catch (error) {
       this.#showErrors(formErrorsFrom(error, "event", EVENT_FIELDS));
     }
+  }
+
+  #resetLinkRows(): void {
+    this.linkRows = (this.#draft?.links ?? []).map((link) => linkRow(link));
+    this.#checkedLinkKeys = [];
+  }
+
+  #addLinkRow(): void {
+    const row = linkRow();
+    this.linkRows = [...this.linkRows, row];
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#link-${row.key}-title`)?.focus());
+  }
+
+  #removeLinkRow(key: number): void {
+    const index = this.linkRows.findIndex((row) => row.key === key);
+    this.linkRows = this.linkRows.filter((row) => row.key !== key);
+    // focus stays in the list: on the row that took its place, or on "Add a link"
+    const next = this.linkRows[Math.min(index, this.linkRows.length - 1)];
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(next ? `#link-${next.key}-title` : "[data-add-link]")?.focus());
+  }
+
+  /** The message about a row's title or address from the last submit, if the row was checked then. */
+  #linkError(key: number, part: "title" | "url"): string | undefined {
+    const index = this.#checkedLinkKeys.indexOf(key);
+    return index < 0 ? undefined : this.errors.fields[`links.${index}.${part}`];
   }
 
   /** Shows the errors and moves focus to the first field that has one (or to the form's message). */
@@ -376,6 +462,7 @@ export class PfEventForm extends LitElement {
   #afterStatusChange(): void {
     this.#baseline = this.#event();
     this.#draft = this.#makeDraft();
+    this.#resetLinkRows();
     this.errors = NO_ERRORS;
     this.confirming = undefined;
     this.undoStatus = undefined;
