@@ -2,7 +2,10 @@
 // worker (ui/sw) as dist/sw.js. Automerge runs from its slim entry; its WebAssembly is a separate file (src/main.ts).
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, type Plugin, type Rollup } from "vite";
+
+type OutputBundle = Rollup.OutputBundle;
+type OutputChunk = Rollup.OutputChunk;
 
 const uiRoot = fileURLToPath(new URL(".", import.meta.url));
 /** During `vite` development, the running `pandafest serve` that answers /api, /festivals and /sync. */
@@ -10,9 +13,48 @@ const node = process.env.PANDAFEST_NODE ?? "http://127.0.0.1:4321";
 
 const SERVICE_WORKER_FILE = "sw.js";
 
+/** The entry chunk of an HTML page of the build (its `<script type="module">`). */
+function entryChunk(bundle: OutputBundle, name: string): OutputChunk {
+  const chunk = Object.values(bundle).find((item): item is OutputChunk => item.type === "chunk" && item.isEntry && item.name === name);
+  if (!chunk) throw new Error(`the build has no entry "${name}"`);
+  return chunk;
+}
+
 /**
- * Writes the build's manifest into sw.js where the worker reads PANDAFEST_BUILD: every other file of the build and a
- * version hashed from all of them. Any change to the app changes sw.js, which is how browsers learn of a new build.
+ * The files a page's entry loads: its chunk, the chunks it imports (`dynamic`: also those it may import later),
+ * their styles, and (`assets`) the files their code names, such as a wasm fetched by URL.
+ */
+function filesOf(bundle: OutputBundle, entry: OutputChunk, options: { dynamic: boolean; assets: boolean }): string[] {
+  const found = new Set<string>();
+  const pending = [entry.fileName];
+  while (pending.length > 0) {
+    const name = pending.pop() as string;
+    const chunk = bundle[name];
+    if (found.has(name) || !chunk || chunk.type !== "chunk") continue;
+    found.add(name);
+    for (const css of chunk.viteMetadata?.importedCss ?? []) found.add(css);
+    if (options.assets) for (const asset of chunk.viteMetadata?.importedAssets ?? []) found.add(asset);
+    pending.push(...chunk.imports, ...(options.dynamic ? chunk.dynamicImports : []));
+  }
+  return [...found];
+}
+
+/**
+ * What an attendee's visit needs offline: the attendee view (attend.html and all it loads), and the start of
+ * index.html, which sends a shared link to it before it loads the organiser's app, its Automerge and its wasm.
+ */
+function attendeeFiles(bundle: OutputBundle): string[] {
+  return [
+    "attend.html",
+    ...filesOf(bundle, entryChunk(bundle, "attend"), { dynamic: true, assets: true }),
+    "index.html",
+    ...filesOf(bundle, entryChunk(bundle, "index"), { dynamic: false, assets: false }),
+  ];
+}
+
+/**
+ * Writes the build's manifest into sw.js where the worker reads PANDAFEST_BUILD: every other file of the build, those
+ * an attendee's visit needs, and a version hashed from all of them. Any change to the app changes sw.js, which is how browsers learn of a new build.
  */
 function serviceWorkerManifest(): Plugin {
   return {
@@ -31,7 +73,10 @@ function serviceWorkerManifest(): Plugin {
         const item = bundle[name];
         hash.update(name).update("\0").update(item.type === "chunk" ? item.code : item.source).update("\0");
       }
-      const manifest = JSON.stringify({ version: hash.digest("hex").slice(0, 16), files });
+      const attendee = [...new Set(attendeeFiles(bundle))].sort();
+      const strays = attendee.filter((name) => !files.includes(name));
+      if (strays.length > 0) throw new Error(`the attendee view's files are not all in the build: ${strays.join(", ")}`);
+      const manifest = JSON.stringify({ version: hash.digest("hex").slice(0, 16), files, attendee });
       if (!/\bPANDAFEST_BUILD\b/.test(worker.code)) throw new Error(`${SERVICE_WORKER_FILE} does not read PANDAFEST_BUILD`);
       worker.code = worker.code.replace(/\bPANDAFEST_BUILD\b/g, `(${manifest})`);
     },

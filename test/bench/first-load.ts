@@ -1,6 +1,7 @@
 // First visits compared in one run: the attendee view (a shared link opened in a fresh profile: attend.html and the
 // programme JSON) against the organiser's app (fresh profile: app, Automerge wasm, a name, the festival synced).
-// Bytes the page received (HTTP bodies as sent, and websocket frames) and wall-clock time to the first programme.
+// Bytes the page received (HTTP bodies as sent, and websocket frames) and wall-clock time to the first programme; for the
+// attendee also every byte of the visit, the service worker's fetches included (its cache filled in the background).
 import type { Browser, Page } from "playwright-core";
 import { festivalUrl, type ServeProcess } from "../browser/harness.js";
 import { repeat, type RunOptions } from "./stats.js";
@@ -8,6 +9,8 @@ import { repeat, type RunOptions } from "./stats.js";
 export interface FirstLoadFigures {
   attendeeMs: number[];
   attendeeBytes: number[];
+  /** the attendee's whole first visit from the network: the page's loads and its service worker's, until the worker keeps the programme */
+  attendeeAllBytes: number[];
   organiserMs: number[];
   organiserBytes: number[];
 }
@@ -27,6 +30,43 @@ async function byteCounter(page: Page): Promise<() => number> {
     bytes += event.response.opcode === 2 ? Math.floor((event.response.payloadData.length * 3) / 4) : event.response.payloadData.length;
   });
   return () => bytes;
+}
+
+/**
+ * Counts what the page and its service worker fetch from the network from now on: the page's loads not answered by its
+ * worker (through the DevTools protocol), and the worker's own fetches (HTTP bodies as sent, and their headers).
+ */
+async function networkByteCounter(page: Page): Promise<() => Promise<number>> {
+  const session = await page.context().newCDPSession(page);
+  await session.send("Network.enable");
+  let pageBytes = 0;
+  const answeredByWorker = new Set<string>();
+  session.on("Network.responseReceived", (event: { requestId: string; response: { fromServiceWorker?: boolean } }) => {
+    if (event.response.fromServiceWorker) answeredByWorker.add(event.requestId);
+  });
+  session.on("Network.loadingFinished", (event: { requestId: string; encodedDataLength: number }) => {
+    if (!answeredByWorker.has(event.requestId)) pageBytes += event.encodedDataLength;
+  });
+  const workerFetches: Array<Promise<number>> = [];
+  page.context().on("requestfinished", (request) => {
+    if (request.serviceWorker() === null) return;
+    workerFetches.push(request.sizes().then((sizes) => sizes.responseBodySize + sizes.responseHeadersSize, () => 0));
+  });
+  return async () => pageBytes + (await Promise.all(workerFetches)).reduce((sum, bytes) => sum + bytes, 0);
+}
+
+/** Resolves once the page's service worker controls it and keeps the programme: its install (its cache) is complete. */
+function serviceWorkerSettled(page: Page): Promise<void> {
+  return page.evaluate<void>(`new Promise((resolve, reject) => {
+    const deadline = performance.now() + 60000;
+    const check = async () => {
+      const kept = navigator.serviceWorker.controller !== null && (await (await caches.open("pandafest-programmes")).keys()).length > 0;
+      if (kept) return resolve();
+      if (performance.now() > deadline) return reject(new Error("the service worker did not keep the programme within 60 s"));
+      setTimeout(check, 100);
+    };
+    check();
+  })`);
 }
 
 /** Date.now() in the page at the first frame where `shown` (an expression) is true. */
@@ -51,17 +91,20 @@ const ORGANISER_SHOWN = `(() => {
 
 /** Fresh profiles opening the festival's shared link as an attendee, then as an organiser, interleaved. */
 export async function measureFirstLoads(browser: Browser, server: ServeProcess, festivalId: string, options: RunOptions): Promise<FirstLoadFigures> {
-  const figures: FirstLoadFigures = { attendeeMs: [], attendeeBytes: [], organiserMs: [], organiserBytes: [] };
+  const figures: FirstLoadFigures = { attendeeMs: [], attendeeBytes: [], attendeeAllBytes: [], organiserMs: [], organiserBytes: [] };
   const url = festivalUrl(server.url, festivalId);
   await repeat(async () => {
     const attendee = await browser.newContext({ viewport: VIEWPORT });
     try {
       const page = await attendee.newPage();
       const received = await byteCounter(page);
+      const fetched = await networkByteCounter(page);
       const started = Date.now();
       await page.goto(url);
       figures.attendeeMs.push((await shownAt(page, ATTENDEE_SHOWN)) - started);
       figures.attendeeBytes.push(received());
+      await serviceWorkerSettled(page);
+      figures.attendeeAllBytes.push(await fetched());
     } finally {
       await attendee.close();
     }
@@ -87,6 +130,7 @@ export async function measureFirstLoads(browser: Browser, server: ServeProcess, 
   const keep = (list: number[]) => list.splice(0, list.length - options.runs);
   keep(figures.attendeeMs);
   keep(figures.attendeeBytes);
+  keep(figures.attendeeAllBytes);
   keep(figures.organiserMs);
   keep(figures.organiserBytes);
   return figures;

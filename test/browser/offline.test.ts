@@ -1,11 +1,12 @@
 // The web app starts offline in real Chromium: loaded once from `pandafest serve`, it reloads with the node stopped
 // (from its service worker's cache), edits, and the edit reaches the node once it is back; a new build replaces the cache.
+// An attendee's visit keeps only the attendee view (no organiser's app, no wasm) and opens offline.
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
-import { cliJson, tempDir } from "../helpers/cli.js";
+import { cliJson, festivalFixture, tempDir } from "../helpers/cli.js";
 import {
   addEvent,
   addVenue,
@@ -108,6 +109,54 @@ describe.skipIf(!browserTestsRun("offline.test.ts"))("the web app offline", { ti
     await context.close();
   });
 
+  it("keeps only the attendee view for an attendee's visit, which then opens offline, and the organiser's app once it runs", async () => {
+    const { dataDir, festival, venue } = await festivalFixture("Pocket Fest");
+    await cliJson(dataDir, ["event", "add", festival, "--title", "Read offline", "--venue", venue, "--start", "2027-07-01T18:00", "--end", "2027-07-01T19:00"]);
+    const server = await serve(dataDir);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    const seen = watchPage(page);
+    const view = page.locator("pf-attend");
+    const titles = () => view.locator("#day-panel .title-text").allTextContents();
+    // the shared link, as an attendee first opens it: it leads to attend.html
+    await page.goto(festivalUrl(server.url, festival));
+    await expect.poll(titles).toContain("Read offline");
+    const [cacheName] = await controlledByServiceWorker(page);
+    await eventually("the programme to be kept for offline visits", async () =>
+      (await page.evaluate<number>(`caches.open("pandafest-programmes").then((cache) => cache.keys()).then((keys) => keys.length)`)) > 0 ? true : undefined,
+    );
+    const cached = await cachedPaths(page, cacheName);
+    expect(cached).toContain("/attend.html");
+    expect(cached).toContain("/index.html");
+    expect(cached.filter((file) => file.endsWith(".wasm") || /\/(pf-app|browser-repo)-/.test(file)), "none of the organiser's app").toEqual([]);
+    expect(await page.evaluate<boolean>(`caches.has("pandafest-organiser-app")`)).toBe(false);
+
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect.poll(titles).toContain("Read offline");
+      // the shared link itself opens offline too: index.html's start leads to the attendee view without the app
+      await page.goto("about:blank");
+      await page.goto(festivalUrl(server.url, festival));
+      await view.getByRole("heading", { level: 1, name: "Pocket Fest" }).waitFor({ timeout: 15_000 });
+      await expect.poll(titles).toContain("Read offline");
+      expect(await view.locator(".badge.offline").textContent()).toContain("as last seen");
+    } finally {
+      await context.setOffline(false);
+    }
+
+    // "Edit / organise": once the organiser's app runs, the worker keeps it (its wasm too), in this build and the next
+    await page.goto(festivalUrl(server.url, festival));
+    await view.getByRole("link", { name: "Edit / organise" }).click();
+    await page.getByLabel("Your name", { exact: true }).waitFor();
+    await eventually("the organiser's app to be kept", async () =>
+      (await cachedPaths(page, cacheName)).some((file) => file.endsWith(".wasm")) ? true : undefined,
+    );
+    expect(await page.evaluate<boolean>(`caches.has("pandafest-organiser-app")`)).toBe(true);
+    expect(seen.errors).toEqual([]);
+    await context.close();
+  });
+
   it("takes a new build at once when the node answers, and keeps only the new build's cache", async () => {
     // a copy of the built app that this test changes as a new build would
     const app = path.join(await tempDir("pandafest-ui-swbuild-"), "app");
@@ -133,9 +182,11 @@ describe.skipIf(!browserTestsRun("offline.test.ts"))("the web app offline", { ti
     await page.getByRole("heading", { name: "Your festivals" }).waitFor();
     expect(await page.locator('meta[name="pandafest-build"]').count()).toBe(1);
     await eventually("only the new build's cache", async () => {
-      const names = await page.evaluate<string[]>(`caches.keys()`);
+      const names = await page.evaluate<string[]>(`caches.keys().then((names) => names.filter((name) => name.startsWith("pandafest-app-")))`);
       return names.length === 1 && names[0] === `pandafest-app-${nextVersion}` ? true : undefined;
     });
+    // the organiser's app ran here, so the new build keeps it too, wasm and all
+    expect((await cachedPaths(page, `pandafest-app-${nextVersion}`)).some((file) => file.endsWith(".wasm"))).toBe(true);
 
     // and offline, the page is the new build's
     await server.close();

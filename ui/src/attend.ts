@@ -1,6 +1,6 @@
 // The attendee view's entry point (attend.html): the read-only programme, with none of the organiser's app (no
-// Automerge, no identity). The service worker is registered once the programme shows: its cache of the whole build
-// (the organiser's app and its wasm included, so both open offline) then fills in the background, never before.
+// Automerge, no identity). The service worker is registered once the programme shows: it then caches the attendee
+// view's few files in the background, never before, and none of the organiser's app unless that runs here too.
 import { registerServiceWorker } from "./offline-start.js";
 import { PROGRAMME_SETTLED, type ProgrammeSettled } from "./components/pf-attend.js";
 

@@ -1,9 +1,10 @@
 // The page's entry point: a festival link opened by someone who does not organise goes to the light attendee view
 // (attend.html) before anything heavy loads; otherwise loads Automerge's WebAssembly once, then the app (which needs
-// it), then the service worker that lets it start offline next time. A failure to start is shown on the page.
+// it), then the service worker that lets it start offline next time, asked to keep the organiser's app too. A failure
+// to start is shown on the page.
 import wasmUrl from "@automerge/automerge/automerge.wasm?url";
 import { attendeeRedirect } from "./state/entry-choice.js";
-import { registerServiceWorker } from "./offline-start.js";
+import { keepOrganiserAppOffline, registerServiceWorker } from "./offline-start.js";
 
 async function start(): Promise<void> {
   const attendee = attendeeRedirect(window.location.hash);
@@ -16,6 +17,7 @@ async function start(): Promise<void> {
   performance.mark("pandafest:automerge-ready");
   await import("./components/pf-app.js");
   registerServiceWorker();
+  keepOrganiserAppOffline();
 }
 
 start().catch((error: unknown) => {

@@ -1,12 +1,14 @@
-// The web app's service worker: keeps one build of the app (index.html, attend.html, scripts, styles, the Automerge wasm)
-// in a cache named by that build, so the app starts with no network, and the last programme.json of each festival the
-// attendee view read; /api, /sync and every other answer of the node pass untouched.
+// The web app's service worker: keeps one build of the app in a cache named by that build, so it starts with no network:
+// the attendee view's files for any visit, the organiser's app (its scripts and the Automerge wasm) once it was opened
+// here; and the last programme.json of each festival the attendee view read. /api, /sync and the rest pass untouched.
 
 interface BuildManifest {
   /** a hash of every file of the build */
   version: string;
   /** the build's files, relative to sw.js (which sits at the app's root) */
   files: string[];
+  /** those an attendee's visit needs (the attendee view, and the start of index.html that leads to it) */
+  attendee: string[];
 }
 
 // a module (for the declaration of self below); the built sw.js has no import or export, so it also loads as a script
@@ -23,6 +25,13 @@ const PROGRAMME_CACHE = "pandafest-programmes";
 /** Marks an answer from PROGRAMME_CACHE, so the attendee view can say it shows the programme as last seen. */
 const FROM_CACHE_HEADER = "x-pandafest-from-cache";
 const PROGRAMME_PATH = /\/festivals\/[A-Za-z0-9_-]{1,100}\/programme\.json$/;
+/**
+ * Exists once the organiser's app was opened in this browser: from then on every build's install caches it too, so it
+ * keeps opening offline across updates. Not a `pandafest-app-` name: it outlives builds.
+ */
+const ORGANISER_APP_FLAG = "pandafest-organiser-app";
+/** What the organiser's app sends once it runs (ui/src/offline-start.ts): keep me for offline starts. */
+const KEEP_ORGANISER_APP = "pandafest:keep-organiser-app";
 /** How long opening the app waits for the node before it starts from the cache (a node that went away silently). */
 const PAGE_TIMEOUT_MS = 3000;
 
@@ -32,16 +41,51 @@ const attendeePage = new URL("attend.html", root).href;
 /** The addresses that open the app: its root and index.html (the app routes by the URL's #fragment). */
 const pageUrls = new Set([root.href, pageFile]);
 const appFiles = new Set(BUILD.files.map((file) => new URL(file, root).href));
+const attendeeFiles = new Set(BUILD.attendee.map((file) => new URL(file, root).href));
+
+/** Whether this browser runs the organiser's app: it did before, or a page of it is open now (it registered us). */
+async function organiserAppWanted(): Promise<boolean> {
+  if (await caches.has(ORGANISER_APP_FLAG)) return true;
+  const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  return pages.some((page) => {
+    const url = new URL(page.url);
+    return pageUrls.has(url.origin + url.pathname);
+  });
+}
+
+/**
+ * Puts the given files of this build into its cache, those it lacks only; revalidated, not taken from the HTTP cache
+ * unchecked: the cache must hold exactly this build.
+ */
+async function keep(files: Iterable<string>): Promise<void> {
+  const cache = await caches.open(CACHE_NAME);
+  const missing: string[] = [];
+  for (const url of files) if (!(await cache.match(url, { ignoreVary: true }))) missing.push(url);
+  await cache.addAll(missing.map((url) => new Request(url, { cache: "no-cache" })));
+}
+
+/** The whole build, and the flag that keeps it so in later builds. */
+async function keepOrganiserApp(): Promise<void> {
+  await caches.open(ORGANISER_APP_FLAG);
+  await keep(appFiles);
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      const cache = await caches.open(CACHE_NAME);
-      // revalidated, not taken from the HTTP cache unchecked: the cache must hold exactly this build
-      await cache.addAll([...appFiles].map((url) => new Request(url, { cache: "no-cache" })));
+      // an attendee's visit fetches the attendee view only: none of the organiser's app, nor its 3.6 MB wasm
+      if (await organiserAppWanted()) await keepOrganiserApp();
+      else await keep(attendeeFiles);
       await self.skipWaiting();
     })(),
   );
+});
+
+self.addEventListener("message", (event) => {
+  const data: unknown = event.data;
+  if (typeof data === "object" && data !== null && (data as { type?: unknown }).type === KEEP_ORGANISER_APP) {
+    event.waitUntil(keepOrganiserApp());
+  }
 });
 
 self.addEventListener("activate", (event) => {
@@ -98,7 +142,10 @@ async function programme(request: Request): Promise<Response> {
   return response;
 }
 
-/** A file of the build: named by its content (index.html aside), so this build's copy is the right one. */
+/**
+ * A file of the build: named by its content (index.html aside), so this build's copy is the right one. A file not kept
+ * (the organiser's app, before it asked to be kept) comes from the node.
+ */
 async function appFile(request: Request): Promise<Response> {
   const cached = await (await caches.open(CACHE_NAME)).match(request, { ignoreVary: true });
   return cached ?? fetch(request);
