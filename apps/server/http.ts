@@ -212,7 +212,7 @@ export async function serveStatic(
 }
 
 /** Whether an If-None-Match header names this entity tag (compared weakly, as RFC 9110 asks for it) or is "*". */
-function matchesEntityTag(ifNoneMatch: string | undefined, tag: string): boolean {
+export function matchesEntityTag(ifNoneMatch: string | undefined, tag: string): boolean {
   if (!ifNoneMatch) return false;
   const opaque = (value: string) => value.trim().replace(/^W\//, "");
   return ifNoneMatch.split(",").some((candidate) => candidate.trim() === "*" || opaque(candidate) === opaque(tag));

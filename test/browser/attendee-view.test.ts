@@ -222,6 +222,13 @@ describe.skipIf(!browserTestsRun("attendee-view.test.ts"))("the attendee view", 
     expect(body.events).toHaveLength(5);
     expect(body.hosts.map((host) => host.name).sort()).toEqual(["Ada Lovelace", "Grace Hopper"]);
     expect(JSON.stringify(body)).not.toContain("members");
+    // named by its content: asking again with the tag costs a 304 and no body
+    const tag = same.headers.get("etag") ?? "";
+    expect(tag).toMatch(/^W\/"[A-Za-z0-9_-]{22}"$/);
+    const again = await fetch(`${server.url}/festivals/${festival}/programme.json`, { headers: { "if-none-match": tag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect((await fetch(`${server.url}/festivals/${festival}/programme.json`, { headers: { "if-none-match": 'W/"other"' } })).status).toBe(200);
 
     const page = await context.newPage();
     await page.goto(`${server.url}/attend.html#/f/nosuchfestival`);
