@@ -126,4 +126,35 @@ describe("forks and shifts", { timeout: 300_000 }, () => {
     expect(venueOwners.owners).toEqual([boKey]);
     expect(await cliJson(ada.dataDir, ["bookings", fork.id])).toMatchObject({ bookings: [] });
   });
+
+  it("`fork pull` brings the origin's later edits of resources and venue owners, and keeps the fork's own edits", async () => {
+    const ada = await festivalFixture("Pulled Fest");
+    const adaKey = await publicKeyOf(ada.dataDir);
+    const bo = await tempDir();
+    await cliJson(bo, ["init", "--name", "Bo"]);
+    const boKey = await publicKeyOf(bo);
+    const early = "2027-07-01T10:00:00+02:00/2027-07-01T23:00:00+02:00";
+    const late = "2027-07-02T10:00:00+02:00/2027-07-02T23:00:00+02:00";
+    const pa = await cliJson<{ id: string }>(ada.dataDir, ["resource", "add", ada.festival, "--name", "PA", "--quantity", "2", "--available", early]);
+    const fork = await cliJson<{ id: string }>(ada.dataDir, ["fork", ada.festival, "--name", "Pulled Fest 2028"]);
+    // the fork edits the description; the origin edits name, quantity, availability, owners and the description too
+    await cliJson(ada.dataDir, ["resource", "edit", fork.id, pa.id, "--description", "the fork's PA"]);
+    await cliJson(ada.dataDir, ["resource", "edit", ada.festival, pa.id, "--name", "Big PA", "--quantity", "3", "--available", late, "--owner", adaKey, "--owner", boKey, "--description", "the origin's PA"]);
+    await cliJson(ada.dataDir, ["owners", ada.festival, "Main Stage", "--owner", boKey]);
+    await cliJson(ada.dataDir, ["resource", "add", ada.festival, "--name", "Projector"]);
+
+    const pulled = await runCli(ada.dataDir, ["fork", "pull", fork.id]);
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toContain("resource Big PA");
+    expect(pulled.stdout).toContain("description kept as edited here");
+    const shown = await cliJson<{ name: string; quantity: number; description: string; owners: string[]; availability: string[] }>(ada.dataDir, ["resource", "show", fork.id, pa.id]);
+    expect(shown).toMatchObject({ name: "Big PA", quantity: 3, description: "the fork's PA", owners: [adaKey, boKey], availability: [late] });
+    const listed = await cliJson<{ name: string }[]>(ada.dataDir, ["resource", "list", fork.id]);
+    expect(listed.map((r) => r.name).sort()).toEqual(["Big PA", "Projector"]);
+    // nothing new the second time
+    const again = await cliJson<{ resources: unknown[] }>(ada.dataDir, ["fork", "pull", fork.id]);
+    expect(again.resources).toEqual([]);
+    const stage = await cliJson<{ owners: string[] }>(ada.dataDir, ["owners", fork.id, "Main Stage", "--available", late]);
+    expect(stage.owners).toEqual([boKey]);
+  });
 });
