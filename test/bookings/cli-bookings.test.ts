@@ -1,18 +1,8 @@
 // Bookings through the real CLI on three data directories: requests and decisions made apart, carried by bundle
 // and merged by stick, give the same bookings and clash reports everywhere; a non-owner's decision is a proposal.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
-
-async function publicKeyOf(dataDir: string): Promise<string> {
-  return (await cliJson<{ publicKey: string }>(dataDir, ["whoami"])).publicKey;
-}
-
-async function carry(from: string, to: string, festival: string): Promise<void> {
-  const file = path.join(await tempDir("pandafest-carry-"), "festival.pfb");
-  await cliJson(from, ["bundle", "export", festival, "-o", file]);
-  await cliJson(to, ["bundle", "import", file]);
-}
+import { carry, publicKeyOf } from "./bookings-cli-helpers.js";
 
 interface Listed {
   bookings: { id: string; state: string; decidedBy: string | null; proposals: { state: string; by: string | null }[] }[];
