@@ -147,4 +147,42 @@ describe("forks and shifts", { timeout: 300_000 }, () => {
     const stage = await cliJson<{ owners: string[] }>(ada.dataDir, ["owners", fork.id, "Main Stage", "--available", late]);
     expect(stage.owners).toEqual([boKey]);
   });
+
+  it("lets a shift's owner ask named people, who answer for themselves; `shifts` shows who was asked and how they answered", async () => {
+    const ada = await festivalFixture("Asked Fest");
+    const bo = await tempDir();
+    const cy = await tempDir();
+    await cliJson(bo, ["init", "--name", "Bo"]);
+    await cliJson(cy, ["init", "--name", "Cy"]);
+    const [adaKey, boKey, cyKey] = [await publicKeyOf(ada.dataDir), await publicKeyOf(bo), await publicKeyOf(cy)];
+    await cliJson(ada.dataDir, ["member", "add", ada.festival, boKey, "--role", "edit"]);
+    await cliJson(ada.dataDir, ["member", "add", ada.festival, cyKey, "--role", "edit"]);
+    await cliJson(ada.dataDir, ["event", "add", ada.festival, "--title", "Gig", "--venue", ada.venue, "--start", "2027-07-01T20:00", "--end", "2027-07-01T22:00"]);
+    const shift = await cliJson<{ id: string }>(ada.dataDir, ["shift", "add", ada.festival, "Gig", "--role", "door", "--count", "2"]);
+    // Ada owns the stage (she made it), so her asks count
+    expect(await cliJson(ada.dataDir, ["shift", "ask", ada.festival, shift.id, boKey])).toMatchObject({ counts: true, state: "asked" });
+    expect(await cliJson(ada.dataDir, ["shift", "ask", ada.festival, shift.id, cyKey])).toMatchObject({ counts: true });
+    const bad = await runCli(ada.dataDir, ["shift", "ask", ada.festival, shift.id, "bo"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/invalid person/);
+    const stick = await tempDir("pandafest-stick-");
+    for (const dataDir of [ada.dataDir, bo, cy]) await cliJson(dataDir, ["stick", "sync", stick]);
+    // Bo owns nothing: his ask does not count; he says yes, Cy says no
+    expect(await cliJson(bo, ["shift", "ask", ada.festival, shift.id, adaKey])).toMatchObject({ counts: false });
+    expect(await cliJson(bo, ["shift", "answer", ada.festival, shift.id, "yes"])).toMatchObject({ asked: true, signedUp: [boKey] });
+    expect(await cliJson(cy, ["shift", "answer", ada.festival, shift.id, "no"])).toMatchObject({ asked: true, signedUp: [] });
+    const wrong = await runCli(cy, ["shift", "answer", ada.festival, shift.id, "maybe"]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/neither yes nor no/);
+    for (const dataDir of [bo, cy, ada.dataDir]) await cliJson(dataDir, ["stick", "sync", stick]);
+    const shifts = await cliJson<{ shifts: { asked: { person: string; state: string; by: string }[]; signedUp: string[] }[]; unstaffed: number }>(ada.dataDir, ["shifts", ada.festival]);
+    const expected = [
+      { person: boKey, state: "accepted", by: adaKey },
+      { person: cyKey, state: "declined", by: adaKey },
+    ].sort((a, b) => (a.person < b.person ? -1 : 1));
+    expect(shifts).toMatchObject({ shifts: [{ asked: expected, signedUp: [boKey] }], unstaffed: 1 });
+    const text = await runCli(ada.dataDir, ["shifts", ada.festival]);
+    expect(text.stdout).toMatch(/ASKED/);
+    expect(text.stdout).toMatch(/\(declined\)/);
+  });
 });

@@ -38,7 +38,15 @@ export interface Decision {
   end: Short;
   /** one more than the highest generation among the decisions its writer saw on this request */
   generation: number;
+  /** with state "asked" (ASKED_STATE): the member key a shift's owner asks to take it */
+  person?: Short;
 }
+
+/**
+ * A shift owner asking a named person: an entry like a decision, with this state and `person`. Not a DecisionState:
+ * readers that do not know it skip it, and it never decides a request; the person answers with their own decision.
+ */
+export const ASKED_STATE = "asked";
 
 /** A request by an event for its venue (no resourceId) or for a resource, or for people's time (a shift). */
 export interface Booking {

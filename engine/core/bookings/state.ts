@@ -5,7 +5,7 @@ import type { Festival } from "../schema.js";
 import { instantMs } from "../time.js";
 import { statusOf, textOf } from "../views.js";
 import type { Authorship } from "./authorship.js";
-import { BOOKING_LIMITS, DECISION_STATES, isMap, lazyMapEntries, lazyMapView, type DecisionState } from "./model.js";
+import { ASKED_STATE, BOOKING_LIMITS, DECISION_STATES, isMap, lazyMapEntries, lazyMapView, type DecisionState } from "./model.js";
 
 import { availabilityOf, ownersOf, type Ownable, type Window } from "./owners.js";
 
@@ -50,6 +50,16 @@ export interface BookingStanding {
   endMs: number;
   /** the event is cancelled: the request holds nothing */
   eventCancelled: boolean;
+  /** for a shift: the people its owners asked and how they answered (only their own answer counts); absent when none */
+  asked?: ShiftAsk[];
+}
+
+/** A person a shift's owner asked to take it: "asked" until they answer with their own accept (or decline, revoke). */
+export interface ShiftAsk {
+  person: string;
+  state: "asked" | "accepted" | "declined";
+  /** the owner who asked */
+  by: string;
 }
 
 /** A request that cannot be judged: what is wrong with it. */
@@ -305,7 +315,14 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       standing.role = role;
       standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
     }
-    if (decisionEntries !== undefined) judge(standing, readDecisions(decisionEntries, authorship, event.venueId, event.start, event.end));
+    if (decisionEntries !== undefined) {
+      const decisions = readDecisions(decisionEntries, authorship, event.venueId, event.start, event.end);
+      judge(standing, decisions);
+      if (kind === "shift") {
+        const asked = shiftAsks(decisionEntries, decisions, standing, authorship, event);
+        if (asked.length > 0) standing.asked = asked;
+      }
+    }
     bookings.push(standing);
   }
   for (const [bookingId, entries] of orphans) {
@@ -313,6 +330,26 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
   }
   if (options.forClashes !== true) bookings.sort(byStart);
   return { bookings, broken, ignored, resources, venueAvailability };
+}
+
+/**
+ * The people a shift's owners asked (asks by anyone else, or made for an earlier time or venue, are ignored), each
+ * once, sorted, with the state of their own latest decision that applies: none yet is "asked".
+ */
+function shiftAsks(entries: readonly Entry[], decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
+  const asked = new Map<string, ShiftAsk>();
+  for (const [, value] of entries) {
+    if (textOf(value.state) !== ASKED_STATE) continue;
+    const person = textOf(value.person);
+    if (!/^[0-9a-f]{64}$/.test(person) || asked.has(person)) continue;
+    if (textOf(value.venueId) !== event.venueId || textOf(value.start) !== event.start || textOf(value.end) !== event.end) continue;
+    const by = authorship.authorOf(value);
+    if (by === null || !standing.owners.includes(by)) continue;
+    const answer = decisions.find((decision) => decision.current && decision.by === person);
+    asked.set(person, { person, by, state: answer === undefined ? "asked" : answer.state === "accepted" ? "accepted" : "declined" });
+    if (asked.size >= BOOKING_LIMITS.decisionsPerBooking) break;
+  }
+  return [...asked.values()].sort((a, b) => (a.person < b.person ? -1 : 1));
 }
 
 /** The order bookings are listed in: by the event's start, then id. */
