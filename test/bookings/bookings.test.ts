@@ -6,6 +6,7 @@ import {
   addEvent,
   addResource,
   addVenue,
+  askForShift,
   authorshipOf,
   bookingsOf,
   confirmationsOf,
@@ -222,5 +223,26 @@ describe("booking requests and owners' decisions", () => {
       expect(() => attempt(f.doc), what).toThrow(/no |already asked|quantity|owner|window|resource name|reason/);
     }
     expect(A.getHeads(f.doc)).toEqual(A.getHeads(f.doc));
+  });
+
+  it("counts a shift owner's ask of a named person, answered only by that person, and drops it when the event moves", () => {
+    const f = setUp();
+    const shift = as(f.doc, f.id, cy, (e) => requestBooking(e, f.opening, { kind: "shift", role: "door", count: 2 }));
+    let doc = as(shift.doc, f.id, ada, (e) => askForShift(e, shift.result, bo.publicKey)).doc; // Ada made the stage: she owns it
+    doc = as(doc, f.id, cy, (e) => askForShift(e, shift.result, mallory.publicKey)).doc; // Cy owns nothing: ignored
+    const standing = (d: A.Doc<Festival>) => {
+      const visible = visibleFestival(d, f.id);
+      return bookingsOf(visible, authorshipOf(visible, f.id)).bookings.find((b) => b.id === shift.result);
+    };
+    expect(standing(doc)?.asked).toEqual([{ person: bo.publicKey, state: "asked", by: ada.publicKey }]);
+    // Cy saying yes signs Cy up and answers nothing for Bo; Bo's own no answers
+    doc = as(doc, f.id, cy, (e) => decideBooking(e, shift.result, "accepted")).doc;
+    expect(standing(doc)).toMatchObject({ signedUp: [cy.publicKey], asked: [{ person: bo.publicKey, state: "asked" }] });
+    doc = as(doc, f.id, bo, (e) => decideBooking(e, shift.result, "declined")).doc;
+    expect(standing(doc)?.asked).toEqual([{ person: bo.publicKey, state: "declined", by: ada.publicKey }]);
+    expect(() => as(doc, f.id, ada, (e) => askForShift(e, f.r1, bo.publicKey))).toThrow(/not a shift/);
+    expect(() => as(doc, f.id, ada, (e) => askForShift(e, shift.result, "bo"))).toThrow(/invalid person/);
+    doc = as(doc, f.id, ada, (e) => editEvent(e, f.opening, { end: "2027-07-01T20:30:00+02:00" })).doc;
+    expect(standing(doc)?.asked).toBeUndefined();
   });
 });

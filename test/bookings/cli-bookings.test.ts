@@ -1,18 +1,8 @@
 // Bookings through the real CLI on three data directories: requests and decisions made apart, carried by bundle
 // and merged by stick, give the same bookings and clash reports everywhere; a non-owner's decision is a proposal.
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
-
-async function publicKeyOf(dataDir: string): Promise<string> {
-  return (await cliJson<{ publicKey: string }>(dataDir, ["whoami"])).publicKey;
-}
-
-async function carry(from: string, to: string, festival: string): Promise<void> {
-  const file = path.join(await tempDir("pandafest-carry-"), "festival.pfb");
-  await cliJson(from, ["bundle", "export", festival, "-o", file]);
-  await cliJson(to, ["bundle", "import", file]);
-}
+import { carry, publicKeyOf } from "./bookings-cli-helpers.js";
 
 interface Listed {
   bookings: { id: string; state: string; decidedBy: string | null; proposals: { state: string; by: string | null }[] }[];
@@ -125,5 +115,74 @@ describe("forks and shifts", { timeout: 300_000 }, () => {
     const venueOwners = await cliJson<{ owners: string[] }>(ada.dataDir, ["owners", fork.id, "Main Stage", "--available", "2028-07-01T10:00:00+02:00/2028-07-01T23:00:00+02:00"]);
     expect(venueOwners.owners).toEqual([boKey]);
     expect(await cliJson(ada.dataDir, ["bookings", fork.id])).toMatchObject({ bookings: [] });
+  });
+
+  it("`fork pull` brings the origin's later edits of resources and venue owners, and keeps the fork's own edits", async () => {
+    const ada = await festivalFixture("Pulled Fest");
+    const adaKey = await publicKeyOf(ada.dataDir);
+    const bo = await tempDir();
+    await cliJson(bo, ["init", "--name", "Bo"]);
+    const boKey = await publicKeyOf(bo);
+    const early = "2027-07-01T10:00:00+02:00/2027-07-01T23:00:00+02:00";
+    const late = "2027-07-02T10:00:00+02:00/2027-07-02T23:00:00+02:00";
+    const pa = await cliJson<{ id: string }>(ada.dataDir, ["resource", "add", ada.festival, "--name", "PA", "--quantity", "2", "--available", early]);
+    const fork = await cliJson<{ id: string }>(ada.dataDir, ["fork", ada.festival, "--name", "Pulled Fest 2028"]);
+    // the fork edits the description; the origin edits name, quantity, availability, owners and the description too
+    await cliJson(ada.dataDir, ["resource", "edit", fork.id, pa.id, "--description", "the fork's PA"]);
+    await cliJson(ada.dataDir, ["resource", "edit", ada.festival, pa.id, "--name", "Big PA", "--quantity", "3", "--available", late, "--owner", adaKey, "--owner", boKey, "--description", "the origin's PA"]);
+    await cliJson(ada.dataDir, ["owners", ada.festival, "Main Stage", "--owner", boKey]);
+    await cliJson(ada.dataDir, ["resource", "add", ada.festival, "--name", "Projector"]);
+
+    const pulled = await runCli(ada.dataDir, ["fork", "pull", fork.id]);
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toContain("resource Big PA");
+    expect(pulled.stdout).toContain("description kept as edited here");
+    const shown = await cliJson<{ name: string; quantity: number; description: string; owners: string[]; availability: string[] }>(ada.dataDir, ["resource", "show", fork.id, pa.id]);
+    expect(shown).toMatchObject({ name: "Big PA", quantity: 3, description: "the fork's PA", owners: [adaKey, boKey], availability: [late] });
+    const listed = await cliJson<{ name: string }[]>(ada.dataDir, ["resource", "list", fork.id]);
+    expect(listed.map((r) => r.name).sort()).toEqual(["Big PA", "Projector"]);
+    // nothing new the second time
+    const again = await cliJson<{ resources: unknown[] }>(ada.dataDir, ["fork", "pull", fork.id]);
+    expect(again.resources).toEqual([]);
+    const stage = await cliJson<{ owners: string[] }>(ada.dataDir, ["owners", fork.id, "Main Stage", "--available", late]);
+    expect(stage.owners).toEqual([boKey]);
+  });
+
+  it("lets a shift's owner ask named people, who answer for themselves; `shifts` shows who was asked and how they answered", async () => {
+    const ada = await festivalFixture("Asked Fest");
+    const bo = await tempDir();
+    const cy = await tempDir();
+    await cliJson(bo, ["init", "--name", "Bo"]);
+    await cliJson(cy, ["init", "--name", "Cy"]);
+    const [adaKey, boKey, cyKey] = [await publicKeyOf(ada.dataDir), await publicKeyOf(bo), await publicKeyOf(cy)];
+    await cliJson(ada.dataDir, ["member", "add", ada.festival, boKey, "--role", "edit"]);
+    await cliJson(ada.dataDir, ["member", "add", ada.festival, cyKey, "--role", "edit"]);
+    await cliJson(ada.dataDir, ["event", "add", ada.festival, "--title", "Gig", "--venue", ada.venue, "--start", "2027-07-01T20:00", "--end", "2027-07-01T22:00"]);
+    const shift = await cliJson<{ id: string }>(ada.dataDir, ["shift", "add", ada.festival, "Gig", "--role", "door", "--count", "2"]);
+    // Ada owns the stage (she made it), so her asks count
+    expect(await cliJson(ada.dataDir, ["shift", "ask", ada.festival, shift.id, boKey])).toMatchObject({ counts: true, state: "asked" });
+    expect(await cliJson(ada.dataDir, ["shift", "ask", ada.festival, shift.id, cyKey])).toMatchObject({ counts: true });
+    const bad = await runCli(ada.dataDir, ["shift", "ask", ada.festival, shift.id, "bo"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/invalid person/);
+    const stick = await tempDir("pandafest-stick-");
+    for (const dataDir of [ada.dataDir, bo, cy]) await cliJson(dataDir, ["stick", "sync", stick]);
+    // Bo owns nothing: his ask does not count; he says yes, Cy says no
+    expect(await cliJson(bo, ["shift", "ask", ada.festival, shift.id, adaKey])).toMatchObject({ counts: false });
+    expect(await cliJson(bo, ["shift", "answer", ada.festival, shift.id, "yes"])).toMatchObject({ asked: true, signedUp: [boKey] });
+    expect(await cliJson(cy, ["shift", "answer", ada.festival, shift.id, "no"])).toMatchObject({ asked: true, signedUp: [] });
+    const wrong = await runCli(cy, ["shift", "answer", ada.festival, shift.id, "maybe"]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/neither yes nor no/);
+    for (const dataDir of [bo, cy, ada.dataDir]) await cliJson(dataDir, ["stick", "sync", stick]);
+    const shifts = await cliJson<{ shifts: { asked: { person: string; state: string; by: string }[]; signedUp: string[] }[]; unstaffed: number }>(ada.dataDir, ["shifts", ada.festival]);
+    const expected = [
+      { person: boKey, state: "accepted", by: adaKey },
+      { person: cyKey, state: "declined", by: adaKey },
+    ].sort((a, b) => (a.person < b.person ? -1 : 1));
+    expect(shifts).toMatchObject({ shifts: [{ asked: expected, signedUp: [boKey] }], unstaffed: 1 });
+    const text = await runCli(ada.dataDir, ["shifts", ada.festival]);
+    expect(text.stdout).toMatch(/ASKED/);
+    expect(text.stdout).toMatch(/\(declined\)/);
   });
 });

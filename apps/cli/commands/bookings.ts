@@ -1,8 +1,9 @@
-// `pandafest book`, `bookings`, `booking accept|decline|revoke|cancel`, `shift add|join|leave` and `shifts`:
+// `pandafest book`, `bookings`, `booking accept|decline|revoke|cancel`, `shift add|join|leave|ask|answer` and `shifts`:
 // events asking for their venue, resources and helpers, and owners answering (engine/core/bookings judges who counts).
 import type * as A from "@automerge/automerge";
 import type { Command } from "commander";
 import {
+  askForShift,
   authorshipOf,
   bookingsOf,
   confirmationsOf,
@@ -14,6 +15,7 @@ import {
   type BookingStanding,
   type DecisionState,
 } from "../../../engine/core/bookings/index.js";
+import { PandafestError } from "../../../engine/core/errors.js";
 import { memberNames } from "../../../engine/core/provenance.js";
 import { resolveEventId } from "../../../engine/core/references.js";
 import type { Festival } from "../../../engine/core/schema.js";
@@ -38,7 +40,7 @@ function bookingJson(b: BookingStanding) {
     eventTitle: b.eventTitle,
     targetId: b.targetId,
     targetName: b.targetName,
-    ...(b.kind === "shift" ? { role: b.role, count: b.count, signedUp: b.signedUp } : {}),
+    ...(b.kind === "shift" ? { role: b.role, count: b.count, signedUp: b.signedUp, asked: b.asked ?? [] } : {}),
     start: b.start,
     end: b.end,
     state: b.state,
@@ -192,6 +194,54 @@ export function registerBookingCommands(program: Command): void {
       );
   }
 
+  shift
+    .command("ask")
+    .description("as an owner of the shift (of its event's venue), ask a named person to take it; they answer with `shift answer`")
+    .argument("<festival>")
+    .argument("<shift>", "shift id (or its first characters)")
+    .argument("<person>", "the member's public key (`pandafest member list FESTIVAL` shows them)")
+    .action(
+      action(async (ctx, festival: string, reference: string, person: string) => {
+        const store = await ctx.openStore();
+        const { editor, handle } = await store.editorFor(festival);
+        const id = resolveBookingId(editor.read(), reference);
+        askForShift(editor, id, person);
+        await store.commit();
+        const after = standingsOf(store, handle).bookings.find((b) => b.id === id);
+        const key = person.trim().toLowerCase();
+        const ask = after?.asked?.find((a) => a.person === key);
+        ctx.out.result({ id, person: key, counts: ask !== undefined, state: ask?.state ?? null }, (r) => [
+          r.counts ? `Asked ${r.person} to take shift ${r.id} (${r.state})` : `Recorded the ask on shift ${r.id}, but it does not count: only an owner of the shift's venue may ask`,
+        ]);
+      }),
+    );
+  shift
+    .command("answer")
+    .description("answer being asked to take a shift: yes signs you up, no declines (only your own answer counts for you)")
+    .argument("<festival>")
+    .argument("<shift>", "shift id (or its first characters)")
+    .argument("<answer>", "yes or no")
+    .action(
+      action(async (ctx, festival: string, reference: string, answer: string) => {
+        const state: DecisionState | undefined = answer === "yes" ? "accepted" : answer === "no" ? "declined" : undefined;
+        if (state === undefined) throw new PandafestError(`answer ${JSON.stringify(answer.slice(0, 40))} is neither yes nor no; say \`shift answer FESTIVAL SHIFT yes\` or \`no\``, { code: "usage" });
+        const store = await ctx.openStore();
+        const { editor, handle, identity } = await store.editorFor(festival);
+        const id = resolveBookingId(editor.read(), reference);
+        if (standingsOf(store, handle).bookings.find((b) => b.id === id)?.kind !== "shift") {
+          throw new PandafestError(`request ${id} is not a shift; owners answer other requests with \`pandafest booking accept|decline\``, { code: "usage" });
+        }
+        decideBooking(editor, id, state);
+        await store.commit();
+        const after = standingsOf(store, handle).bookings.find((b) => b.id === id);
+        const me = identity.publicKey;
+        const ask = after?.asked?.find((a) => a.person === me);
+        ctx.out.result({ id, answer: state, asked: ask !== undefined, signedUp: after?.signedUp ?? [], count: after?.count ?? 0 }, (r) => [
+          `Shift ${r.id}: you said ${answer}${r.asked ? "" : " (nobody asked you; yes signs you up all the same)"}; ${r.signedUp.length} of ${r.count} signed up`,
+        ]);
+      }),
+    );
+
   program
     .command("shifts")
     .description("list helpers' shifts: who is where, and what is unstaffed")
@@ -206,7 +256,7 @@ export function registerBookingCommands(program: Command): void {
         ctx.out.result({ shifts, unstaffed }, (r) => {
           if (r.shifts.length === 0) return ["No shifts. Add one with `pandafest shift add FESTIVAL EVENT --role ROLE --count N`."];
           const lines = table(
-            ["SHIFT", "EVENT", "WHERE", "WHEN", "ROLE", "STAFFED", "WHO"],
+            ["SHIFT", "EVENT", "WHERE", "WHEN", "ROLE", "STAFFED", "WHO", "ASKED"],
             r.shifts.map((s) => [
               s.id,
               s.eventTitle,
@@ -215,6 +265,7 @@ export function registerBookingCommands(program: Command): void {
               s.role ?? "",
               `${s.signedUp?.length ?? 0}/${s.count ?? 1}${s.state === "declined" ? " (declined)" : ""}`,
               (s.signedUp ?? []).map((key) => authorLabel(names.get(key) ?? "", key)).join(", "),
+              (s.asked ?? []).map((a) => `${authorLabel(names.get(a.person) ?? "", a.person)} (${a.state})`).join(", "),
             ]),
           );
           lines.push(r.unstaffed === 0 ? "Every shift is staffed." : `${r.unstaffed} shift(s) unstaffed.`);

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { PandafestError } from "../../../engine/core/errors.js";
 import { forkFestival, parseHeads, pullFork, type PullResult, type VenuePull, type VenueFieldValue } from "../../../engine/node/fork/index.js";
+import type { OwnedFieldValue, OwnedPull } from "../../../engine/core/bookings/fork-pull.js";
 import { action } from "../context.js";
 import { parseList } from "../parse.js";
 
@@ -35,10 +36,24 @@ function describeVenuePull(pull: VenuePull): string[] {
   return lines;
 }
 
+function describeOwnedPull(pull: OwnedPull): string[] {
+  const title = pull.kind === "resource" ? `  resource ${pull.name} (${pull.id})` : `  venue ${pull.id}`;
+  const lines: string[] = [];
+  if (pull.added) lines.push(`${title}: added (new in the origin)`);
+  if (pull.origin === "removed") lines.push(`${title}: removed in the origin; still here`);
+  for (const update of pull.updated) lines.push(`${title}: ${update.field} ${ownedShown(update.from)} -> ${ownedShown(update.to)}`);
+  for (const kept of pull.keptInFork) lines.push(`${title}: ${kept.field} kept as edited here, ${ownedShown(kept.fork)}; the origin now says ${ownedShown(kept.origin)}`);
+  return lines;
+}
+
+function ownedShown(value: OwnedFieldValue): string {
+  return Array.isArray(value) ? `[${value.map((item) => JSON.stringify(item)).join(", ")}]` : typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function describePull(result: PullResult): string[] {
-  const header = `Pulled venue edits from "${result.origin.name}" into "${result.fork.name}"`;
-  if (result.venues.length === 0) return [`${header}: nothing new since the last pull.`];
-  return [`${header}:`, ...result.venues.flatMap(describeVenuePull)];
+  const header = `Pulled venue and resource edits from "${result.origin.name}" into "${result.fork.name}"`;
+  if (result.venues.length === 0 && result.resources.length === 0) return [`${header}: nothing new since the last pull.`];
+  return [`${header}:`, ...result.venues.flatMap(describeVenuePull), ...result.resources.flatMap(describeOwnedPull)];
 }
 
 export function registerForkCommands(program: Command): void {
@@ -77,7 +92,7 @@ export function registerForkCommands(program: Command): void {
 
   fork
     .command("pull")
-    .description("bring venue edits made in the origin since the fork (or the last pull) into a fork, and list them")
+    .description("bring venue and resource edits (and owners, availability) made in the origin since the fork (or the last pull) into a fork, and list them")
     .argument("<fork>", "the fork: id, automerge: URL, or unique name prefix")
     .action(
       action(async (ctx, reference: string) => {

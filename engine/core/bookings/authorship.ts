@@ -31,7 +31,13 @@ export function authorshipOf(doc: A.Doc<Festival>, festivalId: string): Authorsh
     entry.changes.push(change);
   }
   for (const entry of actors.values()) entry.changes.sort((left, right) => left.startOp - right.startOp);
-  const seqOfOp = (entry: ActorChanges, counter: number): number | null => {
+  // reads come in runs from one actor and one change (a festival's requests, an owner's decisions): the last actor
+  // and change are kept, so most reads neither cut the actor out of the id nor search the changes
+  let lastActor = "";
+  let lastEntry: ActorChanges | undefined;
+  let lastChange: A.ChangeMetadata | undefined;
+  const changeOf = (entry: ActorChanges, counter: number): A.ChangeMetadata | undefined => {
+    if (entry === lastEntry && lastChange !== undefined && counter >= lastChange.startOp && counter <= lastChange.maxOp) return lastChange;
     let low = 0;
     let high = entry.changes.length - 1;
     while (low <= high) {
@@ -39,9 +45,9 @@ export function authorshipOf(doc: A.Doc<Festival>, festivalId: string): Authorsh
       const change = entry.changes[middle];
       if (counter < change.startOp) high = middle - 1;
       else if (counter > change.maxOp) low = middle + 1;
-      else return change.seq;
+      else return change;
     }
-    return null;
+    return undefined;
   };
   return {
     authorOf(object) {
@@ -49,12 +55,21 @@ export function authorshipOf(doc: A.Doc<Festival>, festivalId: string): Authorsh
       if (objectId === null) return null;
       const at = objectId.indexOf("@");
       if (at <= 0) return null;
-      const entry = actors.get(objectId.slice(at + 1));
+      let entry: ActorChanges | undefined;
+      if (lastEntry !== undefined && objectId.length - at - 1 === lastActor.length && objectId.endsWith(lastActor)) entry = lastEntry;
+      else {
+        lastActor = objectId.slice(at + 1);
+        entry = actors.get(lastActor);
+        lastEntry = entry;
+        lastChange = undefined;
+      }
       if (entry === undefined || entry.binding === null) return null;
       const counter = Number(objectId.slice(0, at));
       if (!Number.isInteger(counter)) return null;
-      const seq = seqOfOp(entry, counter);
-      return seq !== null && seq <= entry.binding.throughSeq ? entry.binding.key : null;
+      const change = changeOf(entry, counter);
+      if (change === undefined) return null;
+      lastChange = change;
+      return change.seq <= entry.binding.throughSeq ? entry.binding.key : null;
     },
   };
 }

@@ -34,17 +34,22 @@ export interface BookingClashes {
   outside: OutsideAvailability[];
 }
 
+interface Outside extends OutsideAvailability {
+  startMs: number;
+}
+
 function holds(booking: BookingStanding): boolean {
   return booking.state === "accepted" && !booking.eventCancelled && Number.isFinite(booking.startMs) && Number.isFinite(booking.endMs) && booking.endMs > booking.startMs;
 }
 
 /**
  * The clashes among accepted requests. Concurrent acceptances merged from replicas apart are judged like any
- * others, so two owners who each said yes while apart both show in the clash. Sorted by resource id, then time.
+ * others, so two owners who each said yes while apart both show in the clash. Overbookings by resource id, then
+ * time; bookings outside availability by the event's start, then id (whatever order the bookings come in).
  */
 export function findBookingClashes(festival: BookingsOfFestival): BookingClashes {
   const byResource = new Map<string, BookingStanding[]>();
-  const outside: OutsideAvailability[] = [];
+  const outside: Outside[] = [];
   for (const booking of festival.bookings) {
     if (!holds(booking)) continue;
     if (booking.kind === "resource") {
@@ -53,12 +58,12 @@ export function findBookingClashes(festival: BookingsOfFestival): BookingClashes
       else byResource.set(booking.targetId, [booking]);
       const windows = festival.resources.get(booking.targetId)?.availability ?? null;
       if (!withinAvailability(windows, booking.startMs, booking.endMs)) {
-        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "resource", targetId: booking.targetId, targetName: booking.targetName });
+        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "resource", targetId: booking.targetId, targetName: booking.targetName, startMs: booking.startMs });
       }
     } else if (booking.kind === "venue") {
       const windows = festival.venueAvailability.get(booking.targetId) ?? null;
       if (!withinAvailability(windows, booking.startMs, booking.endMs)) {
-        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "venue", targetId: booking.targetId, targetName: booking.targetName });
+        outside.push({ bookingId: booking.id, eventId: booking.eventId, kind: "venue", targetId: booking.targetId, targetName: booking.targetName, startMs: booking.startMs });
       }
     }
   }
@@ -70,7 +75,8 @@ export function findBookingClashes(festival: BookingsOfFestival): BookingClashes
       overbookings.push({ resourceId, resourceName: facts?.name ?? "", quantity, ...stretch }),
     );
   }
-  return { overbookings, outside };
+  outside.sort((a, b) => a.startMs - b.startMs || (a.bookingId < b.bookingId ? -1 : a.bookingId > b.bookingId ? 1 : 0));
+  return { overbookings, outside: outside.map(({ startMs: _startMs, ...rest }) => rest) };
 }
 
 type Stretch = Pick<Overbooking, "peak" | "fromMs" | "toMs" | "bookingIds" | "eventIds" | "involved">;

@@ -60,6 +60,13 @@ export function ownersInput(keys: readonly string[]): string[] {
   return owners;
 }
 
+/** A person asked to take a shift: a member public key (64 hex characters). */
+export function personKeyInput(key: string): string {
+  const person = key.trim().toLowerCase();
+  if (!isHex(person, 32)) fail(`invalid person ${previewValue(key)}: expected a member's public key (64 hex characters); \`pandafest member list FESTIVAL\` shows them`);
+  return person;
+}
+
 /** Availability windows "START/END" (ISO 8601 with offsets, END after START), at most BOOKING_LIMITS.availabilityWindows. */
 export function windowsInput(windows: readonly string[]): string[] {
   if (windows.length > BOOKING_LIMITS.availabilityWindows) {

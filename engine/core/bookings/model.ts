@@ -38,7 +38,15 @@ export interface Decision {
   end: Short;
   /** one more than the highest generation among the decisions its writer saw on this request */
   generation: number;
+  /** with state "asked" (ASKED_STATE): the member key a shift's owner asks to take it */
+  person?: Short;
 }
+
+/**
+ * A shift owner asking a named person: an entry like a decision, with this state and `person`. Not a DecisionState:
+ * readers that do not know it skip it, and it never decides a request; the person answers with their own decision.
+ */
+export const ASKED_STATE = "asked";
 
 /** A request by an event for its venue (no resourceId) or for a resource, or for people's time (a shift). */
 export interface Booking {
@@ -110,8 +118,7 @@ export function lazyMapEntries(doc: Festival, key: "resources" | "bookings"): Ma
   const winner = record[key];
   if (!isMap(winner)) return entries;
   for (const id in winner) entries.set(id, winner[id]);
-  // asking the backend how many values the key holds costs nothing; getConflicts copies every one of them
-  if (valuesWithWriters(doc as A.Doc<unknown>, "_root", key).length <= 1) return entries;
+  if (!hasConcurrentMaps(doc, key)) return entries;
   const conflicts = A.getConflicts(doc, key) as Record<string, unknown> | undefined;
   const winnerId = objectIdOf(winner);
   const losers = Object.entries(conflicts ?? {}).filter(([mapId, map]) => mapId !== winnerId && isMap(map));
@@ -121,6 +128,23 @@ export function lazyMapEntries(doc: Festival, key: "resources" | "bookings"): Ma
     for (const id of Object.keys(map)) if (!entries.has(id)) entries.set(id, map[id]);
   }
   return entries;
+}
+
+/** Whether two peers each created the lazy map `key` while apart (asking the backend costs nothing; getConflicts copies them all). */
+function hasConcurrentMaps(doc: Festival, key: "resources" | "bookings"): boolean {
+  return valuesWithWriters(doc as A.Doc<unknown>, "_root", key).length > 1;
+}
+
+/**
+ * The same entries as lazyMapEntries, as ids and a lookup: the stored map itself when only one peer created it (no
+ * copy of tens of thousands of entries on every read), in the same order.
+ */
+export function lazyMapView(doc: Festival, key: "resources" | "bookings"): { ids: string[]; get(id: string): unknown } {
+  const winner = (doc as unknown as Record<string, unknown>)[key];
+  if (!isMap(winner)) return { ids: [], get: () => undefined };
+  if (!hasConcurrentMaps(doc, key)) return { ids: Object.keys(winner), get: (id) => (Object.hasOwn(winner, id) ? winner[id] : undefined) };
+  const entries = lazyMapEntries(doc, key);
+  return { ids: [...entries.keys()], get: (id) => entries.get(id) };
 }
 
 /**

@@ -9,8 +9,9 @@ import { randomBytes } from "../keys.js";
 import { readFestival, short, shortList } from "../operations/fields.js";
 import type { Festival } from "../schema.js";
 import { textOf } from "../views.js";
-import { labelInput, ownersInput, proseInput, quantityInput, shiftCountInput, tagsInput, windowsInput } from "./input.js";
+import { labelInput, ownersInput, personKeyInput, proseInput, quantityInput, shiftCountInput, tagsInput, windowsInput } from "./input.js";
 import {
+  ASKED_STATE,
   BOOKING_LIMITS,
   BOOKING_PREFIX,
   DECISION_PREFIX,
@@ -194,6 +195,22 @@ export function requireBooking(doc: Festival, id: string): Booking {
  * make it (state.ts): an owner's accept, decline or revoke; the asker's cancel; a person's own shift sign-up.
  */
 export function decideBooking(editor: FestivalEditor, bookingId: string, state: DecisionState, reason = ""): string {
+  return writeDecision(editor, bookingId, { state, reason: proseInput("reason", reason, BOOKING_LIMITS.reasonLength) }, `${state} request ${bookingId}`);
+}
+
+/**
+ * Asks a named person (a member key) to take a shift. It counts when its author owns the shift (an owner of the
+ * event's venue); the person answers with their own decision (`shift answer`), and only theirs counts for them.
+ */
+export function askForShift(editor: FestivalEditor, bookingId: string, person: string): string {
+  const key = personKeyInput(person);
+  const booking = requireBooking(readFestival(editor), bookingId);
+  if (booking.role === undefined) throw new PandafestError(`request ${bookingId} is not a shift; only people can be asked for a shift (\`pandafest shifts FESTIVAL\` lists them)`);
+  return writeDecision(editor, bookingId, { state: ASKED_STATE, reason: "", person: key }, `ask ${key} to take shift ${bookingId}`);
+}
+
+/** Writes one entry on a request, made for the event's current venue and times, one generation past those it saw. */
+function writeDecision(editor: FestivalEditor, bookingId: string, what: { state: string; reason: string; person?: string }, message: string): string {
   const doc = readFestival(editor);
   const booking = requireBooking(doc, bookingId);
   if ((booking as unknown as Record<string, unknown>).bookingId !== undefined) throw new PandafestError(`${bookingId} is a decision, not a request; \`pandafest bookings FESTIVAL\` lists requests`);
@@ -207,16 +224,17 @@ export function decideBooking(editor: FestivalEditor, bookingId: string, state: 
   }
   const decision: Decision = {
     bookingId: short(bookingId),
-    state: short(state),
-    reason: short(proseInput("reason", reason, BOOKING_LIMITS.reasonLength)),
+    state: short(what.state),
+    reason: short(what.reason),
     venueId: short(textOf(event.venueId)),
     start: short(textOf(event.start)),
     end: short(textOf(event.end)),
     generation: Math.min(latestGeneration(decisions) + 1, BOOKING_LIMITS.generation),
   };
+  if (what.person !== undefined) decision.person = short(what.person);
   const decisionId = newBookingId(DECISION_PREFIX);
   editor.change((draft) => {
     lazyMapForNew(draft, "bookings")[decisionId] = decision;
-  }, `${state} request ${bookingId}`);
+  }, message);
   return decisionId;
 }

@@ -32,7 +32,7 @@ export interface BookingCheck {
 
 /** The booking part of `check` for the festival members see (`doc`); `authorship` defaults to the one over `doc`. */
 export function checkBookings(doc: A.Doc<Festival>, festivalId: string, authorship: Authorship = authorshipOf(doc, festivalId)): BookingCheck {
-  const festival = bookingsOf(doc, authorship, { decidedOnly: true });
+  const festival = bookingsOf(doc, authorship, { forClashes: true });
   const clashes = findBookingClashes(festival);
   const zone = festivalSettingsOf(doc).timeZone;
   return {

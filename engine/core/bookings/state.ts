@@ -5,7 +5,7 @@ import type { Festival } from "../schema.js";
 import { instantMs } from "../time.js";
 import { statusOf, textOf } from "../views.js";
 import type { Authorship } from "./authorship.js";
-import { BOOKING_LIMITS, DECISION_STATES, isMap, lazyMapEntries, type DecisionState } from "./model.js";
+import { ASKED_STATE, BOOKING_LIMITS, DECISION_STATES, isMap, lazyMapEntries, lazyMapView, type DecisionState } from "./model.js";
 
 import { availabilityOf, ownersOf, type Ownable, type Window } from "./owners.js";
 
@@ -50,6 +50,16 @@ export interface BookingStanding {
   endMs: number;
   /** the event is cancelled: the request holds nothing */
   eventCancelled: boolean;
+  /** for a shift: the people its owners asked and how they answered (only their own answer counts); absent when none */
+  asked?: ShiftAsk[];
+}
+
+/** A person a shift's owner asked to take it: "asked" until they answer with their own accept (or decline, revoke). */
+export interface ShiftAsk {
+  person: string;
+  state: "asked" | "accepted" | "declined";
+  /** the owner who asked */
+  by: string;
 }
 
 /** A request that cannot be judged: what is wrong with it. */
@@ -111,26 +121,61 @@ export function resourceFacts(doc: Festival, authorship: Authorship): Map<string
 
 type Entry = [id: string, value: Record<string, unknown>];
 
-/** The bookings map split into requests and the decisions on each (by request id), at most BOOKING_LIMITS.bookings entries by id. */
-export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: Map<string, Entry[]>; notMaps: string[]; ignored: number } {
-  const stored = lazyMapEntries(doc, "bookings");
-  let ids = [...stored.keys()];
+/** The bookings map read once: requests, decisions (with the request each decides) and entries that are not maps. */
+interface ScannedBookings {
+  requests: Entry[];
+  decisions: [id: string, value: Record<string, unknown>, bookingId: string][];
+  notMaps: string[];
+  ignored: number;
+}
+
+/** One pass over the bookings map, at most BOOKING_LIMITS.bookings entries by id; a decision is an entry with a bookingId. */
+function scanBookings(doc: Festival): ScannedBookings {
+  const stored = lazyMapView(doc, "bookings");
+  let ids = stored.ids;
   const ignored = Math.max(0, ids.length - BOOKING_LIMITS.bookings);
   if (ignored > 0) ids = ids.sort().slice(0, BOOKING_LIMITS.bookings); // which ones are read must not depend on arrival order
-  const requests: Entry[] = [];
-  const decisions = new Map<string, Entry[]>();
-  const notMaps: string[] = [];
+  const scanned: ScannedBookings = { requests: [], decisions: [], notMaps: [], ignored };
   for (const id of ids) {
     const value = stored.get(id);
-    if (!isMap(value)) notMaps.push(id);
-    else if (value.bookingId !== undefined) {
-      const bookingId = textOf(value.bookingId);
-      const list = decisions.get(bookingId);
-      if (list) list.push([id, value]);
-      else decisions.set(bookingId, [[id, value]]);
-    } else requests.push([id, value]);
+    if (!isMap(value)) scanned.notMaps.push(id);
+    else if (value.bookingId !== undefined) scanned.decisions.push([id, value, textOf(value.bookingId)]);
+    else scanned.requests.push([id, value]);
+  }
+  return scanned;
+}
+
+/** The bookings map split into requests and the decisions on each (by request id), at most BOOKING_LIMITS.bookings entries by id. */
+export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: Map<string, Entry[]>; notMaps: string[]; ignored: number } {
+  const { requests, decisions: scanned, notMaps, ignored } = scanBookings(doc);
+  const decisions = new Map<string, Entry[]>();
+  for (const [id, value, bookingId] of scanned) {
+    const list = decisions.get(bookingId);
+    if (list) list.push([id, value]);
+    else decisions.set(bookingId, [[id, value]]);
   }
   return { requests, decisions, notMaps, ignored };
+}
+
+/**
+ * Each request's decisions (by the request's place in `requests`, in the order stored) and, by request id, the
+ * decisions of requests that are not there. One lookup per request and per decision.
+ */
+function decisionsByRequest(scanned: ScannedBookings): { perRequest: (Entry[] | undefined)[]; orphans: Map<string, Entry[]> } {
+  const place = new Map<string, number>();
+  scanned.requests.forEach(([id], index) => place.set(id, index));
+  const perRequest: (Entry[] | undefined)[] = new Array(scanned.requests.length);
+  const orphans = new Map<string, Entry[]>();
+  for (const [id, value, bookingId] of scanned.decisions) {
+    const index = place.get(bookingId);
+    if (index !== undefined) (perRequest[index] ??= []).push([id, value]);
+    else {
+      const list = orphans.get(bookingId);
+      if (list) list.push([id, value]);
+      else orphans.set(bookingId, [[id, value]]);
+    }
+  }
+  return { perRequest, orphans };
 }
 
 function readDecisions(entries: readonly Entry[], authorship: Authorship, venueId: string, start: string, end: string): ReadDecision[] {
@@ -169,49 +214,47 @@ export function latestGeneration(entries: readonly Entry[]): number {
  * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
  *   owner of the event's venue may decline the shift as a whole;
  * - every other decision that applies is a proposal, shown with its author.
- * With `decidedOnly` (for `check`), requests nobody decided yet are checked for what they point at but left out.
+ * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out. With `forClashes`
+ * (for `check`), so are requests no decision accepts (they cannot hold anything), and the bookings are left unsorted.
  */
-export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean } = {}): BookingsOfFestival {
+export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean; forClashes?: boolean } = {}): BookingsOfFestival {
   const resources = resourceFacts(doc, authorship);
   const venueAvailability = new Map<string, Window[] | null>();
-  const venueOwners = new Map<string, string[]>();
-  const venueFacts = (venueId: string): { owners: string[]; name: string } | null => {
-    const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? (doc.venues[venueId] as unknown) : undefined;
-    if (!isMap(venue)) return null;
-    let owners = venueOwners.get(venueId);
-    if (owners === undefined) {
-      owners = ownersOf(venue as Ownable, authorship);
-      venueOwners.set(venueId, owners);
-      venueAvailability.set(venueId, availabilityOf(venue as Ownable));
+  const venues = new Map<string, VenueFacts | null>();
+  const venueFacts = (venueId: string): VenueFacts | null => {
+    let facts = venues.get(venueId);
+    if (facts === undefined) {
+      const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? (doc.venues[venueId] as unknown) : undefined;
+      facts = isMap(venue) ? { owners: ownersOf(venue as Ownable, authorship), name: textOf(venue.name) } : null;
+      if (facts !== null) venueAvailability.set(venueId, availabilityOf(venue as Ownable));
+      venues.set(venueId, facts);
     }
-    return { owners, name: textOf(venue.name) };
+    return facts;
   };
-  const { requests, decisions: decisionsOf, notMaps, ignored } = bookingEntries(doc);
+  const events = new Map<string, EventFacts | null>();
+  const eventOf = (eventId: string): EventFacts | null => {
+    let facts = events.get(eventId);
+    if (facts === undefined) {
+      const event = getEvent(doc, eventId) as unknown;
+      facts = isMap(event) ? eventFacts(event) : null;
+      events.set(eventId, facts);
+    }
+    return facts;
+  };
+  const scanned = scanBookings(doc);
+  const { perRequest, orphans } = decisionsByRequest(scanned);
+  const { requests, notMaps, ignored } = scanned;
   const bookings: BookingStanding[] = [];
   const broken: BrokenBooking[] = notMaps.map((id) => ({ id, problem: "it is not a request or a decision (not a map)" }));
-  const events = new Map<string, { event: Record<string, unknown> | null; startMs: number; endMs: number }>();
-  const eventOf = (eventId: string) => {
-    let known = events.get(eventId);
-    if (known === undefined) {
-      const event = getEvent(doc, eventId) as unknown;
-      known = isMap(event)
-        ? { event, startMs: instantMs(textOf(event.start)) ?? Number.NaN, endMs: instantMs(textOf(event.end)) ?? Number.NaN }
-        : { event: null, startMs: Number.NaN, endMs: Number.NaN };
-      events.set(eventId, known);
-    }
-    return known;
-  };
-  for (const [id, raw] of requests) {
+  for (let index = 0; index < requests.length; index++) {
+    const [id, raw] = requests[index];
+    const decisionEntries = perRequest[index];
     const eventId = textOf(raw.eventId);
-    const known = eventOf(eventId);
-    const event = known.event;
+    const event = eventOf(eventId);
     if (event === null) {
       broken.push({ id, problem: `it asks for event ${JSON.stringify(eventId.slice(0, 100))}, which is not in this festival` });
       continue;
     }
-    const venueId = textOf(event.venueId);
-    const start = textOf(event.start);
-    const end = textOf(event.end);
     const role = raw.role === undefined ? undefined : textOf(raw.role);
     const resourceId = raw.resourceId === undefined ? undefined : textOf(raw.resourceId);
     let kind: BookingKind;
@@ -220,8 +263,8 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     let owners: string[];
     if (role !== undefined) {
       kind = "shift";
-      const venue = venueFacts(venueId);
-      targetId = venueId;
+      const venue = venueFacts(event.venueId);
+      targetId = event.venueId;
       targetName = venue?.name ?? "";
       owners = venue?.owners ?? [];
     } else if (resourceId !== undefined) {
@@ -236,27 +279,25 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       owners = resource.owners;
     } else {
       kind = "venue";
-      const venue = venueFacts(venueId);
+      const venue = venueFacts(event.venueId);
       if (venue === null) {
-        broken.push({ id, problem: `its event is at venue ${JSON.stringify(venueId.slice(0, 100))}, which is not in this festival` });
+        broken.push({ id, problem: `its event is at venue ${JSON.stringify(event.venueId.slice(0, 100))}, which is not in this festival` });
         continue;
       }
-      targetId = venueId;
+      targetId = event.venueId;
       targetName = venue.name;
       owners = venue.owners;
     }
-    const decisionEntries = decisionsOf.get(id);
-    if (options.decidedOnly === true && decisionEntries === undefined) continue;
-    const askedBy = authorship.authorOf(raw);
-    const decisions = readDecisions(decisionEntries ?? [], authorship, venueId, start, end);
+    if ((options.decidedOnly === true || options.forClashes === true) && decisionEntries === undefined) continue;
+    if (options.forClashes === true && !someAccept(decisionEntries ?? [])) continue;
     const standing: BookingStanding = {
       id,
       kind,
       eventId,
-      eventTitle: textOf(event.title),
+      eventTitle: event.title,
       targetId,
       targetName,
-      askedBy,
+      askedBy: authorship.authorOf(raw),
       state: "pending",
       reason: "",
       decidedBy: null,
@@ -264,25 +305,92 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       signedUp: [],
       proposals: [],
       owners,
-      start,
-      end,
-      startMs: known.startMs,
-      endMs: known.endMs,
-      eventCancelled: statusOf(event.status) === "cancelled",
+      start: event.start,
+      end: event.end,
+      startMs: event.startMs,
+      endMs: event.endMs,
+      eventCancelled: event.cancelled,
     };
     if (kind === "shift") {
       standing.role = role;
       standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
     }
-    judge(standing, decisions);
+    if (decisionEntries !== undefined) {
+      const decisions = readDecisions(decisionEntries, authorship, event.venueId, event.start, event.end);
+      judge(standing, decisions);
+      if (kind === "shift") {
+        const asked = shiftAsks(decisionEntries, decisions, standing, authorship, event);
+        if (asked.length > 0) standing.asked = asked;
+      }
+    }
     bookings.push(standing);
   }
-  const requestIds = new Set(requests.map(([id]) => id));
-  for (const [bookingId, entries] of decisionsOf) {
-    if (!requestIds.has(bookingId)) for (const [id] of entries) broken.push({ id, problem: `it decides request ${JSON.stringify(bookingId.slice(0, 100))}, which is not in this festival` });
+  for (const [bookingId, entries] of orphans) {
+    for (const [id] of entries) broken.push({ id, problem: `it decides request ${JSON.stringify(bookingId.slice(0, 100))}, which is not in this festival` });
   }
-  bookings.sort((a, b) => (a.startMs - b.startMs) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (options.forClashes !== true) bookings.sort(byStart);
   return { bookings, broken, ignored, resources, venueAvailability };
+}
+
+/**
+ * The people a shift's owners asked (asks by anyone else, or made for an earlier time or venue, are ignored), each
+ * once, sorted, with the state of their own latest decision that applies: none yet is "asked".
+ */
+function shiftAsks(entries: readonly Entry[], decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
+  const asked = new Map<string, ShiftAsk>();
+  for (const [, value] of entries) {
+    if (textOf(value.state) !== ASKED_STATE) continue;
+    const person = textOf(value.person);
+    if (!/^[0-9a-f]{64}$/.test(person) || asked.has(person)) continue;
+    if (textOf(value.venueId) !== event.venueId || textOf(value.start) !== event.start || textOf(value.end) !== event.end) continue;
+    const by = authorship.authorOf(value);
+    if (by === null || !standing.owners.includes(by)) continue;
+    const answer = decisions.find((decision) => decision.current && decision.by === person);
+    asked.set(person, { person, by, state: answer === undefined ? "asked" : answer.state === "accepted" ? "accepted" : "declined" });
+    if (asked.size >= BOOKING_LIMITS.decisionsPerBooking) break;
+  }
+  return [...asked.values()].sort((a, b) => (a.person < b.person ? -1 : 1));
+}
+
+/** The order bookings are listed in: by the event's start, then id. */
+export function byStart(a: { startMs: number; id: string }, b: { startMs: number; id: string }): number {
+  return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Whether any of a request's decisions accepts it (else, whoever made them, it holds nothing). */
+function someAccept(entries: readonly Entry[]): boolean {
+  for (const [, value] of entries) if (textOf(value.state) === "accepted") return true;
+  return false;
+}
+
+interface VenueFacts {
+  owners: string[];
+  name: string;
+}
+
+/** What every request of one event reads from it, read once per event. */
+interface EventFacts {
+  venueId: string;
+  start: string;
+  end: string;
+  startMs: number;
+  endMs: number;
+  title: string;
+  cancelled: boolean;
+}
+
+function eventFacts(event: Record<string, unknown>): EventFacts {
+  const start = textOf(event.start);
+  const end = textOf(event.end);
+  return {
+    venueId: textOf(event.venueId),
+    start,
+    end,
+    startMs: instantMs(start) ?? Number.NaN,
+    endMs: instantMs(end) ?? Number.NaN,
+    title: textOf(event.title),
+    cancelled: statusOf(event.status) === "cancelled",
+  };
 }
 
 function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): void {

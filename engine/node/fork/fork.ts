@@ -1,6 +1,7 @@
 // Forking festivals in a data directory: a copy of what is kept (or a full-history clone) as a new
 // festival, and `pull`, which brings the origin's later venue edits into a fork. Used by the CLI.
 import { ownedItemsOf } from "../../core/bookings/fork-keep.js";
+import { applyOwnedPull, planOwnedPull, type OwnedPull } from "../../core/bookings/fork-pull.js";
 import * as A from "@automerge/automerge";
 import { isValidAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { PandafestError } from "../../core/errors.js";
@@ -48,6 +49,8 @@ export interface PullResult {
   fromHeads: string[];
   toHeads: string[];
   venues: VenuePull[];
+  /** resources, and venues' owners and availability, pulled (engine/core/bookings/fork-pull.ts) */
+  resources: OwnedPull[];
 }
 
 /** The origin's document at `heads`, refused clearly when this copy of it lacks those changes. */
@@ -176,11 +179,17 @@ export async function pullFork(store: FestivalStore, reference: string): Promise
   }
   const originDoc = originHandle.doc();
   const fromHeads = [...(recorded.pulledHeads ?? recorded.heads)].sort();
-  const base = festivalView(originAt(originDoc, fromHeads, `pull into "${forkView.name}"`));
+  const baseDoc = originAt(originDoc, fromHeads, `pull into "${forkView.name}"`);
+  const base = festivalView(baseDoc);
   // what the origin's members see now: its proposals are not pulled
-  const now = festivalView(visibleFestival(originDoc, originHandle.documentId));
+  const nowDoc = visibleFestival(originDoc, originHandle.documentId);
+  const now = festivalView(nowDoc);
   const toHeads = [...governanceOf(originDoc, originHandle.documentId).visibleHeads].sort();
   const venues = planVenuePull(base, now, forkView);
+  const ownedNow = ownedItemsOf(nowDoc, originHandle.documentId);
+  const owned = planOwnedPull(ownedItemsOf(baseDoc, originHandle.documentId), ownedNow, ownedItemsOf(store.visible(handle), handle.documentId), new Set(Object.keys(forkView.venues)));
+  // resources first: a refused venue value then leaves the pulled heads unrecorded, and the next pull finds these done
+  applyOwnedPull(editor, owned, ownedNow);
   applyVenuePull(editor, venues, now, toHeads);
   await store.commit();
   return {
@@ -189,5 +198,6 @@ export async function pullFork(store: FestivalStore, reference: string): Promise
     fromHeads,
     toHeads,
     venues,
+    resources: owned,
   };
 }
