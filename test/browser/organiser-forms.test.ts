@@ -1,10 +1,12 @@
 // The organiser's forms in Chromium: every invalid field flagged in one submit (focus on the first, aria-invalid and
 // aria-describedby), cancelling and deleting asked in the page and undone from its note, deleted events and people
 // restored, the programme scrolling to the event just saved, and an empty slot starting a new event there.
+import fs from "node:fs/promises";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { cliJson, festivalFixture } from "../helpers/cli.js";
-import { browserTestsRun, eventually, festivalUrl, focusedText, launchBrowser, openApp, programmeTitles, startServe, watchPage, type ServeProcess } from "./harness.js";
+import { artifactsDir, browserTestsRun, eventually, festivalUrl, focusedText, launchBrowser, openApp, programmeTitles, startServe, watchPage, type ServeProcess } from "./harness.js";
 
 interface Shown {
   events: Record<string, { title: string; status: string; removed?: true }>;
@@ -86,6 +88,31 @@ describe.skipIf(!browserTestsRun("organiser-forms.test.ts"))("the organiser's fo
     expect(await form.getByLabel("Starts on").inputValue()).toBe("2027-07-01");
     expect(await form.locator("#startTime").inputValue()).toBe("19:00");
     expect(await form.locator("#endTime").inputValue()).toBe("20:00");
+    // and by keyboard: one tab stop per day; arrows move it a venue and a quarter hour, Page Down an hour, Enter opens it
+    await page.goto(festivalUrl(server.url, festival, "programme"));
+    const slotCursor = programme.locator("button.slot-cursor");
+    await slotCursor.focus();
+    expect(await slotCursor.getAttribute("aria-label")).toMatch(/^Add an event at Main Stage, \d\d:\d\d$/);
+    expect(await slotCursor.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).opacity)).toBe("1");
+    await page.keyboard.press("ArrowLeft"); // already in the first column: stays
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight"); // already in the last column: stays
+    await page.keyboard.press("Home");
+    await page.keyboard.press("PageDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowUp");
+    const firstHour = await programme.locator(".time-label").first().innerText();
+    const [hour, minute] = firstHour.split(":").map(Number);
+    const expected = `${String(hour + 1).padStart(2, "0")}:${String(minute + 15).padStart(2, "0")}`;
+    expect(await slotCursor.getAttribute("aria-label")).toBe(`Add an event at Tent, ${expected}`);
+    await fs.mkdir(artifactsDir, { recursive: true });
+    await page.screenshot({ path: path.join(artifactsDir, "programme-slot-cursor.png") });
+    await page.keyboard.press("Enter");
+    await form.getByRole("heading", { name: "Add an event" }).waitFor();
+    expect(await form.getByLabel("Venue").inputValue()).not.toBe(venue);
+    expect(await form.getByLabel("Venue").locator("option:checked").innerText()).toBe("Tent");
+    expect(await form.locator("#startTime").inputValue()).toBe(expected);
     // and a click on the other venue's column (the Tent holds Night set all evening: an event, not a slot) opens it
     await page.goto(festivalUrl(server.url, festival, "programme"));
     await programme.locator("a.event", { hasText: "Night set" }).click();

@@ -5,13 +5,14 @@
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
-import { dayLabel, openingDay, programmeOf, SLOT_MINUTES, type ProgrammeDay } from "../state/programme-layout.js";
+import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/programme-layout.js";
 import { attendeeHref } from "../state/entry-choice.js";
 import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";
+import { clampSlotCursor, moveSlotCursor, slotCursorLabel, slotStartMs, slotTimeText, type SlotCursor } from "../state/slot-cursor.js";
 
 type Layout = "grid" | "list";
 const WIDE_QUERY = "(min-width: 760px)";
@@ -140,6 +141,8 @@ export class PfProgramme extends LitElement {
   @state() accessor layoutChosen = false;
   /** the day shown (a date); unset: the day running now during the festival, else the first */
   @state() accessor selectedDay: string | undefined;
+  /** where the keyboard's cursor for a new event stands in the day's grid */
+  @state() accessor slotCursor: SlotCursor = { column: 0, slot: 0 };
   /** the note about the event just saved (handed over by the form), shown until dismissed */
   @state() accessor savedNote: Omit<SavedNote, "festivalId"> | undefined;
   #scrollTo: string | undefined;
@@ -225,9 +228,22 @@ export class PfProgramme extends LitElement {
     const rows = day.lastSlot - day.firstSlot;
     const slot = Math.floor(((click.clientY - box.top - headHeight) / (box.height - headHeight)) * rows);
     if (slot < 0 || slot >= rows) return;
-    const startMs = day.dayStartMs + (day.firstSlot + slot) * SLOT_MINUTES * 60_000;
-    handOverNewEventSlot({ festivalId: this.festivalId, venueId: day.columns[column].venueId, startMs });
+    this.#startEventInSlot({ column, slot }, day);
+  }
+
+  #startEventInSlot(cursor: SlotCursor, day: ProgrammeDay): void {
+    handOverNewEventSlot({ festivalId: this.festivalId, venueId: day.columns[cursor.column].venueId, startMs: slotStartMs(cursor, day) });
     window.location.hash = festivalHash(this.festivalId, { screen: "event", id: "new" });
+  }
+
+  /** Arrow, Page and Home/End keys on the slot cursor move it (and scroll it into view) instead of the page. */
+  #moveSlotCursor(key: KeyboardEvent, day: ProgrammeDay): void {
+    const moved = moveSlotCursor(clampSlotCursor(this.slotCursor, day), key.key, day);
+    if (!moved) return;
+    key.preventDefault();
+    this.slotCursor = moved;
+    const button = key.currentTarget as HTMLElement;
+    void this.updateComplete.then(() => button.scrollIntoView({ block: "nearest", inline: "nearest" }));
   }
 
   override render() {
@@ -295,6 +311,18 @@ export class PfProgramme extends LitElement {
     return festivalHash(this.festivalId, { screen: "event", id: event.id });
   }
 
+  #gridSlotCursor(day: ProgrammeDay) {
+    const cursor = clampSlotCursor(this.slotCursor, day);
+    const timeZone = this.model?.settings.timeZone ?? "UTC";
+    return {
+      ...cursor,
+      label: slotCursorLabel(cursor, day, timeZone),
+      time: slotTimeText(cursor, day, timeZone),
+      onKeydown: (key: KeyboardEvent) => this.#moveSlotCursor(key, day),
+      onActivate: () => this.#startEventInSlot(cursor, day),
+    };
+  }
+
   #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
@@ -315,7 +343,7 @@ export class PfProgramme extends LitElement {
                 ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id), this.confirmations.get(event.id))}</span
               ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
             >`,
-            { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day) },
+            { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day), slotCursor: this.#gridSlotCursor(day) },
           )}
     </section>`;
   }

@@ -72,6 +72,17 @@ export function renderDayTabs(days: readonly ProgrammeDay[], selected: string, c
 /** What a screen puts in the grid for one event, given its place (inline style) and how it fits. */
 export type GridCard = (event: ScheduledEvent, place: { style: string; fit: CardFit; venueName: string }) => TemplateResult;
 
+/** The keyboard's cursor on an empty slot (organisers only): where it is, what it says, and what keys do. */
+export interface GridSlotCursor {
+  column: number;
+  slot: number;
+  /** what a screen reader hears, and the time shown on the cursor */
+  label: string;
+  time: string;
+  onKeydown: (key: KeyboardEvent) => void;
+  onActivate: () => void;
+}
+
 /**
  * One festival day as a grid, venues across and time down, inside its own scroll box so the venue headers and the
  * time column stay in view. `nowMs` draws the now-line when it falls in the day.
@@ -79,7 +90,7 @@ export type GridCard = (event: ScheduledEvent, place: { style: string; fit: Card
 export function renderDayGrid(
   day: ProgrammeDay,
   card: GridCard,
-  options: { nowMs?: number; events?: readonly ScheduledEvent[]; onGridClick?: (click: MouseEvent) => void } = {},
+  options: { nowMs?: number; events?: readonly ScheduledEvent[]; onGridClick?: (click: MouseEvent) => void; slotCursor?: GridSlotCursor } = {},
 ) {
   const rows = day.lastSlot - day.firstSlot;
   const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
@@ -89,6 +100,7 @@ export function renderDayGrid(
   return html`<div class="grid-scroll" tabindex="0" role="region" aria-label="Programme of ${dayLabel(day.date)}">
     <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}" @click=${options.onGridClick ?? nothing}>
       <div class="corner" style="grid-column: 1; grid-row: 1"></div>
+      ${options.slotCursor ? renderSlotCursor(options.slotCursor, row(day.firstSlot + options.slotCursor.slot), day.date) : nothing}
       ${day.columns.map(
         (column, index) => html`<div class="venue-head ${column.missing || column.removed ? "problem" : ""}" style="grid-column: ${index + 2}; grid-row: 1">
           ${column.missing ? "(missing venue)" : column.name}${column.removed ? " (removed)" : ""}
@@ -120,6 +132,24 @@ export function renderDayGrid(
       })}
     </div>
   </div>`;
+}
+
+/** One tab stop per day for adding an event by keyboard: arrow keys move it over the slots, Enter starts the event. */
+function renderSlotCursor(cursor: GridSlotCursor, gridRow: number, date: string) {
+  return html`<button
+      type="button"
+      class="slot-cursor"
+      style="grid-column: ${cursor.column + 2}; grid-row: ${gridRow}"
+      aria-label=${cursor.label}
+      aria-describedby="slot-help-${date}"
+      @keydown=${cursor.onKeydown}
+      @click=${(click: MouseEvent) => {
+        click.stopPropagation();
+        cursor.onActivate();
+      }}
+    >
+      + ${cursor.time}</button
+    ><span class="visually-hidden" id="slot-help-${date}">Arrow keys choose the venue and the quarter hour, Page Up and Page Down an hour; Enter adds an event there.</span>`;
 }
 
 /** The event's hosts by name and its tags, each in its colour. */
@@ -180,6 +210,26 @@ export const programmeStyles = css`
     position: relative;
     /* a definite width: the tracks are sized without measuring 2,000 events' contents */
     width: max(100%, calc(3.5rem + var(--columns) * 10rem));
+  }
+  /* the keyboard's cursor on empty slots: out of sight until it has focus */
+  .slot-cursor {
+    z-index: 3;
+    margin: 0 2px;
+    padding: 0 0.4rem;
+    min-height: 0;
+    font-size: 0.8rem;
+    text-align: left;
+    border: 2px dashed var(--pf-accent);
+    border-radius: var(--pf-radius);
+    background: var(--pf-surface);
+    color: var(--pf-text);
+    opacity: 0;
+    pointer-events: none;
+  }
+  .slot-cursor:focus {
+    opacity: 1;
+    outline: 3px solid var(--pf-accent);
+    outline-offset: 1px;
   }
   .corner,
   .venue-head {
