@@ -5,7 +5,19 @@ import * as A from "@automerge/automerge";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { forgetKnownReplicas, signedChangeVisibly, foundFestival, keepStandbyReplica, visibleFestival, visibleReplica, withVisibleAttestation, type Mode } from "../../engine/core/governance/index.js";
+import {
+  changeAtHeads,
+  editingBase,
+  forgetKnownReplicas,
+  foundFestival,
+  governanceOf,
+  keepStandbyReplica,
+  signedChangeVisibly,
+  visibleFestival,
+  visibleReplica,
+  withVisibleAttestation,
+  type Mode,
+} from "../../engine/core/governance/index.js";
 import { generateKeyPair, toHex } from "../../engine/core/keys.js";
 import { recordMember } from "../../engine/core/members.js";
 import { withAttestation } from "../../engine/core/provenance.js";
@@ -13,7 +25,7 @@ import type { Festival } from "../../engine/core/schema.js";
 import { festivalView } from "../../engine/core/views.js";
 import { useNativeSignatures } from "../../engine/node/native-signatures.js";
 import { timeChild } from "./child-process.js";
-import { comparisonRow, type BenchContext, type BenchRow, type BenchSuite } from "./harness.js";
+import { comparisonRow, figureRow, type BenchContext, type BenchRow, type BenchSuite } from "./harness.js";
 import { interleave, median } from "./stats.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +133,8 @@ export const governanceSuite: BenchSuite = {
         return ms;
       }, true);
     const edits = await interleave(edit("organised"), edit("open"), ctx.runOptions);
+    const phases = organisedEditPhases(organised, venueId, ctx.runOptions.runs);
+    const openChanges = openEditChanges(open, venueId, ctx.runOptions.runs);
 
     // importing: the outsider's changes arrive (as a bundle or a peer brings them) into a copy without them
     const importInto = (mode: Mode) => () =>
@@ -157,12 +171,27 @@ export const governanceSuite: BenchSuite = {
     ctx.note(names.open, "A.load of the saved festival, then visibleFestival (the document read at the counting heads: an isolated view) and festivalView; baseline: the same festival founded open, where every change counts; no replica is kept from an earlier run");
     ctx.note(names.edit, "a member (the founder) edits, in a session that has the festival open and shown (visibleReplica, not timed): signedChangeVisibly (the change and its attestation, as the web app writes an edit), then visibleFestival and festivalView");
     ctx.note(names.import, "keepStandbyReplica (as a bundle import and a node's sync round do), A.applyChanges of the outsider's changes (1% of the festival's) into the festival without them, then visibleFestival and festivalView");
+    const phaseName = (phase: EditPhase, which: "first" | "second") =>
+      `governance: organised edit, ${EDIT_PHASES[phase]}, ${which} edit after opening (${size})`;
+    for (const phase of Object.keys(EDIT_PHASES) as EditPhase[]) {
+      ctx.note(phaseName(phase, "first"), "the steps of signedChangeVisibly taken one by one in a session that has the organised festival open and shown (no target: where the edit's time goes)");
+      ctx.note(phaseName(phase, "second"), "the same steps for the session's next edit: Automerge's first writes into a document after it was loaded or copied cost far more than later ones");
+    }
+    const openName = (which: "first" | "second") => `governance: open edit, the change and its attestation made on the document, ${which} edit after opening (${size})`;
+    ctx.note(openName("first"), "A.change and withAttestation on the open festival's document in a session that has it open and shown (the organised edit's counterpart)");
+    ctx.note(openName("second"), "the same for the session's next edit");
     ctx.note(names.rss, "process.resourceUsage().maxRSS of a child that loads the festival and reads what members see");
     return [
       comparisonRow(names.open, median(opens.subject), median(opens.baseline), "ms", { atMost: 1.25, of: "ratio" }),
       comparisonRow(names.edit, median(edits.subject), median(edits.baseline), "ms", { atMost: 1.25, of: "ratio" }),
       comparisonRow(names.import, median(imports.subject), median(imports.baseline), "ms", { atMost: 1.25, of: "ratio" }),
       comparisonRow(names.rss, median(rss.organised), median(rss.open), "MB", { atMost: 1.3, of: "ratio" }),
+      ...(Object.keys(EDIT_PHASES) as EditPhase[]).flatMap((phase) => [
+        figureRow(phaseName(phase, "first"), median(phases.first[phase]), "ms"),
+        figureRow(phaseName(phase, "second"), median(phases.second[phase]), "ms"),
+      ]),
+      figureRow(openName("first"), median(openChanges.first), "ms"),
+      figureRow(openName("second"), median(openChanges.second), "ms"),
     ];
   },
 };
@@ -172,4 +201,74 @@ async function timed(work: () => number, reports = false): Promise<number> {
   const started = performance.now();
   const result = work();
   return reports ? result : performance.now() - started;
+}
+
+/** The steps of one organised edit (signedChangeVisibly's, then the view), as rows name them. */
+const EDIT_PHASES = {
+  replica: "the change and its attestation made on what members see",
+  whole: "both added to the whole document (A.applyChanges)",
+  decision: "the decision extended by them",
+  view: "what members see read (visibleFestival, festivalView)",
+} as const;
+type EditPhase = keyof typeof EDIT_PHASES;
+type PhaseTimes = Record<EditPhase, number[]>;
+
+/**
+ * The organised edit's steps timed one by one (wall time, like the rows above), for the first and
+ * the second edit of a session that has the festival open and shown: where the edit's ratio comes from.
+ */
+function organisedEditPhases(festival: Variant, venueId: string, runs: number): { first: PhaseTimes; second: PhaseTimes } {
+  const empty = (): PhaseTimes => ({ replica: [], whole: [], decision: [], view: [] });
+  const result = { first: empty(), second: empty() };
+  for (let run = 0; run < runs; run += 1) {
+    forgetKnownReplicas();
+    let doc = A.load<Festival>(festival.bytes);
+    festivalView(visibleReplica(doc, festival.id));
+    for (const times of [result.first, result.second]) {
+      let mark = performance.now();
+      const lap = (phase: EditPhase) => {
+        const now = performance.now();
+        times[phase].push(now - mark);
+        mark = now;
+      };
+      const base = editingBase(doc, festival.id);
+      if (base === null) throw new Error("the organised bench festival has no proposal: every change counts");
+      const changes = changeAtHeads(doc, base, "edit venue", (draft) => {
+        draft.venues[venueId].description = new A.ImmutableString(`phase at ${mark}`);
+        recordMember(draft, festival.founder);
+      }, { festivalId: festival.id, signer: festival.founder });
+      lap("replica");
+      doc = A.applyChanges(doc, changes)[0];
+      lap("whole");
+      governanceOf(doc, festival.id);
+      lap("decision");
+      festivalView(visibleFestival(doc, festival.id));
+      lap("view");
+    }
+    A.free(doc);
+  }
+  return result;
+}
+
+/** The open edit's change and attestation on the document, timed for the first and second edit of a session. */
+function openEditChanges(festival: Variant, venueId: string, runs: number): { first: number[]; second: number[] } {
+  const result = { first: [] as number[], second: [] as number[] };
+  for (let run = 0; run < runs; run += 1) {
+    forgetKnownReplicas();
+    let doc = A.load<Festival>(festival.bytes);
+    festivalView(visibleReplica(doc, festival.id));
+    for (const times of [result.first, result.second]) {
+      const started = performance.now();
+      if (editingBase(doc, festival.id) !== null) throw new Error("the open bench festival edits at an editing base");
+      const changed = A.change(doc, { message: "edit venue" }, (draft) => {
+        draft.venues[venueId].description = new A.ImmutableString(`phase at ${started}`);
+        recordMember(draft, festival.founder);
+      });
+      doc = withAttestation(changed, festival.id, festival.founder);
+      times.push(performance.now() - started);
+      governanceOf(doc, festival.id);
+    }
+    A.free(doc);
+  }
+  return result;
 }
