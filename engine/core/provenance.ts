@@ -86,17 +86,49 @@ export function parseAttestation(text: string): Attestation | null {
 const checkedSignatures = new Map<string, boolean>();
 const CHECKED_SIGNATURES_LIMIT = 2048;
 
-function attestationSignatureValidCached(attestation: Attestation, text: string, festivalId: string, actor: string): boolean {
-  const cacheKey = `${festivalId}\n${actor}\n${text}`;
-  const known = checkedSignatures.get(cacheKey);
-  if (known !== undefined) return known;
-  const valid = attestationSignatureValid(attestation, festivalId, actor);
+/** While pendingSignatureChecks runs: the checks a verification asked for that are not remembered yet. */
+let collectedChecks: Map<string, SignatureCheck> | null = null;
+
+/** One signature check left to make; making it remembers its result for the next verification. */
+export type SignatureCheck = () => void;
+
+function rememberSignature(cacheKey: string, valid: boolean): void {
   if (checkedSignatures.size >= CHECKED_SIGNATURES_LIMIT) {
     const oldest = checkedSignatures.keys().next();
     if (!oldest.done) checkedSignatures.delete(oldest.value);
   }
   checkedSignatures.set(cacheKey, valid);
+}
+
+function attestationSignatureValidCached(attestation: Attestation, text: string, festivalId: string, actor: string): boolean {
+  const cacheKey = `${festivalId}\n${actor}\n${text}`;
+  const known = checkedSignatures.get(cacheKey);
+  if (known !== undefined) return known;
+  if (collectedChecks !== null) {
+    // collecting: assume valid (the likely case) and go on, so one pass names every check verification will make
+    collectedChecks.set(cacheKey, () => rememberSignature(cacheKey, attestationSignatureValid(attestation, festivalId, actor)));
+    return true;
+  }
+  const valid = attestationSignatureValid(attestation, festivalId, actor);
+  rememberSignature(cacheKey, valid);
   return valid;
+}
+
+/**
+ * The signature checks verifying `doc`'s history would make and has not made yet, each to be made on its own (an
+ * ed25519 check costs milliseconds in tweetnacl, hundreds of them block a page for seconds). Found by verifying
+ * with every unknown signature taken as valid; when one turns out invalid, verification takes another path and may
+ * ask for more, so a caller repeats until none is left (see ui/src/state/signature-slices.ts). Results are
+ * remembered as verifyHistory remembers its own, in a bounded cache.
+ */
+export function pendingSignatureChecks(doc: A.Doc<Festival>, festivalId: string): SignatureCheck[] {
+  collectedChecks = new Map();
+  try {
+    actorCoverages(doc, festivalId);
+    return [...collectedChecks.values()];
+  } finally {
+    collectedChecks = null;
+  }
 }
 
 /** Whether the attestation's signature is its key's, over (festivalId, actor, seq, hash). */

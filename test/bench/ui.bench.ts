@@ -9,6 +9,7 @@ import { FestivalStore } from "../../engine/node/store.js";
 import { artifactsDir, chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrowser, openApp, startServe, type ServeProcess } from "../browser/harness.js";
 import { generateFestival } from "../fixtures/generate-festival.js";
 import { measureFirstLoads, type FirstLoadFigures } from "./first-load.js";
+import { longestTaskIn, recordLongTasks, scrollThroughProgramme } from "./long-tasks.js";
 import { comparisonRow, figureRow, type BenchRow, type BenchSuite } from "./harness.js";
 import { median, repeat, type RunOptions } from "./stats.js";
 
@@ -17,6 +18,8 @@ export const UI_BENCH_EVENTS = 2000;
 const NAVIGATION_TARGET_MS = 1000;
 const FIRST_READABLE_TARGET_MS = 2000;
 const REMOTE_EDIT_TARGET_MS = 200;
+/** No main-thread task longer than this while opening or scrolling the programme. */
+const LONG_TASK_TARGET_MS = 200;
 
 /** The programme component's shadow root, reached through the app's components (an expression run in the page). */
 const PROGRAMME_ROOT =
@@ -44,6 +47,10 @@ export interface UiFigures {
   remoteEdit: number[];
   /** fresh profiles: the attendee view against the organiser's app, bytes and time to the first programme */
   firstLoads: FirstLoadFigures;
+  /** the longest main-thread task from a reload until the live programme shows (ms, one per run) */
+  longestTaskOpening: number[];
+  /** the longest main-thread task while scrolling every day's grid down and across, day tab after day tab (ms) */
+  longestTaskScrolling: number[];
 }
 
 /** A data directory holding one generated festival with a multi-author history; returns the festival's id. */
@@ -136,6 +143,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     browser = await launchBrowser();
     const url = festivalUrl(server.url, festivalId);
     const contextA = await browser.newContext({ viewport: VIEWPORT });
+    await recordLongTasks(contextA);
     const pageA = await openApp(contextA, server.url, "Bench A");
     shown.push(pageA);
     await pageA.goto(url);
@@ -145,13 +153,26 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     await programmeShownAt(pageA, events, true);
     await pageA.waitForTimeout(1000); // the snapshot for the next visit is written shortly after opening
     const reloadLive: number[] = [];
+    const longestTaskOpening: number[] = [];
     const reload = await repeat(async () => {
       await pageA.reload();
       const shown = await programmeShownAt(pageA, events);
-      reloadLive.push(await programmeShownAt(pageA, events, true));
+      const liveShown = await programmeShownAt(pageA, events, true);
+      reloadLive.push(liveShown);
+      longestTaskOpening.push(await longestTaskIn(pageA, 0, liveShown));
       return shown;
     }, options);
     reloadLive.splice(0, reloadLive.length - options.runs);
+    longestTaskOpening.splice(0, longestTaskOpening.length - options.runs);
+
+    log("ui: scrolling through the programme, day after day");
+    const longestTaskScrolling = await repeat(async () => {
+      const [from, to] = await scrollThroughProgramme(pageA, PROGRAMME_ROOT);
+      const longest = await longestTaskIn(pageA, from, to);
+      await pageA.reload();
+      await programmeShownAt(pageA, events, true);
+      return longest;
+    }, options);
 
     log("ui: switching to the programme inside the app");
     const switchScreen = await repeat(async () => {
@@ -195,7 +216,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
       const shownAt = await shown;
       return shownAt - (await pageB.evaluate<number>("window.__benchSubmittedAt"));
     }, options);
-    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads };
+    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads, longestTaskOpening, longestTaskScrolling };
   } catch (error) {
     for (const [index, page] of shown.entries()) {
       await page.screenshot({ path: path.join(artifactsDir, `ui-bench-failure-${index + 1}.png`) }).catch(() => undefined);
@@ -225,6 +246,8 @@ export const uiSuite: BenchSuite = {
       comparisonRow(`ui: attendee first visit, all bytes including service worker, vs the page's own (${label})`, median(figures.firstLoads.attendeeAllBytes) / 1024, median(figures.firstLoads.attendeeBytes) / 1024, "KiB"),
       comparisonRow(`ui: attendee view first programme vs organiser app (${label})`, median(figures.firstLoads.attendeeMs), median(figures.firstLoads.organiserMs), "ms"),
       figureRow(`ui: first visit to a readable programme, attendee view (${label})`, median(figures.firstLoads.attendeeMs), "ms", { atMost: FIRST_READABLE_TARGET_MS }),
+      figureRow(`ui: longest main-thread task, reload to live programme (${label})`, Math.max(...figures.longestTaskOpening), "ms", { atMost: LONG_TASK_TARGET_MS }),
+      figureRow(`ui: longest main-thread task, scrolling every day (${label})`, Math.max(...figures.longestTaskScrolling), "ms", { atMost: LONG_TASK_TARGET_MS }),
     ];
     ctx.note(rows[0].name, "page reload until every event of the day shown (day tabs) is rendered, from the programme snapshot the app keeps in IndexedDB");
     ctx.note(rows[1].name, "page reload until every event of the day shown is rendered from the festival's Automerge document, loaded from IndexedDB");
@@ -238,6 +261,8 @@ export const uiSuite: BenchSuite = {
     );
     ctx.note(rows[7].name, "fresh profiles, wall clock from opening the shared link to the first programme day on screen; baseline: the organiser's first visit to the festival (after naming)");
     ctx.note(rows[8].name, "the attendee row above on its own, against the issue's 2 s for a first visit to a readable programme");
+    ctx.note(rows[9].name, "PerformanceObserver 'longtask' from the page's start: the longest task from a reload until the programme shows from the loaded document, worst of the runs");
+    ctx.note(rows[10].name, "the longest task while each day tab is opened and its grid scrolled down and across in steps of most of a screen (two frames a step), worst of the runs");
     return rows;
   },
 };

@@ -7,6 +7,7 @@ import type { AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { checkSignaturesInSlices } from "../state/signature-slices.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
 import { pageTitle } from "../state/page-title.js";
 import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
@@ -121,6 +122,8 @@ export class PfFestival extends LitElement {
   #waitingTimer: ReturnType<typeof setTimeout> | undefined;
   /** the pending idle callback that finds the festival's concurrent values the first time */
   #findingConflicts: number | undefined;
+  /** the session whose signatures are being checked, a slice at a time, before its conflicts are found */
+  #checkingSignatures: FestivalSession | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -183,11 +186,20 @@ export class PfFestival extends LitElement {
    * idle (after the programme shows); after that each change re-checks only what it touched (state/conflict-watch.ts).
    */
   #conflictsOf(session: FestivalSession) {
-    if (!session.conflicts.known && this.#findingConflicts === undefined) {
+    if (!session.conflicts.known && this.#findingConflicts === undefined && this.#checkingSignatures !== session) {
       const find = () => {
         this.#findingConflicts = undefined;
-        if (this.session === session) session.conflicts.find();
-        this.requestUpdate();
+        if (this.session !== session) return;
+        // the authors' signatures first, a slice at a time: checked all at once they block the page for seconds
+        this.#checkingSignatures = session;
+        void checkSignaturesInSlices(() => session.doc(), session.id, () => this.session === session && this.isConnected)
+          .catch(() => undefined) // a festival that cannot be verified says why when its authors are read
+          .finally(() => {
+            if (this.#checkingSignatures === session) this.#checkingSignatures = undefined;
+            if (this.session !== session || !this.isConnected) return;
+            session.conflicts.find();
+            this.requestUpdate();
+          });
       };
       this.#findingConflicts =
         typeof requestIdleCallback === "function" ? requestIdleCallback(find, { timeout: 2000 }) : (setTimeout(find, 200) as unknown as number);
