@@ -2,7 +2,7 @@
 // show and search the programme, nothing else (no members, no contacts). Building and tolerant reading; browser-safe.
 import { withoutDeleted } from "./deleted.js";
 import { effectiveLinksOf, isWebAddress } from "./links.js";
-import type { Confirmation } from "./bookings/state.js";
+import type { Confirmation } from "./bookings/confirmation.js";
 import type { EventStatus, EventView, FestivalView, LinkView } from "./schema.js";
 
 export const PROGRAMME_JSON_VERSION = 1;

@@ -101,23 +101,8 @@ export interface EventInput {
   origin?: OriginInput;
 }
 
-export interface EventPatch {
-  title?: string;
-  venueId?: string;
-  start?: string;
-  end?: string;
-  description?: string;
-  hostIds?: string[];
-  tags?: string[];
-  language?: string | null;
-  status?: EventStatus;
-  type?: string;
-  subtitle?: string;
-  abstract?: string;
-  links?: LinkInput[];
-  attachments?: LinkInput[];
-  doNotRecord?: boolean;
-}
+/** An event edit: every field of a new event, each optional (absent stays as it is); null clears the language. */
+export type EventPatch = Partial<Omit<EventInput, "language" | "origin">> & { language?: string | null };
 
 export interface PersonInput {
   name: string;

@@ -2,7 +2,7 @@
 // and merged by stick, give the same bookings and clash reports everywhere; a non-owner's decision is a proposal.
 import { describe, expect, it } from "vitest";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
-import { carry, publicKeyOf } from "./bookings-cli-helpers.js";
+import { carry, publicKeyOf, threeMembers } from "./bookings-cli-helpers.js";
 
 interface Listed {
   bookings: { id: string; state: string; decidedBy: string | null; proposals: { state: string; by: string | null }[] }[];
@@ -11,14 +11,7 @@ interface Listed {
 
 describe("bookings through the CLI", { timeout: 300_000 }, () => {
   it("merges decisions made on three replicas apart to the same bookings and clashes, and keeps a non-owner's as a proposal", async () => {
-    const ada = await festivalFixture("Booked Fest");
-    const bo = await tempDir();
-    const cy = await tempDir();
-    await cliJson(bo, ["init", "--name", "Bo"]);
-    await cliJson(cy, ["init", "--name", "Cy"]);
-    const [adaKey, boKey, cyKey] = [await publicKeyOf(ada.dataDir), await publicKeyOf(bo), await publicKeyOf(cy)];
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, boKey, "--role", "edit"]);
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, cyKey, "--role", "edit"]);
+    const { ada, bo, cy, adaKey, boKey, cyKey } = await threeMembers("Booked Fest");
     const tent = await cliJson<{ id: string }>(ada.dataDir, ["venue", "add", ada.festival, "--name", "Tent"]);
     const opening = await cliJson<{ id: string }>(ada.dataDir, ["event", "add", ada.festival, "--title", "Opening", "--venue", ada.venue, "--start", "2027-07-01T18:00", "--end", "2027-07-01T20:00"]);
     const talk = await cliJson<{ id: string }>(ada.dataDir, ["event", "add", ada.festival, "--title", "Talk", "--venue", tent.id, "--start", "2027-07-01T19:00", "--end", "2027-07-01T21:00"]);
@@ -149,14 +142,7 @@ describe("forks and shifts", { timeout: 300_000 }, () => {
   });
 
   it("lets a shift's owner ask named people, who answer for themselves; `shifts` shows who was asked and how they answered", async () => {
-    const ada = await festivalFixture("Asked Fest");
-    const bo = await tempDir();
-    const cy = await tempDir();
-    await cliJson(bo, ["init", "--name", "Bo"]);
-    await cliJson(cy, ["init", "--name", "Cy"]);
-    const [adaKey, boKey, cyKey] = [await publicKeyOf(ada.dataDir), await publicKeyOf(bo), await publicKeyOf(cy)];
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, boKey, "--role", "edit"]);
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, cyKey, "--role", "edit"]);
+    const { ada, bo, cy, adaKey, boKey, cyKey } = await threeMembers("Asked Fest");
     await cliJson(ada.dataDir, ["event", "add", ada.festival, "--title", "Gig", "--venue", ada.venue, "--start", "2027-07-01T20:00", "--end", "2027-07-01T22:00"]);
     const shift = await cliJson<{ id: string }>(ada.dataDir, ["shift", "add", ada.festival, "Gig", "--role", "door", "--count", "2"]);
     // Ada owns the stage (she made it), so her asks count

@@ -1,9 +1,9 @@
 // Bookings over the LAN and a stick: two `pandafest serve` nodes on 127.0.0.1 and a third replica carried by stick.
 // Two owners accept overlapping requests while apart; once merged, every replica lists the same bookings and clash.
 import { afterAll, describe, expect, it } from "vitest";
-import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
+import { cliJson, runCli, tempDir } from "../helpers/cli.js";
 import { killAllServers, serverHeads, startServe, waitFor, type ServeProcess } from "../lan/lan-helpers.js";
-import { carry, publicKeyOf } from "./bookings-cli-helpers.js";
+import { carry, threeMembers } from "./bookings-cli-helpers.js";
 
 afterAll(() => killAllServers());
 
@@ -16,14 +16,7 @@ async function sameHeads(servers: ServeProcess[], festival: string): Promise<str
 
 describe("bookings across the LAN and a stick", () => {
   it("gives the same bookings and clash reports on three replicas after decisions made apart", { timeout: 240_000 }, async () => {
-    const ada = await festivalFixture("LAN Booked Fest", { open: true });
-    const bo = await tempDir();
-    const cy = await tempDir();
-    await cliJson(bo, ["init", "--name", "Bo"]);
-    await cliJson(cy, ["init", "--name", "Cy"]);
-    const [adaKey, boKey, cyKey] = [await publicKeyOf(ada.dataDir), await publicKeyOf(bo), await publicKeyOf(cy)];
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, boKey, "--role", "edit"]);
-    await cliJson(ada.dataDir, ["member", "add", ada.festival, cyKey, "--role", "edit"]);
+    const { ada, bo, cy, adaKey, boKey, cyKey } = await threeMembers("LAN Booked Fest", { open: true });
     const tent = await cliJson<{ id: string }>(ada.dataDir, ["venue", "add", ada.festival, "--name", "Tent"]);
     const opening = await cliJson<{ id: string }>(ada.dataDir, ["event", "add", ada.festival, "--title", "Opening", "--venue", ada.venue, "--start", "2027-07-01T18:00", "--end", "2027-07-01T20:00"]);
     const talk = await cliJson<{ id: string }>(ada.dataDir, ["event", "add", ada.festival, "--title", "Talk", "--venue", tent.id, "--start", "2027-07-01T19:00", "--end", "2027-07-01T21:00"]);

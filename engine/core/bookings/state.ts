@@ -5,9 +5,12 @@ import type { Festival } from "../schema.js";
 import { instantMs } from "../time.js";
 import { statusOf, textOf } from "../views.js";
 import type { Authorship } from "./authorship.js";
+import { confirmationText, isTentative, type Confirmation } from "./confirmation.js";
 import { ASKED_STATE, BOOKING_LIMITS, DECISION_STATES, isMap, lazyMapEntries, lazyMapView, type DecisionState } from "./model.js";
 
 import { availabilityOf, ownersOf, type Ownable, type Window } from "./owners.js";
+
+export { confirmationText, isTentative, type Confirmation };
 
 export type BookingState = "pending" | DecisionState;
 export type BookingKind = "venue" | "resource" | "shift";
@@ -433,11 +436,6 @@ function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): v
 }
 
 /** Per event: how many of its live requests (not cancelled, not shifts) there are and how many are accepted. */
-export interface Confirmation {
-  accepted: number;
-  requested: number;
-}
-
 export function confirmationsOf(bookings: readonly BookingStanding[]): Map<string, Confirmation> {
   const byEvent = new Map<string, Confirmation>();
   for (const booking of bookings) {
@@ -448,16 +446,4 @@ export function confirmationsOf(bookings: readonly BookingStanding[]): Map<strin
     byEvent.set(booking.eventId, entry);
   }
   return byEvent;
-}
-
-/** "75% confirmed (3 of 4)", or "" when the event asked for nothing. */
-export function confirmationText(confirmation: Confirmation | undefined): string {
-  if (confirmation === undefined || confirmation.requested === 0) return "";
-  const percent = Math.floor((confirmation.accepted * 100) / confirmation.requested);
-  return `${percent}% confirmed (${confirmation.accepted} of ${confirmation.requested})`;
-}
-
-/** Whether an event that asked for things is still tentative (not every request accepted). */
-export function isTentative(confirmation: Confirmation | undefined): boolean {
-  return confirmation !== undefined && confirmation.requested > 0 && confirmation.accepted < confirmation.requested;
 }

@@ -11,12 +11,13 @@ import { eventMatcher, isFiltered, NO_FILTER, type ProgrammeFilter } from "../st
 import type { ScheduledEvent } from "../state/scheduled-event.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags, renderStatus, renderTag } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
+import { isTentative, type Confirmation } from "../../../engine/core/bookings/confirmation.js";
 
 const WIDE_QUERY = "(min-width: 760px)";
 
 /** ": 1 of 2 bookings accepted" for an event that asked for its venue or resources and is not fully confirmed. */
-function confirmationWords(confirmation: { accepted: number; requested: number } | undefined): string {
-  return confirmation && confirmation.accepted < confirmation.requested ? ` (${confirmation.accepted} of ${confirmation.requested} bookings accepted)` : "";
+function confirmationWords(confirmation: Confirmation | undefined): string {
+  return confirmation && isTentative(confirmation) ? ` (${confirmation.accepted} of ${confirmation.requested} bookings accepted)` : "";
 }
 const FESTIVAL_ROUTE = /^#\/f\/([A-Za-z0-9_-]{1,100})(?:\/(mine))?\/?$/;
 /** The now-line moves on this often. */

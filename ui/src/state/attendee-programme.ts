@@ -1,5 +1,6 @@
 // The attendee view's festival: the node's programme.json read into the shape the programme layout reads, with the
 // hosts by id. Read-only and free of Automerge, so reading a programme needs none of the organiser's app.
+import type { Confirmation } from "../../../engine/core/bookings/confirmation.js";
 import { eventViewOfProgramme, parsePublicProgramme, PROGRAMME_JSON_FILE, type PublicProgramme } from "../../../engine/core/programme-json.js";
 import { usableDayStart, usableTimeZone } from "../../../engine/core/time.js";
 import type { ProgrammeSource } from "./programme-days.js";
@@ -14,7 +15,7 @@ export class AttendeeProgramme implements ProgrammeSource {
   readonly venues = new Map<string, { name: string; removed: boolean }>();
   readonly hosts = new Map<string, string>();
   /** per event that asked for its venue or resources: how many of its requests are accepted */
-  readonly confirmations = new Map<string, { accepted: number; requested: number }>();
+  readonly confirmations = new Map<string, Confirmation>();
 
   /**
    * @param fromCache the service worker answered with the copy kept from an earlier visit (the node is unreachable)
