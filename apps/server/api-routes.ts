@@ -4,13 +4,14 @@ import * as A from "@automerge/automerge";
 import type { DocumentId } from "@automerge/automerge-repo";
 import type { FestivalStore } from "../../engine/node/store.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
-import { sendError, sendJson, type RouteTable } from "./http.js";
+import { sendError, sendJson, sendJsonHead, type RouteTable } from "./http.js";
 import { hiddenOverHttp } from "./members-only.js";
 import { festivalDirectory, type StatusReport } from "./status.js";
 
 export function addApiRoutes(routes: RouteTable, inputs: { store: FestivalStore; catalog: FestivalCatalog; status: () => StatusReport }): void {
   const { store, catalog } = inputs;
-  routes.get("/api/status", ({ response }) => sendJson(response, 200, inputs.status()));
+  // the web app's heartbeat asks HEAD every few seconds: it needs the answer, not the report, so none is built
+  routes.get("/api/status", ({ request, response }) => (request.method === "HEAD" ? sendJsonHead(response) : sendJson(response, 200, inputs.status())));
   routes.get("/api/festivals", ({ response }) => sendJson(response, 200, festivalDirectory(catalog)));
   routes.get("/api/heads/:id", ({ request, response, params, url }) => {
     const handle = store.loadedHandle(params.id);

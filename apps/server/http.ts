@@ -93,6 +93,12 @@ export function sendJson(response: ServerResponse, status: number, data: unknown
   response.end(body);
 }
 
+/** The headers sendJson would send, for a HEAD request whose body nobody reads (no length: it is not computed). */
+export function sendJsonHead(response: ServerResponse): void {
+  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  response.end();
+}
+
 export function sendText(response: ServerResponse, status: number, text: string, contentType = "text/plain; charset=utf-8"): void {
   response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
   response.end(text);

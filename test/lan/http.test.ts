@@ -6,6 +6,10 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRequestHandler, resolveStaticPath, RouteTable, sendJson, sendText } from "../../apps/server/http.js";
+import { addApiRoutes } from "../../apps/server/api-routes.js";
+import { FestivalCatalog } from "../../apps/server/festival-catalog.js";
+import type { StatusReport } from "../../apps/server/status.js";
+import { FestivalStore } from "../../engine/node/store.js";
 import { tempDir } from "../helpers/cli.js";
 
 const servers: Server[] = [];
@@ -46,6 +50,31 @@ describe("RouteTable", () => {
     expect((await fetch(`${base}/festivals/a%2Fb/schedule.xml`)).status).toBe(404); // an encoded "/" is no parameter
     expect((await fetch(`${base}/${"x".repeat(3000)}`)).status).toBe(414);
     expect(await (await fetch(`${base}/`)).text()).toBe("fallback");
+  });
+});
+
+describe("/api/status", () => {
+  it("answers the heartbeat's HEAD without building the report, and GET with it", async () => {
+    const store = await FestivalStore.open(await tempDir());
+    try {
+      let built = 0;
+      const report = { node: "pandafest", instanceId: "i1" } as StatusReport;
+      const routes = new RouteTable();
+      addApiRoutes(routes, { store, catalog: new FestivalCatalog(store), status: () => (built++, report) });
+      const base = await serve(routes);
+      for (let i = 0; i < 3; i++) {
+        const head = await fetch(`${base}/api/status`, { method: "HEAD" });
+        expect(head.status).toBe(200);
+        expect(head.headers.get("content-type")).toBe("application/json; charset=utf-8");
+        expect(head.headers.get("cache-control")).toBe("no-store");
+        expect(await head.text()).toBe("");
+      }
+      expect(built).toBe(0);
+      expect(await (await fetch(`${base}/api/status`)).json()).toEqual(report);
+      expect(built).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 });
 
