@@ -143,4 +143,26 @@ describe("pandafest fork", () => {
     expect(clone.code).toBe(2);
     expect(clone.stderr).toContain("--shift-to does not go with --with-history");
   });
+
+  it("--private and --public choose the new festival's visibility; by default it is the origin's", async () => {
+    const origin = await originFixture();
+    const made = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Quiet edition", "--private", "--json"]);
+    expect(made.code).toBe(0);
+    const result = JSON.parse(made.stdout) as { id: string; visibility: string };
+    expect(result.visibility).toBe("private");
+    expect((await readFestival(origin.dataDir, result.id)).view.visibility).toBe("private");
+    const listed = JSON.parse((await runCli(origin.dataDir, ["festival", "list", "--json"])).stdout) as { id: string; visibility: string }[];
+    expect(listed.find((entry) => entry.id === result.id)?.visibility).toBe("private");
+    const plain = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Same as before"]);
+    expect(plain.stdout).toContain("visibility: public");
+
+    const both = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Nope", "--public", "--private"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("fork takes --public or --private, not both");
+    const clone = await runCli(origin.dataDir, ["fork", origin.festival, "--name", "Nope", "--with-history", "--private"]);
+    expect(clone.code).toBe(2);
+    expect(clone.stderr).toContain("--private does not go with --with-history");
+    const names = (JSON.parse((await runCli(origin.dataDir, ["festival", "list", "--json"])).stdout) as { name: string }[]).map((entry) => entry.name);
+    expect(names).not.toContain("Nope");
+  });
 });

@@ -100,7 +100,7 @@ export function registerFestivalCommands(program: Command): void {
 
   festival
     .command("edit")
-    .description("change a festival's name, description, time zone, dates or visibility")
+    .description("change a festival's name, description, time zone or dates")
     .argument("<festival>", "festival id, automerge: URL, or unique name prefix")
     .option("--name <name>")
     .option("--description <text>")

@@ -1,4 +1,4 @@
-// `pandafest fork FESTIVAL --name NAME [--keep ...] [--at HEADS] [--shift-to DATE] [--with-history]` and `pandafest fork pull FORK`:
+// `pandafest fork FESTIVAL --name NAME [--keep ...] [--at HEADS] [--shift-to DATE] [--public|--private] [--with-history]` and `pandafest fork pull FORK`:
 // reuse a festival (its venues above all) as a new one, and bring the origin's later venue edits in.
 import type { Command } from "commander";
 import { PandafestError } from "../../../engine/core/errors.js";
@@ -13,6 +13,8 @@ interface ForkCommandOptions {
   at?: string;
   withHistory?: boolean;
   shiftTo?: string;
+  public?: boolean;
+  private?: boolean;
 }
 
 function shown(value: VenueFieldValue): string {
@@ -65,23 +67,30 @@ export function registerForkCommands(program: Command): void {
     .option("--keep <parts>", "what to keep, comma separated: venues, people, events (venues always)")
     .option("--at <heads>", "fork the origin as it was at these heads (change hashes, comma separated)")
     .option("--shift-to <date>", "the new edition's first day (YYYY-MM-DD): the dates and kept events move by as many days")
+    .option("--public", "the new festival is public (listed for anyone its nodes reach); default: as the origin")
+    .option("--private", "the new festival is private (only people who know its id get it; bundles are encrypted); default: as the origin")
     .option("--with-history", "a full-history clone instead of a copy: keeps everything and can be merged back later")
     .action(
       action(async (ctx, reference: string, options: ForkCommandOptions) => {
         if (options.name === undefined) {
           throw new PandafestError("fork needs --name NAME: the new festival's name, e.g. --name \"Sommerfest 2028\"", { code: "usage" });
         }
+        if (options.public && options.private) {
+          throw new PandafestError("fork takes --public or --private, not both: leave out one of them", { code: "usage" });
+        }
+        const visibility = options.public ? "public" : options.private ? "private" : undefined;
         const name = options.name;
         const at = options.at === undefined ? undefined : parseHeads(options.at);
         const keep = options.keep === undefined ? undefined : parseList(options.keep);
         const store = await ctx.openStore();
-        const result = await forkFestival(store, reference, { name, keep, at, withHistory: options.withHistory, shiftTo: options.shiftTo });
+        const result = await forkFestival(store, reference, { name, keep, at, withHistory: options.withHistory, shiftTo: options.shiftTo, visibility });
         ctx.out.result(result, (r) =>
           [
             `${r.withHistory ? "Cloned" : "Forked"} "${r.forkedFrom.name}" into "${r.name}"`,
             `id:   ${r.id}`,
             `url:  ${r.url}`,
             ...(r.shiftedDays === 0 ? [] : [`dates: ${r.startDate} to ${r.endDate}, everything moved ${r.shiftedDays} day(s) ${r.shiftedDays > 0 ? "later" : "earlier"}`]),
+            `visibility: ${r.visibility}`,
             `kept: ${r.kept.venues} venues, ${r.kept.people} people, ${r.kept.events} events${r.withHistory ? ", and the whole history" : ""}`,
             ...r.notes.map((note) => `note: ${note}`),
             `Pull the origin's later venue edits with \`pandafest fork pull ${r.id}\`.`,

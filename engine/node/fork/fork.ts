@@ -9,7 +9,8 @@ import { checkSchema } from "../../core/schema-version.js";
 import type { Festival } from "../../core/schema.js";
 import type { FestivalStore } from "../store.js";
 import { parseFestivalPatch } from "../../core/validate.js";
-import { festivalView } from "../../core/views.js";
+import { festivalView, visibilityOf } from "../../core/views.js";
+import type { Visibility } from "../../core/schema.js";
 import { governanceOf, visibleFestival } from "../../core/governance/index.js";
 import { forkInit, forkOriginRecord, type KeptCounts } from "../../core/fork/copy.js";
 import { planKeep } from "../../core/fork/keep.js";
@@ -25,6 +26,8 @@ export interface ForkOptions {
   withHistory?: boolean;
   /** the new edition's first day (YYYY-MM-DD): dates and kept events move by as many days as the first day */
   shiftTo?: string;
+  /** the new festival's visibility; the origin's when not given (a full-history clone always keeps the origin's) */
+  visibility?: Visibility;
 }
 
 export interface ForkResult {
@@ -39,6 +42,7 @@ export interface ForkResult {
   shiftedDays: number;
   startDate: string;
   endDate: string;
+  visibility: Visibility;
   notes: string[];
 }
 
@@ -82,6 +86,12 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
       code: "usage",
     });
   }
+  if (options.withHistory && options.visibility !== undefined) {
+    throw new PandafestError(
+      `--${options.visibility} does not go with --with-history: a full-history clone keeps the origin's visibility; leave it out, or fork without --with-history`,
+      { code: "usage" },
+    );
+  }
   await store.requireIdentity();
   const origin = await store.resolve(reference);
   const current = origin.doc();
@@ -123,6 +133,7 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
       shiftedDays: 0,
       startDate: sourceView.startDate,
       endDate: sourceView.endDate,
+      visibility: visibilityOf(sourceView.visibility),
       notes: [
         "the clone shares the origin's history: its changes can be merged back into the origin (see engine/fork/README.md)",
       ],
@@ -134,7 +145,7 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
     { view: sourceView, url: origin.url, heads, owned: ownedItemsOf(source, origin.documentId) },
     options.name,
     plan,
-    { shiftTo: options.shiftTo },
+    { shiftTo: options.shiftTo, visibility: options.visibility },
   );
   const created = await store.createFromDoc(() =>
     A.change(A.init<Festival>(), { message: `fork of ${JSON.stringify(sourceView.name)} keeping ${[...plan.parts].join(", ")}` }, init),
@@ -151,6 +162,7 @@ export async function forkFestival(store: FestivalStore, reference: string, opti
     shiftedDays,
     startDate: String(made.startDate),
     endDate: String(made.endDate),
+    visibility: visibilityOf(made.visibility),
     notes: plan.notes,
   };
 }
