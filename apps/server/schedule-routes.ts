@@ -1,7 +1,7 @@
 // The schedule files `pandafest serve` offers attendees' apps: /festivals/ID/schedule.xml, schedule.json,
 // calendar.ics and programme.json (the web app's attendee view). Public festivals to anyone; private ones never to
 // another web site's page, members-only ones never to another machine (plain HTTP proves no member key).
-import { createHash } from "node:crypto";
+import * as A from "@automerge/automerge";
 import type { IncomingMessage } from "node:http";
 import { confirmedFestival } from "../../engine/core/bookings/confirmed-view.js";
 import { PandafestError } from "../../engine/core/errors.js";
@@ -10,10 +10,11 @@ import { eventRevisions } from "../../engine/core/event-revisions.js";
 import { PROGRAMME_JSON_FILE, programmeJson } from "../../engine/core/programme-json.js";
 import { EXPORT_CONTENT_TYPES, EXPORT_FILE_NAMES, EXPORT_FORMATS, renderExport, type ExportFormat } from "../../engine/core/schedule-export.js";
 import { visibleReplica } from "../../engine/core/governance/index.js";
-import { compressBytes, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding } from "./compressed-files.js";
+import { MIN_COMPRESSIBLE_BYTES, negotiateContentCoding } from "./compressed-files.js";
 import type { FestivalCatalog } from "./festival-catalog.js";
 import { matchesEntityTag, sendText, type RouteTable } from "./http.js";
 import { hiddenOverHttp } from "./members-only.js";
+import { RenderedProgrammes } from "./rendered-programmes.js";
 import { crossOriginOf } from "./web-origin.js";
 
 export interface ScheduleResponse {
@@ -81,32 +82,39 @@ function fileNameOf(format: ScheduleFile): string {
 /** Adds GET (and HEAD) /festivals/:id/schedule.xml, schedule.json, calendar.ics and programme.json to the route table. */
 export function addScheduleRoutes(routes: RouteTable, catalog: FestivalCatalog): void {
   const files: ScheduleFile[] = [...EXPORT_FORMATS, "programme"];
+  const programmes = new RenderedProgrammes();
   for (const format of files) {
     const fileName = fileNameOf(format);
     routes.get(`/festivals/:id/${fileName}`, async ({ request, response, params }) => {
       const access = scheduleAccess(request, catalog, params.id);
       if ("refusal" in access) return sendText(response, 403, access.refusal);
-      const { status, contentType, body } = scheduleResponse(catalog, params.id, format, { hidden: access.hidden });
+      const handle = format === "programme" && !access.hidden ? catalog.handle(params.id) : undefined;
+      let unkept: ScheduleResponse | undefined;
+      // the programme is rendered once per version of the festival (the service worker asks again at once)
+      const programme = handle && programmes.get(params.id, A.getHeads(handle.doc() as A.Doc<unknown>), () => {
+        unkept = scheduleResponse(catalog, params.id, format, { hidden: access.hidden });
+        return unkept.status === 200 ? unkept.body : undefined;
+      });
+      const { status, contentType, body } = programme
+        ? { status: 200, contentType: EXPORT_CONTENT_TYPES["frab-json"], body: programme.body }
+        : (unkept ?? scheduleResponse(catalog, params.id, format, { hidden: access.hidden }));
       response.setHeader("cache-control", "no-cache");
       // public schedules are public: calendar sites may embed them; everything else stays same-origin
       if (access.isPublic && status === 200) response.setHeader("cross-origin-resource-policy", "cross-origin");
       if (status === 200) response.setHeader("content-disposition", `inline; filename="${fileName}"`);
-      // the attendee view's programme goes compressed to a phone on a weak network (a tenth of its size)
-      if (format === "programme" && status === 200) {
+      // the attendee view's programme goes compressed to a phone on a weak network (a tenth of its size), named by
+      // its content, so asking again, as the attendee view's service worker does at once to keep it, costs a 304
+      if (programme) {
         response.setHeader("vary", "accept-encoding");
-        // named by its content (weak: the br, gzip and plain bodies are the same programme), so asking again, as the
-        // attendee view's service worker does at once to keep it, costs a 304 instead of the whole programme
-        const tag = `W/"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-        response.setHeader("etag", tag);
-        if (matchesEntityTag(request.headers["if-none-match"], tag)) {
+        response.setHeader("etag", programme.entityTag);
+        if (matchesEntityTag(request.headers["if-none-match"], programme.entityTag)) {
           response.writeHead(304);
           response.end();
           return;
         }
         const coding = negotiateContentCoding(request.headers["accept-encoding"]);
-        const bytes = Buffer.from(body, "utf8");
-        if (coding && bytes.length >= MIN_COMPRESSIBLE_BYTES) {
-          const compressed = await compressBytes(bytes, coding);
+        if (coding && Buffer.byteLength(body) >= MIN_COMPRESSIBLE_BYTES) {
+          const compressed = await programme.compressed(coding);
           response.writeHead(status, { "content-type": contentType, "content-encoding": coding, "content-length": compressed.length });
           response.end(compressed);
           return;

@@ -14,7 +14,8 @@ import {
 } from "../../apps/server/compressed-files.js";
 import { createRequestHandler, RouteTable, sendText } from "../../apps/server/http.js";
 import { startServer, type RunningServer } from "../../apps/server/server.js";
-import { tempDir } from "../helpers/cli.js";
+import { cliJson, festivalFixture, tempDir } from "../helpers/cli.js";
+import { startServe } from "./lan-helpers.js";
 
 interface RawResponse {
   status: number;
@@ -256,5 +257,37 @@ describe("revalidating the web app's files", () => {
     expect(changed.body.toString()).toContain("export const added = true;");
     expect(changed.headers.etag).not.toBe(tag);
     await fs.writeFile(file, appScript);
+  });
+});
+
+describe("the attendee view's programme.json", () => {
+  it("is rendered once per version of the festival: the same tag and bytes until an edit, then the edit", async () => {
+    const fixture = await festivalFixture("Tagged Fest");
+    await cliJson(fixture.dataDir, ["event", "add", fixture.festival, "--title", "Opening", "--venue", fixture.venue, "--start", "2027-07-01T18:00", "--end", "2027-07-01T19:00", "--description", "Welcome to the festival. ".repeat(80)]);
+    const node = await startServe(fixture.dataDir); // a real node, so the CLI's edit goes through it
+    try {
+      const file = `/festivals/${fixture.festival}/programme.json`;
+      const first = await get(node.url, file, { "accept-encoding": "br" });
+      expect(first.status).toBe(200);
+      expect(first.headers["content-encoding"]).toBe("br");
+      const tag = first.headers.etag ?? "";
+      expect(tag).toMatch(/^W\/"/);
+      const again = await get(node.url, file, { "accept-encoding": "br" });
+      expect(again.headers.etag).toBe(tag);
+      expect(again.body.equals(first.body)).toBe(true);
+      const plain = await get(node.url, file);
+      expect(plain.headers.etag).toBe(tag); // the same programme, whatever the encoding
+      expect(zlib.brotliDecompressSync(first.body).equals(plain.body)).toBe(true);
+      expect((await get(node.url, file, { "if-none-match": tag })).status).toBe(304);
+
+      // an edit through the running node is a new version: rendered anew, never the kept one
+      await cliJson(fixture.dataDir, ["event", "add", fixture.festival, "--title", "Late show", "--venue", fixture.venue, "--start", "2027-07-01T22:00", "--end", "2027-07-01T23:00"]);
+      const changed = await get(node.url, file, { "if-none-match": tag, "accept-encoding": "br" });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.etag).not.toBe(tag);
+      expect(zlib.brotliDecompressSync(changed.body).toString()).toContain("Late show");
+    } finally {
+      await node.stop();
+    }
   });
 });
