@@ -3,6 +3,7 @@
 import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { isPandafestError } from "../../engine/core/errors.js";
+import { packageVersion } from "../../engine/node/package-info.js";
 import { diskFullError, isDiskFull } from "../../engine/node/storage/atomic-file.js";
 import { escapeForTerminalKeepingNewlines } from "../../engine/core/terminal-text.js";
 import { registerCommands } from "./commands/index.js";
@@ -20,6 +21,7 @@ export function buildProgram(host: CommandHost = processHost()): Command {
     .description("Organise festivals together, peer to peer: offline first, merged over a LAN or a USB stick.")
     .option("--data <dir>", "data directory (default: $PANDAFEST_DATA, else $XDG_DATA_HOME/pandafest, i.e. ~/.local/share/pandafest)")
     .option("--json", "machine-readable output on stdout")
+    .version(packageVersion(), "-V, --version", "print pandafest's version")
     .showHelpAfterError("(run with --help for usage)")
     .showSuggestionAfterError(true);
   registerCommands(program);

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../../engine/node/package-info.js";
 import { securityHeaders, type WebOrigin } from "./web-origin.js";
 import { CompressedFileCache, isCompressibleType, MIN_COMPRESSIBLE_BYTES, negotiateContentCoding, sharedCompressedFiles } from "./compressed-files.js";
 
@@ -230,24 +230,6 @@ function statOrUndefined(file: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The package root (the folder with pandafest's package.json), found from this module's own location. */
-export function packageRoot(): string {
-  let directory = path.dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 8; depth++) {
-    const manifest = path.join(directory, "package.json");
-    try {
-      const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: unknown };
-      if (parsed.name === "pandafest") return directory;
-    } catch {
-      // not here; look one level up
-    }
-    const parent = path.dirname(directory);
-    if (parent === directory) break;
-    directory = parent;
-  }
-  throw new Error("cannot find the pandafest package root from " + fileURLToPath(import.meta.url));
 }
 
 /** ui/dist when the web app has been built, else undefined. */

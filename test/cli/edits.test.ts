@@ -1,5 +1,6 @@
 // A festival made with the CLI and edited by several CLI processes in turn holds every edit.
 // Each step is its own process on the same data directory, as a person at a terminal would run them.
+import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { cliJson, festivalFixture, runCli, tempDir } from "../helpers/cli.js";
 
@@ -88,6 +89,10 @@ describe("CLI edits across processes", () => {
     expect(help.stdout).toContain("--venue");
     const usage = await runCli(dataDir, ["venue", "add"]);
     expect(usage.code).toBe(2);
+    const version = await runCli(dataDir, ["--version"]);
+    expect(version.code).toBe(0);
+    const manifest = JSON.parse(await fs.readFile(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(version.stdout.trim()).toBe(manifest.version);
     const unknown = await runCli(dataDir, ["frobnicate"]);
     expect(unknown.code).toBe(2);
   });
