@@ -5,7 +5,6 @@ import type { DocumentId, Repo, StorageAdapterInterface } from "@automerge/autom
 import { readStoredDocument, type StoredChunk } from "./stored-document.js";
 import { incrementalKey, snapshotKey } from "./storage-key-scheme.js";
 
-
 /** Where Automerge keeps a document's bookkeeping (heads, handle, the patches that produced it) on its root object. */
 const AUTOMERGE_STATE = Symbol.for("_am_meta");
 
@@ -37,8 +36,8 @@ function openAtOnce(bytes: Uint8Array): Promise<A.Doc<unknown>> {
  * Takes over document loading and saving in a repo's storage subsystem (the key/value, sync-state and storage-id
  * parts stay automerge-repo's). automerge-repo 2.5.6 loads stored chunks with A.loadIncremental(A.init(), bytes)
  * and then diffs the whole document for the handle's first "change" event (large festival: 2.0 s and 278 MB, against
- * 1.2 s and 204 MB for A.load). Here a stored document opens with A.load, and the handle's first diff (from no heads to the
- * loaded heads) is answered as already known, so it costs nothing. The heads last loaded or saved are recorded
+ * 1.2 s and 204 MB for A.load). Here a stored document opens with A.load (in the web app: in steps, see
+ * stepped-load.ts), and the handle's first diff (from no heads to the loaded heads) is answered as already known, so it costs nothing. The heads last loaded or saved are recorded
  * per document, so the first save after opening writes only the new changes.
  */
 export class RepoDocumentStorage {
