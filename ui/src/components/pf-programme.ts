@@ -13,15 +13,9 @@ import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } fro
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";
 import { clampSlotCursor, moveSlotCursor, slotCursorLabel, slotStartMs, slotTimeText, type SlotCursor } from "../state/slot-cursor.js";
-import { nextTask } from "../../../engine/browser/next-task.js";
 
 type Layout = "grid" | "list";
 const WIDE_QUERY = "(min-width: 760px)";
-/**
- * A day shown anew (on opening, on a day tab) gets its cards this many at a time, earliest (top of the grid) first,
- * one task apart: 500 cards at once kept the page busy for over 150 ms with style and layout alone.
- */
-const CARDS_PER_STEP = 200;
 
 /** The event's hosts by name (people removed or unknown here are left out) and its tags, each in its colour. */
 function hostsAndTags(event: ScheduledEvent, people: ReadonlyMap<string, { name: string }> | undefined) {
@@ -170,33 +164,13 @@ export class PfProgramme extends LitElement {
   };
 
   #rendered: { model: FestivalModel | undefined; version: number; festivalId: string } | undefined;
-  /** how many cards of which day (festival, date, layout) are rendered; Infinity once all of them were */
-  #cards: { day: string; limit: number } | undefined;
-  #addingCards = false;
 
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
     if (!this.active) return false;
     if (hasSavedNote(this.festivalId)) return true;
     const rendered = this.#rendered;
     const onlyShown = changed.size === 1 && changed.has("active");
-    const allCards = this.#cards === undefined || this.#cards.limit === Infinity;
-    return !(onlyShown && allCards && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
-  }
-
-  /** How many of the day's `total` cards to render now; while some wait, the next step is asked for a task later. */
-  #cardLimit(day: string, total: number): number {
-    if (this.#cards?.day !== day) this.#cards = { day, limit: total > CARDS_PER_STEP ? CARDS_PER_STEP : Infinity };
-    if (this.#cards.limit >= total) this.#cards.limit = Infinity;
-    else if (!this.#addingCards) {
-      this.#addingCards = true;
-      void nextTask().then(() => {
-        this.#addingCards = false;
-        if (this.#cards?.day !== day) return;
-        this.#cards.limit += CARDS_PER_STEP;
-        this.requestUpdate();
-      });
-    }
-    return this.#cards.limit;
+    return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
   }
 
   protected override willUpdate(): void {
@@ -313,7 +287,7 @@ export class PfProgramme extends LitElement {
       </p>
       ${renderDayTabs(programme.days, day?.date ?? "", (date) => (this.selectedDay = date))}
       <div class="programme" id="day-panel" role=${programme.days.length > 1 ? "tabpanel" : nothing} aria-labelledby=${day && programme.days.length > 1 ? `tab-${day.date}` : nothing} data-layout=${this.layout} data-day-events=${day?.events.length ?? 0}>
-        ${day ? this.#renderDay(day, programme.clashing) : nothing}
+        ${day ? (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing) : this.#renderListDay(day, programme.clashing)) : nothing}
       </div>
       ${programme.unscheduled.length > 0
         ? html`<section class="day"><h3>Without a readable time</h3>
@@ -349,14 +323,7 @@ export class PfProgramme extends LitElement {
     };
   }
 
-  #renderDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
-    const limit = this.#cardLimit(`${this.festivalId}/${day.date}/${this.layout}`, day.events.length);
-    const events = limit < day.events.length ? day.events.slice(0, limit) : undefined;
-    return this.layout === "grid" ? this.#renderGridDay(day, clashing, events) : this.#renderListDay(day, clashing, events);
-  }
-
-  /** `events`: the cards to render (the first of the day's, while the rest wait a step); all when absent. */
-  #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>, events?: readonly ScheduledEvent[]) {
+  #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0
@@ -376,19 +343,19 @@ export class PfProgramme extends LitElement {
                 ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id), this.confirmations.get(event.id))}</span
               ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
             >`,
-            { nowMs: Date.now(), events, onGridClick: (click) => this.#startEventAt(click, day), slotCursor: this.#gridSlotCursor(day) },
+            { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day), slotCursor: this.#gridSlotCursor(day) },
           )}
     </section>`;
   }
 
-  #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>, events: readonly ScheduledEvent[] = day.events) {
+  #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
     const venues = this.model?.venues;
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0
         ? html`<p class="muted">Nothing planned.</p>`
         : html`<ol class="list">
-            ${events.map((event) => {
+            ${day.events.map((event) => {
               const venue = venues?.get(event.venueId);
               return this.#renderListItem(event, clashing, venue ? `${venue.name}${venue.removed ? " (removed)" : ""}` : "(missing venue)");
             })}
