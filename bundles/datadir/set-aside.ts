@@ -2,7 +2,7 @@
 // DATA/quarantine/forgeries/<festival>/ as raw changes with a .reason.txt, and the festival is stored again without them. Node only.
 import path from "node:path";
 import * as A from "@automerge/automerge";
-import { concatBytes } from "../../engine/core/bytes.js";
+import { concatBytes } from "../../engine/internals/bytes.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { writeFileAtomically } from "../../engine/node/storage/atomic-file.js";
 import type { FestivalStore } from "../../engine/node/store.js";

@@ -6,7 +6,10 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
 import { IndexedDBStorageAdapter } from "@automerge/automerge-repo-storage-indexeddb";
 import { Repo, cbor, type Message, type NetworkAdapterInterface, type PeerId, type PeerMetadata } from "@automerge/automerge-repo/slim";
 import { initializeWasm, isWasmInitialized } from "@automerge/automerge/slim";
+import { RepoDocumentStorage } from "../internals/repo-document-storage.js";
+import { loadInSteps } from "../internals/stepped-load.js";
 import { Backoff, type BackoffOptions } from "../sync/backoff.js";
+import { nextTask } from "./next-task.js";
 import { NODE_AUTH_TYPE, NODE_HELLO_TYPE, NodeHandshake, type NodeAuthMessage, type NodeHelloMessage } from "../sync/peer-auth.js";
 
 /** The key pair a page proves to its node (its BrowserIdentity: see browser-identity.ts). */
@@ -509,10 +512,9 @@ export function createBrowserRepo(options: BrowserRepoOptions): BrowserRepo {
           heartbeat: options.heartbeat ?? { url: heartbeatUrlFor(syncUrl) },
         });
   if (server) network.push(server);
-  const repo = new Repo({
-    storage: new IndexedDBStorageAdapter(options.databaseName ?? "pandafest"),
-    network,
-    sharePolicy: async () => true,
-  });
+  const storage = new IndexedDBStorageAdapter(options.databaseName ?? "pandafest");
+  const repo = new Repo({ storage, network, sharePolicy: async () => true });
+  // a stored festival opens in steps, each a task of its own, and its first save writes only what is new
+  RepoDocumentStorage.install(repo, storage, { open: (bytes) => loadInSteps(bytes, nextTask) });
   return { repo, server };
 }

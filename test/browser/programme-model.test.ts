@@ -9,6 +9,7 @@ import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { createFestivalDoc } from "../../engine/core/skeleton.js";
+import { addPerson } from "../../engine/core/operations/people.js";
 import { bundleDownloadName, fileNameSlug } from "../../ui/src/state/bundle-download-name.js";
 import { formErrorsFrom } from "../../ui/src/state/field-errors.js";
 import { festivalIdFromReference } from "../../ui/src/state/festival-reference.js";
@@ -100,6 +101,27 @@ describe("the programme model", () => {
     fresh.update(renamed, zonePatches);
     // a new time zone re-reads every event: 05:00 in Berlin is 03:00 UTC, before the 04:00 day start
     expect(fresh.events.get(ids.late)).toMatchObject({ startTime: "03:00", day: "2027-07-01" });
+  });
+
+  it("keeps in its snapshot for the next visit everything an event card shows, hosts and tags included", () => {
+    const { editor, ids } = festival();
+    const kim = addPerson(editor, { name: "Kim" });
+    const ada = addPerson(editor, { name: "Ada" });
+    addPerson(editor, { name: "Not hosting" });
+    editEvent(editor, ids.talk, { hostIds: [kim, ada], tags: ["science", "kids"] });
+    const live = new FestivalModel(editor.read());
+    const kept = FestivalModel.fromSnapshot(JSON.parse(JSON.stringify(live.snapshot())));
+
+    const cards = (model: FestivalModel) =>
+      layoutProgramme(model).days.flatMap((day) =>
+        day.events.map(({ id, title, startTime, endTime, status, hostIds, tags }) => ({
+          id, title, startTime, endTime, status, tags, hosts: hostIds.map((host) => model.people.get(host)?.name),
+        })),
+      );
+    expect(cards(kept)).toEqual(cards(live));
+    expect(cards(kept).find((card) => card.id === ids.talk)).toMatchObject({ hosts: ["Kim", "Ada"], tags: ["science", "kids"] });
+    // only the hosts' names are kept
+    expect([...kept.people.values()].map((person) => person.name).sort()).toEqual(["Ada", "Kim"]);
   });
 
   it("puts overlapping events side by side and the rest full width", () => {

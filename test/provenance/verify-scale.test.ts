@@ -2,7 +2,7 @@
 // Checks every change is attributed and that verification reads metadata rather than decoding changes.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
-import { concatBytes } from "../../engine/core/bytes.js";
+import { concatBytes } from "../../engine/internals/bytes.js";
 import { newestFirst, verifyHistory, verifySummary, withAttestation } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";

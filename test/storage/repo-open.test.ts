@@ -8,7 +8,7 @@ import { Repo, type DocumentId } from "@automerge/automerge-repo";
 import { describe, expect, it } from "vitest";
 import { createIdentity } from "../../engine/node/identity.js";
 import { addEvent, addVenue, editEvent } from "../../engine/core/operations.js";
-import { RepoDocumentStorage } from "../../engine/internals/node/repo-document-storage.js";
+import { RepoDocumentStorage } from "../../engine/internals/repo-document-storage.js";
 import { SafeFileStorageAdapter } from "../../engine/node/storage/safe-file-storage.js";
 import { keyToPathParts } from "../../engine/node/storage/storage-keys.js";
 import { FestivalStore } from "../../engine/node/store.js";

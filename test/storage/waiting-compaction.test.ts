@@ -5,7 +5,7 @@ import path from "node:path";
 import * as A from "@automerge/automerge";
 import { Repo, type DocumentId } from "@automerge/automerge-repo";
 import { describe, expect, it } from "vitest";
-import { RepoDocumentStorage } from "../../engine/internals/node/repo-document-storage.js";
+import { RepoDocumentStorage } from "../../engine/internals/repo-document-storage.js";
 import { SafeFileStorageAdapter } from "../../engine/node/storage/safe-file-storage.js";
 import { keyToPathParts } from "../../engine/node/storage/storage-keys.js";
 import { tempDir } from "../helpers/cli.js";

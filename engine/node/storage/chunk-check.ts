@@ -1,6 +1,6 @@
 // Checks that bytes are a complete, uncorrupted sequence of Automerge storage chunks (framing and checksums).
 // Browser-safe (Web Crypto and DecompressionStream only); used on load to tell torn or damaged chunk files apart.
-import { concatBytes } from "../../core/bytes.js";
+import { concatBytes } from "../../internals/bytes.js";
 
 /** The four bytes every Automerge chunk starts with. */
 export const AUTOMERGE_MAGIC_BYTES: readonly number[] = [0x85, 0x6f, 0x4a, 0x83];

@@ -179,17 +179,15 @@ export class PfApp extends LitElement {
     if (route.screen === "festivals" || route.screen === "join") {
       return html`<pf-festivals .services=${this.services} .identity=${this.identity} @open-session=${this.#onOpenSession}></pf-festivals>`;
     }
-    if (this.session && this.session.id === route.festivalId) {
-      return html`<pf-festival .services=${this.services} .session=${this.session} .route=${route}></pf-festival>`;
-    }
-    if (this.openError && this.openingId === route.festivalId) {
+    const session = this.session?.id === route.festivalId ? this.session : undefined;
+    if (!session && this.openError && this.openingId === route.festivalId) {
       return html`<p class="notice error" role="alert">${this.openError}</p>
         <p><a href="#/">Back to your festivals</a></p>`;
     }
-    if (this.preview?.id === route.festivalId) {
-      return html`<pf-festival .services=${this.services} .preview=${this.preview.model} .previewId=${this.preview.id} .route=${route}></pf-festival>`;
-    }
-    return html`<p class="muted" role="status">Opening the festival…</p>`;
+    const preview = session || this.preview?.id !== route.festivalId ? undefined : this.preview;
+    if (!session && !preview) return html`<p class="muted" role="status">Opening the festival…</p>`;
+    // one element for the snapshot and the live festival: the programme shown from the snapshot is updated in place
+    return html`<pf-festival .services=${this.services} .session=${session} .preview=${preview?.model} .previewId=${preview?.id} .route=${route}></pf-festival>`;
   }
 
   /** The skip link: past the header and the festival's navigation, to the programme (shown first when needed). */

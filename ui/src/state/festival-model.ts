@@ -16,11 +16,16 @@ function isCollection(key: unknown): key is Collection {
   return typeof key === "string" && (COLLECTIONS as readonly string[]).includes(key);
 }
 
-/** What the programme needs of a festival, kept between visits so a large programme shows before the document loads. */
+/**
+ * What the programme shows of a festival, kept between visits so a large programme shows before the document loads:
+ * everything its cards show (hosts and tags too), so the live festival, once loaded, changes only what changed since.
+ */
 export interface ProgrammeSnapshot {
   settings: FestivalSettings;
   venues: Array<Pick<VenueView, "id" | "name" | "removed">>;
-  events: Array<Pick<EventView, "id" | "title" | "venueId" | "start" | "end" | "status">>;
+  events: Array<Pick<EventView, "id" | "title" | "venueId" | "start" | "end" | "status" | "hostIds" | "tags">>;
+  /** the people hosting an event, by name */
+  hosts: Array<Pick<PersonView, "id" | "name">>;
 }
 
 /** The plain, cached festival. `version` increases with every update, so derived data can be memoised. */
@@ -50,16 +55,23 @@ export class FestivalModel {
       model.venues.set(venue.id, { ...venue, ...venueViewDefaults(), description: "", address: "", accessibility: "", tags: [] });
     }
     for (const event of snapshot.events) {
-      model.events.set(event.id, scheduleEvent({ ...event, ...eventViewDefaults(), description: "", hostIds: [], tags: [] }, model.settings));
+      model.events.set(event.id, scheduleEvent({ ...event, ...eventViewDefaults(), description: "" }, model.settings));
     }
+    for (const host of snapshot.hosts) model.people.set(host.id, { ...host, bio: "", origin: {} });
     return model;
   }
 
   snapshot(): ProgrammeSnapshot {
+    const events = [...this.events.values()].map(({ id, title, venueId, start, end, status, hostIds, tags }) => ({ id, title, venueId, start, end, status, hostIds, tags }));
+    const hostIds = new Set(events.flatMap((event) => event.hostIds));
     return {
       settings: this.settings,
       venues: [...this.venues.values()].map(({ id, name, removed }) => ({ id, name, removed })),
-      events: [...this.events.values()].map(({ id, title, venueId, start, end, status }) => ({ id, title, venueId, start, end, status })),
+      events,
+      hosts: [...hostIds].flatMap((id) => {
+        const person = this.people.get(id);
+        return person ? [{ id, name: person.name }] : [];
+      }),
     };
   }
 

@@ -5,7 +5,8 @@ import type { EventStatus } from "../../../engine/core/schema.js";
 import { festivalSettingsOf } from "../../../engine/core/views.js";
 import type { ProgrammeSnapshot } from "./festival-model.js";
 
-const CACHE_VERSION = 1;
+/** 2: events keep their hosts and tags, and the hosts their names */
+const CACHE_VERSION = 2;
 const STATUSES: readonly EventStatus[] = ["confirmed", "tentative", "cancelled"];
 
 let storage: IndexedDBStorageAdapter | undefined;
@@ -17,6 +18,10 @@ function cacheStorage(): IndexedDBStorageAdapter {
 
 function isString(value: unknown): value is string {
   return typeof value === "string";
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -35,21 +40,27 @@ function parseSnapshot(bytes: Uint8Array): ProgrammeSnapshot | undefined {
   const settings = record(stored.settings);
   const venues = Array.isArray(stored.venues) ? stored.venues.map(record) : undefined;
   const events = Array.isArray(stored.events) ? stored.events.map(record) : undefined;
-  if (!settings || !venues || !events) return undefined;
+  const hosts = Array.isArray(stored.hosts) ? stored.hosts.map(record) : undefined;
+  if (!settings || !venues || !events || !hosts) return undefined;
   const { name, description, timeZone, startDate, endDate, dayStartsAt, visibility } = settings;
   const text = [name, description, timeZone, startDate, endDate, dayStartsAt, visibility];
   if (!text.every(isString)) return undefined;
   // read by the same rule as a festival document (the fork origin is not cached)
   const festivalSettings = festivalSettingsOf({ name, description, timeZone, startDate, endDate, dayStartsAt, visibility });
-  const snapshot: ProgrammeSnapshot = { settings: festivalSettings, venues: [], events: [] };
+  const snapshot: ProgrammeSnapshot = { settings: festivalSettings, venues: [], events: [], hosts: [] };
   for (const venue of venues) {
     if (!venue || !isString(venue.id) || !isString(venue.name)) return undefined;
     snapshot.venues.push({ id: venue.id, name: venue.name, removed: venue.removed === true });
   }
   for (const event of events) {
     if (!event || !isString(event.id) || !isString(event.title) || !isString(event.venueId) || !isString(event.start) || !isString(event.end)) return undefined;
+    if (!isStringList(event.hostIds) || !isStringList(event.tags)) return undefined;
     const status = STATUSES.find((candidate) => candidate === event.status) ?? "tentative";
-    snapshot.events.push({ id: event.id, title: event.title, venueId: event.venueId, start: event.start, end: event.end, status });
+    snapshot.events.push({ id: event.id, title: event.title, venueId: event.venueId, start: event.start, end: event.end, status, hostIds: event.hostIds, tags: event.tags });
+  }
+  for (const host of hosts) {
+    if (!host || !isString(host.id) || !isString(host.name)) return undefined;
+    snapshot.hosts.push({ id: host.id, name: host.name });
   }
   return snapshot;
 }

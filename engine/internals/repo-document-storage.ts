@@ -1,10 +1,9 @@
-// How FestivalStore's repo loads and saves documents: stored chunks open with A.load (not loadIncremental plus a
-// whole-document diff), saves are incremental since the heads last loaded or saved, compaction never drops changes.
+// How a repo (FestivalStore's, the web app's) loads and saves documents: stored chunks open with A.load or in steps (not
+// loadIncremental plus a whole-document diff), saves are incremental since the heads last loaded or saved, compaction never drops changes.
 import * as A from "@automerge/automerge";
 import type { DocumentId, Repo, StorageAdapterInterface } from "@automerge/automerge-repo";
 import { readStoredDocument, type StoredChunk } from "./stored-document.js";
 import { incrementalKey, snapshotKey } from "./storage-key-scheme.js";
-
 
 /** Where Automerge keeps a document's bookkeeping (heads, handle, the patches that produced it) on its root object. */
 const AUTOMERGE_STATE = Symbol.for("_am_meta");
@@ -13,12 +12,32 @@ interface AutomergeDocState {
   mostRecentPatch?: { before: A.Heads; after: A.Heads; patches: A.Patch[] };
 }
 
+export interface RepoDocumentStorageOptions {
+  /**
+   * Opens a stored document's joined chunks. Default: A.load at once (A.loadIncremental when history is missing);
+   * the web app opens in steps with a pause between them (stepped-load.ts), so its page is never blocked long.
+   */
+  open?: (bytes: Uint8Array) => Promise<A.Doc<unknown>>;
+}
+
+/**
+ * A.load; when it refuses changes whose history is missing (a damaged chunk was moved aside), loadIncremental, which
+ * keeps them queued until their history arrives, as automerge-repo itself would.
+ */
+function openAtOnce(bytes: Uint8Array): Promise<A.Doc<unknown>> {
+  try {
+    return Promise.resolve(A.load(bytes));
+  } catch {
+    return Promise.resolve(A.loadIncremental(A.init(), bytes));
+  }
+}
+
 /**
  * Takes over document loading and saving in a repo's storage subsystem (the key/value, sync-state and storage-id
  * parts stay automerge-repo's). automerge-repo 2.5.6 loads stored chunks with A.loadIncremental(A.init(), bytes)
  * and then diffs the whole document for the handle's first "change" event (large festival: 2.0 s and 278 MB, against
- * 1.2 s and 204 MB for A.load). Here a stored document opens with A.load, and the handle's first diff (from no heads to the
- * loaded heads) is answered as already known, so it costs nothing. The heads last loaded or saved are recorded
+ * 1.2 s and 204 MB for A.load). Here a stored document opens with A.load (in the web app: in steps, see
+ * stepped-load.ts), and the handle's first diff (from no heads to the loaded heads) is answered as already known, so it costs nothing. The heads last loaded or saved are recorded
  * per document, so the first save after opening writes only the new changes.
  */
 export class RepoDocumentStorage {
@@ -32,12 +51,14 @@ export class RepoDocumentStorage {
   /** documents loaded ahead of repo.find, handed to the repo by the next loadDoc */
   readonly #preloaded = new Map<DocumentId, Promise<A.Doc<unknown> | null>>();
 
+  readonly #open: (bytes: Uint8Array) => Promise<A.Doc<unknown>>;
   /** whether the repo loads and saves through this (the reach); when not, the repo's own storage subsystem does */
   readonly installed: boolean;
 
-  private constructor(adapter: StorageAdapterInterface, installed: boolean) {
+  private constructor(adapter: StorageAdapterInterface, installed: boolean, options: RepoDocumentStorageOptions = {}) {
     this.#adapter = adapter;
     this.installed = installed;
+    this.#open = options.open ?? openAtOnce;
   }
 
   /**
@@ -49,10 +70,10 @@ export class RepoDocumentStorage {
   }
 
   /** Installs document loading and saving on `repo`, which must have been created with `adapter` as its storage. */
-  static install(repo: Repo, adapter: StorageAdapterInterface): RepoDocumentStorage {
+  static install(repo: Repo, adapter: StorageAdapterInterface, options: RepoDocumentStorageOptions = {}): RepoDocumentStorage {
     const subsystem = repo.storageSubsystem;
     if (!subsystem) throw new Error("the repo has no storage to take over");
-    const storage = new RepoDocumentStorage(adapter, true);
+    const storage = new RepoDocumentStorage(adapter, true, options);
     const removeStoredDocument = subsystem.removeDoc.bind(subsystem);
     subsystem.loadDoc = <T>(documentId: DocumentId) => storage.loadDoc<T>(documentId);
     subsystem.saveDoc = (documentId: DocumentId, doc: A.Doc<unknown>) => storage.saveDoc(documentId, doc);
@@ -99,14 +120,7 @@ export class RepoDocumentStorage {
     const { chunks, bytes } = await readStoredDocument(this.#adapter, documentId);
     this.#chunks.set(documentId, chunks);
     if (chunks.length === 0) return null;
-    let doc: A.Doc<T>;
-    try {
-      doc = A.load<T>(bytes);
-    } catch {
-      // A.load refuses changes whose history is missing (a damaged chunk was moved aside); loadIncremental keeps
-      // them queued until their history arrives, as automerge-repo itself would.
-      doc = A.loadIncremental(A.init<T>(), bytes);
-    }
+    const doc = (await this.#open(bytes)) as A.Doc<T>;
     this.#savedHeads.set(documentId, A.getHeads(doc));
     return doc;
   }
@@ -177,9 +191,15 @@ function answerFirstDiffAsKnown(doc: A.Doc<unknown>): void {
   if (!state || typeof state !== "object" || !Object.isExtensible(state) || state.mostRecentPatch) return;
   const record = { before: [], after: A.getHeads(doc), patches: [] };
   state.mostRecentPatch = record;
-  setImmediate(() => {
+  afterThisTask(() => {
     if (state.mostRecentPatch === record) delete state.mostRecentPatch;
   });
+}
+
+/** Runs `fn` once the current task and its promise callbacks are done (setImmediate in Node, a timer in a browser). */
+function afterThisTask(fn: () => void): void {
+  if (typeof setImmediate === "function") setImmediate(fn);
+  else setTimeout(fn, 0);
 }
 
 /** automerge-repo's rule: compact a small document always, a larger one once its incremental chunks outgrow its snapshots. */

@@ -1,7 +1,7 @@
 // Reads one document's stored chunks (snapshots first, then incrementals) into the bytes A.load takes, with the key,
 // kind and size of each chunk: the one reader behind both the store's read path and its repo's document loading.
 import type { StorageAdapterInterface, StorageKey } from "@automerge/automerge-repo";
-import { concatBytes } from "../../core/bytes.js";
+import { concatBytes } from "./bytes.js";
 
 export type StoredChunkKind = "snapshot" | "incremental";
 

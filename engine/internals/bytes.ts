@@ -1,5 +1,5 @@
-// Byte-array helpers shared by storage, loading and bundle code. Browser-safe (Uint8Array only).
-// One place for joining chunks, so every reader of stored chunks concatenates them the same way.
+// Byte-array helpers shared by storage, loading and bundle code. Browser-safe (Uint8Array only), in the lowest layer
+// so the stored-document reader here uses it too: one place for joining chunks, so every reader joins them the same way.
 
 /** The parts joined into one array (the part itself when there is only one). */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
