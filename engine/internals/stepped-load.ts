@@ -9,7 +9,7 @@ import * as A from "@automerge/automerge";
  * so changes whose history is missing wait as they do there) and the document is materialized after the pause.
  * Reach: the document's wasm handle (`A.getBackend`), its `loadIncremental` and `materialize`, and the root's private
  * state as A.init and A.load write it ({ handle, heads, freeze, patchCallback }). Off (a handle without these
- * methods): A.loadIncremental(A.init(), bytes), one call.
+ * methods, or useSteppedLoad(false)): A.loadIncremental(A.init(), bytes), one call.
  */
 
 interface MaterializingHandle {
@@ -17,7 +17,15 @@ interface MaterializingHandle {
   materialize(path: string, heads: undefined, meta: { handle: MaterializingHandle; heads: undefined; freeze: boolean; patchCallback: undefined }): unknown;
 }
 
+let enabled = true;
+
+/** Switches the stepped load on or off for this process (off: the public API's one call; tests run both). */
+export function useSteppedLoad(on: boolean): void {
+  enabled = on;
+}
+
 function materializingHandle(handle: unknown): MaterializingHandle | undefined {
+  if (!enabled) return undefined;
   const candidate = handle as Partial<MaterializingHandle> | null;
   return typeof candidate?.loadIncremental === "function" && typeof candidate.materialize === "function" ? (candidate as MaterializingHandle) : undefined;
 }
