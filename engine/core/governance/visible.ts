@@ -1,6 +1,7 @@
 // The festival members see (the document itself, or a replica of the changes that count), and where a new edit
 // must stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
+import { holdsChanges } from "../../internals/automerge-backend.js";
 import { isolatedView } from "../../internals/isolated-view.js";
 import { PandafestError } from "../errors.js";
 import { ATTESTATION_MESSAGE, attest, rememberChangesMade, withAttestation, type AttestationSigner } from "../provenance.js";
@@ -40,8 +41,11 @@ export function visibleReplica(doc: A.Doc<Festival>, festivalId: string): A.Doc<
   if (governance.allCount) return doc;
   const replica = replicaFromKnown(doc, governance, festivalId);
   if (replica !== undefined) return replica;
-  // under the session's member actor, so its next member edit is made on this replica as it is (replica.ts)
-  const made = A.clone(A.view(doc, governance.visibleHeads), { actor: memberActorOf(doc, governance) });
+  // under the session's member actor, so its next member edit is made on this replica as it is (replica.ts); a
+  // session whose own latest change is a proposal goes on under its own actor (its next edit builds on that change)
+  const own = latestChangeIn(governance, A.getActorId(doc));
+  const proposing = own >= 0 && governance.changes[own]?.status !== "counts";
+  const made = A.clone(A.view(doc, governance.visibleHeads), { actor: proposing ? A.getActorId(doc) : memberActorOf(doc, governance) });
   recordReplica(doc, made);
   return made;
 }
@@ -65,7 +69,7 @@ function memberActorOf(doc: A.Doc<Festival>, governance: FestivalGovernance): st
  * what counts alone (`base` is the visible heads: the document's own actor has no proposal to continue) and `key`
  * may edit there, so the edit counts; else the document's own actor (undefined), whose line it continues.
  */
-function memberEditActor(doc: A.Doc<Festival>, festivalId: string, key: string, base: readonly string[]): string | undefined {
+export function memberEditActor(doc: A.Doc<Festival>, festivalId: string, key: string, base: readonly string[]): string | undefined {
   const governance = governanceOf(doc, festivalId);
   if (base.join() !== [...governance.visibleHeads].sort().join()) return undefined;
   if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return undefined;
@@ -177,7 +181,7 @@ function indexByHash(governance: FestivalGovernance): ReadonlyMap<string, number
  * docs/upstream/automerge-change-at-after-load.md.)
  */
 export function forkAt(doc: A.Doc<Festival>, heads: readonly string[], actor = A.getActorId(doc)): A.Doc<Festival> {
-  if (A.hasHeads(doc, [...heads])) {
+  if (holdsChanges(doc, heads)) {
     const known = takeReplicaAt(heads, actor);
     if (known !== undefined) return known;
   }
