@@ -433,6 +433,26 @@ function listChangesOnce(doc: A.Doc<unknown>, metadata: readonly A.ChangeMetadat
   listedChanges.set(backend, new Map(metadata.map((change, index) => [change.hash, all[index]])));
 }
 
+function rememberSoleOperation(hash: string, op: SoleOperation | null): void {
+  if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
+    const oldest = soleOperations.keys().next();
+    if (!oldest.done) soleOperations.delete(oldest.value);
+  }
+  soleOperations.set(hash, op);
+}
+
+/**
+ * Remembers what the encoded `changes` hold (each under the hash its bytes make), so that verifying them once a
+ * document holds them decodes nothing more: an edit that hands its changes on as bytes (made on one document, added
+ * to another) passes them here.
+ */
+export function rememberChangesMade(changes: readonly Uint8Array[]): void {
+  for (const bytes of changes) {
+    const decoded = A.decodeChange(bytes);
+    if (decoded.hash !== undefined && !soleOperations.has(decoded.hash)) rememberSoleOperation(decoded.hash, soleOperationOf(decoded));
+  }
+}
+
 /** The sole operation of the change `hash` held in `doc` (null when it has several, or is not held). */
 export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperation | null {
   const known = soleOperations.get(hash);
@@ -452,11 +472,7 @@ export function soleOperationIn(doc: A.Doc<unknown>, hash: string): SoleOperatio
     const bytes = changeBytesByHash(doc, hash);
     op = bytes === null ? null : soleOperationOf(A.decodeChange(bytes));
   }
-  if (soleOperations.size >= SOLE_OPERATIONS_LIMIT) {
-    const oldest = soleOperations.keys().next();
-    if (!oldest.done) soleOperations.delete(oldest.value);
-  }
-  soleOperations.set(hash, op);
+  rememberSoleOperation(hash, op);
   return op;
 }
 

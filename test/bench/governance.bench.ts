@@ -12,6 +12,7 @@ import {
   foundFestival,
   governanceOf,
   keepStandbyReplica,
+  memberEditActor,
   signedChangeVisibly,
   visibleFestival,
   visibleReplica,
@@ -233,10 +234,11 @@ function organisedEditPhases(festival: Variant, venueId: string, runs: number): 
       };
       const base = editingBase(doc, festival.id);
       if (base === null) throw new Error("the organised bench festival has no proposal: every change counts");
+      const actor = memberEditActor(doc, festival.id, festival.founder.publicKey, base); // as signedChangeVisibly writes a member's edit
       const changes = changeAtHeads(doc, base, "edit venue", (draft) => {
         draft.venues[venueId].description = new A.ImmutableString(`phase at ${mark}`);
         recordMember(draft, festival.founder);
-      }, { festivalId: festival.id, signer: festival.founder });
+      }, { festivalId: festival.id, signer: festival.founder }, actor);
       lap("replica");
       doc = A.applyChanges(doc, changes)[0];
       lap("whole");

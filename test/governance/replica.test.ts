@@ -15,6 +15,7 @@ import {
   visibleReplica,
   type Festival,
 } from "../../engine/core/index.js";
+import { actorSortingAfter } from "../../engine/core/governance/member-actor.js";
 import { isolatedView, isolatedViewsInUse, useIsolatedViews } from "../../engine/internals/isolated-view.js";
 import { edit, founded, merged, person, record, replicaOf } from "./governance-helpers.js";
 
@@ -110,6 +111,54 @@ describe("an edit and its signature in one step", () => {
     // the replica the edit was made on was the one a reader held: that reader still reads it as it was
     expect(String(shown.name)).not.toBe("Bo's Fest");
     expect(festivalView(shown)).toEqual(viewAtCountingHeads(both, id));
+  });
+
+  it("writes a member's edits under one actor new to the festival that sorts after all of its actors, a proposal under the document's own", () => {
+    const { id, both } = withProposal();
+    const actorsBefore = new Set(A.getChangesMetaSince(both, []).map((change) => change.actor));
+    const byBo = (doc: A.Doc<Festival>, name: string) => signedChangeVisibly(doc, id, bo, "rename", (draft) => {
+      rename(name)(draft);
+      recordMember(draft, bo);
+    });
+    const first = byBo(both, "Bo's Fest");
+    const second = byBo(first, "Bo's Second Fest");
+    const added = A.getChangesMetaSince(second, A.getHeads(both));
+    expect(added.map((change) => change.message)).toEqual(["rename", ATTESTATION_MESSAGE, "rename", ATTESTATION_MESSAGE]);
+    const [memberActor] = new Set(added.map((change) => change.actor));
+    expect(new Set(added.map((change) => change.actor)).size).toBe(1);
+    expect(memberActor).not.toBe(A.getActorId(both));
+    for (const actor of actorsBefore) expect(memberActor > actor, `${memberActor} sorts after ${actor}`).toBe(true);
+    const governance = governanceOf(second, id);
+    for (const change of added) {
+      const standing = governance.changes.find((entry) => entry.hash === change.hash);
+      expect(standing?.status).toBe("counts");
+      expect(standing?.author).toBe(bo.publicKey);
+    }
+    expect(festivalView(visibleFestival(second, id)).name).toBe("Bo's Second Fest");
+
+    // someone without a role: under the document's own actor, kept as a proposal
+    const proposed = signedChangeVisibly(second, id, mallory, "rename", (draft) => {
+      rename("Mallory's Fest")(draft);
+      recordMember(draft, mallory);
+    });
+    const [proposal] = A.getChangesMetaSince(proposed, A.getHeads(second));
+    expect(proposal.actor).toBe(A.getActorId(second));
+    expect(governanceOf(proposed, id).changes.find((entry) => entry.hash === proposal.hash)?.status).toBe("proposal");
+    expect(festivalView(visibleFestival(proposed, id)).name).toBe("Bo's Second Fest");
+  });
+});
+
+describe("an actor that sorts after a festival's actors", () => {
+  it("sorts after the last one, is whole bytes of hex, and is random", () => {
+    for (const last of ["", "0123456789abcdef0123456789abcdef", "fffa91b75e2279f9581e16bb4d94c284", "f".repeat(31) + "e", "f".repeat(32), "f".repeat(40) + "ab"]) {
+      const actor = actorSortingAfter(last);
+      expect(actor > last, `${actor} after ${last}`).toBe(true);
+      expect(actor).toMatch(/^([0-9a-f]{2})+$/);
+      expect(actor.length).toBeGreaterThanOrEqual(32);
+      expect(actorSortingAfter(last)).not.toBe(actor);
+      // Automerge accepts it as an actor
+      expect(A.getActorId(A.init({ actor }))).toBe(actor);
+    }
   });
 });
 

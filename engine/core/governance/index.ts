@@ -8,3 +8,4 @@ export * from "./proposals.js";
 export * from "./manage.js";
 export * from "./revert.js";
 export * from "./replica.js";
+export * from "./member-actor.js";

@@ -2,6 +2,7 @@
 // whole document by adding the changes that newly count, so reading and editing it cost what an open festival costs.
 import * as A from "@automerge/automerge";
 import type { Festival } from "../schema.js";
+import { holdsChanges } from "../../internals/automerge-backend.js";
 import { governanceOf, type FestivalGovernance } from "./standing.js";
 
 /*
@@ -97,11 +98,11 @@ export function replicaFromKnown(doc: A.Doc<Festival>, governance: FestivalGover
     try {
       // every change of the candidate is in `doc` and counts there; one at the counting heads holds exactly the
       // changes that count (a document holds the past of its heads), so only another needs checking
-      if (!A.hasHeads(doc, A.getHeads(entry.doc))) continue;
+      if (!holdsChanges(doc, A.getHeads(entry.doc))) continue;
       if (entry.at === target) replica = entry.doc;
       else {
         const notCounting = notCountingIn(governance);
-        if ([...notCounting].some((hash) => A.hasHeads(entry.doc, [hash]))) continue;
+        if ([...notCounting].some((hash) => holdsChanges(entry.doc, [hash]))) continue;
         replica = extendedBy(entry, doc, notCounting);
       }
     } catch {

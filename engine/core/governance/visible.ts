@@ -1,11 +1,13 @@
 // The festival members see (the document itself, or a replica of the changes that count), and where a new edit
 // must stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
+import { holdsChanges } from "../../internals/automerge-backend.js";
 import { isolatedView } from "../../internals/isolated-view.js";
 import { PandafestError } from "../errors.js";
-import { ATTESTATION_MESSAGE, attest, withAttestation, type AttestationSigner } from "../provenance.js";
+import { ATTESTATION_MESSAGE, attest, rememberChangesMade, withAttestation, type AttestationSigner } from "../provenance.js";
 import { roleIncludes } from "./records.js";
 import type { Festival } from "../schema.js";
+import { chooseMemberActor, chosenMemberActor } from "./member-actor.js";
 import { recordReplica, rememberReplica, replicaFromKnown, takeReplicaAt } from "./replica.js";
 import { governanceOf, type FestivalGovernance } from "./standing.js";
 
@@ -39,10 +41,39 @@ export function visibleReplica(doc: A.Doc<Festival>, festivalId: string): A.Doc<
   if (governance.allCount) return doc;
   const replica = replicaFromKnown(doc, governance, festivalId);
   if (replica !== undefined) return replica;
-  // under the document's actor, so the next edit of it is made on this replica as it is (replica.ts)
-  const made = A.clone(A.view(doc, governance.visibleHeads), { actor: A.getActorId(doc) });
+  // under the session's member actor, so its next member edit is made on this replica as it is (replica.ts); a
+  // session whose own latest change is a proposal goes on under its own actor (its next edit builds on that change)
+  const own = latestChangeIn(governance, A.getActorId(doc));
+  const proposing = own >= 0 && governance.changes[own]?.status !== "counts";
+  const made = A.clone(A.view(doc, governance.visibleHeads), { actor: proposing ? A.getActorId(doc) : memberActorOf(doc, governance) });
   recordReplica(doc, made);
   return made;
+}
+
+/**
+ * The session's member actor (member-actor.ts): the one chosen for `doc`'s own actor while its latest change in
+ * the festival counts (or it has none), else a new one sorting after every actor of the festival.
+ */
+function memberActorOf(doc: A.Doc<Festival>, governance: FestivalGovernance): string {
+  const own = A.getActorId(doc);
+  const known = chosenMemberActor(own);
+  if (known !== undefined) {
+    const latest = latestChangeIn(governance, known);
+    if (latest < 0 || governance.changes[latest]?.status === "counts") return known;
+  }
+  return chooseMemberActor(own, governance.metadata);
+}
+
+/**
+ * The actor a signed edit by `key` at `base` is written under: the session's member actor when the edit builds on
+ * what counts alone (`base` is the visible heads: the document's own actor has no proposal to continue) and `key`
+ * may edit there, so the edit counts; else the document's own actor (undefined), whose line it continues.
+ */
+export function memberEditActor(doc: A.Doc<Festival>, festivalId: string, key: string, base: readonly string[]): string | undefined {
+  const governance = governanceOf(doc, festivalId);
+  if (base.join() !== [...governance.visibleHeads].sort().join()) return undefined;
+  if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return undefined;
+  return memberActorOf(doc, governance);
 }
 
 /** `doc`'s governance, refusing a festival whose founding change has not arrived (nothing of it can be shown). */
@@ -66,7 +97,7 @@ function countingGovernance(doc: A.Doc<Festival>, festivalId: string): FestivalG
 export function editingBase(doc: A.Doc<Festival>, festivalId: string): string[] | null {
   const governance = governanceOf(doc, festivalId);
   if (governance.allCount) return null;
-  const latest = latestChangeOf(governance.metadata, A.getActorId(doc));
+  const latest = latestChangeIn(governance, A.getActorId(doc));
   let heads = governance.visibleHeads;
   if (latest >= 0 && governance.changes[latest]?.status !== "counts") {
     // the actor's own latest change, and the visible heads it does not already build on
@@ -86,6 +117,25 @@ export function latestChangeOf(metadata: readonly A.ChangeMetadata[], actor: str
     if (change.actor === actor && include(change) && (latest < 0 || change.seq > metadata[latest].seq)) latest = index;
   });
   return latest;
+}
+
+/** Per decision, each actor's latest change (its index in the metadata), made in one pass when first asked. */
+const latestByActor = new WeakMap<FestivalGovernance, ReadonlyMap<string, number>>();
+
+/** The index of `actor`'s latest change in `governance.metadata`, or -1 (latestChangeOf, remembered per decision). */
+function latestChangeIn(governance: FestivalGovernance, actor: string): number {
+  let latest = latestByActor.get(governance);
+  if (latest === undefined) {
+    const indices = new Map<string, number>();
+    const { metadata } = governance;
+    for (let index = 0; index < metadata.length; index += 1) {
+      const known = indices.get(metadata[index].actor);
+      if (known === undefined || metadata[index].seq > metadata[known].seq) indices.set(metadata[index].actor, index);
+    }
+    latest = indices;
+    latestByActor.set(governance, latest);
+  }
+  return latest.get(actor) ?? -1;
 }
 
 /**
@@ -124,14 +174,14 @@ function indexByHash(governance: FestivalGovernance): ReadonlyMap<string, number
 }
 
 /**
- * A writable copy of `doc` at `heads`, under `doc`'s own actor: what a member edits when some changes do not count.
- * A known replica at those heads serves (the copy the actor's last edit was made on, or what members see); else the
- * festival is copied at those heads. (Automerge's changeAt edits in place, but on a document loaded from storage it
- * can fail with "cannot put key in seq" and leave the document moved; docs/upstream/automerge-change-at-after-load.md.)
+ * A writable copy of `doc` at `heads`, under `actor` (`doc`'s own unless given): what a member edits when some
+ * changes do not count. A known replica at those heads serves (the copy the actor's last edit was made on, or what
+ * members see); else the festival is copied at those heads. (Automerge's changeAt edits in place, but on a document
+ * loaded from storage it can fail with "cannot put key in seq" and leave the document moved;
+ * docs/upstream/automerge-change-at-after-load.md.)
  */
-export function forkAt(doc: A.Doc<Festival>, heads: readonly string[]): A.Doc<Festival> {
-  const actor = A.getActorId(doc);
-  if (A.hasHeads(doc, [...heads])) {
+export function forkAt(doc: A.Doc<Festival>, heads: readonly string[], actor = A.getActorId(doc)): A.Doc<Festival> {
+  if (holdsChanges(doc, heads)) {
     const known = takeReplicaAt(heads, actor);
     if (known !== undefined) return known;
   }
@@ -145,7 +195,7 @@ export function rememberFork(fork: A.Doc<Festival>): void {
 
 /**
  * The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing), followed by the
- * attestation that signs it when `signedBy` is given.
+ * attestation that signs it when `signedBy` is given; under `actor` when given, else `doc`'s own.
  */
 export function changeAtHeads(
   doc: A.Doc<Festival>,
@@ -153,12 +203,15 @@ export function changeAtHeads(
   message: string,
   apply: (draft: Festival) => void,
   signedBy?: { festivalId: string; signer: AttestationSigner },
+  actor?: string,
 ): Uint8Array[] {
-  const fork = forkAt(doc, heads);
+  const fork = forkAt(doc, heads, actor);
   const changed = A.change(fork, { message }, apply);
   const after = signedBy === undefined || changed === fork ? changed : withAttestation(changed, signedBy.festivalId, signedBy.signer);
   rememberFork(after);
-  return A.getChanges(fork, after);
+  const changes = A.getChanges(fork, after);
+  if (signedBy !== undefined) rememberChangesMade(changes); // the decision that takes them in verifies the signature without decoding it again
+  return changes;
 }
 
 /** `doc` with one change by its own actor, made at the editing base (so it builds only on what counts). */
@@ -170,9 +223,10 @@ export function changeVisibly(doc: A.Doc<Festival>, festivalId: string, message:
 }
 
 /**
- * `doc` with one change by its own actor and the attestation that signs it, both made at the editing base (see
- * changeVisibly) and added together: one copy, one addition to the festival and one decision, where a change and
- * then its attestation would take two of each.
+ * `doc` with one change and the attestation that signs it, both made at the editing base (see changeVisibly) and
+ * added together: one copy, one addition to the festival and one decision, where a change and then its attestation
+ * would take two of each. When some changes do not count, a member's edit (one that counts) is written under the
+ * session's member actor (member-actor.ts), a proposal under `doc`'s own actor.
  */
 export function signedChangeVisibly(doc: A.Doc<Festival>, festivalId: string, signer: AttestationSigner, message: string, apply: (draft: Festival) => void): A.Doc<Festival> {
   const base = editingBase(doc, festivalId);
@@ -180,7 +234,8 @@ export function signedChangeVisibly(doc: A.Doc<Festival>, festivalId: string, si
     const changed = A.change(doc, { message }, apply);
     return changed === doc ? doc : withAttestation(changed, festivalId, signer);
   }
-  const changes = changeAtHeads(doc, base, message, apply, { festivalId, signer });
+  const actor = memberEditActor(doc, festivalId, signer.publicKey, base);
+  const changes = changeAtHeads(doc, base, message, apply, { festivalId, signer }, actor);
   return changes.length === 0 ? doc : A.applyChanges(doc, changes)[0];
 }
 
@@ -199,7 +254,7 @@ export function withVisibleAttestation(doc: A.Doc<Festival>, festivalId: string,
 export function freshActorCopy(doc: A.Doc<Festival>, festivalId: string, key: string): A.Doc<Festival> | null {
   const governance = governanceOf(doc, festivalId);
   if (governance.allCount || governance.visibleHeads.length === 0) return null;
-  const latest = latestChangeOf(governance.metadata, A.getActorId(doc));
+  const latest = latestChangeIn(governance, A.getActorId(doc));
   if (latest < 0 || governance.changes[latest]?.status === "counts") return null;
   if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return null;
   return takeReplicaAt(governance.visibleHeads) ?? A.clone(A.view(doc, governance.visibleHeads));
