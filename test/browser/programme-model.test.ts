@@ -16,6 +16,8 @@ import { festivalIdFromReference } from "../../ui/src/state/festival-reference.j
 import { FestivalModel } from "../../ui/src/state/festival-model.js";
 import { assignLanes, clashingEvents, layoutProgramme } from "../../ui/src/state/programme-layout.js";
 import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
+import { CARDS_AT_ONCE, ProgressiveCards } from "../../ui/src/state/progressive-cards.js";
+import { eventsNearestFirst } from "../../ui/src/components/programme-grid.js";
 
 function festival() {
   const editor = editorForDoc(
@@ -133,6 +135,41 @@ describe("the programme model", () => {
       { lane: 1, lanes: 2 },
       { lane: 0, lanes: 1 },
     ]);
+  });
+});
+
+describe("a big day shown a chunk at a time", () => {
+  it("shows the cards nearest the viewer first, a chunk a step, then the whole day", () => {
+    const ids = Array.from({ length: CARDS_AT_ONCE * 2 + 10 }, (_, index) => `e${index}`);
+    const nearestFirst = [...ids].reverse();
+    const cards = new ProgressiveCards();
+    expect([...(cards.shown("day 1", ids.length, () => nearestFirst) ?? [])]).toEqual(nearestFirst.slice(0, CARDS_AT_ONCE));
+    expect(cards.pending).toBe(true);
+    // the same day again (a change, another render) keeps what shows and asks for no order
+    expect(cards.shown("day 1", ids.length + 1, () => [])?.size).toBe(CARDS_AT_ONCE);
+    cards.advance(nearestFirst);
+    expect([...(cards.shown("day 1", ids.length, () => []) ?? [])]).toEqual(nearestFirst.slice(0, CARDS_AT_ONCE * 2));
+    cards.advance(nearestFirst);
+    expect(cards.shown("day 1", ids.length, () => [])).toBeNull();
+    expect(cards.pending).toBe(false);
+    // another day starts anew; a small day shows whole at once
+    expect(cards.shown("day 2", ids.length, () => ids)?.size).toBe(CARDS_AT_ONCE);
+    expect(cards.shown("day 3", CARDS_AT_ONCE, () => ids)).toBeNull();
+    expect(cards.pending).toBe(false);
+  });
+
+  it("orders a day's events by how far their cards are from the part of the grid in view", () => {
+    const { editor, main, tent, ids } = festival();
+    const at = (day: string, time: string) => `2027-07-${day}T${time}:00+02:00`;
+    const tentEarly = addEvent(editor, { title: "Tent early", venueId: tent, start: at("01", "18:00"), end: at("01", "19:00") });
+    const tentLate = addEvent(editor, { title: "Tent late", venueId: tent, start: at("02", "00:30"), end: at("02", "01:00") });
+    const day = layoutProgramme(new FestivalModel(editor.read())).days.find((candidate) => candidate.date === "2027-07-01");
+    expect(day?.columns.map((column) => column.venueId)).toEqual([main, tent]);
+    // the time column and most of the first venue, the first hour of the day
+    const view = { left: 0, top: 0, width: 200, height: 70, remPx: 16 };
+    expect(eventsNearestFirst(day!, view)).toEqual([ids.opening, ids.overlap, tentEarly, tentLate, ids.late]);
+    // scrolled to the night, across to the second venue
+    expect(eventsNearestFirst(day!, { ...view, left: 300, top: 420 }).slice(0, 2)).toEqual([tentLate, ids.late]);
   });
 });
 
