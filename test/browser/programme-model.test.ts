@@ -17,7 +17,7 @@ import { FestivalModel } from "../../ui/src/state/festival-model.js";
 import { assignLanes, clashingEvents, layoutProgramme } from "../../ui/src/state/programme-layout.js";
 import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
 import { CARDS_AT_ONCE, ProgressiveCards } from "../../ui/src/state/progressive-cards.js";
-import { eventsNearestFirst } from "../../ui/src/components/programme-grid.js";
+import { eventsNearestFirst } from "../../ui/src/state/grid-geometry.js";
 
 function festival() {
   const editor = editorForDoc(

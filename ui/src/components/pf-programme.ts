@@ -10,7 +10,8 @@ import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/p
 import { attendeeHref } from "../state/entry-choice.js";
 import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
-import { eventsNearestFirst, gridViewOf, programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
+import { gridViewOf, programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
+import { eventsNearestFirst } from "../state/grid-geometry.js";
 import { ProgressiveCards } from "../state/progressive-cards.js";
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";

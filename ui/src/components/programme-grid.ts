@@ -2,15 +2,11 @@
 // grid (sticky venue headers and time column, lanes for overlaps, the now-line, titles clamped to whole lines), and
 // the styles of grid, list, badges and tag chips. Each screen supplies what an event card holds and links to.
 import { css, html, nothing, type TemplateResult } from "lit";
-import { assignLanes, dayLabel, nowSlot, SLOT_MINUTES, type ProgrammeDay } from "../state/programme-days.js";
+import { cardRows, gridRow, MIN_COLUMN_REM, ROW_REM, TIME_COLUMN_REM, type GridView } from "../state/grid-geometry.js";
+import { assignLanes, dayLabel, nowSlot, type ProgrammeDay } from "../state/programme-days.js";
 import type { ScheduledEvent } from "../state/scheduled-event.js";
 import { tagHue } from "../state/tag-colours.js";
 
-/** Height of one 15-minute row, in rem (the styles below and the clamping of titles share it). */
-const ROW_REM = 1.1;
-/** Width of the time column, and the least width of a venue column, in rem (the styles below and eventsNearestFirst share them). */
-const TIME_COLUMN_REM = 3.5;
-const MIN_COLUMN_REM = 10;
 /** A card's lines, in rem, as the styles below set them: time 0.75rem × 1.2, title 0.85rem × 1.2, a row of chips. */
 const TIME_LINE_REM = 0.9;
 const TITLE_LINE_REM = 1.02;
@@ -86,48 +82,12 @@ export interface GridSlotCursor {
   onActivate: () => void;
 }
 
-/** The grid lines a card runs between (rows 2 and on; row 1 holds the venues): its start slot to its end, at least one row. */
-function cardRows(day: ProgrammeDay, event: ScheduledEvent): { start: number; end: number } {
-  const rows = day.lastSlot - day.firstSlot;
-  const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
-  const start = row(Math.floor((event.startMs - day.dayStartMs) / 60_000 / SLOT_MINUTES));
-  const endMs = Number.isFinite(event.endMs) && event.endMs > event.startMs ? event.endMs : event.startMs + SLOT_MINUTES * 60_000;
-  return { start, end: Math.max(start + 1, row(Math.ceil((endMs - day.dayStartMs) / 60_000 / SLOT_MINUTES))) };
-}
-
-/** The part of a day's grid in view: its scroll box's offset and size (px), and the size of a rem (px). */
-export interface GridView {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  remPx: number;
-}
-
 /** What the day grid under `root` shows now (the window's size when no grid shows yet). */
 export function gridViewOf(root: ParentNode): GridView {
   const box = root.querySelector<HTMLElement>(".grid-scroll");
   const remPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   if (!box) return { left: 0, top: 0, width: window.innerWidth, height: window.innerHeight, remPx };
   return { left: box.scrollLeft, top: box.scrollTop, width: box.clientWidth, height: box.clientHeight, remPx };
-}
-
-/** The ids of the day's events, those whose cards are in `view` first, then the others by how far from it they are. */
-export function eventsNearestFirst(day: ProgrammeDay, view: GridView): string[] {
-  const timePx = TIME_COLUMN_REM * view.remPx;
-  const columnPx = Math.max(MIN_COLUMN_REM * view.remPx, (view.width - timePx) / Math.max(1, day.columns.length));
-  const rowPx = ROW_REM * view.remPx;
-  const gap = (from: number, to: number, viewFrom: number, viewSize: number) => Math.max(0, from - (viewFrom + viewSize), viewFrom - to);
-  const placed: Array<{ id: string; distance: number }> = [];
-  day.columns.forEach((column, index) => {
-    const left = timePx + index * columnPx;
-    const across = gap(left, left + columnPx, view.left, view.width);
-    for (const event of column.events) {
-      const { start, end } = cardRows(day, event);
-      placed.push({ id: event.id, distance: across + gap((start - 2) * rowPx, (end - 2) * rowPx, view.top, view.height) });
-    }
-  });
-  return placed.sort((a, b) => a.distance - b.distance).map((card) => card.id);
 }
 
 /**
@@ -141,7 +101,7 @@ export function renderDayGrid(
   options: { nowMs?: number; shown?: ReadonlySet<string> | null; onGridClick?: (click: MouseEvent) => void; slotCursor?: GridSlotCursor } = {},
 ) {
   const rows = day.lastSlot - day.firstSlot;
-  const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
+  const row = (slot: number) => gridRow(day, slot);
   const now = options.nowMs === undefined ? undefined : nowSlot(day, options.nowMs);
   return html`<div class="grid-scroll" tabindex="0" role="region" aria-label="Programme of ${dayLabel(day.date)}">
     <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}" @click=${options.onGridClick ?? nothing}>
