@@ -7,6 +7,7 @@ import { findClashes } from "../../engine/core/checks.js";
 import { editorForDoc } from "../../engine/core/editor.js";
 import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
+import { mergeInto, newFestival, peerOf } from "../domain/helpers.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { createFestivalDoc } from "../../engine/core/skeleton.js";
 import { addPerson } from "../../engine/core/operations/people.js";
@@ -16,6 +17,7 @@ import { festivalIdFromReference } from "../../ui/src/state/festival-reference.j
 import { FestivalModel } from "../../ui/src/state/festival-model.js";
 import { assignLanes, clashingEvents, layoutProgramme } from "../../ui/src/state/programme-layout.js";
 import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
+import { ConflictWatch } from "../../ui/src/state/conflict-watch.js";
 import { CARDS_AT_ONCE, ProgressiveCards } from "../../ui/src/state/progressive-cards.js";
 import { eventsNearestFirst } from "../../ui/src/state/grid-geometry.js";
 
@@ -170,6 +172,65 @@ describe("a big day shown a chunk at a time", () => {
     expect(eventsNearestFirst(day!, view)).toEqual([ids.opening, ids.overlap, tentEarly, tentLate, ids.late]);
     // scrolled to the night, across to the second venue
     expect(eventsNearestFirst(day!, { ...view, left: 300, top: 420 }).slice(0, 2)).toEqual([tentLate, ids.late]);
+  });
+});
+
+describe("concurrent values found a slice at a time", () => {
+  /** A festival where two peers titled the first event differently, and the same festival after two more titled the second. */
+  function festivalGainingAConflict() {
+    const origin = newFestival({}, "0000");
+    const venueId = addVenue(origin, { name: "Stage" });
+    const event = (title: string, hour: string) =>
+      addEvent(origin, { title, venueId, start: `2027-07-01T${hour}:00:00+02:00`, end: `2027-07-01T${hour}:30:00+02:00` });
+    const first = event("First", "18");
+    const second = event("Second", "20");
+    const [alice, bob] = [peerOf(origin, "aaaa"), peerOf(origin, "bbbb")];
+    editEvent(alice, first, { title: "First, by Alice" });
+    editEvent(bob, first, { title: "First, by Bob" });
+    const before = mergeInto(alice, bob);
+    const [carol, dan] = [peerOf(before, "cccc"), peerOf(before, "dddd")];
+    editEvent(carol, second, { title: "Second, by Carol" });
+    editEvent(dan, second, { title: "Second, by Dan" });
+    const after = mergeInto(carol, dan).doc;
+    return { first, second, before: before.doc, after, patches: A.diff(after, A.getHeads(before.doc), A.getHeads(after)) };
+  }
+
+  it("checks again what a change arriving during the search touched", async () => {
+    const { first, second, before, after, patches } = festivalGainingAConflict();
+    let shown = before;
+    const watch = new ConflictWatch(() => shown, () => shown, "festival");
+    let turns = 0;
+    // a slice of 0 ms: the page gets its turn after every step, and the change arrives at the first
+    await watch.findInSlices(() => {
+      if (turns++ === 0) {
+        shown = after;
+        watch.changed(patches);
+      }
+      return true;
+    }, 0);
+    expect(turns).toBeGreaterThan(1);
+    expect(watch.known).toBe(true);
+    expect([...watch.state().events].sort()).toEqual([first, second].sort());
+  });
+
+  it("searches anew after a change it cannot follow, and stops when no longer wanted", async () => {
+    const { first, second, before, after } = festivalGainingAConflict();
+    let shown = before;
+    const watch = new ConflictWatch(() => shown, () => shown, "festival");
+    await watch.findInSlices(() => false, 0);
+    expect(watch.known).toBe(false);
+    let turns = 0;
+    await watch.findInSlices(() => {
+      if (turns++ === 0) {
+        shown = after;
+        watch.changed(null);
+      }
+      return true;
+    }, 0);
+    expect(watch.known).toBe(false);
+    expect(watch.state().conflicts).toEqual([]);
+    await watch.findInSlices(() => true, 0);
+    expect([...watch.state().events].sort()).toEqual([first, second].sort());
   });
 });
 

@@ -1,15 +1,19 @@
 // Checks a festival's attestation signatures in slices of a few tens of milliseconds, yielding to the page between
 // them, so reading authors afterwards (conflicts, history, members) finds every check made and blocks nothing.
 import type * as A from "@automerge/automerge/slim";
-import { pendingSignatureChecks } from "../../../engine/core/provenance.js";
+import { pendingSignatureChecks, type SignatureCheck } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
+import { nextTask, runInSlices } from "./slices.js";
 
-/** Longest stretch of checks between two yields to the page (ms). */
-const SLICE_MS = 40;
 /** An invalid signature sends verification down another path, which may ask for more checks: at most this many passes. */
 const MAX_PASSES = 4;
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+function* oneByOne(checks: readonly SignatureCheck[]): Generator<void, void, void> {
+  for (const check of checks) {
+    check();
+    yield;
+  }
+}
 
 /**
  * Makes every signature check that verifying `doc()` would make, a slice at a time. `stillWanted` is asked before each
@@ -21,15 +25,9 @@ export async function checkSignaturesInSlices(doc: () => A.Doc<Festival>, festiv
     if (!stillWanted()) return;
     const checks = pendingSignatureChecks(doc(), festivalId);
     if (checks.length === 0) return;
-    let sliceStart = performance.now();
-    for (const check of checks) {
-      if (performance.now() - sliceStart > SLICE_MS) {
-        await nextTask();
-        if (!stillWanted()) return;
-        sliceStart = performance.now();
-      }
-      check();
-    }
+    await nextTask();
+    if (!stillWanted()) return;
+    await runInSlices(oneByOne(checks), stillWanted);
     await nextTask();
   }
 }
