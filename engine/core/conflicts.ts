@@ -1,6 +1,7 @@
 // Plurality: fields that two peers set concurrently keep every value; this module lists them (with
 // the actor behind each value) and resolves one by writing the chosen value again.
 import * as A from "@automerge/automerge";
+import { allChangeMetadata } from "./change-metadata.js";
 import { PandafestError } from "./errors.js";
 import type { FestivalEditor } from "./editor.js";
 import { getEvent, storedEvents } from "./event-shards.js";
@@ -171,7 +172,7 @@ function checkTargetKey(target: Target, key: string, found: FieldConflict[]): vo
  * take part in a conflict. Found in one topological pass each way over the change graph.
  */
 function concurrentChangeHashes(doc: Festival): string[] {
-  const metas = A.getChangesMetaSince(doc, []);
+  const metas = allChangeMetadata(doc);
   const known = new Set(metas.map((meta) => meta.hash));
   const depsOf = new Map(metas.map((meta) => [meta.hash, meta.deps.filter((dep) => known.has(dep))]));
 

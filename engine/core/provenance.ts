@@ -1,6 +1,7 @@
 // Authorship of festival changes: signed attestations in doc.authors[actor] and the history verifier.
 // Browser-safe (no Node imports): the UI verifies history itself, whichever peer or stick delivered it.
 import * as A from "@automerge/automerge";
+import { allChangeMetadata } from "./change-metadata.js";
 import { changeBytesByHash, changeMetaByHash, documentBackend, keysOf, valuesWithWriters } from "../internals/automerge-backend.js";
 import { PandafestError } from "./errors.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, fromHex, sign, toHex, verify } from "./keys.js";
@@ -479,7 +480,7 @@ export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readon
  * Only the actor's single-op changes are candidates (a genuine attestation write is one operation); its
  * message is never looked at.
  */
-export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = A.getChangesMetaSince(doc, [])): Map<string, ActorCoverage> {
+export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = allChangeMetadata(doc)): Map<string, ActorCoverage> {
   const changesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const change of metadata) {
     const changes = changesByActor.get(change.actor);
@@ -512,7 +513,7 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
  * change hash); signatures are checked once per attestation (and remembered).
  */
 export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
-  const metadata = A.getChangesMetaSince(doc, []);
+  const metadata = allChangeMetadata(doc);
   const coverageByActor = actorCoverages(doc, festivalId, metadata);
   const names = memberNamesFrom(doc, coverageByActor, metadata);
   const authorByKey = new Map<string, ChangeAuthor>();
@@ -556,7 +557,7 @@ export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeR
  * several keys is shown with a short key suffix, "Ada (3f2a1b9c)". Keys without such a name are absent.
  */
 export function memberNames(doc: A.Doc<Festival>, festivalId: string): Map<string, string> {
-  const metadata = A.getChangesMetaSince(doc, []);
+  const metadata = allChangeMetadata(doc);
   return memberNamesFrom(doc, actorCoverages(doc, festivalId, metadata), metadata);
 }
 

@@ -205,6 +205,7 @@ export class PfFestival extends LitElement {
     try {
       // a festival that cannot be verified says why when its authors are read
       await checkSignaturesInSlices(() => session.doc(), session.id, stillWanted).catch(() => undefined);
+      await nextTask();
       if (stillWanted()) await session.conflicts.findInSlices(stillWanted);
     } finally {
       if (this.#searchingConflicts === session) this.#searchingConflicts = undefined;
