@@ -149,9 +149,9 @@ describe("a big day shown a chunk at a time", () => {
     expect(cards.pending).toBe(true);
     // the same day again (a change, another render) keeps what shows and asks for no order
     expect(cards.shown("day 1", ids.length + 1, () => [])?.size).toBe(CARDS_AT_ONCE);
-    cards.advance(nearestFirst);
+    cards.advance();
     expect([...(cards.shown("day 1", ids.length, () => []) ?? [])]).toEqual(nearestFirst.slice(0, CARDS_AT_ONCE * 2));
-    cards.advance(nearestFirst);
+    cards.advance();
     expect(cards.shown("day 1", ids.length, () => [])).toBeNull();
     expect(cards.pending).toBe(false);
     // another day starts anew; a small day shows whole at once

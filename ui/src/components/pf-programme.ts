@@ -153,8 +153,6 @@ export class PfProgramme extends LitElement {
   #media = window.matchMedia(WIDE_QUERY);
   /** which cards of the day shown are shown yet */
   readonly #cards = new ProgressiveCards();
-  /** the day shown's event ids, nearest the viewer first (set by each render) */
-  #nearestFirstOfDay: (() => string[]) | undefined;
   /** the frame that shows the next chunk of cards */
   #nextCards: number | undefined;
 
@@ -202,8 +200,8 @@ export class PfProgramme extends LitElement {
     if (this.#nextCards !== undefined) return;
     this.#nextCards = requestAnimationFrame(() => {
       this.#nextCards = undefined;
-      if (!this.active || !this.#nearestFirstOfDay) return;
-      this.#cards.advance(this.#nearestFirstOfDay());
+      if (!this.active) return;
+      this.#cards.advance();
       this.requestUpdate();
     });
   }
@@ -285,7 +283,6 @@ export class PfProgramme extends LitElement {
     const day = programme.days.find((candidate) => candidate.date === shownDate) ?? programme.days[0];
     const venueCount = model.liveVenues().length;
     const id = this.festivalId;
-    this.#nearestFirstOfDay = day ? () => this.#nearestFirst(day) : undefined;
     const shown = day ? this.#cards.shown(`${id}\u0000${day.date}\u0000${this.layout}`, day.events.length, () => this.#nearestFirst(day)) : null;
     return html`
       <div class="toolbar">

@@ -7,17 +7,20 @@ export const CARDS_AT_ONCE = 120;
 export class ProgressiveCards {
   /** the day (and layout) being shown */
   #key: string | undefined;
+  /** the day's event ids in the order they show, read once when the day opens */
+  #order: readonly string[] = [];
   /** ids of the cards shown so far; null: the whole day */
   #shown: Set<string> | null = null;
 
   /**
    * The ids of the cards to show of the day `key` holding `count` events (null: all of them). A new key starts anew with
-   * the first chunk of `nearestFirst` (the day's event ids, those the viewer sees first leading).
+   * the first chunk of `nearestFirst()` (the day's event ids, those the viewer sees first leading).
    */
   shown(key: string, count: number, nearestFirst: () => readonly string[]): ReadonlySet<string> | null {
     if (key !== this.#key) {
       this.#key = key;
-      this.#shown = count > CARDS_AT_ONCE ? new Set(nearestFirst().slice(0, CARDS_AT_ONCE)) : null;
+      this.#order = count > CARDS_AT_ONCE ? nearestFirst() : [];
+      this.#shown = count > CARDS_AT_ONCE ? new Set(this.#order.slice(0, CARDS_AT_ONCE)) : null;
     }
     return this.#shown;
   }
@@ -27,21 +30,18 @@ export class ProgressiveCards {
     return this.#shown !== null;
   }
 
-  /** Adds the next chunk of `nearestFirst` not shown yet; once none is left the whole day shows, changes included. */
-  advance(nearestFirst: readonly string[]): void {
+  /** Adds the next chunk; once none is left the whole day shows, events added since included. */
+  advance(): void {
     const shown = this.#shown;
     if (shown === null) return;
     let added = 0;
-    let left = false;
-    for (const id of nearestFirst) {
+    for (const id of this.#order) {
       if (shown.has(id)) continue;
-      if (added === CARDS_AT_ONCE) {
-        left = true;
-        break;
-      }
+      if (added === CARDS_AT_ONCE) return;
       shown.add(id);
       added += 1;
     }
-    if (!left) this.#shown = null;
+    this.#shown = null;
+    this.#order = [];
   }
 }
