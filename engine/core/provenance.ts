@@ -123,12 +123,33 @@ function attestationSignatureValidCached(attestation: Attestation, text: string,
  * remembered as verifyHistory remembers its own, in a bounded cache.
  */
 export function pendingSignatureChecks(doc: A.Doc<Festival>, festivalId: string): SignatureCheck[] {
-  collectedChecks = new Map();
-  try {
-    actorCoverages(doc, festivalId);
-    return [...collectedChecks.values()];
-  } finally {
-    collectedChecks = null;
+  const steps = pendingSignatureCheckSteps(doc, festivalId);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * pendingSignatureChecks a step at a time: it pauses after listing the changes and after each actor, so a page can
+ * spread it over several tasks. Verification in between (by another caller) checks signatures as usual.
+ */
+export function* pendingSignatureCheckSteps(doc: A.Doc<Festival>, festivalId: string): Generator<void, SignatureCheck[], void> {
+  const collected = new Map<string, SignatureCheck>();
+  const metadata = allChangeMetadata(doc);
+  yield;
+  const steps = actorCoverageSteps(doc, festivalId, metadata, false);
+  for (;;) {
+    // collecting only while a step runs: whatever runs while this pauses verifies for real
+    collectedChecks = collected;
+    let step: IteratorResult<void, Map<string, ActorCoverage>>;
+    try {
+      step = steps.next();
+    } finally {
+      collectedChecks = null;
+    }
+    if (step.done) return [...collected.values()];
+    yield;
   }
 }
 
@@ -481,6 +502,23 @@ export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readon
  * message is never looked at.
  */
 export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = allChangeMetadata(doc)): Map<string, ActorCoverage> {
+  const steps = actorCoverageSteps(doc, festivalId, metadata, true);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * actorCoverages an actor at a time (it pauses after each). `listChanges`: read every change at once when many must be
+ * decoded (faster in all, but one long step); without, each is read on its own.
+ */
+function* actorCoverageSteps(
+  doc: A.Doc<Festival>,
+  festivalId: string,
+  metadata: readonly A.ChangeMetadata[],
+  listChanges: boolean,
+): Generator<void, Map<string, ActorCoverage>, void> {
   const changesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const change of metadata) {
     const changes = changesByActor.get(change.actor);
@@ -488,7 +526,7 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
     else changes.push(change);
   }
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  if (authorsId !== null) prepareAttestationDecoding(doc, metadata, changesByActor.size);
+  if (authorsId !== null && listChanges) prepareAttestationDecoding(doc, metadata, changesByActor.size);
   const coverages = new Map<string, ActorCoverage>();
   for (const [actor, changes] of changesByActor) {
     changes.sort((left, right) => left.seq - right.seq);
@@ -503,6 +541,7 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
       return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
     };
     coverages.set(actor, bindActor(candidates, writeAt));
+    yield;
   }
   return coverages;
 }
