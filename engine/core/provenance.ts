@@ -526,24 +526,42 @@ function* actorCoverageSteps(
     else changes.push(change);
   }
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  if (authorsId !== null && listChanges) prepareAttestationDecoding(doc, metadata, changesByActor.size);
   const coverages = new Map<string, ActorCoverage>();
+  if (authorsId === null) {
+    for (const actor of changesByActor.keys()) coverages.set(actor, { reason: "the festival has no authors map" });
+    return coverages;
+  }
+  // an actor's candidates: its single-op changes (a genuine attestation write is one operation)
+  const candidatesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const [actor, changes] of changesByActor) {
     changes.sort((left, right) => left.seq - right.seq);
-    if (authorsId === null) {
-      coverages.set(actor, { reason: "the festival has no authors map" });
-      continue;
-    }
+    candidatesByActor.set(actor, changes.filter((change) => change.startOp === change.maxOp));
+  }
+  if (listChanges && firstDecodesMostlyUnknown(candidatesByActor)) listChangesOnce(doc, metadata);
+  for (const [actor, changes] of changesByActor) {
     const hashesAt = (seq: number) => (changes[seq - 1]?.seq === seq ? [changes[seq - 1].hash] : []);
-    const candidates = changes.filter((change) => change.startOp === change.maxOp);
     const writeAt = (change: A.ChangeMetadata) => {
       const op = soleOperationIn(doc, change.hash);
       return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
     };
-    coverages.set(actor, bindActor(candidates, writeAt));
+    coverages.set(actor, bindActor(candidatesByActor.get(actor) ?? [], writeAt));
     yield;
   }
   return coverages;
+}
+
+/**
+ * Whether listing every change pays: many actors, and most of what bindActor decodes first (each actor's first and
+ * last candidate) is not decoded yet (verified before, or found by pendingSignatureChecks, they are).
+ */
+function firstDecodesMostlyUnknown(candidatesByActor: ReadonlyMap<string, readonly A.ChangeMetadata[]>): boolean {
+  if (candidatesByActor.size <= ACTORS_BEFORE_LISTING) return false;
+  let unknown = 0;
+  for (const candidates of candidatesByActor.values()) {
+    const ends = candidates.length > 1 ? [candidates[0], candidates[candidates.length - 1]] : candidates;
+    for (const change of ends) if (!soleOperations.has(change.hash)) unknown += 1;
+  }
+  return unknown > candidatesByActor.size;
 }
 
 /**
