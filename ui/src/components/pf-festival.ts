@@ -8,7 +8,7 @@ import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { checkSignaturesInSlices } from "../state/signature-slices.js";
-import { nextTask } from "../state/slices.js";
+import { pageIdle } from "../state/slices.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
 import { pageTitle } from "../state/page-title.js";
 import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
@@ -205,12 +205,12 @@ export class PfFestival extends LitElement {
     try {
       // a festival that cannot be verified says why when its authors are read
       await checkSignaturesInSlices(() => session.doc(), session.id, stillWanted).catch(() => undefined);
-      await nextTask();
+      await pageIdle();
       if (stillWanted()) await session.conflicts.findInSlices(stillWanted);
     } finally {
       if (this.#searchingConflicts === session) this.#searchingConflicts = undefined;
     }
-    await nextTask();
+    await pageIdle();
     if (stillWanted()) this.requestUpdate();
   }
 

@@ -5,7 +5,7 @@ import { attachAuthors, authorsOfActors, itemsWithConflicts, type AuthoredConfli
 import { conflictFieldOf, conflictsAtFields, searchConflicts, type FieldConflict } from "../../../engine/core/conflicts.js";
 import type { ChangeAuthor } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
-import { nextTask, runInSlices, SLICE_MS } from "./slices.js";
+import { pageIdle, runInSlices, SLICE_MS } from "./slices.js";
 
 export interface ConflictState {
   conflicts: AuthoredConflict[];
@@ -76,7 +76,7 @@ export class ConflictWatch {
       }
     }
     if (this.#byPath === undefined) return;
-    await nextTask();
+    await pageIdle();
     if (stillWanted()) this.state();
   }
 

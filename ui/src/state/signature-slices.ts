@@ -3,7 +3,7 @@
 import type * as A from "@automerge/automerge/slim";
 import { pendingSignatureCheckSteps, type SignatureCheck } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
-import { nextTask, runInSlices } from "./slices.js";
+import { pageIdle, runInSlices } from "./slices.js";
 
 /** An invalid signature sends verification down another path, which may ask for more checks: at most this many passes. */
 const MAX_PASSES = 4;
@@ -25,9 +25,9 @@ export async function checkSignaturesInSlices(doc: () => A.Doc<Festival>, festiv
     if (!stillWanted()) return;
     const checks = await runInSlices(pendingSignatureCheckSteps(doc(), festivalId), stillWanted);
     if (checks === undefined || checks.length === 0) return;
-    await nextTask();
+    await pageIdle();
     if (!stillWanted()) return;
     await runInSlices(oneByOne(checks), stillWanted);
-    await nextTask();
+    await pageIdle();
   }
 }
