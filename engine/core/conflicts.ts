@@ -1,6 +1,7 @@
 // Plurality: fields that two peers set concurrently keep every value; this module lists them (with
 // the actor behind each value) and resolves one by writing the chosen value again.
 import * as A from "@automerge/automerge";
+import { allChangeMetadata } from "./change-metadata.js";
 import { PandafestError } from "./errors.js";
 import type { FestivalEditor } from "./editor.js";
 import { getEvent, storedEvents } from "./event-shards.js";
@@ -171,7 +172,7 @@ function checkTargetKey(target: Target, key: string, found: FieldConflict[]): vo
  * take part in a conflict. Found in one topological pass each way over the change graph.
  */
 function concurrentChangeHashes(doc: Festival): string[] {
-  const metas = A.getChangesMetaSince(doc, []);
+  const metas = allChangeMetadata(doc);
   const known = new Set(metas.map((meta) => meta.hash));
   const depsOf = new Map(metas.map((meta) => [meta.hash, meta.deps.filter((dep) => known.has(dep))]));
 
@@ -234,18 +235,33 @@ function sortConflicts(found: FieldConflict[]): FieldConflict[] {
  * many concurrent changes that reading each back costs more than checking every field.
  */
 export function findConflicts(doc: Festival, options: FindConflictsOptions = {}): FieldConflict[] {
+  const search = searchConflicts(doc, options);
+  for (;;) {
+    const step = search.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * findConflicts a step at a time: it pauses (yields) after each costly step (listing the concurrent changes, reading
+ * one back, checking one item's fields), so a page can spread the search over several tasks. `doc` must not change meanwhile.
+ */
+export function* searchConflicts(doc: Festival, options: FindConflictsOptions = {}): Generator<void, FieldConflict[], void> {
   checkSchema(doc);
   const found: FieldConflict[] = [];
   const root: Target = { object: doc, path: [], isRoot: true };
   for (const key of Object.keys(doc)) checkTargetKey(root, key, found);
   const concurrent = options.fullScan ? [] : concurrentChangeHashes(doc);
   if (!options.fullScan && concurrent.length === 0) return sortConflicts(found);
+  yield;
   const targets = targetsOf(doc);
+  yield;
 
   if (options.fullScan || concurrent.length > (options.inspectLimit ?? INSPECT_LIMIT)) {
     for (const [objectId, target] of targets) {
       if (objectId === "_root") continue;
       for (const key of Object.keys(target.object)) checkTargetKey(target, key, found);
+      yield;
     }
     return sortConflicts(found);
   }
@@ -261,6 +277,7 @@ export function findConflicts(doc: Festival, options: FindConflictsOptions = {})
       checked.add(id);
       if (Object.prototype.hasOwnProperty.call(target.object, op.key)) checkTargetKey(target, op.key, found);
     }
+    yield;
   }
   return sortConflicts(found);
 }

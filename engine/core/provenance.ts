@@ -1,6 +1,7 @@
 // Authorship of festival changes: signed attestations in doc.authors[actor] and the history verifier.
 // Browser-safe (no Node imports): the UI verifies history itself, whichever peer or stick delivered it.
 import * as A from "@automerge/automerge";
+import { allChangeMetadata } from "./change-metadata.js";
 import { changeBytesByHash, changeMetaByHash, documentBackend, keysOf, valuesWithWriters } from "../internals/automerge-backend.js";
 import { PandafestError } from "./errors.js";
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, fromHex, sign, toHex, verify } from "./keys.js";
@@ -122,12 +123,33 @@ function attestationSignatureValidCached(attestation: Attestation, text: string,
  * remembered as verifyHistory remembers its own, in a bounded cache.
  */
 export function pendingSignatureChecks(doc: A.Doc<Festival>, festivalId: string): SignatureCheck[] {
-  collectedChecks = new Map();
-  try {
-    actorCoverages(doc, festivalId);
-    return [...collectedChecks.values()];
-  } finally {
-    collectedChecks = null;
+  const steps = pendingSignatureCheckSteps(doc, festivalId);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * pendingSignatureChecks a step at a time: it pauses after listing the changes and after each actor, so a page can
+ * spread it over several tasks. Verification in between (by another caller) checks signatures as usual.
+ */
+export function* pendingSignatureCheckSteps(doc: A.Doc<Festival>, festivalId: string): Generator<void, SignatureCheck[], void> {
+  const collected = new Map<string, SignatureCheck>();
+  const metadata = allChangeMetadata(doc);
+  yield;
+  const steps = actorCoverageSteps(doc, festivalId, metadata, false);
+  for (;;) {
+    // collecting only while a step runs: whatever runs while this pauses verifies for real
+    collectedChecks = collected;
+    let step: IteratorResult<void, Map<string, ActorCoverage>>;
+    try {
+      step = steps.next();
+    } finally {
+      collectedChecks = null;
+    }
+    if (step.done) return [...collected.values()];
+    yield;
   }
 }
 
@@ -495,7 +517,24 @@ export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readon
  * Only the actor's single-op changes are candidates (a genuine attestation write is one operation); its
  * message is never looked at.
  */
-export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = A.getChangesMetaSince(doc, [])): Map<string, ActorCoverage> {
+export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = allChangeMetadata(doc)): Map<string, ActorCoverage> {
+  const steps = actorCoverageSteps(doc, festivalId, metadata, true);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * actorCoverages an actor at a time (it pauses after each). `listChanges`: read every change at once when many must be
+ * decoded (faster in all, but one long step); without, each is read on its own.
+ */
+function* actorCoverageSteps(
+  doc: A.Doc<Festival>,
+  festivalId: string,
+  metadata: readonly A.ChangeMetadata[],
+  listChanges: boolean,
+): Generator<void, Map<string, ActorCoverage>, void> {
   const changesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const change of metadata) {
     const changes = changesByActor.get(change.actor);
@@ -503,23 +542,42 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
     else changes.push(change);
   }
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  if (authorsId !== null) prepareAttestationDecoding(doc, metadata, changesByActor.size);
   const coverages = new Map<string, ActorCoverage>();
+  if (authorsId === null) {
+    for (const actor of changesByActor.keys()) coverages.set(actor, { reason: "the festival has no authors map" });
+    return coverages;
+  }
+  // an actor's candidates: its single-op changes (a genuine attestation write is one operation)
+  const candidatesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const [actor, changes] of changesByActor) {
     changes.sort((left, right) => left.seq - right.seq);
-    if (authorsId === null) {
-      coverages.set(actor, { reason: "the festival has no authors map" });
-      continue;
-    }
+    candidatesByActor.set(actor, changes.filter((change) => change.startOp === change.maxOp));
+  }
+  if (listChanges && firstDecodesMostlyUnknown(candidatesByActor)) listChangesOnce(doc, metadata);
+  for (const [actor, changes] of changesByActor) {
     const hashesAt = (seq: number) => (changes[seq - 1]?.seq === seq ? [changes[seq - 1].hash] : []);
-    const candidates = changes.filter((change) => change.startOp === change.maxOp);
     const writeAt = (change: A.ChangeMetadata) => {
       const op = soleOperationIn(doc, change.hash);
       return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
     };
-    coverages.set(actor, bindActor(candidates, writeAt));
+    coverages.set(actor, bindActor(candidatesByActor.get(actor) ?? [], writeAt));
+    yield;
   }
   return coverages;
+}
+
+/**
+ * Whether listing every change pays: many actors, and most of what bindActor decodes first (each actor's first and
+ * last candidate) is not decoded yet (verified before, or found by pendingSignatureChecks, they are).
+ */
+function firstDecodesMostlyUnknown(candidatesByActor: ReadonlyMap<string, readonly A.ChangeMetadata[]>): boolean {
+  if (candidatesByActor.size <= ACTORS_BEFORE_LISTING) return false;
+  let unknown = 0;
+  for (const candidates of candidatesByActor.values()) {
+    const ends = candidates.length > 1 ? [candidates[0], candidates[candidates.length - 1]] : candidates;
+    for (const change of ends) if (!soleOperations.has(change.hash)) unknown += 1;
+  }
+  return unknown > candidatesByActor.size;
 }
 
 /**
@@ -528,7 +586,7 @@ export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadat
  * change hash); signatures are checked once per attestation (and remembered).
  */
 export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
-  const metadata = A.getChangesMetaSince(doc, []);
+  const metadata = allChangeMetadata(doc);
   const coverageByActor = actorCoverages(doc, festivalId, metadata);
   const names = memberNamesFrom(doc, coverageByActor, metadata);
   const authorByKey = new Map<string, ChangeAuthor>();
@@ -572,7 +630,7 @@ export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeR
  * several keys is shown with a short key suffix, "Ada (3f2a1b9c)". Keys without such a name are absent.
  */
 export function memberNames(doc: A.Doc<Festival>, festivalId: string): Map<string, string> {
-  const metadata = A.getChangesMetaSince(doc, []);
+  const metadata = allChangeMetadata(doc);
   return memberNamesFrom(doc, actorCoverages(doc, festivalId, metadata), metadata);
 }
 

@@ -7,6 +7,7 @@ import { findClashes } from "../../engine/core/checks.js";
 import { editorForDoc } from "../../engine/core/editor.js";
 import { eventMapForNew, getEvent } from "../../engine/core/event-shards.js";
 import { addEvent, addVenue, editEvent, removeVenue } from "../../engine/core/operations.js";
+import { mergeInto, newFestival, peerOf } from "../domain/helpers.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { createFestivalDoc } from "../../engine/core/skeleton.js";
 import { addPerson } from "../../engine/core/operations/people.js";
@@ -16,6 +17,9 @@ import { festivalIdFromReference } from "../../ui/src/state/festival-reference.j
 import { FestivalModel } from "../../ui/src/state/festival-model.js";
 import { assignLanes, clashingEvents, layoutProgramme } from "../../ui/src/state/programme-layout.js";
 import { parseRoute, routeHash } from "../../ui/src/state/routes.js";
+import { ConflictWatch } from "../../ui/src/state/conflict-watch.js";
+import { CARDS_AT_ONCE, ProgressiveCards } from "../../ui/src/state/progressive-cards.js";
+import { eventsNearestFirst } from "../../ui/src/state/grid-geometry.js";
 
 function festival() {
   const editor = editorForDoc(
@@ -133,6 +137,100 @@ describe("the programme model", () => {
       { lane: 1, lanes: 2 },
       { lane: 0, lanes: 1 },
     ]);
+  });
+});
+
+describe("a big day shown a chunk at a time", () => {
+  it("shows the cards nearest the viewer first, a chunk a step, then the whole day", () => {
+    const ids = Array.from({ length: CARDS_AT_ONCE * 2 + 10 }, (_, index) => `e${index}`);
+    const nearestFirst = [...ids].reverse();
+    const cards = new ProgressiveCards();
+    expect([...(cards.shown("day 1", ids.length, () => nearestFirst) ?? [])]).toEqual(nearestFirst.slice(0, CARDS_AT_ONCE));
+    expect(cards.pending).toBe(true);
+    // the same day again (a change, another render) keeps what shows and asks for no order
+    expect(cards.shown("day 1", ids.length + 1, () => [])?.size).toBe(CARDS_AT_ONCE);
+    cards.advance();
+    expect([...(cards.shown("day 1", ids.length, () => []) ?? [])]).toEqual(nearestFirst.slice(0, CARDS_AT_ONCE * 2));
+    cards.advance();
+    expect(cards.shown("day 1", ids.length, () => [])).toBeNull();
+    expect(cards.pending).toBe(false);
+    // another day starts anew; a small day shows whole at once
+    expect(cards.shown("day 2", ids.length, () => ids)?.size).toBe(CARDS_AT_ONCE);
+    expect(cards.shown("day 3", CARDS_AT_ONCE, () => ids)).toBeNull();
+    expect(cards.pending).toBe(false);
+  });
+
+  it("orders a day's events by how far their cards are from the part of the grid in view", () => {
+    const { editor, main, tent, ids } = festival();
+    const at = (day: string, time: string) => `2027-07-${day}T${time}:00+02:00`;
+    const tentEarly = addEvent(editor, { title: "Tent early", venueId: tent, start: at("01", "18:00"), end: at("01", "19:00") });
+    const tentLate = addEvent(editor, { title: "Tent late", venueId: tent, start: at("02", "00:30"), end: at("02", "01:00") });
+    const day = layoutProgramme(new FestivalModel(editor.read())).days.find((candidate) => candidate.date === "2027-07-01");
+    expect(day?.columns.map((column) => column.venueId)).toEqual([main, tent]);
+    // the time column and most of the first venue, the first hour of the day
+    const view = { left: 0, top: 0, width: 200, height: 70, remPx: 16 };
+    expect(eventsNearestFirst(day!, view)).toEqual([ids.opening, ids.overlap, tentEarly, tentLate, ids.late]);
+    // scrolled to the night, across to the second venue
+    expect(eventsNearestFirst(day!, { ...view, left: 300, top: 420 }).slice(0, 2)).toEqual([tentLate, ids.late]);
+  });
+});
+
+describe("concurrent values found a slice at a time", () => {
+  /** A festival where two peers titled the first event differently, and the same festival after two more titled the second. */
+  function festivalGainingAConflict() {
+    const origin = newFestival({}, "0000");
+    const venueId = addVenue(origin, { name: "Stage" });
+    const event = (title: string, hour: string) =>
+      addEvent(origin, { title, venueId, start: `2027-07-01T${hour}:00:00+02:00`, end: `2027-07-01T${hour}:30:00+02:00` });
+    const first = event("First", "18");
+    const second = event("Second", "20");
+    const [alice, bob] = [peerOf(origin, "aaaa"), peerOf(origin, "bbbb")];
+    editEvent(alice, first, { title: "First, by Alice" });
+    editEvent(bob, first, { title: "First, by Bob" });
+    const before = mergeInto(alice, bob);
+    const [carol, dan] = [peerOf(before, "cccc"), peerOf(before, "dddd")];
+    editEvent(carol, second, { title: "Second, by Carol" });
+    editEvent(dan, second, { title: "Second, by Dan" });
+    const after = mergeInto(carol, dan).doc;
+    return { first, second, before: before.doc, after, patches: A.diff(after, A.getHeads(before.doc), A.getHeads(after)) };
+  }
+
+  it("checks again what a change arriving during the search touched", async () => {
+    const { first, second, before, after, patches } = festivalGainingAConflict();
+    let shown = before;
+    const watch = new ConflictWatch(() => shown, () => shown, "festival");
+    let turns = 0;
+    // a slice of 0 ms: the page gets its turn after every step, and the change arrives at the first
+    await watch.findInSlices(() => {
+      if (turns++ === 0) {
+        shown = after;
+        watch.changed(patches);
+      }
+      return true;
+    }, 0);
+    expect(turns).toBeGreaterThan(1);
+    expect(watch.known).toBe(true);
+    expect([...watch.state().events].sort()).toEqual([first, second].sort());
+  });
+
+  it("searches anew after a change it cannot follow, and stops when no longer wanted", async () => {
+    const { first, second, before, after } = festivalGainingAConflict();
+    let shown = before;
+    const watch = new ConflictWatch(() => shown, () => shown, "festival");
+    await watch.findInSlices(() => false, 0);
+    expect(watch.known).toBe(false);
+    let turns = 0;
+    await watch.findInSlices(() => {
+      if (turns++ === 0) {
+        shown = after;
+        watch.changed(null);
+      }
+      return true;
+    }, 0);
+    expect(watch.known).toBe(false);
+    expect(watch.state().conflicts).toEqual([]);
+    await watch.findInSlices(() => true, 0);
+    expect([...watch.state().events].sort()).toEqual([first, second].sort());
   });
 });
 

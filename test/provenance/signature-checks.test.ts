@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import { afterEach, describe, expect, it } from "vitest";
 import { TWEETNACL_SIGNATURES, useSignatureBackend } from "../../engine/core/keys.js";
-import { pendingSignatureChecks, signAttestation, verifyHistory, withAttestation } from "../../engine/core/provenance.js";
+import { pendingSignatureChecks, pendingSignatureCheckSteps, signAttestation, verifyHistory, withAttestation } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
@@ -76,5 +76,31 @@ describe("signature checks named ahead of verification", () => {
     const renamed = records.find((record) => record.seq === last.seq);
     expect(renamed?.verified).toBe(false);
     expect(records.find((record) => record.seq === 1)?.verified).toBe(true);
+  });
+
+  it("names the same checks a step at a time, and verification while it pauses checks signatures for real", () => {
+    const keyA = newSigner();
+    const forger = newSigner();
+    const actor = actorId("a3");
+    let doc = withAttestation(editVenue(newFestival(actor), "hall", "Hall", { signer: keyA, name: "Ana" }), FESTIVAL_ID, keyA);
+    doc = editVenue(doc, "hall", "Hijacked hall");
+    const last = A.decodeChange(A.getLastLocalChange(doc)!);
+    const forged = signAttestation(FESTIVAL_ID, actor, last.seq, last.hash, forger).replace(forger.publicKey, keyA.publicKey);
+    doc = A.change(doc, (draft) => {
+      draft.authors[actor] = new A.ImmutableString(forged);
+    });
+
+    const steps = pendingSignatureCheckSteps(doc, FESTIVAL_ID);
+    let paused = 0;
+    let step = steps.next();
+    while (!step.done) {
+      paused += 1;
+      // someone reads history while the search pauses: the forged attestation is checked, and fails
+      if (paused === 1) expect(verifyHistory(doc, FESTIVAL_ID).find((record) => record.seq === last.seq)?.verified).toBe(false);
+      step = steps.next();
+    }
+    expect(paused).toBeGreaterThanOrEqual(2); // after listing the changes, and after the actor
+    // the verification above checked (and remembered) every signature: nothing is left to name
+    expect(step.value).toEqual([]);
   });
 });

@@ -359,7 +359,7 @@ export class PfAttend extends LitElement {
         ${!day || shown.length === 0
           ? html`<p class="muted">${filtered ? "Nothing on this day matches." : "Nothing planned on this day."}</p>`
           : this.layout === "grid"
-            ? renderDayGrid(day, (event, place) => this.#renderCard(event, place), { nowMs: this.nowMs, events: shown })
+            ? renderDayGrid(day, (event, place) => this.#renderCard(event, place), { nowMs: this.nowMs, shown: new Set(shown.map((event) => event.id)) })
             : html`<ol class="list">${shown.map((event) => this.#renderListItem(programme, event))}</ol>`}
       </section>
       ${unscheduled.filter(matches).length > 0

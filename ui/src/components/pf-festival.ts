@@ -8,6 +8,7 @@ import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { checkSignaturesInSlices } from "../state/signature-slices.js";
+import { pageIdle } from "../state/slices.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
 import { pageTitle } from "../state/page-title.js";
 import { fetchNodeWaiting, type NodeWaiting } from "../state/server-api.js";
@@ -122,8 +123,8 @@ export class PfFestival extends LitElement {
   #waitingTimer: ReturnType<typeof setTimeout> | undefined;
   /** the pending idle callback that finds the festival's concurrent values the first time */
   #findingConflicts: number | undefined;
-  /** the session whose signatures are being checked, a slice at a time, before its conflicts are found */
-  #checkingSignatures: FestivalSession | undefined;
+  /** the session whose signatures are being checked, then its conflicts found, a slice at a time */
+  #searchingConflicts: FestivalSession | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -186,25 +187,31 @@ export class PfFestival extends LitElement {
    * idle (after the programme shows); after that each change re-checks only what it touched (state/conflict-watch.ts).
    */
   #conflictsOf(session: FestivalSession) {
-    if (!session.conflicts.known && this.#findingConflicts === undefined && this.#checkingSignatures !== session) {
+    if (!session.conflicts.known && this.#findingConflicts === undefined && this.#searchingConflicts !== session) {
       const find = () => {
         this.#findingConflicts = undefined;
         if (this.session !== session) return;
-        // the authors' signatures first, a slice at a time: checked all at once they block the page for seconds
-        this.#checkingSignatures = session;
-        void checkSignaturesInSlices(() => session.doc(), session.id, () => this.session === session && this.isConnected)
-          .catch(() => undefined) // a festival that cannot be verified says why when its authors are read
-          .finally(() => {
-            if (this.#checkingSignatures === session) this.#checkingSignatures = undefined;
-            if (this.session !== session || !this.isConnected) return;
-            session.conflicts.find();
-            this.requestUpdate();
-          });
+        this.#searchingConflicts = session;
+        void this.#searchConflicts(session, () => this.session === session && this.isConnected);
       };
       this.#findingConflicts =
         typeof requestIdleCallback === "function" ? requestIdleCallback(find, { timeout: 2000 }) : (setTimeout(find, 200) as unknown as number);
     }
     return session.conflicts.state();
+  }
+
+  /** The authors' signatures first (checked all at once they block the page for seconds), then the conflicts, a slice at a time. */
+  async #searchConflicts(session: FestivalSession, stillWanted: () => boolean): Promise<void> {
+    try {
+      // a festival that cannot be verified says why when its authors are read
+      await checkSignaturesInSlices(() => session.doc(), session.id, stillWanted).catch(() => undefined);
+      await pageIdle();
+      if (stillWanted()) await session.conflicts.findInSlices(stillWanted);
+    } finally {
+      if (this.#searchingConflicts === session) this.#searchingConflicts = undefined;
+    }
+    await pageIdle();
+    if (stillWanted()) this.requestUpdate();
   }
 
   /** Tells this browser's person where a value they wrote is not the one shown (someone wrote another at the same time). */

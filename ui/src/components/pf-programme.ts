@@ -2,6 +2,7 @@
 // programme-grid.ts), on phones a list. Cancelled and tentative events are marked as such, clashing events and events
 // holding concurrent values are flagged; every event links to its form. An empty slot of the grid starts a new event
 // there, and the event just saved is shown (its day, scrolled to and marked) with a short note (and Undo when it can be undone).
+// A big day's cards show a chunk a frame, those in view first (state/progressive-cards.ts).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
@@ -9,7 +10,9 @@ import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/p
 import { attendeeHref } from "../state/entry-choice.js";
 import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
-import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
+import { gridViewOf, programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
+import { eventsNearestFirst } from "../state/grid-geometry.js";
+import { ProgressiveCards } from "../state/progressive-cards.js";
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";
 import { clampSlotCursor, moveSlotCursor, slotCursorLabel, slotStartMs, slotTimeText, type SlotCursor } from "../state/slot-cursor.js";
@@ -148,15 +151,22 @@ export class PfProgramme extends LitElement {
   #scrollTo: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #media = window.matchMedia(WIDE_QUERY);
+  /** which cards of the day shown are shown yet */
+  readonly #cards = new ProgressiveCards();
+  /** the frame that shows the next chunk of cards */
+  #nextCards: number | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#media.addEventListener("change", this.#onMedia);
+    if (this.#cards.pending) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#media.removeEventListener("change", this.#onMedia);
+    if (this.#nextCards !== undefined) cancelAnimationFrame(this.#nextCards);
+    this.#nextCards = undefined;
   }
 
   readonly #onMedia = (): void => {
@@ -167,7 +177,7 @@ export class PfProgramme extends LitElement {
 
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
     if (!this.active) return false;
-    if (hasSavedNote(this.festivalId)) return true;
+    if (hasSavedNote(this.festivalId) || this.#cards.pending) return true;
     const rendered = this.#rendered;
     const onlyShown = changed.size === 1 && changed.has("active");
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
@@ -182,6 +192,25 @@ export class PfProgramme extends LitElement {
     this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
     // kept until the event shows (an undone deletion brings it back a render later)
     if (this.#scrollTo !== undefined && this.scrollToEvent(this.#scrollTo)) this.#scrollTo = undefined;
+    if (this.#cards.pending) this.#showMoreCards();
+  }
+
+  /** Shows the next chunk of the day's cards in the next frame (while hidden, once shown again). */
+  #showMoreCards(): void {
+    if (this.#nextCards !== undefined) return;
+    this.#nextCards = requestAnimationFrame(() => {
+      this.#nextCards = undefined;
+      if (!this.active) return;
+      this.#cards.advance();
+      this.requestUpdate();
+    });
+  }
+
+  /** The day's event ids, those the viewer sees first leading, and the event just saved before all (it is scrolled to). */
+  #nearestFirst(day: ProgrammeDay): string[] {
+    const ids = this.layout === "grid" ? eventsNearestFirst(day, gridViewOf(this.renderRoot)) : day.events.map((event) => event.id);
+    const saved = this.savedNote?.eventId;
+    return saved !== undefined && ids.includes(saved) ? [saved, ...ids.filter((id) => id !== saved)] : ids;
   }
 
   /** Scrolls the event into view (in whichever layout shows); false when it is not in the programme shown. */
@@ -254,6 +283,7 @@ export class PfProgramme extends LitElement {
     const day = programme.days.find((candidate) => candidate.date === shownDate) ?? programme.days[0];
     const venueCount = model.liveVenues().length;
     const id = this.festivalId;
+    const shown = day ? this.#cards.shown(`${id}\u0000${day.date}\u0000${this.layout}`, day.events.length, () => this.#nearestFirst(day)) : null;
     return html`
       <div class="toolbar">
         <a class="button primary" href=${festivalHash(id, { screen: "event", id: "new" })}>Add event</a>
@@ -287,7 +317,7 @@ export class PfProgramme extends LitElement {
       </p>
       ${renderDayTabs(programme.days, day?.date ?? "", (date) => (this.selectedDay = date))}
       <div class="programme" id="day-panel" role=${programme.days.length > 1 ? "tabpanel" : nothing} aria-labelledby=${day && programme.days.length > 1 ? `tab-${day.date}` : nothing} data-layout=${this.layout} data-day-events=${day?.events.length ?? 0}>
-        ${day ? (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing) : this.#renderListDay(day, programme.clashing)) : nothing}
+        ${day ? (this.layout === "grid" ? this.#renderGridDay(day, programme.clashing, shown) : this.#renderListDay(day, programme.clashing, shown)) : nothing}
       </div>
       ${programme.unscheduled.length > 0
         ? html`<section class="day"><h3>Without a readable time</h3>
@@ -323,7 +353,7 @@ export class PfProgramme extends LitElement {
     };
   }
 
-  #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
+  #renderGridDay(day: ProgrammeDay, clashing: ReadonlySet<string>, shown: ReadonlySet<string> | null) {
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0
@@ -343,19 +373,19 @@ export class PfProgramme extends LitElement {
                 ><span class="title-text">${event.title}</span>${statusBadges(event, clashing.has(event.id), this.conflicted.has(event.id), this.confirmations.get(event.id))}</span
               ><span class="visually-hidden"> at ${venueName}</span>${hostsAndTags(event, this.model?.people)}</a
             >`,
-            { nowMs: Date.now(), onGridClick: (click) => this.#startEventAt(click, day), slotCursor: this.#gridSlotCursor(day) },
+            { nowMs: Date.now(), shown, onGridClick: (click) => this.#startEventAt(click, day), slotCursor: this.#gridSlotCursor(day) },
           )}
     </section>`;
   }
 
-  #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>) {
+  #renderListDay(day: ProgrammeDay, clashing: ReadonlySet<string>, shown: ReadonlySet<string> | null) {
     const venues = this.model?.venues;
     return html`<section class="day" aria-labelledby="day-${day.date}">
       <h3 id="day-${day.date}" tabindex="-1">${dayLabel(day.date)}</h3>
       ${day.events.length === 0
         ? html`<p class="muted">Nothing planned.</p>`
         : html`<ol class="list">
-            ${day.events.map((event) => {
+            ${(shown ? day.events.filter((event) => shown.has(event.id)) : day.events).map((event) => {
               const venue = venues?.get(event.venueId);
               return this.#renderListItem(event, clashing, venue ? `${venue.name}${venue.removed ? " (removed)" : ""}` : "(missing venue)");
             })}

@@ -2,12 +2,11 @@
 // grid (sticky venue headers and time column, lanes for overlaps, the now-line, titles clamped to whole lines), and
 // the styles of grid, list, badges and tag chips. Each screen supplies what an event card holds and links to.
 import { css, html, nothing, type TemplateResult } from "lit";
-import { assignLanes, dayLabel, nowSlot, SLOT_MINUTES, type ProgrammeDay } from "../state/programme-days.js";
+import { cardRows, gridRow, MIN_COLUMN_REM, ROW_REM, TIME_COLUMN_REM, type GridView } from "../state/grid-geometry.js";
+import { assignLanes, dayLabel, nowSlot, type ProgrammeDay } from "../state/programme-days.js";
 import type { ScheduledEvent } from "../state/scheduled-event.js";
 import { tagHue } from "../state/tag-colours.js";
 
-/** Height of one 15-minute row, in rem (the styles below and the clamping of titles share it). */
-const ROW_REM = 1.1;
 /** A card's lines, in rem, as the styles below set them: time 0.75rem × 1.2, title 0.85rem × 1.2, a row of chips. */
 const TIME_LINE_REM = 0.9;
 const TITLE_LINE_REM = 1.02;
@@ -83,19 +82,26 @@ export interface GridSlotCursor {
   onActivate: () => void;
 }
 
+/** What the day grid under `root` shows now (the window's size when no grid shows yet). */
+export function gridViewOf(root: ParentNode): GridView {
+  const box = root.querySelector<HTMLElement>(".grid-scroll");
+  const remPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  if (!box) return { left: 0, top: 0, width: window.innerWidth, height: window.innerHeight, remPx };
+  return { left: box.scrollLeft, top: box.scrollTop, width: box.clientWidth, height: box.clientHeight, remPx };
+}
+
 /**
  * One festival day as a grid, venues across and time down, inside its own scroll box so the venue headers and the
- * time column stay in view. `nowMs` draws the now-line when it falls in the day.
+ * time column stay in view. `nowMs` draws the now-line when it falls in the day; `shown` names the events whose cards
+ * show (default: all of the day's).
  */
 export function renderDayGrid(
   day: ProgrammeDay,
   card: GridCard,
-  options: { nowMs?: number; events?: readonly ScheduledEvent[]; onGridClick?: (click: MouseEvent) => void; slotCursor?: GridSlotCursor } = {},
+  options: { nowMs?: number; shown?: ReadonlySet<string> | null; onGridClick?: (click: MouseEvent) => void; slotCursor?: GridSlotCursor } = {},
 ) {
   const rows = day.lastSlot - day.firstSlot;
-  const row = (slot: number) => Math.min(rows, Math.max(0, slot - day.firstSlot)) + 2;
-  const slotOf = (ms: number) => Math.floor((ms - day.dayStartMs) / 60_000 / SLOT_MINUTES);
-  const shown = options.events ? new Set(options.events.map((event) => event.id)) : undefined;
+  const row = (slot: number) => gridRow(day, slot);
   const now = options.nowMs === undefined ? undefined : nowSlot(day, options.nowMs);
   return html`<div class="grid-scroll" tabindex="0" role="region" aria-label="Programme of ${dayLabel(day.date)}">
     <div class="grid" style="--columns: ${day.columns.length}; --rows: ${rows}" @click=${options.onGridClick ?? nothing}>
@@ -119,10 +125,8 @@ export function renderDayGrid(
         const lanes = assignLanes(column.events);
         const venueName = column.missing ? "missing venue" : column.name;
         return column.events.map((event) => {
-          if (shown && !shown.has(event.id)) return nothing;
-          const start = row(slotOf(event.startMs));
-          const endMs = Number.isFinite(event.endMs) && event.endMs > event.startMs ? event.endMs : event.startMs + SLOT_MINUTES * 60_000;
-          const end = Math.max(start + 1, row(Math.ceil((endMs - day.dayStartMs) / 60_000 / SLOT_MINUTES)));
+          if (options.shown && !options.shown.has(event.id)) return nothing;
+          const { start, end } = cardRows(day, event);
           const lane = lanes.get(event.id) ?? { lane: 0, lanes: 1 };
           const width = 100 / lane.lanes;
           const fit = cardFit(end - start);
@@ -205,11 +209,11 @@ export const programmeStyles = css`
   }
   .grid {
     display: grid;
-    grid-template-columns: 3.5rem repeat(var(--columns), minmax(10rem, 1fr));
+    grid-template-columns: ${TIME_COLUMN_REM}rem repeat(var(--columns), minmax(${MIN_COLUMN_REM}rem, 1fr));
     grid-template-rows: auto repeat(var(--rows), ${ROW_REM}rem);
     position: relative;
     /* a definite width: the tracks are sized without measuring 2,000 events' contents */
-    width: max(100%, calc(3.5rem + var(--columns) * 10rem));
+    width: max(100%, calc(${TIME_COLUMN_REM}rem + var(--columns) * ${MIN_COLUMN_REM}rem));
   }
   /* the keyboard's cursor on empty slots: out of sight until it has focus */
   .slot-cursor {

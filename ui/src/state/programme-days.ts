@@ -145,13 +145,20 @@ export function nowSlot(day: ProgrammeDay, nowMs: number): number | undefined {
   return slot >= day.firstSlot && slot < day.lastSlot ? slot - day.firstSlot : undefined;
 }
 
+const DAY_FORMAT_OPTIONS: Record<"long" | "short", Intl.DateTimeFormatOptions> = {
+  long: { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" },
+  short: { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" },
+};
+/** dayLabel's formats, each made once (making one costs about a millisecond; a programme labels every day each render) */
+const dayFormats = new Map<"long" | "short", Intl.DateTimeFormat>();
+
 /** The day's label in the reader's language, e.g. "Friday 3 July 2026". */
 export function dayLabel(date: string, style: "long" | "short" = "long"): string {
   const instant = Date.parse(`${date}T12:00:00Z`);
   if (Number.isNaN(instant)) return date;
-  const options: Intl.DateTimeFormatOptions =
-    style === "long" ? { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" } : { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" };
-  return new Intl.DateTimeFormat(undefined, options).format(instant);
+  let format = dayFormats.get(style);
+  if (format === undefined) dayFormats.set(style, (format = new Intl.DateTimeFormat(undefined, DAY_FORMAT_OPTIONS[style])));
+  return format.format(instant);
 }
 
 export interface LanePlacement {
