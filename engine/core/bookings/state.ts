@@ -124,10 +124,22 @@ export function resourceFacts(doc: Festival, authorship: Authorship): Map<string
 
 type Entry = [id: string, value: Record<string, unknown>];
 
-/** The bookings map read once: requests, decisions (with the request each decides) and entries that are not maps. */
+/**
+ * The bookings map read once, in the order stored: requests, decisions (each with the request it decides) and
+ * entries that are not maps, as parallel lists, and each request id's decisions as a chain of places (nothing is
+ * made per entry).
+ */
 interface ScannedBookings {
-  requests: Entry[];
-  decisions: [id: string, value: Record<string, unknown>, bookingId: string][];
+  requestIds: string[];
+  requests: Record<string, unknown>[];
+  decisionIds: string[];
+  decisions: Record<string, unknown>[];
+  /** the request each decision decides (its bookingId), by the decision's place */
+  decides: string[];
+  /** the place of the first decision on each request id a decision names (a request or not) */
+  firstDecision: Map<string, number>;
+  /** the place of the next decision on the same request id, in the order stored; -1 after the last */
+  nextDecision: Int32Array;
   notMaps: string[];
   ignored: number;
 }
@@ -138,62 +150,65 @@ function scanBookings(doc: Festival): ScannedBookings {
   let ids = stored.ids;
   const ignored = Math.max(0, ids.length - BOOKING_LIMITS.bookings);
   if (ignored > 0) ids = ids.sort().slice(0, BOOKING_LIMITS.bookings); // which ones are read must not depend on arrival order
-  const scanned: ScannedBookings = { requests: [], decisions: [], notMaps: [], ignored };
-  for (const id of ids) {
-    const value = stored.get(id);
-    if (!isMap(value)) scanned.notMaps.push(id);
-    else if (value.bookingId !== undefined) scanned.decisions.push([id, value, textOf(value.bookingId)]);
-    else scanned.requests.push([id, value]);
+  const requestIds: string[] = [];
+  const requests: Record<string, unknown>[] = [];
+  const decisionIds: string[] = [];
+  const decisions: Record<string, unknown>[] = [];
+  const decides: string[] = [];
+  const notMaps: string[] = [];
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index];
+    const value = stored.value(id);
+    if (!isMap(value)) notMaps.push(id);
+    else if (value.bookingId !== undefined) {
+      decisionIds.push(id);
+      decisions.push(value);
+      decides.push(textOf(value.bookingId));
+    } else {
+      requestIds.push(id);
+      requests.push(value);
+    }
   }
-  return scanned;
+  // chained from the last, so each chain runs in the order stored
+  const firstDecision = new Map<string, number>();
+  const nextDecision = new Int32Array(decides.length);
+  for (let place = decides.length - 1; place >= 0; place--) {
+    nextDecision[place] = firstDecision.get(decides[place]) ?? -1;
+    firstDecision.set(decides[place], place);
+  }
+  return { requestIds, requests, decisionIds, decisions, decides, firstDecision, nextDecision, notMaps, ignored };
 }
 
 /** The bookings map split into requests and the decisions on each (by request id), at most BOOKING_LIMITS.bookings entries by id. */
 export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: Map<string, Entry[]>; notMaps: string[]; ignored: number } {
-  const { requests, decisions: scanned, notMaps, ignored } = scanBookings(doc);
+  const scanned = scanBookings(doc);
+  const requests = scanned.requests.map((value, index): Entry => [scanned.requestIds[index], value]);
   const decisions = new Map<string, Entry[]>();
-  for (const [id, value, bookingId] of scanned) {
-    const list = decisions.get(bookingId);
-    if (list) list.push([id, value]);
-    else decisions.set(bookingId, [[id, value]]);
-  }
-  return { requests, decisions, notMaps, ignored };
+  scanned.firstDecision.forEach((first, bookingId) => {
+    const entries: Entry[] = [];
+    for (let place = first; place !== -1; place = scanned.nextDecision[place]) entries.push([scanned.decisionIds[place], scanned.decisions[place]]);
+    decisions.set(bookingId, entries);
+  });
+  return { requests, decisions, notMaps: scanned.notMaps, ignored: scanned.ignored };
 }
 
-/**
- * Each request's decisions (by the request's place in `requests`, in the order stored) and, by request id, the
- * decisions of requests that are not there. One lookup per request and per decision.
- */
-function decisionsByRequest(scanned: ScannedBookings): { perRequest: (Entry[] | undefined)[]; orphans: Map<string, Entry[]> } {
-  const place = new Map<string, number>();
-  scanned.requests.forEach(([id], index) => place.set(id, index));
-  const perRequest: (Entry[] | undefined)[] = new Array(scanned.requests.length);
-  const orphans = new Map<string, Entry[]>();
-  for (const [id, value, bookingId] of scanned.decisions) {
-    const index = place.get(bookingId);
-    if (index !== undefined) (perRequest[index] ??= []).push([id, value]);
-    else {
-      const list = orphans.get(bookingId);
-      if (list) list.push([id, value]);
-      else orphans.set(bookingId, [[id, value]]);
-    }
-  }
-  return { perRequest, orphans };
-}
-
-function readDecisions(entries: readonly Entry[], authorship: Authorship, venueId: string, start: string, end: string): ReadDecision[] {
+/** The decisions on one request (from the place of its first), read and ordered latest first. */
+function readDecisions(scanned: ScannedBookings, first: number, authorship: Authorship, venueId: string, start: string, end: string): ReadDecision[] {
   const read: ReadDecision[] = [];
-  for (const [id, value] of entries) {
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
+    const value = scanned.decisions[place];
     const state = textOf(value.state) as DecisionState;
     const generation = value.generation;
     if (!DECISION_STATES.includes(state)) continue;
     if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) continue;
     const current = textOf(value.venueId) === venueId && textOf(value.start) === start && textOf(value.end) === end;
+    const id = scanned.decisionIds[place];
     read.push({ id, state, reason: textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength), generation, by: authorship.authorOf(value), current });
   }
   // the latest first: highest generation, then the lowest state (a decline beats a concurrent accept), then id
-  read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return read.slice(0, BOOKING_LIMITS.decisionsPerBooking);
+  if (read.length > 1) read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (read.length > BOOKING_LIMITS.decisionsPerBooking) read.length = BOOKING_LIMITS.decisionsPerBooking;
+  return read;
 }
 
 /** The highest generation among a request's decisions (the next decision writes one more). */
@@ -245,13 +260,16 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     return facts;
   };
   const scanned = scanBookings(doc);
-  const { perRequest, orphans } = decisionsByRequest(scanned);
-  const { requests, notMaps, ignored } = scanned;
+  const { requestIds, requests, firstDecision, notMaps, ignored } = scanned;
+  // the first decisions of requests that are there: the other chains decide requests that are not
+  const claimed = new Uint8Array(scanned.decisions.length);
   const bookings: BookingStanding[] = [];
   const broken: BrokenBooking[] = notMaps.map((id) => ({ id, problem: "it is not a request or a decision (not a map)" }));
   for (let index = 0; index < requests.length; index++) {
-    const [id, raw] = requests[index];
-    const decisionEntries = perRequest[index];
+    const id = requestIds[index];
+    const raw = requests[index];
+    const first = firstDecision.get(id);
+    if (first !== undefined) claimed[first] = 1;
     const eventId = textOf(raw.eventId);
     const event = eventOf(eventId);
     if (event === null) {
@@ -291,8 +309,8 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       targetName = venue.name;
       owners = venue.owners;
     }
-    if ((options.decidedOnly === true || options.forClashes === true) && decisionEntries === undefined) continue;
-    if (options.forClashes === true && !someAccept(decisionEntries ?? [])) continue;
+    if ((options.decidedOnly === true || options.forClashes === true) && first === undefined) continue;
+    if (options.forClashes === true && !someAccept(scanned, first ?? -1)) continue;
     const standing: BookingStanding = {
       id,
       kind,
@@ -318,18 +336,25 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       standing.role = role;
       standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
     }
-    if (decisionEntries !== undefined) {
-      const decisions = readDecisions(decisionEntries, authorship, event.venueId, event.start, event.end);
+    if (first !== undefined) {
+      const decisions = readDecisions(scanned, first, authorship, event.venueId, event.start, event.end);
       judge(standing, decisions);
       if (kind === "shift") {
-        const asked = shiftAsks(decisionEntries, decisions, standing, authorship, event);
+        const asked = shiftAsks(scanned, first, decisions, standing, authorship, event);
         if (asked.length > 0) standing.asked = asked;
       }
     }
     bookings.push(standing);
   }
-  for (const [bookingId, entries] of orphans) {
-    for (const [id] of entries) broken.push({ id, problem: `it decides request ${JSON.stringify(bookingId.slice(0, 100))}, which is not in this festival` });
+  const orphans: number[] = [];
+  firstDecision.forEach((first) => {
+    if (claimed[first] === 0) orphans.push(first);
+  });
+  // by their first decision, in the order stored
+  orphans.sort((a, b) => a - b);
+  for (const first of orphans) {
+    const problem = `it decides request ${JSON.stringify(scanned.decides[first].slice(0, 100))}, which is not in this festival`;
+    for (let place = first; place !== -1; place = scanned.nextDecision[place]) broken.push({ id: scanned.decisionIds[place], problem });
   }
   if (options.forClashes !== true) bookings.sort(byStart);
   return { bookings, broken, ignored, resources, venueAvailability };
@@ -339,9 +364,10 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
  * The people a shift's owners asked (asks by anyone else, or made for an earlier time or venue, are ignored), each
  * once, sorted, with the state of their own latest decision that applies: none yet is "asked".
  */
-function shiftAsks(entries: readonly Entry[], decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
+function shiftAsks(scanned: ScannedBookings, first: number, decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
   const asked = new Map<string, ShiftAsk>();
-  for (const [, value] of entries) {
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
+    const value = scanned.decisions[place];
     if (textOf(value.state) !== ASKED_STATE) continue;
     const person = textOf(value.person);
     if (!/^[0-9a-f]{64}$/.test(person) || asked.has(person)) continue;
@@ -361,8 +387,8 @@ export function byStart(a: { startMs: number; id: string }, b: { startMs: number
 }
 
 /** Whether any of a request's decisions accepts it (else, whoever made them, it holds nothing). */
-function someAccept(entries: readonly Entry[]): boolean {
-  for (const [, value] of entries) if (textOf(value.state) === "accepted") return true;
+function someAccept(scanned: ScannedBookings, first: number): boolean {
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) if (textOf(scanned.decisions[place].state) === "accepted") return true;
   return false;
 }
 
@@ -397,8 +423,14 @@ function eventFacts(event: Record<string, unknown>): EventFacts {
 }
 
 function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): void {
-  const owns = (key: string | null) => key !== null && standing.owners.includes(key);
-  const cancel = decisions.find((decision) => decision.state === "cancelled" && decision.by !== null && decision.by === standing.askedBy);
+  const { owners, askedBy } = standing;
+  let cancel: ReadDecision | undefined;
+  for (const decision of decisions) {
+    if (decision.state === "cancelled" && decision.by !== null && decision.by === askedBy) {
+      cancel = decision;
+      break;
+    }
+  }
   if (cancel) {
     standing.state = "cancelled";
     standing.reason = cancel.reason;
@@ -406,33 +438,47 @@ function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): v
     return;
   }
   standing.outdated = decisions.length > 0 && decisions.every((decision) => !decision.current);
-  const applying = decisions.filter((decision) => decision.current);
   if (standing.kind === "shift") {
-    const latestPerPerson = new Map<string, ReadDecision>();
-    for (const decision of applying) if (decision.by !== null && !latestPerPerson.has(decision.by)) latestPerPerson.set(decision.by, decision);
-    const ownerDecline = applying.find((decision) => decision.state === "declined" && owns(decision.by));
-    if (ownerDecline) {
-      standing.state = "declined";
-      standing.reason = ownerDecline.reason;
-      standing.decidedBy = ownerDecline.by;
-      return;
-    }
-    standing.signedUp = [...latestPerPerson.values()].filter((d) => d.state === "accepted").map((d) => d.by as string).sort();
-    standing.state = standing.signedUp.length >= (standing.count ?? 1) ? "accepted" : "pending";
+    judgeShift(standing, decisions.filter((decision) => decision.current));
     return;
   }
-  const counting = applying.find((decision) => owns(decision.by) && decision.state !== "cancelled");
+  let counting: ReadDecision | undefined;
+  for (const decision of decisions) {
+    if (decision.current && decision.state !== "cancelled" && owns(owners, decision.by)) {
+      counting = decision;
+      break;
+    }
+  }
   if (counting) {
     standing.state = counting.state;
     standing.reason = counting.reason;
     standing.decidedBy = counting.by;
   }
-  for (const decision of applying) {
-    if (decision === counting || owns(decision.by)) continue;
-    if (decision.state === "cancelled" && decision.by === standing.askedBy) continue;
+  for (const decision of decisions) {
+    if (!decision.current || decision === counting || owns(owners, decision.by)) continue;
+    if (decision.state === "cancelled" && decision.by === askedBy) continue;
     if (counting && counting.generation > decision.generation) continue; // an owner decided since
     standing.proposals.push({ id: decision.id, state: decision.state, reason: decision.reason, by: decision.by });
   }
+}
+
+function owns(owners: readonly string[], key: string | null): boolean {
+  return key !== null && owners.includes(key);
+}
+
+/** A shift from the decisions that apply: an owner's decline declines it, else each person's latest accept signs them up. */
+function judgeShift(standing: BookingStanding, applying: readonly ReadDecision[]): void {
+  const latestPerPerson = new Map<string, ReadDecision>();
+  for (const decision of applying) if (decision.by !== null && !latestPerPerson.has(decision.by)) latestPerPerson.set(decision.by, decision);
+  const ownerDecline = applying.find((decision) => decision.state === "declined" && owns(standing.owners, decision.by));
+  if (ownerDecline) {
+    standing.state = "declined";
+    standing.reason = ownerDecline.reason;
+    standing.decidedBy = ownerDecline.by;
+    return;
+  }
+  standing.signedUp = [...latestPerPerson.values()].filter((d) => d.state === "accepted").map((d) => d.by as string).sort();
+  standing.state = standing.signedUp.length >= (standing.count ?? 1) ? "accepted" : "pending";
 }
 
 /** Per event: how many of its live requests (not cancelled, not shifts) there are and how many are accepted. */
