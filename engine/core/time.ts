@@ -12,8 +12,6 @@ export interface ParsedInstant {
   offsetMinutes: number;
 }
 
-const INSTANT_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_OF_DAY_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -38,31 +36,84 @@ function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, s
   return date.getTime();
 }
 
+/** An instant as written, YYYY-MM-DDTHH:MM[:SS[.fraction]] then Z or ±HH:MM, its fields not yet checked. */
+interface WrittenInstant {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** the fraction's first three digits, as milliseconds */
+  millis: number;
+  /** 0 for Z */
+  offsetSign: -1 | 0 | 1;
+  offsetHours: number;
+  offsetMinutes: number;
+}
+
+const ZERO = 48;
+
+/** The number `count` ASCII digits at `at` write, or -1 when any of them is not a digit (or is past the end). */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index++) {
+    const digit = text.charCodeAt(index) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** The fields of `text` when it is written as an instant (1 to 9 fraction digits), else undefined. Read by hand: no match objects. */
+function writtenInstant(text: string): WrittenInstant | undefined {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+  if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":") return undefined;
+  let at = 16;
+  let second = 0;
+  let millis = 0;
+  if (text[at] === ":") {
+    second = digitsAt(text, at + 1, 2);
+    if (second < 0) return undefined;
+    at += 3;
+    if (text[at] === ".") {
+      let digits = 0;
+      while (digits < 9 && digitsAt(text, at + 1 + digits, 1) >= 0) digits++;
+      if (digits === 0) return undefined;
+      const read = Math.min(digits, 3);
+      millis = digitsAt(text, at + 1, read) * 10 ** (3 - read);
+      at += 1 + digits;
+    }
+  }
+  if (text[at] === "Z") {
+    return at + 1 === text.length ? { year, month, day, hour, minute, second, millis, offsetSign: 0, offsetHours: 0, offsetMinutes: 0 } : undefined;
+  }
+  const sign = text[at];
+  if ((sign !== "+" && sign !== "-") || text[at + 3] !== ":" || at + 6 !== text.length) return undefined;
+  const offsetHours = digitsAt(text, at + 1, 2);
+  const offsetMinutes = digitsAt(text, at + 4, 2);
+  if (offsetHours < 0 || offsetMinutes < 0) return undefined;
+  return { year, month, day, hour, minute, second, millis, offsetSign: sign === "-" ? -1 : 1, offsetHours, offsetMinutes };
+}
+
 /**
  * Parses an ISO 8601 / RFC 3339 date-time that carries an offset ("Z" or "+hh:mm"), e.g.
  * 2027-07-01T20:00:00+02:00. Returns undefined for anything else, including impossible dates
  * (2027-02-30) and texts without an offset.
  */
 export function parseInstant(text: string): ParsedInstant | undefined {
-  const match = INSTANT_PATTERN.exec(text);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s, fraction, offset] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = s === undefined ? 0 : Number(s);
+  const written = writtenInstant(text);
+  if (written === undefined) return undefined;
+  const { year, month, day, hour, minute, second } = written;
   if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMinutes = 0;
-  if (offset !== "Z") {
-    const offsetHours = Number(offset.slice(1, 3));
-    const offsetMins = Number(offset.slice(4, 6));
-    if (offsetHours > 23 || offsetMins > 59) return undefined;
-    offsetMinutes = (offset[0] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
-  }
-  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const epochMs = utcMs(year, month, day, hour, minute, second, millis) - offsetMinutes * MINUTE_MS;
+  if (written.offsetHours > 23 || written.offsetMinutes > 59) return undefined;
+  const offsetMinutes = written.offsetSign === 0 ? 0 : written.offsetSign * (written.offsetHours * 60 + written.offsetMinutes);
+  const epochMs = utcMs(year, month, day, hour, minute, second, written.millis) - offsetMinutes * MINUTE_MS;
   return { epochMs, offsetMinutes };
 }
 
@@ -80,7 +131,7 @@ export function explainBadInstant(text: string): string {
     return "uses a space between date and time; write T, e.g. 2027-07-01T20:00:00+02:00";
   }
   if (/[+-]\d{4}$/.test(text)) return "has an offset without a colon; write +hh:mm, e.g. +02:00";
-  if (INSTANT_PATTERN.test(text)) return "is not a real date and time (check day, month, hour and offset)";
+  if (writtenInstant(text) !== undefined) return "is not a real date and time (check day, month, hour and offset)";
   return "is not an ISO 8601 date-time with an offset, e.g. 2027-07-01T20:00:00+02:00";
 }
 
