@@ -192,8 +192,9 @@ export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: M
   return { requests, decisions, notMaps: scanned.notMaps, ignored: scanned.ignored };
 }
 
-/** The decisions on one request (from the place of its first), read and ordered latest first. */
-function readDecisions(scanned: ScannedBookings, first: number, authorship: Authorship, venueId: string, start: string, end: string): ReadDecision[] {
+/** The decisions on one request (from the place of its first), read and ordered latest first; reasons only when asked for. */
+function readDecisions(scanned: ScannedBookings, first: number, authorship: Authorship, event: EventFacts, withReasons: boolean): ReadDecision[] {
+  const { venueId, start, end } = event;
   const read: ReadDecision[] = [];
   for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
     const value = scanned.decisions[place];
@@ -203,7 +204,8 @@ function readDecisions(scanned: ScannedBookings, first: number, authorship: Auth
     if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) continue;
     const current = textOf(value.venueId) === venueId && textOf(value.start) === start && textOf(value.end) === end;
     const id = scanned.decisionIds[place];
-    read.push({ id, state, reason: textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength), generation, by: authorship.authorOf(value), current });
+    const reason = withReasons ? textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength) : "";
+    read.push({ id, state, reason, generation, by: authorship.authorOf(value), current });
   }
   // the latest first: highest generation, then the lowest state (a decline beats a concurrent accept), then id
   if (read.length > 1) read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -233,7 +235,8 @@ export function latestGeneration(entries: readonly Entry[]): number {
  *   owner of the event's venue may decline the shift as a whole;
  * - every other decision that applies is a proposal, shown with its author.
  * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out. With `forClashes`
- * (for `check`), so are requests no decision accepts (they cannot hold anything), and the bookings are left unsorted.
+ * (for `check`), so are requests no decision accepts (they cannot hold anything), the bookings are left unsorted, and
+ * what only people read is not: reasons, shift asks, and the asker unless judging a cancel needs them.
  */
 export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean; forClashes?: boolean } = {}): BookingsOfFestival {
   const resources = resourceFacts(doc, authorship);
@@ -259,6 +262,7 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     }
     return facts;
   };
+  const forClashes = options.forClashes === true;
   const scanned = scanBookings(doc);
   const { requestIds, requests, firstDecision, notMaps, ignored } = scanned;
   // the first decisions of requests that are there: the other chains decide requests that are not
@@ -309,8 +313,9 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       targetName = venue.name;
       owners = venue.owners;
     }
-    if ((options.decidedOnly === true || options.forClashes === true) && first === undefined) continue;
-    if (options.forClashes === true && !someAccept(scanned, first ?? -1)) continue;
+    if ((options.decidedOnly === true || forClashes) && first === undefined) continue;
+    if (forClashes && !someAccept(scanned, first ?? -1)) continue;
+    const decisions = first === undefined ? undefined : readDecisions(scanned, first, authorship, event, !forClashes);
     const standing: BookingStanding = {
       id,
       kind,
@@ -318,7 +323,7 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       eventTitle: event.title,
       targetId,
       targetName,
-      askedBy: authorship.authorOf(raw),
+      askedBy: forClashes && !someCancel(decisions) ? null : authorship.authorOf(raw),
       state: "pending",
       reason: "",
       decidedBy: null,
@@ -336,10 +341,9 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       standing.role = role;
       standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
     }
-    if (first !== undefined) {
-      const decisions = readDecisions(scanned, first, authorship, event.venueId, event.start, event.end);
+    if (first !== undefined && decisions !== undefined) {
       judge(standing, decisions);
-      if (kind === "shift") {
+      if (kind === "shift" && !forClashes) {
         const asked = shiftAsks(scanned, first, decisions, standing, authorship, event);
         if (asked.length > 0) standing.asked = asked;
       }
@@ -356,7 +360,7 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     const problem = `it decides request ${JSON.stringify(scanned.decides[first].slice(0, 100))}, which is not in this festival`;
     for (let place = first; place !== -1; place = scanned.nextDecision[place]) broken.push({ id: scanned.decisionIds[place], problem });
   }
-  if (options.forClashes !== true) bookings.sort(byStart);
+  if (!forClashes) bookings.sort(byStart);
   return { bookings, broken, ignored, resources, venueAvailability };
 }
 
@@ -384,6 +388,12 @@ function shiftAsks(scanned: ScannedBookings, first: number, decisions: readonly 
 /** The order bookings are listed in: by the event's start, then id. */
 export function byStart(a: { startMs: number; id: string }, b: { startMs: number; id: string }): number {
   return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Whether any of the decisions read is a cancel. */
+function someCancel(decisions: readonly ReadDecision[] | undefined): boolean {
+  if (decisions !== undefined) for (const decision of decisions) if (decision.state === "cancelled") return true;
+  return false;
 }
 
 /** Whether any of a request's decisions accepts it (else, whoever made them, it holds nothing). */
