@@ -36,7 +36,17 @@ export function checkBookings(doc: A.Doc<Festival>, festivalId: string, authorsh
   const clashes = findBookingClashes(festival);
   const zone = festivalSettingsOf(doc).timeZone;
   return {
-    overbookings: clashes.overbookings.map(({ fromMs, toMs, ...rest }) => ({ ...rest, from: formatIsoInZone(fromMs, zone), to: formatIsoInZone(toMs, zone) })),
+    overbookings: clashes.overbookings.map((o) => ({
+      resourceId: o.resourceId,
+      resourceName: o.resourceName,
+      quantity: o.quantity,
+      peak: o.peak,
+      involved: o.involved,
+      bookingIds: o.bookingIds,
+      eventIds: o.eventIds,
+      from: formatIsoInZone(o.fromMs, zone),
+      to: formatIsoInZone(o.toMs, zone),
+    })),
     outsideAvailability: clashes.outside,
     broken: festival.broken.slice(0, 1000),
     ignored: festival.ignored,

@@ -194,23 +194,32 @@ export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: M
 
 /** The decisions on one request (from the place of its first), read and ordered latest first; reasons only when asked for. */
 function readDecisions(scanned: ScannedBookings, first: number, authorship: Authorship, event: EventFacts, withReasons: boolean): ReadDecision[] {
-  const { venueId, start, end } = event;
+  if (scanned.nextDecision[first] === -1) {
+    // most requests have one decision
+    const only = readDecision(scanned, first, authorship, event, withReasons);
+    return only === undefined ? [] : [only];
+  }
   const read: ReadDecision[] = [];
   for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
-    const value = scanned.decisions[place];
-    const state = textOf(value.state) as DecisionState;
-    const generation = value.generation;
-    if (!DECISION_STATES.includes(state)) continue;
-    if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) continue;
-    const current = textOf(value.venueId) === venueId && textOf(value.start) === start && textOf(value.end) === end;
-    const id = scanned.decisionIds[place];
-    const reason = withReasons ? textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength) : "";
-    read.push({ id, state, reason, generation, by: authorship.authorOf(value), current });
+    const decision = readDecision(scanned, place, authorship, event, withReasons);
+    if (decision !== undefined) read.push(decision);
   }
   // the latest first: highest generation, then the lowest state (a decline beats a concurrent accept), then id
-  if (read.length > 1) read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (read.length > BOOKING_LIMITS.decisionsPerBooking) read.length = BOOKING_LIMITS.decisionsPerBooking;
   return read;
+}
+
+/** The decision at `place`, or undefined when its state or generation cannot be read. */
+function readDecision(scanned: ScannedBookings, place: number, authorship: Authorship, event: EventFacts, withReasons: boolean): ReadDecision | undefined {
+  const value = scanned.decisions[place];
+  const state = textOf(value.state) as DecisionState;
+  const generation = value.generation;
+  if (!DECISION_STATES.includes(state)) return undefined;
+  if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) return undefined;
+  const current = textOf(value.venueId) === event.venueId && textOf(value.start) === event.start && textOf(value.end) === event.end;
+  const reason = withReasons ? textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength) : "";
+  return { id: scanned.decisionIds[place], state, reason, generation, by: authorship.authorOf(value), current };
 }
 
 /** The highest generation among a request's decisions (the next decision writes one more). */
