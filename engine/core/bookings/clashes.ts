@@ -1,6 +1,7 @@
 // Booking clashes `check` reports: a resource held by more accepted requests at once than it has (one sweep per
 // resource over start and end points, never pairwise), and accepted requests outside a venue's or resource's availability.
-import type { BookingsOfFestival, BookingStanding } from "./state.js";
+import type { BookingStanding, ResourceFacts } from "./state.js";
+import type { Window } from "./owners.js";
 import { withinAvailability } from "./owners.js";
 
 /** The most requests an overbooking lists by id (the count says how many there were). */
@@ -38,7 +39,17 @@ interface Outside extends OutsideAvailability {
   startMs: number;
 }
 
-function holds(booking: BookingStanding): boolean {
+/** What the clashes read of a request (a BookingStanding has it all). */
+export type RequestForClashes = Pick<BookingStanding, "id" | "kind" | "eventId" | "targetId" | "targetName" | "state" | "startMs" | "endMs" | "eventCancelled">;
+
+/** The requests to judge, with the quantity and availability of what they ask for (bookingsOf gives it all). */
+export interface ClashInput {
+  bookings: readonly RequestForClashes[];
+  resources: Map<string, ResourceFacts>;
+  venueAvailability: Map<string, Window[] | null>;
+}
+
+function holds(booking: RequestForClashes): boolean {
   return booking.state === "accepted" && !booking.eventCancelled && Number.isFinite(booking.startMs) && Number.isFinite(booking.endMs) && booking.endMs > booking.startMs;
 }
 
@@ -47,8 +58,8 @@ function holds(booking: BookingStanding): boolean {
  * others, so two owners who each said yes while apart both show in the clash. Overbookings by resource id, then
  * time; bookings outside availability by the event's start, then id (whatever order the bookings come in).
  */
-export function findBookingClashes(festival: BookingsOfFestival): BookingClashes {
-  const byResource = new Map<string, BookingStanding[]>();
+export function findBookingClashes(festival: ClashInput): BookingClashes {
+  const byResource = new Map<string, RequestForClashes[]>();
   const outside: Outside[] = [];
   for (const booking of festival.bookings) {
     if (!holds(booking)) continue;
@@ -87,12 +98,12 @@ type Stretch = Pick<Overbooking, "peak" | "fromMs" | "toMs" | "bookingIds" | "ev
  * and the ends each sorted once and merged. A stretch opens when more than `quantity` run and closes when they
  * drop back; it names every request running during it.
  */
-function sweep(bookings: readonly BookingStanding[], quantity: number, report: (stretch: Stretch) => void): void {
+function sweep(bookings: RequestForClashes[], quantity: number, report: (stretch: Stretch) => void): void {
   if (bookings.length <= quantity) return;
-  const starts = [...bookings].sort((a, b) => a.startMs - b.startMs || byId(a, b));
+  const starts = bookings.sort((a, b) => a.startMs - b.startMs || byId(a, b));
   const ends = [...bookings].sort((a, b) => a.endMs - b.endMs || byId(a, b));
-  const running = new Set<BookingStanding>();
-  let open: { fromMs: number; peak: number; involved: Set<BookingStanding> } | null = null;
+  const running = new Set<RequestForClashes>();
+  let open: { fromMs: number; peak: number; involved: Set<RequestForClashes> } | null = null;
   let nextStart = 0;
   for (const ending of ends) {
     // every start before this end (or at the same instant, after it) comes first

@@ -233,25 +233,36 @@ export function latestGeneration(entries: readonly Entry[]): number {
   return highest;
 }
 
+/** A venue or resource as requests read it: its name and the keys whose decisions count. */
+interface Target {
+  name: string;
+  owners: string[];
+}
+
+/** What reading the requests finds besides them: entries that cannot be judged, and what requests point at. */
+interface RequestsRead {
+  broken: BrokenBooking[];
+  ignored: number;
+  resources: Map<string, ResourceFacts>;
+  venueAvailability: Map<string, Window[] | null>;
+}
+
 /**
- * Every request of the festival and where it stands (sorted by event start, then id). The rule:
- * - a decision applies while the event's venue and times are the ones it was made for; otherwise the request is
- *   pending again (outdated);
- * - a cancel counts when its author asked; once counted the request stays cancelled;
- * - otherwise the latest decision whose author owns the venue or resource counts (highest generation; among equal
- *   generations, made apart, cancelled, revoked, declined and accepted win in that order, then the smaller id);
- * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
- *   owner of the event's venue may decline the shift as a whole;
- * - every other decision that applies is a proposal, shown with its author.
- * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out. With `forClashes`
- * (for `check`), so are requests no decision accepts (they cannot hold anything), the bookings are left unsorted, and
- * what only people read is not: reasons, shift asks, and the asker unless judging a cancel needs them.
+ * Called for each request that points at an event, venue and resource of the festival, in the order stored, with
+ * the place of its first decision (undefined: none).
  */
-export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean; forClashes?: boolean } = {}): BookingsOfFestival {
+type RequestVisit = (id: string, raw: Record<string, unknown>, kind: BookingKind, event: EventFacts, targetId: string, target: Target, first: number | undefined) => void;
+
+/**
+ * Every request of `scanned` with what it asks for (a shift: the event's venue): each event, venue and resource
+ * read once; requests pointing at what is not there, decisions of requests that are not, and entries that are
+ * not maps are broken.
+ */
+function readRequests(doc: Festival, authorship: Authorship, scanned: ScannedBookings, visit: RequestVisit): RequestsRead {
   const resources = resourceFacts(doc, authorship);
   const venueAvailability = new Map<string, Window[] | null>();
-  const venues = new Map<string, VenueFacts | null>();
-  const venueFacts = (venueId: string): VenueFacts | null => {
+  const venues = new Map<string, Target | null>();
+  const venueFacts = (venueId: string): Target | null => {
     let facts = venues.get(venueId);
     if (facts === undefined) {
       const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? (doc.venues[venueId] as unknown) : undefined;
@@ -266,17 +277,14 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     let facts = events.get(eventId);
     if (facts === undefined) {
       const event = getEvent(doc, eventId) as unknown;
-      facts = isMap(event) ? eventFacts(event) : null;
+      facts = isMap(event) ? eventFacts(eventId, event) : null;
       events.set(eventId, facts);
     }
     return facts;
   };
-  const forClashes = options.forClashes === true;
-  const scanned = scanBookings(doc);
   const { requestIds, requests, firstDecision, notMaps, ignored } = scanned;
   // the first decisions of requests that are there: the other chains decide requests that are not
   const claimed = new Uint8Array(scanned.decisions.length);
-  const bookings: BookingStanding[] = [];
   const broken: BrokenBooking[] = notMaps.map((id) => ({ id, problem: "it is not a request or a decision (not a map)" }));
   for (let index = 0; index < requests.length; index++) {
     const id = requestIds[index];
@@ -289,75 +297,18 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       broken.push({ id, problem: `it asks for event ${JSON.stringify(eventId.slice(0, 100))}, which is not in this festival` });
       continue;
     }
-    const role = raw.role === undefined ? undefined : textOf(raw.role);
-    const resourceId = raw.resourceId === undefined ? undefined : textOf(raw.resourceId);
-    let kind: BookingKind;
-    let targetId: string;
-    let targetName: string;
-    let owners: string[];
-    if (role !== undefined) {
-      kind = "shift";
-      const venue = venueFacts(event.venueId);
-      targetId = event.venueId;
-      targetName = venue?.name ?? "";
-      owners = venue?.owners ?? [];
-    } else if (resourceId !== undefined) {
-      kind = "resource";
+    if (raw.role !== undefined) {
+      visit(id, raw, "shift", event, event.venueId, venueFacts(event.venueId) ?? { name: "", owners: [] }, first);
+    } else if (raw.resourceId !== undefined) {
+      const resourceId = textOf(raw.resourceId);
       const resource = resources.get(resourceId);
-      if (resource === undefined) {
-        broken.push({ id, problem: `it asks for resource ${JSON.stringify(resourceId.slice(0, 100))}, which is not in this festival` });
-        continue;
-      }
-      targetId = resourceId;
-      targetName = resource.name;
-      owners = resource.owners;
+      if (resource === undefined) broken.push({ id, problem: `it asks for resource ${JSON.stringify(resourceId.slice(0, 100))}, which is not in this festival` });
+      else visit(id, raw, "resource", event, resourceId, resource, first);
     } else {
-      kind = "venue";
       const venue = venueFacts(event.venueId);
-      if (venue === null) {
-        broken.push({ id, problem: `its event is at venue ${JSON.stringify(event.venueId.slice(0, 100))}, which is not in this festival` });
-        continue;
-      }
-      targetId = event.venueId;
-      targetName = venue.name;
-      owners = venue.owners;
+      if (venue === null) broken.push({ id, problem: `its event is at venue ${JSON.stringify(event.venueId.slice(0, 100))}, which is not in this festival` });
+      else visit(id, raw, "venue", event, event.venueId, venue, first);
     }
-    if ((options.decidedOnly === true || forClashes) && first === undefined) continue;
-    if (forClashes && !someAccept(scanned, first ?? -1)) continue;
-    const decisions = first === undefined ? undefined : readDecisions(scanned, first, authorship, event, !forClashes);
-    const standing: BookingStanding = {
-      id,
-      kind,
-      eventId,
-      eventTitle: event.title,
-      targetId,
-      targetName,
-      askedBy: forClashes && !someCancel(decisions) ? null : authorship.authorOf(raw),
-      state: "pending",
-      reason: "",
-      decidedBy: null,
-      outdated: false,
-      signedUp: [],
-      proposals: [],
-      owners,
-      start: event.start,
-      end: event.end,
-      startMs: event.startMs,
-      endMs: event.endMs,
-      eventCancelled: event.cancelled,
-    };
-    if (kind === "shift") {
-      standing.role = role;
-      standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
-    }
-    if (first !== undefined && decisions !== undefined) {
-      judge(standing, decisions);
-      if (kind === "shift" && !forClashes) {
-        const asked = shiftAsks(scanned, first, decisions, standing, authorship, event);
-        if (asked.length > 0) standing.asked = asked;
-      }
-    }
-    bookings.push(standing);
   }
   const orphans: number[] = [];
   firstDecision.forEach((first) => {
@@ -369,8 +320,96 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     const problem = `it decides request ${JSON.stringify(scanned.decides[first].slice(0, 100))}, which is not in this festival`;
     for (let place = first; place !== -1; place = scanned.nextDecision[place]) broken.push({ id: scanned.decisionIds[place], problem });
   }
-  if (!forClashes) bookings.sort(byStart);
-  return { bookings, broken, ignored, resources, venueAvailability };
+  return { broken, ignored, resources, venueAvailability };
+}
+
+/**
+ * Every request of the festival and where it stands (sorted by event start, then id). The rule:
+ * - a decision applies while the event's venue and times are the ones it was made for; otherwise the request is
+ *   pending again (outdated);
+ * - a cancel counts when its author asked; once counted the request stays cancelled;
+ * - otherwise the latest decision whose author owns the venue or resource counts (highest generation; among equal
+ *   generations, made apart, cancelled, revoked, declined and accepted win in that order, then the smaller id);
+ * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
+ *   owner of the event's venue may decline the shift as a whole;
+ * - every other decision that applies is a proposal, shown with its author.
+ * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out.
+ */
+export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean } = {}): BookingsOfFestival {
+  const scanned = scanBookings(doc);
+  const bookings: BookingStanding[] = [];
+  const read = readRequests(doc, authorship, scanned, (id, raw, kind, event, targetId, target, first) => {
+    if (options.decidedOnly === true && first === undefined) return;
+    const standing: BookingStanding = {
+      id,
+      kind,
+      eventId: event.id,
+      eventTitle: event.title,
+      targetId,
+      targetName: target.name,
+      askedBy: authorship.authorOf(raw),
+      state: "pending",
+      reason: "",
+      decidedBy: null,
+      outdated: false,
+      signedUp: [],
+      proposals: [],
+      owners: target.owners,
+      start: event.start,
+      end: event.end,
+      startMs: event.startMs,
+      endMs: event.endMs,
+      eventCancelled: event.cancelled,
+    };
+    if (kind === "shift") {
+      standing.role = textOf(raw.role);
+      standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
+    }
+    if (first !== undefined) {
+      const decisions = readDecisions(scanned, first, authorship, event, true);
+      judge(standing, decisions);
+      if (kind === "shift") {
+        const asked = shiftAsks(scanned, first, decisions, standing, authorship, event);
+        if (asked.length > 0) standing.asked = asked;
+      }
+    }
+    bookings.push(standing);
+  });
+  bookings.sort(byStart);
+  return { bookings, ...read };
+}
+
+/** The accepted venue and resource requests (in the order stored), and what `check` says besides. */
+export interface AcceptedBookings extends RequestsRead {
+  bookings: AcceptedBooking[];
+}
+
+/** A venue or resource request whose standing decision accepts it: what the clashes read of it. */
+export type AcceptedBooking = Pick<BookingStanding, "id" | "kind" | "eventId" | "targetId" | "targetName" | "state" | "startMs" | "endMs" | "eventCancelled">;
+
+/**
+ * What `check` judges: the venue and resource requests that stand accepted by bookingsOf's rule (shifts hold no
+ * venue or resource), read without what only people read (reasons, proposals, the asker unless a cancel is
+ * judged). Requests no decision accepts are only checked for what they point at.
+ */
+export function acceptedBookingsOf(doc: Festival, authorship: Authorship): AcceptedBookings {
+  const scanned = scanBookings(doc);
+  const bookings: AcceptedBooking[] = [];
+  // one standing judged over and over, so nothing is made for a request that is not accepted
+  const judged: BookingStanding = {
+    id: "", kind: "venue", eventId: "", eventTitle: "", targetId: "", targetName: "", askedBy: null, state: "pending", reason: "",
+    decidedBy: null, outdated: false, signedUp: [], proposals: [], owners: [], start: "", end: "", startMs: 0, endMs: 0, eventCancelled: false,
+  };
+  const read = readRequests(doc, authorship, scanned, (id, raw, kind, event, targetId, target, first) => {
+    if (kind === "shift" || first === undefined || !someAccept(scanned, first)) return;
+    const decisions = readDecisions(scanned, first, authorship, event, false);
+    judged.kind = kind;
+    judged.owners = target.owners;
+    judged.askedBy = someCancel(decisions) ? authorship.authorOf(raw) : null;
+    if (judgedAfresh(judged, decisions) !== "accepted") return;
+    bookings.push({ id, kind, eventId: event.id, targetId, targetName: target.name, state: "accepted", startMs: event.startMs, endMs: event.endMs, eventCancelled: event.cancelled });
+  });
+  return { bookings, ...read };
 }
 
 /**
@@ -411,13 +450,9 @@ function someAccept(scanned: ScannedBookings, first: number): boolean {
   return false;
 }
 
-interface VenueFacts {
-  owners: string[];
-  name: string;
-}
-
 /** What every request of one event reads from it, read once per event. */
 interface EventFacts {
+  id: string;
   venueId: string;
   start: string;
   end: string;
@@ -427,10 +462,11 @@ interface EventFacts {
   cancelled: boolean;
 }
 
-function eventFacts(event: Record<string, unknown>): EventFacts {
+function eventFacts(id: string, event: Record<string, unknown>): EventFacts {
   const start = textOf(event.start);
   const end = textOf(event.end);
   return {
+    id,
     venueId: textOf(event.venueId),
     start,
     end,
@@ -439,6 +475,17 @@ function eventFacts(event: Record<string, unknown>): EventFacts {
     title: textOf(event.title),
     cancelled: statusOf(event.status) === "cancelled",
   };
+}
+
+/** Judges a standing used before as if new (its request's facts already in it): its state. */
+function judgedAfresh(standing: BookingStanding, decisions: readonly ReadDecision[]): BookingState {
+  standing.state = "pending";
+  standing.reason = "";
+  standing.decidedBy = null;
+  standing.outdated = false;
+  standing.proposals.length = 0;
+  judge(standing, decisions);
+  return standing.state;
 }
 
 function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): void {
