@@ -12,8 +12,6 @@ export interface ParsedInstant {
   offsetMinutes: number;
 }
 
-const INSTANT_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_OF_DAY_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -38,37 +36,84 @@ function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, s
   return date.getTime();
 }
 
+const ZERO = 48;
+
+/** The number `count` ASCII digits at `at` write, or -1 when any of them is not a digit (or is past the end). */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index++) {
+    const digit = text.charCodeAt(index) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The epoch milliseconds `text` writes as YYYY-MM-DDTHH:MM[:SS[.fraction of 1 to 9 digits]] then Z or ±HH:MM, or NaN
+ * when it is not so written or (with `realOnly`) is no real date, time or offset; without `realOnly`, 0 for any text
+ * so written. Read character by character: no match objects, nothing made.
+ */
+function readInstant(text: string, realOnly: boolean): number {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return Number.NaN;
+  if (text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":") return Number.NaN;
+  let at = 16;
+  let second = 0;
+  let millis = 0;
+  if (text[at] === ":") {
+    second = digitsAt(text, at + 1, 2);
+    if (second < 0) return Number.NaN;
+    at += 3;
+    if (text[at] === ".") {
+      let digits = 0;
+      while (digits < 9 && digitsAt(text, at + 1 + digits, 1) >= 0) digits++;
+      if (digits === 0) return Number.NaN;
+      const read = Math.min(digits, 3);
+      millis = digitsAt(text, at + 1, read) * 10 ** (3 - read);
+      at += 1 + digits;
+    }
+  }
+  if (text[at] === "Z") {
+    if (at + 1 !== text.length) return Number.NaN;
+  } else {
+    const sign = text[at];
+    if ((sign !== "+" && sign !== "-") || text[at + 3] !== ":" || at + 6 !== text.length) return Number.NaN;
+    const offsetHours = digitsAt(text, at + 1, 2);
+    const offsetMinutes = digitsAt(text, at + 4, 2);
+    if (offsetHours < 0 || offsetMinutes < 0) return Number.NaN;
+    if (realOnly && (offsetHours > 23 || offsetMinutes > 59)) return Number.NaN;
+  }
+  if (!realOnly) return 0;
+  if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return utcMs(year, month, day, hour, minute, second, millis) - writtenOffsetMinutes(text) * MINUTE_MS;
+}
+
+/** The offset a text read as an instant ends with (Z or ±HH:MM), in minutes east of UTC. */
+function writtenOffsetMinutes(text: string): number {
+  if (text.endsWith("Z")) return 0;
+  const at = text.length - 6;
+  return (text[at] === "-" ? -1 : 1) * (digitsAt(text, at + 1, 2) * 60 + digitsAt(text, at + 4, 2));
+}
+
 /**
  * Parses an ISO 8601 / RFC 3339 date-time that carries an offset ("Z" or "+hh:mm"), e.g.
  * 2027-07-01T20:00:00+02:00. Returns undefined for anything else, including impossible dates
  * (2027-02-30) and texts without an offset.
  */
 export function parseInstant(text: string): ParsedInstant | undefined {
-  const match = INSTANT_PATTERN.exec(text);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s, fraction, offset] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = s === undefined ? 0 : Number(s);
-  if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMinutes = 0;
-  if (offset !== "Z") {
-    const offsetHours = Number(offset.slice(1, 3));
-    const offsetMins = Number(offset.slice(4, 6));
-    if (offsetHours > 23 || offsetMins > 59) return undefined;
-    offsetMinutes = (offset[0] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMins);
-  }
-  const millis = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, "0"));
-  const epochMs = utcMs(year, month, day, hour, minute, second, millis) - offsetMinutes * MINUTE_MS;
-  return { epochMs, offsetMinutes };
+  const epochMs = readInstant(text, true);
+  return Number.isNaN(epochMs) ? undefined : { epochMs, offsetMinutes: writtenOffsetMinutes(text) };
 }
 
 /** Epoch milliseconds of an ISO date-time with offset, or undefined when it is not one. */
 export function instantMs(text: string): number | undefined {
-  return parseInstant(text)?.epochMs;
+  const epochMs = readInstant(text, true);
+  return Number.isNaN(epochMs) ? undefined : epochMs;
 }
 
 /** Explains why text is not an ISO 8601 date-time with an offset (for error messages). */
@@ -80,7 +125,7 @@ export function explainBadInstant(text: string): string {
     return "uses a space between date and time; write T, e.g. 2027-07-01T20:00:00+02:00";
   }
   if (/[+-]\d{4}$/.test(text)) return "has an offset without a colon; write +hh:mm, e.g. +02:00";
-  if (INSTANT_PATTERN.test(text)) return "is not a real date and time (check day, month, hour and offset)";
+  if (!Number.isNaN(readInstant(text, false))) return "is not a real date and time (check day, month, hour and offset)";
   return "is not an ISO 8601 date-time with an offset, e.g. 2027-07-01T20:00:00+02:00";
 }
 

@@ -1,6 +1,6 @@
 // Plain-JSON views of a festival (ImmutableStrings become strings, events flat) and its settings as readers use
 // them, for queries, exports, CLI and UI. Tolerant of odd data from peers: never throws on a missing or mistyped field.
-import { isImmutableString } from "@automerge/automerge";
+import { ImmutableString, isImmutableString } from "@automerge/automerge";
 import { getEvent, storedEvents } from "./event-shards.js";
 import { schemaStanding } from "./schema-version.js";
 import { usableDayStart, usableTimeZone } from "./time.js";
@@ -27,7 +27,8 @@ export { isDeleted, withoutDeleted } from "./deleted.js";
 /** The text of a stored short field: ImmutableString or string; anything else reads as "". */
 export function textOf(value: unknown): string {
   if (typeof value === "string") return value;
-  if (isImmutableString(value)) return value.val;
+  // the class first (one map check); the mark also knows one made by another copy of Automerge
+  if (value instanceof ImmutableString || isImmutableString(value)) return value.val;
   return "";
 }
 

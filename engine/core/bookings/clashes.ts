@@ -1,6 +1,7 @@
 // Booking clashes `check` reports: a resource held by more accepted requests at once than it has (one sweep per
 // resource over start and end points, never pairwise), and accepted requests outside a venue's or resource's availability.
-import type { BookingsOfFestival, BookingStanding } from "./state.js";
+import type { BookingStanding, ResourceFacts } from "./state.js";
+import type { Window } from "./owners.js";
 import { withinAvailability } from "./owners.js";
 
 /** The most requests an overbooking lists by id (the count says how many there were). */
@@ -38,7 +39,17 @@ interface Outside extends OutsideAvailability {
   startMs: number;
 }
 
-function holds(booking: BookingStanding): boolean {
+/** What the clashes read of a request (a BookingStanding has it all). */
+export type RequestForClashes = Pick<BookingStanding, "id" | "kind" | "eventId" | "targetId" | "targetName" | "state" | "startMs" | "endMs" | "eventCancelled">;
+
+/** The requests to judge, with the quantity and availability of what they ask for (bookingsOf gives it all). */
+export interface ClashInput {
+  bookings: readonly RequestForClashes[];
+  resources: Map<string, ResourceFacts>;
+  venueAvailability: Map<string, Window[] | null>;
+}
+
+function holds(booking: RequestForClashes): boolean {
   return booking.state === "accepted" && !booking.eventCancelled && Number.isFinite(booking.startMs) && Number.isFinite(booking.endMs) && booking.endMs > booking.startMs;
 }
 
@@ -47,8 +58,8 @@ function holds(booking: BookingStanding): boolean {
  * others, so two owners who each said yes while apart both show in the clash. Overbookings by resource id, then
  * time; bookings outside availability by the event's start, then id (whatever order the bookings come in).
  */
-export function findBookingClashes(festival: BookingsOfFestival): BookingClashes {
-  const byResource = new Map<string, BookingStanding[]>();
+export function findBookingClashes(festival: ClashInput): BookingClashes {
+  const byResource = new Map<string, RequestForClashes[]>();
   const outside: Outside[] = [];
   for (const booking of festival.bookings) {
     if (!holds(booking)) continue;
@@ -83,40 +94,44 @@ type Stretch = Pick<Overbooking, "peak" | "fromMs" | "toMs" | "bookingIds" | "ev
 
 /**
  * One pass over the start and end points of one resource's accepted requests (ends before starts at the same
- * instant: one ending as the next starts is no overbooking). A stretch opens when more than `quantity` run and
- * closes when they drop back; it names every request running during it.
+ * instant: one ending as the next starts is no overbooking; among starts or ends at one instant, by id): the starts
+ * and the ends each sorted once and merged. A stretch opens when more than `quantity` run and closes when they
+ * drop back; it names every request running during it.
  */
-function sweep(bookings: readonly BookingStanding[], quantity: number, report: (stretch: Stretch) => void): void {
+function sweep(bookings: RequestForClashes[], quantity: number, report: (stretch: Stretch) => void): void {
   if (bookings.length <= quantity) return;
-  const points: { at: number; delta: 1 | -1; booking: BookingStanding }[] = [];
-  for (const booking of bookings) {
-    points.push({ at: booking.startMs, delta: 1, booking }, { at: booking.endMs, delta: -1, booking });
-  }
-  points.sort((a, b) => a.at - b.at || a.delta - b.delta || (a.booking.id < b.booking.id ? -1 : a.booking.id > b.booking.id ? 1 : 0));
-  const running = new Set<BookingStanding>();
-  let open: { fromMs: number; peak: number; involved: Set<BookingStanding> } | null = null;
-  for (const point of points) {
-    if (point.delta === 1) {
-      running.add(point.booking);
-      if (open) open.involved.add(point.booking);
+  const starts = bookings.sort((a, b) => a.startMs - b.startMs || byId(a, b));
+  const ends = [...bookings].sort((a, b) => a.endMs - b.endMs || byId(a, b));
+  const running = new Set<RequestForClashes>();
+  let open: { fromMs: number; peak: number; involved: Set<RequestForClashes> } | null = null;
+  let nextStart = 0;
+  for (const ending of ends) {
+    // every start before this end (or at the same instant, after it) comes first
+    while (nextStart < starts.length && starts[nextStart].startMs < ending.endMs) {
+      const starting = starts[nextStart++];
+      running.add(starting);
+      if (open) open.involved.add(starting);
       if (running.size > quantity) {
-        open ??= { fromMs: point.at, peak: 0, involved: new Set(running) };
+        open ??= { fromMs: starting.startMs, peak: 0, involved: new Set(running) };
         open.peak = Math.max(open.peak, running.size);
       }
-    } else {
-      running.delete(point.booking);
-      if (open && running.size <= quantity) {
-        const involved = [...open.involved];
-        report({
-          peak: open.peak,
-          fromMs: open.fromMs,
-          toMs: point.at,
-          involved: involved.length,
-          bookingIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.id),
-          eventIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.eventId),
-        });
-        open = null;
-      }
+    }
+    running.delete(ending);
+    if (open && running.size <= quantity) {
+      const involved = [...open.involved];
+      report({
+        peak: open.peak,
+        fromMs: open.fromMs,
+        toMs: ending.endMs,
+        involved: involved.length,
+        bookingIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.id),
+        eventIds: involved.slice(0, LISTED_PER_OVERBOOKING).map((b) => b.eventId),
+      });
+      open = null;
     }
   }
+}
+
+function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

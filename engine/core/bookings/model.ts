@@ -136,15 +136,15 @@ function hasConcurrentMaps(doc: Festival, key: "resources" | "bookings"): boolea
 }
 
 /**
- * The same entries as lazyMapEntries, as ids and a lookup: the stored map itself when only one peer created it (no
- * copy of tens of thousands of entries on every read), in the same order.
+ * The same entries as lazyMapEntries, as ids and the value of each: the stored map itself when only one peer created
+ * it (no copy of tens of thousands of entries on every read), in the same order. `value` takes only ids from `ids`.
  */
-export function lazyMapView(doc: Festival, key: "resources" | "bookings"): { ids: string[]; get(id: string): unknown } {
+export function lazyMapView(doc: Festival, key: "resources" | "bookings"): { ids: string[]; value(id: string): unknown } {
   const winner = (doc as unknown as Record<string, unknown>)[key];
-  if (!isMap(winner)) return { ids: [], get: () => undefined };
-  if (!hasConcurrentMaps(doc, key)) return { ids: Object.keys(winner), get: (id) => (Object.hasOwn(winner, id) ? winner[id] : undefined) };
+  if (!isMap(winner)) return { ids: [], value: () => undefined };
+  if (!hasConcurrentMaps(doc, key)) return { ids: Object.keys(winner), value: (id) => winner[id] };
   const entries = lazyMapEntries(doc, key);
-  return { ids: [...entries.keys()], get: (id) => entries.get(id) };
+  return { ids: [...entries.keys()], value: (id) => entries.get(id) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { festivalSettingsOf } from "../views.js";
 import { authorshipOf, type Authorship } from "./authorship.js";
 import { findBookingClashes, type OutsideAvailability } from "./clashes.js";
 import { BOOKING_LIMITS } from "./model.js";
-import { bookingsOf, type BrokenBooking } from "./state.js";
+import { acceptedBookingsOf, type BrokenBooking } from "./state.js";
 
 export interface OverbookingReport {
   resourceId: string;
@@ -32,11 +32,21 @@ export interface BookingCheck {
 
 /** The booking part of `check` for the festival members see (`doc`); `authorship` defaults to the one over `doc`. */
 export function checkBookings(doc: A.Doc<Festival>, festivalId: string, authorship: Authorship = authorshipOf(doc, festivalId)): BookingCheck {
-  const festival = bookingsOf(doc, authorship, { forClashes: true });
+  const festival = acceptedBookingsOf(doc, authorship);
   const clashes = findBookingClashes(festival);
   const zone = festivalSettingsOf(doc).timeZone;
   return {
-    overbookings: clashes.overbookings.map(({ fromMs, toMs, ...rest }) => ({ ...rest, from: formatIsoInZone(fromMs, zone), to: formatIsoInZone(toMs, zone) })),
+    overbookings: clashes.overbookings.map((o) => ({
+      resourceId: o.resourceId,
+      resourceName: o.resourceName,
+      quantity: o.quantity,
+      peak: o.peak,
+      involved: o.involved,
+      bookingIds: o.bookingIds,
+      eventIds: o.eventIds,
+      from: formatIsoInZone(o.fromMs, zone),
+      to: formatIsoInZone(o.toMs, zone),
+    })),
     outsideAvailability: clashes.outside,
     broken: festival.broken.slice(0, 1000),
     ignored: festival.ignored,

@@ -124,10 +124,22 @@ export function resourceFacts(doc: Festival, authorship: Authorship): Map<string
 
 type Entry = [id: string, value: Record<string, unknown>];
 
-/** The bookings map read once: requests, decisions (with the request each decides) and entries that are not maps. */
+/**
+ * The bookings map read once, in the order stored: requests, decisions (each with the request it decides) and
+ * entries that are not maps, as parallel lists, and each request id's decisions as a chain of places (nothing is
+ * made per entry).
+ */
 interface ScannedBookings {
-  requests: Entry[];
-  decisions: [id: string, value: Record<string, unknown>, bookingId: string][];
+  requestIds: string[];
+  requests: Record<string, unknown>[];
+  decisionIds: string[];
+  decisions: Record<string, unknown>[];
+  /** the request each decision decides (its bookingId), by the decision's place */
+  decides: string[];
+  /** the place of the first decision on each request id a decision names (a request or not) */
+  firstDecision: Map<string, number>;
+  /** the place of the next decision on the same request id, in the order stored; -1 after the last */
+  nextDecision: Int32Array;
   notMaps: string[];
   ignored: number;
 }
@@ -138,62 +150,76 @@ function scanBookings(doc: Festival): ScannedBookings {
   let ids = stored.ids;
   const ignored = Math.max(0, ids.length - BOOKING_LIMITS.bookings);
   if (ignored > 0) ids = ids.sort().slice(0, BOOKING_LIMITS.bookings); // which ones are read must not depend on arrival order
-  const scanned: ScannedBookings = { requests: [], decisions: [], notMaps: [], ignored };
-  for (const id of ids) {
-    const value = stored.get(id);
-    if (!isMap(value)) scanned.notMaps.push(id);
-    else if (value.bookingId !== undefined) scanned.decisions.push([id, value, textOf(value.bookingId)]);
-    else scanned.requests.push([id, value]);
+  const requestIds: string[] = [];
+  const requests: Record<string, unknown>[] = [];
+  const decisionIds: string[] = [];
+  const decisions: Record<string, unknown>[] = [];
+  const decides: string[] = [];
+  const notMaps: string[] = [];
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index];
+    const value = stored.value(id);
+    if (!isMap(value)) notMaps.push(id);
+    else if (value.bookingId !== undefined) {
+      decisionIds.push(id);
+      decisions.push(value);
+      decides.push(textOf(value.bookingId));
+    } else {
+      requestIds.push(id);
+      requests.push(value);
+    }
   }
-  return scanned;
+  // chained from the last, so each chain runs in the order stored
+  const firstDecision = new Map<string, number>();
+  const nextDecision = new Int32Array(decides.length);
+  for (let place = decides.length - 1; place >= 0; place--) {
+    nextDecision[place] = firstDecision.get(decides[place]) ?? -1;
+    firstDecision.set(decides[place], place);
+  }
+  return { requestIds, requests, decisionIds, decisions, decides, firstDecision, nextDecision, notMaps, ignored };
 }
 
 /** The bookings map split into requests and the decisions on each (by request id), at most BOOKING_LIMITS.bookings entries by id. */
 export function bookingEntries(doc: Festival): { requests: Entry[]; decisions: Map<string, Entry[]>; notMaps: string[]; ignored: number } {
-  const { requests, decisions: scanned, notMaps, ignored } = scanBookings(doc);
+  const scanned = scanBookings(doc);
+  const requests = scanned.requests.map((value, index): Entry => [scanned.requestIds[index], value]);
   const decisions = new Map<string, Entry[]>();
-  for (const [id, value, bookingId] of scanned) {
-    const list = decisions.get(bookingId);
-    if (list) list.push([id, value]);
-    else decisions.set(bookingId, [[id, value]]);
-  }
-  return { requests, decisions, notMaps, ignored };
+  scanned.firstDecision.forEach((first, bookingId) => {
+    const entries: Entry[] = [];
+    for (let place = first; place !== -1; place = scanned.nextDecision[place]) entries.push([scanned.decisionIds[place], scanned.decisions[place]]);
+    decisions.set(bookingId, entries);
+  });
+  return { requests, decisions, notMaps: scanned.notMaps, ignored: scanned.ignored };
 }
 
-/**
- * Each request's decisions (by the request's place in `requests`, in the order stored) and, by request id, the
- * decisions of requests that are not there. One lookup per request and per decision.
- */
-function decisionsByRequest(scanned: ScannedBookings): { perRequest: (Entry[] | undefined)[]; orphans: Map<string, Entry[]> } {
-  const place = new Map<string, number>();
-  scanned.requests.forEach(([id], index) => place.set(id, index));
-  const perRequest: (Entry[] | undefined)[] = new Array(scanned.requests.length);
-  const orphans = new Map<string, Entry[]>();
-  for (const [id, value, bookingId] of scanned.decisions) {
-    const index = place.get(bookingId);
-    if (index !== undefined) (perRequest[index] ??= []).push([id, value]);
-    else {
-      const list = orphans.get(bookingId);
-      if (list) list.push([id, value]);
-      else orphans.set(bookingId, [[id, value]]);
-    }
+/** The decisions on one request (from the place of its first), read and ordered latest first; reasons only when asked for. */
+function readDecisions(scanned: ScannedBookings, first: number, authorship: Authorship, event: EventFacts, withReasons: boolean): ReadDecision[] {
+  if (scanned.nextDecision[first] === -1) {
+    // most requests have one decision
+    const only = readDecision(scanned, first, authorship, event, withReasons);
+    return only === undefined ? [] : [only];
   }
-  return { perRequest, orphans };
-}
-
-function readDecisions(entries: readonly Entry[], authorship: Authorship, venueId: string, start: string, end: string): ReadDecision[] {
   const read: ReadDecision[] = [];
-  for (const [id, value] of entries) {
-    const state = textOf(value.state) as DecisionState;
-    const generation = value.generation;
-    if (!DECISION_STATES.includes(state)) continue;
-    if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) continue;
-    const current = textOf(value.venueId) === venueId && textOf(value.start) === start && textOf(value.end) === end;
-    read.push({ id, state, reason: textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength), generation, by: authorship.authorOf(value), current });
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
+    const decision = readDecision(scanned, place, authorship, event, withReasons);
+    if (decision !== undefined) read.push(decision);
   }
   // the latest first: highest generation, then the lowest state (a decline beats a concurrent accept), then id
   read.sort((a, b) => b.generation - a.generation || STATE_RANK[a.state] - STATE_RANK[b.state] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return read.slice(0, BOOKING_LIMITS.decisionsPerBooking);
+  if (read.length > BOOKING_LIMITS.decisionsPerBooking) read.length = BOOKING_LIMITS.decisionsPerBooking;
+  return read;
+}
+
+/** The decision at `place`, or undefined when its state or generation cannot be read. */
+function readDecision(scanned: ScannedBookings, place: number, authorship: Authorship, event: EventFacts, withReasons: boolean): ReadDecision | undefined {
+  const value = scanned.decisions[place];
+  const state = textOf(value.state) as DecisionState;
+  const generation = value.generation;
+  if (!DECISION_STATES.includes(state)) return undefined;
+  if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 1 || generation > BOOKING_LIMITS.generation) return undefined;
+  const current = textOf(value.venueId) === event.venueId && textOf(value.start) === event.start && textOf(value.end) === event.end;
+  const reason = withReasons ? textOf(value.reason).slice(0, BOOKING_LIMITS.reasonLength) : "";
+  return { id: scanned.decisionIds[place], state, reason, generation, by: authorship.authorOf(value), current };
 }
 
 /** The highest generation among a request's decisions (the next decision writes one more). */
@@ -207,24 +233,36 @@ export function latestGeneration(entries: readonly Entry[]): number {
   return highest;
 }
 
+/** A venue or resource as requests read it: its name and the keys whose decisions count. */
+interface Target {
+  name: string;
+  owners: string[];
+}
+
+/** What reading the requests finds besides them: entries that cannot be judged, and what requests point at. */
+interface RequestsRead {
+  broken: BrokenBooking[];
+  ignored: number;
+  resources: Map<string, ResourceFacts>;
+  venueAvailability: Map<string, Window[] | null>;
+}
+
 /**
- * Every request of the festival and where it stands (sorted by event start, then id). The rule:
- * - a decision applies while the event's venue and times are the ones it was made for; otherwise the request is
- *   pending again (outdated);
- * - a cancel counts when its author asked; once counted the request stays cancelled;
- * - otherwise the latest decision whose author owns the venue or resource counts (highest generation; among equal
- *   generations, made apart, cancelled, revoked, declined and accepted win in that order, then the smaller id);
- * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
- *   owner of the event's venue may decline the shift as a whole;
- * - every other decision that applies is a proposal, shown with its author.
- * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out. With `forClashes`
- * (for `check`), so are requests no decision accepts (they cannot hold anything), and the bookings are left unsorted.
+ * Called for each request that points at an event, venue and resource of the festival, in the order stored, with
+ * the place of its first decision (undefined: none).
  */
-export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean; forClashes?: boolean } = {}): BookingsOfFestival {
+type RequestVisit = (id: string, raw: Record<string, unknown>, kind: BookingKind, event: EventFacts, targetId: string, target: Target, first: number | undefined) => void;
+
+/**
+ * Every request of `scanned` with what it asks for (a shift: the event's venue): each event, venue and resource
+ * read once; requests pointing at what is not there, decisions of requests that are not, and entries that are
+ * not maps are broken.
+ */
+function readRequests(doc: Festival, authorship: Authorship, scanned: ScannedBookings, visit: RequestVisit): RequestsRead {
   const resources = resourceFacts(doc, authorship);
   const venueAvailability = new Map<string, Window[] | null>();
-  const venues = new Map<string, VenueFacts | null>();
-  const venueFacts = (venueId: string): VenueFacts | null => {
+  const venues = new Map<string, Target | null>();
+  const venueFacts = (venueId: string): Target | null => {
     let facts = venues.get(venueId);
     if (facts === undefined) {
       const venue = Object.prototype.hasOwnProperty.call(doc.venues, venueId) ? (doc.venues[venueId] as unknown) : undefined;
@@ -239,67 +277,76 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
     let facts = events.get(eventId);
     if (facts === undefined) {
       const event = getEvent(doc, eventId) as unknown;
-      facts = isMap(event) ? eventFacts(event) : null;
+      facts = isMap(event) ? eventFacts(eventId, event) : null;
       events.set(eventId, facts);
     }
     return facts;
   };
-  const scanned = scanBookings(doc);
-  const { perRequest, orphans } = decisionsByRequest(scanned);
-  const { requests, notMaps, ignored } = scanned;
-  const bookings: BookingStanding[] = [];
+  const { requestIds, requests, firstDecision, notMaps, ignored } = scanned;
+  // the first decisions of requests that are there: the other chains decide requests that are not
+  const claimed = new Uint8Array(scanned.decisions.length);
   const broken: BrokenBooking[] = notMaps.map((id) => ({ id, problem: "it is not a request or a decision (not a map)" }));
   for (let index = 0; index < requests.length; index++) {
-    const [id, raw] = requests[index];
-    const decisionEntries = perRequest[index];
+    const id = requestIds[index];
+    const raw = requests[index];
+    const first = firstDecision.get(id);
+    if (first !== undefined) claimed[first] = 1;
     const eventId = textOf(raw.eventId);
     const event = eventOf(eventId);
     if (event === null) {
       broken.push({ id, problem: `it asks for event ${JSON.stringify(eventId.slice(0, 100))}, which is not in this festival` });
       continue;
     }
-    const role = raw.role === undefined ? undefined : textOf(raw.role);
-    const resourceId = raw.resourceId === undefined ? undefined : textOf(raw.resourceId);
-    let kind: BookingKind;
-    let targetId: string;
-    let targetName: string;
-    let owners: string[];
-    if (role !== undefined) {
-      kind = "shift";
-      const venue = venueFacts(event.venueId);
-      targetId = event.venueId;
-      targetName = venue?.name ?? "";
-      owners = venue?.owners ?? [];
-    } else if (resourceId !== undefined) {
-      kind = "resource";
+    if (raw.role !== undefined) {
+      visit(id, raw, "shift", event, event.venueId, venueFacts(event.venueId) ?? { name: "", owners: [] }, first);
+    } else if (raw.resourceId !== undefined) {
+      const resourceId = textOf(raw.resourceId);
       const resource = resources.get(resourceId);
-      if (resource === undefined) {
-        broken.push({ id, problem: `it asks for resource ${JSON.stringify(resourceId.slice(0, 100))}, which is not in this festival` });
-        continue;
-      }
-      targetId = resourceId;
-      targetName = resource.name;
-      owners = resource.owners;
+      if (resource === undefined) broken.push({ id, problem: `it asks for resource ${JSON.stringify(resourceId.slice(0, 100))}, which is not in this festival` });
+      else visit(id, raw, "resource", event, resourceId, resource, first);
     } else {
-      kind = "venue";
       const venue = venueFacts(event.venueId);
-      if (venue === null) {
-        broken.push({ id, problem: `its event is at venue ${JSON.stringify(event.venueId.slice(0, 100))}, which is not in this festival` });
-        continue;
-      }
-      targetId = event.venueId;
-      targetName = venue.name;
-      owners = venue.owners;
+      if (venue === null) broken.push({ id, problem: `its event is at venue ${JSON.stringify(event.venueId.slice(0, 100))}, which is not in this festival` });
+      else visit(id, raw, "venue", event, event.venueId, venue, first);
     }
-    if ((options.decidedOnly === true || options.forClashes === true) && decisionEntries === undefined) continue;
-    if (options.forClashes === true && !someAccept(decisionEntries ?? [])) continue;
+  }
+  const orphans: number[] = [];
+  firstDecision.forEach((first) => {
+    if (claimed[first] === 0) orphans.push(first);
+  });
+  // by their first decision, in the order stored
+  orphans.sort((a, b) => a - b);
+  for (const first of orphans) {
+    const problem = `it decides request ${JSON.stringify(scanned.decides[first].slice(0, 100))}, which is not in this festival`;
+    for (let place = first; place !== -1; place = scanned.nextDecision[place]) broken.push({ id: scanned.decisionIds[place], problem });
+  }
+  return { broken, ignored, resources, venueAvailability };
+}
+
+/**
+ * Every request of the festival and where it stands (sorted by event start, then id). The rule:
+ * - a decision applies while the event's venue and times are the ones it was made for; otherwise the request is
+ *   pending again (outdated);
+ * - a cancel counts when its author asked; once counted the request stays cancelled;
+ * - otherwise the latest decision whose author owns the venue or resource counts (highest generation; among equal
+ *   generations, made apart, cancelled, revoked, declined and accepted win in that order, then the smaller id);
+ * - for a shift, each person's own latest acceptance signs them up (revoked or cancelled takes them off), and an
+ *   owner of the event's venue may decline the shift as a whole;
+ * - every other decision that applies is a proposal, shown with its author.
+ * With `decidedOnly`, requests nobody decided yet are checked for what they point at but left out.
+ */
+export function bookingsOf(doc: Festival, authorship: Authorship, options: { decidedOnly?: boolean } = {}): BookingsOfFestival {
+  const scanned = scanBookings(doc);
+  const bookings: BookingStanding[] = [];
+  const read = readRequests(doc, authorship, scanned, (id, raw, kind, event, targetId, target, first) => {
+    if (options.decidedOnly === true && first === undefined) return;
     const standing: BookingStanding = {
       id,
       kind,
-      eventId,
+      eventId: event.id,
       eventTitle: event.title,
       targetId,
-      targetName,
+      targetName: target.name,
       askedBy: authorship.authorOf(raw),
       state: "pending",
       reason: "",
@@ -307,7 +354,7 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       outdated: false,
       signedUp: [],
       proposals: [],
-      owners,
+      owners: target.owners,
       start: event.start,
       end: event.end,
       startMs: event.startMs,
@@ -315,33 +362,64 @@ export function bookingsOf(doc: Festival, authorship: Authorship, options: { dec
       eventCancelled: event.cancelled,
     };
     if (kind === "shift") {
-      standing.role = role;
+      standing.role = textOf(raw.role);
       standing.count = typeof raw.count === "number" && Number.isInteger(raw.count) && raw.count >= 1 ? Math.min(raw.count, BOOKING_LIMITS.shiftCount) : 1;
     }
-    if (decisionEntries !== undefined) {
-      const decisions = readDecisions(decisionEntries, authorship, event.venueId, event.start, event.end);
+    if (first !== undefined) {
+      const decisions = readDecisions(scanned, first, authorship, event, true);
       judge(standing, decisions);
       if (kind === "shift") {
-        const asked = shiftAsks(decisionEntries, decisions, standing, authorship, event);
+        const asked = shiftAsks(scanned, first, decisions, standing, authorship, event);
         if (asked.length > 0) standing.asked = asked;
       }
     }
     bookings.push(standing);
-  }
-  for (const [bookingId, entries] of orphans) {
-    for (const [id] of entries) broken.push({ id, problem: `it decides request ${JSON.stringify(bookingId.slice(0, 100))}, which is not in this festival` });
-  }
-  if (options.forClashes !== true) bookings.sort(byStart);
-  return { bookings, broken, ignored, resources, venueAvailability };
+  });
+  bookings.sort(byStart);
+  return { bookings, ...read };
+}
+
+/** The accepted venue and resource requests (in the order stored), and what `check` says besides. */
+export interface AcceptedBookings extends RequestsRead {
+  bookings: AcceptedBooking[];
+}
+
+/** A venue or resource request whose standing decision accepts it: what the clashes read of it. */
+export type AcceptedBooking = Pick<BookingStanding, "id" | "kind" | "eventId" | "targetId" | "targetName" | "state" | "startMs" | "endMs" | "eventCancelled">;
+
+/**
+ * What `check` judges: the venue and resource requests that stand accepted by bookingsOf's rule (shifts hold no
+ * venue or resource), read without what only people read (reasons, proposals, the asker unless a cancel is
+ * judged). Requests no decision accepts are only checked for what they point at.
+ */
+export function acceptedBookingsOf(doc: Festival, authorship: Authorship): AcceptedBookings {
+  const scanned = scanBookings(doc);
+  const bookings: AcceptedBooking[] = [];
+  // one standing judged over and over, so nothing is made for a request that is not accepted
+  const judged: BookingStanding = {
+    id: "", kind: "venue", eventId: "", eventTitle: "", targetId: "", targetName: "", askedBy: null, state: "pending", reason: "",
+    decidedBy: null, outdated: false, signedUp: [], proposals: [], owners: [], start: "", end: "", startMs: 0, endMs: 0, eventCancelled: false,
+  };
+  const read = readRequests(doc, authorship, scanned, (id, raw, kind, event, targetId, target, first) => {
+    if (kind === "shift" || first === undefined || !someAccept(scanned, first)) return;
+    const decisions = readDecisions(scanned, first, authorship, event, false);
+    judged.kind = kind;
+    judged.owners = target.owners;
+    judged.askedBy = someCancel(decisions) ? authorship.authorOf(raw) : null;
+    if (judgedAfresh(judged, decisions) !== "accepted") return;
+    bookings.push({ id, kind, eventId: event.id, targetId, targetName: target.name, state: "accepted", startMs: event.startMs, endMs: event.endMs, eventCancelled: event.cancelled });
+  });
+  return { bookings, ...read };
 }
 
 /**
  * The people a shift's owners asked (asks by anyone else, or made for an earlier time or venue, are ignored), each
  * once, sorted, with the state of their own latest decision that applies: none yet is "asked".
  */
-function shiftAsks(entries: readonly Entry[], decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
+function shiftAsks(scanned: ScannedBookings, first: number, decisions: readonly ReadDecision[], standing: BookingStanding, authorship: Authorship, event: EventFacts): ShiftAsk[] {
   const asked = new Map<string, ShiftAsk>();
-  for (const [, value] of entries) {
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) {
+    const value = scanned.decisions[place];
     if (textOf(value.state) !== ASKED_STATE) continue;
     const person = textOf(value.person);
     if (!/^[0-9a-f]{64}$/.test(person) || asked.has(person)) continue;
@@ -360,19 +438,21 @@ export function byStart(a: { startMs: number; id: string }, b: { startMs: number
   return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Whether any of a request's decisions accepts it (else, whoever made them, it holds nothing). */
-function someAccept(entries: readonly Entry[]): boolean {
-  for (const [, value] of entries) if (textOf(value.state) === "accepted") return true;
+/** Whether any of the decisions read is a cancel. */
+function someCancel(decisions: readonly ReadDecision[] | undefined): boolean {
+  if (decisions !== undefined) for (const decision of decisions) if (decision.state === "cancelled") return true;
   return false;
 }
 
-interface VenueFacts {
-  owners: string[];
-  name: string;
+/** Whether any of a request's decisions accepts it (else, whoever made them, it holds nothing). */
+function someAccept(scanned: ScannedBookings, first: number): boolean {
+  for (let place = first; place !== -1; place = scanned.nextDecision[place]) if (textOf(scanned.decisions[place].state) === "accepted") return true;
+  return false;
 }
 
 /** What every request of one event reads from it, read once per event. */
 interface EventFacts {
+  id: string;
   venueId: string;
   start: string;
   end: string;
@@ -382,10 +462,11 @@ interface EventFacts {
   cancelled: boolean;
 }
 
-function eventFacts(event: Record<string, unknown>): EventFacts {
+function eventFacts(id: string, event: Record<string, unknown>): EventFacts {
   const start = textOf(event.start);
   const end = textOf(event.end);
   return {
+    id,
     venueId: textOf(event.venueId),
     start,
     end,
@@ -396,9 +477,26 @@ function eventFacts(event: Record<string, unknown>): EventFacts {
   };
 }
 
+/** Judges a standing used before as if new (its request's facts already in it): its state. */
+function judgedAfresh(standing: BookingStanding, decisions: readonly ReadDecision[]): BookingState {
+  standing.state = "pending";
+  standing.reason = "";
+  standing.decidedBy = null;
+  standing.outdated = false;
+  standing.proposals.length = 0;
+  judge(standing, decisions);
+  return standing.state;
+}
+
 function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): void {
-  const owns = (key: string | null) => key !== null && standing.owners.includes(key);
-  const cancel = decisions.find((decision) => decision.state === "cancelled" && decision.by !== null && decision.by === standing.askedBy);
+  const { owners, askedBy } = standing;
+  let cancel: ReadDecision | undefined;
+  for (const decision of decisions) {
+    if (decision.state === "cancelled" && decision.by !== null && decision.by === askedBy) {
+      cancel = decision;
+      break;
+    }
+  }
   if (cancel) {
     standing.state = "cancelled";
     standing.reason = cancel.reason;
@@ -406,33 +504,47 @@ function judge(standing: BookingStanding, decisions: readonly ReadDecision[]): v
     return;
   }
   standing.outdated = decisions.length > 0 && decisions.every((decision) => !decision.current);
-  const applying = decisions.filter((decision) => decision.current);
   if (standing.kind === "shift") {
-    const latestPerPerson = new Map<string, ReadDecision>();
-    for (const decision of applying) if (decision.by !== null && !latestPerPerson.has(decision.by)) latestPerPerson.set(decision.by, decision);
-    const ownerDecline = applying.find((decision) => decision.state === "declined" && owns(decision.by));
-    if (ownerDecline) {
-      standing.state = "declined";
-      standing.reason = ownerDecline.reason;
-      standing.decidedBy = ownerDecline.by;
-      return;
-    }
-    standing.signedUp = [...latestPerPerson.values()].filter((d) => d.state === "accepted").map((d) => d.by as string).sort();
-    standing.state = standing.signedUp.length >= (standing.count ?? 1) ? "accepted" : "pending";
+    judgeShift(standing, decisions.filter((decision) => decision.current));
     return;
   }
-  const counting = applying.find((decision) => owns(decision.by) && decision.state !== "cancelled");
+  let counting: ReadDecision | undefined;
+  for (const decision of decisions) {
+    if (decision.current && decision.state !== "cancelled" && owns(owners, decision.by)) {
+      counting = decision;
+      break;
+    }
+  }
   if (counting) {
     standing.state = counting.state;
     standing.reason = counting.reason;
     standing.decidedBy = counting.by;
   }
-  for (const decision of applying) {
-    if (decision === counting || owns(decision.by)) continue;
-    if (decision.state === "cancelled" && decision.by === standing.askedBy) continue;
+  for (const decision of decisions) {
+    if (!decision.current || decision === counting || owns(owners, decision.by)) continue;
+    if (decision.state === "cancelled" && decision.by === askedBy) continue;
     if (counting && counting.generation > decision.generation) continue; // an owner decided since
     standing.proposals.push({ id: decision.id, state: decision.state, reason: decision.reason, by: decision.by });
   }
+}
+
+function owns(owners: readonly string[], key: string | null): boolean {
+  return key !== null && owners.includes(key);
+}
+
+/** A shift from the decisions that apply: an owner's decline declines it, else each person's latest accept signs them up. */
+function judgeShift(standing: BookingStanding, applying: readonly ReadDecision[]): void {
+  const latestPerPerson = new Map<string, ReadDecision>();
+  for (const decision of applying) if (decision.by !== null && !latestPerPerson.has(decision.by)) latestPerPerson.set(decision.by, decision);
+  const ownerDecline = applying.find((decision) => decision.state === "declined" && owns(standing.owners, decision.by));
+  if (ownerDecline) {
+    standing.state = "declined";
+    standing.reason = ownerDecline.reason;
+    standing.decidedBy = ownerDecline.by;
+    return;
+  }
+  standing.signedUp = [...latestPerPerson.values()].filter((d) => d.state === "accepted").map((d) => d.by as string).sort();
+  standing.state = standing.signedUp.length >= (standing.count ?? 1) ? "accepted" : "pending";
 }
 
 /** Per event: how many of its live requests (not cancelled, not shifts) there are and how many are accepted. */
