@@ -32,6 +32,24 @@ function checkUntilDone(doc: A.Doc<Festival>): number {
 
 afterEach(() => useSignatureBackend(null));
 
+/**
+ * A festival whose actor `name` wrote a venue signed by A, then renamed it, with a later attestation in A's name
+ * signed by someone else: verification falls back to A's genuine earlier one.
+ */
+function festivalWithForgedAttestation(name: string): { doc: A.Doc<Festival>; actor: string; last: A.DecodedChange } {
+  const keyA = newSigner();
+  const forger = newSigner();
+  const actor = actorId(name);
+  let doc = withAttestation(editVenue(newFestival(actor), "hall", "Hall", { signer: keyA, name: "Ana" }), FESTIVAL_ID, keyA);
+  doc = editVenue(doc, "hall", "Hijacked hall");
+  const last = A.decodeChange(A.getLastLocalChange(doc)!);
+  const forged = signAttestation(FESTIVAL_ID, actor, last.seq, last.hash, forger).replace(forger.publicKey, keyA.publicKey);
+  doc = A.change(doc, (draft) => {
+    draft.authors[actor] = new A.ImmutableString(forged);
+  });
+  return { doc, actor, last };
+}
+
 describe("signature checks named ahead of verification", () => {
   it("names each check once, without making it, and verification then makes none", () => {
     const keyA = newSigner();
@@ -56,17 +74,7 @@ describe("signature checks named ahead of verification", () => {
   });
 
   it("checks a forged attestation like any other, and verification then gives the same verdict without checking again", () => {
-    const keyA = newSigner();
-    const forger = newSigner();
-    const actor = actorId("a2");
-    let doc = withAttestation(editVenue(newFestival(actor), "hall", "Hall", { signer: keyA, name: "Ana" }), FESTIVAL_ID, keyA);
-    doc = editVenue(doc, "hall", "Hijacked hall");
-    const last = A.decodeChange(A.getLastLocalChange(doc)!);
-    // a later attestation in A's name, signed by someone else: verification falls back to A's genuine earlier one
-    const forged = signAttestation(FESTIVAL_ID, actor, last.seq, last.hash, forger).replace(forger.publicKey, keyA.publicKey);
-    doc = A.change(doc, (draft) => {
-      draft.authors[actor] = new A.ImmutableString(forged);
-    });
+    const { doc, actor, last } = festivalWithForgedAttestation("a2");
 
     const counter = countVerifications();
     expect(checkUntilDone(doc)).toBeGreaterThanOrEqual(2); // a pass that checks, then one that finds nothing left
@@ -79,16 +87,7 @@ describe("signature checks named ahead of verification", () => {
   });
 
   it("names the same checks a step at a time, and verification while it pauses checks signatures for real", () => {
-    const keyA = newSigner();
-    const forger = newSigner();
-    const actor = actorId("a3");
-    let doc = withAttestation(editVenue(newFestival(actor), "hall", "Hall", { signer: keyA, name: "Ana" }), FESTIVAL_ID, keyA);
-    doc = editVenue(doc, "hall", "Hijacked hall");
-    const last = A.decodeChange(A.getLastLocalChange(doc)!);
-    const forged = signAttestation(FESTIVAL_ID, actor, last.seq, last.hash, forger).replace(forger.publicKey, keyA.publicKey);
-    doc = A.change(doc, (draft) => {
-      draft.authors[actor] = new A.ImmutableString(forged);
-    });
+    const { doc, actor, last } = festivalWithForgedAttestation("a3");
 
     const steps = pendingSignatureCheckSteps(doc, FESTIVAL_ID);
     let paused = 0;
