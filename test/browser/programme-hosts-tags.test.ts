@@ -1,5 +1,6 @@
 // The programme shows each event's hosts by name and its tags as chips, each tag in a colour made from its text
-// (the same on every screen and device), in the grid and in the list; a busy day shows every one of its events.
+// (the same on every screen and device), in the grid and in the list; a busy day shows every one of its events,
+// in the organiser's programme and in the attendee view.
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,5 +116,14 @@ describe.skipIf(!browserTestsRun("programme-hosts-tags.test.ts"))("hosts and tag
     await page.locator("pf-programme").getByRole("button", { name: "List" }).click();
     await expect.poll(() => cardsShown(page), { timeout: 15_000 }).toEqual([BUSY_DAY_EVENTS, BUSY_DAY_EVENTS]);
     await expect(page.locator("pf-programme .list li", { hasText: `Set ${BUSY_DAY_EVENTS}` }).count()).resolves.toBe(1);
+
+    // the attendee view shows the busy day a chunk at a time too, and in the end every event, in the grid and the list
+    await page.goto(`${server.url}/attend.html#/f/${busyFestival}`);
+    const attend = page.locator("pf-attend");
+    await attend.getByRole("button", { name: "Grid" }).click();
+    await expect.poll(() => attend.locator(".event[data-event]").count(), { timeout: 15_000 }).toBe(BUSY_DAY_EVENTS);
+    await attend.getByRole("button", { name: "List" }).click();
+    await expect.poll(() => attend.locator(".list li[data-event]").count(), { timeout: 15_000 }).toBe(BUSY_DAY_EVENTS);
+    await expect(attend.locator(".list li", { hasText: `Set ${BUSY_DAY_EVENTS}` }).count()).resolves.toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { loadFavourites, toggleFavourite } from "../state/favourites.js";
 import { dayLabel, layoutDays, openingDay, type ProgrammeDays } from "../state/programme-days.js";
 import { eventMatcher, isFiltered, NO_FILTER, type ProgrammeFilter } from "../state/programme-filter.js";
 import type { ScheduledEvent } from "../state/scheduled-event.js";
+import { CardChunks } from "./card-chunks.js";
 import { programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags, renderStatus, renderTag } from "./programme-grid.js";
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/confirmation.js";
@@ -203,6 +204,8 @@ export class PfAttend extends LitElement {
   @state() accessor favourites: ReadonlySet<string> = new Set();
   @state() accessor selectedDay: string | undefined;
   @state() accessor layout: Layout = window.matchMedia(WIDE_QUERY).matches ? "grid" : "list";
+  /** a big day's cards, a chunk a frame */
+  readonly #chunks = new CardChunks(this);
   @state() accessor details: ScheduledEvent | undefined;
   @state() accessor nowMs = Date.now();
   @state() accessor note = "";
@@ -305,7 +308,10 @@ export class PfAttend extends LitElement {
     const filtered = isFiltered(this.filter);
     const shownDate = this.selectedDay ?? openingDay(days, this.nowMs);
     const day = days.find((candidate) => candidate.date === shownDate) ?? days[0];
-    const shown = day ? day.events.filter(matches) : [];
+    const matching = day ? day.events.filter(matches) : [];
+    // a big day's cards come a chunk a frame, earliest first (card-chunks.ts)
+    const chunk = day ? this.#chunks.cards.shown(`${this.festivalId}\u0000${day.date}\u0000${this.layout}\u0000${JSON.stringify(this.filter)}\u0000${this.mine}`, matching.length, () => matching.map((event) => event.id)) : null;
+    const shown = chunk === null ? matching : matching.filter((event) => chunk.has(event.id));
     const total = [...counts.values()].reduce((sum, count) => sum + count, 0);
     const hosts = [...programme.hosts.entries()].sort((a, b) => a[1].localeCompare(b[1]));
     return html`

@@ -2,7 +2,7 @@
 // programme-grid.ts), on phones a list. Cancelled and tentative events are marked as such, clashing events and events
 // holding concurrent values are flagged; every event links to its form. An empty slot of the grid starts a new event
 // there, and the event just saved is shown (its day, scrolled to and marked) with a short note (and Undo when it can be undone).
-// A big day's cards show a chunk a frame, those in view first (state/progressive-cards.ts).
+// A big day's cards show a chunk a frame, those in view first (card-chunks.ts, state/progressive-cards.ts).
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import type { FestivalModel, ScheduledEvent } from "../state/festival-model.js";
@@ -10,9 +10,9 @@ import { dayLabel, openingDay, programmeOf, type ProgrammeDay } from "../state/p
 import { attendeeHref } from "../state/entry-choice.js";
 import { hasSavedNote, handOverNewEventSlot, takeSavedNote, type SavedNote } from "../state/programme-handoff.js";
 import { festivalHash } from "../state/routes.js";
+import { CardChunks } from "./card-chunks.js";
 import { gridViewOf, programmeStyles, renderDayGrid, renderDayTabs, renderHostsAndTags } from "./programme-grid.js";
 import { eventsNearestFirst } from "../state/grid-geometry.js";
-import { ProgressiveCards } from "../state/progressive-cards.js";
 import { sharedStyles } from "./shared-styles.js";
 import { isTentative, type Confirmation } from "../../../engine/core/bookings/state.js";
 import { clampSlotCursor, moveSlotCursor, slotCursorLabel, slotStartMs, slotTimeText, type SlotCursor } from "../state/slot-cursor.js";
@@ -151,22 +151,17 @@ export class PfProgramme extends LitElement {
   #scrollTo: string | undefined;
   #noteTimer: ReturnType<typeof setTimeout> | undefined;
   #media = window.matchMedia(WIDE_QUERY);
-  /** which cards of the day shown are shown yet */
-  readonly #cards = new ProgressiveCards();
-  /** the frame that shows the next chunk of cards */
-  #nextCards: number | undefined;
+  /** a big day's cards, a chunk a frame */
+  readonly #chunks = new CardChunks(this, () => this.active);
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#media.addEventListener("change", this.#onMedia);
-    if (this.#cards.pending) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#media.removeEventListener("change", this.#onMedia);
-    if (this.#nextCards !== undefined) cancelAnimationFrame(this.#nextCards);
-    this.#nextCards = undefined;
   }
 
   readonly #onMedia = (): void => {
@@ -177,7 +172,7 @@ export class PfProgramme extends LitElement {
 
   protected override shouldUpdate(changed: Map<PropertyKey, unknown>): boolean {
     if (!this.active) return false;
-    if (hasSavedNote(this.festivalId) || this.#cards.pending) return true;
+    if (hasSavedNote(this.festivalId) || this.#chunks.cards.pending) return true;
     const rendered = this.#rendered;
     const onlyShown = changed.size === 1 && changed.has("active");
     return !(onlyShown && rendered && rendered.model === this.model && rendered.version === this.version && rendered.festivalId === this.festivalId);
@@ -192,18 +187,6 @@ export class PfProgramme extends LitElement {
     this.#rendered = { model: this.model, version: this.version, festivalId: this.festivalId };
     // kept until the event shows (an undone deletion brings it back a render later)
     if (this.#scrollTo !== undefined && this.scrollToEvent(this.#scrollTo)) this.#scrollTo = undefined;
-    if (this.#cards.pending) this.#showMoreCards();
-  }
-
-  /** Shows the next chunk of the day's cards in the next frame (while hidden, once shown again). */
-  #showMoreCards(): void {
-    if (this.#nextCards !== undefined) return;
-    this.#nextCards = requestAnimationFrame(() => {
-      this.#nextCards = undefined;
-      if (!this.active) return;
-      this.#cards.advance();
-      this.requestUpdate();
-    });
   }
 
   /** The day's event ids, those the viewer sees first leading, and the event just saved before all (it is scrolled to). */
@@ -283,7 +266,7 @@ export class PfProgramme extends LitElement {
     const day = programme.days.find((candidate) => candidate.date === shownDate) ?? programme.days[0];
     const venueCount = model.liveVenues().length;
     const id = this.festivalId;
-    const shown = day ? this.#cards.shown(`${id}\u0000${day.date}\u0000${this.layout}`, day.events.length, () => this.#nearestFirst(day)) : null;
+    const shown = day ? this.#chunks.cards.shown(`${id}\u0000${day.date}\u0000${this.layout}`, day.events.length, () => this.#nearestFirst(day)) : null;
     return html`
       <div class="toolbar">
         <a class="button primary" href=${festivalHash(id, { screen: "event", id: "new" })}>Add event</a>
