@@ -160,6 +160,14 @@ describe("an actor that sorts after a festival's actors", () => {
       expect(A.getActorId(A.init({ actor }))).toBe(actor);
     }
   });
+
+  it("stays short when a festival holds an actor made long on purpose", () => {
+    for (const last of ["f".repeat(2000), "f".repeat(100) + "0a"]) {
+      const actor = actorSortingAfter(last);
+      expect(actor).toMatch(/^[0-9a-f]{32}$/);
+      expect(actorSortingAfter(last)).not.toBe(actor);
+    }
+  });
 });
 
 describe("reading what counts without a replica", () => {

@@ -32,17 +32,26 @@ export function chooseMemberActor(ownActor: string, metadata: readonly A.ChangeM
   return actor;
 }
 
+/** The longest member actor made (hex digits, 64 bytes): past it, a random actor of the usual 16 bytes. */
+const MAX_MEMBER_ACTOR_HEX = 128;
+
 /**
  * A random actor id (hex) that sorts after `last`: `last`'s leading "f"s, its next digit one higher, then random
  * digits to 16 bytes; when `last` is all "f"s, `last` followed by 16 random bytes. Automerge orders actors by their
- * bytes, which for lowercase hex of whole bytes is the order of the strings.
+ * bytes, which for lowercase hex of whole bytes is the order of the strings. An actor anyone may write could be made
+ * long to make every member change after it long too: past MAX_MEMBER_ACTOR_HEX digits the actor is a plain random
+ * one (its first write then costs Automerge's renumbering of actor columns, and nothing else).
  */
 export function actorSortingAfter(last: string): string {
   const random = toHex(randomBytes(16));
   const position = [...last].findIndex((digit) => digit !== "f");
-  if (position < 0) return last + random;
-  const raised = (parseInt(last[position], 16) + 1).toString(16);
-  const prefix = last.slice(0, position) + raised;
-  if (prefix.length < random.length) return prefix + random.slice(prefix.length);
-  return prefix + random + (prefix.length % 2 === 1 ? "0" : "");
+  const sortingAfter = (): string => {
+    if (position < 0) return last + random;
+    const raised = (parseInt(last[position], 16) + 1).toString(16);
+    const prefix = last.slice(0, position) + raised;
+    if (prefix.length < random.length) return prefix + random.slice(prefix.length);
+    return prefix + random + (prefix.length % 2 === 1 ? "0" : "");
+  };
+  const actor = sortingAfter();
+  return actor.length <= MAX_MEMBER_ACTOR_HEX ? actor : random;
 }
