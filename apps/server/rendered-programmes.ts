@@ -14,6 +14,8 @@ export interface RenderedProgramme {
 interface Entry {
   headsKey: string;
   programme: RenderedProgramme;
+  /** the body's length, counted against the byte bound (compressed bodies are a tenth of it) */
+  bytes: number;
 }
 
 /** Named by content, so a rendering from a later pandafest that differs gets a new tag even at the same heads. */
@@ -23,12 +25,17 @@ function entityTagOf(body: string): string {
 
 /**
  * Renderings by festival id, each for the heads it was rendered at (a changed document is rendered anew); at most
- * `limit` festivals, the least recently asked dropped first. Kept in memory only: a restarted node renders anew.
+ * `limit` festivals and `byteLimit` bytes of bodies (a small node holding many large festivals), the least recently
+ * asked dropped first, the one just rendered always kept. Kept in memory only: a restarted node renders anew.
  */
 export class RenderedProgrammes {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
-  constructor(private readonly limit = 16) {}
+  constructor(
+    private readonly limit = 16,
+    private readonly byteLimit = 32 * 1024 * 1024,
+  ) {}
 
   /**
    * The rendering of festival `id` at `heads`, from `render` when there is none for those heads; undefined (and
@@ -37,11 +44,12 @@ export class RenderedProgrammes {
   get(id: string, heads: readonly string[], render: () => string | undefined): RenderedProgramme | undefined {
     const headsKey = [...heads].sort().join(",");
     const kept = this.entries.get(id);
-    this.entries.delete(id);
     if (kept !== undefined && kept.headsKey === headsKey) {
-      this.entries.set(id, kept);
+      this.entries.delete(id);
+      this.entries.set(id, kept); // now the most recently asked
       return kept.programme;
     }
+    this.drop(id);
     const body = render();
     if (body === undefined) return undefined;
     const codings = new Map<ContentCoding, Promise<Buffer>>();
@@ -58,8 +66,16 @@ export class RenderedProgrammes {
         return bytes;
       },
     };
-    this.entries.set(id, { headsKey, programme });
-    while (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(id, { headsKey, programme, bytes: body.length });
+    this.bytes += body.length;
+    while (this.entries.size > 1 && (this.entries.size > this.limit || this.bytes > this.byteLimit)) this.drop(this.entries.keys().next().value as string);
     return programme;
+  }
+
+  private drop(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    this.bytes -= entry.bytes;
   }
 }
