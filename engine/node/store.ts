@@ -56,7 +56,7 @@ import { festivalSettingsOf, festivalView, visibilityOf } from "../core/views.js
 import { eventConfirmations } from "../core/bookings/confirmed-view.js";
 import type { Confirmation } from "../core/bookings/state.js";
 import { wasmHeapSteps } from "../internals/node/wasm-heap.js";
-import { useIsolatedViews } from "../internals/isolated-view.js";
+import { usePatchedViews } from "../internals/patched-view.js";
 import { ownValue } from "../core/own-value.js";
 import { addNetworkAdapter, disconnectNetwork } from "../internals/repo-network.js";
 
@@ -107,7 +107,7 @@ export class FestivalStore {
       sharePolicy: options.sharePolicy ?? (async () => false),
     });
     // reaches into Automerge and automerge-repo (docs/INTERNALS.md): only on the versions they were written for
-    useIsolatedViews(internals().usable);
+    usePatchedViews(internals().usable);
     this.documentStorage = internals().usable ? RepoDocumentStorage.install(this.repo, this.storage) : RepoDocumentStorage.detached(this.storage);
     this.index = new FestivalIndex(layout.festivals, { describeStored: (id) => this.describeStored(id) });
     this.viewCache = new ViewCache(layout.festivals);

@@ -117,7 +117,7 @@ export const governanceSuite: BenchSuite = {
     // member is the founder, whose edits count in both festivals
     const venueId = festival.venueIds[0];
     // `opened`: how the session read the festival before editing. With `visibleReplica` it holds a replica, as the
-    // node does; with `visibleFestival` (the isolated view, as the web app and a CLI run read) it holds none, and the
+    // node does; with `visibleFestival` (the patched view, as the web app and a CLI run read) it holds none, and the
     // edit itself copies the festival at the counting heads
     const edit = (mode: Mode, opened: typeof visibleReplica = visibleReplica) => () =>
       timed(() => {
@@ -176,9 +176,9 @@ export const governanceSuite: BenchSuite = {
       isolatedEdit: `governance: first member edit in a session holding no replica (web app, CLI), organised with 1% proposals vs open (${size})`,
       rss: `governance: peak RSS of a process holding what members see, organised with 1% proposals vs open (${size})`,
     };
-    ctx.note(names.open, "A.load of the saved festival, then visibleFestival (the document read at the counting heads: an isolated view) and festivalView; baseline: the same festival founded open, where every change counts; no replica is kept from an earlier run");
+    ctx.note(names.open, "A.load of the saved festival, then visibleFestival (the document read at the counting heads: a patched view) and festivalView; baseline: the same festival founded open, where every change counts; no replica is kept from an earlier run");
     ctx.note(names.edit, "a member (the founder) edits, in a session that has the festival open and shown (visibleReplica, not timed): signedChangeVisibly (the change and its attestation, as the web app writes an edit), then visibleFestival and festivalView");
-    ctx.note(names.isolatedEdit, "as the edit row, but the session read the festival through visibleFestival (the isolated view), as the web app and a CLI run do, so the edit copies the festival at the counting heads (a replay of its history); no target yet: the gap issue 15 still has to close");
+    ctx.note(names.isolatedEdit, "as the edit row, but the session read the festival through visibleFestival (the patched view), as the web app and a CLI run do, so the edit copies the festival at the counting heads (a replay of its history); no target yet: the gap issue 15 still has to close");
     ctx.note(names.import, "keepStandbyReplica (as a bundle import and a node's sync round do), A.applyChanges of the outsider's changes (1% of the festival's) into the festival without them, then visibleFestival and festivalView");
     const phaseName = (phase: EditPhase, which: "first" | "second") =>
       `governance: organised edit, ${EDIT_PHASES[phase]}, ${which} edit after opening (${size})`;

@@ -3,7 +3,7 @@
 import * as A from "@automerge/automerge";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useIsolatedViews } from "../../engine/internals/isolated-view.js";
+import { usePatchedViews } from "../../engine/internals/patched-view.js";
 import { decideAfresh, festivalView, governanceOf, proposalsOf, visibleFestival, type Festival } from "../../engine/core/index.js";
 import { edit, founded, person, record, type Person } from "./governance-helpers.js";
 
@@ -46,11 +46,11 @@ function hashOf(change: Uint8Array, salt: number): number {
 }
 
 describe.each([
-  { views: "isolated views", isolated: true },
-  { views: "A.view (the reach switched off)", isolated: false },
-])("governance convergence, reading with $views", ({ isolated }) => {
-  beforeAll(() => useIsolatedViews(isolated));
-  afterAll(() => useIsolatedViews(true));
+  { views: "patched views", patched: true },
+  { views: "A.view (the reach switched off)", patched: false },
+])("governance convergence, reading with $views", ({ patched }) => {
+  beforeAll(() => usePatchedViews(patched));
+  afterAll(() => usePatchedViews(true));
 
   it("every replica that holds the same changes shows the same festival, whatever the order they arrived in", () => {
     const scenario = replicaCount.chain((count) => fc.tuple(fc.constant(count), fc.array(step(count), { minLength: 5, maxLength: 25 }), fc.array(fc.nat(), { minLength: count, maxLength: count })));

@@ -1,5 +1,5 @@
 // What members see as a document of its own: kept in step as changes arrive and count, never holding a change that
-// does not count; read without one through an isolated view; a standby copy kept before changes arrive.
+// does not count; read without one through a patched view; a standby copy kept before changes arrive.
 import * as A from "@automerge/automerge";
 import { describe, expect, it } from "vitest";
 import {
@@ -16,7 +16,7 @@ import {
   type Festival,
 } from "../../engine/core/index.js";
 import { actorSortingAfter } from "../../engine/core/governance/member-actor.js";
-import { isolatedView, isolatedViewsInUse, useIsolatedViews } from "../../engine/internals/isolated-view.js";
+import { patchedView, patchedViewsInUse, usePatchedViews } from "../../engine/internals/patched-view.js";
 import { edit, founded, merged, person, record, replicaOf } from "./governance-helpers.js";
 
 const ada = person("Ada");
@@ -171,14 +171,14 @@ describe("an actor that sorts after a festival's actors", () => {
 });
 
 describe("reading what counts without a replica", () => {
-  it("reads the whole document at the counting heads, isolated or by A.view, the same and without moving it", () => {
+  it("reads the whole document at the counting heads, patched or by A.view, the same and without moving it", () => {
     const { id, both, proposal } = withProposal();
     const heads = [...A.getHeads(both)].sort();
     const governance = governanceOf(both, id);
-    const isolated = isolatedView(both, governance.visibleHeads);
-    expect([...A.getHeads(isolated)].sort()).toEqual([...governance.visibleHeads].sort());
-    expect(festivalView(isolated)).toEqual(festivalView(A.view(both, governance.visibleHeads)));
-    expect(festivalView(isolated).name).toBe("Summer Fest");
+    const patched = patchedView(both, governance.visibleHeads);
+    expect([...A.getHeads(patched)].sort()).toEqual([...governance.visibleHeads].sort());
+    expect(festivalView(patched)).toEqual(festivalView(A.view(both, governance.visibleHeads)));
+    expect(festivalView(patched).name).toBe("Summer Fest");
     // the document itself is untouched: still at its own heads, the proposal still in it
     expect([...A.getHeads(both)].sort()).toEqual(heads);
     expect(festivalView(both).name).toBe("Hijacked");
@@ -191,12 +191,12 @@ describe("reading what counts without a replica", () => {
   it("falls back to A.view when the reach is off", () => {
     const { id, both } = withProposal();
     const governance = governanceOf(both, id);
-    useIsolatedViews(false);
+    usePatchedViews(false);
     try {
-      expect(isolatedViewsInUse()).toBe(false);
-      expect(festivalView(isolatedView(both, governance.visibleHeads))).toEqual(festivalView(A.view(both, governance.visibleHeads)));
+      expect(patchedViewsInUse()).toBe(false);
+      expect(festivalView(patchedView(both, governance.visibleHeads))).toEqual(festivalView(A.view(both, governance.visibleHeads)));
     } finally {
-      useIsolatedViews(true);
+      usePatchedViews(true);
     }
   });
 });

@@ -2,7 +2,7 @@
 // must stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
 import { holdsChanges } from "../../internals/automerge-backend.js";
-import { isolatedView } from "../../internals/isolated-view.js";
+import { patchedView } from "../../internals/patched-view.js";
 import { PandafestError } from "../errors.js";
 import { ATTESTATION_MESSAGE, attest, rememberChangesMade, withAttestation, type AttestationSigner } from "../provenance.js";
 import { roleIncludes } from "./records.js";
@@ -15,8 +15,8 @@ const views = new WeakMap<object, A.Doc<Festival>>();
 
 /**
  * The festival as its members see it: `doc` itself when every change counts, else the replica of what counts
- * (replica.ts) when one is known or can be kept in step, else `doc` read at the counting heads (an isolated view:
- * engine/internals/isolated-view.ts). One-off readers take this; a session or a node that keeps reading and
+ * (replica.ts) when one is known or can be kept in step, else `doc` read at the counting heads (a patched view:
+ * engine/internals/patched-view.ts). One-off readers take this; a session or a node that keeps reading and
  * editing the festival takes visibleReplica.
  */
 export function visibleFestival(doc: A.Doc<Festival>, festivalId: string): A.Doc<Festival> {
@@ -26,7 +26,7 @@ export function visibleFestival(doc: A.Doc<Festival>, festivalId: string): A.Doc
   if (replica !== undefined) return replica;
   let view = views.get(doc);
   if (view === undefined) {
-    view = isolatedView(doc, governance.visibleHeads);
+    view = patchedView(doc, governance.visibleHeads);
     views.set(doc, view);
   }
   return view;
