@@ -112,14 +112,22 @@ describe("an organised festival and an outsider", { timeout: 300_000 }, () => {
     await cliJson(mallory, ["venue", "edit", ada.festival, ada.venue, "--capacity", "5"]);
     await carry(mallory, ada.dataDir, ada.festival);
     expect((await cliJson<Shown>(ada.dataDir, ["festival", "show", ada.festival])).venues[ada.venue].capacity).toBe(5);
-    await cliJson(ada.dataDir, ["member", "remove", ada.festival, malloryKey]);
+    // keys by the prefix history and member list print: unique among members (remove) or authors (revert)
+    const notAMember = await runCli(ada.dataDir, ["member", "remove", ada.festival, "0123abcd"]);
+    expect(notAMember.code).not.toBe(0);
+    expect(notAMember.stderr).toMatch(/no key among its members .* starts with 0123abcd/);
+    await cliJson(ada.dataDir, ["member", "remove", ada.festival, malloryKey.slice(0, 8)]);
     await carry(ada.dataDir, mallory, ada.festival);
     await cliJson(mallory, ["venue", "edit", ada.festival, ada.venue, "--capacity", "1"]);
     await carry(mallory, ada.dataDir, ada.festival);
     expect((await cliJson<Shown>(ada.dataDir, ["festival", "show", ada.festival])).venues[ada.venue].capacity).toBe(5);
     const members = await cliJson<{ members: Array<{ key: string; role: string | null; name: string }> }>(ada.dataDir, ["member", "list", ada.festival]);
     expect(members.members.find((member) => member.key === malloryKey)?.role).toBeNull();
-    const reverted = await cliJson<{ restored: string[] }>(ada.dataDir, ["revert", ada.festival, "--author", malloryKey]);
+    const tooShort = await runCli(ada.dataDir, ["revert", ada.festival, "--author", malloryKey.slice(0, 6)]);
+    expect(tooShort.code).not.toBe(0);
+    expect(tooShort.stderr).toMatch(/at least its first 8/);
+    expect((await cliJson<Shown>(ada.dataDir, ["festival", "show", ada.festival])).venues[ada.venue].capacity).toBe(5);
+    const reverted = await cliJson<{ restored: string[] }>(ada.dataDir, ["revert", ada.festival, "--author", malloryKey.slice(0, 10)]);
     expect(reverted.restored.length).toBeGreaterThan(0);
     const afterRevert = await cliJson<Shown>(ada.dataDir, ["festival", "show", ada.festival]);
     expect(afterRevert.venues[ada.venue].capacity).toBe(500);

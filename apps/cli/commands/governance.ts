@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { PandafestError } from "../../../engine/core/errors.js";
 import {
   acceptProposal,
+  findKey,
   findProposal,
   governanceOf,
   memberKeyArgument,
@@ -59,12 +60,12 @@ export function registerGovernanceCommands(program: Command): void {
     .command("remove")
     .description("withdraw a key's role: its later changes become proposals; a private festival also gets a new key they lack")
     .argument("<festival>")
-    .argument("<key>")
+    .argument("<key>", "the member's public key, or at least its first 8 hex digits as `member list` prints it")
     .action(
       action(async (ctx, festival: string, keyText: string) => {
         const store = await ctx.openStore();
-        const key = memberKeyArgument(keyText);
         const { editor, context } = await governedFestival(store, festival);
+        const key = findKey(context, keyText, "members");
         const { rekeyed } = removeMember(editor, context, key);
         await store.commit();
         ctx.out.result({ key, role: null, epoch: rekeyed }, (r) => [
@@ -178,14 +179,14 @@ export function registerGovernanceCommands(program: Command): void {
     .command("revert")
     .description("undo what one author changed, with new changes that restore the earlier values")
     .argument("<festival>")
-    .requiredOption("--author <key>", "the author's public key")
+    .requiredOption("--author <key>", "the author's public key, or at least its first 8 hex digits as `history` prints it")
     .option("--since <time>", "only their changes from this time on, e.g. 2027-07-01T18:00:00Z")
     .action(
       action(async (ctx, festival: string, options: { author: string; since?: string }) => {
         const store = await ctx.openStore();
-        const author = memberKeyArgument(options.author);
         const since = options.since === undefined ? undefined : sinceArgument(options.since);
         const { editor, context } = await governedFestival(store, festival);
+        const author = findKey(context, options.author, "authors");
         const result = revertAuthor(editor, context, author, since);
         await store.commit();
         ctx.out.result(result, (r) => [

@@ -87,6 +87,33 @@ export function findProposal(context: GovernanceContext, reference: string, opti
 }
 
 /**
+ * The key a user named, whole (64 hex digits) or by a unique prefix of at least 8 digits, as `history` and
+ * `member list` print keys. A prefix is looked up among the festival's verified authors (`among: "authors"`, for
+ * revert) or among the keys holding a role (`"members"`, for member remove); it must match exactly one, so a key made
+ * to share a prefix with another's gets an error, never the wrong key.
+ */
+export function findKey(context: GovernanceContext, reference: string, among: "authors" | "members"): string {
+  const prefix = reference.trim().toLowerCase();
+  if (/^[0-9a-f]{64}$/.test(prefix)) return prefix;
+  const where = among === "authors" ? "among its authors" : "among its members";
+  const listed = among === "authors" ? "`pandafest history FESTIVAL`" : "`pandafest member list FESTIVAL`";
+  if (!/^[0-9a-f]{8,63}$/.test(prefix)) {
+    throw new PandafestError(`"${reference}" is not a key: give the whole key (64 hex digits) or at least its first 8, as ${listed} prints it`, { code: "usage" });
+  }
+  const governance = governanceOf(context.doc, context.festivalId);
+  const known = new Set<string>();
+  if (among === "authors") {
+    for (const change of governance.changes) if (change.author !== null) known.add(change.author);
+  } else {
+    for (const key of governance.roles.keys()) known.add(key);
+  }
+  const matches = [...known].filter((key) => key.startsWith(prefix));
+  if (matches.length === 0) throw new PandafestError(`no key ${where} in "${context.festivalName}" starts with ${prefix}; ${listed} shows them`);
+  if (matches.length > 1) throw new PandafestError(`${matches.length} keys ${where} in "${context.festivalName}" start with ${prefix}; give more digits`, { code: "usage" });
+  return matches[0];
+}
+
+/**
  * Accepts a proposal and every not-counting change it builds on (each is accepted by name, so it counts with its
  * author kept); returns the hashes accepted.
  */
