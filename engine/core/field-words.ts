@@ -91,14 +91,7 @@ export function valueWords(doc: Festival, field: string, value: unknown): string
   return String(value);
 }
 
-/**
- * A stored field's path in words, with the item's name as the festival has it now: `event “Opening”: title` for
- * eventShards.21.e_….title, `venue “Main Hall”` for a whole venue, `festival: first day` for startDate.
- */
-export function fieldPathWords(doc: Festival, path: readonly string[]): string {
-  const [top, ...rest] = path;
-  const item = top === "eventShards" ? { collection: "events" as const, id: rest[1], field: rest[2] } : isItemCollection(top) ? { collection: top, id: rest[0], field: rest[1] } : undefined;
-  if (item === undefined || item.id === undefined) return `festival: ${fieldWords(top ?? "")}`;
-  const label = itemWords(item.collection, item.id, itemName(doc, item.collection, item.id));
-  return item.field === undefined ? label : `${label}: ${fieldWords(item.field)}`;
+/** A stored path in words (fieldLabel): an event's path through its shard, eventShards.21.e_….title, reads as events.e_….title. */
+export function storedFieldLabel(doc: Festival, path: readonly string[]): string {
+  return fieldLabel(doc, path[0] === "eventShards" ? ["events", ...path.slice(2)] : path);
 }

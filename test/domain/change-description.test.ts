@@ -6,7 +6,7 @@ import { ChangeDescriber, describeChange } from "../../engine/core/change-descri
 import { lostValues, withAuthors } from "../../engine/core/conflict-notices.js";
 import { findConflicts, pickConflictValue } from "../../engine/core/conflicts.js";
 import { editorForDoc, type DocEditor } from "../../engine/core/editor.js";
-import { fieldLabel } from "../../engine/core/field-words.js";
+import { fieldLabel, storedFieldLabel } from "../../engine/core/field-words.js";
 import { foldSignatures, historyEntries, unverifiedWords } from "../../engine/core/history-entries.js";
 import { addEvent, addPerson, addVenue, editEvent, editFestival, editVenue, removeVenue, restoreVenue } from "../../engine/core/operations.js";
 import { verifyHistory, withAttestation } from "../../engine/core/provenance.js";
@@ -30,6 +30,12 @@ describe("describing a change", () => {
     const ada = addPerson(editor, { name: "Ada" });
     const eventId = addEvent(editor, { title: "Opening", venueId, start: "2027-07-01T18:00:00+02:00", end: "2027-07-01T19:00:00+02:00", hostIds: [grace] });
     expect(lastWords(editor)).toBe("added event “Opening”");
+    // a stored path, as revert reports it: an event's goes through its shard
+    const shards = editor.doc.eventShards ?? {};
+    const shard = Object.keys(shards).find((key) => eventId in shards[key]);
+    expect(storedFieldLabel(editor.doc, ["eventShards", String(shard), eventId, "title"])).toBe("event “Opening”: title");
+    expect(storedFieldLabel(editor.doc, ["venues", venueId, "removed"])).toBe("venue “Main Stage”: removed");
+    expect(storedFieldLabel(editor.doc, ["startDate"])).toBe("festival: first day");
     editEvent(editor, eventId, { title: "Grand opening", start: "2027-07-01T18:30:00+02:00" });
     expect(lastWords(editor)).toBe("event “Opening”: title “Opening” → “Grand opening”; start 2027-07-01 18:00 → 2027-07-01 18:30");
     editEvent(editor, eventId, { hostIds: [grace, ada], language: "de" });

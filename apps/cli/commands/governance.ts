@@ -2,7 +2,7 @@
 // who may change a festival, and deciding what others proposed (engine/core/governance does the work).
 import type { Command } from "commander";
 import { PandafestError } from "../../../engine/core/errors.js";
-import { fieldPathWords } from "../../../engine/core/field-words.js";
+import { storedFieldLabel } from "../../../engine/core/field-words.js";
 import {
   acceptProposal,
   findKey,
@@ -192,8 +192,8 @@ export function registerGovernanceCommands(program: Command): void {
         await store.commit();
         ctx.out.result(result, (r) => [
           `Reverted ${r.restored.length} field(s) from ${r.changes} change(s) by ${author.slice(0, 16)}`,
-          ...r.restored.map((path) => `  restored ${fieldPathWords(context.doc, path.split("."))}`),
-          ...r.keptNewer.map((path) => `  kept ${fieldPathWords(context.doc, path.split("."))}: changed by someone else since`),
+          ...r.restored.map((path) => `  restored ${storedFieldLabel(context.doc, path.split("."))}`),
+          ...r.keptNewer.map((path) => `  kept ${storedFieldLabel(context.doc, path.split("."))}: changed by someone else since`),
         ]);
       }),
     );
