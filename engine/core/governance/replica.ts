@@ -8,10 +8,9 @@ import { governanceOf, type FestivalGovernance } from "./standing.js";
 /*
  * Any Automerge document holds exactly the changes in the past of its heads, so any document is "the festival at
  * its heads". A document whose changes all count in a later version of the festival is that version's replica once
- * the changes that counted since are added. Replicas come from loading a saved festival (its first chunk holds what
- * counts: engine/node/storage/festival-snapshot.ts), from members' edits (the copy an edit was made on), and, when
- * nothing else serves, from copying the festival at its counting heads (A.clone of A.view: a second or more on a
- * large festival, once).
+ * the changes that counted since are added. Replicas come from members' edits (the copy an edit was made on), from
+ * a standby copy taken before changes from elsewhere are added (keepStandbyReplica), and, when nothing else serves,
+ * from copying the festival at its counting heads (A.clone of A.view: a second or more on a large festival, once).
  *
  * A replica handed to a reader (shared) is not extended in place: the next one is a copy with the new changes. An
  * edit by the replica's own actor takes it as it is, shared or not (the copy an edit was just made on, or what
