@@ -166,4 +166,17 @@ describe("a patched view", () => {
       expect(view.other).toBe(together.other);
     }
   });
+
+  it("falls back to A.view for a patch it does not apply (marks on a text)", () => {
+    const plain = A.from<Doc>({ note: "hello world", other: { q: 1 } });
+    const marked = A.change(A.clone(plain), (draft) => {
+      A.mark(draft, ["note"], { start: 0, end: 5, expand: "none" }, "bold", true);
+    });
+    const both = A.merge(A.clone(plain), marked);
+    expect(A.diff(both, A.getHeads(both), A.getHeads(plain)).some((patch) => patch.action === "mark" || patch.action === "unmark")).toBe(true);
+    const view = patchedView(both, A.getHeads(plain));
+    expect(described(view)).toEqual(described(A.view(both, A.getHeads(plain))));
+    expect(A.marks(view, ["note"])).toEqual(A.marks(A.view(both, A.getHeads(plain)), ["note"]));
+    expect(view.other).not.toBe(both.other); // A.view's own objects, not the document's
+  });
 });
