@@ -199,23 +199,29 @@ export function changeAtHeads(
 }
 
 /**
- * Sessions (their document's own actor) that made an edit at the editing base with changeAt, having no replica.
- * Bounded, oldest dropped first.
+ * Per session (its document's own actor), how many edits it made at the editing base with changeAt, having no
+ * replica. Bounded, oldest dropped first.
  */
-const editedByChangeAt = new Set<string>();
-const EDITED_LIMIT = 32;
+const editsByChangeAt = new Map<string, number>();
+const SESSIONS_LIMIT = 32;
+/** How many edits a session makes with changeAt before it copies the festival at the counting heads. */
+const EDITS_BEFORE_COPY = 2;
 
 /**
- * How a session's edit at the editing base is made when no replica serves: its first with changeAt (about 250 ms
- * on the large bench festival, against 0.8-1.4 s for copying the festival at the counting heads); from its second
- * on, a session that keeps editing copies the festival once and keeps the copy as a replica, so its later edits
- * cost milliseconds (edit-at-base.ts, docs/DESIGN.md). A one-off command (the CLI) never asks: it uses changeAt.
+ * How a session's edit at the editing base is made when no replica serves: with changeAt for its first two (about
+ * 300 ms each on the large bench festival, the view after it included, against 0.8-1.4 s for copying the festival at
+ * the counting heads), then the copy, kept as a replica, so its later edits cost milliseconds. The copy costs about
+ * what three edits with changeAt do, so a session that makes one or two edits never pays it, and one that keeps
+ * editing pays it once, after it has spent about as much on changeAt (edit-at-base.ts, docs/DESIGN.md). A one-off
+ * command (the CLI) does not ask: it always uses changeAt.
  */
 export function sessionEditingCopy(doc: A.Doc<Festival>): EditingCopy {
   const session = A.getActorId(doc);
-  if (editedByChangeAt.has(session)) return "copy";
-  editedByChangeAt.add(session);
-  if (editedByChangeAt.size > EDITED_LIMIT) editedByChangeAt.delete(editedByChangeAt.values().next().value as string);
+  const made = editsByChangeAt.get(session) ?? 0;
+  if (made >= EDITS_BEFORE_COPY) return "copy";
+  editsByChangeAt.delete(session);
+  editsByChangeAt.set(session, made + 1);
+  if (editsByChangeAt.size > SESSIONS_LIMIT) editsByChangeAt.delete(editsByChangeAt.keys().next().value as string);
   return "changeAt";
 }
 
