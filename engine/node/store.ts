@@ -496,7 +496,7 @@ export class FestivalStore {
    * fails part way stores nothing. A command's first change is only kept (nothing is copied): most commands make
    * one, and it is applied at commit as one Automerge change, which Automerge rolls back whole should it throw.
    * A second change, or a read after the first, works on a copy of the festival (same actor, so the attestation
-   * that follows covers it), made then.
+   * that follows covers it), made then: at the editing base when some changes do not count (materialized).
    */
   editor(handle: FestivalHandle, identity: Identity): FestivalEditor {
     const id = handle.documentId;
