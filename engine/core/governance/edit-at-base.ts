@@ -13,8 +13,9 @@ import { rememberReplica, takeReplicaAt } from "./replica.js";
  * change up to them: 0.8-1.4 s on the large bench festival (25,000 changes); once made it is kept as a replica, and
  * the session's later edits on it cost milliseconds. `A.changeAt(A.clone(doc), heads, ...)` costs no replay: the
  * clone copies the document as it is (about 3 ms), and changeAt isolates the copy at the heads, writes, and
- * integrates it again (about 120 ms per change there, of which the change itself is a small part). So an edit and
- * its attestation cost about 250 ms that way, and each later edit the same, as no replica comes of it.
+ * integrates it again: isolating and integrating are a diff pass each (about 55 ms there), the change itself a few
+ * milliseconds. So an edit and its attestation cost about 250 ms that way, and each later edit the same, as no replica
+ * comes of it. Which way a session takes is sessionEditingCopy's choice (visible.ts); a CLI run takes changeAt.
  *
  * changeAt is checked: should Automerge refuse a change (a loaded document once failed with "cannot put key in
  * seq": docs/upstream/automerge-change-at-after-load.md), the copy is dropped (Automerge rolls the change back but
@@ -39,13 +40,14 @@ export type EditingCopy = "changeAt" | "copy";
 /**
  * A writable copy of `doc` at `heads`, under `actor` (`doc`'s own unless given): a known replica at those heads when
  * one serves (the copy the actor's last edit was made on, or what members see), else the festival copied at those
- * heads (a replay of its history: see above).
+ * heads (a replay of its history: see above). What edits are made on when changeAt is off or refuses, or when a
+ * session that keeps editing copies the festival once.
  */
 export function forkAt(doc: A.Doc<Festival>, heads: readonly string[], actor = A.getActorId(doc)): A.Doc<Festival> {
   return knownReplicaAt(doc, heads, actor) ?? A.clone(A.view(doc, [...heads]), { actor });
 }
 
-/** A known replica of `doc` at `heads`, writable under `actor`, or undefined. */
+/** A known replica of `doc` at `heads`, writable under `actor` (taken: see takeReplicaAt), or undefined. */
 export function knownReplicaAt(doc: A.Doc<Festival>, heads: readonly string[], actor = A.getActorId(doc)): A.Doc<Festival> | undefined {
   return holdsChanges(doc, heads) ? takeReplicaAt(heads, actor) : undefined;
 }
