@@ -27,9 +27,8 @@ import {
   changeAtHeads,
   changesUnderFreshActor,
   editingBase,
-  forkAt,
+  EditsAtBase,
   foundFestival,
-  rememberFork,
   governanceOf,
   latestChangeOf,
   visibleFestival,
@@ -349,7 +348,7 @@ export class FestivalStore {
     const heads = A.getHeads(doc);
     const staged = this.staged.get(id);
     // this run's own edits show even before they are signed (at commit); otherwise what counts
-    const visible = staged === undefined ? visibleFestival(doc, id) : materialized(staged).doc;
+    const visible = staged === undefined ? visibleFestival(doc, id) : materialized(staged).read();
     const view = festivalView(visible);
     const confirmations = eventConfirmations(visible, id);
     if (chunkKeys) {
@@ -473,7 +472,7 @@ export class FestivalStore {
     const open = this.openHandle(id);
     if (open) {
       const staged = this.staged.get(id);
-      const doc = staged === undefined ? open.doc() : materialized(staged).doc; // this run's own edits, committed or not
+      const doc = staged === undefined ? open.doc() : materialized(staged).read(); // this run's own edits, committed or not
       await this.checkStoredSchema(id, doc);
       return { doc };
     }
@@ -497,7 +496,7 @@ export class FestivalStore {
    * fails part way stores nothing. A command's first change is only kept (nothing is copied): most commands make
    * one, and it is applied at commit as one Automerge change, which Automerge rolls back whole should it throw.
    * A second change, or a read after the first, works on a copy of the festival (same actor, so the attestation
-   * that follows covers it), made then.
+   * that follows covers it), made then: at the editing base when some changes do not count (materialized).
    */
   editor(handle: FestivalHandle, identity: Identity): FestivalEditor {
     const id = handle.documentId;
@@ -509,7 +508,7 @@ export class FestivalStore {
       read: () => {
         const staged = this.staged.get(id);
         if (staged === undefined) return visibleFestival(handle.doc(), id);
-        return materialized(staged).doc;
+        return materialized(staged).read();
       },
       change: (fn, message) => {
         failAtChange(); // test hook: PANDAFEST_FAIL_AT_CHANGE
@@ -517,8 +516,7 @@ export class FestivalStore {
         if (staged === undefined) {
           this.staged.set(id, { handle, first: { fn: withMember(fn), message }, signer: identity });
         } else {
-          const copy = materialized(staged);
-          copy.doc = A.change(copy.doc, { message }, withMember(fn));
+          materialized(staged).change(message, withMember(fn));
         }
         this.touched.set(id, handle);
       },
@@ -552,9 +550,9 @@ export class FestivalStore {
         else changeHandleVisibly(edits.handle, edits.first.fn, edits.first.message);
         continue;
       }
-      const changes = A.getChanges(edits.copy.base, edits.copy.doc);
+      const changes = edits.copy.changes();
       if (changes.length > 0) edits.handle.update((current) => A.applyChanges(current, changes)[0]);
-      if (edits.copy.forked) rememberFork(edits.copy.doc); // the signature that follows is written on it
+      edits.copy.finish(); // a copy at the editing base is kept: the signature that follows is written on it
     }
   }
 
@@ -619,33 +617,26 @@ export class FestivalStore {
 }
 
 
-/** A command's edits of one festival not yet applied: its first change, and a copy once there is more to it. */
+/** A command's edits of one festival not yet applied: its first change, and the staged copy once there is more to it. */
 interface StagedEdits {
   handle: FestivalHandle;
   /** who edits: a one-change command whose actor may no longer build on its own latest change is made (and signed) under a fresh actor */
   signer?: Identity;
   first: { fn: (doc: Festival) => void; message: string };
-  copy?: StagedCopy;
-}
-
-/** The copy: where it started (the festival, or what counts of it plus this user's own changes) and where it is now. */
-interface StagedCopy {
-  base: A.Doc<Festival>;
-  doc: A.Doc<Festival>;
-  /** made at the editing base (not a copy of the whole festival) */
-  forked: boolean;
+  copy?: EditsAtBase;
 }
 
 /**
- * The staged edits' copy of the festival (made now when there is none yet, with the first change applied): a copy of
- * the whole festival when every change counts, else a copy at the editing base, so the edits build only on what counts.
+ * The staged edits' copy (made now when there is none yet, with the first change made): of the whole festival when
+ * every change counts, else at the editing base, so the edits build only on what counts and each on the one before.
+ * With no replica at the base the edits are made with changeAt (edit-at-base.ts): a run is one command, so copying
+ * the festival at the base (a replay) would not pay.
  */
-function materialized(edits: StagedEdits): StagedCopy {
+function materialized(edits: StagedEdits): EditsAtBase {
   if (edits.copy === undefined) {
     const current = edits.handle.doc();
-    const at = editingBase(current, edits.handle.documentId);
-    const base = at === null ? A.clone(current, { actor: A.getActorId(current) }) : forkAt(current, at);
-    edits.copy = { base, doc: A.change(base, { message: edits.first.message }, edits.first.fn), forked: at !== null };
+    edits.copy = new EditsAtBase(current, editingBase(current, edits.handle.documentId));
+    edits.copy.change(edits.first.message, edits.first.fn);
   }
   return edits.copy;
 }

@@ -9,3 +9,4 @@ export * from "./manage.js";
 export * from "./revert.js";
 export * from "./replica.js";
 export * from "./member-actor.js";
+export * from "./edit-at-base.js";

@@ -77,6 +77,12 @@ export function takeReplicaAt(heads: readonly string[], actor?: string): A.Doc<F
   }
 }
 
+/** Whether a replica of `doc` at `heads` is known (takeReplicaAt would hand one out, unless its holder freed it). */
+export function replicaKnownAt(doc: A.Doc<Festival>, heads: readonly string[]): boolean {
+  const at = headsKey(heads);
+  return known.some((entry) => entry.at === at) && holdsChanges(doc, heads);
+}
+
 /**
  * The replica of `doc` (a version of a festival whose changes do not all count, decided as `governance`) from a
  * known one, with the changes that counted since it added; undefined when no known document can serve (then the

@@ -1,14 +1,15 @@
 // The festival members see (the document itself, or a replica of the changes that count), and where a new edit
 // must stand so it builds only on those (and on the editor's own earlier changes).
 import * as A from "@automerge/automerge";
-import { holdsChanges } from "../../internals/automerge-backend.js";
 import { patchedView } from "../../internals/patched-view.js";
 import { PandafestError } from "../errors.js";
 import { ATTESTATION_MESSAGE, attest, rememberChangesMade, withAttestation, type AttestationSigner } from "../provenance.js";
 import { roleIncludes } from "./records.js";
 import type { Festival } from "../schema.js";
 import { chooseMemberActor, chosenMemberActor } from "./member-actor.js";
-import { recordReplica, rememberReplica, replicaFromKnown, takeReplicaAt } from "./replica.js";
+import { EditsAtBase, type EditingCopy } from "./edit-at-base.js";
+import { randomBytes, toHex } from "../keys.js";
+import { recordReplica, replicaFromKnown, replicaKnownAt } from "./replica.js";
 import { governanceOf, type FestivalGovernance } from "./standing.js";
 
 const views = new WeakMap<object, A.Doc<Festival>>();
@@ -174,28 +175,10 @@ function indexByHash(governance: FestivalGovernance): ReadonlyMap<string, number
 }
 
 /**
- * A writable copy of `doc` at `heads`, under `actor` (`doc`'s own unless given): what a member edits when some
- * changes do not count. A known replica at those heads serves (the copy the actor's last edit was made on, or what
- * members see); else the festival is copied at those heads. (Automerge's changeAt edits in place, but on a document
- * loaded from storage it can fail with "cannot put key in seq" and leave the document moved;
- * docs/upstream/automerge-change-at-after-load.md.)
- */
-export function forkAt(doc: A.Doc<Festival>, heads: readonly string[], actor = A.getActorId(doc)): A.Doc<Festival> {
-  if (holdsChanges(doc, heads)) {
-    const known = takeReplicaAt(heads, actor);
-    if (known !== undefined) return known;
-  }
-  return A.clone(A.view(doc, [...heads]), { actor });
-}
-
-/** Keeps an edited copy (from forkAt) for the next edit at its heads, and as a replica later versions may build on. */
-export function rememberFork(fork: A.Doc<Festival>): void {
-  rememberReplica(fork);
-}
-
-/**
  * The encoded change that `apply` makes to `doc` as it was at `heads` (none when it changes nothing), followed by the
- * attestation that signs it when `signedBy` is given; under `actor` when given, else `doc`'s own.
+ * attestation that signs it when `signedBy` is given; under `actor` when given, else `doc`'s own. Made on a known
+ * replica at those heads when there is one, else with changeAt on a copy of the whole document (no replay), or on a
+ * copy at the heads when `how` is "copy", kept as a replica for the session's later edits (edit-at-base.ts).
  */
 export function changeAtHeads(
   doc: A.Doc<Festival>,
@@ -204,14 +187,42 @@ export function changeAtHeads(
   apply: (draft: Festival) => void,
   signedBy?: { festivalId: string; signer: AttestationSigner },
   actor?: string,
+  how: EditingCopy = "changeAt",
 ): Uint8Array[] {
-  const fork = forkAt(doc, heads, actor);
-  const changed = A.change(fork, { message }, apply);
-  const after = signedBy === undefined || changed === fork ? changed : withAttestation(changed, signedBy.festivalId, signedBy.signer);
-  rememberFork(after);
-  const changes = A.getChanges(fork, after);
+  const edits = new EditsAtBase(doc, heads, actor, how);
+  edits.change(message, apply);
+  if (signedBy !== undefined) edits.sign(signedBy.festivalId, signedBy.signer);
+  const changes = edits.changes();
+  edits.finish(true);
   if (signedBy !== undefined) rememberChangesMade(changes); // the decision that takes them in verifies the signature without decoding it again
   return changes;
+}
+
+/**
+ * Per session (its document's own actor), how many edits it made at the editing base with changeAt, having no
+ * replica. Bounded, oldest dropped first.
+ */
+const editsByChangeAt = new Map<string, number>();
+const SESSIONS_LIMIT = 32;
+/** How many edits a session makes with changeAt before it copies the festival at the counting heads. */
+const EDITS_BEFORE_COPY = 2;
+
+/**
+ * How a session's edit at the editing base is made when no replica serves: with changeAt for its first two (about
+ * 300 ms each on the large bench festival, the view after it included, against 0.8-1.4 s for copying the festival at
+ * the counting heads), then the copy, kept as a replica, so its later edits cost milliseconds. The copy costs about
+ * what three edits with changeAt do, so a session that makes one or two edits never pays it, and one that keeps
+ * editing pays it once, after it has spent about as much on changeAt (edit-at-base.ts, docs/DESIGN.md). A one-off
+ * command (the CLI) does not ask: it always uses changeAt.
+ */
+export function sessionEditingCopy(doc: A.Doc<Festival>): EditingCopy {
+  const session = A.getActorId(doc);
+  const made = editsByChangeAt.get(session) ?? 0;
+  if (made >= EDITS_BEFORE_COPY) return "copy";
+  editsByChangeAt.delete(session);
+  editsByChangeAt.set(session, made + 1);
+  if (editsByChangeAt.size > SESSIONS_LIMIT) editsByChangeAt.delete(editsByChangeAt.keys().next().value as string);
+  return "changeAt";
 }
 
 /** `doc` with one change by its own actor, made at the editing base (so it builds only on what counts). */
@@ -235,7 +246,8 @@ export function signedChangeVisibly(doc: A.Doc<Festival>, festivalId: string, si
     return changed === doc ? doc : withAttestation(changed, festivalId, signer);
   }
   const actor = memberEditActor(doc, festivalId, signer.publicKey, base);
-  const changes = changeAtHeads(doc, base, message, apply, { festivalId, signer }, actor);
+  const how = replicaKnownAt(doc, base) ? "changeAt" : sessionEditingCopy(doc);
+  const changes = changeAtHeads(doc, base, message, apply, { festivalId, signer }, actor, how);
   return changes.length === 0 ? doc : A.applyChanges(doc, changes)[0];
 }
 
@@ -246,21 +258,21 @@ export function withVisibleAttestation(doc: A.Doc<Festival>, festivalId: string,
 }
 
 /**
- * A copy of what counts under a fresh actor, for an edit by `key` when `doc`'s own actor may no longer build on its
- * latest change: that change does not count (a proposal, or its signature after it) while `key` may now edit (granted
- * a role since, or the festival opened). Null when edits are made the usual way. The actor that proposed keeps its
- * proposals, which count once accepted.
+ * Where an edit by `key` is made, under a fresh actor, when `doc`'s own actor may no longer build on its latest
+ * change: that change does not count (a proposal, or its signature after it) while `key` may now edit (granted a role
+ * since, or the festival opened). The edit builds on what counts (the visible heads). Null when edits are made the
+ * usual way. The actor that proposed keeps its proposals, which count once accepted.
  */
-export function freshActorCopy(doc: A.Doc<Festival>, festivalId: string, key: string): A.Doc<Festival> | null {
+export function freshActorBase(doc: A.Doc<Festival>, festivalId: string, key: string): { heads: readonly string[]; actor: string } | null {
   const governance = governanceOf(doc, festivalId);
   if (governance.allCount || governance.visibleHeads.length === 0) return null;
   const latest = latestChangeIn(governance, A.getActorId(doc));
   if (latest < 0 || governance.changes[latest]?.status === "counts") return null;
   if (governance.mode !== "open" && !roleIncludes(governance.roles.get(key), "edit")) return null;
-  return takeReplicaAt(governance.visibleHeads) ?? A.clone(A.view(doc, governance.visibleHeads));
+  return { heads: governance.visibleHeads, actor: toHex(randomBytes(16)) };
 }
 
-/** The changes that make one edit by `signer`, signed, under a fresh actor (see freshActorCopy), or null. */
+/** The changes that make one edit by `signer`, signed, under a fresh actor (see freshActorBase), or null. */
 export function changesUnderFreshActor(
   doc: A.Doc<Festival>,
   festivalId: string,
@@ -268,7 +280,12 @@ export function changesUnderFreshActor(
   message: string,
   apply: (draft: Festival) => void,
 ): Uint8Array[] | null {
-  const copy = freshActorCopy(doc, festivalId, signer.publicKey);
-  if (copy === null) return null;
-  return A.getChanges(copy, withAttestation(A.change(copy, { message }, apply), festivalId, signer));
+  const base = freshActorBase(doc, festivalId, signer.publicKey);
+  if (base === null) return null;
+  const edits = new EditsAtBase(doc, base.heads, base.actor);
+  edits.change(message, apply);
+  edits.sign(festivalId, signer);
+  const changes = edits.changes();
+  edits.finish(true);
+  return changes;
 }

@@ -1,12 +1,23 @@
 // One open festival in the page: its repo handle, the cached model the screens read (and its snapshot for the
 // next visit), and the editor that records the user as a member and attests each local change as it is made.
-import { applyChanges, change, clone, getActorId, getChanges } from "@automerge/automerge/slim";
+import { applyChanges } from "@automerge/automerge/slim";
 import type { DocHandle, DocHandleChangePayload } from "@automerge/automerge-repo/slim";
 import type { BrowserIdentity } from "../../../engine/browser/browser-identity.js";
 import type { FestivalEditor } from "../../../engine/core/editor.js";
 import { recordMember } from "../../../engine/core/members.js";
-import { ATTESTATION_MESSAGE, attest, withAttestation } from "../../../engine/core/provenance.js";
-import { changeAtHeads, changesUnderFreshActor, editingBase, forkAt, freshActorCopy, governanceOf, rememberFork, signedChangeVisibly, visibleFestival } from "../../../engine/core/governance/index.js";
+import { ATTESTATION_MESSAGE, attest } from "../../../engine/core/provenance.js";
+import {
+  changeAtHeads,
+  changesUnderFreshActor,
+  editingBase,
+  EditsAtBase,
+  freshActorBase,
+  governanceOf,
+  replicaKnownAt,
+  sessionEditingCopy,
+  signedChangeVisibly,
+  visibleFestival,
+} from "../../../engine/core/governance/index.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { ConflictWatch } from "./conflict-watch.js";
 import { FestivalModel } from "./festival-model.js";
@@ -112,33 +123,29 @@ export class FestivalSession {
    */
   transaction<T>(edit: (editor: FestivalEditor) => T): T {
     const current = this.handle.doc();
-    // a copy of what counts (plus this page's own changes): the edits build only on that
-    const fresh = freshActorCopy(current, this.handle.documentId, this.#identity.publicKey);
-    const at = fresh === null ? editingBase(current, this.handle.documentId) : null;
-    const base = fresh ?? (at === null ? clone(current, { actor: getActorId(current) }) : forkAt(current, at));
-    let staged = base;
+    const id = this.handle.documentId;
+    // what counts (plus this page's own changes), or what counts under a fresh actor: the edits build only on that
+    const fresh = freshActorBase(current, id, this.#identity.publicKey);
+    const at = fresh === null ? editingBase(current, id) : fresh.heads;
+    const how = at === null || replicaKnownAt(current, at) ? "changeAt" : sessionEditingCopy(current);
+    const edits = new EditsAtBase(current, at, fresh?.actor, how);
     const identity = this.#identity;
     const result = edit({
-      read: () => staged,
+      read: () => edits.read(),
       change: (fn, message) => {
-        staged = change(staged, { message }, (doc) => {
+        edits.change(message, (doc) => {
           fn(doc);
           recordMember(doc, identity);
         });
       },
     });
-    if (fresh !== null) {
-      // a fresh actor: its changes are signed on the copy and applied together
-      const signed = withAttestation(staged, this.handle.documentId, identity);
-      const changes = getChanges(base, signed);
-      if (changes.length > 0) this.handle.update((doc) => applyChanges(doc, changes)[0]);
-      return result;
-    }
-    const changes = getChanges(base, staged);
-    if (at !== null) rememberFork(staged); // the signature that follows is written on it
+    // a fresh actor's changes are signed with them and applied together
+    if (fresh !== null) edits.sign(id, identity);
+    const changes = edits.changes();
+    edits.finish(); // a copy at the editing base is kept: the signature that follows is written on it
     if (changes.length > 0) {
       this.handle.update((doc) => applyChanges(doc, changes)[0]);
-      this.#attest(identity);
+      if (fresh === null) this.#attest(identity);
     }
     return result;
   }
