@@ -1,7 +1,15 @@
 // History as people read it: each change with its signature write folded into it, and "unverified" said in
 // words. Shared by `pandafest history` and the web app's History screen. Browser-safe.
 import * as A from "@automerge/automerge";
-import { newestFirst, parseAttestation, soleOperationIn, verifyHistory, type ChangeRecord } from "./provenance.js";
+import {
+  SIGNATURE_NOT_CHECKED_YET,
+  newestFirst,
+  parseAttestation,
+  soleOperationIn,
+  verifyHistory,
+  type ChangeRecord,
+  type UncheckedSignatures,
+} from "./provenance.js";
 import type { Festival } from "./schema.js";
 
 export interface HistoryEntry {
@@ -40,9 +48,17 @@ export function foldSignatures(doc: Festival, records: readonly ChangeRecord[]):
   return entries;
 }
 
-/** Every change of the festival, newest first, signature writes folded into the changes they sign. */
-export function historyEntries(doc: Festival, festivalId: string): HistoryEntry[] {
-  return foldSignatures(doc, newestFirst(doc, verifyHistory(doc, festivalId)));
+/**
+ * Every change of the festival, newest first, signature writes folded into the changes they sign. `unchecked`: whether
+ * signatures not checked yet are checked now, or leave their changes waiting (signatureNotCheckedYet).
+ */
+export function historyEntries(doc: Festival, festivalId: string, unchecked: UncheckedSignatures = "check"): HistoryEntry[] {
+  return foldSignatures(doc, newestFirst(doc, verifyHistory(doc, festivalId, unchecked)));
+}
+
+/** Whether the record is unverified only because its actor's signature is not checked yet (it may well verify). */
+export function signatureNotCheckedYet(record: ChangeRecord): boolean {
+  return !record.verified && record.reason === SIGNATURE_NOT_CHECKED_YET;
 }
 
 /** Why a change is unverified, in words a person understands (from verifyHistory's reason). */
@@ -57,6 +73,7 @@ export function unverifiedWords(reason: string | undefined): string {
   if (text.startsWith("made after the latest attested change")) {
     return `Its author has not signed this change yet (it came after their latest signature). It shows their name once their next signature arrives.${contested}`;
   }
+  if (text === SIGNATURE_NOT_CHECKED_YET) return "Its signature is still being checked; its author shows once it is.";
   if (text.includes("signature does not verify")) {
     return "The signature on this change is not valid (forged, or made for another festival), so who made it is not known.";
   }

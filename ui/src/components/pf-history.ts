@@ -4,9 +4,10 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { governanceOf, standingText, type ChangeStanding } from "../../../engine/core/governance/index.js";
 import { ChangeDescriber } from "../../../engine/core/change-description.js";
-import { historyEntries, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
-import { memberNames } from "../../../engine/core/provenance.js";
+import { historyEntries, signatureNotCheckedYet, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
+import { memberNames, memberNamesSoFar } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { SignatureWatch } from "../state/signature-watch.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const PAGE = 100;
@@ -60,23 +61,39 @@ export class PfHistory extends LitElement {
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
   @property({ type: Number }) accessor version = 0;
   @state() accessor shown = PAGE;
+  readonly #signatures = new SignatureWatch(this);
   #entries: HistoryEntry[] = [];
   #describer: ChangeDescriber | undefined;
-  #recordsVersion = -1;
+  /** the version and signature generation the entries were read at */
+  #recordsRead = "";
+  /** actors whose changes wait for a signature check (shown as being checked, not as unverified) */
+  #unchecked = 0;
   /** each change's standing where not every change counts (empty otherwise), and the names of deciding keys */
   #standings = new Map<string, ChangeStanding>();
   #names = new Map<string, string>();
 
   override willUpdate(): void {
     const session = this.session;
-    if (session && this.#recordsVersion !== session.model.version) {
+    if (!session) return;
+    const read = `${session.model.version}:${this.#signatures.generation}`;
+    if (this.#recordsRead !== read) {
       const doc = session.doc();
-      this.#entries = historyEntries(doc, session.id);
-      this.#describer = new ChangeDescriber(doc);
+      // authors from the signatures checked so far; the rest are checked in the background and shown as they are
+      const mode = this.#signatures.mode(session);
+      this.#entries = historyEntries(doc, session.id, mode);
+      if (this.#describer === undefined || !this.#recordsRead.startsWith(`${session.model.version}:`)) this.#describer = new ChangeDescriber(doc);
       const governance = governanceOf(doc, session.id);
       this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
-      this.#names = memberNames(doc, session.id);
-      this.#recordsVersion = session.model.version;
+      if (mode === "check") {
+        this.#names = memberNames(doc, session.id);
+        this.#unchecked = 0;
+      } else {
+        const names = memberNamesSoFar(doc, session.id);
+        this.#names = names.value;
+        this.#unchecked = names.actorsUnchecked;
+      }
+      this.#signatures.read(session, this.#unchecked);
+      this.#recordsRead = read;
     }
   }
 
@@ -101,16 +118,27 @@ export class PfHistory extends LitElement {
       return html`<span title="verified: signed with this key${signature}">${record.author.name || "unnamed"}</span>
         <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`;
     }
+    if (signatureNotCheckedYet(record)) return html`<span class="muted" data-signature-unchecked>checking signature…</span>`;
     return html`<span class="unverified">unverified</span> <span class="muted" data-unverified-why>${unverifiedWords(record.reason)}</span>`;
   }
 
   override render() {
     const entries = this.#entries;
-    const unverified = entries.filter((entry) => !entry.record.verified).length;
+    const checking = entries.filter((entry) => signatureNotCheckedYet(entry.record)).length;
+    const unverified = entries.filter((entry) => !entry.record.verified).length - checking;
     return html`
       <h2>History</h2>
+      ${this.#unchecked > 0 || checking > 0
+        ? html`<p class="muted" role="status" data-checking-signatures>
+            Checking signatures… ${checking} change(s) show their author once their signature is checked.
+          </p>`
+        : nothing}
       <p class="muted">
-        ${entries.length} change(s), ${unverified === 0 ? "all with a verified author" : `${unverified} unverified (nobody's valid signature says who made them)`}.
+        ${entries.length} change(s), ${unverified === 0
+          ? checking === 0
+            ? "all with a verified author"
+            : "none unverified so far"
+          : `${unverified} unverified (nobody's valid signature says who made them)`}.
         Each change is signed by its author's key; the signature is counted with the change it signs.
       </p>
       <table>
