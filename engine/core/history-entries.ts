@@ -6,7 +6,7 @@ import {
   newestFirst,
   parseAttestation,
   soleOperationIn,
-  verifyHistory,
+  verifyHistorySteps,
   type ChangeRecord,
   type UncheckedSignatures,
 } from "./provenance.js";
@@ -32,8 +32,19 @@ export function signedBy(doc: Festival, authorsId: string | null, record: Change
  * change is not among the records stays an entry of its own.
  */
 export function foldSignatures(doc: Festival, records: readonly ChangeRecord[]): HistoryEntry[] {
+  return drain(foldSignatureSteps(doc, records));
+}
+
+/** Records looked at between two pauses of the steps below (a signature write not decoded yet costs a decode). */
+const RECORDS_PER_STEP = 250;
+
+function* foldSignatureSteps(doc: Festival, records: readonly ChangeRecord[]): Generator<void, HistoryEntry[], void> {
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  const signs = records.map((record) => signedBy(doc, authorsId, record));
+  const signs: ReturnType<typeof signedBy>[] = [];
+  for (const record of records) {
+    signs.push(signedBy(doc, authorsId, record));
+    if (signs.length % RECORDS_PER_STEP === 0) yield;
+  }
   const byChange = new Map<string, HistoryEntry>();
   records.forEach((record, index) => {
     if (signs[index] === null) byChange.set(`${record.actor}:${record.seq}`, { record, signatures: [] });
@@ -48,12 +59,28 @@ export function foldSignatures(doc: Festival, records: readonly ChangeRecord[]):
   return entries;
 }
 
+function drain<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 /**
  * Every change of the festival, newest first, signature writes folded into the changes they sign. `unchecked`: whether
  * signatures not checked yet are checked now, or leave their changes waiting (signatureNotCheckedYet).
  */
 export function historyEntries(doc: Festival, festivalId: string, unchecked: UncheckedSignatures = "check"): HistoryEntry[] {
-  return foldSignatures(doc, newestFirst(doc, verifyHistory(doc, festivalId, unchecked)));
+  return drain(historyEntrySteps(doc, festivalId, unchecked));
+}
+
+/** historyEntries a step at a time (it pauses after each actor verified and every few hundred changes), for a page's slices. */
+export function* historyEntrySteps(doc: Festival, festivalId: string, unchecked: UncheckedSignatures = "check"): Generator<void, HistoryEntry[], void> {
+  const records = yield* verifyHistorySteps(doc, festivalId, unchecked);
+  yield;
+  const sorted = newestFirst(doc, records);
+  yield;
+  return yield* foldSignatureSteps(doc, sorted);
 }
 
 /** Whether the record is unverified only because its actor's signature is not checked yet (it may well verify). */

@@ -647,8 +647,18 @@ function firstDecodesMostlyUnknown(candidatesByActor: ReadonlyMap<string, readon
  * change hash); signatures are checked once per attestation (and remembered).
  */
 export function verifyHistory(doc: A.Doc<Festival>, festivalId: string, unchecked: UncheckedSignatures = "check"): ChangeRecord[] {
+  const steps = verifyHistorySteps(doc, festivalId, unchecked);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** verifyHistory a step at a time: it pauses after listing the changes and after each actor, so a page can spread it over several tasks. */
+export function* verifyHistorySteps(doc: A.Doc<Festival>, festivalId: string, unchecked: UncheckedSignatures = "check"): Generator<void, ChangeRecord[], void> {
   const metadata = allChangeMetadata(doc);
-  const coverageByActor = actorCoverages(doc, festivalId, metadata, unchecked);
+  yield;
+  const coverageByActor = yield* actorCoverageSteps(doc, festivalId, metadata, true, unchecked);
   const names = memberNamesFrom(doc, coverageByActor, metadata);
   const authorByKey = new Map<string, ChangeAuthor>();
   const authorFor = (key: string): ChangeAuthor => {

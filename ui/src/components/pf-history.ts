@@ -4,13 +4,23 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { governanceOf, standingText, type ChangeStanding } from "../../../engine/core/governance/index.js";
 import { ChangeDescriber } from "../../../engine/core/change-description.js";
-import { historyEntries, signatureNotCheckedYet, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
+import { historyEntrySteps, signatureNotCheckedYet, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
 import { memberNames, memberNamesSoFar } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { SignatureWatch } from "../state/signature-watch.js";
+import { runInSlices } from "../state/slices.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const PAGE = 100;
+
+/** Describes the entries' changes one by one (the describer remembers them, so rendering them costs nothing then). */
+function* describing(describer: ChangeDescriber, entries: readonly HistoryEntry[]): Generator<void, true, void> {
+  for (const entry of entries) {
+    describer.describe(entry.record.hash);
+    yield;
+  }
+  return true;
+}
 
 @customElement("pf-history")
 export class PfHistory extends LitElement {
@@ -62,10 +72,12 @@ export class PfHistory extends LitElement {
   @property({ type: Number }) accessor version = 0;
   @state() accessor shown = PAGE;
   readonly #signatures = new SignatureWatch(this);
+  /** what is shown: the entries as read at #recordsRead (festival, version, signature generation; "" before the first read) */
   #entries: HistoryEntry[] = [];
   #describer: ChangeDescriber | undefined;
-  /** the version and signature generation the entries were read at */
   #recordsRead = "";
+  /** the read under way (version and signature generation), if any */
+  #reading: string | undefined;
   /** actors whose changes wait for a signature check (shown as being checked, not as unverified) */
   #unchecked = 0;
   /** each change's standing where not every change counts (empty otherwise), and the names of deciding keys */
@@ -75,26 +87,50 @@ export class PfHistory extends LitElement {
   override willUpdate(): void {
     const session = this.session;
     if (!session) return;
-    const read = `${session.model.version}:${this.#signatures.generation}`;
-    if (this.#recordsRead !== read) {
-      const doc = session.doc();
-      // authors from the signatures checked so far; the rest are checked in the background and shown as they are
-      const mode = this.#signatures.mode(session);
-      this.#entries = historyEntries(doc, session.id, mode);
-      if (this.#describer === undefined || !this.#recordsRead.startsWith(`${session.model.version}:`)) this.#describer = new ChangeDescriber(doc);
-      const governance = governanceOf(doc, session.id);
-      this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
-      if (mode === "check") {
-        this.#names = memberNames(doc, session.id);
-        this.#unchecked = 0;
-      } else {
-        const names = memberNamesSoFar(doc, session.id);
-        this.#names = names.value;
-        this.#unchecked = names.actorsUnchecked;
-      }
-      this.#signatures.read(session, this.#unchecked);
-      this.#recordsRead = read;
+    const read = `${session.id}:${session.model.version}:${this.#signatures.generation}`;
+    if (this.#recordsRead !== read && this.#reading !== read) void this.#read(session, read);
+  }
+
+  /**
+   * Reads the history and describes the rows shown, a slice at a time (on a large festival, all at once is a long task),
+   * then shows them: until then the screen keeps showing what it read before. Authors come from the signatures checked
+   * so far; the rest are checked in the background (SignatureWatch) and the history is read again as they are.
+   */
+  async #read(session: FestivalSession, read: string): Promise<void> {
+    this.#reading = read;
+    const stillWanted = () => this.#reading === read && this.session === session && this.isConnected;
+    const doc = session.doc();
+    const mode = this.#signatures.mode(session);
+    const entries = await runInSlices(historyEntrySteps(doc, session.id, mode), stillWanted);
+    if (entries === undefined) return;
+    const sameVersion = this.#describer !== undefined && this.#recordsRead.startsWith(`${session.id}:${session.model.version}:`);
+    const describer = sameVersion && this.#describer ? this.#describer : new ChangeDescriber(doc);
+    if ((await runInSlices(describing(describer, entries.slice(0, this.shown)), stillWanted)) === undefined) return;
+    const governance = governanceOf(doc, session.id);
+    let unchecked = 0;
+    if (mode === "check") this.#names = memberNames(doc, session.id);
+    else {
+      const names = memberNamesSoFar(doc, session.id);
+      this.#names = names.value;
+      unchecked = names.actorsUnchecked;
     }
+    this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
+    this.#entries = entries;
+    this.#describer = describer;
+    this.#unchecked = unchecked;
+    this.#recordsRead = read;
+    this.#reading = undefined;
+    this.#signatures.read(session, unchecked);
+    this.requestUpdate();
+  }
+
+  /** Shows the next page of older changes once they are described (a slice at a time). */
+  async #showOlder(): Promise<void> {
+    const describer = this.#describer;
+    const read = this.#recordsRead;
+    if (describer === undefined) return;
+    await runInSlices(describing(describer, this.#entries.slice(this.shown, this.shown + PAGE)), () => this.#recordsRead === read && this.isConnected);
+    this.shown += PAGE;
   }
 
   #standing(hash: string) {
@@ -123,6 +159,7 @@ export class PfHistory extends LitElement {
   }
 
   override render() {
+    if (this.#recordsRead === "") return html`<h2>History</h2><p class="muted" role="status">Reading the history…</p>`;
     const entries = this.#entries;
     const checking = entries.filter((entry) => signatureNotCheckedYet(entry.record)).length;
     const unverified = entries.filter((entry) => !entry.record.verified).length - checking;
@@ -156,7 +193,7 @@ export class PfHistory extends LitElement {
         </tbody>
       </table>
       ${entries.length > this.shown
-        ? html`<div class="actions"><button type="button" @click=${() => (this.shown += PAGE)}>Show ${Math.min(PAGE, entries.length - this.shown)} older</button></div>`
+        ? html`<div class="actions"><button type="button" @click=${() => void this.#showOlder()}>Show ${Math.min(PAGE, entries.length - this.shown)} older</button></div>`
         : nothing}
     `;
   }

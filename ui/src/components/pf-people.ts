@@ -27,7 +27,7 @@ export class PfPeople extends LitElement {
 
   /** The members' names from the signatures checked so far (the rest are checked in the background). */
   #namesFor(session: FestivalSession): Map<string, string> {
-    const read = `${session.model.version}:${this.#signatures.generation}`;
+    const read = `${session.id}:${session.model.version}:${this.#signatures.generation}`;
     if (this.#namesRead !== read) {
       if (this.#signatures.mode(session) === "check") {
         this.#names = memberNames(session.doc(), session.id);
