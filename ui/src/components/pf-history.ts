@@ -114,6 +114,9 @@ export class PfHistory extends LitElement {
       this.#names = names.value;
       unchecked = names.actorsUnchecked;
     }
+    // the entries were read a slice at a time while checks went on: some may wait for a check made since
+    const waiting = new Set(entries.filter((entry) => signatureNotCheckedYet(entry.record)).map((entry) => entry.record.actor));
+    unchecked = Math.max(unchecked, waiting.size);
     this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
     this.#entries = entries;
     this.#describer = describer;
