@@ -30,7 +30,6 @@ import {
   type Invitation,
   type InvitationRecord,
 } from "../../../engine/core/membership/index.js";
-import { memberNames, memberNamesSoFar } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { SignatureWatch } from "../state/signature-watch.js";
 import { keepInvitation, keptInvitations } from "../state/invitation-codes.js";
@@ -155,29 +154,8 @@ export class PfMembers extends LitElement {
   /** the invitation made last in this page, shown with its code, link and QR code */
   @state() accessor shown: Invitation | undefined;
   @state() accessor copied: string | undefined;
+  /** the members' names from the signatures checked so far; the rest are checked in the background */
   readonly #signatures = new SignatureWatch(this);
-  #names = new Map<string, string>();
-  /** members whose names wait for a signature check */
-  #unchecked = 0;
-  #namesRead = "";
-
-  /** The members' names from the signatures checked so far (the rest are checked in the background). */
-  #namesFor(session: FestivalSession): Map<string, string> {
-    const read = `${session.id}:${session.model.version}:${this.#signatures.generation}`;
-    if (this.#namesRead !== read) {
-      if (this.#signatures.mode(session) === "check") {
-        this.#names = memberNames(session.doc(), session.id);
-        this.#unchecked = 0;
-      } else {
-        const soFar = memberNamesSoFar(session.doc(), session.id);
-        this.#names = soFar.value;
-        this.#unchecked = soFar.actorsUnchecked;
-      }
-      this.#signatures.read(session, this.#unchecked);
-      this.#namesRead = read;
-    }
-    return this.#names;
-  }
 
   #context(session: FestivalSession): GovernanceContext {
     return { doc: session.doc(), festivalId: session.id, actor: session.identity.publicKey, festivalName: session.model.settings.name };
@@ -277,16 +255,16 @@ export class PfMembers extends LitElement {
   #renderFounded(session: FestivalSession, canManage: boolean) {
     const doc = session.doc();
     const governance = governanceOf(doc, session.id);
-    const names = this.#namesFor(session);
+    const { value: names, actorsUnchecked: unchecked } = this.#signatures.memberNames(session);
     const { invitations, requests } = accessRequestsOf(doc, session.id, Date.now());
     // a newcomer who has not written anything yet is known by the name their request gave
     const requestNames = new Map(requests.filter((request) => request.name !== "").map((request) => [request.key, request.name]));
-    const nameOf = (key: string) => names.get(key) || requestNames.get(key) || (this.#unchecked > 0 ? "checking signatures…" : "unnamed");
+    const nameOf = (key: string) => names.get(key) || requestNames.get(key) || (unchecked > 0 ? "checking signatures…" : "unnamed");
     return html`
       ${canManage ? this.#renderRequests(requests) : nothing}
       <section aria-labelledby="members-heading">
         <h3 id="members-heading">Who may change it</h3>
-        ${this.#unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
+        ${unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
         <ul class="plain card-list" data-members>
           ${[...governance.roles].map(
             ([key, role]) => html`<li class="entry" data-member=${key}>

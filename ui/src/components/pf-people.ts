@@ -3,7 +3,6 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { restorePerson } from "../../../engine/core/operations.js";
-import { memberNames, memberNamesSoFar } from "../../../engine/core/provenance.js";
 import { formErrorsFrom } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
@@ -19,29 +18,8 @@ export class PfPeople extends LitElement {
   /** what the last Restore here did (or why it failed) */
   @state() accessor note: { ok: boolean; words: string } | undefined;
 
+  /** the members' names from the signatures checked so far; the rest are checked in the background */
   readonly #signatures = new SignatureWatch(this);
-  #names = new Map<string, string>();
-  /** members whose names wait for a signature check */
-  #unchecked = 0;
-  #namesRead = "";
-
-  /** The members' names from the signatures checked so far (the rest are checked in the background). */
-  #namesFor(session: FestivalSession): Map<string, string> {
-    const read = `${session.id}:${session.model.version}:${this.#signatures.generation}`;
-    if (this.#namesRead !== read) {
-      if (this.#signatures.mode(session) === "check") {
-        this.#names = memberNames(session.doc(), session.id);
-        this.#unchecked = 0;
-      } else {
-        const soFar = memberNamesSoFar(session.doc(), session.id);
-        this.#names = soFar.value;
-        this.#unchecked = soFar.actorsUnchecked;
-      }
-      this.#signatures.read(session, this.#unchecked);
-      this.#namesRead = read;
-    }
-    return this.#names;
-  }
 
   #renderDeleted(session: FestivalSession) {
     const deleted = [...session.model.deletedPeople.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -75,9 +53,9 @@ export class PfPeople extends LitElement {
     const model = session.model;
     const people = model.sortedPeople();
     // only names each key wrote itself (engine/core/provenance.ts memberNames); a name two keys claim carries a key suffix
-    const names = this.#namesFor(session);
+    const { value: names, actorsUnchecked: unchecked } = this.#signatures.memberNames(session);
     const members = Object.keys(session.visible().members ?? {})
-      .map((key): [string, string] => [key, names.get(key) ?? (this.#unchecked > 0 ? "(checking signatures…)" : "(no name written by this key)")])
+      .map((key): [string, string] => [key, names.get(key) ?? (unchecked > 0 ? "(checking signatures…)" : "(no name written by this key)")])
       .sort((a, b) => a[1].localeCompare(b[1]));
     return html`
       <div class="actions"><a class="button primary" href=${festivalHash(session.id, { screen: "person", id: "new" })}>Add person</a></div>
@@ -95,7 +73,7 @@ export class PfPeople extends LitElement {
       ${this.#renderDeleted(session)}
       <h3>Members</h3>
       <p class="muted">Everyone who has edited this festival, by the name they chose themselves (signed with their own key) and their key.</p>
-      ${this.#unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
+      ${unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
       <ul class="plain card-list">
         ${members.map(([key, name]) => html`<li><strong>${name}</strong> <code title=${key}>${key.slice(0, 16)}…</code></li>`)}
       </ul>

@@ -1,7 +1,7 @@
 // For a screen that names authors (History, People, Members, Bookings): it reads them from the signatures checked so
 // far, and this controller has the rest checked in the background (signature-slices.ts), updating the screen as they are.
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { UncheckedSignatures } from "../../../engine/core/provenance.js";
+import { memberNames, memberNamesSoFar, type KnownSoFar, type UncheckedSignatures } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "./festival-session.js";
 import { checkSignaturesInSlices, onSignaturesChecked } from "./signature-slices.js";
 
@@ -20,6 +20,8 @@ export class SignatureWatch implements ReactiveController {
   #waiting = false;
   #running = false;
   #stopListening: (() => void) | undefined;
+  #names: KnownSoFar<Map<string, string>> = { value: new Map(), actorsUnchecked: 0 };
+  #namesRead = "";
 
   constructor(private readonly host: ReactiveControllerHost) {
     host.addController(this);
@@ -37,6 +39,23 @@ export class SignatureWatch implements ReactiveController {
     this.#stopListening?.();
     this.#stopListening = undefined;
     this.#waiting = false;
+  }
+
+  /**
+   * The members' names from the signatures checked so far (memberNamesSoFar), read once per version of the festival
+   * and per generation; the rest are checked in the background and the host updated as they are.
+   */
+  memberNames(session: FestivalSession): KnownSoFar<Map<string, string>> {
+    const read = `${session.id}:${session.model.version}:${this.generation}`;
+    if (this.#namesRead !== read) {
+      this.#names =
+        this.mode(session) === "check"
+          ? { value: memberNames(session.doc(), session.id), actorsUnchecked: 0 }
+          : memberNamesSoFar(session.doc(), session.id);
+      this.read(session, this.#names.actorsUnchecked);
+      this.#namesRead = read;
+    }
+    return this.#names;
   }
 
   /** How the screen should read authors of `session` now: from what is checked ("defer"), or checking the rest itself. */
