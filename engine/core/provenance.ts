@@ -582,9 +582,7 @@ function bindActorWith<T>(unchecked: UncheckedSignatures, candidates: readonly T
   } finally {
     collectedChecks = outer;
   }
-  if (needed.size === 0) return coverage;
-  for (const [cacheKey, check] of needed) outer?.set(cacheKey, check);
-  return { reason: SIGNATURE_NOT_CHECKED_YET };
+  return needed.size === 0 ? coverage : { reason: SIGNATURE_NOT_CHECKED_YET };
 }
 
 /**

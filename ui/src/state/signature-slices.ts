@@ -77,7 +77,7 @@ const running = new Map<string, { done: Promise<void>; wanted: Set<() => boolean
  * have moved on). A call while a run for the festival is under way joins it. Whatever is left after the passes is
  * checked by a verification that checks, as before.
  */
-export function checkSignaturesInSlices(doc: () => A.Doc<Festival>, festivalId: string, stillWanted: () => boolean): Promise<void> {
+export function checkSignaturesInBackground(doc: () => A.Doc<Festival>, festivalId: string, stillWanted: () => boolean): Promise<void> {
   const current = running.get(festivalId);
   if (current !== undefined) {
     current.wanted.add(stillWanted);

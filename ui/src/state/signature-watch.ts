@@ -3,7 +3,7 @@
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { memberNames, memberNamesSoFar, type KnownSoFar, type UncheckedSignatures } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "./festival-session.js";
-import { checkSignaturesInSlices, onSignaturesChecked } from "./signature-slices.js";
+import { checkSignaturesInBackground, onSignaturesChecked } from "./signature-slices.js";
 
 /**
  * Background runs a screen starts for one version of a festival. Runs end with every check made, unless the bounded
@@ -79,7 +79,7 @@ export class SignatureWatch implements ReactiveController {
     this.#runs += 1;
     this.#running = true;
     const stillWanted = () => this.#waiting && this.#session === session && this.#stopListening !== undefined;
-    void checkSignaturesInSlices(() => session.doc(), session.id, stillWanted).finally(() => {
+    void checkSignaturesInBackground(() => session.doc(), session.id, stillWanted).finally(() => {
       this.#running = false;
       if (!stillWanted()) return;
       // read again: what is still unchecked starts another run (up to RUNS_PER_VERSION)
