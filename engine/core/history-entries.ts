@@ -1,7 +1,15 @@
 // History as people read it: each change with its signature write folded into it, and "unverified" said in
 // words. Shared by `pandafest history` and the web app's History screen. Browser-safe.
 import * as A from "@automerge/automerge";
-import { newestFirst, parseAttestation, soleOperationIn, verifyHistory, type ChangeRecord } from "./provenance.js";
+import {
+  SIGNATURE_NOT_CHECKED_YET,
+  newestFirst,
+  parseAttestation,
+  soleOperationIn,
+  verifyHistorySteps,
+  type ChangeRecord,
+  type UncheckedSignatures,
+} from "./provenance.js";
 import type { Festival } from "./schema.js";
 
 export interface HistoryEntry {
@@ -24,8 +32,19 @@ export function signedBy(doc: Festival, authorsId: string | null, record: Change
  * change is not among the records stays an entry of its own.
  */
 export function foldSignatures(doc: Festival, records: readonly ChangeRecord[]): HistoryEntry[] {
+  return drain(foldSignatureSteps(doc, records));
+}
+
+/** Records looked at between two pauses of the steps below (a signature write not decoded yet costs a decode). */
+const RECORDS_PER_STEP = 250;
+
+function* foldSignatureSteps(doc: Festival, records: readonly ChangeRecord[]): Generator<void, HistoryEntry[], void> {
   const authorsId = A.getObjectId(doc, "authors") ?? null;
-  const signs = records.map((record) => signedBy(doc, authorsId, record));
+  const signs: ReturnType<typeof signedBy>[] = [];
+  for (const record of records) {
+    signs.push(signedBy(doc, authorsId, record));
+    if (signs.length % RECORDS_PER_STEP === 0) yield;
+  }
   const byChange = new Map<string, HistoryEntry>();
   records.forEach((record, index) => {
     if (signs[index] === null) byChange.set(`${record.actor}:${record.seq}`, { record, signatures: [] });
@@ -40,9 +59,33 @@ export function foldSignatures(doc: Festival, records: readonly ChangeRecord[]):
   return entries;
 }
 
-/** Every change of the festival, newest first, signature writes folded into the changes they sign. */
-export function historyEntries(doc: Festival, festivalId: string): HistoryEntry[] {
-  return foldSignatures(doc, newestFirst(doc, verifyHistory(doc, festivalId)));
+function drain<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Every change of the festival, newest first, signature writes folded into the changes they sign. `unchecked`: whether
+ * signatures not checked yet are checked now, or leave their changes waiting (signatureNotCheckedYet).
+ */
+export function historyEntries(doc: Festival, festivalId: string, unchecked: UncheckedSignatures = "check"): HistoryEntry[] {
+  return drain(historyEntrySteps(doc, festivalId, unchecked));
+}
+
+/** historyEntries a step at a time (it pauses after each actor verified and every few hundred changes), for a page's slices. */
+export function* historyEntrySteps(doc: Festival, festivalId: string, unchecked: UncheckedSignatures = "check"): Generator<void, HistoryEntry[], void> {
+  const records = yield* verifyHistorySteps(doc, festivalId, unchecked);
+  yield;
+  const sorted = newestFirst(doc, records);
+  yield;
+  return yield* foldSignatureSteps(doc, sorted);
+}
+
+/** Whether the record is unverified only because its actor's signature is not checked yet (it may well verify). */
+export function signatureNotCheckedYet(record: ChangeRecord): boolean {
+  return !record.verified && record.reason === SIGNATURE_NOT_CHECKED_YET;
 }
 
 /** Why a change is unverified, in words a person understands (from verifyHistory's reason). */
@@ -57,6 +100,7 @@ export function unverifiedWords(reason: string | undefined): string {
   if (text.startsWith("made after the latest attested change")) {
     return `Its author has not signed this change yet (it came after their latest signature). It shows their name once their next signature arrives.${contested}`;
   }
+  if (text === SIGNATURE_NOT_CHECKED_YET) return "Its signature is still being checked; its author shows once it is.";
   if (text.includes("signature does not verify")) {
     return "The signature on this change is not valid (forged, or made for another festival), so who made it is not known.";
   }

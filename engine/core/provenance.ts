@@ -85,13 +85,24 @@ export function parseAttestation(text: string): Attestation | null {
  * verified again after every change, while attestations rarely change. Bounded, oldest dropped first.
  */
 const checkedSignatures = new Map<string, boolean>();
-const CHECKED_SIGNATURES_LIMIT = 2048;
+const CHECKED_SIGNATURES_LIMIT = 16384;
 
-/** While pendingSignatureChecks runs: the checks a verification asked for that are not remembered yet. */
+/** While pendingSignatureChecks runs (or a "so far" verification): the checks asked for that are not remembered yet. */
 let collectedChecks: Map<string, SignatureCheck> | null = null;
 
+/** Checks ed25519 signatures elsewhere (Web Crypto): whether `signature` is `publicKey`'s signature of `message`. */
+export type AsyncSignatureVerifier = (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array) => Promise<boolean>;
+
 /** One signature check left to make; making it remembers its result for the next verification. */
-export type SignatureCheck = () => void;
+export interface SignatureCheck {
+  /** makes the check now with the installed backend (tweetnacl in browsers, engine/core/keys.ts) */
+  make(): void;
+  /**
+   * makes it with `verify` (asynchronous, so the page goes on meanwhile); should `verify` refuse it or fail, the
+   * installed backend checks it too (a forgery pays twice). Either way the verdict is about this attestation's own bytes.
+   */
+  makeWith(verify: AsyncSignatureVerifier): Promise<void>;
+}
 
 function rememberSignature(cacheKey: string, valid: boolean): void {
   if (checkedSignatures.size >= CHECKED_SIGNATURES_LIMIT) {
@@ -101,13 +112,31 @@ function rememberSignature(cacheKey: string, valid: boolean): void {
   checkedSignatures.set(cacheKey, valid);
 }
 
+function signatureCheckOf(cacheKey: string, attestation: Attestation, festivalId: string, actor: string): SignatureCheck {
+  return {
+    make: () => rememberSignature(cacheKey, attestationSignatureValid(attestation, festivalId, actor)),
+    makeWith: async (verify) => {
+      const [message, signature, key] = attestationSignatureParts(attestation, festivalId, actor);
+      let valid = false;
+      try {
+        valid = (await verify(message, signature, key)) === true;
+      } catch {
+        valid = false;
+      }
+      // Web Crypto (BoringSSL, OpenSSL) is stricter than tweetnacl about odd encodings: a "no" (or a failure) is
+      // confirmed by the installed backend, as engine/node/native-signatures.ts does, so every peer reaches one verdict
+      rememberSignature(cacheKey, valid || attestationSignatureValid(attestation, festivalId, actor));
+    },
+  };
+}
+
 function attestationSignatureValidCached(attestation: Attestation, text: string, festivalId: string, actor: string): boolean {
   const cacheKey = `${festivalId}\n${actor}\n${text}`;
   const known = checkedSignatures.get(cacheKey);
   if (known !== undefined) return known;
   if (collectedChecks !== null) {
     // collecting: assume valid (the likely case) and go on, so one pass names every check verification will make
-    collectedChecks.set(cacheKey, () => rememberSignature(cacheKey, attestationSignatureValid(attestation, festivalId, actor)));
+    collectedChecks.set(cacheKey, signatureCheckOf(cacheKey, attestation, festivalId, actor));
     return true;
   }
   const valid = attestationSignatureValid(attestation, festivalId, actor);
@@ -153,13 +182,18 @@ export function* pendingSignatureCheckSteps(doc: A.Doc<Festival>, festivalId: st
   }
 }
 
-/** Whether the attestation's signature is its key's, over (festivalId, actor, seq, hash). */
-export function attestationSignatureValid(attestation: Attestation, festivalId: string, actor: string): boolean {
-  return verify(
+/** The signed message, the signature and the key of an attestation of (festivalId, actor): what a check verifies. */
+function attestationSignatureParts(attestation: Attestation, festivalId: string, actor: string): [Uint8Array, Uint8Array, Uint8Array] {
+  return [
     attestationMessage(festivalId, actor, attestation.seq, attestation.hash),
     fromHex(attestation.signature, "attestation signature", SIGNATURE_BYTES),
     fromHex(attestation.key, "attestation key", PUBLIC_KEY_BYTES),
-  );
+  ];
+}
+
+/** Whether the attestation's signature is its key's, over (festivalId, actor, seq, hash). */
+export function attestationSignatureValid(attestation: Attestation, festivalId: string, actor: string): boolean {
+  return verify(...attestationSignatureParts(attestation, festivalId, actor));
 }
 
 function authorsObjectId(doc: A.Doc<Festival>): string {
@@ -517,12 +551,38 @@ export function prepareAttestationDecoding(doc: A.Doc<unknown>, metadata: readon
  * Only the actor's single-op changes are candidates (a genuine attestation write is one operation); its
  * message is never looked at.
  */
-export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = allChangeMetadata(doc)): Map<string, ActorCoverage> {
-  const steps = actorCoverageSteps(doc, festivalId, metadata, true);
+export function actorCoverages(doc: A.Doc<Festival>, festivalId: string, metadata = allChangeMetadata(doc), unchecked: UncheckedSignatures = "check"): Map<string, ActorCoverage> {
+  const steps = actorCoverageSteps(doc, festivalId, metadata, true, unchecked);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
   }
+}
+
+/**
+ * What verification does with a signature it has not checked yet: "check" it now (milliseconds each in tweetnacl), or
+ * "defer" it: an actor whose binding needs one counts as unverified, with the reason SIGNATURE_NOT_CHECKED_YET, until
+ * it is checked (pendingSignatureChecks names the checks, ui/src/state/signature-slices.ts makes them in the
+ * background). Deferring never shows more as verified than checking does: it only holds back.
+ */
+export type UncheckedSignatures = "check" | "defer";
+
+/** The reason of a change whose actor's attestation signature is not checked yet (verification with "defer"). */
+export const SIGNATURE_NOT_CHECKED_YET = "its attestation signature is not checked yet";
+
+/** Binds an actor as bindActor does, or, deferring, says its signatures are not checked yet when it needs one that is not. */
+function bindActorWith<T>(unchecked: UncheckedSignatures, candidates: readonly T[], writeAt: (candidate: T) => AttestationWrite | { reason: string }): ActorCoverage {
+  if (unchecked === "check") return bindActor(candidates, writeAt);
+  const outer = collectedChecks;
+  const needed = new Map<string, SignatureCheck>();
+  collectedChecks = needed;
+  let coverage: ActorCoverage;
+  try {
+    coverage = bindActor(candidates, writeAt);
+  } finally {
+    collectedChecks = outer;
+  }
+  return needed.size === 0 ? coverage : { reason: SIGNATURE_NOT_CHECKED_YET };
 }
 
 /**
@@ -534,6 +594,7 @@ function* actorCoverageSteps(
   festivalId: string,
   metadata: readonly A.ChangeMetadata[],
   listChanges: boolean,
+  unchecked: UncheckedSignatures = "check",
 ): Generator<void, Map<string, ActorCoverage>, void> {
   const changesByActor = new Map<string, A.ChangeMetadata[]>();
   for (const change of metadata) {
@@ -560,7 +621,7 @@ function* actorCoverageSteps(
       const op = soleOperationIn(doc, change.hash);
       return op === null ? { reason: NOT_AN_ATTESTATION } : ownAttestationWrite(festivalId, actor, change, op, hashesAt);
     };
-    coverages.set(actor, bindActor(candidatesByActor.get(actor) ?? [], writeAt));
+    coverages.set(actor, bindActorWith(unchecked, candidatesByActor.get(actor) ?? [], writeAt));
     yield;
   }
   return coverages;
@@ -585,9 +646,19 @@ function firstDecodesMostlyUnknown(candidatesByActor: ReadonlyMap<string, readon
  * unverified. Reads change metadata and decodes only the actors' attestation writes (remembered per
  * change hash); signatures are checked once per attestation (and remembered).
  */
-export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeRecord[] {
+export function verifyHistory(doc: A.Doc<Festival>, festivalId: string, unchecked: UncheckedSignatures = "check"): ChangeRecord[] {
+  const steps = verifyHistorySteps(doc, festivalId, unchecked);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** verifyHistory a step at a time: it pauses after listing the changes and after each actor, so a page can spread it over several tasks. */
+export function* verifyHistorySteps(doc: A.Doc<Festival>, festivalId: string, unchecked: UncheckedSignatures = "check"): Generator<void, ChangeRecord[], void> {
   const metadata = allChangeMetadata(doc);
-  const coverageByActor = actorCoverages(doc, festivalId, metadata);
+  yield;
+  const coverageByActor = yield* actorCoverageSteps(doc, festivalId, metadata, true, unchecked);
   const names = memberNamesFrom(doc, coverageByActor, metadata);
   const authorByKey = new Map<string, ChangeAuthor>();
   const authorFor = (key: string): ChangeAuthor => {
@@ -632,6 +703,29 @@ export function verifyHistory(doc: A.Doc<Festival>, festivalId: string): ChangeR
 export function memberNames(doc: A.Doc<Festival>, festivalId: string): Map<string, string> {
   const metadata = allChangeMetadata(doc);
   return memberNamesFrom(doc, actorCoverages(doc, festivalId, metadata), metadata);
+}
+
+/** What a verification that defers unchecked signatures found, and how many actors wait for a signature check. */
+export interface KnownSoFar<T> {
+  value: T;
+  /** actors whose attestation signatures are not all checked yet (their changes and names count once they are) */
+  actorsUnchecked: number;
+}
+
+function actorsUnchecked(coverages: ReadonlyMap<string, ActorCoverage>): number {
+  let count = 0;
+  for (const coverage of coverages.values()) if ("reason" in coverage && coverage.reason === SIGNATURE_NOT_CHECKED_YET) count += 1;
+  return count;
+}
+
+/**
+ * memberNames from the signatures checked so far, checking none (so it never blocks a page for long): a key's name is
+ * left out while the signature binding its writer is unchecked, as if it had none.
+ */
+export function memberNamesSoFar(doc: A.Doc<Festival>, festivalId: string): KnownSoFar<Map<string, string>> {
+  const metadata = allChangeMetadata(doc);
+  const coverages = actorCoverages(doc, festivalId, metadata, "defer");
+  return { value: memberNamesFrom(doc, coverages, metadata), actorsUnchecked: actorsUnchecked(coverages) };
 }
 
 /** A key's display name from memberNames, or "" when it has none that counts. */

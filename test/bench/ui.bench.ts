@@ -10,6 +10,7 @@ import { artifactsDir, chromiumAvailable, CHROMIUM_PATH, festivalUrl, launchBrow
 import { generateFestival } from "../fixtures/generate-festival.js";
 import { measureFirstLoads, type FirstLoadFigures } from "./first-load.js";
 import { longestTaskIn, recordLongTasks, scrollThroughProgramme } from "./long-tasks.js";
+import { NAMING_SCREENS, openAfterReload } from "./screens-after-reload.js";
 import { comparisonRow, figureRow, type BenchRow, type BenchSuite } from "./harness.js";
 import { median, repeat, type RunOptions } from "./stats.js";
 
@@ -51,6 +52,10 @@ export interface UiFigures {
   longestTaskOpening: number[];
   /** the longest main-thread task while scrolling every day's grid down and across, day tab after day tab (ms) */
   longestTaskScrolling: number[];
+  /** per screen naming members (History, People, Members), opened right after a reload: the longest task until every name shows (ms, one per run) */
+  longestTaskNaming: Record<string, number[]>;
+  /** the same: from the click until the screen shows every name (ms, one per run) */
+  namingSettled: Record<string, number[]>;
 }
 
 /** A data directory holding one generated festival with a multi-author history; returns the festival's id. */
@@ -165,6 +170,22 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
     reloadLive.splice(0, reloadLive.length - options.runs);
     longestTaskOpening.splice(0, longestTaskOpening.length - options.runs);
 
+    log("ui: History, People and Members right after a reload");
+    const longestTaskNaming: Record<string, number[]> = {};
+    const namingSettled: Record<string, number[]> = {};
+    for (const screen of NAMING_SCREENS) {
+      const settled: number[] = [];
+      longestTaskNaming[screen.link] = await repeat(async () => {
+        const opened = await openAfterReload(pageA, url, screen, () => programmeShownAt(pageA, events, true));
+        settled.push(opened.settledMs);
+        return opened.longestTask;
+      }, options);
+      namingSettled[screen.link] = settled.slice(settled.length - options.runs);
+    }
+    await pageA.goto(url);
+    await pageA.reload();
+    await programmeShownAt(pageA, events, true);
+
     log("ui: scrolling through the programme, day after day");
     const longestTaskScrolling = await repeat(async () => {
       const [from, to] = await scrollThroughProgramme(pageA, PROGRAMME_ROOT);
@@ -216,7 +237,7 @@ export async function measureUi(options: UiBenchOptions): Promise<UiFigures> {
       const shownAt = await shown;
       return shownAt - (await pageB.evaluate<number>("window.__benchSubmittedAt"));
     }, options);
-    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads, longestTaskOpening, longestTaskScrolling };
+    return { reload, reloadLive, switchScreen, firstVisit, remoteEdit, firstLoads, longestTaskOpening, longestTaskScrolling, longestTaskNaming, namingSettled };
   } catch (error) {
     for (const [index, page] of shown.entries()) {
       await page.screenshot({ path: path.join(artifactsDir, `ui-bench-failure-${index + 1}.png`) }).catch(() => undefined);
@@ -248,6 +269,12 @@ export const uiSuite: BenchSuite = {
       figureRow(`ui: first visit to a readable programme, attendee view (${label})`, median(figures.firstLoads.attendeeMs), "ms", { atMost: FIRST_READABLE_TARGET_MS }),
       figureRow(`ui: longest main-thread task, reload to live programme (${label})`, Math.max(...figures.longestTaskOpening), "ms", { atMost: LONG_TASK_TARGET_MS }),
       figureRow(`ui: longest main-thread task, scrolling every day (${label})`, Math.max(...figures.longestTaskScrolling), "ms", { atMost: LONG_TASK_TARGET_MS }),
+      ...NAMING_SCREENS.flatMap((screen) => [
+        figureRow(`ui: longest main-thread task, ${screen.link} right after a reload (${label})`, Math.max(...figures.longestTaskNaming[screen.link]), "ms", {
+          atMost: LONG_TASK_TARGET_MS,
+        }),
+        figureRow(`ui: ${screen.link} right after a reload, every name shown (${label})`, median(figures.namingSettled[screen.link]), "ms"),
+      ]),
     ];
     ctx.note(rows[0].name, "page reload until every event of the day shown (day tabs) is rendered, from the programme snapshot the app keeps in IndexedDB");
     ctx.note(rows[1].name, "page reload until every event of the day shown is rendered from the festival's Automerge document, loaded from IndexedDB");
@@ -263,6 +290,14 @@ export const uiSuite: BenchSuite = {
     ctx.note(rows[8].name, "the attendee row above on its own, against the issue's 2 s for a first visit to a readable programme");
     ctx.note(rows[9].name, "PerformanceObserver 'longtask' from the page's start: the longest task from a reload until the programme shows from the loaded document, worst of the runs");
     ctx.note(rows[10].name, "the longest task while each day tab is opened and its grid scrolled down and across in steps of most of a screen (two frames a step), worst of the runs");
+    for (const [index, screen] of NAMING_SCREENS.entries()) {
+      const [task, settled] = [rows[11 + 2 * index], rows[12 + 2 * index]];
+      ctx.note(
+        task.name,
+        `reload, live programme shown, then at once a click on ${screen.link} (whose names need every author's signature checked): the longest task from the click until the screen shows every name, worst of the runs`,
+      );
+      ctx.note(settled.name, `the same: from the click until the screen shows its content with every name (no "checking signatures" left)`);
+    }
     return rows;
   },
 };

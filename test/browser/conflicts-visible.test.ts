@@ -100,6 +100,7 @@ describe.skipIf(!browserTestsRun("conflicts-visible.test.ts"))("concurrent value
     await page.goto(festivalUrl(server.url, festival, "history"));
     const rows = page.locator("pf-history tbody tr");
     await rows.first().waitFor();
+    await page.locator("pf-history [data-checking-signatures]").waitFor({ state: "detached" });
     const lines = await rows.evaluateAll((trs) =>
       trs.map((tr) => ({
         author: (tr.children[1]?.textContent ?? "").replace(/\s+/g, " ").trim(),

@@ -1,10 +1,57 @@
 // Plurality in the browser: concurrent values merged from two people shown with their authors and resolved by
-// a click, dangling references after a venue is removed, history with verified authors, and forking.
+// a click, dangling references after a venue is removed, history with verified authors (a forged signature never
+// counting, checked by Web Crypto while the screen shows what is checked so far), and forking.
 import path from "node:path";
+import * as A from "@automerge/automerge";
+import type { DocumentId } from "@automerge/automerge-repo";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeyPair, toHex } from "../../engine/core/keys.js";
+import { addVenue } from "../../engine/core/operations.js";
+import { editorForDoc } from "../../engine/core/editor.js";
+import { signAttestation } from "../../engine/core/provenance.js";
+import type { Festival } from "../../engine/core/schema.js";
+import { FestivalStore } from "../../engine/node/store.js";
+import { generateFestival } from "../fixtures/generate-festival.js";
 import { cliJson, festivalFixture, tempDir } from "../helpers/cli.js";
 import { browserTestsRun, festivalUrl, launchBrowser, openApp, programmeTitles, startServe, watchPage, type ServeProcess } from "./harness.js";
+
+/**
+ * Adds to `dataDir` a small generated festival (made before roles, so the app checks its signatures only in the
+ * background) where another writer then added "Forged Stage" and named its own key "Mallory", signing with an
+ * attestation that claims the first author's key (its signature is the other key's). Returns its id and that author.
+ */
+async function festivalWithForgedSignature(dataDir: string): Promise<{ id: string; author: string }> {
+  const generated = generateFestival({
+    size: "small",
+    seed: 7,
+    shape: { events: 3, venues: 2, people: 2, authors: 2, machines: 1, changes: 30, days: 1, syncs: 0 },
+  });
+  const id = generated.festivalId;
+  const author = generated.authors[0];
+  const pair = generateKeyPair();
+  const mallory = { publicKey: toHex(pair.publicKey), secretKey: pair.secretKey };
+  const actor = "77".repeat(16);
+  const forger = editorForDoc(A.load<Festival>(generated.bytes, { actor }));
+  addVenue(forger, { name: "Forged Stage" });
+  forger.change((draft) => {
+    draft.members[mallory.publicKey] = { name: new A.ImmutableString("Mallory") } as Festival["members"][string];
+  }, "name");
+  const last = A.decodeChange(A.getLastLocalChange(forger.doc)!);
+  const forged = signAttestation(id, actor, last.seq, last.hash, mallory).replace(mallory.publicKey, author.publicKey);
+  forger.change((draft) => {
+    draft.authors[actor] = new A.ImmutableString(forged);
+  }, "pandafest: attestation");
+  const store = await FestivalStore.open(dataDir);
+  try {
+    store.repo.import(A.save(forger.doc), { docId: id as DocumentId });
+    await store.repo.flush();
+    await store.index.put({ id, name: generated.name, visibility: "public" });
+  } finally {
+    await store.close();
+  }
+  return { id, author: author.name };
+}
 
 interface CheckReport {
   conflicts: Array<{ field: string }>;
@@ -19,6 +66,7 @@ describe.skipIf(!browserTestsRun("plurality.test.ts"))("conflicts, history and f
   let ada: string;
   let festival: string;
   let venue: string;
+  let forgedFestival: { id: string; author: string };
 
   beforeAll(async () => {
     // Ada and Bob rename the same venue apart; Bob's bundle brings his value to Ada's copy.
@@ -37,6 +85,7 @@ describe.skipIf(!browserTestsRun("plurality.test.ts"))("conflicts, history and f
     await cliJson(ada, ["bundle", "import", fromBob]);
     const report = await cliJson<CheckReport>(ada, ["check", festival]);
     expect(report.conflicts.map((conflict) => conflict.field)).toEqual([`venues.${venue}.name`]);
+    forgedFestival = await festivalWithForgedSignature(ada);
 
     server = await startServe(ada);
     browser = await launchBrowser();
@@ -80,11 +129,51 @@ describe.skipIf(!browserTestsRun("plurality.test.ts"))("conflicts, history and f
     await page.waitForTimeout(1000); // the browser's attestation is written shortly after its last edit
     await page.reload();
     await history.locator("tbody tr").first().waitFor();
+    await history.locator("[data-checking-signatures]").waitFor({ state: "detached" });
     const authors = (await history.locator("tbody tr td:nth-child(2)").allTextContents()).map((text) => text.replace(/\s+/g, " ").trim());
     expect(authors.filter((author) => author.startsWith("unverified"))).toEqual([]);
     const names = new Set(authors.map((author) => author.split(" ")[0]));
     expect(names).toEqual(new Set(["Ada", "Bob", "Kim"]));
     expect(await history.locator("tbody tr").filter({ hasText: "removed venue “Huge Stage”" }).locator("td:nth-child(2)").first().textContent()).toMatch(/Kim/);
+  });
+
+  it("shows authors once Web Crypto has checked their signatures, and a forged signature as unverified", async () => {
+    const checking = await page.context().newPage();
+    // counts the page's ed25519 checks through Web Crypto (the app's, and its one test of Web Crypto on start)
+    await checking.addInitScript(`(() => {
+      window.__ed25519Checks = 0;
+      const verify = crypto.subtle.verify.bind(crypto.subtle);
+      crypto.subtle.verify = (algorithm, ...rest) => {
+        if ((algorithm?.name ?? algorithm) === "Ed25519") window.__ed25519Checks += 1;
+        return verify(algorithm, ...rest);
+      };
+    })()`);
+    const errors = watchPage(checking).errors;
+    await checking.goto(festivalUrl(server.url, forgedFestival.id, "history"));
+    const history = checking.locator("pf-history");
+    await history.locator("tbody tr").filter({ hasText: "Forged Stage" }).first().waitFor({ timeout: 15_000 });
+    await history.locator("[data-checking-signatures]").waitFor({ state: "detached" });
+    const rows = await history.locator("tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => ({ author: (tr.children[1]?.textContent ?? "").replace(/\s+/g, " ").trim(), change: (tr.children[2]?.textContent ?? "").replace(/\s+/g, " ").trim() })),
+    );
+    const forged = rows.filter((row) => row.change.includes("Forged Stage") || row.change.includes("Mallory"));
+    expect(forged.length).toBeGreaterThan(0);
+    for (const row of forged) expect(row.author).toMatch(/^unverified The signature on this change is not valid/);
+    // every other change verifies, and nobody is shown as Mallory
+    expect(rows.filter((row) => row.author.startsWith(forgedFestival.author)).length).toBeGreaterThan(0);
+    expect(rows.filter((row) => /Mallory|checking|^unverified/.test(row.author) && !forged.includes(row))).toEqual([]);
+
+    await checking.locator("pf-festival nav").getByRole("link", { name: "People" }).click();
+    const people = checking.locator("pf-people");
+    await people.getByRole("heading", { name: "Members" }).waitFor();
+    await people.locator("[data-checking-signatures]").waitFor({ state: "detached" });
+    const members = (await people.locator("ul.card-list").last().locator("li strong").allTextContents()).map((text) => text.trim());
+    expect(members).toContain(forgedFestival.author);
+    expect(members).not.toContain("Mallory");
+    // beyond the two of the app's start-up test of Web Crypto: the authors' signatures were checked through it
+    expect(await checking.evaluate<number>("window.__ed25519Checks")).toBeGreaterThan(2);
+    expect(errors).toEqual([]);
+    await checking.close();
   });
 
   it("forks the festival keeping its events and opens the fork", async () => {

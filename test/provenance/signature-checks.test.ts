@@ -3,7 +3,18 @@
 import * as A from "@automerge/automerge";
 import { afterEach, describe, expect, it } from "vitest";
 import { TWEETNACL_SIGNATURES, useSignatureBackend } from "../../engine/core/keys.js";
-import { pendingSignatureChecks, pendingSignatureCheckSteps, signAttestation, verifyHistory, withAttestation } from "../../engine/core/provenance.js";
+import {
+  SIGNATURE_NOT_CHECKED_YET,
+  memberNames,
+  memberNamesSoFar,
+  pendingSignatureChecks,
+  pendingSignatureCheckSteps,
+  signAttestation,
+  verifyHistory,
+  withAttestation,
+  type AsyncSignatureVerifier,
+} from "../../engine/core/provenance.js";
+import { webCryptoVerifier } from "../../engine/core/web-crypto-signatures.js";
 import type { Festival } from "../../engine/core/schema.js";
 import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
@@ -25,7 +36,7 @@ function checkUntilDone(doc: A.Doc<Festival>): number {
   for (let pass = 1; pass <= 8; pass++) {
     const checks = pendingSignatureChecks(doc, FESTIVAL_ID);
     if (checks.length === 0) return pass;
-    for (const check of checks) check();
+    for (const check of checks) check.make();
   }
   throw new Error("signature checks did not settle in 8 passes");
 }
@@ -63,7 +74,7 @@ describe("signature checks named ahead of verification", () => {
     const checks = pendingSignatureChecks(docB, FESTIVAL_ID);
     expect(checks.length).toBeGreaterThanOrEqual(2); // one actor each at least
     expect(counter.count).toBe(0);
-    for (const check of checks) check();
+    for (const check of checks) check.make();
     expect(counter.count).toBe(checks.length);
     expect(pendingSignatureChecks(docB, FESTIVAL_ID)).toEqual([]);
 
@@ -101,5 +112,89 @@ describe("signature checks named ahead of verification", () => {
     expect(paused).toBeGreaterThanOrEqual(2); // after listing the changes, and after the actor
     // the verification above checked (and remembered) every signature: nothing is left to name
     expect(step.value).toEqual([]);
+  });
+});
+
+/** Makes the checks with `verify` pass after pass, as the web app does with Web Crypto, until none is left. */
+async function checkWithUntilDone(doc: A.Doc<Festival>, verify: AsyncSignatureVerifier): Promise<void> {
+  for (let pass = 1; pass <= 8; pass++) {
+    const checks = pendingSignatureChecks(doc, FESTIVAL_ID);
+    if (checks.length === 0) return;
+    await Promise.all(checks.map((check) => check.makeWith(verify)));
+  }
+  throw new Error("signature checks did not settle in 8 passes");
+}
+
+/** Mallory's actor writes a venue, names Mallory's key "Ada", and signs it with an attestation claiming Ada's key. */
+function festivalSignedWithForgedKey(name: string): { doc: A.Doc<Festival>; actor: string; ada: string } {
+  const ada = newSigner();
+  const mallory = newSigner();
+  const actor = actorId(name);
+  let doc = editVenue(newFestival(actor), "hall", "Hall");
+  doc = A.change(doc, (draft) => {
+    draft.members[ada.publicKey] = { name: new A.ImmutableString("Ada") };
+  });
+  const last = A.decodeChange(A.getLastLocalChange(doc)!);
+  const forged = signAttestation(FESTIVAL_ID, actor, last.seq, last.hash, mallory).replace(mallory.publicKey, ada.publicKey);
+  doc = A.change(doc, (draft) => {
+    draft.authors[actor] = new A.ImmutableString(forged);
+  });
+  return { doc, actor, ada: ada.publicKey };
+}
+
+describe("authors from the signatures checked so far, the rest checked by Web Crypto", () => {
+  it("checks nothing itself, holds back the unchecked actor, and gives checking's verdicts once Web Crypto has checked", async () => {
+    const verify = await webCryptoVerifier();
+    expect(verify).not.toBeNull(); // Node's Web Crypto has ed25519, so this test checks through it
+    const forgery = festivalWithForgedAttestation("c2");
+    const keyB = newSigner();
+    const doc = withAttestation(editVenue(openAs(forgery.doc, actorId("c1")), "tent", "Tent", { signer: keyB, name: "Bo" }), FESTIVAL_ID, keyB);
+
+    const counter = countVerifications();
+    const before = memberNamesSoFar(doc, FESTIVAL_ID);
+    const recordsBefore = verifyHistory(doc, FESTIVAL_ID, "defer");
+    expect(counter.count).toBe(0);
+    expect(before.actorsUnchecked).toBe(2);
+    expect(before.value.size).toBe(0);
+    expect(recordsBefore.every((record) => !record.verified && record.reason === SIGNATURE_NOT_CHECKED_YET)).toBe(true);
+
+    await checkWithUntilDone(doc, verify!);
+    expect(counter.count).toBe(1); // every check went through Web Crypto; its one "no", the forgery, was confirmed
+    const after = memberNamesSoFar(doc, FESTIVAL_ID);
+    expect(after.actorsUnchecked).toBe(0);
+    expect(after.value).toEqual(memberNames(doc, FESTIVAL_ID));
+    expect([...after.value.values()].sort()).toEqual(["Ana", "Bo"]);
+    const deferred = verifyHistory(doc, FESTIVAL_ID, "defer");
+    expect(deferred).toEqual(verifyHistory(doc, FESTIVAL_ID));
+    expect(counter.count).toBe(1);
+    // the forged attestation's change stays unverified; the genuine one before it verifies
+    const forged = deferred.find((record) => record.actor === forgery.actor && record.seq === forgery.last.seq);
+    expect(forged?.verified).toBe(false);
+    expect(deferred.find((record) => record.actor === forgery.actor && record.seq === 1)?.verified).toBe(true);
+  });
+
+  it("never shows a name signed by a forged attestation, before or after Web Crypto checks it", async () => {
+    const verify = (await webCryptoVerifier())!;
+    const { doc, actor, ada } = festivalSignedWithForgedKey("c3");
+    expect(memberNamesSoFar(doc, FESTIVAL_ID).value.get(ada)).toBeUndefined();
+    await checkWithUntilDone(doc, verify);
+    const after = memberNamesSoFar(doc, FESTIVAL_ID);
+    expect(after.actorsUnchecked).toBe(0);
+    expect(after.value.get(ada)).toBeUndefined();
+    const records = verifyHistory(doc, FESTIVAL_ID, "defer").filter((record) => record.actor === actor);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      expect(record.verified).toBe(false);
+      expect(record.reason).toMatch(/signature does not verify/);
+    }
+  });
+
+  it("checks with the installed backend when Web Crypto fails, and a verifier's error never counts as valid", async () => {
+    const { doc, ada } = festivalSignedWithForgedKey("c4");
+    const counter = countVerifications();
+    await checkWithUntilDone(doc, () => Promise.reject(new Error("Web Crypto refused")));
+    expect(counter.count).toBeGreaterThan(0);
+    expect(memberNamesSoFar(doc, FESTIVAL_ID)).toEqual({ value: new Map(), actorsUnchecked: 0 });
+    expect(memberNames(doc, FESTIVAL_ID).get(ada)).toBeUndefined();
   });
 });

@@ -4,8 +4,9 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { BOOKING_LIMITS, decideBooking, proseInput, type BookingStanding, type DecisionState } from "../../../engine/core/bookings/index.js";
 import { formatLocalDateTime, formatLocalTime } from "../../../engine/core/time.js";
-import { festivalBookings, inboxOf, keyNames } from "../state/festival-bookings.js";
+import { festivalBookings, inboxOf } from "../state/festival-bookings.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { SignatureWatch } from "../state/signature-watch.js";
 import "./pf-booking-timelines.js";
 import { sharedStyles } from "./shared-styles.js";
 
@@ -57,6 +58,7 @@ export class PfBookings extends LitElement {
   @state() accessor reasonError: string | undefined;
   @state() accessor error: string | undefined;
   @state() accessor done: string | undefined;
+  readonly #signatures = new SignatureWatch(this);
 
   override render() {
     const session = this.session;
@@ -64,7 +66,8 @@ export class PfBookings extends LitElement {
     const me = session.identity.publicKey;
     const bookings = festivalBookings(session.visible(), session.id);
     const { owned, asked, pending, ownedMore, askedMore } = inboxOf(bookings, me);
-    const names = keyNames(session.doc(), session.id);
+    // names from the signatures checked so far (a key not named yet shows its start); the rest are checked in the background
+    const names = this.#signatures.memberNames(session).value;
     const nameOf = (key: string | null) => (key === null ? "someone not verified yet" : key === me ? "you" : names.get(key) || `${key.slice(0, 12)}…`);
     return html`
       <h2>Bookings</h2>

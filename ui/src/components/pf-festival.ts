@@ -7,7 +7,7 @@ import type { AppServices } from "../state/app-services.js";
 import { rememberFestival } from "../state/device-festivals.js";
 import type { FestivalModel } from "../state/festival-model.js";
 import type { FestivalSession } from "../state/festival-session.js";
-import { checkSignaturesInSlices } from "../state/signature-slices.js";
+import { checkSignaturesInBackground } from "../state/signature-slices.js";
 import { pageIdle } from "../state/slices.js";
 import { festivalHash, type FestivalScreen, type Route } from "../state/routes.js";
 import { pageTitle } from "../state/page-title.js";
@@ -204,7 +204,7 @@ export class PfFestival extends LitElement {
   async #searchConflicts(session: FestivalSession, stillWanted: () => boolean): Promise<void> {
     try {
       // a festival that cannot be verified says why when its authors are read
-      await checkSignaturesInSlices(() => session.doc(), session.id, stillWanted).catch(() => undefined);
+      await checkSignaturesInBackground(() => session.doc(), session.id, stillWanted).catch(() => undefined);
       await pageIdle();
       if (stillWanted()) await session.conflicts.findInSlices(stillWanted);
     } finally {

@@ -4,12 +4,23 @@ import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { governanceOf, standingText, type ChangeStanding } from "../../../engine/core/governance/index.js";
 import { ChangeDescriber } from "../../../engine/core/change-description.js";
-import { historyEntries, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
-import { memberNames } from "../../../engine/core/provenance.js";
+import { historyEntrySteps, signatureNotCheckedYet, unverifiedWords, type HistoryEntry } from "../../../engine/core/history-entries.js";
+import { memberNames, memberNamesSoFar } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { SignatureWatch } from "../state/signature-watch.js";
+import { runInSlices } from "../state/slices.js";
 import { sharedStyles } from "./shared-styles.js";
 
 const PAGE = 100;
+
+/** Describes the entries' changes one by one (the describer remembers them, so rendering them costs nothing then). */
+function* describing(describer: ChangeDescriber, entries: readonly HistoryEntry[]): Generator<void, true, void> {
+  for (const entry of entries) {
+    describer.describe(entry.record.hash);
+    yield;
+  }
+  return true;
+}
 
 @customElement("pf-history")
 export class PfHistory extends LitElement {
@@ -60,24 +71,69 @@ export class PfHistory extends LitElement {
   @property({ attribute: false }) accessor session: FestivalSession | undefined;
   @property({ type: Number }) accessor version = 0;
   @state() accessor shown = PAGE;
+  readonly #signatures = new SignatureWatch(this);
+  /** what is shown: the entries as read at #recordsRead (festival, version, signature generation; "" before the first read) */
   #entries: HistoryEntry[] = [];
   #describer: ChangeDescriber | undefined;
-  #recordsVersion = -1;
+  #recordsRead = "";
+  /** the read under way (version and signature generation), if any */
+  #reading: string | undefined;
+  /** actors whose changes wait for a signature check (shown as being checked, not as unverified) */
+  #unchecked = 0;
   /** each change's standing where not every change counts (empty otherwise), and the names of deciding keys */
   #standings = new Map<string, ChangeStanding>();
   #names = new Map<string, string>();
 
   override willUpdate(): void {
     const session = this.session;
-    if (session && this.#recordsVersion !== session.model.version) {
-      const doc = session.doc();
-      this.#entries = historyEntries(doc, session.id);
-      this.#describer = new ChangeDescriber(doc);
-      const governance = governanceOf(doc, session.id);
-      this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
-      this.#names = memberNames(doc, session.id);
-      this.#recordsVersion = session.model.version;
+    if (!session) return;
+    const read = `${session.id}:${session.model.version}:${this.#signatures.generation}`;
+    if (this.#recordsRead !== read && this.#reading !== read) void this.#read(session, read);
+  }
+
+  /**
+   * Reads the history and describes the rows shown, a slice at a time (on a large festival, all at once is a long task),
+   * then shows them: until then the screen keeps showing what it read before. Authors come from the signatures checked
+   * so far; the rest are checked in the background (SignatureWatch) and the history is read again as they are.
+   */
+  async #read(session: FestivalSession, read: string): Promise<void> {
+    this.#reading = read;
+    const stillWanted = () => this.#reading === read && this.session === session && this.isConnected;
+    const doc = session.doc();
+    const mode = this.#signatures.mode(session);
+    const entries = await runInSlices(historyEntrySteps(doc, session.id, mode), stillWanted);
+    if (entries === undefined) return;
+    const sameVersion = this.#describer !== undefined && this.#recordsRead.startsWith(`${session.id}:${session.model.version}:`);
+    const describer = sameVersion && this.#describer ? this.#describer : new ChangeDescriber(doc);
+    if ((await runInSlices(describing(describer, entries.slice(0, this.shown)), stillWanted)) === undefined) return;
+    const governance = governanceOf(doc, session.id);
+    let unchecked = 0;
+    if (mode === "check") this.#names = memberNames(doc, session.id);
+    else {
+      const names = memberNamesSoFar(doc, session.id);
+      this.#names = names.value;
+      unchecked = names.actorsUnchecked;
     }
+    // the entries were read a slice at a time while checks went on: some may wait for a check made since
+    const waiting = new Set(entries.filter((entry) => signatureNotCheckedYet(entry.record)).map((entry) => entry.record.actor));
+    unchecked = Math.max(unchecked, waiting.size);
+    this.#standings = new Map(governance.changes.map((standing) => [standing.hash, standing]));
+    this.#entries = entries;
+    this.#describer = describer;
+    this.#unchecked = unchecked;
+    this.#recordsRead = read;
+    this.#reading = undefined;
+    this.#signatures.read(session, unchecked);
+    this.requestUpdate();
+  }
+
+  /** Shows the next page of older changes once they are described (a slice at a time). */
+  async #showOlder(): Promise<void> {
+    const describer = this.#describer;
+    const read = this.#recordsRead;
+    if (describer === undefined) return;
+    await runInSlices(describing(describer, this.#entries.slice(this.shown, this.shown + PAGE)), () => this.#recordsRead === read && this.isConnected);
+    this.shown += PAGE;
   }
 
   #standing(hash: string) {
@@ -101,16 +157,28 @@ export class PfHistory extends LitElement {
       return html`<span title="verified: signed with this key${signature}">${record.author.name || "unnamed"}</span>
         <code title=${record.author.key}>${record.author.key.slice(0, 8)}</code>`;
     }
+    if (signatureNotCheckedYet(record)) return html`<span class="muted" data-signature-unchecked>checking signature…</span>`;
     return html`<span class="unverified">unverified</span> <span class="muted" data-unverified-why>${unverifiedWords(record.reason)}</span>`;
   }
 
   override render() {
+    if (this.#recordsRead === "") return html`<h2>History</h2><p class="muted" role="status">Reading the history…</p>`;
     const entries = this.#entries;
-    const unverified = entries.filter((entry) => !entry.record.verified).length;
+    const checking = entries.filter((entry) => signatureNotCheckedYet(entry.record)).length;
+    const unverified = entries.filter((entry) => !entry.record.verified).length - checking;
     return html`
       <h2>History</h2>
+      ${this.#unchecked > 0 || checking > 0
+        ? html`<p class="muted" role="status" data-checking-signatures>
+            Checking signatures… ${checking} change(s) show their author once their signature is checked.
+          </p>`
+        : nothing}
       <p class="muted">
-        ${entries.length} change(s), ${unverified === 0 ? "all with a verified author" : `${unverified} unverified (nobody's valid signature says who made them)`}.
+        ${entries.length} change(s), ${unverified === 0
+          ? checking === 0
+            ? "all with a verified author"
+            : "none unverified so far"
+          : `${unverified} unverified (nobody's valid signature says who made them)`}.
         Each change is signed by its author's key; the signature is counted with the change it signs.
       </p>
       <table>
@@ -128,7 +196,7 @@ export class PfHistory extends LitElement {
         </tbody>
       </table>
       ${entries.length > this.shown
-        ? html`<div class="actions"><button type="button" @click=${() => (this.shown += PAGE)}>Show ${Math.min(PAGE, entries.length - this.shown)} older</button></div>`
+        ? html`<div class="actions"><button type="button" @click=${() => void this.#showOlder()}>Show ${Math.min(PAGE, entries.length - this.shown)} older</button></div>`
         : nothing}
     `;
   }

@@ -30,8 +30,8 @@ import {
   type Invitation,
   type InvitationRecord,
 } from "../../../engine/core/membership/index.js";
-import { memberNames } from "../../../engine/core/provenance.js";
 import type { FestivalSession } from "../state/festival-session.js";
+import { SignatureWatch } from "../state/signature-watch.js";
 import { keepInvitation, keptInvitations } from "../state/invitation-codes.js";
 import { encodeQr, qrSvgPath } from "../state/qr-code.js";
 import { formText } from "./form-fields.js";
@@ -154,6 +154,8 @@ export class PfMembers extends LitElement {
   /** the invitation made last in this page, shown with its code, link and QR code */
   @state() accessor shown: Invitation | undefined;
   @state() accessor copied: string | undefined;
+  /** the members' names from the signatures checked so far; the rest are checked in the background */
+  readonly #signatures = new SignatureWatch(this);
 
   #context(session: FestivalSession): GovernanceContext {
     return { doc: session.doc(), festivalId: session.id, actor: session.identity.publicKey, festivalName: session.model.settings.name };
@@ -253,15 +255,16 @@ export class PfMembers extends LitElement {
   #renderFounded(session: FestivalSession, canManage: boolean) {
     const doc = session.doc();
     const governance = governanceOf(doc, session.id);
-    const names = memberNames(doc, session.id);
+    const { value: names, actorsUnchecked: unchecked } = this.#signatures.memberNames(session);
     const { invitations, requests } = accessRequestsOf(doc, session.id, Date.now());
     // a newcomer who has not written anything yet is known by the name their request gave
     const requestNames = new Map(requests.filter((request) => request.name !== "").map((request) => [request.key, request.name]));
-    const nameOf = (key: string) => names.get(key) || requestNames.get(key) || "unnamed";
+    const nameOf = (key: string) => names.get(key) || requestNames.get(key) || (unchecked > 0 ? "checking signatures…" : "unnamed");
     return html`
       ${canManage ? this.#renderRequests(requests) : nothing}
       <section aria-labelledby="members-heading">
         <h3 id="members-heading">Who may change it</h3>
+        ${unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
         <ul class="plain card-list" data-members>
           ${[...governance.roles].map(
             ([key, role]) => html`<li class="entry" data-member=${key}>

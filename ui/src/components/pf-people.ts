@@ -3,10 +3,10 @@
 import { LitElement, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { restorePerson } from "../../../engine/core/operations.js";
-import { memberNames } from "../../../engine/core/provenance.js";
 import { formErrorsFrom } from "../state/field-errors.js";
 import type { FestivalSession } from "../state/festival-session.js";
 import { festivalHash } from "../state/routes.js";
+import { SignatureWatch } from "../state/signature-watch.js";
 import { sharedStyles } from "./shared-styles.js";
 
 @customElement("pf-people")
@@ -18,16 +18,8 @@ export class PfPeople extends LitElement {
   /** what the last Restore here did (or why it failed) */
   @state() accessor note: { ok: boolean; words: string } | undefined;
 
-  #names = new Map<string, string>();
-  #namesVersion = -1;
-
-  #namesFor(session: FestivalSession): Map<string, string> {
-    if (this.#namesVersion !== session.model.version) {
-      this.#names = memberNames(session.doc(), session.id);
-      this.#namesVersion = session.model.version;
-    }
-    return this.#names;
-  }
+  /** the members' names from the signatures checked so far; the rest are checked in the background */
+  readonly #signatures = new SignatureWatch(this);
 
   #renderDeleted(session: FestivalSession) {
     const deleted = [...session.model.deletedPeople.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -61,9 +53,9 @@ export class PfPeople extends LitElement {
     const model = session.model;
     const people = model.sortedPeople();
     // only names each key wrote itself (engine/core/provenance.ts memberNames); a name two keys claim carries a key suffix
-    const names = this.#namesFor(session);
+    const { value: names, actorsUnchecked: unchecked } = this.#signatures.memberNames(session);
     const members = Object.keys(session.visible().members ?? {})
-      .map((key): [string, string] => [key, names.get(key) ?? "(no name written by this key)"])
+      .map((key): [string, string] => [key, names.get(key) ?? (unchecked > 0 ? "(checking signatures…)" : "(no name written by this key)")])
       .sort((a, b) => a[1].localeCompare(b[1]));
     return html`
       <div class="actions"><a class="button primary" href=${festivalHash(session.id, { screen: "person", id: "new" })}>Add person</a></div>
@@ -81,6 +73,7 @@ export class PfPeople extends LitElement {
       ${this.#renderDeleted(session)}
       <h3>Members</h3>
       <p class="muted">Everyone who has edited this festival, by the name they chose themselves (signed with their own key) and their key.</p>
+      ${unchecked > 0 ? html`<p class="muted" role="status" data-checking-signatures>Checking signatures… names show as they are checked.</p>` : nothing}
       <ul class="plain card-list">
         ${members.map(([key, name]) => html`<li><strong>${name}</strong> <code title=${key}>${key.slice(0, 16)}…</code></li>`)}
       </ul>

@@ -12,7 +12,6 @@ import {
   type BookingStanding,
   type Confirmation,
 } from "../../../engine/core/bookings/index.js";
-import { memberNames } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
 
 export interface FestivalBookings {
@@ -53,18 +52,6 @@ export function pendingForOwner(bookings: FestivalBookings, key: string): number
 
 export function isOwnersPending(booking: BookingStanding, key: string): boolean {
   return booking.kind !== "shift" && booking.state === "pending" && !booking.eventCancelled && booking.owners.includes(key);
-}
-
-const names = new WeakMap<object, Map<string, string>>();
-
-/** The self-declared names of the festival's keys (from the whole document, as the CLI reads them). */
-export function keyNames(doc: Festival, festivalId: string): Map<string, string> {
-  let known = names.get(doc);
-  if (known === undefined) {
-    known = memberNames(doc as A.Doc<Festival>, festivalId);
-    names.set(doc, known);
-  }
-  return known;
 }
 
 /** The most requests each part of the inbox shows (the rest are counted; `pandafest bookings` lists them all). */
