@@ -98,10 +98,13 @@ export interface SignatureCheck {
   /** makes the check now with the installed backend (tweetnacl in browsers, engine/core/keys.ts) */
   make(): void;
   /**
-   * makes it with `verify` (asynchronous, so the page goes on meanwhile); should `verify` refuse it or fail, the
-   * installed backend checks it too (a forgery pays twice). Either way the verdict is about this attestation's own bytes.
+   * makes it with `verify` (asynchronous, so the page goes on meanwhile) and resolves true once it is made; should
+   * `verify` refuse it or fail, nothing is remembered and it resolves false: the installed backend must then confirm
+   * the refusal with `make()` (Web Crypto is stricter than tweetnacl about odd encodings, and every peer must reach one
+   * verdict). The caller makes those confirmations a few at a time: a festival full of bad signatures (a fork with its
+   * origin's history, or a hostile peer's) would otherwise cost one backend check each in a single task.
    */
-  makeWith(verify: AsyncSignatureVerifier): Promise<void>;
+  makeWith(verify: AsyncSignatureVerifier): Promise<boolean>;
 }
 
 function rememberSignature(cacheKey: string, valid: boolean): void {
@@ -123,9 +126,10 @@ function signatureCheckOf(cacheKey: string, attestation: Attestation, festivalId
       } catch {
         valid = false;
       }
-      // Web Crypto (BoringSSL, OpenSSL) is stricter than tweetnacl about odd encodings: a "no" (or a failure) is
-      // confirmed by the installed backend, as engine/node/native-signatures.ts does, so every peer reaches one verdict
-      rememberSignature(cacheKey, valid || attestationSignatureValid(attestation, festivalId, actor));
+      // a "no" (or a failure) is left for the installed backend to confirm (make), as engine/node/native-signatures.ts
+      // confirms its own, so every peer reaches one verdict
+      if (valid) rememberSignature(cacheKey, true);
+      return valid;
     },
   };
 }

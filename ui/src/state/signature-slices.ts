@@ -21,6 +21,15 @@ function* oneByOne(checks: readonly SignatureCheck[]): Generator<void, void, voi
   }
 }
 
+/** The refusals `checks` (refused by Web Crypto) confirmed by the installed backend, one a step; true at the end. */
+function* confirmed(checks: readonly SignatureCheck[]): Generator<void, true, void> {
+  for (const check of checks) {
+    check.make();
+    yield;
+  }
+  return true;
+}
+
 type Listener = (festivalId: string) => void;
 const listeners = new Set<Listener>();
 
@@ -34,10 +43,17 @@ function tellListeners(festivalId: string): void {
   for (const listener of [...listeners]) listener(festivalId);
 }
 
-/** Makes `checks` with Web Crypto, a batch at a time; false when no longer wanted. */
+/**
+ * Makes `checks` with Web Crypto, a batch at a time; the ones it refuses are confirmed by tweetnacl in slices (a few
+ * milliseconds each: a festival holding thousands of signatures made for another festival id, as a fork with history
+ * does, or a hostile peer's, must not stop the page for seconds). False when no longer wanted.
+ */
 async function inBatches(checks: readonly SignatureCheck[], verify: AsyncSignatureVerifier, stillWanted: () => boolean, progress: () => void): Promise<boolean> {
   for (let start = 0; start < checks.length; start += WEB_CRYPTO_BATCH) {
-    await Promise.all(checks.slice(start, start + WEB_CRYPTO_BATCH).map((check) => check.makeWith(verify)));
+    const batch = checks.slice(start, start + WEB_CRYPTO_BATCH);
+    const made = await Promise.all(batch.map((check) => check.makeWith(verify)));
+    const refused = batch.filter((_, index) => !made[index]);
+    if (refused.length > 0 && (await runInSlices(confirmed(refused), stillWanted)) !== true) return false;
     progress();
     if (!stillWanted()) return false;
   }
