@@ -165,11 +165,17 @@ export function pendingSignatureChecks(doc: A.Doc<Festival>, festivalId: string)
 
 /**
  * pendingSignatureChecks a step at a time: it pauses after listing the changes and after each actor, so a page can
- * spread it over several tasks. Verification in between (by another caller) checks signatures as usual.
+ * spread it over several tasks. Verification in between (by another caller) checks signatures as usual. `only`
+ * narrows the changes whose actors are looked at (governanceSignatureScope: what the governance decision verifies).
  */
-export function* pendingSignatureCheckSteps(doc: A.Doc<Festival>, festivalId: string): Generator<void, SignatureCheck[], void> {
+export function* pendingSignatureCheckSteps(
+  doc: A.Doc<Festival>,
+  festivalId: string,
+  only?: (metadata: readonly A.ChangeMetadata[]) => readonly A.ChangeMetadata[],
+): Generator<void, SignatureCheck[], void> {
   const collected = new Map<string, SignatureCheck>();
-  const metadata = allChangeMetadata(doc);
+  const all = allChangeMetadata(doc);
+  const metadata = only === undefined ? all : only(all);
   yield;
   const steps = actorCoverageSteps(doc, festivalId, metadata, false);
   for (;;) {

@@ -152,6 +152,33 @@ function openToAll(doc: A.Doc<Festival>, founded: boolean, founder: string | nul
   };
 }
 
+/**
+ * The changes whose actors the decision verifies: changes up to the founding one count whoever wrote them, so only
+ * the actors writing after it (and the founder's) need their attestations checked (a fork with history holds its
+ * origin's changes, attested for another festival id).
+ */
+function actorsVerified(metadata: readonly A.ChangeMetadata[], founding: number): A.ChangeMetadata[] {
+  const past = pastOf(metadata, founding);
+  const actors = new Set(metadata.filter((_, index) => !past.has(index)).map((change) => change.actor));
+  actors.add(metadata[founding].actor);
+  return metadata.filter((change) => actors.has(change.actor));
+}
+
+/**
+ * Of a festival's change metadata, those whose attestations deciding `festivalId` checks (none before it is
+ * founded here): for pendingSignatureCheckSteps, so a page can check them in the background before it decides.
+ */
+export function governanceSignatureScope(festivalId: string): (metadata: readonly A.ChangeMetadata[]) => A.ChangeMetadata[] {
+  return (unordered) => {
+    const metadata = causalOrder([...unordered]);
+    const founding = metadata.findIndex((change) => {
+      const record = parseGovernanceMessage(change.message);
+      return record?.kind === "found" && foundedFestivalId(change.hash) === festivalId;
+    });
+    return founding < 0 ? [] : actorsVerified(metadata, founding);
+  };
+}
+
 function decide(doc: A.Doc<Festival>, festivalId: string): Decision {
   const heads = A.getHeads(doc);
   const metadata = causalOrder(A.getChangesMetaSince(doc, []));
@@ -171,12 +198,7 @@ function decide(doc: A.Doc<Festival>, festivalId: string): Decision {
     // never extended: a later version may bring the founding change
     return { heads: [], metadata, records, founder: null, coverages: new Map(), governance };
   }
-  // changes up to the founding one count whoever wrote them: only the actors writing after it need verifying
-  // (a fork with history holds its origin's changes, attested for another festival id)
-  const past = pastOf(metadata, founding);
-  const actors = new Set(metadata.filter((_, index) => !past.has(index)).map((change) => change.actor));
-  actors.add(metadata[founding].actor);
-  const coverages = actorCoverages(doc, festivalId, metadata.filter((change) => actors.has(change.actor)));
+  const coverages = actorCoverages(doc, festivalId, actorsVerified(metadata, founding));
   const founder = verifiedAuthor(coverages, metadata[founding]);
   const foundingRecord = records[founding] as { kind: "found"; mode: Mode };
   if (foundingRecord.mode === "open" && records.every((record, index) => record === null || index === founding)) {

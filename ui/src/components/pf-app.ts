@@ -9,6 +9,8 @@ import { rememberFestival } from "../state/device-festivals.js";
 import { markOrganiser } from "../state/entry-choice.js";
 import { FestivalModel } from "../state/festival-model.js";
 import { FestivalSession } from "../state/festival-session.js";
+import { checkGovernanceSignatures } from "../state/signature-slices.js";
+import { hasFoundedMarker } from "../../../engine/core/governance/records.js";
 import { loadProgrammeSnapshot } from "../state/view-cache.js";
 import { festivalHash, parseRoute, type Route } from "../state/routes.js";
 import { pageTitle } from "../state/page-title.js";
@@ -229,6 +231,10 @@ export class PfApp extends LitElement {
       performance.mark("pandafest:festival-requested");
       const handle = await findFestival(this.services, id);
       performance.mark("pandafest:festival-found");
+      if (request !== this.#openRequest || !this.identity) return;
+      // a festival with roles is decided from its authors' signatures: Web Crypto checks them first, off the page's
+      // main thread, while the kept snapshot shows (a festival made before roles has no decision to make)
+      if (hasFoundedMarker(id)) await checkGovernanceSignatures(() => handle.doc(), id, () => request === this.#openRequest);
       if (request !== this.#openRequest || !this.identity) return;
       this.#setSession(new FestivalSession(handle, this.identity));
       performance.mark("pandafest:festival-modelled");

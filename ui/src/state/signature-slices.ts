@@ -5,6 +5,7 @@ import type * as A from "@automerge/automerge/slim";
 import { pendingSignatureCheckSteps, type AsyncSignatureVerifier, type SignatureCheck } from "../../../engine/core/provenance.js";
 import type { Festival } from "../../../engine/core/schema.js";
 import { webCryptoVerifier } from "../../../engine/core/web-crypto-signatures.js";
+import { governanceSignatureScope } from "../../../engine/core/governance/standing.js";
 import { pageIdle, runInSlices } from "./slices.js";
 
 /** An invalid signature sends verification down another path, which may ask for more checks: at most this many passes. */
@@ -60,7 +61,11 @@ async function inBatches(checks: readonly SignatureCheck[], verify: AsyncSignatu
   return true;
 }
 
-async function checkAll(doc: () => A.Doc<Festival>, festivalId: string, stillWanted: () => boolean): Promise<void> {
+/** Which changes' signatures a run checks: those of the whole history, or only those the governance decision needs. */
+type Scope = "history" | "governance";
+
+async function checkAll(doc: () => A.Doc<Festival>, festivalId: string, stillWanted: () => boolean, scope: Scope = "history"): Promise<void> {
+  const only = scope === "governance" ? governanceSignatureScope(festivalId) : undefined;
   const verify = await webCryptoVerifier();
   let toldAt = performance.now();
   const progress = () => {
@@ -70,7 +75,7 @@ async function checkAll(doc: () => A.Doc<Festival>, festivalId: string, stillWan
   };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     if (!stillWanted()) return;
-    const checks = await runInSlices(pendingSignatureCheckSteps(doc(), festivalId), stillWanted);
+    const checks = await runInSlices(pendingSignatureCheckSteps(doc(), festivalId, only), stillWanted);
     if (checks === undefined || checks.length === 0) return;
     if (verify !== null) {
       if (!(await inBatches(checks, verify, stillWanted, progress))) return;
@@ -107,4 +112,14 @@ export function checkSignaturesInBackground(doc: () => A.Doc<Festival>, festival
   });
   running.set(festivalId, { done, wanted });
   return done;
+}
+
+/**
+ * Makes the signature checks the governance decision of `doc()` needs (the authors writing after its founding), by Web
+ * Crypto in batches where the browser has it, before a session decides: the decision then finds them made, where it
+ * would check each with tweetnacl at once (milliseconds each, about 0.7 s for 1% proposals on the large bench
+ * festival). Resolves when they are made or `stillWanted` says no; the decision checks whatever is left, as always.
+ */
+export function checkGovernanceSignatures(doc: () => A.Doc<Festival>, festivalId: string, stillWanted: () => boolean): Promise<void> {
+  return checkAll(doc, festivalId, stillWanted, "governance");
 }
