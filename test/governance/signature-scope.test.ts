@@ -7,21 +7,10 @@ import { TWEETNACL_SIGNATURES, useSignatureBackend } from "../../engine/core/key
 import { recordMember } from "../../engine/core/members.js";
 import { pendingSignatureCheckSteps, withAttestation, type SignatureCheck } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
+import { countVerifications } from "../provenance/festival-fixtures.js";
 import { edit, founded, person } from "./governance-helpers.js";
 
 afterEach(() => useSignatureBackend(null));
-
-function countVerifications(): { count: number } {
-  const counter = { count: 0 };
-  useSignatureBackend({
-    sign: TWEETNACL_SIGNATURES.sign,
-    verify: (message, signature, key) => {
-      counter.count += 1;
-      return TWEETNACL_SIGNATURES.verify(message, signature, key);
-    },
-  });
-  return counter;
-}
 
 function checksIn(doc: A.Doc<Festival>, id: string): SignatureCheck[] {
   const steps = pendingSignatureCheckSteps(doc, id, governanceSignatureScope(id));

@@ -1,7 +1,7 @@
 // Test fixtures for provenance: raw Automerge festival documents with chosen actor ids, and signers.
 // Each "peer" is a document with its own actor id, as separate pandafest processes would have.
 import * as A from "@automerge/automerge";
-import { generateKeyPair, toHex } from "../../engine/core/keys.js";
+import { TWEETNACL_SIGNATURES, generateKeyPair, toHex, useSignatureBackend } from "../../engine/core/keys.js";
 import type { AttestationSigner } from "../../engine/core/provenance.js";
 import type { Festival } from "../../engine/core/schema.js";
 
@@ -53,4 +53,17 @@ export function editVenue(doc: A.Doc<Festival>, venueId: string, name: string, m
     else draft.venues[venueId] = { name: text(name), description: text(""), address: text(""), accessibility: text(""), tags: [] };
     if (member && !draft.members[member.signer.publicKey]) draft.members[member.signer.publicKey] = { name: text(member.name) };
   });
+}
+
+/** Installs tweetnacl with a counter of its verifications (reset with useSignatureBackend(null) after the test). */
+export function countVerifications(): { count: number } {
+  const counter = { count: 0 };
+  useSignatureBackend({
+    sign: TWEETNACL_SIGNATURES.sign,
+    verify: (message, signature, key) => {
+      counter.count += 1;
+      return TWEETNACL_SIGNATURES.verify(message, signature, key);
+    },
+  });
+  return counter;
 }

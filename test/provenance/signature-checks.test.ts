@@ -16,20 +16,7 @@ import {
 } from "../../engine/core/provenance.js";
 import { webCryptoVerifier } from "../../engine/core/web-crypto-signatures.js";
 import type { Festival } from "../../engine/core/schema.js";
-import { FESTIVAL_ID, actorId, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
-
-/** Counts every ed25519 verification from now on. */
-function countVerifications(): { count: number } {
-  const counter = { count: 0 };
-  useSignatureBackend({
-    sign: TWEETNACL_SIGNATURES.sign,
-    verify: (message, signature, key) => {
-      counter.count += 1;
-      return TWEETNACL_SIGNATURES.verify(message, signature, key);
-    },
-  });
-  return counter;
-}
+import { FESTIVAL_ID, actorId, countVerifications, editVenue, newFestival, newSigner, openAs } from "./festival-fixtures.js";
 
 /** Makes the checks pass after pass, as the web app does, until none is left; returns how many passes that took. */
 function checkUntilDone(doc: A.Doc<Festival>): number {
